@@ -1,0 +1,1 @@
+"""Video generation: the model registry, the providers and the job manager."""

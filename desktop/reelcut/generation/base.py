@@ -1,0 +1,82 @@
+"""What a provider is given and must return. The job manager owns threads, rows and ingest;
+a provider only turns one request into one local file."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Protocol
+
+
+class JobCancelled(Exception):
+    """Raised inside a provider when the user cancelled the job."""
+
+
+class GenerationError(Exception):
+    """A failure with a message a user can act on. `code` is machine-readable, `field` names
+    the parameter at fault (shown next to it in the form), `retryable` says whether trying the
+    same request again later could succeed."""
+
+    def __init__(self, code: str, message: str, *, field: str | None = None,
+                 status: int = 502, retryable: bool = False) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+        self.status = status
+        self.retryable = retryable
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.field:
+            d["field"] = self.field
+        return d
+
+
+@dataclass
+class GeneratedFile:
+    """A finished result on local disk, not yet in the library."""
+
+    path: Path                      # a temp file inside ctx.temp_dir; the manager moves it
+    remote_url: str | None = None   # provenance only; never played unless the user allows it
+    cost: float | None = None
+
+
+@dataclass
+class JobContext:
+    """Everything a provider may use for one job."""
+
+    job_id: str
+    model: dict[str, Any]           # the registry entry
+    prompt: str
+    params: dict[str, Any]          # already validated and typed by the registry
+    image_path: Path | None         # the library file for image-to-video, else None
+    temp_dir: Path                  # same filesystem as the library, so rename is atomic
+    state: dict[str, Any]           # provider state persisted in the job row (request id, URLs)
+    report: Callable[..., None]     # report(phase, progress=None, message=None, **extra)
+    persist: Callable[[dict[str, Any]], None]  # saves `state` into the job row
+    cancel_event: threading.Event = field(default_factory=threading.Event)
+
+    def check_cancelled(self) -> None:
+        if self.cancel_event.is_set():
+            raise JobCancelled()
+
+    def save_state(self, **values: Any) -> None:
+        """Record provider state durably before depending on it (e.g. right after submit),
+        so a restarted app resumes the same paid request instead of submitting again."""
+        self.state.update(values)
+        self.persist(dict(self.state))
+
+
+class Provider(Protocol):
+    def generate(self, ctx: JobContext) -> GeneratedFile:
+        """Run (or resume, when ctx.state says a request exists) and return the local file.
+        Call ctx.report with phases "queued", "generating", "downloading" and extra keys
+        queue_position=, log=, bytes_done=, bytes_total= as they become known. Raise
+        GenerationError or JobCancelled."""
+        ...
+
+    def cancel(self, ctx: JobContext) -> None:
+        """Best-effort remote cancel; called from another thread after cancel_event is set."""
+        ...

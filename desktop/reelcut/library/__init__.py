@@ -1,0 +1,1 @@
+"""The media library: database, file store, atomic ingest, thumbnails."""

@@ -1,0 +1,1 @@
+"""Probing, ffmpeg location, encodes."""
