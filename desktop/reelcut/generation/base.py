@@ -8,30 +8,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Protocol
 
+from ..errors import AppError
+
 
 class JobCancelled(Exception):
     """Raised inside a provider when the user cancelled the job."""
 
 
-class GenerationError(Exception):
+class GenerationError(AppError):
     """A failure with a message a user can act on. `code` is machine-readable, `field` names
     the parameter at fault (shown next to it in the form), `retryable` says whether trying the
     same request again later could succeed."""
 
     def __init__(self, code: str, message: str, *, field: str | None = None,
                  status: int = 502, retryable: bool = False) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
-        self.status = status
+        super().__init__(code, message, status=status, field=field)
         self.retryable = retryable
-
-    def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"code": self.code, "message": self.message}
-        if self.field:
-            d["field"] = self.field
-        return d
 
 
 @dataclass

@@ -123,3 +123,10 @@ def estimate_cost(model: dict[str, Any], params: dict[str, Any]) -> float:
             price = float(override["price_per_second"])
             break
     return round(price * duration_of(model, params), 4)
+
+
+def remote_media_hosts() -> list[str]:
+    """Where providers deliver results (https origins), for media-src when the user turns on
+    remote preview. Data in models.json beside the models."""
+    text = resources.files(__package__).joinpath("models.json").read_text("utf-8")
+    return list(json.loads(text).get("media_hosts", []))

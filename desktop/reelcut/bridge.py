@@ -1,0 +1,197 @@
+"""The application surface: everything the page (through HTTP routes), the desktop shell and
+the CLI can do. It wires the services together and knows nothing of Flask."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from .config import Config
+from .errors import AppError
+from .eventbus import EventBus
+from .generation import registry
+from .generation.base import Provider
+from .generation.jobs import JobManager
+from .generation.local import LocalProvider
+from .library.db import Database
+from .library.media_store import MediaStore
+from .library.projects import Projects
+from .library.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def _key_module() -> Any:
+    from . import keystore
+
+    return keystore
+
+
+class Bridge:
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+        self.db = Database(config.db_path)
+        self.bus = EventBus()
+        self.projects = Projects(self.db, config.projects_dir)
+        self.media = MediaStore(self.db, self.projects, config.data_dir, config.temp_dir, config.upload_limit)
+        self.settings = Settings(self.db)
+        self._providers: dict[str, Provider] = {"local": LocalProvider()}
+        self.jobs = JobManager(self.db, self.media, self.bus, config.temp_dir, self._provider)
+        self.capabilities: dict[str, Any] = {}
+
+    def _provider(self, name: str) -> Provider:
+        if name not in self._providers:
+            if name != "fal":
+                raise AppError("no_provider", f"No provider '{name}' is available.", status=500)
+            from .generation.fal import FalProvider
+
+            self._providers[name] = FalProvider(lambda: self.fal_key())
+        return self._providers[name]
+
+    def start(self) -> None:
+        """Recover from whatever the last run left behind, then resume its jobs."""
+        removed = self.media.clean_temp()
+        if removed:
+            log.info("removed %d leftover temp files", removed)
+        self.projects.sweep_orphans()
+        self.jobs.resume_unfinished()
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- projects -----------------------------------------------------------------------------
+    def list_projects(self) -> list[dict[str, Any]]:
+        return self.projects.list()
+
+    def get_project(self, project_id: str) -> dict[str, Any]:
+        return self.projects.get(project_id)
+
+    def create_project(self, name: Any) -> dict[str, Any]:
+        project = self.projects.create(name)
+        self.bus.publish("project", {"project": project})
+        return project
+
+    def rename_project(self, project_id: str, name: Any) -> dict[str, Any]:
+        project = self.projects.rename(project_id, name)
+        self.bus.publish("project", {"project": project})
+        return project
+
+    def delete_project(self, project_id: str) -> None:
+        for job in self.jobs.list(project_id):
+            self.jobs.cancel(job["id"])
+        self.projects.delete(project_id)
+        self.bus.publish("project_deleted", {"id": project_id})
+
+    def project_by_name(self, name: str, create: bool = False) -> dict[str, Any]:
+        for p in self.projects.list():
+            if p["name"] == name:
+                return p
+        if create:
+            return self.create_project(name)
+        raise AppError("not_found", f"There is no project named '{name}'.", status=404)
+
+    # -- timeline -----------------------------------------------------------------------------
+    def get_timeline(self, project_id: str) -> dict[str, Any]:
+        return self.projects.timeline(project_id)
+
+    def save_timeline(self, project_id: str, doc: Any) -> dict[str, Any]:
+        return self.projects.save_timeline(project_id, doc)
+
+    # -- media --------------------------------------------------------------------------------
+    def list_media(self, project_id: str) -> list[dict[str, Any]]:
+        return self.media.list(project_id)
+
+    def get_media(self, media_id: str) -> dict[str, Any]:
+        return self.media.get(media_id)
+
+    def import_stream(self, project_id: str, stream: BinaryIO, filename: str) -> dict[str, Any]:
+        item = self.media.import_stream(project_id, stream, filename)
+        self.bus.publish("media", {"project_id": project_id, "media": item})
+        return item
+
+    def import_path(self, project_id: str, path: str | Path) -> dict[str, Any]:
+        item = self.media.import_path(project_id, Path(path))
+        self.bus.publish("media", {"project_id": project_id, "media": item})
+        return item
+
+    def rename_media(self, media_id: str, name: Any) -> dict[str, Any]:
+        item = self.media.rename(media_id, name)
+        self.bus.publish("media", {"project_id": item["project_id"], "media": item})
+        return item
+
+    def delete_media(self, media_id: str) -> None:
+        item = self.media.delete(media_id)
+        self.bus.publish("media_deleted", {"project_id": item["project_id"], "id": media_id})
+
+    def media_file(self, media_id: str) -> tuple[Path, str]:
+        return self.media.file_path(media_id)
+
+    def thumbnail_file(self, media_id: str) -> Path:
+        return self.media.thumbnail_path(media_id)
+
+    def playback_sources(self, media_id: str) -> list[dict[str, str]]:
+        """Where the player may get this item's picture, best first: the local file served
+        same-origin, then the same bytes as a blob: URL built by the page, then (only when the
+        user allowed remote preview) the provider's URL."""
+        item = self.media.get(media_id)
+        self.media.file_path(media_id)  # the file must exist to be offered
+        url = f"/media/{media_id}"
+        sources = [{"kind": "local", "url": url, "type": item["mime"]},
+                   {"kind": "blob", "url": url, "type": item["mime"]}]
+        remote = item["source"].get("remote_url")
+        if remote and self.remote_preview_enabled():
+            sources.append({"kind": "remote", "url": remote, "type": item["mime"]})
+        return sources
+
+    # -- generation ---------------------------------------------------------------------------
+    def models(self) -> list[dict[str, Any]]:
+        return registry.all_models()
+
+    def start_generation(self, project_id: Any, model_ids: Any, prompt: Any, params: Any = None,
+                         image_media_id: Any = None) -> list[dict[str, Any]]:
+        if not isinstance(project_id, str):
+            raise AppError("invalid_project", "project_id is required.", status=422, field="project_id")
+        return self.jobs.start(project_id, model_ids, prompt, params, image_media_id)
+
+    def get_job(self, job_id: str) -> dict[str, Any]:
+        return self.jobs.get(job_id)
+
+    def list_jobs(self, project_id: str | None = None) -> list[dict[str, Any]]:
+        return self.jobs.list(project_id)
+
+    def cancel_job(self, job_id: str) -> dict[str, Any]:
+        return self.jobs.cancel(job_id)
+
+    # -- settings -----------------------------------------------------------------------------
+    def remote_preview_enabled(self) -> bool:
+        return bool(self.settings.get("remote_preview"))
+
+    def fal_key(self) -> str | None:
+        return _key_module().get_key(self.config.data_dir)
+
+    def get_settings(self) -> dict[str, Any]:
+        source = _key_module().key_source(self.config.data_dir)
+        return {"remote_preview": self.remote_preview_enabled(), "fal_key_set": source is not None,
+                "fal_key_source": source}
+
+    def update_settings(self, values: Any) -> dict[str, Any]:
+        if not isinstance(values, dict):
+            raise AppError("invalid_settings", "Settings must be an object.")
+        if "remote_preview" in values:
+            if not isinstance(values["remote_preview"], bool):
+                raise AppError("invalid_settings", "remote_preview must be true or false.", field="remote_preview")
+            self.settings.set("remote_preview", values["remote_preview"])
+        if "fal_key" in values:
+            key = values["fal_key"]
+            if key is not None and (not isinstance(key, str) or len(key) > 500):
+                raise AppError("invalid_settings", "The fal.ai key must be text.", field="fal_key")
+            _key_module().set_key(self.config.data_dir, key.strip() if key else None)
+        return self.get_settings()
+
+    def report_capabilities(self, codecs: Any) -> dict[str, Any]:
+        if not isinstance(codecs, dict):
+            raise AppError("invalid_capabilities", "codecs must be an object.", field="codecs")
+        self.capabilities = {str(k): str(v)[:40] for k, v in list(codecs.items())[:20]}
+        return self.capabilities

@@ -1,0 +1,144 @@
+"""The `reelcut` command: the desktop app (default), `serve` for a browser, `generate` for
+scripts."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import webbrowser
+from pathlib import Path
+
+from .config import Config, default_data_dir, default_token
+from .errors import AppError
+
+
+def _config(args: argparse.Namespace, mode: str) -> Config:
+    data_dir = Path(args.data_dir).expanduser() if getattr(args, "data_dir", None) else default_data_dir()
+    return Config(data_dir=data_dir, token=default_token(), port=getattr(args, "port", 0) or 0,
+                  dev_origins=list(getattr(args, "dev_origin", None) or []), mode=mode)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .server.runner import LocalServer
+
+    server = LocalServer(_config(args, "browser"))
+    print(f"Reelcut running at {server.login_url}", flush=True)
+    if not args.no_browser:
+        webbrowser.open(server.login_url)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+    return 0
+
+
+def _parse_params(pairs: list[str]) -> dict[str, str]:
+    params = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise AppError("invalid_param", f"--param takes key=value, not '{pair}'.")
+        params[key.strip()] = value
+    return params
+
+
+def _progress_line(job: dict) -> str:
+    width = 30
+    done = int(job["progress"] * width)
+    bar = "#" * done + "-" * (width - done)
+    text = job.get("message") or job["status"]
+    return f"\r[{bar}] {int(job['progress'] * 100):3d}% {job['status']}: {text}"[:110].ljust(110)
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from .bridge import Bridge
+
+    bridge = Bridge(_config(args, "browser"))
+    try:
+        project = bridge.project_by_name(args.project, create=True)
+        image_id = None
+        if args.image:
+            image_id = bridge.import_path(project["id"], args.image)["id"]
+        q = bridge.bus.subscribe()
+        jobs = bridge.start_generation(project["id"], [args.model], args.prompt,
+                                       {args.model: _parse_params(args.param or [])}, image_id)
+        job_id = jobs[0]["id"]
+        tty = sys.stderr.isatty()
+        while True:
+            event, data = q.get()
+            if event != "job" or data["id"] != job_id:
+                continue
+            if tty:
+                print(_progress_line(data), end="", file=sys.stderr, flush=True)
+            if data["status"] in ("done", "failed", "cancelled"):
+                break
+        job = bridge.jobs.wait(job_id)
+        if tty:
+            print(file=sys.stderr)
+        if job["status"] != "done":
+            message = (job.get("error") or {}).get("message") or job.get("message") or job["status"]
+            print(f"reelcut: generation {job['status']}: {message}", file=sys.stderr)
+            return 1
+        path, _ = bridge.media_file(job["media_id"])
+        print(path)
+        return 0
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        bridge.close()
+
+
+def cmd_desktop(args: argparse.Namespace) -> int:
+    try:
+        from .shell import run_desktop
+    except ImportError as exc:
+        print(f"reelcut: the desktop window needs pywebview ({exc}). Install 'reelcut[desktop]', "
+              "or run 'reelcut serve' to use Reelcut in your browser.", file=sys.stderr)
+        return 2
+    return run_desktop(_config(args, "desktop"), self_test=args.self_test)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reelcut", description="A video editor with AI clip generation.")
+    parser.add_argument("--data-dir", help="where projects live (default: REELCUT_DATA_DIR or the user data dir)")
+    parser.add_argument("--self-test", action="store_true", help="open the window, generate, play, report JSON")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command")
+
+    serve = sub.add_parser("serve", help="run Reelcut for a web browser")
+    serve.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)")
+    serve.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    serve.add_argument("--data-dir", help=argparse.SUPPRESS)
+    serve.add_argument("--dev-origin", action="append", metavar="URL",
+                       help="allow this origin cross-origin (a front-end dev server); repeatable")
+    serve.set_defaults(func=cmd_serve)
+
+    gen = sub.add_parser("generate", help="generate a clip into a project and print its path")
+    gen.add_argument("--model", required=True, help="model id, e.g. local/preview-t2v")
+    gen.add_argument("--prompt", required=True)
+    gen.add_argument("--image", help="an image file for image-to-video models")
+    gen.add_argument("--param", action="append", metavar="KEY=VALUE", help="a model parameter; repeatable")
+    gen.add_argument("--project", default="Generated", help="project name (created if missing)")
+    gen.add_argument("--data-dir", help=argparse.SUPPRESS)
+    gen.set_defaults(func=cmd_generate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    func = getattr(args, "func", cmd_desktop)
+    try:
+        return func(args)
+    except AppError as exc:
+        print(f"reelcut: {exc.message}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""Where Reelcut keeps its data and how a launch is configured: the one place that decides."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "Reelcut"
+
+
+def default_data_dir() -> Path:
+    env = os.environ.get("REELCUT_DATA_DIR")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_token() -> str:
+    return os.environ.get("REELCUT_TOKEN") or secrets.token_urlsafe(32)
+
+
+def web_dir() -> Path:
+    """The page's files: bundled by PyInstaller, beside the source tree, or installed as the
+    data package reelcut.web."""
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        return Path(frozen) / "web"
+    source = Path(__file__).resolve().parents[2] / "web"
+    if (source / "js").is_dir():
+        return source
+    return Path(str(resources.files("reelcut.web")))
+
+
+@dataclass
+class Config:
+    data_dir: Path = field(default_factory=default_data_dir)
+    token: str = field(default_factory=default_token)
+    host: str = "127.0.0.1"
+    port: int = 0
+    dev_origins: list[str] = field(default_factory=list)
+    mode: str = "browser"  # "browser" or "desktop": selects the security policy
+    upload_limit: int = 4 * 1024**3
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "reelcut.db"
+
+    @property
+    def temp_dir(self) -> Path:
+        return self.data_dir / "tmp"
+
+    @property
+    def projects_dir(self) -> Path:
+        return self.data_dir / "projects"

@@ -1,0 +1,289 @@
+"""The job manager: one thread per generation job, in parallel; every job is a row, so a
+restarted app resumes what was running (a paid result is never thrown away)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..errors import AppError
+from ..eventbus import EventBus
+from ..library.db import Database, dumps, loads, now
+from ..library.media_store import MediaStore
+from . import registry
+from .base import GenerationError, JobCancelled, JobContext, Provider
+
+log = logging.getLogger(__name__)
+
+ACTIVE = ("queued", "generating", "downloading", "storing")
+# Where each phase sits in the job's overall progress bar.
+_SPAN = {"queued": (0.0, 0.05), "generating": (0.05, 0.8), "downloading": (0.8, 0.95), "storing": (0.95, 1.0)}
+MAX_PROMPT = 2000
+MAX_LOGS = 50
+
+
+def job_dict(row: Any) -> dict[str, Any]:
+    return {
+        "id": row["id"], "project_id": row["project_id"], "model_id": row["model_id"], "prompt": row["prompt"],
+        "params": loads(row["params"], {}), "image_media_id": row["image_media_id"], "status": row["status"],
+        "progress": row["progress"], "message": row["message"], "queue_position": row["queue_position"],
+        "logs": loads(row["logs"], []), "error": loads(row["error"]), "media_id": row["media_id"],
+        "cost": row["cost"], "created_at": row["created_at"], "updated_at": row["updated_at"],
+    }
+
+
+def media_name(prompt: str) -> str:
+    """The field report's convention: 'AI: ' and the prompt's first 30 characters."""
+    return f"AI: {prompt[:30]}..."
+
+
+def media_filename(model_id: str, when: float) -> str:
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(when)) + f"-{int(when * 1000) % 1000:03d}"
+    return f"AI-Video-{model_id.replace('/', '_')}-{stamp}.mp4"
+
+
+class JobManager:
+    def __init__(self, db: Database, media: MediaStore, bus: EventBus, temp_dir: Path,
+                 providers: dict[str, Provider] | Callable[[str], Provider]) -> None:
+        self.db = db
+        self.media = media
+        self.bus = bus
+        self.temp_dir = temp_dir
+        self._providers = providers
+        self._live: dict[str, JobContext] = {}
+        self._threads: dict[str, threading.Thread] = {}
+        self._lock = threading.Lock()
+
+    def provider(self, name: str) -> Provider:
+        if callable(self._providers):
+            return self._providers(name)
+        try:
+            return self._providers[name]
+        except KeyError:
+            raise GenerationError("no_provider", f"No provider '{name}' is available.", status=500) from None
+
+    # -- queries ------------------------------------------------------------------------------
+    def get(self, job_id: str) -> dict[str, Any]:
+        row = self.db.one("SELECT * FROM jobs WHERE id = ?", (job_id,))
+        if row is None:
+            raise AppError("not_found", "The generation job was not found.", status=404)
+        return job_dict(row)
+
+    def list(self, project_id: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+        if project_id:
+            rows = self.db.query("SELECT * FROM jobs WHERE project_id = ? ORDER BY created_at DESC LIMIT ?",
+                                 (project_id, limit))
+        else:
+            rows = self.db.query("SELECT * FROM jobs ORDER BY created_at DESC LIMIT ?", (limit,))
+        return [job_dict(r) for r in rows]
+
+    # -- starting -----------------------------------------------------------------------------
+    def start(self, project_id: str, model_ids: list[str], prompt: str, params: dict[str, Any] | None,
+              image_media_id: str | None = None) -> list[dict[str, Any]]:
+        """Validate the whole request first (nothing starts if any model's parameters are
+        wrong), then start one job per model."""
+        self.media.projects.get(project_id)
+        if not isinstance(model_ids, list) or not model_ids or not all(isinstance(m, str) for m in model_ids):
+            raise AppError("invalid_models", "Pick at least one model.", status=422, field="model_ids")
+        if len(set(model_ids)) != len(model_ids):
+            raise AppError("invalid_models", "A model is listed twice.", status=422, field="model_ids")
+        if not isinstance(prompt, str) or not prompt.strip():
+            raise AppError("invalid_prompt", "Write a prompt first.", status=422, field="prompt")
+        if len(prompt) > MAX_PROMPT:
+            raise AppError("invalid_prompt", f"The prompt is longer than {MAX_PROMPT} characters.", status=422,
+                           field="prompt")
+        params = params or {}
+        if not isinstance(params, dict):
+            raise AppError("invalid_param", "params must map model ids to objects.", status=422, field="params")
+        planned = []
+        for model_id in model_ids:
+            model = registry.get_model(model_id)
+            own = params.get(model_id, {})
+            if not isinstance(own, dict):
+                raise AppError("invalid_param", f"params for {model_id} must be an object.", status=422,
+                               field="params")
+            try:
+                typed = registry.validate_params(model, own)
+            except GenerationError as exc:
+                exc.message = f"{model['name']}: {exc.message}"
+                raise
+            if model["mode"] == "image":
+                self._check_image(project_id, image_media_id)
+            planned.append((model, typed))
+        jobs = []
+        ts = now()
+        with self.db.transaction() as c:
+            for model, typed in planned:
+                job_id = uuid.uuid4().hex
+                c.execute(
+                    "INSERT INTO jobs (id, project_id, model_id, prompt, params, image_media_id, status, progress,"
+                    " message, cost, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (job_id, project_id, model["id"], prompt, dumps(typed),
+                     image_media_id if model["mode"] == "image" else None, "queued", 0.0, "Waiting to start",
+                     registry.estimate_cost(model, typed), ts, ts))
+                jobs.append(job_id)
+        for job_id in jobs:
+            self._publish(job_id)
+            self._spawn(job_id)
+        return [self.get(j) for j in jobs]
+
+    def _check_image(self, project_id: str, image_media_id: str | None) -> None:
+        if not image_media_id:
+            raise AppError("image_required", "Choose an image for image-to-video.", status=422,
+                           field="image_media_id")
+        item = self.media.get(image_media_id)
+        if item["project_id"] != project_id or item["kind"] != "image":
+            raise AppError("image_required", "The chosen item is not an image in this project.", status=422,
+                           field="image_media_id")
+
+    def resume_unfinished(self) -> list[str]:
+        """Start-up: every job that was running when the app stopped runs again. Providers
+        resume from their saved state (a submitted fal request is polled, not resubmitted)."""
+        rows = self.db.query("SELECT id FROM jobs WHERE status IN (?,?,?,?)", ACTIVE)
+        for row in rows:
+            self._update(row["id"], message="Resuming after restart")
+            self._spawn(row["id"])
+        return [r["id"] for r in rows]
+
+    def _spawn(self, job_id: str) -> None:
+        t = threading.Thread(target=self._run, args=(job_id,), name=f"job-{job_id[:8]}", daemon=True)
+        with self._lock:
+            self._threads[job_id] = t
+        t.start()
+
+    # -- running ------------------------------------------------------------------------------
+    def _context(self, job: dict[str, Any], state: dict[str, Any]) -> JobContext:
+        model = registry.get_model(job["model_id"])
+        image_path = None
+        if job["image_media_id"]:
+            image_path, _ = self.media.file_path(job["image_media_id"])
+        last = {"t": 0.0, "phase": ""}
+
+        def report(phase: str, progress: float | None = None, message: str | None = None, **extra: Any) -> None:
+            lo, hi = _SPAN.get(phase, (0.0, 1.0))
+            frac = progress
+            if frac is None and extra.get("bytes_total"):
+                frac = extra.get("bytes_done", 0) / extra["bytes_total"]
+            overall = lo + (hi - lo) * max(0.0, min(1.0, frac or 0.0))
+            if phase == "downloading" and extra.get("bytes_total") and message is None:
+                message = f"Downloading {extra.get('bytes_done', 0) / 1e6:.1f} / {extra['bytes_total'] / 1e6:.1f} MB"
+            # Throttle row writes and events to ~8 a second; phase changes and logs always pass.
+            t = time.monotonic()
+            if phase == last["phase"] and not extra.get("log") and message is None and t - last["t"] < 0.125:
+                return
+            last.update(t=t, phase=phase)
+            self._update(job["id"], status=phase, progress=overall, message=message,
+                         queue_position=extra.get("queue_position"), log=extra.get("log"))
+
+        def persist(values: dict[str, Any]) -> None:
+            self.db.execute("UPDATE jobs SET state = ?, updated_at = ? WHERE id = ?",
+                            (dumps(values), now(), job["id"]))
+
+        return JobContext(job_id=job["id"], model=model, prompt=job["prompt"], params=job["params"],
+                          image_path=image_path, temp_dir=self.temp_dir, state=state, report=report,
+                          persist=persist)
+
+    def _run(self, job_id: str) -> None:
+        row = self.db.one("SELECT * FROM jobs WHERE id = ?", (job_id,))
+        if row is None:
+            return
+        job = job_dict(row)
+        try:
+            ctx = self._context(job, loads(row["state"], {}))
+            with self._lock:
+                self._live[job_id] = ctx
+            provider = self.provider(ctx.model["provider"])
+            ctx.check_cancelled()
+            result = provider.generate(ctx)
+            try:
+                ctx.check_cancelled()
+                self._update(job_id, status="storing", progress=_SPAN["storing"][0], message="Storing in the library")
+                item = self.media.ingest(
+                    job["project_id"], result.path, name=media_name(job["prompt"]),
+                    filename=media_filename(job["model_id"], time.time()),
+                    source={"type": "generation", "model_id": job["model_id"], "prompt": job["prompt"],
+                            "params": job["params"], "remote_url": result.remote_url},
+                    cost=result.cost if result.cost is not None else job["cost"])
+            finally:
+                result.path.unlink(missing_ok=True)
+            self._update(job_id, status="done", progress=1.0, message="Done", media_id=item["id"])
+            self.bus.publish("media", {"project_id": job["project_id"], "media": item})
+        except JobCancelled:
+            self._update(job_id, status="cancelled", message="Cancelled")
+        except AppError as exc:
+            log.info("job %s failed: %s", job_id, exc.message)
+            self._update(job_id, status="failed", message=exc.message, error=exc.to_dict())
+        except Exception as exc:  # noqa: BLE001 - a job must end in a state the user can see
+            log.exception("job %s crashed", job_id)
+            self._update(job_id, status="failed", message="Generation failed unexpectedly.",
+                         error={"code": "internal", "message": f"Generation failed unexpectedly ({type(exc).__name__})."})
+        finally:
+            with self._lock:
+                self._live.pop(job_id, None)
+                self._threads.pop(job_id, None)
+
+    def cancel(self, job_id: str) -> dict[str, Any]:
+        job = self.get(job_id)
+        if job["status"] not in ACTIVE:
+            return job
+        with self._lock:
+            ctx = self._live.get(job_id)
+        if ctx is None:
+            self._update(job_id, status="cancelled", message="Cancelled")
+            return self.get(job_id)
+        ctx.cancel_event.set()
+        self._update(job_id, message="Cancelling…")
+        try:
+            self.provider(ctx.model["provider"]).cancel(ctx)
+        except AppError as exc:
+            self._update(job_id, log=f"Cancel request failed: {exc.message}")
+        return self.get(job_id)
+
+    def wait(self, job_id: str, timeout: float | None = None) -> dict[str, Any]:
+        """Block until the job's thread ends (CLI and tests)."""
+        with self._lock:
+            t = self._threads.get(job_id)
+        if t is not None:
+            t.join(timeout)
+        return self.get(job_id)
+
+    def _update(self, job_id: str, *, status: str | None = None, progress: float | None = None,
+                message: str | None = None, queue_position: int | None = None, log: str | None = None,
+                error: dict[str, Any] | None = None, media_id: str | None = None) -> None:
+        with self.db.transaction() as c:
+            row = c.execute("SELECT status, logs FROM jobs WHERE id = ?", (job_id,)).fetchone()
+            if row is None:
+                return
+            if row["status"] in ("done", "failed", "cancelled") and status != row["status"]:
+                return  # a finished job never changes again
+            sets = ["updated_at = ?"]
+            args: list[Any] = [now()]
+            if status is not None:
+                sets.append("status = ?")
+                args.append(status)
+                if status != "queued":
+                    sets.append("queue_position = NULL")
+            for col, val in (("progress", progress), ("message", message), ("media_id", media_id)):
+                if val is not None:
+                    sets.append(f"{col} = ?")
+                    args.append(val)
+            if queue_position is not None:
+                sets.append("queue_position = ?")
+                args.append(queue_position)
+            if error is not None:
+                sets.append("error = ?")
+                args.append(dumps(error))
+            if log:
+                logs = (loads(row["logs"], []) + [str(log)[:500]])[-MAX_LOGS:]
+                sets.append("logs = ?")
+                args.append(dumps(logs))
+            c.execute(f"UPDATE jobs SET {', '.join(sets)} WHERE id = ?", (*args, job_id))
+        self._publish(job_id)
+
+    def _publish(self, job_id: str) -> None:
+        self.bus.publish("job", self.get(job_id))

@@ -1,0 +1,144 @@
+"""The SQLite database: one file, schema versions by PRAGMA user_version, WAL for crash safety.
+
+One connection shared by the app's threads, serialised by a lock: the work per statement is
+tiny, and one writer avoids SQLITE_BUSY between our own threads."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Iterator
+
+from ..errors import AppError
+
+MIGRATIONS: list[str] = [
+    # 1: projects, media, generation jobs, settings
+    """
+    CREATE TABLE projects (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        timeline TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE media (
+        id TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('video', 'image', 'audio')),
+        path TEXT NOT NULL,
+        mime TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        width INTEGER, height INTEGER, fps REAL, duration REAL,
+        video_codec TEXT, audio_codec TEXT,
+        thumbnail TEXT,
+        source TEXT NOT NULL,
+        cost REAL,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX media_project ON media(project_id, created_at);
+    CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+        model_id TEXT NOT NULL,
+        prompt TEXT NOT NULL,
+        params TEXT NOT NULL,
+        image_media_id TEXT,
+        status TEXT NOT NULL,
+        progress REAL NOT NULL DEFAULT 0,
+        message TEXT,
+        queue_position INTEGER,
+        logs TEXT NOT NULL DEFAULT '[]',
+        error TEXT,
+        media_id TEXT,
+        cost REAL,
+        state TEXT NOT NULL DEFAULT '{}',
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX jobs_project ON jobs(project_id, created_at);
+    CREATE INDEX jobs_status ON jobs(status);
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
+]
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class Database:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=10)
+        self._conn.row_factory = sqlite3.Row
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn.execute("PRAGMA foreign_keys=ON")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        with self.transaction() as c:
+            version = c.execute("PRAGMA user_version").fetchone()[0]
+            if version > len(MIGRATIONS):
+                raise AppError("db_too_new", f"The library at {self.path} was made by a newer Reelcut.", status=500)
+            for i, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                for statement in filter(str.strip, script.split(";")):
+                    c.execute(statement)
+                c.execute(f"PRAGMA user_version = {i}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise _locked(exc) from exc
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            else:
+                self._conn.execute("COMMIT")
+
+    def query(self, sql: str, args: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            try:
+                return self._conn.execute(sql, args).fetchall()
+            except sqlite3.OperationalError as exc:
+                raise _locked(exc) from exc
+
+    def one(self, sql: str, args: tuple[Any, ...] = ()) -> sqlite3.Row | None:
+        rows = self.query(sql, args)
+        return rows[0] if rows else None
+
+    def execute(self, sql: str, args: tuple[Any, ...] = ()) -> int:
+        with self.transaction() as c:
+            return c.execute(sql, args).rowcount
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+
+def _locked(exc: sqlite3.OperationalError) -> AppError:
+    if "locked" in str(exc) or "busy" in str(exc):
+        return AppError("db_locked", "The library database is locked by another program. Close it and try again.",
+                        status=503)
+    return AppError("db_error", f"The library database failed: {exc}.", status=500)
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+def loads(text: str | None, default: Any = None) -> Any:
+    return default if text is None else json.loads(text)

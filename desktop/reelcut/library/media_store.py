@@ -1,0 +1,175 @@
+"""The media library: atomic ingest (temp file → fsync → probe → rename → row), listing,
+deletion and path resolution. Media is addressed by opaque id; paths never leave this module
+unchecked."""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from ..errors import AppError, NotFound
+from ..media.probe import NotMedia, probe
+from ..media.thumbnail import make_thumbnail
+from .db import Database, dumps, loads, now
+from .files import copy_stream, fsync_dir, hash_file, safe_filename, temp_path, unique_path
+from .projects import Projects
+
+log = logging.getLogger(__name__)
+
+_EXT = {"video/mp4": ".mp4", "video/webm": ".webm", "video/quicktime": ".mov", "video/x-matroska": ".mkv",
+        "image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp", "image/gif": ".gif",
+        "audio/mpeg": ".mp3", "audio/wav": ".wav", "audio/ogg": ".ogg", "audio/flac": ".flac",
+        "audio/mp4": ".m4a", "audio/aac": ".aac", "audio/webm": ".weba"}
+
+
+def media_dict(row: Any) -> dict[str, Any]:
+    return {
+        "id": row["id"], "project_id": row["project_id"], "name": row["name"], "kind": row["kind"],
+        "filename": Path(row["path"]).name, "mime": row["mime"], "size": row["size"], "sha256": row["sha256"],
+        "width": row["width"], "height": row["height"], "fps": row["fps"], "duration": row["duration"],
+        "video_codec": row["video_codec"], "audio_codec": row["audio_codec"],
+        "thumbnail_url": f"/media/{row['id']}/thumbnail" if row["thumbnail"] else None,
+        "source": loads(row["source"], {}), "cost": row["cost"], "created_at": row["created_at"],
+    }
+
+
+class MediaStore:
+    def __init__(self, db: Database, projects: Projects, data_dir: Path, temp_dir: Path,
+                 upload_limit: int = 4 * 1024**3) -> None:
+        self.db = db
+        self.projects = projects
+        self.data_dir = data_dir.resolve()
+        self.temp_dir = temp_dir
+        self.upload_limit = upload_limit
+
+    # -- reading ------------------------------------------------------------------------------
+    def list(self, project_id: str) -> list[dict[str, Any]]:
+        self.projects.get(project_id)
+        return [media_dict(r) for r in self.db.query(
+            "SELECT * FROM media WHERE project_id = ? ORDER BY created_at, rowid", (project_id,))]
+
+    def _row(self, media_id: str) -> Any:
+        row = self.db.one("SELECT * FROM media WHERE id = ?", (media_id,))
+        if row is None:
+            raise NotFound("The media item")
+        return row
+
+    def get(self, media_id: str) -> dict[str, Any]:
+        return media_dict(self._row(media_id))
+
+    def _inside(self, relative: str) -> Path:
+        """Resolve a stored path and refuse anything outside the data dir (a tampered row or a
+        link must not expose other files)."""
+        path = (self.data_dir / relative).resolve()
+        if not path.is_relative_to(self.data_dir) or not path.is_file():
+            raise NotFound("The media file")
+        return path
+
+    def file_path(self, media_id: str) -> tuple[Path, str]:
+        row = self._row(media_id)
+        return self._inside(row["path"]), row["mime"]
+
+    def thumbnail_path(self, media_id: str) -> Path:
+        row = self._row(media_id)
+        if not row["thumbnail"]:
+            raise NotFound("The thumbnail")
+        return self._inside(row["thumbnail"])
+
+    # -- writing ------------------------------------------------------------------------------
+    def import_stream(self, project_id: str, stream: BinaryIO, filename: str) -> dict[str, Any]:
+        """An upload from the page: streamed to a temp file with a size cap, then ingested."""
+        self.projects.get(project_id)
+        tmp = temp_path(self.temp_dir)
+        try:
+            try:
+                copy_stream(stream, tmp, limit=self.upload_limit)
+            except OverflowError:
+                raise AppError("too_large", f"'{filename}' is larger than the {self.upload_limit // 1024**2} MB "
+                               "upload limit.", status=413) from None
+            return self.ingest(project_id, tmp, name=filename, source={"type": "import"})
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def import_path(self, project_id: str, path: Path) -> dict[str, Any]:
+        """A file chosen in a native dialog or given on the command line: copied, never moved."""
+        self.projects.get(project_id)
+        if not path.is_file():
+            raise AppError("not_found", f"'{path}' does not exist.", status=404)
+        with open(path, "rb") as f:
+            return self.import_stream(project_id, f, path.name)
+
+    def ingest(self, project_id: str, tmp: Path, *, name: str, source: dict[str, Any],
+               filename: str | None = None, cost: float | None = None) -> dict[str, Any]:
+        """Move a finished temp file into the project and add its row. The file is probed before
+        anything is visible; the rename is atomic; the row comes last so a crash never leaves a
+        row without its file."""
+        info = probe(tmp, name)
+        size, sha = hash_file(tmp)
+        folder = self.projects.folder(project_id) / "media"
+        folder.mkdir(parents=True, exist_ok=True)
+        base = safe_filename(filename or name)
+        ext = _EXT.get(info.mime, "")
+        if ext and not base.lower().endswith(ext):
+            base = os.path.splitext(base)[0] + ext
+        media_id = uuid.uuid4().hex
+        final = unique_path(folder, base)
+        os.replace(tmp, final)
+        fsync_dir(folder)
+        thumb_rel = None
+        try:
+            thumb = self.projects.folder(project_id) / "thumbs" / f"{media_id}.jpg"
+            thumb.parent.mkdir(exist_ok=True)
+            if info.kind in ("video", "image") and make_thumbnail(final, thumb):
+                thumb_rel = str(thumb.relative_to(self.data_dir))
+        except Exception:  # noqa: BLE001 - a missing poster must not lose the media
+            log.exception("thumbnail failed for %s", final)
+        display = name if source.get("type") != "import" else os.path.splitext(Path(name).name)[0] or name
+        try:
+            self.db.execute(
+                "INSERT INTO media (id, project_id, name, kind, path, mime, size, sha256, width, height, fps,"
+                " duration, video_codec, audio_codec, thumbnail, source, cost, created_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (media_id, project_id, display[:200], info.kind, str(final.relative_to(self.data_dir)), info.mime,
+                 size, sha, info.width, info.height, info.fps, info.duration, info.video_codec, info.audio_codec,
+                 thumb_rel, dumps(source), cost, now()))
+        except BaseException:
+            final.unlink(missing_ok=True)
+            raise
+        return self.get(media_id)
+
+    def rename(self, media_id: str, name: Any) -> dict[str, Any]:
+        if not isinstance(name, str) or not name.strip() or len(name) > 200:
+            raise AppError("invalid_name", "A media name must be 1 to 200 characters.", field="name")
+        self._row(media_id)
+        self.db.execute("UPDATE media SET name = ? WHERE id = ?", (" ".join(name.split()), media_id))
+        return self.get(media_id)
+
+    def delete(self, media_id: str) -> dict[str, Any]:
+        """Remove the item, its clips from the timeline, then its files."""
+        row = self._row(media_id)
+        with self.db.transaction() as c:
+            doc = loads(c.execute("SELECT timeline FROM projects WHERE id = ?", (row["project_id"],)).fetchone()[0])
+            for track in doc.get("tracks", []):
+                track["clips"] = [cl for cl in track.get("clips", []) if cl.get("media_id") != media_id]
+            c.execute("UPDATE projects SET timeline = ? WHERE id = ?", (dumps(doc), row["project_id"]))
+            c.execute("DELETE FROM media WHERE id = ?", (media_id,))
+        for rel in (row["path"], row["thumbnail"]):
+            if rel:
+                (self.data_dir / rel).unlink(missing_ok=True)
+        return media_dict(row)
+
+    def clean_temp(self) -> int:
+        """Start-up: whatever is in the temp folder belongs to a process that died."""
+        count = 0
+        if self.temp_dir.is_dir():
+            for child in self.temp_dir.iterdir():
+                if child.is_file():
+                    child.unlink(missing_ok=True)
+                    count += 1
+        return count
+
+
+__all__ = ["MediaStore", "NotMedia", "media_dict"]

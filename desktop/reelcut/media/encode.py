@@ -1,0 +1,51 @@
+"""Running ffmpeg with progress and cancel: the one place that spawns it."""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+from collections.abc import Callable, Sequence
+
+from ..errors import AppError
+from .ffmpeg import ffmpeg_exe
+
+
+class EncodeCancelled(Exception):
+    pass
+
+
+def run_ffmpeg(args: Sequence[str], *, duration: float, on_progress: Callable[[float], None] | None = None,
+               cancel: threading.Event | None = None, what: str = "ffmpeg") -> None:
+    """Run ffmpeg with `args` (inputs, filters, output) and report 0..1 from `-progress`.
+    Killing the process is how cancel works; the caller owns the output file's cleanup."""
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+           "-progress", "pipe:1", "-nostats", *args]
+    try:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
+    except OSError as exc:
+        raise AppError("ffmpeg_missing", f"ffmpeg could not be started: {exc.strerror}.", status=500) from exc
+    stderr: list[str] = []
+    reader = threading.Thread(target=lambda: stderr.extend(proc.stderr), daemon=True)  # type: ignore[arg-type]
+    reader.start()
+    watcher = None
+    if cancel is not None:
+        def watch() -> None:
+            while proc.poll() is None:
+                if cancel.wait(0.1):
+                    proc.kill()
+                    return
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        key, _, value = line.strip().partition("=")
+        if key == "out_time_us" and on_progress and duration > 0 and value.isdigit():
+            on_progress(min(1.0, int(value) / 1e6 / duration))
+    code = proc.wait()
+    reader.join(timeout=5)
+    if cancel is not None and cancel.is_set():
+        raise EncodeCancelled()
+    if code != 0:
+        detail = "".join(stderr).strip().splitlines()
+        reason = detail[-1] if detail else f"exit code {code}"
+        raise AppError("ffmpeg_failed", f"{what} failed: {reason}", status=500)

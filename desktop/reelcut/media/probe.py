@@ -1,0 +1,103 @@
+"""What a file really is, decided by decoding it with PyAV, never by its name."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import av
+
+from ..errors import AppError
+
+# Demuxers that take arbitrary bytes as "media" (text shown as a picture): not media to a user.
+_TEXT_CODECS = {"ansi", "bintext", "xbin", "idf", "tty"}
+_IMAGE_FORMAT_SUFFIXES = ("_pipe", "image2")
+
+
+class NotMedia(AppError):
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__("not_media", f"'{name}' is not a video, image or audio file ({reason}).", status=415)
+
+
+@dataclass
+class ProbeResult:
+    kind: str  # "video" | "image" | "audio"
+    width: int | None
+    height: int | None
+    fps: float | None
+    duration: float | None
+    video_codec: str | None
+    audio_codec: str | None
+    mime: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+_MIME = {"mp4": "video/mp4", "mov": "video/quicktime", "webm": "video/webm", "matroska": "video/x-matroska",
+         "png": "image/png", "jpeg": "image/jpeg", "mjpeg": "image/jpeg", "webp": "image/webp", "gif": "image/gif",
+         "mp3": "audio/mpeg", "wav": "audio/wav", "ogg": "audio/ogg", "flac": "audio/flac", "aac": "audio/aac"}
+
+
+def _mime(fmt: str, kind: str, vcodec: str | None, acodec: str | None) -> str:
+    names = fmt.split(",")
+    if kind == "image":
+        return _MIME.get(vcodec or "", "image/png")
+    if "webm" in names or "matroska" in names:
+        return "video/webm" if kind == "video" else "audio/webm"
+    if "mp4" in names or "mov" in names:
+        return "video/mp4" if kind == "video" else "audio/mp4"
+    for n in names:
+        if n in _MIME:
+            return _MIME[n]
+    return "application/octet-stream"
+
+
+def probe(path: Path, name: str | None = None) -> ProbeResult:
+    """Open and decode the first frame of the file; raise NotMedia if it is not playable media."""
+    label = name or Path(path).name
+    try:
+        container = av.open(str(path))
+    except (av.error.FFmpegError, OSError, ValueError) as exc:
+        raise NotMedia(label, "it could not be opened as media") from exc
+    with container:
+        video = next((s for s in container.streams.video if s.codec_context.codec.canonical_name not in _TEXT_CODECS),
+                     None)
+        audio = container.streams.audio[0] if container.streams.audio else None
+        if video is None and audio is None:
+            raise NotMedia(label, "it has no picture or sound")
+        vcodec = video.codec_context.codec.canonical_name if video else None
+        acodec = audio.codec_context.codec.canonical_name if audio else None
+        fmt = container.format.name
+        is_image = video is not None and audio is None and (
+            fmt.endswith(_IMAGE_FORMAT_SUFFIXES) or (video.frames or 0) == 1 and fmt == "gif")
+        try:
+            first = next(container.decode(video if video is not None else audio), None)
+        except (av.error.FFmpegError, ValueError) as exc:
+            raise NotMedia(label, "its data could not be decoded") from exc
+        if first is None:
+            raise NotMedia(label, "it holds no decodable frames")
+        duration = None
+        if container.duration:
+            duration = container.duration / av.time_base
+        elif video is not None and video.duration and video.time_base:
+            duration = float(video.duration * video.time_base)
+        fps = None
+        if video is not None and not is_image:
+            rate = video.average_rate or video.base_rate or video.guessed_rate
+            fps = round(float(Fraction(rate)), 3) if rate else None
+        kind = "image" if is_image else ("video" if video is not None else "audio")
+        if kind != "image" and not duration:
+            raise NotMedia(label, "its duration is unknown, so it may be truncated")
+        return ProbeResult(
+            kind=kind,
+            width=video.codec_context.width if video is not None else None,
+            height=video.codec_context.height if video is not None else None,
+            fps=fps,
+            duration=round(duration, 3) if duration and kind != "image" else None,
+            video_codec=vcodec,
+            audio_codec=acodec,
+            mime=_mime(fmt, kind, vcodec, acodec),
+        )

@@ -1,0 +1,38 @@
+"""Poster frames, encoded in process with PyAV (no ffmpeg start-up cost per item)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import av
+
+THUMB_WIDTH = 320
+
+
+def make_thumbnail(src: Path, dest: Path, at: float | None = None) -> bool:
+    """Write a JPEG of the frame near `at` seconds (default: a third in). Returns False when the
+    file has no picture; the caller shows a placeholder then."""
+    with av.open(str(src)) as container:
+        if not container.streams.video:
+            return False
+        stream = container.streams.video[0]
+        duration = container.duration / av.time_base if container.duration else 0
+        when = at if at is not None else duration / 3
+        if when > 0 and stream.time_base:
+            container.seek(int(when / stream.time_base), stream=stream)
+        frame = next(container.decode(stream), None)
+        if frame is None:
+            return False
+    width = min(THUMB_WIDTH, frame.width) // 2 * 2
+    height = max(2, round(frame.height * width / frame.width) // 2 * 2)
+    frame = frame.reformat(width=width, height=height, format="yuvj420p")
+    encoder = av.CodecContext.create("mjpeg", "w")
+    encoder.width, encoder.height = width, height
+    encoder.pix_fmt = "yuvj420p"
+    encoder.time_base = Fraction(1, 25)
+    data = b"".join(bytes(p) for p in encoder.encode(frame) + encoder.encode(None))
+    tmp = dest.with_suffix(".part")
+    tmp.write_bytes(data)
+    tmp.replace(dest)
+    return True

@@ -1,0 +1,61 @@
+"""The Flask app factory: security first, then thin routes over the bridge."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify
+from werkzeug.exceptions import HTTPException
+
+from ..bridge import Bridge
+from ..config import Config, web_dir
+from ..errors import AppError
+from ..generation import registry
+from . import api_generate, api_media, api_projects, events, media, pages, security
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: Config, bridge: Bridge | None = None) -> Flask:
+    bridge = bridge or Bridge(config)
+    app = Flask(__name__, static_folder=None)
+    app.config["REELCUT_PORT"] = config.port
+    app.config["MAX_CONTENT_LENGTH"] = config.upload_limit + 1024 * 1024
+    app.extensions["reelcut"] = bridge
+    app.extensions["reelcut_web"] = web_dir()
+
+    def remote_hosts() -> list[str]:
+        return registry.remote_media_hosts() if bridge.remote_preview_enabled() else []
+
+    security.install(app, token=config.token, mode=config.mode, dev_origins=config.dev_origins,
+                     remote_hosts=remote_hosts)
+    for module in (api_projects, api_media, api_generate, events, media, pages):
+        app.register_blueprint(module.bp)
+
+    @app.errorhandler(AppError)
+    def _app_error(exc: AppError) -> tuple[Response, int]:
+        return jsonify({"error": exc.to_dict()}), exc.status
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> tuple[Response, int]:
+        code = (exc.name or "error").lower().replace(" ", "_")
+        messages: dict[int, str] = {404: "Nothing is here.", 405: "That method is not allowed here.",
+                                    413: "The upload is too large.",
+                                    416: "The requested range is not in the file."}
+        resp = jsonify({"error": {"code": code, "message": messages.get(exc.code or 0, exc.description)}})
+        if exc.code == 416 and exc.response is not None:
+            resp.headers["Content-Range"] = exc.response.headers.get("Content-Range", "")
+        return resp, exc.code or 500
+
+    @app.errorhandler(Exception)
+    def _crash(exc: Exception) -> tuple[Response, int]:
+        log.exception("unhandled error")
+        return jsonify({"error": {"code": "internal", "message": "Something went wrong inside Reelcut. "
+                                  "The details are in its log."}}), 500
+
+    return app
+
+
+def bridge_of(app: Any) -> Bridge:
+    return app.extensions["reelcut"]
