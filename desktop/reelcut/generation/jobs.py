@@ -220,8 +220,8 @@ class JobManager:
             self._update(job_id, status="failed", message=exc.message, error=exc.to_dict())
         except Exception as exc:  # noqa: BLE001 - a job must end in a state the user can see
             log.exception("job %s crashed", job_id)
-            self._update(job_id, status="failed", message="Generation failed unexpectedly.",
-                         error={"code": "internal", "message": f"Generation failed unexpectedly ({type(exc).__name__})."})
+            message = f"Generation failed unexpectedly ({type(exc).__name__})."
+            self._update(job_id, status="failed", message=message, error={"code": "internal", "message": message})
         finally:
             with self._lock:
                 self._live.pop(job_id, None)

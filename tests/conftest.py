@@ -1,0 +1,122 @@
+"""Shared fixtures: a fresh data dir per test, the bridge, a Flask test client that speaks
+with the token, and a real server on loopback."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reelcut.bridge import Bridge
+from reelcut.config import Config
+from reelcut.server.app import create_app
+from reelcut.server.runner import LocalServer
+
+from . import media_samples
+
+TOKEN = "test-token-0123456789"
+TEST_PORT = 5999  # the Host the Flask test client claims to be
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic", "--autoplay-policy=no-user-gesture-required"]
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    d = tmp_path / "data"
+    d.mkdir()
+    return d
+
+
+@pytest.fixture
+def config(data_dir: Path) -> Config:
+    return Config(data_dir=data_dir, token=TOKEN, port=TEST_PORT)
+
+
+@pytest.fixture
+def bridge(config: Config) -> Iterator[Bridge]:
+    b = Bridge(config)
+    b.start()
+    yield b
+    for job in b.list_jobs():
+        b.cancel_job(job["id"])
+        b.jobs.wait(job["id"], timeout=30)
+    b.close()
+
+
+class Api:
+    """The Flask test client as the page's own code would call it: right Host, Bearer token."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.client = app.test_client()
+        self.base_url = f"http://127.0.0.1:{TEST_PORT}"
+
+    def request(self, method: str, path: str, *, auth: bool = True, headers: dict[str, str] | None = None,
+                **kw: Any) -> Any:
+        h = {"Authorization": f"Bearer {TOKEN}"} if auth else {}
+        h.update(headers or {})
+        return self.client.open(path, method=method, base_url=self.base_url, headers=h, **kw)
+
+    def get(self, path: str, **kw: Any) -> Any:
+        return self.request("GET", path, **kw)
+
+    def post(self, path: str, **kw: Any) -> Any:
+        return self.request("POST", path, **kw)
+
+    def put(self, path: str, **kw: Any) -> Any:
+        return self.request("PUT", path, **kw)
+
+    def patch(self, path: str, **kw: Any) -> Any:
+        return self.request("PATCH", path, **kw)
+
+    def delete(self, path: str, **kw: Any) -> Any:
+        return self.request("DELETE", path, **kw)
+
+
+@pytest.fixture
+def app(config: Config, bridge: Bridge) -> Any:
+    return create_app(config, bridge)
+
+
+@pytest.fixture
+def api(app: Any) -> Api:
+    return Api(app)
+
+
+@pytest.fixture
+def project(bridge: Bridge) -> dict[str, Any]:
+    return bridge.create_project("Test project")
+
+
+@pytest.fixture
+def live_server(data_dir: Path) -> Iterator[LocalServer]:
+    server = LocalServer(Config(data_dir=data_dir, token=TOKEN, port=0))
+    server.start_background()
+    yield server
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def samples(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    d = tmp_path_factory.mktemp("samples")
+    return {
+        "video": media_samples.make_video(d / "clip.mp4"),
+        "image": media_samples.make_image(d / "still.png"),
+        "audio": media_samples.make_audio(d / "tone.mp3"),
+        "text": media_samples.make_text(d / "notes.txt"),
+        "disguised": media_samples.make_text(d / "fake.mp4"),
+    }
+
+
+# -- browser (pytest-playwright) -----------------------------------------------------------------
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Debian's Chromium: `playwright install` cannot download here. No fallback, no skip: a
+    missing browser fails the browser tests loudly."""
+    path = os.environ.get("REELCUT_CHROMIUM", CHROMIUM)
+    return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_ARGS}

@@ -1,0 +1,40 @@
+"""Real media files for tests, made with the same ffmpeg the app uses."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from reelcut.media.ffmpeg import ffmpeg_exe
+
+
+def _ffmpeg(*args: str) -> None:
+    subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *args], check=True)
+
+
+def make_video(path: Path, *, seconds: float = 2, size: str = "320x240", rate: int = 25,
+               color: str | None = None, faststart: bool = True) -> Path:
+    """H.264/AAC MP4; a solid colour when `color` is given (for frame checks), else a test pattern."""
+    picture = f"color=c={color}:s={size}:r={rate}" if color else f"testsrc2=size={size}:rate={rate}"
+    args = ["-f", "lavfi", "-i", picture, "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+            "-t", str(seconds), "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+            "-shortest"]
+    if faststart:
+        args += ["-movflags", "+faststart"]
+    _ffmpeg(*args, str(path))
+    return path
+
+
+def make_image(path: Path, size: str = "640x360") -> Path:
+    _ffmpeg("-f", "lavfi", "-i", f"testsrc2=size={size}", "-frames:v", "1", str(path))
+    return path
+
+
+def make_audio(path: Path, seconds: float = 1.5) -> Path:
+    _ffmpeg("-f", "lavfi", "-i", "sine=frequency=330:sample_rate=44100", "-t", str(seconds), str(path))
+    return path
+
+
+def make_text(path: Path) -> Path:
+    path.write_text("this is not a video\n" * 20)
+    return path
