@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Quick start, command 2: install everything the tests need (Debian's Chromium for Playwright,
+# Node.js for the page's logic tests, fonts for the offline generator) and run the whole suite.
+# Extra arguments go to pytest (e.g. -m "not slow" while iterating).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$here"
+node_pkg=()
+command -v node >/dev/null || node_pkg=(nodejs)
+PIP_EXTRAS=test bash scripts/bootstrap.sh chromium "${node_pkg[@]}"
+export PATH="$here/.venv/bin:$PATH"
+
+echo "== ruff"
+ruff check desktop tests bench
+echo "== node --test (page logic)"
+node --test tests/js/
+echo "== pytest"
+python -m pytest "$@"
