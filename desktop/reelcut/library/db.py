@@ -66,6 +66,22 @@ MIGRATIONS: list[str] = [
     CREATE INDEX jobs_status ON jobs(status);
     CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
+    # 2: timeline exports, run as jobs
+    """
+    CREATE TABLE exports (
+        id TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+        status TEXT NOT NULL,
+        progress REAL NOT NULL DEFAULT 0,
+        message TEXT,
+        error TEXT,
+        path TEXT,
+        duration REAL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX exports_project ON exports(project_id, created_at);
+    """,
 ]
 
 
