@@ -15,6 +15,7 @@ from .generation.base import Provider
 from .generation.jobs import JobManager
 from .generation.local import LocalProvider
 from .library.db import Database
+from .library.exports import ExportManager
 from .library.media_store import MediaStore
 from .library.projects import Projects
 from .library.settings import Settings
@@ -39,6 +40,7 @@ class Bridge:
         self.settings = Settings(self.db)
         self._providers: dict[str, Provider] = {"local": LocalProvider()}
         self.jobs = JobManager(self.db, self.media, self.bus, config.temp_dir, self._provider)
+        self.exports = ExportManager(self.db, self.media, self.bus, config.data_dir, config.temp_dir)
         self.capabilities: dict[str, Any] = {}
 
     def _provider(self, name: str) -> Provider:
@@ -56,6 +58,7 @@ class Bridge:
         if removed:
             log.info("removed %d leftover temp files", removed)
         self.projects.sweep_orphans()
+        self.exports.fail_interrupted()
         self.jobs.resume_unfinished()
 
     def close(self) -> None:
@@ -99,6 +102,24 @@ class Bridge:
     def save_timeline(self, project_id: str, doc: Any) -> dict[str, Any]:
         return self.projects.save_timeline(project_id, doc)
 
+    # -- export -------------------------------------------------------------------------------
+    def start_export(self, project_id: str) -> dict[str, Any]:
+        """Render the project's saved timeline, from the original files."""
+        return self.exports.start(project_id, self.projects.timeline(project_id))
+
+    def get_export(self, export_id: str) -> dict[str, Any]:
+        return self.exports.get(export_id)
+
+    def list_exports(self, project_id: str) -> list[dict[str, Any]]:
+        self.projects.get(project_id)
+        return self.exports.list(project_id)
+
+    def cancel_export(self, export_id: str) -> dict[str, Any]:
+        return self.exports.cancel(export_id)
+
+    def export_file(self, export_id: str) -> Path:
+        return self.exports.file_path(export_id)
+
     # -- media --------------------------------------------------------------------------------
     def list_media(self, project_id: str) -> list[dict[str, Any]]:
         return self.media.list(project_id)
@@ -130,6 +151,12 @@ class Bridge:
 
     def thumbnail_file(self, media_id: str) -> Path:
         return self.media.thumbnail_path(media_id)
+
+    def filmstrip_file(self, media_id: str) -> Path:
+        return self.media.filmstrip_path(media_id)
+
+    def waveform(self, media_id: str) -> dict[str, Any]:
+        return self.media.waveform(media_id)
 
     def playback_sources(self, media_id: str) -> list[dict[str, str]]:
         """Where the player may get this item's picture, best first: the local file served

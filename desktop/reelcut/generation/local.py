@@ -81,7 +81,7 @@ class LocalProvider:
         ctx.temp_dir.mkdir(parents=True, exist_ok=True)
         text_file.write_text("\n".join(lines), "utf-8")
         tone = 180 + seed[9] % 240
-        audio = (f"sine=frequency={tone}:sample_rate=48000:duration={duration},volume=0.12,"
+        audio = (f"sine=frequency={tone}:sample_rate=48000:duration={duration},volume=0.5,"
                  f"afade=t=in:d={min(0.5, duration / 4)},afade=t=out:st={max(0, duration - 0.5)}:d=0.5")
         frames = max(1, round(duration * fps))
         if ctx.model["mode"] == "image":

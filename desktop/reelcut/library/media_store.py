@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..errors import AppError, NotFound
+from ..media.filmstrip import make_filmstrip, waveform_peaks
 from ..media.probe import NotMedia, probe
 from ..media.thumbnail import make_thumbnail
 from .db import Database, dumps, loads, now
-from .files import copy_stream, fsync_dir, hash_file, safe_filename, temp_path, unique_path
+from .files import copy_stream, fsync_dir, hash_file, safe_filename, temp_path, unique_path, write_atomic
 from .projects import Projects
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,31 @@ class MediaStore:
         if not row["thumbnail"]:
             raise NotFound("The thumbnail")
         return self._inside(row["thumbnail"])
+
+    def filmstrip_path(self, media_id: str) -> Path:
+        """A sprite of frames for timeline clips, made on first request and kept."""
+        row = self._row(media_id)
+        if row["kind"] != "video":
+            raise NotFound("The filmstrip")
+        src = self._inside(row["path"])
+        dest = self.projects.folder(row["project_id"]) / "thumbs" / f"{media_id}-strip.jpg"
+        if not dest.is_file():
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            if not make_filmstrip(src, dest):
+                raise NotFound("The filmstrip")
+        return dest
+
+    def waveform(self, media_id: str) -> dict[str, Any]:
+        row = self._row(media_id)
+        if not row["audio_codec"]:
+            return {"duration": row["duration"] or 0, "peaks": []}
+        src = self._inside(row["path"])
+        cache = self.projects.folder(row["project_id"]) / "thumbs" / f"{media_id}-wave.json"
+        if cache.is_file():
+            return loads(cache.read_text("utf-8"))
+        data = waveform_peaks(src)
+        write_atomic(cache, dumps(data).encode("utf-8"))
+        return data
 
     # -- writing ------------------------------------------------------------------------------
     def import_stream(self, project_id: str, stream: BinaryIO, filename: str) -> dict[str, Any]:

@@ -47,6 +47,11 @@ def sources(media_id: str):
     return jsonify({"sources": bridge().playback_sources(media_id)})
 
 
+@bp.get("/media/<media_id>/waveform")
+def waveform(media_id: str):
+    return jsonify(bridge().waveform(media_id))
+
+
 @bp.post("/capabilities")
 def capabilities():
     return jsonify({"codecs": bridge().report_capabilities(body().get("codecs"))})

@@ -18,3 +18,8 @@ def media_file(media_id: str):
 @bp.get("/media/<media_id>/thumbnail")
 def thumbnail(media_id: str):
     return send_file(bridge().thumbnail_file(media_id), mimetype="image/jpeg", conditional=True, max_age=3600)
+
+
+@bp.get("/media/<media_id>/filmstrip")
+def filmstrip(media_id: str):
+    return send_file(bridge().filmstrip_file(media_id), mimetype="image/jpeg", conditional=True, max_age=3600)

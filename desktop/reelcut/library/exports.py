@@ -1,0 +1,179 @@
+"""Exports: render a project's timeline to MP4 in a background thread, as a job with progress
+and cancel. Always from the original files (never proxies). The output appears in the
+project's exports folder only when complete."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from ..errors import AppError, NotFound
+from ..eventbus import EventBus
+from ..generation.local import find_font
+from ..media.compose import Source, build_export_args
+from ..media.encode import EncodeCancelled, run_ffmpeg
+from .db import Database, dumps, loads, now
+from .files import fsync_dir, safe_filename, unique_path
+from .media_store import MediaStore
+
+log = logging.getLogger(__name__)
+ACTIVE = ("queued", "rendering")
+
+
+def export_dict(row: Any, data_dir: Path) -> dict[str, Any]:
+    path = str(data_dir / row["path"]) if row["path"] else None
+    return {"id": row["id"], "project_id": row["project_id"], "status": row["status"], "progress": row["progress"],
+            "message": row["message"], "error": loads(row["error"]), "path": path,
+            "filename": Path(row["path"]).name if row["path"] else None, "duration": row["duration"],
+            "download_url": f"/api/exports/{row['id']}/file" if row["path"] else None,
+            "created_at": row["created_at"], "updated_at": row["updated_at"]}
+
+
+class ExportManager:
+    def __init__(self, db: Database, media: MediaStore, bus: EventBus, data_dir: Path, temp_dir: Path) -> None:
+        self.db = db
+        self.media = media
+        self.bus = bus
+        self.data_dir = data_dir.resolve()
+        self.temp_dir = temp_dir
+        self._cancel: dict[str, threading.Event] = {}
+        self._threads: dict[str, threading.Thread] = {}
+        self._lock = threading.Lock()
+
+    def get(self, export_id: str) -> dict[str, Any]:
+        row = self.db.one("SELECT * FROM exports WHERE id = ?", (export_id,))
+        if row is None:
+            raise NotFound("The export")
+        return export_dict(row, self.data_dir)
+
+    def list(self, project_id: str) -> list[dict[str, Any]]:
+        return [export_dict(r, self.data_dir) for r in self.db.query(
+            "SELECT * FROM exports WHERE project_id = ? ORDER BY created_at DESC", (project_id,))]
+
+    def file_path(self, export_id: str) -> Path:
+        row = self.db.one("SELECT path, status FROM exports WHERE id = ?", (export_id,))
+        if row is None or row["status"] != "done" or not row["path"]:
+            raise NotFound("The exported file")
+        path = (self.data_dir / row["path"]).resolve()
+        if not path.is_relative_to(self.data_dir) or not path.is_file():
+            raise NotFound("The exported file")
+        return path
+
+    def start(self, project_id: str, timeline: dict[str, Any]) -> dict[str, Any]:
+        project = self.media.projects.get(project_id)
+        sources = self._sources(project_id, timeline)
+        work = self.temp_dir / f"export-{uuid.uuid4().hex}"
+        work.mkdir(parents=True, exist_ok=True)
+        tmp_out = work / "out.mp4"
+        try:
+            args, duration = build_export_args(timeline, sources, tmp_out, work, find_font())
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+        export_id = uuid.uuid4().hex
+        ts = now()
+        self.db.execute("INSERT INTO exports (id, project_id, status, progress, message, duration, created_at,"
+                        " updated_at) VALUES (?,?,?,?,?,?,?,?)",
+                        (export_id, project_id, "queued", 0.0, "Starting", duration, ts, ts))
+        cancel = threading.Event()
+        t = threading.Thread(target=self._run, args=(export_id, project, args, duration, work, tmp_out, cancel),
+                             name=f"export-{export_id[:8]}", daemon=True)
+        with self._lock:
+            self._cancel[export_id] = cancel
+            self._threads[export_id] = t
+        self._publish(export_id)
+        t.start()
+        return self.get(export_id)
+
+    def _sources(self, project_id: str, timeline: dict[str, Any]) -> dict[str, Source]:
+        sources = {}
+        for item in self.media.list(project_id):
+            path, _ = self.media.file_path(item["id"])
+            sources[item["id"]] = Source(path=path, kind=item["kind"], has_audio=bool(item["audio_codec"]),
+                                         has_video=bool(item["video_codec"]))
+        return sources
+
+    def _run(self, export_id: str, project: dict[str, Any], args: list[str], duration: float, work: Path,
+             tmp_out: Path, cancel: threading.Event) -> None:
+        last = [0.0]
+
+        def progress(f: float) -> None:
+            if time.monotonic() - last[0] > 0.2:
+                last[0] = time.monotonic()
+                self._update(export_id, status="rendering", progress=f * 0.99, message=f"Rendering {int(f * 100)}%")
+
+        try:
+            self._update(export_id, status="rendering", message="Rendering")
+            run_ffmpeg(args, duration=duration, on_progress=progress, cancel=cancel, what="The export")
+            folder = self.media.projects.folder(project["id"]) / "exports"
+            folder.mkdir(parents=True, exist_ok=True)
+            stamp = time.strftime("%Y%m%d-%H%M%S")
+            final = unique_path(folder, f"{safe_filename(project['name'], 'export')}-{stamp}.mp4")
+            with open(tmp_out, "rb") as f:
+                os.fsync(f.fileno())
+            os.replace(tmp_out, final)
+            fsync_dir(folder)
+            self._update(export_id, status="done", progress=1.0, message="Exported",
+                         path=str(final.relative_to(self.data_dir)))
+        except EncodeCancelled:
+            self._update(export_id, status="cancelled", message="Cancelled")
+        except AppError as exc:
+            self._update(export_id, status="failed", message=exc.message, error=exc.to_dict())
+        except OSError as exc:
+            message = f"The export could not be written: {exc.strerror or exc}."
+            self._update(export_id, status="failed", message=message, error={"code": "io_error", "message": message})
+        except Exception as exc:  # noqa: BLE001 - an export must end in a state the user sees
+            log.exception("export %s crashed", export_id)
+            message = f"The export failed unexpectedly ({type(exc).__name__})."
+            self._update(export_id, status="failed", message=message, error={"code": "internal", "message": message})
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+            with self._lock:
+                self._cancel.pop(export_id, None)
+                self._threads.pop(export_id, None)
+
+    def cancel(self, export_id: str) -> dict[str, Any]:
+        self.get(export_id)
+        with self._lock:
+            ev = self._cancel.get(export_id)
+        if ev is not None:
+            ev.set()
+        return self.get(export_id)
+
+    def wait(self, export_id: str, timeout: float | None = None) -> dict[str, Any]:
+        with self._lock:
+            t = self._threads.get(export_id)
+        if t is not None:
+            t.join(timeout)
+        return self.get(export_id)
+
+    def fail_interrupted(self) -> None:
+        """Start-up: an export that was rendering when the app died cannot be resumed (ffmpeg's
+        state is gone); say so rather than leave it spinning."""
+        for row in self.db.query("SELECT id FROM exports WHERE status IN (?, ?)", ACTIVE):
+            message = "Reelcut stopped while this export was rendering. Start the export again."
+            self._update(row["id"], status="failed", message=message,
+                         error={"code": "interrupted", "message": message})
+
+    def _update(self, export_id: str, *, status: str | None = None, progress: float | None = None,
+                message: str | None = None, error: dict[str, Any] | None = None, path: str | None = None) -> None:
+        sets, args = ["updated_at = ?"], [now()]
+        for col, val in (("status", status), ("progress", progress), ("message", message), ("path", path)):
+            if val is not None:
+                sets.append(f"{col} = ?")
+                args.append(val)
+        if error is not None:
+            sets.append("error = ?")
+            args.append(dumps(error))
+        self.db.execute(f"UPDATE exports SET {', '.join(sets)} WHERE id = ? AND status NOT IN "
+                        "('done', 'failed', 'cancelled')", (*args, export_id))
+        self._publish(export_id)
+
+    def _publish(self, export_id: str) -> None:
+        self.bus.publish("export", self.get(export_id))

@@ -1,0 +1,124 @@
+"""Turn a timeline document into one ffmpeg command: the export's whole render graph.
+
+Picture: a black canvas the length of the timeline; visible video tracks are overlaid from the
+bottom track up (the first track in the list is on top), each clip scaled to fit and shown only
+between its start and end. Text clips are drawn over everything. Sound: every clip on an
+unmuted track, trimmed and delayed to its start, mixed over silence."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import AppError
+
+
+@dataclass
+class Source:
+    path: Path
+    kind: str  # video | image | audio
+    has_audio: bool
+    has_video: bool
+
+
+def timeline_end(doc: dict[str, Any]) -> float:
+    end = 0.0
+    for track in doc["tracks"]:
+        for clip in track["clips"]:
+            length = clip["duration"] if track["kind"] == "text" else clip["out"] - clip["in"]
+            end = max(end, clip["start"] + length)
+    return end
+
+
+def _num(x: float) -> str:
+    return f"{x:.6f}".rstrip("0").rstrip(".") or "0"
+
+
+_COLOR = re.compile(r"^#?[0-9a-fA-F]{6}$")
+
+
+def _text_filter(clip: dict[str, Any], font: str | None, text_file: Path, height: int) -> str:
+    color = clip.get("color") or "#ffffff"
+    color = "0x" + color.lstrip("#") if _COLOR.match(color) else "white"
+    size = max(8, int(clip.get("size") or height // 12))
+    x = float(clip.get("x", 0.5))
+    y = float(clip.get("y", 0.85))
+    start, end = clip["start"], clip["start"] + clip["duration"]
+    fontopt = f"fontfile='{_escape(Path(font))}':" if font else ""
+    return (f"drawtext={fontopt}textfile='{_escape(text_file)}':expansion=none:fontcolor={color}:fontsize={size}"
+            f":x=w*{_num(x)}-text_w/2:y=h*{_num(y)}-text_h/2:enable='between(t,{_num(start)},{_num(end)})'")
+
+
+def _escape(path: Path) -> str:
+    return str(path).replace("\\", "/").replace(":", r"\:").replace("'", r"\'")
+
+
+def build_export_args(doc: dict[str, Any], sources: dict[str, Source], out: Path, work_dir: Path,
+                      font: str | None) -> tuple[list[str], float]:
+    """Return (ffmpeg arguments, output duration). Text for drawtext goes in files in work_dir
+    so no user text is ever parsed as filter syntax."""
+    duration = timeline_end(doc)
+    if duration <= 0:
+        raise AppError("empty_timeline", "The timeline is empty: add clips before exporting.", status=400)
+    w, h, fps = int(doc["width"]), int(doc["height"]), float(doc["fps"])
+    inputs: list[str] = []
+    graph: list[str] = [f"color=c=black:s={w}x{h}:r={_num(fps)}:d={_num(duration)},format=yuv420p[base0]",
+                        f"anullsrc=r=48000:cl=stereo,atrim=0:{_num(duration)}[sil]"]
+    audio_pads = ["[sil]"]
+    canvas = "base0"
+    n_in = 0
+    overlay_n = 0
+    texts: list[str] = []
+    # Bottom track first, so the first track in the document ends on top.
+    for track in reversed(doc["tracks"]):
+        if track["kind"] == "text":
+            if not track.get("hidden"):
+                for clip in track["clips"]:
+                    tf = work_dir / f"text-{len(texts)}.txt"
+                    tf.write_text(str(clip.get("text", "")), "utf-8")
+                    texts.append(_text_filter(clip, font, tf, h))
+            continue
+        for clip in track["clips"]:
+            src = sources.get(clip["media_id"])
+            if src is None:
+                raise AppError("missing_media", "A clip refers to media that is no longer in the library.",
+                               status=409)
+            start, length = clip["start"], clip["out"] - clip["in"]
+            show_picture = track["kind"] == "video" and not track.get("hidden") and src.has_video
+            use_audio = not track.get("muted") and src.has_audio
+            if not (show_picture or use_audio):
+                continue
+            if src.kind == "image":
+                inputs += ["-loop", "1", "-framerate", _num(fps), "-t", _num(length), "-i", str(src.path)]
+            else:
+                inputs += ["-ss", _num(clip["in"]), "-t", _num(length), "-i", str(src.path)]
+            i = n_in
+            n_in += 1
+            if show_picture:
+                overlay_n += 1
+                graph.append(
+                    f"[{i}:v]scale={w}:{h}:force_original_aspect_ratio=decrease,pad={w}:{h}:(ow-iw)/2:(oh-ih)/2,"
+                    f"setsar=1,fps={_num(fps)},format=yuva420p,setpts=PTS-STARTPTS+{_num(start)}/TB[v{i}]")
+                nxt = f"base{overlay_n}"
+                graph.append(f"[{canvas}][v{i}]overlay=eof_action=pass:repeatlast=0"
+                             f":enable='between(t,{_num(start)},{_num(start + length)})'[{nxt}]")
+                canvas = nxt
+            if use_audio:
+                delay = int(round(start * 1000))
+                graph.append(f"[{i}:a]aresample=48000,aformat=channel_layouts=stereo,atrim=0:{_num(length)},"
+                             f"asetpts=PTS-STARTPTS,adelay={delay}:all=1[a{i}]")
+                audio_pads.append(f"[a{i}]")
+    video_out = canvas
+    if texts:
+        graph.append(f"[{canvas}]{','.join(texts)}[vtext]")
+        video_out = "vtext"
+    graph.append(f"[{video_out}]format=yuv420p,trim=0:{_num(duration)}[vout]")
+    graph.append(f"{''.join(audio_pads)}amix=inputs={len(audio_pads)}:duration=first:normalize=0:dropout_transition=0,"
+                 f"atrim=0:{_num(duration)}[aout]")
+    args = [*inputs, "-filter_complex", ";".join(graph), "-map", "[vout]", "-map", "[aout]",
+            "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "-r", _num(fps),
+            "-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-t", _num(duration), "-movflags", "+faststart",
+            "-f", "mp4", str(out)]
+    return args, duration
