@@ -1,0 +1,156 @@
+"""Export correctness, judged from the output file: its duration, codecs, and the colour of
+frames sampled where we know which clip must be showing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import av
+import numpy as np
+import pytest
+
+from . import media_samples as ms
+
+RED, BLUE, GREEN = (255, 0, 0), (0, 0, 255), (0, 255, 0)
+
+
+@pytest.fixture(scope="module")
+def colour_clips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    d = tmp_path_factory.mktemp("colours")
+    return {
+        "red": ms.make_video(d / "red.mp4", color="red", seconds=2),
+        "blue": ms.make_video(d / "blue.mp4", color="blue", seconds=3, size="640x480"),
+        "green": ms.make_video(d / "green.mp4", color="0x00ff00", seconds=2),
+    }
+
+
+def _frames(path: str) -> list[tuple[float, np.ndarray]]:
+    with av.open(path) as c:
+        return [(float(f.pts * f.time_base), f.to_ndarray(format="rgb24")) for f in c.decode(video=0)]
+
+
+def _colour_at(frames: list[tuple[float, np.ndarray]], t: float, y: int = 8, x: int = 8) -> tuple[int, ...]:
+    ts, img = min(frames, key=lambda f: abs(f[0] - t))
+    return tuple(int(v) for v in img[y, x])
+
+
+def _close(c: tuple[int, ...], want: tuple[int, int, int], tol: int = 40) -> bool:
+    return all(abs(a - b) <= tol for a, b in zip(c, want, strict=True))
+
+
+def _export(bridge: Any, project: dict[str, Any], tracks: list[dict[str, Any]], **doc: Any) -> dict[str, Any]:
+    tl = bridge.get_timeline(project["id"])
+    tl.update({"width": 320, "height": 240, "fps": 25, **doc})
+    tl["tracks"] = tracks
+    bridge.save_timeline(project["id"], tl)
+    job = bridge.start_export(project["id"])
+    return bridge.exports.wait(job["id"], timeout=120)
+
+
+def _track(tid: str, clips: list[dict[str, Any]], kind: str = "video", **kw: Any) -> dict[str, Any]:
+    return {"id": tid, "kind": kind, "muted": False, "hidden": False, "clips": clips, **kw}
+
+
+def test_export_honours_order_trims_gaps_and_duration(bridge, project, colour_clips):
+    red = bridge.import_path(project["id"], colour_clips["red"])
+    blue = bridge.import_path(project["id"], colour_clips["blue"])
+    green = bridge.import_path(project["id"], colour_clips["green"])
+    job = _export(bridge, project, [
+        # top track: red from 1.0 to 2.0 (trimmed from its middle)
+        _track("top", [{"id": "r", "media_id": red["id"], "start": 1.0, "in": 0.5, "out": 1.5}]),
+        # bottom track: blue 0..3, then a gap (black) 3..4, then green 4..5
+        _track("bottom", [{"id": "b", "media_id": blue["id"], "start": 0.0, "in": 0.0, "out": 3.0},
+                          {"id": "g", "media_id": green["id"], "start": 4.0, "in": 0.0, "out": 1.0}]),
+    ])
+    assert job["status"] == "done", job
+    out = Path(job["path"])
+    assert out.is_file() and out.parent.name == "exports"
+    with av.open(str(out)) as c:
+        assert c.streams.video[0].codec_context.name == "h264"
+        assert c.streams.audio[0].codec_context.name == "aac"
+        assert (c.streams.video[0].width, c.streams.video[0].height) == (320, 240)
+        assert abs(c.duration / av.time_base - 5.0) <= 1 / 25 + 0.03
+    frames = _frames(str(out))
+    assert abs(len(frames) - 125) <= 1
+    assert _close(_colour_at(frames, 0.5), BLUE)      # only the bottom track
+    assert _close(_colour_at(frames, 1.5), RED)       # the top track wins
+    assert _close(_colour_at(frames, 2.5), BLUE)      # top clip ended
+    assert _close(_colour_at(frames, 3.5), (0, 0, 0))  # gap is black
+    assert _close(_colour_at(frames, 4.5), GREEN)
+
+
+def test_hidden_track_shows_nothing_and_text_is_drawn(bridge, project, colour_clips):
+    red = bridge.import_path(project["id"], colour_clips["red"])
+    blue = bridge.import_path(project["id"], colour_clips["blue"])
+    job = _export(bridge, project, [
+        _track("text", [{"id": "t", "start": 0.0, "duration": 1.0, "text": "█████", "x": 0.5, "y": 0.5,
+                         "size": 120, "color": "#00ff00"}], kind="text"),
+        _track("hidden", [{"id": "r", "media_id": red["id"], "start": 0.0, "in": 0.0, "out": 2.0}], hidden=True),
+        _track("base", [{"id": "b", "media_id": blue["id"], "start": 0.0, "in": 0.0, "out": 2.0}]),
+    ])
+    assert job["status"] == "done", job
+    frames = _frames(job["path"])
+    assert _close(_colour_at(frames, 1.5), BLUE)                  # the hidden red track is not shown
+    assert _close(_colour_at(frames, 0.5, y=120, x=160), GREEN)   # the text is drawn at the centre
+    assert _close(_colour_at(frames, 1.5, y=120, x=160), BLUE)    # and only during its clip
+
+
+def _rms(path: str, start: float, end: float) -> float:
+    with av.open(path) as c:
+        chunks = [f.to_ndarray().astype(np.float64).ravel() for f in c.decode(audio=0)
+                  if start <= float(f.pts * f.time_base) < end]
+    return float(np.sqrt(np.mean(np.concatenate(chunks) ** 2))) if chunks else 0.0
+
+
+def test_muted_tracks_are_silent_and_gaps_are_silence(bridge, project, colour_clips):
+    red = bridge.import_path(project["id"], colour_clips["red"])
+    blue = bridge.import_path(project["id"], colour_clips["blue"])
+    job = _export(bridge, project, [
+        _track("loud", [{"id": "r", "media_id": red["id"], "start": 0.0, "in": 0.0, "out": 1.0}]),
+        _track("muted", [{"id": "b", "media_id": blue["id"], "start": 2.0, "in": 0.0, "out": 1.0}], muted=True),
+    ])
+    assert job["status"] == "done", job
+    assert _rms(job["path"], 0.1, 0.9) > 0.01     # the tone of the audible clip
+    assert _rms(job["path"], 1.2, 1.8) < 0.001    # the gap
+    assert _rms(job["path"], 2.1, 2.9) < 0.001    # the muted track's clip
+
+
+def test_export_of_empty_timeline_is_refused(api, project):
+    r = api.post(f"/api/projects/{project['id']}/exports", json={})
+    assert r.status_code == 400
+    assert r.json["error"]["code"] == "empty_timeline"
+    assert "empty" in r.json["error"]["message"]
+
+
+def test_export_api_reports_progress_and_serves_the_file(api, bridge, project, colour_clips):
+    red = bridge.import_path(project["id"], colour_clips["red"])
+    tl = bridge.get_timeline(project["id"])
+    tl["tracks"][0]["clips"] = [{"id": "r", "media_id": red["id"], "start": 0.0, "in": 0.0, "out": 2.0}]
+    assert api.put(f"/api/projects/{project['id']}/timeline", json={"timeline": tl}).status_code == 200
+    r = api.post(f"/api/projects/{project['id']}/exports", json={})
+    assert r.status_code == 201
+    job_id = r.json["job"]["id"]
+    bridge.exports.wait(job_id, timeout=120)
+    job = api.get(f"/api/exports/{job_id}").json["job"]
+    assert job["status"] == "done" and job["progress"] == 1.0
+    assert Path(job["path"]).is_file()
+    f = api.get(job["download_url"])
+    assert f.status_code == 200
+    assert f.headers["Content-Disposition"].startswith("attachment")
+    assert f.data == Path(job["path"]).read_bytes()
+
+
+def test_cancel_export_leaves_no_file(bridge, project, tmp_path):
+    long = bridge.import_path(project["id"], ms.make_video(tmp_path / "long.mp4", seconds=20, size="1280x720"))
+    tl = bridge.get_timeline(project["id"])
+    tl.update({"width": 1920, "height": 1080})
+    tl["tracks"][0]["clips"] = [{"id": "l", "media_id": long["id"], "start": 0.0, "in": 0.0, "out": 20.0}]
+    bridge.save_timeline(project["id"], tl)
+    job = bridge.start_export(project["id"])
+    bridge.cancel_export(job["id"])
+    job = bridge.exports.wait(job["id"], timeout=60)
+    assert job["status"] == "cancelled"
+    exports = bridge.projects.folder(project["id"]) / "exports"
+    assert not exports.exists() or not any(exports.iterdir())
+    assert not any(bridge.config.temp_dir.iterdir())
