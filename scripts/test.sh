@@ -6,10 +6,13 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 node_pkg=()
-command -v node >/dev/null || node_pkg=(nodejs)
+command -v node >/dev/null || node_pkg+=(nodejs)
+command -v npm >/dev/null || node_pkg+=(npm)
 PIP_EXTRAS=test bash scripts/bootstrap.sh chromium "${node_pkg[@]}"
 export PATH="$here/.venv/bin:$PATH"
 
+echo "== npm ci (Google's CSP Evaluator for the policy test)"
+npm ci --silent --no-audit --no-fund
 echo "== ruff"
 ruff check desktop tests bench
 echo "== node --test (page logic)"
