@@ -16,6 +16,13 @@ def health():
     return jsonify({"ok": True, "version": __version__})
 
 
+@bp.get("/openapi.json")
+def openapi():
+    from .openapi import spec
+
+    return jsonify(spec())
+
+
 @bp.get("/projects")
 def list_projects():
     return jsonify({"projects": bridge().list_projects()})

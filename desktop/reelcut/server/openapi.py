@@ -1,0 +1,115 @@
+"""The API's OpenAPI 3.1 description, served at /api/openapi.json and used to fuzz the API.
+Written as data; kept beside the routes it describes (docs/API.md is the prose)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import __version__
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def _ok(schema: dict[str, Any], code: str = "200") -> dict[str, Any]:
+    return {code: {"description": "OK", **_json(schema)}}
+
+
+_ERRORS = {code: {"description": why, **_json(_ref("Error"))} for code, why in (
+    ("400", "Bad input"), ("401", "No or wrong token"), ("403", "Wrong Host or cross-site"),
+    ("404", "Not found"), ("409", "Conflict"), ("413", "Too large"), ("415", "Not media / wrong content type"),
+    ("422", "Invalid parameters"), ("503", "Busy"))}
+
+
+def _op(summary: str, responses: dict[str, Any], body: dict[str, Any] | None = None,
+        params: list[str] = (), query: list[dict[str, Any]] = ()) -> dict[str, Any]:
+    op: dict[str, Any] = {"summary": summary, "responses": {**responses, **_ERRORS}}
+    parameters = [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}} for p in params]
+    parameters += list(query)
+    if parameters:
+        op["parameters"] = parameters
+    if body is not None:
+        op["requestBody"] = {"required": True, **body}
+    return op
+
+
+_OBJ = {"type": "object"}
+
+
+def spec() -> dict[str, Any]:
+    name_body = _json({"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]})
+    gen_body = _json({"type": "object", "required": ["project_id", "model_ids", "prompt"], "properties": {
+        "project_id": {"type": "string"}, "model_ids": {"type": "array", "items": {"type": "string"}},
+        "prompt": {"type": "string"}, "params": {"type": "object"}, "image_media_id": {"type": "string"}}})
+    upload = {"content": {"multipart/form-data": {"schema": {"type": "object", "properties": {
+        "file": {"type": "string", "format": "binary"}}}}}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Reelcut local API", "version": __version__},
+        "servers": [{"url": "/"}],
+        "security": [{"bearer": []}, {"cookie": []}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
+                                "cookie": {"type": "apiKey", "in": "cookie", "name": "reelcut_token"}},
+            "schemas": {
+                "Error": {"type": "object", "required": ["error"], "properties": {"error": {
+                    "type": "object", "required": ["code", "message"],
+                    "properties": {"code": {"type": "string"}, "message": {"type": "string"},
+                                   "field": {"type": "string"}}}}},
+                "Project": {"type": "object", "required": ["id", "name"], "properties": {
+                    "id": {"type": "string"}, "name": {"type": "string"}, "created_at": {"type": "string"},
+                    "updated_at": {"type": "string"}}},
+            },
+        },
+        "paths": {
+            "/api/health": {"get": _op("Health", _ok(_OBJ))},
+            "/api/projects": {"get": _op("List projects", _ok(_OBJ)),
+                              "post": _op("Create a project", _ok(_OBJ, "201"), name_body)},
+            "/api/projects/{project_id}": {
+                "get": _op("A project", _ok(_OBJ), params=["project_id"]),
+                "patch": _op("Rename a project", _ok(_OBJ), name_body, ["project_id"]),
+                "delete": _op("Delete a project and its files", _ok(_OBJ), params=["project_id"])},
+            "/api/projects/{project_id}/media": {
+                "get": _op("The project's media", _ok(_OBJ), params=["project_id"]),
+                "post": _op("Import files", _ok(_OBJ, "201"), upload, ["project_id"])},
+            "/api/projects/{project_id}/timeline": {
+                "get": _op("The timeline", _ok(_OBJ), params=["project_id"]),
+                "put": _op("Save the timeline", _ok(_OBJ), _json({"type": "object", "properties": {
+                    "timeline": _OBJ}}), ["project_id"])},
+            "/api/projects/{project_id}/exports": {
+                "get": _op("The project's exports", _ok(_OBJ), params=["project_id"]),
+                "post": _op("Export the timeline", _ok(_OBJ, "201"), _json(_OBJ), ["project_id"])},
+            "/api/exports/{export_id}": {"get": _op("An export", _ok(_OBJ), params=["export_id"])},
+            "/api/exports/{export_id}/cancel": {"post": _op("Cancel an export", _ok(_OBJ), _json(_OBJ),
+                                                            ["export_id"])},
+            "/api/media/{media_id}": {
+                "get": _op("A media item", _ok(_OBJ), params=["media_id"]),
+                "patch": _op("Rename a media item", _ok(_OBJ), name_body, ["media_id"]),
+                "delete": _op("Delete a media item", _ok(_OBJ), params=["media_id"])},
+            "/api/media/{media_id}/sources": {"get": _op("Playable sources, best first", _ok(_OBJ),
+                                                         params=["media_id"])},
+            "/api/media/{media_id}/waveform": {"get": _op("Audio peaks", _ok(_OBJ), params=["media_id"])},
+            "/api/models": {"get": _op("The model registry", _ok(_OBJ))},
+            "/api/generations": {
+                "get": _op("Generation jobs", _ok(_OBJ), query=[
+                    {"name": "project_id", "in": "query", "required": False, "schema": {"type": "string"}}]),
+                "post": _op("Start generating with one or more models", _ok(_OBJ, "201"), gen_body)},
+            "/api/generations/{job_id}": {"get": _op("A job", _ok(_OBJ), params=["job_id"])},
+            "/api/generations/{job_id}/cancel": {"post": _op("Cancel a job", _ok(_OBJ), _json(_OBJ), ["job_id"])},
+            "/api/settings": {"get": _op("Settings", _ok(_OBJ)),
+                              "put": _op("Change settings", _ok(_OBJ), _json({"type": "object", "properties": {
+                                  "remote_preview": {"type": "boolean"}, "fal_key": {"type": "string"}}}))},
+            "/api/capabilities": {"post": _op("What the page's engine can play", _ok(_OBJ),
+                                              _json({"type": "object", "properties": {"codecs": _OBJ}}))},
+            "/media/{media_id}": {"get": _op("Media bytes (Range)", {"200": {"description": "bytes"},
+                                                                     "206": {"description": "a range"}},
+                                             params=["media_id"])},
+            "/media/{media_id}/thumbnail": {"get": _op("Poster JPEG", {"200": {"description": "JPEG"}},
+                                                       params=["media_id"])},
+        },
+    }

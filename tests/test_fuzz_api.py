@@ -1,0 +1,52 @@
+"""Fuzz the API from its own OpenAPI description (schemathesis, bounded): no request may
+produce a 500, and every response must carry the security headers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from reelcut.server.openapi import spec
+
+from .conftest import TOKEN
+
+REQUIRED = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "Cross-Origin-Resource-Policy")
+
+
+@pytest.fixture
+def api_schema(live_server: Any) -> Any:
+    live_server.bridge.create_project("Fuzzed")
+    return schemathesis.openapi.from_dict(spec())
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@pytest.mark.slow
+@schema.parametrize()
+@settings(max_examples=15, deadline=None, derandomize=True,
+          suppress_health_check=list(HealthCheck))
+def test_no_server_errors_and_always_secured(case: Any, live_server: Any) -> None:
+    response = case.call(base_url=live_server.url.rstrip("/"), headers={"Authorization": f"Bearer {TOKEN}"},
+                         timeout=30)
+    assert response.status_code < 500, (case.method, case.formatted_path, response.text[:300])
+    present = {k.lower() for k in response.headers}
+    for name in REQUIRED:
+        assert name.lower() in present, (case.method, case.formatted_path, name)
+    assert "access-control-allow-origin" not in present
+    if response.status_code >= 400:
+        body = response.json()
+        assert body["error"]["code"] and body["error"]["message"]
+
+
+def test_openapi_is_served_and_names_every_route(api: Any) -> None:
+    r = api.get("/api/openapi.json")
+    assert r.status_code == 200
+    paths = set(r.json["paths"])
+    rules = {str(rule.rule).replace("<", "{").replace(">", "}") for rule in api.app.url_map.iter_rules()}
+    documented = {p for p in rules if p.startswith(("/api/", "/media/")) and p not in (
+        "/api/events", "/api/openapi.json", "/api/exports/{export_id}/file", "/media/{media_id}/filmstrip")}
+    assert documented <= paths, documented - paths
