@@ -55,6 +55,28 @@ def _mime(fmt: str, kind: str, vcodec: str | None, acodec: str | None) -> str:
     return "application/octet-stream"
 
 
+def _tail_present(container: av.container.InputContainer, streams: list[av.stream.Stream],
+                  duration: float) -> bool:
+    """A file cut short (an interrupted download, a partial copy) still has its index saying the
+    full length. Seek near the end and check every stream still has packets there: cheap (it
+    reads only the last second), and catches what decoding the first frame cannot."""
+    ends: dict[int, float] = {}
+    expected: dict[int, float] = {}
+    for s in streams:
+        own = float(s.duration * s.time_base) if s.duration and s.time_base else duration
+        rate = float(s.average_rate) if s.type == "video" and s.average_rate else 0
+        expected[s.index] = own - (2.0 / rate if rate else 0.1) - 0.05
+    try:
+        container.seek(max(0, int((duration - 1.0) * av.time_base)))
+        for packet in container.demux(*streams):
+            if packet.pts is not None and packet.time_base is not None and packet.size:
+                t = float(packet.pts * packet.time_base) + float((packet.duration or 0) * packet.time_base)
+                ends[packet.stream.index] = max(ends.get(packet.stream.index, 0.0), t)
+    except (av.error.FFmpegError, ValueError):
+        return False
+    return all(ends.get(i, -1.0) >= want for i, want in expected.items())
+
+
 def probe(path: Path, name: str | None = None) -> ProbeResult:
     """Open and decode the first frame of the file; raise NotMedia if it is not playable media."""
     label = name or Path(path).name
@@ -91,6 +113,8 @@ def probe(path: Path, name: str | None = None) -> ProbeResult:
         kind = "image" if is_image else ("video" if video is not None else "audio")
         if kind != "image" and not duration:
             raise NotMedia(label, "its duration is unknown, so it may be truncated")
+        if kind != "image" and not _tail_present(container, [s for s in (video, audio) if s is not None], duration):
+            raise NotMedia(label, "it is truncated: its last seconds are missing")
         return ProbeResult(
             kind=kind,
             width=video.codec_context.width if video is not None else None,
