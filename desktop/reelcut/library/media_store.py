@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import uuid
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -192,9 +193,11 @@ class MediaStore:
         count = 0
         if self.temp_dir.is_dir():
             for child in self.temp_dir.iterdir():
-                if child.is_file():
+                if child.is_dir() and not child.is_symlink():
+                    shutil.rmtree(child, ignore_errors=True)
+                else:
                     child.unlink(missing_ok=True)
-                    count += 1
+                count += 1
         return count
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ctypes
+import signal
 import subprocess
+import sys
 import threading
 from collections.abc import Callable, Sequence
 
@@ -14,6 +17,15 @@ class EncodeCancelled(Exception):
     pass
 
 
+def _die_with_parent() -> None:
+    """Linux: if Reelcut is killed (crash, SIGKILL), its ffmpeg dies too instead of rendering
+    on, orphaned, into a temp dir that the next start-up deletes."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
 def run_ffmpeg(args: Sequence[str], *, duration: float, on_progress: Callable[[float], None] | None = None,
                cancel: threading.Event | None = None, what: str = "ffmpeg") -> None:
     """Run ffmpeg with `args` (inputs, filters, output) and report 0..1 from `-progress`.
@@ -21,7 +33,8 @@ def run_ffmpeg(args: Sequence[str], *, duration: float, on_progress: Callable[[f
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
            "-progress", "pipe:1", "-nostats", *args]
     try:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1,
+                                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
     except OSError as exc:
         raise AppError("ffmpeg_missing", f"ffmpeg could not be started: {exc.strerror}.", status=500) from exc
     stderr: list[str] = []
