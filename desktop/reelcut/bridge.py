@@ -33,7 +33,7 @@ class Bridge:
     def __init__(self, config: Config) -> None:
         self.config = config
         config.data_dir.mkdir(parents=True, exist_ok=True)
-        self.db = Database(config.db_path)
+        self.db = Database(config.db_path, config.db_timeout)
         self.bus = EventBus()
         self.projects = Projects(self.db, config.projects_dir)
         self.media = MediaStore(self.db, self.projects, config.data_dir, config.temp_dir, config.upload_limit)

@@ -46,6 +46,7 @@ class Config:
     dev_origins: list[str] = field(default_factory=list)
     mode: str = "browser"  # "browser" or "desktop": selects the security policy
     upload_limit: int = 4 * 1024**3
+    db_timeout: float = 5.0  # seconds to wait for a database another program has locked
 
     @property
     def db_path(self) -> Path:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import errno
 from typing import Any
 
 
@@ -24,3 +25,13 @@ class AppError(Exception):
 class NotFound(AppError):
     def __init__(self, what: str) -> None:
         super().__init__("not_found", f"{what} was not found.", status=404)
+
+
+def from_os_error(exc: OSError, doing: str) -> AppError:
+    """An OSError as a message a user can act on. `doing` completes 'while ...'."""
+    if exc.errno == errno.ENOSPC:
+        return AppError("disk_full", f"The disk is full, so Reelcut stopped while {doing}. Nothing was lost: "
+                        "free some space and try again.", status=507)
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return AppError("no_permission", f"Reelcut may not write here while {doing} ({exc.strerror}).", status=500)
+    return AppError("io_error", f"A file operation failed while {doing}: {exc.strerror or exc}.", status=500)

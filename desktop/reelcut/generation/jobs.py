@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..errors import AppError
+from ..errors import AppError, from_os_error
 from ..eventbus import EventBus
 from ..library.db import Database, dumps, loads, now
 from ..library.media_store import MediaStore
@@ -218,6 +218,9 @@ class JobManager:
         except AppError as exc:
             log.info("job %s failed: %s", job_id, exc.message)
             self._update(job_id, status="failed", message=exc.message, error=exc.to_dict())
+        except OSError as exc:
+            err = from_os_error(exc, "storing the generated clip")
+            self._update(job_id, status="failed", message=err.message, error=err.to_dict())
         except Exception as exc:  # noqa: BLE001 - a job must end in a state the user can see
             log.exception("job %s crashed", job_id)
             message = f"Generation failed unexpectedly ({type(exc).__name__})."

@@ -90,11 +90,11 @@ def now() -> str:
 
 
 class Database:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, timeout: float = 5.0) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.RLock()
-        self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=10)
+        self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=timeout)
         self._conn.row_factory = sqlite3.Row
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
@@ -117,21 +117,26 @@ class Database:
             try:
                 self._conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
-                raise _locked(exc) from exc
+                raise _db_error(exc) from exc
             try:
                 yield self._conn
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
                 raise
-            else:
+            try:
                 self._conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise _db_error(exc) from exc
 
     def query(self, sql: str, args: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
         with self._lock:
             try:
                 return self._conn.execute(sql, args).fetchall()
             except sqlite3.OperationalError as exc:
-                raise _locked(exc) from exc
+                raise _db_error(exc) from exc
 
     def one(self, sql: str, args: tuple[Any, ...] = ()) -> sqlite3.Row | None:
         rows = self.query(sql, args)
@@ -146,7 +151,10 @@ class Database:
             self._conn.close()
 
 
-def _locked(exc: sqlite3.OperationalError) -> AppError:
+def _db_error(exc: sqlite3.OperationalError) -> AppError:
+    if "full" in str(exc):
+        return AppError("disk_full", "The disk is full, so the library could not be updated. Nothing was lost: "
+                        "free some space and try again.", status=507)
     if "locked" in str(exc) or "busy" in str(exc):
         return AppError("db_locked", "The library database is locked by another program. Close it and try again.",
                         status=503)

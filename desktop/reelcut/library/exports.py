@@ -13,7 +13,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from ..errors import AppError, NotFound
+from ..errors import AppError, NotFound, from_os_error
 from ..eventbus import EventBus
 from ..generation.local import find_font
 from ..media.compose import Source, build_export_args
@@ -106,8 +106,13 @@ class ExportManager:
         def progress(f: float) -> None:
             if time.monotonic() - last[0] > 0.2:
                 last[0] = time.monotonic()
-                self._update(export_id, status="rendering", progress=f * 0.99, message=f"Rendering {int(f * 100)}%")
+                try:
+                    self._update(export_id, status="rendering", progress=f * 0.99,
+                                 message=f"Rendering {int(f * 100)}%")
+                except AppError:
+                    pass  # a progress row that cannot be written must not stop the render
 
+        outcome: dict[str, Any]
         try:
             self._update(export_id, status="rendering", message="Rendering")
             run_ffmpeg(args, duration=duration, on_progress=progress, cancel=cancel, what="The export")
@@ -119,24 +124,27 @@ class ExportManager:
                 os.fsync(f.fileno())
             os.replace(tmp_out, final)
             fsync_dir(folder)
-            self._update(export_id, status="done", progress=1.0, message="Exported",
-                         path=str(final.relative_to(self.data_dir)))
+            outcome = {"status": "done", "progress": 1.0, "message": "Exported",
+                       "path": str(final.relative_to(self.data_dir))}
         except EncodeCancelled:
-            self._update(export_id, status="cancelled", message="Cancelled")
-        except AppError as exc:
-            self._update(export_id, status="failed", message=exc.message, error=exc.to_dict())
-        except OSError as exc:
-            message = f"The export could not be written: {exc.strerror or exc}."
-            self._update(export_id, status="failed", message=message, error={"code": "io_error", "message": message})
+            outcome = {"status": "cancelled", "message": "Cancelled"}
         except Exception as exc:  # noqa: BLE001 - an export must end in a state the user sees
-            log.exception("export %s crashed", export_id)
-            message = f"The export failed unexpectedly ({type(exc).__name__})."
-            self._update(export_id, status="failed", message=message, error={"code": "internal", "message": message})
+            if isinstance(exc, OSError):
+                exc = from_os_error(exc, "writing the export")
+            if not isinstance(exc, AppError):
+                log.exception("export %s crashed", export_id)
+                exc = AppError("internal", f"The export failed unexpectedly ({type(exc).__name__}).", status=500)
+            outcome = {"status": "failed", "message": exc.message, "error": exc.to_dict()}
         finally:
+            # Free the space first: after a full disk, the row update below needs room too.
             shutil.rmtree(work, ignore_errors=True)
             with self._lock:
                 self._cancel.pop(export_id, None)
                 self._threads.pop(export_id, None)
+        try:
+            self._update(export_id, **outcome)
+        except AppError:
+            log.exception("could not record the end of export %s", export_id)
 
     def cancel(self, export_id: str) -> dict[str, Any]:
         self.get(export_id)

@@ -11,7 +11,7 @@ import uuid
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from ..errors import AppError, NotFound
+from ..errors import AppError, NotFound, from_os_error
 from ..media.filmstrip import make_filmstrip, waveform_peaks
 from ..media.probe import NotMedia, probe
 from ..media.thumbnail import make_thumbnail
@@ -113,6 +113,8 @@ class MediaStore:
         try:
             try:
                 copy_stream(stream, tmp, limit=self.upload_limit)
+            except OSError as exc:
+                raise from_os_error(exc, f"importing '{filename}'") from exc
             except OverflowError:
                 raise AppError("too_large", f"'{filename}' is larger than the {self.upload_limit // 1024**2} MB "
                                "upload limit.", status=413) from None

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import ctypes
+import errno
 import signal
 import subprocess
 import sys
 import threading
 from collections.abc import Callable, Sequence
 
-from ..errors import AppError
+from ..errors import AppError, from_os_error
 from .ffmpeg import ffmpeg_exe
 
 
@@ -59,6 +60,9 @@ def run_ffmpeg(args: Sequence[str], *, duration: float, on_progress: Callable[[f
     if cancel is not None and cancel.is_set():
         raise EncodeCancelled()
     if code != 0:
-        detail = "".join(stderr).strip().splitlines()
+        text = "".join(stderr)
+        if "No space left on device" in text:
+            raise from_os_error(OSError(errno.ENOSPC, "No space left on device"), f"running {what.lower()}")
+        detail = text.strip().splitlines()
         reason = detail[-1] if detail else f"exit code {code}"
         raise AppError("ffmpeg_failed", f"{what} failed: {reason}", status=500)
