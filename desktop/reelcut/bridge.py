@@ -33,6 +33,8 @@ class Bridge:
     def __init__(self, config: Config) -> None:
         self.config = config
         config.data_dir.mkdir(parents=True, exist_ok=True)
+        # The library is private to this user: other local accounts cannot read clips or the db.
+        config.data_dir.chmod(0o700)
         self.db = Database(config.db_path, config.db_timeout)
         self.bus = EventBus()
         self.projects = Projects(self.db, config.projects_dir)
