@@ -1,0 +1,116 @@
+"""A bounded load test against 127.0.0.1 only: 50 concurrent Range readers and 20 jobs kept in
+flight for 60 seconds. It must end with zero errors, every job finished and stored, and the
+server's peak memory bounded. Figures are printed (run with -s to see them)."""
+
+from __future__ import annotations
+
+import os
+import random
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from . import media_samples as ms
+from .server_process import ServerProcess
+
+DURATION = float(os.environ.get("REELCUT_LOAD_SECONDS", "60"))
+READERS = 50
+JOBS_IN_FLIGHT = 20
+PEAK_RSS_LIMIT_MB = 600
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmHWM")
+
+
+@pytest.mark.slow
+def test_range_readers_and_jobs_under_load(tmp_path: Path) -> None:
+    server = ServerProcess(tmp_path / "data", "load-token").start()
+    try:
+        _run_load(server, tmp_path)
+    finally:
+        server.stop()
+
+
+def _run_load(server: ServerProcess, tmp_path: Path) -> None:
+    pid = server.post("/api/projects", json={"name": "Load"}).json()["project"]["id"]
+    clip = ms.make_video(tmp_path / "big.mp4", seconds=20, size="1280x720")
+    data = clip.read_bytes()
+    with open(clip, "rb") as f:
+        mid = server.post(f"/api/projects/{pid}/media", files={"file": ("big.mp4", f, "video/mp4")},
+                          timeout=60).json()["media"][0]["id"]
+    url = f"{server.url}media/{mid}"
+    stop_at = time.monotonic() + DURATION
+    errors: list[str] = []
+    reads = [0]
+    lock = threading.Lock()
+
+    def reader(seed: int) -> None:
+        rnd = random.Random(seed)
+        s = server.session()
+        while time.monotonic() < stop_at:
+            start = rnd.randrange(0, len(data) - 1)
+            end = min(len(data) - 1, start + rnd.choice((1, 4096, 256 * 1024, 1024 * 1024)))
+            try:
+                r = s.get(url, headers={"Range": f"bytes={start}-{end}"}, timeout=30)
+                if r.status_code != 206 or r.content != data[start:end + 1]:
+                    with lock:
+                        errors.append(f"range {start}-{end}: {r.status_code}")
+            except requests.RequestException as exc:
+                with lock:
+                    errors.append(f"range {start}-{end}: {exc}")
+            with lock:
+                reads[0] += 1
+
+    submitted: list[str] = []
+
+    def submitter() -> None:
+        s = server.session()
+        n = 0
+        while time.monotonic() < stop_at:
+            active = s.get(f"{server.url}api/generations", params={"project_id": pid}, timeout=30).json()["jobs"]
+            running = [j for j in active if j["status"] not in ("done", "failed", "cancelled")]
+            for _ in range(JOBS_IN_FLIGHT - len(running)):
+                n += 1
+                r = s.post(f"{server.url}api/generations", timeout=30, json={
+                    "project_id": pid, "model_ids": ["local/preview-t2v"], "prompt": f"load test clip {n}",
+                    "params": {"local/preview-t2v": {"duration": 1, "resolution": "360p", "fps": 24}}})
+                if r.status_code != 201:
+                    with lock:
+                        errors.append(f"submit: {r.status_code} {r.text[:200]}")
+                    continue
+                submitted.append(r.json()["jobs"][0]["id"])
+            time.sleep(0.5)
+
+    threads = [threading.Thread(target=reader, args=(i,)) for i in range(READERS)]
+    threads.append(threading.Thread(target=submitter))
+    t0 = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(DURATION + 120)
+    # let the last jobs finish, then account for every one
+    server.wait_for(lambda: all(server.get(f"/api/generations/{j}").json()["job"]["status"] in
+                                ("done", "failed", "cancelled") for j in submitted), timeout=180, interval=1)
+    elapsed = time.monotonic() - t0
+    jobs = [server.get(f"/api/generations/{j}").json()["job"] for j in submitted]
+    media = server.get(f"/api/projects/{pid}/media").json()["media"]
+    peak = peak_rss_mb(server.proc.pid)
+    print(f"\nload: {elapsed:.0f}s, {reads[0]} range reads ({reads[0] / DURATION:.0f}/s) by {READERS} readers, "
+          f"{len(jobs)} jobs ({JOBS_IN_FLIGHT} in flight), {len(errors)} errors, server peak RSS {peak:.0f} MB")
+    assert errors == []
+    assert reads[0] > READERS
+    assert len(jobs) >= JOBS_IN_FLIGHT
+    assert [j for j in jobs if j["status"] != "done"] == []
+    stored = {m["id"] for m in media}
+    assert {j["media_id"] for j in jobs} <= stored and len(stored) == len(jobs) + 1
+    for m in media:
+        assert (server.data_dir / "projects" / pid / "media" / m["filename"]).is_file()
+    assert peak < PEAK_RSS_LIMIT_MB
