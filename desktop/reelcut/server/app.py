@@ -44,8 +44,9 @@ def create_app(config: Config, bridge: Bridge | None = None) -> Flask:
                                     413: "The upload is too large.",
                                     416: "The requested range is not in the file."}
         resp = jsonify({"error": {"code": code, "message": messages.get(exc.code or 0, exc.description)}})
-        if exc.code == 416 and exc.response is not None:
-            resp.headers["Content-Range"] = exc.response.headers.get("Content-Range", "")
+        for name, value in exc.get_headers():
+            if name in ("Content-Range", "Allow"):  # 416 says the file's length; 405 what is allowed
+                resp.headers[name] = value
         return resp, exc.code or 500
 
     @app.errorhandler(Exception)
