@@ -159,6 +159,7 @@ class JobManager:
     # -- running ------------------------------------------------------------------------------
     def _context(self, job: dict[str, Any], state: dict[str, Any]) -> JobContext:
         model = registry.get_model(job["model_id"])
+        self.temp_dir.mkdir(parents=True, exist_ok=True)
         image_path = None
         if job["image_media_id"]:
             image_path, _ = self.media.file_path(job["image_media_id"])

@@ -1,0 +1,52 @@
+"""Media and servers for the benchmarks, made the same way the tests make them."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from reelcut.bridge import Bridge
+from reelcut.config import Config
+from reelcut.media.ffmpeg import ffmpeg_exe
+from reelcut.server.runner import LocalServer
+
+TOKEN = "bench-token"
+
+
+def make_clip(path: Path, *, seconds: float, size: str = "1920x1080", rate: int = 25, crf: int = 18,
+              preset: str = "veryfast") -> Path:
+    subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
+                    "-f", "lavfi", "-i", f"testsrc2=size={size}:rate={rate}",
+                    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", str(seconds),
+                    "-c:v", "libx264", "-preset", preset, "-crf", str(crf), "-pix_fmt", "yuv420p",
+                    "-c:a", "aac", "-shortest", "-movflags", "+faststart", str(path)], check=True)
+    return path
+
+
+def make_big_clip(path: Path, megabytes: int) -> Path:
+    """A valid MP4 of about the given size, quickly: lossless x264 of heavy noise, which does not
+    compress (about 12.5 MB a second at 640x360)."""
+    seconds = max(1.0, megabytes / 12.5)
+    subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
+                    "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25,noise=alls=100:allf=t",
+                    "-t", str(seconds), "-c:v", "libx264", "-preset", "ultrafast", "-qp", "0",
+                    "-pix_fmt", "yuv420p", "-movflags", "+faststart", str(path)], check=True)
+    return path
+
+
+@contextmanager
+def running_server(data_dir: Path) -> Iterator[LocalServer]:
+    server = LocalServer(Config(data_dir=data_dir, token=TOKEN, port=0))
+    server.start_background()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+
+
+def bridge_at(data_dir: Path) -> Bridge:
+    b = Bridge(Config(data_dir=data_dir, token=TOKEN, port=0))
+    b.start()
+    return b

@@ -1,0 +1,21 @@
+"""Benchmarks are not tests; CI only checks that they run, at their small sizes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.slow
+def test_benchmarks_run_small() -> None:
+    out = subprocess.run([sys.executable, "-m", "bench", "--small"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=900)
+    assert out.returncode == 0, out.stderr[-3000:]
+    for title in ("Range serving throughput", "Several models at once", "Export encode", "A big project"):
+        assert f"## {title}" in out.stdout
+    assert "baseline:" in out.stdout
