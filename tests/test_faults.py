@@ -15,6 +15,7 @@ import pytest
 
 from reelcut.bridge import Bridge
 from reelcut.config import Config
+from reelcut.errors import AppError
 from reelcut.media import ffmpeg as ffmpeg_mod
 from reelcut.server.app import create_app
 
@@ -165,3 +166,20 @@ def test_truncated_mp4_import_is_refused(api: Api, project: dict[str, Any], brid
     assert "truncated" in r.json["error"]["message"] and "cut.mp4" in r.json["error"]["message"]
     assert bridge.list_media(project["id"]) == []
     assert os.listdir(bridge.projects.folder(project["id"]) / "media") == []
+
+
+def test_failed_job_can_be_retried_without_losing_it(bridge: Bridge, ffmpeg_at: Any, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    ffmpeg_at(str(tmp_path / "no-such-ffmpeg"))
+    job = _generate(bridge)
+    assert job["status"] == "failed"
+    monkeypatch.delenv("REELCUT_FFMPEG")  # ffmpeg is back
+    ffmpeg_mod.ffmpeg_exe.cache_clear()
+    again = bridge.retry_job(job["id"])
+    assert again["status"] == "queued" and again["error"] is None
+    done = bridge.jobs.wait(job["id"], timeout=60)
+    assert done["status"] == "done"
+    assert [m["id"] for m in bridge.list_media(done["project_id"])] == [done["media_id"]]
+    with pytest.raises(AppError) as exc:
+        bridge.retry_job(job["id"])
+    assert exc.value.status == 409

@@ -193,6 +193,9 @@ class Bridge:
     def cancel_job(self, job_id: str) -> dict[str, Any]:
         return self.jobs.cancel(job_id)
 
+    def retry_job(self, job_id: str) -> dict[str, Any]:
+        return self.jobs.retry(job_id)
+
     # -- settings -----------------------------------------------------------------------------
     def remote_preview_enabled(self) -> bool:
         return bool(self.settings.get("remote_preview"))

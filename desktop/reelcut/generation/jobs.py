@@ -248,6 +248,19 @@ class JobManager:
             self._update(job_id, log=f"Cancel request failed: {exc.message}")
         return self.get(job_id)
 
+    def retry(self, job_id: str) -> dict[str, Any]:
+        """Run a failed or cancelled job again with its saved provider state: a paid remote
+        request whose download or storing failed (full disk, network) is fetched again, not
+        bought again."""
+        job = self.get(job_id)
+        if job["status"] not in ("failed", "cancelled"):
+            raise AppError("not_retryable", "Only a failed or cancelled job can be retried.", status=409)
+        self.db.execute("UPDATE jobs SET status = 'queued', progress = 0, message = ?, error = NULL, updated_at = ?"
+                        " WHERE id = ?", ("Retrying", now(), job_id))
+        self._publish(job_id)
+        self._spawn(job_id)
+        return self.get(job_id)
+
     def wait(self, job_id: str, timeout: float | None = None) -> dict[str, Any]:
         """Block until the job's thread ends (CLI and tests)."""
         with self._lock:

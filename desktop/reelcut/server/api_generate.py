@@ -35,3 +35,8 @@ def get_job(job_id: str):
 @bp.post("/generations/<job_id>/cancel")
 def cancel(job_id: str):
     return jsonify({"job": bridge().cancel_job(job_id)})
+
+
+@bp.post("/generations/<job_id>/retry")
+def retry(job_id: str):
+    return jsonify({"job": bridge().retry_job(job_id)})

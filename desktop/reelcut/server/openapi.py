@@ -101,6 +101,8 @@ def spec() -> dict[str, Any]:
                 "post": _op("Start generating with one or more models", _ok(_OBJ, "201"), gen_body)},
             "/api/generations/{job_id}": {"get": _op("A job", _ok(_OBJ), params=["job_id"])},
             "/api/generations/{job_id}/cancel": {"post": _op("Cancel a job", _ok(_OBJ), _json(_OBJ), ["job_id"])},
+            "/api/generations/{job_id}/retry": {"post": _op("Run a failed job again from its saved state",
+                                                            _ok(_OBJ), _json(_OBJ), ["job_id"])},
             "/api/settings": {"get": _op("Settings", _ok(_OBJ)),
                               "put": _op("Change settings", _ok(_OBJ), _json({"type": "object", "properties": {
                                   "remote_preview": {"type": "boolean"}, "fal_key": {"type": "string"}}}))},
