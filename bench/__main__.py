@@ -13,6 +13,7 @@ BENCHES = {
     "parallel": ("Several models at once", "parallel_models"),
     "export": ("Export encode", "export_encode"),
     "project": ("A big project", "big_project"),
+    "playback": ("Playback in Chromium", "playback"),
 }
 
 

@@ -16,6 +16,7 @@ def test_benchmarks_run_small() -> None:
     out = subprocess.run([sys.executable, "-m", "bench", "--small"], cwd=ROOT, capture_output=True, text=True,
                          timeout=900)
     assert out.returncode == 0, out.stderr[-3000:]
-    for title in ("Range serving throughput", "Several models at once", "Export encode", "A big project"):
+    for title in ("Range serving throughput", "Several models at once", "Export encode", "A big project",
+                  "Playback in Chromium"):
         assert f"## {title}" in out.stdout
     assert "baseline:" in out.stdout
