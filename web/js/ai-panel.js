@@ -1,0 +1,173 @@
+// The AI panel: Text and Image tabs, the prompt, model picker with each model's parameter form
+// built from the registry, the request's estimated cost, Generate, and one progress row per job.
+import { h, emit, clear } from './dom.js';
+import { money } from './format.js';
+import { defaults, typed, totalEstimate, ruleProblems } from './params-model.js';
+
+const MAX_PROMPT = 2000;
+const PREFERRED = { text: 'local/preview-t2v', image: 'local/preview-i2v' };
+const RUNNING = new Set(['queued', 'generating', 'downloading', 'storing']);
+
+export function mountAiPanel(el) {
+  let models = [];
+  let images = [];
+  let jobs = [];
+  let tab = 'text';
+  let enabled = false;
+  const chosen = new Map(); // model id -> current values
+  const forms = new Map(); // model id -> {fieldset, errors: Map(field -> element)}
+
+  const tabs = ['text', 'image'].map((name) => h('button', {
+    type: 'button', role: 'tab', id: `tab-${name}`, 'aria-controls': 'ai-tabpanel', text: name === 'text' ? 'Text' : 'Image',
+    onclick: () => { tab = name; render(); },
+  }));
+  const prompt = h('textarea', { 'aria-label': 'Prompt', rows: 4, maxlength: MAX_PROMPT, placeholder: 'Describe the clip…' });
+  const counter = h('span', { class: 'counter', 'aria-live': 'off' });
+  const imagePick = h('select', { 'aria-label': 'Source image' });
+  const imageRow = h('label', { class: 'image-pick' }, 'Image ', imagePick);
+  const modelList = h('div', { class: 'models', role: 'group', 'aria-label': 'Models' });
+  const cost = h('p', { class: 'cost' });
+  const generate = h('button', { type: 'submit', class: 'primary', text: 'Generate' });
+  const formError = h('p', { class: 'form-error', role: 'alert' });
+  const jobList = h('ul', { class: 'jobs', 'aria-label': 'Generations' });
+  const panel = h('form', {
+    id: 'ai-tabpanel', role: 'tabpanel', onsubmit: (e) => { e.preventDefault(); submit(); },
+  }, prompt, counter, imageRow, modelList, cost, formError, generate);
+  el.append(h('div', { class: 'panel-head' }, h('h2', { text: 'Generate' })),
+    h('div', { role: 'tablist', 'aria-label': 'Generation mode', class: 'tabs' }, tabs), panel, jobList);
+  prompt.addEventListener('input', () => updateCounter());
+
+  function modeModels() {
+    return models.filter((m) => m.mode === tab);
+  }
+
+  function paramControl(model, spec) {
+    const id = `p-${model.id}-${spec.name}`.replace(/[^A-Za-z0-9-]/g, '-');
+    const value = chosen.get(model.id)[spec.name];
+    let control;
+    if (spec.choices) {
+      control = h('select', { id }, spec.choices.map((c) => h('option', { value: String(c), text: String(c), selected: c === value })));
+    } else if (spec.type === 'boolean') {
+      control = h('input', { id, type: 'checkbox', checked: Boolean(value) });
+    } else if (spec.type === 'integer' || spec.type === 'number') {
+      control = h('input', { id, type: 'number', min: spec.min, max: spec.max, step: spec.step ?? (spec.type === 'integer' ? 1 : 'any'), value: value ?? '' });
+    } else {
+      control = h('input', { id, type: 'text', value: value ?? '' });
+    }
+    control.addEventListener('change', () => {
+      const raw = spec.type === 'boolean' ? control.checked : control.value;
+      const values = chosen.get(model.id);
+      const v = spec.choices ? spec.choices.find((c) => String(c) === raw) : typed(spec, raw);
+      if (v === undefined) delete values[spec.name]; else values[spec.name] = v;
+      showErrors();
+      updateCost();
+    });
+    const error = h('span', { class: 'field-error', role: 'alert' });
+    forms.get(model.id).errors.set(spec.name, error);
+    return h('div', { class: 'param' }, h('label', { for: id, text: spec.label || spec.name }), control, error);
+  }
+
+  function modelRow(model) {
+    const checked = chosen.has(model.id);
+    const box = h('input', {
+      type: 'checkbox', checked, 'aria-label': model.name,
+      onchange: () => {
+        if (box.checked) chosen.set(model.id, defaults(model)); else chosen.delete(model.id);
+        render();
+      },
+    });
+    const row = h('fieldset', { class: 'model', dataset: { modelId: model.id } },
+      h('legend', {}, h('label', {}, box, ` ${model.name}`), h('span', { class: 'price', text: model.price_per_second ? `$${model.price_per_second}/s` : 'free' })));
+    forms.set(model.id, { fieldset: row, errors: new Map() });
+    if (checked) for (const spec of model.params) row.append(paramControl(model, spec));
+    return row;
+  }
+
+  function render() {
+    for (const t of tabs) t.setAttribute('aria-selected', String(t.id === `tab-${tab}`));
+    // Keep choices to this tab's models; preselect the built-in one the first time.
+    for (const id of [...chosen.keys()]) if (!modeModels().some((m) => m.id === id)) chosen.delete(id);
+    const preferred = models.find((m) => m.id === PREFERRED[tab]);
+    if (!chosen.size && preferred) chosen.set(preferred.id, defaults(preferred));
+    forms.clear();
+    clear(modelList);
+    for (const m of modeModels()) modelList.append(modelRow(m));
+    imageRow.hidden = tab !== 'image';
+    const previous = imagePick.value;
+    clear(imagePick);
+    imagePick.append(h('option', { value: '', text: images.length ? 'Choose an image…' : 'Import an image first' }));
+    for (const img of images) imagePick.append(h('option', { value: img.id, text: img.name, selected: img.id === previous }));
+    showErrors();
+    updateCost();
+    updateCounter();
+    renderJobs();
+  }
+
+  function showErrors(serverError) {
+    formError.textContent = '';
+    for (const { errors } of forms.values()) for (const e of errors.values()) e.textContent = '';
+    for (const [id, values] of chosen) {
+      const model = models.find((m) => m.id === id);
+      for (const p of ruleProblems(model, values)) {
+        const slot = forms.get(id)?.errors.get(p.field);
+        if (slot) slot.textContent = p.message;
+      }
+    }
+    if (serverError) {
+      const slot = serverError.field && [...forms.values()].map((f) => f.errors.get(serverError.field)).find(Boolean);
+      if (slot) slot.textContent = serverError.message; else formError.textContent = serverError.message;
+    }
+  }
+
+  function updateCost() {
+    const entries = [...chosen].map(([id, values]) => ({ model: models.find((m) => m.id === id), values }));
+    cost.textContent = `Estimated cost: ${money(totalEstimate(entries))}`;
+    generate.disabled = !enabled || !chosen.size;
+  }
+
+  function updateCounter() {
+    counter.textContent = `${prompt.value.length} / ${MAX_PROMPT}`;
+  }
+
+  function submit() {
+    const text = prompt.value.trim();
+    if (!text) { showErrors({ message: 'Write a prompt first.' }); prompt.focus(); return; }
+    if (tab === 'image' && !imagePick.value) { showErrors({ message: 'Choose an image for image-to-video.' }); return; }
+    const params = Object.fromEntries(chosen);
+    emit(el, 'generate', {
+      model_ids: [...chosen.keys()], prompt: text, params, image_media_id: tab === 'image' ? imagePick.value : undefined,
+    });
+  }
+
+  function jobRow(job) {
+    const model = models.find((m) => m.id === job.model_id);
+    const running = RUNNING.has(job.status);
+    const lastLog = job.logs && job.logs.length ? job.logs[job.logs.length - 1] : '';
+    const detail = job.status === 'failed' ? (job.error && job.error.message) || job.message
+      : [job.message, job.queue_position !== null && job.queue_position !== undefined ? `queue position ${job.queue_position}` : '', lastLog].filter(Boolean).join(' · ');
+    return h('li', { class: `job ${job.status}`, dataset: { jobId: job.id, status: job.status } },
+      h('div', { class: 'job-head' },
+        h('span', { class: 'job-model', text: model ? model.name : job.model_id }),
+        h('span', { class: 'job-status', text: job.status })),
+      h('progress', { max: 1, value: job.status === 'done' ? 1 : job.progress, 'aria-label': `${model ? model.name : job.model_id} progress` }),
+      h('div', { class: 'job-detail', text: detail || '' }),
+      running ? h('button', { type: 'button', class: 'ghost', text: 'Cancel', onclick: () => emit(el, 'canceljob', { id: job.id }) }) : null,
+      job.status === 'failed' ? h('button', { type: 'button', class: 'ghost', text: 'Retry', onclick: () => emit(el, 'retryjob', { id: job.id }) }) : null);
+  }
+
+  function renderJobs() {
+    clear(jobList);
+    for (const job of jobs.slice(0, 30)) jobList.append(jobRow(job));
+  }
+
+  el.addEventListener('models', (e) => { models = e.detail.models; render(); });
+  el.addEventListener('media', (e) => {
+    images = e.detail.items.filter((m) => m.kind === 'image');
+    enabled = e.detail.enabled;
+    render();
+  });
+  el.addEventListener('jobs', (e) => { jobs = e.detail.jobs; renderJobs(); });
+  el.addEventListener('generateerror', (e) => showErrors(e.detail));
+  el.addEventListener('generated', () => showErrors());
+  render();
+}

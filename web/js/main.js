@@ -1,0 +1,270 @@
+// The controller: owns the app's state, talks to the API and the event stream, sends data down
+// to the mounted components as noun events, and handles the verb events they send up.
+import { api } from './api.js';
+import { reportCapabilities } from './capabilities.js';
+import { mountAiPanel } from './ai-panel.js';
+import { mountMedia } from './media-panel.js';
+import { mountPreview } from './preview.js';
+import { mountProjects } from './projects-bar.js';
+import { mountSettings } from './settings-dialog.js';
+import { mountTimeline } from './timeline-view.js';
+import { mountToasts } from './toasts.js';
+import { placeClip, withTracks } from './timeline-model.js';
+
+const $ = (name) => document.querySelector(`[data-mount="${name}"]`);
+const parts = {
+  projects: $('projects'), media: $('media'), ai: $('ai'), timeline: $('timeline'), preview: $('preview'),
+  toasts: $('toasts'), settings: $('settings'),
+};
+const LAST_PROJECT = 'reelcut.project';
+const SAVE_DELAY_MS = 300;
+
+const state = { projects: [], project: null, media: [], jobs: new Map(), timeline: null, models: [] };
+let saveTimer = null;
+
+function send(target, name, detail = {}) {
+  target.dispatchEvent(new CustomEvent(name, { detail }));
+}
+
+function toast(message, kind = 'info') {
+  send(parts.toasts, 'toast', { message, kind });
+}
+
+function fail(err) {
+  toast(err.message || String(err), 'error');
+}
+
+// -- data down ---------------------------------------------------------------------------
+function showProjects() {
+  send(parts.projects, 'projects', { projects: state.projects, current: state.project });
+  document.querySelector('[data-empty]').hidden = Boolean(state.project);
+  document.title = state.project ? `${state.project.name} — Reelcut` : 'Reelcut';
+}
+
+function showMedia() {
+  const detail = { items: state.media, enabled: Boolean(state.project) };
+  send(parts.media, 'media', detail);
+  send(parts.ai, 'media', detail);
+}
+
+function showJobs() {
+  const jobs = [...state.jobs.values()].sort((a, b) => b.created_at.localeCompare(a.created_at));
+  send(parts.ai, 'jobs', { jobs });
+}
+
+function showTimeline() {
+  const detail = { doc: state.timeline, media: state.media };
+  send(parts.timeline, 'timeline', detail);
+  send(parts.preview, 'timeline', detail);
+}
+
+// -- loading -----------------------------------------------------------------------------
+async function loadProjects() {
+  state.projects = (await api.get('/api/projects')).projects;
+}
+
+async function openProject(id) {
+  send(parts.preview, 'transport', { command: 'stop' });
+  const project = state.projects.find((p) => p.id === id);
+  if (!project) {
+    state.project = null;
+    state.media = [];
+    state.jobs.clear();
+    state.timeline = null;
+    localStorage.removeItem(LAST_PROJECT);
+    showProjects();
+    showMedia();
+    showJobs();
+    send(parts.timeline, 'noproject');
+    send(parts.preview, 'noproject');
+    return;
+  }
+  state.project = project;
+  localStorage.setItem(LAST_PROJECT, id);
+  const [media, timeline, jobs] = await Promise.all([
+    api.get(`/api/projects/${id}/media`),
+    api.get(`/api/projects/${id}/timeline`),
+    api.get(`/api/generations?project_id=${encodeURIComponent(id)}`),
+  ]);
+  state.media = media.media;
+  state.timeline = withTracks(timeline.timeline);
+  state.jobs = new Map(jobs.jobs.map((j) => [j.id, j]));
+  showProjects();
+  showMedia();
+  showJobs();
+  showTimeline();
+}
+
+function saveTimelineSoon() {
+  clearTimeout(saveTimer);
+  const projectId = state.project && state.project.id;
+  saveTimer = setTimeout(async () => {
+    if (!projectId || !state.project || state.project.id !== projectId) return;
+    try {
+      await api.put(`/api/projects/${projectId}/timeline`, { timeline: state.timeline });
+    } catch (err) {
+      fail(err);
+    }
+  }, SAVE_DELAY_MS);
+}
+
+// -- the event stream ------------------------------------------------------------------------
+function listen() {
+  const events = new EventSource('/api/events');
+  events.addEventListener('job', (e) => {
+    const job = JSON.parse(e.data);
+    if (!state.project || job.project_id !== state.project.id) return;
+    const before = state.jobs.get(job.id);
+    state.jobs.set(job.id, job);
+    showJobs();
+    if (job.status === 'failed' && before && before.status !== 'failed') toast(`Generation failed: ${job.error ? job.error.message : job.message}`, 'error');
+  });
+  events.addEventListener('media', (e) => {
+    const { project_id: projectId, media } = JSON.parse(e.data);
+    if (!state.project || projectId !== state.project.id) return;
+    const i = state.media.findIndex((m) => m.id === media.id);
+    if (i >= 0) state.media[i] = media; else state.media.push(media);
+    send(parts.preview, 'mediachanged', { id: media.id });
+    showMedia();
+    showTimeline();
+  });
+  events.addEventListener('media_deleted', (e) => {
+    const { project_id: projectId, id } = JSON.parse(e.data);
+    if (!state.project || projectId !== state.project.id) return;
+    state.media = state.media.filter((m) => m.id !== id);
+    for (const track of state.timeline.tracks) track.clips = track.clips.filter((c) => c.media_id !== id);
+    showMedia();
+    showTimeline();
+  });
+  const refreshProjects = async () => {
+    await loadProjects();
+    if (state.project) state.project = state.projects.find((p) => p.id === state.project.id) || null;
+    if (!state.project) await openProject(null); else showProjects();
+  };
+  events.addEventListener('project', refreshProjects);
+  events.addEventListener('project_deleted', refreshProjects);
+}
+
+// -- actions up ------------------------------------------------------------------------------
+const actions = {
+  async createproject({ name }) {
+    const { project } = await api.post('/api/projects', { name });
+    await loadProjects();
+    await openProject(project.id);
+  },
+  openproject: ({ id }) => openProject(id),
+  async renameproject({ id, name }) {
+    await api.patch(`/api/projects/${id}`, { name });
+    await loadProjects();
+    state.project = state.projects.find((p) => p.id === id);
+    showProjects();
+  },
+  async deleteproject({ id }) {
+    await api.del(`/api/projects/${id}`);
+    await loadProjects();
+    await openProject(state.projects[0] ? state.projects[0].id : null);
+  },
+  async importfiles({ files }) {
+    for (const file of files) {
+      const form = new FormData();
+      form.append('file', file, file.name);
+      try {
+        const { media } = await api.post(`/api/projects/${state.project.id}/media`, form);
+        for (const item of media) if (!state.media.some((m) => m.id === item.id)) state.media.push(item);
+        showMedia();
+        toast(`Imported ${file.name}.`);
+      } catch (err) {
+        fail(err);
+      }
+    }
+  },
+  async deletemedia({ id }) {
+    await api.del(`/api/media/${id}`);
+  },
+  async generate(request) {
+    try {
+      const { jobs } = await api.post('/api/generations', { project_id: state.project.id, ...request });
+      send(parts.ai, 'generated', { jobs });
+      for (const job of jobs) {
+        if (!state.jobs.has(job.id)) state.jobs.set(job.id, { ...job, project_id: state.project.id, progress: 0, created_at: new Date().toISOString() });
+      }
+      showJobs();
+    } catch (err) {
+      send(parts.ai, 'generateerror', { message: err.message, field: err.field });
+      fail(err);
+    }
+  },
+  canceljob: ({ id }) => api.post(`/api/generations/${id}/cancel`),
+  retryjob: ({ id }) => api.post(`/api/generations/${id}/retry`),
+  dropclip({ trackId, mediaId, start }) {
+    const media = state.media.find((m) => m.id === mediaId);
+    if (!media) return;
+    state.timeline = placeClip(state.timeline, trackId, media, start).doc;
+    showTimeline();
+    saveTimelineSoon();
+  },
+  seek({ time }) {
+    state.timeline.playhead = time;
+    send(parts.timeline, 'playhead', { time });
+    send(parts.preview, 'position', { time });
+    saveTimelineSoon();
+  },
+  zoom({ zoom }) {
+    state.timeline.zoom = zoom;
+    showTimeline();
+    saveTimelineSoon();
+  },
+  tick({ time }) {
+    state.timeline.playhead = time;
+    send(parts.timeline, 'playhead', { time });
+  },
+  playstate({ playing }) {
+    if (!playing) saveTimelineSoon();
+  },
+  toggleplay() {
+    if (state.timeline) send(parts.preview, 'transport', { command: 'toggle' });
+  },
+};
+
+for (const [name, handler] of Object.entries(actions)) {
+  document.addEventListener(name, async (e) => {
+    try {
+      await handler(e.detail || {});
+    } catch (err) {
+      fail(err);
+    }
+  });
+}
+
+document.addEventListener('keydown', (e) => {
+  const typing = e.target.closest && e.target.closest('input, textarea, select, [contenteditable], dialog');
+  if (e.code === 'Space' && !typing) {
+    e.preventDefault();
+    actions.toggleplay();
+  }
+});
+
+async function start() {
+  mountToasts(parts.toasts);
+  mountProjects(parts.projects);
+  mountMedia(parts.media);
+  mountAiPanel(parts.ai);
+  mountTimeline(parts.timeline);
+  mountPreview(parts.preview);
+  const settings = mountSettings(parts.settings);
+  document.querySelector('[data-action="open-settings"]').addEventListener('click', () => settings.open());
+  reportCapabilities();
+  listen();
+  try {
+    state.models = (await api.get('/api/models')).models;
+    send(parts.ai, 'models', { models: state.models });
+    await loadProjects();
+    const last = localStorage.getItem(LAST_PROJECT);
+    const first = state.projects.find((p) => p.id === last) || state.projects[0];
+    await openProject(first ? first.id : null);
+  } catch (err) {
+    fail(err);
+  }
+}
+
+start();

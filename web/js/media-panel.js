@@ -1,0 +1,69 @@
+// The project's media library: import (picker or drag-and-drop), list with thumbnails, drag
+// items onto the timeline.
+import { h, emit, clear } from './dom.js';
+import { duration, resolution } from './format.js';
+
+export const MEDIA_MIME = 'application/x-reelcut-media';
+
+export function mountMedia(el) {
+  let items = [];
+  let enabled = false;
+  const input = h('input', {
+    type: 'file', multiple: true, accept: 'video/*,image/*,audio/*', hidden: true,
+    onchange: () => {
+      if (input.files.length) emit(el, 'importfiles', { files: [...input.files] });
+      input.value = '';
+    },
+  });
+  const importButton = h('button', { type: 'button', text: 'Import', onclick: () => input.click() });
+  const list = h('ul', { class: 'media-list', 'aria-label': 'Media' });
+  const hint = h('p', { class: 'hint', text: 'Drop video, image or audio files here, or generate a clip.' });
+  el.append(h('div', { class: 'panel-head' }, h('h2', { text: 'Media' }), importButton, input), list, hint);
+
+  el.addEventListener('dragover', (e) => {
+    if (enabled && e.dataTransfer.types.includes('Files')) {
+      e.preventDefault();
+      el.classList.add('dropping');
+    }
+  });
+  el.addEventListener('dragleave', () => el.classList.remove('dropping'));
+  el.addEventListener('drop', (e) => {
+    el.classList.remove('dropping');
+    if (!enabled || !e.dataTransfer.files.length) return;
+    e.preventDefault();
+    emit(el, 'importfiles', { files: [...e.dataTransfer.files] });
+  });
+
+  function row(item) {
+    const li = h('li', { class: `media-item ${item.kind}`, draggable: 'true', dataset: { mediaId: item.id } },
+      item.thumbnail_url
+        ? h('img', { src: item.thumbnail_url, alt: '', loading: 'lazy', draggable: 'false' })
+        : h('div', { class: 'thumb-placeholder', text: item.kind === 'audio' ? '♪' : '' }),
+      h('div', { class: 'meta' },
+        h('span', { class: 'name', text: item.name, title: item.name }),
+        h('span', { class: 'details', text: [duration(item.duration), resolution(item)].filter(Boolean).join(' · ') })),
+      h('button', {
+        type: 'button', class: 'icon ghost', 'aria-label': `Delete ${item.name}`, text: '✕',
+        onclick: () => window.confirm(`Delete “${item.name}” from the project?`) && emit(el, 'deletemedia', { id: item.id }),
+      }));
+    li.addEventListener('dragstart', (e) => {
+      e.dataTransfer.setData(MEDIA_MIME, item.id);
+      e.dataTransfer.effectAllowed = 'copy';
+    });
+    return li;
+  }
+
+  function update() {
+    clear(list);
+    for (const item of items) list.append(row(item));
+    hint.hidden = items.length > 0;
+    importButton.disabled = !enabled;
+  }
+
+  el.addEventListener('media', (e) => {
+    items = e.detail.items;
+    enabled = e.detail.enabled;
+    update();
+  });
+  update();
+}

@@ -1,0 +1,65 @@
+// Model parameter forms, from the registry's schema: defaults, typing of form values, and the
+// cost estimate. Pure.
+
+export function defaults(model) {
+  const values = {};
+  for (const p of model.params) if (p.default !== undefined && p.default !== null) values[p.name] = p.default;
+  return values;
+}
+
+// Form controls give strings; the model wants its exact types ("5" for Kling, 5 for LTX).
+export function typed(spec, raw) {
+  if (spec.type === 'boolean') return Boolean(raw);
+  if (raw === '' || raw === null || raw === undefined) return undefined;
+  if (spec.type === 'integer') {
+    const n = Number(raw);
+    return Number.isInteger(n) ? n : raw;
+  }
+  if (spec.type === 'number') {
+    const n = Number(raw);
+    return Number.isFinite(n) ? n : raw;
+  }
+  return String(raw);
+}
+
+export function seconds(model, values) {
+  const v = values.duration ?? model.fixed_duration ?? 5;
+  return Number(String(v).replace(/s$/, '')) || 0;
+}
+
+function matches(value, cond) {
+  if (cond && typeof cond === 'object' && !Array.isArray(cond)) {
+    if ('gt' in cond && !(value > cond.gt)) return false;
+    if ('lt' in cond && !(value < cond.lt)) return false;
+    if ('in' in cond && !cond.in.includes(value)) return false;
+    return true;
+  }
+  return value === cond;
+}
+
+export function pricePerSecond(model, values) {
+  for (const o of model.price_overrides || []) {
+    if (Object.entries(o.when).every(([k, c]) => matches(values[k], c))) return o.price_per_second;
+  }
+  return model.price_per_second || 0;
+}
+
+export function estimate(model, values) {
+  return pricePerSecond(model, values) * seconds(model, values);
+}
+
+export function totalEstimate(entries) {
+  return entries.reduce((sum, { model, values }) => sum + estimate(model, values), 0);
+}
+
+// The registry's cross-field rules, checked before sending so the user sees the reason at once.
+export function ruleProblems(model, values) {
+  const problems = [];
+  for (const rule of model.rules || []) {
+    if (!Object.entries(rule.when).every(([k, c]) => matches(values[k], c))) continue;
+    for (const [field, allowed] of Object.entries(rule.require)) {
+      if (!allowed.includes(values[field])) problems.push({ field, message: rule.message });
+    }
+  }
+  return problems;
+}

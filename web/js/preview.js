@@ -1,0 +1,199 @@
+// The preview: plays the timeline at the playhead. Each clip's media gets its sources from the
+// server (local first); a source that fails (`error`, or a CSP violation) falls back to the next,
+// and the user is told. Gaps are black and the playhead keeps moving in real time.
+import { h, emit } from './dom.js';
+import { api } from './api.js';
+import { timecode } from './format.js';
+import { clipAt, clipEnd, mediaTime, timelineEnd } from './timeline-model.js';
+import { playFirstWorking } from './sources.js';
+
+export function mountPreview(el) {
+  let doc = null;
+  let playhead = 0;
+  let playing = false;
+  let loaded = { mediaId: null, url: null, blobUrl: null };
+  let loading = null;
+  let lastWall = 0;
+  const sourceCache = new Map();
+
+  const video = h('video', { 'aria-label': 'Preview', playsinline: true, preload: 'auto' });
+  const screen = h('div', { class: 'screen black' }, video);
+  const playButton = h('button', { type: 'button', class: 'primary', text: 'Play', onclick: () => emit(el, 'toggleplay') });
+  const clock = h('output', { class: 'timecode', text: timecode(0) });
+  el.append(h('div', { class: 'panel-head' }, h('h2', { text: 'Preview' })), screen,
+    h('div', { class: 'transport' }, playButton, clock));
+
+  function toast(message, kind = 'warn') {
+    emit(el, 'toast', { message, kind });
+  }
+
+  async function sourcesFor(mediaId) {
+    if (!sourceCache.has(mediaId)) {
+      sourceCache.set(mediaId, api.get(`/api/media/${mediaId}/sources`).then((r) => r.sources).catch((err) => {
+        sourceCache.delete(mediaId);
+        throw err;
+      }));
+    }
+    return sourceCache.get(mediaId);
+  }
+
+  // Load one source into the video element; resolve when it has data, reject with a reason.
+  function tryOne(source) {
+    return new Promise((resolve, reject) => {
+      let url = source.url;
+      const cleanup = () => {
+        video.removeEventListener('loadeddata', onData);
+        video.removeEventListener('error', onError);
+        document.removeEventListener('securitypolicyviolation', onViolation);
+      };
+      const onData = () => { cleanup(); resolve(); };
+      const onError = () => {
+        cleanup();
+        const code = video.error ? video.error.code : 0;
+        reject(new Error({ 1: 'aborted', 2: 'network error', 3: 'decode error', 4: 'format not supported' }[code] || 'error'));
+      };
+      const onViolation = (e) => {
+        if (url && e.blockedURI && url.startsWith(e.blockedURI)) { cleanup(); reject(new Error(`blocked by ${e.violatedDirective}`)); }
+      };
+      const start = (src) => {
+        url = new URL(src, location.href).href;
+        video.addEventListener('loadeddata', onData);
+        video.addEventListener('error', onError);
+        document.addEventListener('securitypolicyviolation', onViolation);
+        video.src = src;
+        video.load();
+      };
+      if (source.kind === 'blob') {
+        fetch(source.url).then((r) => {
+          if (!r.ok) throw new Error(`HTTP ${r.status}`);
+          return r.blob();
+        }).then((blob) => {
+          if (loaded.blobUrl) URL.revokeObjectURL(loaded.blobUrl);
+          loaded.blobUrl = URL.createObjectURL(blob);
+          start(loaded.blobUrl);
+        }).catch((err) => reject(err));
+      } else {
+        start(source.url);
+      }
+    });
+  }
+
+  async function load(mediaId) {
+    if (loaded.mediaId === mediaId) return;
+    if (loading && loading.mediaId === mediaId) return loading.promise;
+    const promise = (async () => {
+      const sources = await sourcesFor(mediaId);
+      await playFirstWorking(sources, tryOne, (message) => toast(message));
+      loaded.mediaId = mediaId;
+    })();
+    loading = { mediaId, promise };
+    try {
+      await promise;
+    } catch (err) {
+      loaded.mediaId = null;
+      toast(`This clip cannot be played: ${err.message}`, 'error');
+      throw err;
+    } finally {
+      if (loading && loading.promise === promise) loading = null;
+    }
+  }
+
+  function setBlack(black) {
+    screen.classList.toggle('black', black);
+  }
+
+  // Show the frame at time t (paused).
+  async function showAt(t) {
+    const hit = doc && clipAt(doc, t);
+    if (!hit) { setBlack(true); return; }
+    try {
+      await load(hit.clip.media_id);
+    } catch { return; }
+    video.currentTime = mediaTime(hit.clip, t);
+    setBlack(false);
+  }
+
+  function setPlayhead(t, announce = true) {
+    playhead = t;
+    clock.textContent = timecode(t, doc ? doc.fps : 25);
+    if (announce) emit(el, 'tick', { time: t });
+  }
+
+  async function frame(now) {
+    if (!playing) return;
+    const dt = lastWall ? (now - lastWall) / 1000 : 0;
+    lastWall = now;
+    const hit = clipAt(doc, playhead);
+    if (hit) {
+      const { clip } = hit;
+      if (loaded.mediaId !== clip.media_id || video.paused) {
+        video.pause();
+        try {
+          await load(clip.media_id);
+        } catch { stop(); return; }
+        if (!playing) return;
+        video.currentTime = mediaTime(clip, playhead);
+        setBlack(false);
+        try {
+          await video.play();
+        } catch (err) {
+          toast(`Playback failed: ${err.message}`, 'error');
+          stop();
+          return;
+        }
+        lastWall = 0;
+      } else {
+        const t = clip.start + (video.currentTime - clip.in);
+        if (video.ended || video.currentTime >= clip.out - 0.001) {
+          video.pause();
+          setPlayhead(clipEnd(clip));
+        } else {
+          setPlayhead(Math.max(playhead, t));
+        }
+      }
+    } else {
+      video.pause();
+      setBlack(true);
+      const next = playhead + dt;
+      if (next >= timelineEnd(doc)) { setPlayhead(timelineEnd(doc)); stop(); return; }
+      setPlayhead(next);
+    }
+    requestAnimationFrame(frame);
+  }
+
+  function play() {
+    if (!doc || playing) return;
+    if (playhead >= timelineEnd(doc) - 0.01) setPlayhead(0);
+    playing = true;
+    lastWall = 0;
+    playButton.textContent = 'Pause';
+    emit(el, 'playstate', { playing: true });
+    requestAnimationFrame(frame);
+  }
+
+  function stop() {
+    if (!playing) return;
+    playing = false;
+    video.pause();
+    playButton.textContent = 'Play';
+    emit(el, 'playstate', { playing: false, time: playhead });
+  }
+
+  el.addEventListener('timeline', (e) => {
+    doc = e.detail.doc;
+    setPlayhead(doc.playhead || 0, false);
+    if (!playing) showAt(playhead);
+  });
+  el.addEventListener('position', (e) => {
+    setPlayhead(e.detail.time, false);
+    // While playing, a paused element makes the next frame re-seek it to the new playhead.
+    if (playing) video.pause(); else showAt(playhead);
+  });
+  // Data down is a noun (`transport`); the Play button's action bubbles up as `toggleplay`.
+  el.addEventListener('transport', (e) => {
+    if (e.detail.command === 'toggle') (playing ? stop() : play());
+    else stop();
+  });
+  el.addEventListener('mediachanged', (e) => sourceCache.delete(e.detail.id));
+  el.addEventListener('noproject', () => { stop(); doc = null; video.removeAttribute('src'); video.load(); setBlack(true); });
+}

@@ -1,0 +1,57 @@
+// Settings: remote preview and the fal.ai key. The key goes to the server (OS keyring) and is
+// never shown again.
+import { h, emit, clear } from './dom.js';
+import { api } from './api.js';
+
+export function mountSettings(dialog) {
+  const remote = h('input', { type: 'checkbox', id: 'set-remote' });
+  const key = h('input', { type: 'password', id: 'set-key', autocomplete: 'off', 'aria-label': 'fal.ai API key', placeholder: 'key_id:key_secret' });
+  const status = h('p', { class: 'hint' });
+  const error = h('p', { class: 'form-error', role: 'alert' });
+  const form = h('form', {
+    method: 'dialog',
+    onsubmit: async (e) => {
+      e.preventDefault();
+      const body = { remote_preview: remote.checked };
+      if (key.value.trim()) body.fal_key = key.value.trim();
+      try {
+        render(await api.put('/api/settings', body));
+        key.value = '';
+        dialog.close();
+        emit(dialog, 'settingschanged', {});
+        emit(dialog, 'toast', { message: 'Settings saved.' });
+      } catch (err) {
+        error.textContent = err.message;
+      }
+    },
+  },
+  h('h2', { text: 'Settings' }),
+  h('p', {}, h('label', { for: 'set-remote' }, remote, ' Allow remote preview (play from the provider when the local file fails)')),
+  h('p', {}, h('label', { for: 'set-key', text: 'fal.ai API key' }), key),
+  status, error,
+  h('div', { class: 'actions' },
+    h('button', { type: 'button', class: 'ghost', text: 'Remove key', onclick: async () => { render(await api.put('/api/settings', { fal_key: null })); } }),
+    h('button', { type: 'button', class: 'ghost', text: 'Close', onclick: () => dialog.close() }),
+    h('button', { type: 'submit', class: 'primary', text: 'Save' })));
+  clear(dialog);
+  dialog.append(form);
+
+  function render(settings) {
+    remote.checked = settings.remote_preview;
+    error.textContent = '';
+    status.textContent = settings.fal_key_set
+      ? `A fal.ai key is set (from ${settings.fal_key_source === 'env' ? 'FAL_KEY' : settings.fal_key_source}).`
+      : 'No fal.ai key: only the offline models can generate.';
+  }
+
+  return {
+    async open() {
+      try {
+        render(await api.get('/api/settings'));
+      } catch (err) {
+        error.textContent = err.message;
+      }
+      dialog.showModal();
+    },
+  };
+}

@@ -1,0 +1,89 @@
+// The timeline document and the pure rules for editing it: no DOM here. Clips refer to media by
+// id only; a playable URL is resolved at playback time.
+
+export const DEFAULT_ZOOM = 50; // pixels per second
+export const IMAGE_SECONDS = 5;
+
+export function timeToX(seconds, zoom) {
+  return seconds * zoom;
+}
+
+export function xToTime(x, zoom) {
+  return Math.max(0, x / zoom);
+}
+
+export function clipLength(clip) {
+  return clip.duration !== undefined && clip.media_id === undefined ? clip.duration : clip.out - clip.in;
+}
+
+export function clipEnd(clip) {
+  return clip.start + clipLength(clip);
+}
+
+export function timelineEnd(doc) {
+  let end = 0;
+  for (const track of doc.tracks) for (const clip of track.clips) end = Math.max(end, clipEnd(clip));
+  return end;
+}
+
+// At least two video tracks, so there is always somewhere to drop and to stack.
+export function withTracks(doc) {
+  const next = structuredClone(doc);
+  next.zoom = next.zoom || DEFAULT_ZOOM;
+  next.playhead = next.playhead || 0;
+  let videos = next.tracks.filter((t) => t.kind === 'video').length;
+  while (videos < 2) {
+    videos += 1;
+    next.tracks.push({ id: `v${videos}-${uid()}`, name: `V${videos}`, kind: 'video', muted: false, hidden: false, clips: [] });
+  }
+  return next;
+}
+
+export function newClip(media, start, id = uid()) {
+  const length = media.kind === 'image' ? IMAGE_SECONDS : media.duration || IMAGE_SECONDS;
+  return { id, media_id: media.id, start: Math.max(0, start), in: 0, out: length };
+}
+
+// Place a media item on a track at a time; returns a new document.
+export function placeClip(doc, trackId, media, start, id) {
+  const next = structuredClone(doc);
+  const track = next.tracks.find((t) => t.id === trackId);
+  if (!track) throw new Error(`no track ${trackId}`);
+  const clip = newClip(media, start, id);
+  track.clips.push(clip);
+  track.clips.sort((a, b) => a.start - b.start);
+  return { doc: next, clip };
+}
+
+// The clip that is showing at time t: the first (top) visible video track wins.
+export function clipAt(doc, t) {
+  for (const track of doc.tracks) {
+    if (track.kind !== 'video' || track.hidden) continue;
+    for (const clip of track.clips) {
+      if (t >= clip.start - 1e-6 && t < clipEnd(clip) - 1e-6) return { track, clip };
+    }
+  }
+  return null;
+}
+
+// The next clip to start after time t on any visible video track (for gaps and preloading).
+export function nextClipAfter(doc, t) {
+  let best = null;
+  for (const track of doc.tracks) {
+    if (track.kind !== 'video' || track.hidden) continue;
+    for (const clip of track.clips) {
+      if (clip.start > t + 1e-6 && (!best || clip.start < best.clip.start)) best = { track, clip };
+    }
+  }
+  return best;
+}
+
+// Where inside the media the picture for timeline time t is.
+export function mediaTime(clip, t) {
+  return clip.in + (t - clip.start);
+}
+
+export function uid() {
+  if (globalThis.crypto && globalThis.crypto.randomUUID) return globalThis.crypto.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+}
