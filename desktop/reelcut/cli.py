@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 import webbrowser
 from pathlib import Path
@@ -19,10 +20,16 @@ def _config(args: argparse.Namespace, mode: str) -> Config:
                   dev_origins=list(getattr(args, "dev_origin", None) or []), mode=mode)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .server.runner import LocalServer
 
     server = LocalServer(_config(args, "browser"))
+    # A service manager's SIGTERM shuts down like Ctrl+C: streams end cleanly, the db closes.
+    signal.signal(signal.SIGTERM, _interrupt)
     print(f"Reelcut running at {server.login_url}", flush=True)
     if not args.no_browser:
         webbrowser.open(server.login_url)

@@ -24,6 +24,16 @@ class EventBus:
         with self._lock:
             self._subs.discard(q)
 
+    def close(self) -> None:
+        """Shutting down: every subscriber gets a final None and stops reading."""
+        with self._lock:
+            subs, self._subs = list(self._subs), set()
+        for q in subs:
+            try:
+                q.put_nowait(("", None))
+            except queue.Full:
+                pass
+
     def publish(self, event: str, data: Any) -> None:
         with self._lock:
             subs = list(self._subs)

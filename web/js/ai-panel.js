@@ -54,14 +54,16 @@ export function mountAiPanel(el) {
     } else {
       control = h('input', { id, type: 'text', value: value ?? '' });
     }
-    control.addEventListener('change', () => {
+    const onChange = () => {
       const raw = spec.type === 'boolean' ? control.checked : control.value;
       const values = chosen.get(model.id);
       const v = spec.choices ? spec.choices.find((c) => String(c) === raw) : typed(spec, raw);
       if (v === undefined) delete values[spec.name]; else values[spec.name] = v;
       showErrors();
       updateCost();
-    });
+    };
+    control.addEventListener('input', onChange);
+    control.addEventListener('change', onChange);
     const error = h('span', { class: 'field-error', role: 'alert' });
     forms.get(model.id).errors.set(spec.name, error);
     return h('div', { class: 'param' }, h('label', { for: id, text: spec.label || spec.name }), control, error);

@@ -27,6 +27,8 @@ def stream():
                 except queue.Empty:
                     yield ": ping\n\n"
                     continue
+                if data is None:
+                    return  # the app is shutting down: end the stream cleanly
                 yield f"event: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
         finally:
             bus.unsubscribe(q)

@@ -48,6 +48,7 @@ class LocalServer:
         self._thread.start()
 
     def shutdown(self) -> None:
+        self.bridge.bus.close()  # open event streams end with their final chunk
         self.server.shutdown()
         self.server.server_close()
         self.bridge.close()
