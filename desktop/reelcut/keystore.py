@@ -1,0 +1,94 @@
+"""The fal.ai API key: FAL_KEY wins; else the OS keyring; else (no usable keyring backend) a
+file readable only by this user. The key is never logged and never sent to the page."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+SERVICE, USER = "reelcut", "fal"
+
+
+def _keyring():
+    """The keyring module if a real backend is available, else None."""
+    try:
+        import keyring
+        from keyring.backends import fail
+
+        backend = keyring.get_keyring()
+        if isinstance(backend, fail.Keyring) or "fail" in type(backend).__module__:
+            return None
+        return keyring
+    except Exception:  # noqa: BLE001 - any keyring trouble means "use the file"
+        return None
+
+
+def _file(data_dir: Path) -> Path:
+    return data_dir / "secrets" / "fal_key"
+
+
+def _read_keyring() -> str | None:
+    kr = _keyring()
+    if kr is None:
+        return None
+    try:
+        return kr.get_password(SERVICE, USER)
+    except Exception:  # noqa: BLE001
+        log.warning("the OS keyring could not be read")
+        return None
+
+
+def get_key(data_dir: Path) -> str | None:
+    env = os.environ.get("FAL_KEY", "").strip()
+    if env:
+        return env
+    stored = _read_keyring()
+    if stored:
+        return stored
+    path = _file(data_dir)
+    if path.is_file():
+        return path.read_text("utf-8").strip() or None
+    return None
+
+
+def key_source(data_dir: Path) -> str | None:
+    if os.environ.get("FAL_KEY", "").strip():
+        return "env"
+    if _read_keyring():
+        return "keyring"
+    if _file(data_dir).is_file():
+        return "file"
+    return None
+
+
+def set_key(data_dir: Path, key: str | None) -> str | None:
+    """Store (or with None, remove) the key; returns where it went."""
+    kr = _keyring()
+    path = _file(data_dir)
+    if key is None:
+        if kr is not None:
+            try:
+                kr.delete_password(SERVICE, USER)
+            except Exception:  # noqa: BLE001 - nothing stored there
+                pass
+        path.unlink(missing_ok=True)
+        return None
+    if kr is not None:
+        try:
+            kr.set_password(SERVICE, USER, key)
+            path.unlink(missing_ok=True)
+            return "keyring"
+        except Exception:  # noqa: BLE001
+            log.warning("the OS keyring refused the key; keeping it in a private file instead")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.chmod(0o700)
+    tmp = path.with_suffix(".part")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(key)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    return "file"
