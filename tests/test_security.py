@@ -1,0 +1,183 @@
+"""The security module, request by request: token, cookie, Host, same-origin, content type,
+CORS, the CSP and the headers on every kind of response."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+import pytest
+
+from reelcut.config import Config
+from reelcut.server import security
+from reelcut.server.app import create_app
+
+from .conftest import TEST_PORT, TOKEN, Api
+
+DESIGN_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+              "media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+              "frame-ancestors 'none'; form-action 'self'")
+HEADERS = {"Content-Security-Policy": DESIGN_CSP, "X-Content-Type-Options": "nosniff",
+           "Referrer-Policy": "no-referrer", "Cross-Origin-Resource-Policy": "same-origin"}
+
+
+def assert_secured(resp: Any) -> None:
+    for name, value in HEADERS.items():
+        assert resp.headers.get(name) == value, (name, resp.status_code)
+    for absent in ("Cross-Origin-Opener-Policy", "Cross-Origin-Embedder-Policy", "Access-Control-Allow-Origin"):
+        assert absent not in resp.headers
+
+
+def test_browser_policy_is_exactly_the_design() -> None:
+    csp = security.build_csp("browser")
+    assert csp == DESIGN_CSP
+    assert "unsafe" not in csp and "http" not in csp
+
+
+def test_remote_hosts_only_in_media_src() -> None:
+    csp = security.build_csp("browser", ["https://v3.fal.media"])
+    directives = dict(d.split(" ", 1) for d in csp.split("; "))
+    assert directives["media-src"] == "'self' blob: https://v3.fal.media"
+    assert sum("fal.media" in v for v in directives.values()) == 1
+    with pytest.raises(ValueError):
+        security.build_csp("browser", ["http://insecure.example"])
+    with pytest.raises(ValueError):
+        security.build_csp("browser", ["https://x.example; script-src *"])
+
+
+def test_remote_preview_setting_controls_the_header(api: Api, bridge: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reelcut.generation import registry
+
+    monkeypatch.setattr(registry, "remote_media_hosts", lambda: ["https://v3.fal.media"])
+    assert "fal.media" not in api.get("/api/health").headers["Content-Security-Policy"]
+    assert api.put("/api/settings", json={"remote_preview": True}).status_code == 200
+    assert "media-src 'self' blob: https://v3.fal.media" in api.get("/api/health").headers["Content-Security-Policy"]
+
+
+def test_every_kind_of_response_carries_the_headers(api: Api, bridge: Any, project: dict, samples: dict,
+                                                     app: Any) -> None:
+    item = bridge.import_path(project["id"], samples["video"])
+
+    @app.get("/boom")
+    def boom():  # registered for this test only
+        raise RuntimeError("secret internal detail")
+
+    responses = {
+        "page": api.get("/"), "js": api.get("/js/main.js"), "css": api.get("/css/app.css"),
+        "json": api.get("/api/projects"), "media": api.get(f"/media/{item['id']}"),
+        "range": api.get(f"/media/{item['id']}", headers={"Range": "bytes=0-9"}),
+        "thumbnail": api.get(f"/media/{item['id']}/thumbnail"),
+        "401": api.get("/api/projects", auth=False), "403": api.get("/api/projects", headers={"Host": "evil.com"}),
+        "404": api.get("/api/media/nope"), "405": api.put("/api/health"),
+        "416": api.get(f"/media/{item['id']}", headers={"Range": "bytes=99999999-"}), "500": api.get("/boom"),
+        "events": api.get("/api/events", buffered=False),
+    }
+    expected = {"page": 200, "js": 200, "css": 200, "json": 200, "media": 200, "range": 206, "thumbnail": 200,
+                "401": 401, "403": 403, "404": 404, "405": 405, "416": 416, "500": 500, "events": 200}
+    for name, resp in responses.items():
+        assert resp.status_code == expected[name], name
+        assert_secured(resp)
+    responses["events"].close()
+    assert "secret internal detail" not in responses["500"].get_data(as_text=True)
+    assert responses["500"].json["error"]["code"] == "internal"
+
+
+@pytest.mark.parametrize("path", ["/", "/api/projects", "/api/events", "/api/models", "/js/main.js"])
+def test_token_required_everywhere(api: Api, path: str) -> None:
+    assert api.get(path, auth=False).status_code == 401
+    assert api.get(path, auth=False, headers={"Authorization": "Bearer wrong"}).status_code == 401
+
+
+def test_media_and_thumbnails_need_the_token(api: Api, bridge: Any, project: dict, samples: dict) -> None:
+    item = bridge.import_path(project["id"], samples["video"])
+    for path in (f"/media/{item['id']}", f"/media/{item['id']}/thumbnail", f"/api/media/{item['id']}/sources"):
+        r = api.get(path, auth=False)
+        assert r.status_code == 401 and r.json["error"]["code"] == "unauthorized"
+
+
+def test_login_link_trades_the_token_for_a_strict_cookie(api: Api) -> None:
+    r = api.get(f"/?token={TOKEN}", auth=False)
+    assert r.status_code == 303
+    assert r.headers["Location"] == "/"
+    cookie = r.headers["Set-Cookie"]
+    assert f"reelcut_token={TOKEN}" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    page = api.get("/", auth=False)  # the test client keeps the cookie
+    assert page.status_code == 200
+    assert TOKEN not in page.get_data(as_text=True)
+    assert api.get("/api/projects", auth=False).status_code == 200
+    assert api.get("/?token=wrong", auth=False).status_code == 401
+
+
+def test_tokens_are_compared_in_constant_time(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    real = hmac.compare_digest
+
+    def spy(a: Any, b: Any) -> bool:
+        calls.append((a, b))
+        return real(a, b)
+
+    monkeypatch.setattr(security.hmac, "compare_digest", spy)
+    assert api.get("/api/health").status_code == 200
+    assert calls and calls[-1][1] == TOKEN.encode()
+
+
+@pytest.mark.parametrize("host", ["evil.com", f"evil.com:{TEST_PORT}", "127.0.0.1:1", f"192.168.1.5:{TEST_PORT}"])
+def test_wrong_host_is_refused_even_with_the_token(api: Api, host: str) -> None:
+    r = api.get("/api/projects", headers={"Host": host})
+    assert r.status_code == 403 and r.json["error"]["code"] == "bad_host"
+
+
+@pytest.mark.parametrize("host", [f"127.0.0.1:{TEST_PORT}", f"localhost:{TEST_PORT}"])
+def test_own_host_names_work(api: Api, host: str) -> None:
+    assert api.get("/api/projects", headers={"Host": host}).status_code == 200
+
+
+def _cookie_api(api: Api) -> Api:
+    api.get(f"/?token={TOKEN}", auth=False)
+    return api
+
+
+def test_cookie_changes_need_same_origin(api: Api) -> None:
+    _cookie_api(api)
+    body = {"name": "x"}
+    assert api.post("/api/projects", auth=False, json=body).status_code == 403
+    assert api.post("/api/projects", auth=False, json=body, headers={"Origin": "http://evil.example"}).status_code == 403
+    assert api.post("/api/projects", auth=False, json=body,
+                    headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
+    assert api.post("/api/projects", auth=False, json=body,
+                    headers={"Sec-Fetch-Site": "same-origin"}).status_code == 201
+    assert api.post("/api/projects", auth=False, json=body,
+                    headers={"Origin": f"http://127.0.0.1:{TEST_PORT}"}).status_code == 201
+
+
+def test_simple_cross_site_bodies_are_refused(api: Api) -> None:
+    r = api.post("/api/projects", data='{"name": "x"}', content_type="text/plain")
+    assert r.status_code == 415
+
+
+def test_no_cors_without_dev_origin(api: Api) -> None:
+    r = api.request("OPTIONS", "/api/projects", headers={"Origin": "http://localhost:5173",
+                                                          "Access-Control-Request-Method": "POST"})
+    assert "Access-Control-Allow-Origin" not in r.headers
+
+
+def test_dev_origin_is_the_only_cors(data_dir: Any, bridge: Any) -> None:
+    config = Config(data_dir=data_dir, token=TOKEN, port=TEST_PORT, dev_origins=["http://localhost:5173"])
+    api = Api(create_app(config, bridge))
+    ok = api.get("/api/projects", headers={"Origin": "http://localhost:5173"})
+    assert ok.headers.get("Access-Control-Allow-Origin") == "http://localhost:5173"
+    other = api.get("/api/projects", headers={"Origin": "http://evil.example"})
+    assert "Access-Control-Allow-Origin" not in other.headers
+
+
+@pytest.mark.parametrize("path", ["/media/..%2f..%2freelcut.db", "/media/../reelcut.db", "/..%2f..%2fetc%2fpasswd",
+                                  "/js/..%2f..%2fpyproject.toml", "/%2e%2e/%2e%2e/etc/passwd"])
+def test_traversal_gets_404(api: Api, path: str) -> None:
+    assert api.get(path).status_code == 404
+
+
+def test_a_tampered_path_outside_the_data_dir_is_not_served(api: Api, bridge: Any, project: dict,
+                                                             samples: dict) -> None:
+    item = bridge.import_path(project["id"], samples["video"])
+    bridge.db.execute("UPDATE media SET path = ? WHERE id = ?", ("../../../../etc/passwd", item["id"]))
+    assert api.get(f"/media/{item['id']}").status_code == 404
