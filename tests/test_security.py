@@ -141,7 +141,8 @@ def test_cookie_changes_need_same_origin(api: Api) -> None:
     _cookie_api(api)
     body = {"name": "x"}
     assert api.post("/api/projects", auth=False, json=body).status_code == 403
-    assert api.post("/api/projects", auth=False, json=body, headers={"Origin": "http://evil.example"}).status_code == 403
+    assert api.post("/api/projects", auth=False, json=body,
+                    headers={"Origin": "http://evil.example"}).status_code == 403
     assert api.post("/api/projects", auth=False, json=body,
                     headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
     assert api.post("/api/projects", auth=False, json=body,

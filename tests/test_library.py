@@ -1,0 +1,186 @@
+"""Projects, media import and the timeline document, down to the bytes on disk and the rows."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reelcut.bridge import Bridge
+from reelcut.config import Config
+from reelcut.errors import AppError
+
+from .conftest import TOKEN, Api
+
+
+def files_under(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file())
+
+
+def test_project_lifecycle(bridge: Bridge, samples: dict) -> None:
+    p = bridge.create_project("  My   film ")
+    assert p["name"] == "My film"
+    assert bridge.rename_project(p["id"], "Renamed")["name"] == "Renamed"
+    bridge.import_path(p["id"], samples["video"])
+    folder = bridge.projects.folder(p["id"])
+    assert files_under(folder)
+    bridge.delete_project(p["id"])
+    assert not folder.exists()
+    assert bridge.db.query("SELECT * FROM media WHERE project_id = ?", (p["id"],)) == []
+    with pytest.raises(AppError) as e:
+        bridge.get_project(p["id"])
+    assert e.value.status == 404
+
+
+@pytest.mark.parametrize("name", ["", "   ", None, 5, "x" * 121])
+def test_bad_project_names_are_refused(bridge: Bridge, name: Any) -> None:
+    with pytest.raises(AppError) as e:
+        bridge.create_project(name)
+    assert e.value.field == "name"
+
+
+@pytest.mark.parametrize("kind,width,height,codec", [("video", 320, 240, "h264"), ("image", 640, 360, "png"),
+                                                      ("audio", None, None, None)])
+def test_import_records_what_the_file_is(bridge: Bridge, project: dict, samples: dict, kind: str,
+                                         width: Any, height: Any, codec: Any) -> None:
+    src = samples[kind]
+    item = bridge.import_path(project["id"], src)
+    row = bridge.db.one("SELECT * FROM media WHERE id = ?", (item["id"],))
+    stored = bridge.config.data_dir / row["path"]
+    assert stored.read_bytes() == src.read_bytes()
+    assert row["sha256"] == hashlib.sha256(src.read_bytes()).hexdigest()
+    assert row["size"] == src.stat().st_size
+    assert (row["kind"], row["width"], row["height"], row["video_codec"]) == (kind, width, height, codec)
+    assert row["created_at"] and item["source"] == {"type": "import"}
+    if kind == "video":
+        assert row["fps"] == 25 and abs(row["duration"] - 2.0) < 0.1 and row["audio_codec"] == "aac"
+    if kind == "audio":
+        assert abs(row["duration"] - 1.5) < 0.1
+    if kind in ("video", "image"):
+        thumb = bridge.thumbnail_file(item["id"])
+        assert thumb.read_bytes()[:3] == b"\xff\xd8\xff"  # a JPEG
+    else:
+        assert item["thumbnail_url"] is None
+
+
+@pytest.mark.parametrize("sample", ["text", "disguised"])
+def test_non_media_is_refused_and_nothing_is_stored(api: Api, bridge: Bridge, project: dict, samples: dict,
+                                                    sample: str) -> None:
+    src = samples[sample]
+    with open(src, "rb") as f:
+        r = api.post(f"/api/projects/{project['id']}/media", data={"file": (f, src.name)},
+                     content_type="multipart/form-data")
+    assert r.status_code == 415
+    assert r.json["error"]["code"] == "not_media"
+    assert src.name in r.json["error"]["message"]
+    assert bridge.list_media(project["id"]) == []
+    assert files_under(bridge.projects.folder(project["id"])) == []
+    assert files_under(bridge.config.temp_dir) == []
+
+
+def test_multipart_import_of_several_files(api: Api, bridge: Bridge, project: dict, samples: dict) -> None:
+    with open(samples["video"], "rb") as v, open(samples["image"], "rb") as i:
+        r = api.post(f"/api/projects/{project['id']}/media",
+                     data={"file": [(v, "clip.mp4"), (i, "still.png")]}, content_type="multipart/form-data")
+    assert r.status_code == 201
+    assert [m["kind"] for m in r.json["media"]] == ["video", "image"]
+    assert [m["name"] for m in api.get(f"/api/projects/{project['id']}/media").json["media"]] == ["clip", "still"]
+
+
+def test_upload_cap(data_dir: Path, samples: dict) -> None:
+    b = Bridge(Config(data_dir=data_dir, token=TOKEN, port=5999, upload_limit=1000))
+    try:
+        p = b.create_project("Capped")
+        with pytest.raises(AppError) as e:
+            b.import_path(p["id"], samples["video"])
+        assert e.value.status == 413 and "upload limit" in e.value.message
+        assert files_under(b.config.temp_dir) == []
+    finally:
+        b.close()
+
+
+def test_start_up_cleans_temp_and_orphans(config: Config) -> None:
+    config.temp_dir.mkdir(parents=True)
+    (config.temp_dir / "half-written.part").write_bytes(b"x" * 100)
+    (config.temp_dir / "export-dir").mkdir()
+    orphan = config.projects_dir / "deadbeef"
+    orphan.mkdir(parents=True)
+    b = Bridge(config)
+    b.start()
+    try:
+        assert list(config.temp_dir.iterdir()) == []
+        assert not orphan.exists()
+    finally:
+        b.close()
+
+
+def test_data_survives_a_new_bridge(config: Config, samples: dict) -> None:
+    b = Bridge(config)
+    p = b.create_project("Kept")
+    item = b.import_path(p["id"], samples["video"])
+    tl = b.get_timeline(p["id"])
+    tl["tracks"][0]["clips"] = [{"id": "c1", "media_id": item["id"], "start": 1.0, "in": 0.0, "out": 2.0}]
+    tl["playhead"], tl["zoom"] = 1.25, 80
+    b.save_timeline(p["id"], tl)
+    b.close()
+    again = Bridge(config)
+    try:
+        assert again.list_projects()[0]["name"] == "Kept"
+        assert again.get_media(item["id"])["sha256"] == item["sha256"]
+        assert again.get_timeline(p["id"]) == tl
+        con = sqlite3.connect(config.db_path)
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert con.execute("PRAGMA user_version").fetchone()[0] >= 2
+        con.close()
+    finally:
+        again.close()
+
+
+def test_default_timeline_has_two_video_tracks(bridge: Bridge, project: dict) -> None:
+    tl = bridge.get_timeline(project["id"])
+    assert [t["kind"] for t in tl["tracks"]].count("video") >= 2
+    assert tl["version"] == 1 and tl["fps"] > 0
+
+
+def _with_clip(bridge: Bridge, project: dict, samples: dict, **clip: Any) -> dict:
+    item = bridge.import_path(project["id"], samples["video"])
+    tl = bridge.get_timeline(project["id"])
+    tl["tracks"][0]["clips"] = [{"id": "c", "media_id": item["id"], "start": 0, "in": 0, "out": 1, **clip}]
+    return tl
+
+
+@pytest.mark.parametrize("change,field", [
+    ({"media_id": "not-in-this-project"}, "tracks[0].clips[0].media_id"),
+    ({"out": 0}, "tracks[0].clips[0].out"),
+    ({"url": "https://cdn.example/clip.mp4"}, "tracks[0].clips[0].url"),
+    ({"start": -1}, "tracks[0].clips[0].start"),
+    ({"start": "soon"}, "tracks[0].clips[0].start"),
+])
+def test_invalid_timelines_are_refused_with_the_reason(api: Api, bridge: Bridge, project: dict, samples: dict,
+                                                       change: dict, field: str) -> None:
+    tl = _with_clip(bridge, project, samples, **change)
+    r = api.put(f"/api/projects/{project['id']}/timeline", json={"timeline": tl})
+    assert r.status_code == 400
+    assert r.json["error"]["code"] == "invalid_timeline" and r.json["error"]["field"] == field
+    assert field.split(".")[-1] in r.json["error"]["message"]
+    assert bridge.get_timeline(project["id"])["tracks"][0]["clips"] == []  # nothing half-saved
+
+
+def test_wrong_version_refused(api: Api, bridge: Bridge, project: dict) -> None:
+    tl = bridge.get_timeline(project["id"])
+    tl["version"] = 99
+    assert api.put(f"/api/projects/{project['id']}/timeline", json={"timeline": tl}).status_code == 400
+
+
+def test_deleting_media_removes_its_clips_and_files(bridge: Bridge, project: dict, samples: dict) -> None:
+    tl = _with_clip(bridge, project, samples)
+    bridge.save_timeline(project["id"], tl)
+    media_id = tl["tracks"][0]["clips"][0]["media_id"]
+    path, _ = bridge.media_file(media_id)
+    bridge.delete_media(media_id)
+    assert bridge.get_timeline(project["id"])["tracks"][0]["clips"] == []
+    assert not path.exists()
+    assert files_under(bridge.projects.folder(project["id"]) / "thumbs") == []
