@@ -30,10 +30,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     server = LocalServer(_config(args, "browser"))
     # A service manager's SIGTERM shuts down like Ctrl+C: streams end cleanly, the db closes.
     signal.signal(signal.SIGTERM, _interrupt)
-    print(f"Reelcut running at {server.login_url}", flush=True)
-    if not args.no_browser:
-        webbrowser.open(server.login_url)
     try:
+        print(f"Reelcut running at {server.login_url}", flush=True)
+        if not args.no_browser:
+            webbrowser.open(server.login_url)
         server.serve_forever()
     except KeyboardInterrupt:
         pass

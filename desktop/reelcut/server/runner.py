@@ -29,6 +29,7 @@ class LocalServer:
         self.app.config["REELCUT_PORT"] = self.port
         self.config = config
         self._thread: threading.Thread | None = None
+        self._serving = False
 
     @property
     def url(self) -> str:
@@ -40,15 +41,18 @@ class LocalServer:
 
     def serve_forever(self) -> None:
         self.bridge.start()
+        self._serving = True
         self.server.serve_forever()
 
     def start_background(self) -> None:
         self.bridge.start()
+        self._serving = True
         self._thread = threading.Thread(target=self.server.serve_forever, name="reelcut-http", daemon=True)
         self._thread.start()
 
     def shutdown(self) -> None:
         self.bridge.bus.close()  # open event streams end with their final chunk
-        self.server.shutdown()
+        if self._serving:  # socketserver's shutdown() waits forever for a loop that never ran
+            self.server.shutdown()
         self.server.server_close()
         self.bridge.close()

@@ -1,0 +1,95 @@
+"""The reelcut command as a user runs it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import av
+import requests
+
+from .server_process import LINE, ServerProcess, free_port
+
+
+def run_cli(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "reelcut.cli", *args], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "REELCUT_DATA_DIR": str(data_dir), **env})
+
+
+def test_serve_prints_exactly_one_line(tmp_path: Path) -> None:
+    port = free_port()
+    s = ServerProcess(tmp_path / "data", "cli-token", port=port).start()
+    try:
+        m = LINE.match(s.line)
+        assert m and m.group(2) == str(port) and m.group(3) == "cli-token"
+        assert s.get("/api/health").json()["ok"] is True
+        assert (tmp_path / "data" / "reelcut.db").is_file()
+    finally:
+        s.stop()
+    assert s.proc.returncode == 0  # SIGTERM shuts down cleanly
+    assert s.proc.stdout is None or s.proc.stdout.closed
+
+
+def test_serve_rest_of_stdout_is_empty(tmp_path: Path) -> None:
+    proc = subprocess.Popen([sys.executable, "-m", "reelcut.cli", "serve", "--no-browser", "--data-dir",
+                             str(tmp_path / "d")], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "REELCUT_TOKEN": "t1"})
+    try:
+        line = proc.stdout.readline()
+        m = LINE.match(line.rstrip("\n"))
+        assert m, line
+        port = int(m.group(2))
+        assert port > 0
+        r = requests.get(f"http://127.0.0.1:{port}/api/health", headers={"Authorization": "Bearer t1"}, timeout=10)
+        assert r.status_code == 200
+        assert (tmp_path / "d" / "reelcut.db").is_file()  # --data-dir was used
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=10)
+    assert out == ""
+
+
+def test_random_token_when_none_is_given(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "REELCUT_TOKEN"}
+    tokens = []
+    for _ in range(2):
+        proc = subprocess.Popen([sys.executable, "-m", "reelcut.cli", "serve", "--no-browser"],
+                                stdout=subprocess.PIPE, text=True, env={**env, "REELCUT_DATA_DIR": str(tmp_path)})
+        m = LINE.match(proc.stdout.readline().rstrip("\n"))
+        proc.terminate()
+        proc.communicate(timeout=10)
+        assert m
+        tokens.append(m.group(3))
+    assert tokens[0] != tokens[1] and len(tokens[0]) >= 32
+
+
+def test_generate_prints_the_stored_file(tmp_path: Path) -> None:
+    r = run_cli("generate", "--model", "local/preview-t2v", "--prompt", "a paper boat", "--param", "duration=1",
+                "--param", "resolution=360p", "--project", "Scripts", data_dir=tmp_path)
+    assert r.returncode == 0, r.stderr
+    path = Path(r.stdout.strip())
+    assert path.is_file() and path.is_relative_to(tmp_path)
+    with av.open(str(path)) as c:
+        assert c.streams.video[0].codec_context.name == "h264"
+
+
+def test_generate_with_an_image(tmp_path: Path, samples: dict) -> None:
+    r = run_cli("generate", "--model", "local/preview-i2v", "--prompt", "slow zoom", "--image", str(samples["image"]),
+                "--param", "duration=1", "--param", "resolution=360p", data_dir=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert Path(r.stdout.strip()).is_file()
+
+
+def test_generate_errors_are_clear(tmp_path: Path) -> None:
+    bad = run_cli("generate", "--model", "local/preview-t2v", "--prompt", "x", "--param", "duration=abc",
+                  data_dir=tmp_path)
+    assert bad.returncode != 0 and bad.stdout == ""
+    assert "Duration" in bad.stderr and "whole number" in bad.stderr and "Traceback" not in bad.stderr
+    unknown = run_cli("generate", "--model", "nobody/nothing", "--prompt", "x", data_dir=tmp_path)
+    assert unknown.returncode != 0 and "Unknown model 'nobody/nothing'" in unknown.stderr
+    assert "Traceback" not in unknown.stderr
+    malformed = run_cli("generate", "--model", "local/preview-t2v", "--prompt", "x", "--param", "oops",
+                        data_dir=tmp_path)
+    assert malformed.returncode != 0 and "key=value" in malformed.stderr
