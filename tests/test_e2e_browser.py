@@ -152,3 +152,40 @@ def _saved_timeline_with_clips(server: ServerProcess) -> dict[str, Any] | None:
 
 def _project_id(server: ServerProcess) -> str:
     return server.get("/api/projects").json()["projects"][0]["id"]
+
+
+@pytest.mark.slow
+def test_a_failing_source_falls_back_and_says_so(server: ServerProcess, page: Page, samples: dict) -> None:
+    """The local file fails (the request is cut); the player moves on to the in-memory copy,
+    plays, and tells the user in a toast."""
+    pid = server.post("/api/projects", json={"name": "Fallback"}).json()["project"]["id"]
+    with open(samples["video"], "rb") as f:
+        item = server.post(f"/api/projects/{pid}/media",
+                           files={"file": ("clip.mp4", f, "video/mp4")}).json()["media"][0]
+    tl = server.get(f"/api/projects/{pid}/timeline").json()["timeline"]
+    tl["tracks"][0]["clips"] = [{"id": "c1", "media_id": item["id"], "start": 0, "in": 0, "out": item["duration"]}]
+    assert server.put(f"/api/projects/{pid}/timeline", json={"timeline": tl}).status_code == 200
+    watch = Watch(page)
+    # Only the player's first request for the file fails; the blob source's fetch goes through.
+    page.route(f"**/media/{item['id']}", lambda route: route.abort("connectionreset"), times=1)
+    page.goto(server.login_url)
+    toast = page.get_by_role("status", name="Notifications").filter(has_text="falling back to the in-memory copy")
+    expect(toast).to_be_visible(timeout=15000)
+    expect(toast).to_contain_text("Could not play the local file")
+    play_and_check_it_plays(page)
+    assert watch.violations() == []
+    # The cut request itself is logged by Chromium; nothing else may be.
+    assert [e for e in watch.console_errors if "ERR_CONNECTION_RESET" not in e] == []
+
+
+@pytest.mark.slow
+def test_non_media_import_shows_the_reason(server: ServerProcess, page: Page, tmp_path: Path) -> None:
+    server.post("/api/projects", json={"name": "Imports"})
+    notes = tmp_path / "holiday.mp4"
+    notes.write_text("not a video at all\n" * 10)
+    page.goto(server.login_url)
+    expect(page).to_have_title("Imports — Reelcut")
+    page.locator("input[type=file]").set_input_files(str(notes))
+    expect(page.get_by_role("status", name="Notifications")).to_contain_text(
+        "'holiday.mp4' is not a video, image or audio file")
+    expect(page.get_by_role("list", name="Media").get_by_role("listitem")).to_have_count(0)

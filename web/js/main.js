@@ -221,6 +221,9 @@ const actions = {
   playstate({ playing }) {
     if (!playing) saveTimelineSoon();
   },
+  toast({ message, kind }) {
+    toast(message, kind);
+  },
   toggleplay() {
     if (state.timeline) send(parts.preview, 'transport', { command: 'toggle' });
   },
