@@ -112,6 +112,7 @@ class JobManager:
             except GenerationError as exc:
                 exc.message = f"{model['name']}: {exc.message}"
                 raise
+            registry.check_prompt(model, prompt)
             if model["mode"] == "image":
                 self._check_image(project_id, image_media_id)
             planned.append((model, typed))

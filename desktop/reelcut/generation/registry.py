@@ -98,6 +98,9 @@ def validate_params(model: dict[str, Any], params: dict[str, Any] | None) -> dic
             raise GenerationError("invalid_param", f"{label} must be one of: {allowed}.", field=name, status=422)
         if "min" in spec and value < spec["min"]:
             raise GenerationError("invalid_param", f"{label} must be at least {spec['min']}.", field=name, status=422)
+        if "max_length" in spec and len(value) > spec["max_length"]:
+            raise GenerationError("invalid_param", f"{label} can be at most {spec['max_length']} characters.",
+                                  field=name, status=422)
         if "max" in spec and value > spec["max"]:
             raise GenerationError("invalid_param", f"{label} must be at most {spec['max']}.", field=name, status=422)
         out[name] = value
@@ -107,6 +110,13 @@ def validate_params(model: dict[str, Any], params: dict[str, Any] | None) -> dic
                 if out.get(name) not in allowed:
                     raise GenerationError("invalid_param", rule["message"], field=name, status=422)
     return out
+
+
+def check_prompt(model: dict[str, Any], prompt: str) -> None:
+    limit = model.get("prompt_max")
+    if limit and len(prompt) > limit:
+        raise GenerationError("invalid_prompt", f"{model['name']} takes prompts of at most {limit} characters.",
+                              field="prompt", status=422)
 
 
 def duration_of(model: dict[str, Any], params: dict[str, Any]) -> float:
