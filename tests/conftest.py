@@ -16,6 +16,7 @@ from reelcut.server.app import create_app
 from reelcut.server.runner import LocalServer
 
 from . import media_samples
+from .fake_fal import fake_fal, fal_clip  # noqa: F401 - fixtures for the fal.ai tests
 
 TOKEN = "test-token-0123456789"
 TEST_PORT = 5999  # the Host the Flask test client claims to be

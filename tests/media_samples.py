@@ -25,8 +25,10 @@ def make_video(path: Path, *, seconds: float = 2, size: str = "320x240", rate: i
     return path
 
 
-def make_image(path: Path, size: str = "640x360") -> Path:
-    _ffmpeg("-f", "lavfi", "-i", f"testsrc2=size={size}", "-frames:v", "1", str(path))
+def make_image(path: Path, size: str = "640x360", noise: bool = False) -> Path:
+    """A PNG; with noise it does not compress, for tests that need a large file."""
+    source = f"testsrc2=size={size}" + (",noise=alls=100:allf=t" if noise else "")
+    _ffmpeg("-f", "lavfi", "-i", source, "-frames:v", "1", str(path))
     return path
 
 

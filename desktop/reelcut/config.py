@@ -25,6 +25,16 @@ def default_token() -> str:
     return os.environ.get("REELCUT_TOKEN") or secrets.token_urlsafe(32)
 
 
+def fal_queue_url() -> str:
+    """fal.ai's queue host; tests point it at the fake fal server on loopback."""
+    return os.environ.get("REELCUT_FAL_QUEUE_URL", "https://queue.fal.run").rstrip("/")
+
+
+def fal_rest_url() -> str:
+    """fal.ai's REST host (storage uploads)."""
+    return os.environ.get("REELCUT_FAL_REST_URL", "https://rest.fal.ai").rstrip("/")
+
+
 def web_dir() -> Path:
     """The page's files: bundled by PyInstaller, beside the source tree, or installed as the
     data package reelcut.web."""

@@ -1,0 +1,245 @@
+"""fal.ai's queue, for real: submit, follow the status/response/cancel URLs the submit returns,
+report queue position and logs, fetch the result, stream the video to a temp file and check it.
+
+A submitted request is paid for, so its URLs are saved in the job row before anything else; a
+restarted app polls the same request instead of submitting again."""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from ..config import fal_queue_url, fal_rest_url
+from ..media.probe import NotMedia, probe
+from . import registry
+from .base import GeneratedFile, GenerationError, JobContext
+from .fal_http import FalHttp, check_url, json_of
+
+IMAGE_LIMIT = 10 * 1024 * 1024   # fal's image inputs: larger ones are refused before upload
+DATA_URI_LIMIT = 256 * 1024      # small images travel inline, saving a round trip
+DOWNLOAD_TRIES = 3
+CHUNK = 1024 * 1024
+GIVE_UP_AFTER = 2 * 3600.0       # seconds without fal.ai answering before the job stops waiting
+
+
+class FalProvider:
+    def __init__(self, key_lookup: Callable[[], str | None], *, sleep: Callable[[float], None] = time.sleep,
+                 poll_interval: float = 1.0, http_options: dict[str, Any] | None = None) -> None:
+        self.key_lookup = key_lookup
+        self.sleep = sleep
+        self.poll_interval = poll_interval
+        self.http_options = http_options or {}
+
+    def _http(self) -> FalHttp:
+        key = self.key_lookup()
+        if not key:
+            raise GenerationError("no_api_key", "Add your fal.ai API key in Settings (or set FAL_KEY) to use "
+                                  "fal.ai models. The offline models need no key.", status=401)
+        return FalHttp(key, sleep=self.sleep, **self.http_options)
+
+    # -- the job ------------------------------------------------------------------------------
+    def generate(self, ctx: JobContext) -> GeneratedFile:
+        http = self._http()
+        name = ctx.model["name"]
+        retry_note = lambda message: ctx.report(ctx.state.get("phase", "queued"), message=message)  # noqa: E731
+        try:
+            if "request_id" not in ctx.state:
+                self._submit(http, ctx, retry_note)
+            else:
+                ctx.report("queued", message="Resuming the fal.ai request")
+            url = ctx.state.get("video_url") or self._wait_for_result(http, ctx, retry_note)
+            path = self._download(http, ctx, url, name, retry_note)
+            cost = registry.estimate_cost(ctx.model, ctx.params)
+            return GeneratedFile(path=path, remote_url=url, cost=cost)
+        finally:
+            http.close()
+
+    def _submit(self, http: FalHttp, ctx: JobContext, note: Callable[[str], None]) -> None:
+        payload: dict[str, Any] = {"prompt": ctx.prompt, **ctx.params}
+        if ctx.model["mode"] == "image":
+            if ctx.image_path is None:
+                raise GenerationError("image_required", "Choose an image for image-to-video.",
+                                      field="image_media_id", status=422)
+            ctx.report("queued", message="Uploading the image")
+            payload[ctx.model.get("image_param", "image_url")] = self._image_input(http, ctx, note)
+        ctx.check_cancelled()
+        ctx.report("queued", message="Sending to fal.ai")
+        resp = http.request("POST", f"{fal_queue_url()}/{ctx.model['endpoint']}", json=payload,
+                            model_name=ctx.model["name"], on_retry=note)
+        body = json_of(resp, "submit")
+        missing = [k for k in ("request_id", "status_url", "response_url") if not body.get(k)]
+        if missing:
+            raise GenerationError("bad_response", f"fal.ai accepted the request but did not say where to follow it "
+                                  f"(no {', '.join(missing)}).", status=502)
+        for key in ("status_url", "response_url", "cancel_url"):
+            if body.get(key):
+                check_url(body[key])
+        ctx.save_state(request_id=body["request_id"], status_url=body["status_url"],
+                       response_url=body["response_url"], cancel_url=body.get("cancel_url"), phase="queued")
+        ctx.report("queued", message="Queued on fal.ai", queue_position=body.get("queue_position"))
+
+    def _image_input(self, http: FalHttp, ctx: JobContext, note: Callable[[str], None]) -> str:
+        path = ctx.image_path
+        assert path is not None
+        size = path.stat().st_size
+        if size > IMAGE_LIMIT:
+            raise GenerationError("image_too_large", f"The image is {size / 1e6:.1f} MB; fal.ai takes images up to "
+                                  f"{IMAGE_LIMIT // 1024 // 1024} MB. Use a smaller one.", field="image_media_id",
+                                  status=413)
+        mime = mimetypes.guess_type(path.name)[0] or "image/png"
+        data = path.read_bytes()
+        if size <= DATA_URI_LIMIT:
+            return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+        resp = http.request("POST", f"{fal_rest_url()}/storage/upload/initiate?storage_type=fal-cdn-v3",
+                            json={"file_name": path.name, "content_type": mime}, model_name="fal.ai storage",
+                            on_retry=note)
+        body = json_of(resp, "upload")
+        if not body.get("upload_url") or not body.get("file_url"):
+            raise GenerationError("bad_response", "fal.ai storage did not return an upload address.", status=502)
+        http.request("PUT", check_url(body["upload_url"]), data=data, headers={"Content-Type": mime},
+                     model_name="fal.ai storage", on_retry=note, auth=False)
+        return check_url(body["file_url"])
+
+    def _wait_for_result(self, http: FalHttp, ctx: JobContext, note: Callable[[str], None]) -> str:
+        seen_logs = 0
+        started = time.monotonic()
+        last_answer = time.monotonic()
+        name = ctx.model["name"]
+        expected = max(10.0, registry.duration_of(ctx.model, ctx.params) * 6)  # rough: for the progress bar only
+        while True:
+            ctx.check_cancelled()
+            try:
+                resp = http.request("GET", f"{ctx.state['status_url']}?logs=1", model_name=name, on_retry=note)
+                status = json_of(resp, "status")
+            except GenerationError as exc:
+                if not exc.retryable:
+                    raise
+                # The paid request lives on at fal.ai: keep asking, and say so.
+                if time.monotonic() - last_answer > GIVE_UP_AFTER:
+                    raise GenerationError("provider_timeout", f"fal.ai has not answered for "
+                                          f"{GIVE_UP_AFTER / 3600:.0f} h. The request is kept: use Retry to "
+                                          "fetch its result later.", status=504, retryable=True) from exc
+                ctx.report(ctx.state.get("phase", "queued"), message=f"{exc.message} The job keeps going on fal.ai;"
+                           " Reelcut will keep asking.")
+                self.sleep(self.poll_interval * 5)
+                continue
+            last_answer = time.monotonic()
+            state = status.get("status")
+            logs = status.get("logs") or []
+            for entry in logs[seen_logs:]:
+                message = entry.get("message") if isinstance(entry, dict) else str(entry)
+                if message:
+                    ctx.report(ctx.state.get("phase", "generating"), log=str(message)[:300])
+            seen_logs = max(seen_logs, len(logs))
+            if state == "IN_QUEUE":
+                ctx.state["phase"] = "queued"
+                position = status.get("queue_position")
+                ctx.report("queued", message="Waiting in fal.ai's queue" +
+                           (f" (position {position})" if position is not None else ""), queue_position=position)
+            elif state == "IN_PROGRESS":
+                ctx.state["phase"] = "generating"
+                fraction = min(0.95, (time.monotonic() - started) / expected)
+                ctx.report("generating", fraction, "Generating on fal.ai")
+            elif state == "COMPLETED":
+                if status.get("error"):
+                    kind = f" ({status['error_type']})" if status.get("error_type") else ""
+                    raise GenerationError("generation_failed", f"{name} failed on fal.ai: {status['error']}{kind}",
+                                          status=502)
+                url = self._result_url(http, ctx, note)
+                if url:
+                    return url
+            else:
+                raise GenerationError("bad_response", f"fal.ai reported an unknown status {state!r}.", status=502)
+            self.sleep(self.poll_interval)
+
+    def _result_url(self, http: FalHttp, ctx: JobContext, note: Callable[[str], None]) -> str | None:
+        resp = http.request("GET", ctx.state["response_url"], model_name=ctx.model["name"], on_retry=note, ok=(400,))
+        if resp.status_code == 400:
+            detail = (json_of(resp, "result").get("detail") or "")
+            if "in progress" in str(detail).lower():
+                return None  # COMPLETED was seen a moment before the result was ready: ask again
+            raise GenerationError("provider_error", f"fal.ai refused the result: {detail}", status=502)
+        result = json_of(resp, "result")
+        video = result.get("video")
+        url = video.get("url") if isinstance(video, dict) else video if isinstance(video, str) else None
+        if not url:
+            raise GenerationError("bad_response", "fal.ai finished but returned no video.", status=502)
+        check_url(url)
+        ctx.save_state(video_url=url, phase="downloading")
+        return url
+
+    def _download(self, http: FalHttp, ctx: JobContext, url: str, name: str,
+                  note: Callable[[str], None]) -> Path:
+        """Stream to a temp file, checking status, type and length, then that it probes as
+        video; a broken download is tried again, then failed, and never left visible."""
+        last: GenerationError | None = None
+        for attempt in range(1, DOWNLOAD_TRIES + 1):
+            ctx.check_cancelled()
+            out = ctx.temp_dir / f"{ctx.job_id}-fal{attempt}.mp4.part"
+            try:
+                self._fetch(http, ctx, url, out, note)
+                probe(out, "the fal.ai result")
+                return out
+            except NotMedia as exc:
+                last = GenerationError("bad_result", f"{name} returned a file that is not a playable video "
+                                       f"({exc.message.split('(', 1)[-1].rstrip(').')}).", status=502)
+            except GenerationError as exc:
+                last = exc
+            except BaseException:  # cancel, a full disk: nothing half-written stays behind
+                out.unlink(missing_ok=True)
+                raise
+            out.unlink(missing_ok=True)
+            if attempt < DOWNLOAD_TRIES:
+                ctx.report("downloading", message=f"{last.message} Trying again.")
+                self.sleep(self.poll_interval)
+        assert last is not None
+        raise GenerationError(last.code, f"{last.message} Gave up after {DOWNLOAD_TRIES} tries; the result is "
+                              "kept at fal.ai: use Retry to fetch it again.", status=502, retryable=True)
+
+    def _fetch(self, http: FalHttp, ctx: JobContext, url: str, out: Path, note: Callable[[str], None]) -> None:
+        resp = http.request("GET", url, model_name=ctx.model["name"], on_retry=note, auth=False, stream=True)
+        with resp:
+            kind = resp.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            if not (kind.startswith("video/") or kind in ("application/octet-stream", "binary/octet-stream")):
+                raise GenerationError("bad_result", f"fal.ai's file server sent {kind or 'no content type'} instead "
+                                      "of a video.", status=502)
+            total = int(resp.headers.get("Content-Length") or 0) or None
+            done = 0
+            ctx.report("downloading", 0.0, bytes_done=0, bytes_total=total)
+            with open(out, "wb") as f:
+                try:
+                    for chunk in resp.iter_content(CHUNK):
+                        ctx.check_cancelled()
+                        f.write(chunk)
+                        done += len(chunk)
+                        ctx.report("downloading", bytes_done=done, bytes_total=total or done)
+                except requests.RequestException as exc:  # the connection broke mid-body
+                    raise GenerationError("bad_result", f"The download broke off after {done:,} bytes.",
+                                          status=502) from exc
+                f.flush()
+                os.fsync(f.fileno())
+        if total is not None and done != total:
+            raise GenerationError("bad_result", f"The download stopped at {done:,} of {total:,} bytes.", status=502)
+
+    # -- cancel -------------------------------------------------------------------------------
+    def cancel(self, ctx: JobContext) -> None:
+        url = ctx.state.get("cancel_url")
+        if not url:
+            return  # not submitted yet: the job stops before it sends anything
+        http = self._http()
+        try:
+            resp = http.request("PUT", url, model_name=ctx.model["name"], ok=(400, 404))
+            answer = (json_of(resp, "cancel").get("status") if resp.content else None) or str(resp.status_code)
+            words = {"CANCELLATION_REQUESTED": "fal.ai is cancelling the request.",
+                     "ALREADY_COMPLETED": "fal.ai had already finished the request.",
+                     "NOT_FOUND": "fal.ai no longer knows the request."}
+            ctx.report(ctx.state.get("phase", "queued"), log=words.get(answer, f"fal.ai answered {answer}."))
+        finally:
+            http.close()

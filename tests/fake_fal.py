@@ -1,0 +1,305 @@
+"""A fake fal.ai: a real HTTP server on 127.0.0.1 speaking the queue protocol (submit, status
+with logs and queue position, result, cancel), storage upload (initiate + PUT) and a CDN that
+serves a real H.264/AAC clip. Each test scripts its faults through `FakeFal.scenario`.
+
+Protocol facts follow shared/reference/fal-queue-api.md (sections 2-5, 8, 10, 15)."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from . import media_samples
+
+KEY = "test-key-id:test-key-secret"
+NGINX_502 = b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center>" \
+            b"<hr><center>nginx</center></body></html>"
+
+
+@dataclass
+class Reply:
+    """A scripted answer: status, JSON (or raw bytes) body, headers."""
+
+    status: int
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    raw: bytes | None = None
+    delay: float = 0.0
+
+
+@dataclass
+class Scenario:
+    queue_seconds: float = 0.2       # time in IN_QUEUE
+    run_seconds: float = 0.3         # time in IN_PROGRESS
+    logs: list[str] = field(default_factory=lambda: ["Loading model", "Sampling 50%", "Encoding video"])
+    submit_replies: list[Reply] = field(default_factory=list)   # served before a real submit, one each
+    status_replies: list[Reply] = field(default_factory=list)   # served before real status answers
+    back_to_queue: bool = False      # IN_PROGRESS falls back to IN_QUEUE once (a runner died)
+    fail_with: tuple[str, str] | None = None   # COMPLETED with (error, error_type)
+    result_in_progress_once: bool = False      # COMPLETED, but the result says "still in progress" once
+    cdn: list[str] = field(default_factory=list)   # per download: ok | html | truncate | slow | redirect_http
+    locked: str | None = None        # 403 with this reason
+    validate: bool = True            # 422 for unknown choice values, like fal's pydantic models
+
+
+@dataclass
+class FalRequest:
+    id: str
+    app: str
+    endpoint: str
+    input: dict[str, Any]
+    created: float
+    cancelled: bool = False
+    fell_back: bool = False
+    result_asked: int = 0
+
+
+class FakeFal:
+    def __init__(self, clip: Path) -> None:
+        self.clip = clip.read_bytes()
+        self.scenario = Scenario()
+        self.requests: dict[str, FalRequest] = {}
+        self.calls: list[tuple[str, str]] = []
+        self.uploads: dict[str, bytes] = {}
+        self.lock = threading.Lock()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def count(self, kind: str) -> int:
+        return sum(1 for k, _ in self.calls if k == kind)
+
+    # -- state ------------------------------------------------------------------------------
+    def status_of(self, req: FalRequest) -> dict[str, Any]:
+        s = self.scenario
+        age = time.monotonic() - req.created
+        urls = self.urls(req)
+        if req.cancelled and age < s.queue_seconds:
+            return {"status": "COMPLETED", "logs": [], "error": "Request cancelled", "error_type": "client_cancelled",
+                    **urls}
+        if age < s.queue_seconds:
+            ahead = sum(1 for r in self.requests.values() if r.created < req.created and
+                        time.monotonic() - r.created < s.queue_seconds)
+            return {"status": "IN_QUEUE", "queue_position": ahead, **urls}
+        run_age = age - s.queue_seconds
+        if run_age < s.run_seconds:
+            if s.back_to_queue and not req.fell_back and run_age > s.run_seconds / 2:
+                req.fell_back = True
+                req.created += run_age + 0.05  # back in the queue briefly, then runs again
+                return {"status": "IN_QUEUE", "queue_position": 0, **urls}
+            shown = s.logs[: 1 + int(run_age / s.run_seconds * len(s.logs))]
+            return {"status": "IN_PROGRESS", "logs": self.log_items(shown), **urls}
+        done = {"status": "COMPLETED", "logs": self.log_items(s.logs), "metrics": {"inference_time": s.run_seconds},
+                **urls}
+        if req.cancelled:
+            done.update(error="Request cancelled", error_type="client_cancelled")
+        elif s.fail_with:
+            done.update(error=s.fail_with[0], error_type=s.fail_with[1])
+        return done
+
+    @staticmethod
+    def log_items(lines: list[str]) -> list[dict[str, str]]:
+        return [{"message": m, "level": "INFO", "source": "USER", "timestamp": "2026-11-24T00:00:00Z"} for m in lines]
+
+    def urls(self, req: FalRequest) -> dict[str, str]:
+        base = f"{self.url}/{req.app}/requests/{req.id}"
+        return {"request_id": req.id, "response_url": base, "status_url": f"{base}/status",
+                "cancel_url": f"{base}/cancel"}
+
+    # -- HTTP -------------------------------------------------------------------------------
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def send(self, reply: Reply) -> None:
+                if reply.delay:
+                    time.sleep(reply.delay)
+                data = reply.raw if reply.raw is not None else json.dumps(reply.body).encode()
+                self.send_response(reply.status)
+                ctype = "text/html" if reply.raw is not None else "application/json"
+                self.send_header("Content-Type", reply.headers.pop("Content-Type", ctype))
+                for k, v in reply.headers.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def body(self) -> bytes:
+                return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+
+            def authed(self) -> bool:
+                if self.headers.get("Authorization") != f"Key {KEY}":
+                    self.send(Reply(401, {"detail": "No user found for Key ID and Secret"}))
+                    return False
+                if fake.scenario.locked:
+                    self.send(Reply(403, {"detail": f"User is locked. Reason: {fake.scenario.locked}"}))
+                    return False
+                return True
+
+            def do_GET(self) -> None:  # noqa: N802
+                path = urlsplit(self.path).path
+                if path.startswith("/files/"):
+                    return self.cdn(path)
+                m = re.fullmatch(r"/([^/]+/[^/]+)/requests/([^/]+)(/status)?", path)
+                if not m:
+                    return self.send(Reply(404, {"detail": "Not found"}))
+                fake.calls.append(("status" if m.group(3) else "result", m.group(2)))
+                if not self.authed():
+                    return None
+                req = fake.requests.get(m.group(2))
+                if req is None:
+                    return self.send(Reply(404, {"detail": "Request not found"}))
+                if m.group(3):
+                    if fake.scenario.status_replies:
+                        return self.send(fake.scenario.status_replies.pop(0))
+                    with fake.lock:
+                        status = fake.status_of(req)
+                    logs_wanted = parse_qs(urlsplit(self.path).query).get("logs", ["0"])[0] in ("1", "true")
+                    if not logs_wanted and "logs" in status:
+                        status["logs"] = None
+                    return self.send(Reply(200 if status["status"] == "COMPLETED" else 202, status))
+                req.result_asked += 1
+                status = fake.status_of(req)
+                if status["status"] != "COMPLETED" or (fake.scenario.result_in_progress_once and req.result_asked == 1):
+                    return self.send(Reply(400, {"detail": "Request is still in progress"}))
+                if status.get("error"):
+                    return self.send(Reply(500, {"detail": status["error"], "error_type": status["error_type"]},
+                                           {"x-fal-request-id": req.id}))
+                name = f"{req.id}.mp4"
+                return self.send(Reply(200, {"video": {"url": f"{fake.url}/files/{name}", "content_type": "video/mp4",
+                                                       "file_name": name, "file_size": len(fake.clip)}},
+                                       {"x-fal-request-id": req.id}))
+
+            def cdn(self, path: str) -> None:
+                fake.calls.append(("cdn", path))
+                mode = fake.scenario.cdn.pop(0) if fake.scenario.cdn else "ok"
+                if mode == "html":
+                    return self.send(Reply(200, raw=b"<html><body>Access denied</body></html>"))
+                if mode == "redirect_http":
+                    return self.send(Reply(302, {}, {"Location": "http://cdn.example.com/video.mp4"}))
+                self.send_response(200)
+                self.send_header("Content-Type", "video/mp4")
+                self.send_header("Content-Length", str(len(fake.clip)))
+                self.end_headers()
+                if mode == "truncate":
+                    self.wfile.write(fake.clip[: len(fake.clip) // 3])
+                    self.wfile.flush()
+                    self.close_connection = True
+                    return None
+                if mode == "slow":  # about 4 s, so a test can act in the middle of a download
+                    step = max(1, len(fake.clip) // 40)
+                    for i in range(0, len(fake.clip), step):
+                        self.wfile.write(fake.clip[i:i + step])
+                        self.wfile.flush()
+                        time.sleep(0.1)
+                    return None
+                self.wfile.write(fake.clip)
+                return None
+
+            def do_POST(self) -> None:  # noqa: N802
+                path = urlsplit(self.path).path
+                payload = self.body()
+                if path == "/storage/upload/initiate":
+                    fake.calls.append(("initiate", path))
+                    if not self.authed():
+                        return None
+                    token = uuid.uuid4().hex
+                    info = json.loads(payload)
+                    return self.send(Reply(200, {"upload_url": f"{fake.url}/upload/{token}",
+                                                 "file_url": f"{fake.url}/files/up-{token}-{info['file_name']}"}))
+                endpoint = path.strip("/")
+                fake.calls.append(("submit", endpoint))
+                if fake.scenario.submit_replies:
+                    return self.send(fake.scenario.submit_replies.pop(0))
+                if not self.authed():
+                    return None
+                try:
+                    data = json.loads(payload)
+                except ValueError:
+                    return self.send(Reply(422, {"detail": [{"loc": ["body"], "msg": "invalid JSON"}]}))
+                problem = validate(endpoint, data) if fake.scenario.validate else None
+                if problem:
+                    return self.send(Reply(422, {"detail": [problem]}))
+                req = FalRequest(id=str(uuid.uuid4()), app="/".join(endpoint.split("/")[:2]), endpoint=endpoint,
+                                 input=data, created=time.monotonic())
+                with fake.lock:
+                    fake.requests[req.id] = req
+                    position = sum(1 for r in fake.requests.values()
+                                   if time.monotonic() - r.created < fake.scenario.queue_seconds) - 1
+                return self.send(Reply(200, {"status": "IN_QUEUE", "queue_position": position, **fake.urls(req)},
+                                       {"x-fal-request-id": req.id}))
+
+            def do_PUT(self) -> None:  # noqa: N802
+                path = urlsplit(self.path).path
+                payload = self.body()
+                if path.startswith("/upload/"):
+                    fake.calls.append(("upload", path))
+                    fake.uploads[path.rsplit("/", 1)[1]] = payload
+                    return self.send(Reply(200, {}))
+                m = re.fullmatch(r"/([^/]+/[^/]+)/requests/([^/]+)/cancel", path)
+                fake.calls.append(("cancel", path))
+                if not m or not self.authed():
+                    return None if m else self.send(Reply(404, {"detail": "Not found"}))
+                req = fake.requests.get(m.group(2))
+                if req is None:
+                    return self.send(Reply(404, {"status": "NOT_FOUND"}))
+                if fake.status_of(req)["status"] == "COMPLETED":
+                    return self.send(Reply(400, {"status": "ALREADY_COMPLETED"}))
+                req.cancelled = True
+                return self.send(Reply(202, {"status": "CANCELLATION_REQUESTED"}))
+
+        return Handler
+
+
+def validate(endpoint: str, data: dict[str, Any]) -> dict[str, Any] | None:
+    """A little of fal's own input validation: LTX wants integer durations and fps."""
+    if not data.get("prompt"):
+        return {"loc": ["body", "prompt"], "msg": "field required", "type": "value_error.missing"}
+    if "ltx-2" in endpoint:
+        for key in ("duration", "fps"):
+            if key in data and not isinstance(data[key], int):
+                return {"loc": ["body", key], "msg": "value is not a valid integer", "type": "type_error.integer"}
+    if "kling" in endpoint and "duration" in data and not isinstance(data["duration"], str):
+        return {"loc": ["body", "duration"], "msg": "unexpected value; permitted: '5', '10'", "type": "enum"}
+    if data.get("prompt") == "forbidden":
+        return {"loc": ["body", "prompt"], "msg": "The prompt was flagged by the content checker.",
+                "type": "content_policy_violation"}
+    return None
+
+
+@pytest.fixture(scope="session")
+def fal_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return media_samples.make_video(tmp_path_factory.mktemp("fal") / "result.mp4", seconds=2, size="320x240")
+
+
+@pytest.fixture
+def fake_fal(fal_clip: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeFal]:
+    """The fake, with the app pointed at it and a key in the environment."""
+    fake = FakeFal(fal_clip)
+    monkeypatch.setenv("REELCUT_FAL_QUEUE_URL", fake.url)
+    monkeypatch.setenv("REELCUT_FAL_REST_URL", fake.url)
+    monkeypatch.setenv("FAL_KEY", KEY)
+    yield fake
+    fake.close()
