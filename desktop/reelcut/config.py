@@ -6,7 +6,6 @@ import os
 import secrets
 import sys
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import platformdirs
@@ -36,15 +35,15 @@ def fal_rest_url() -> str:
 
 
 def web_dir() -> Path:
-    """The page's files: bundled by PyInstaller, beside the source tree, or installed as the
-    data package reelcut.web."""
+    """The page's files: bundled by PyInstaller, installed inside the package (reelcut/web, by
+    `pip install .`), or beside the source tree (an editable install)."""
     frozen = getattr(sys, "_MEIPASS", None)
     if frozen:
         return Path(frozen) / "web"
-    source = Path(__file__).resolve().parents[2] / "web"
-    if (source / "js").is_dir():
-        return source
-    return Path(str(resources.files("reelcut.web")))
+    installed = Path(__file__).resolve().parent / "web"
+    if (installed / "index.html").is_file():
+        return installed
+    return Path(__file__).resolve().parents[2] / "web"
 
 
 @dataclass
