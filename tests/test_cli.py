@@ -93,3 +93,21 @@ def test_generate_errors_are_clear(tmp_path: Path) -> None:
     malformed = run_cli("generate", "--model", "local/preview-t2v", "--prompt", "x", "--param", "oops",
                         data_dir=tmp_path)
     assert malformed.returncode != 0 and "key=value" in malformed.stderr
+
+
+def test_generate_with_fal(tmp_path: Path, fake_fal: object) -> None:
+    from .fake_fal import KEY
+
+    env = {"REELCUT_FAL_QUEUE_URL": fake_fal.url, "REELCUT_FAL_REST_URL": fake_fal.url, "FAL_KEY": KEY}
+    r = run_cli("generate", "--model", "fal-ai/ltx-2/text-to-video/fast", "--prompt", "a tram at night",
+                "--param", "duration=8", "--param", "fps=25", data_dir=tmp_path, **env)
+    assert r.returncode == 0, r.stderr
+    path = Path(r.stdout.strip())
+    assert path.read_bytes() == fake_fal.clip
+    assert path.name.startswith("AI-Video-fal-ai_ltx-2_text-to-video_fast-")
+    sent = next(iter(fake_fal.requests.values())).input
+    assert sent["duration"] == 8 and sent["fps"] == 25
+    bad = run_cli("generate", "--model", "fal-ai/ltx-2/text-to-video/fast", "--prompt", "x", data_dir=tmp_path,
+                  **{**env, "FAL_KEY": "wrong:key"})
+    assert bad.returncode == 1 and "did not accept your API key" in bad.stderr
+    assert "wrong:key" not in bad.stderr and "Traceback" not in bad.stderr

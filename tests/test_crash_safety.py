@@ -189,3 +189,46 @@ def test_kill_during_offline_generation_resumes(server: ServerProcess) -> None:
         integrity_ok(s2.data_dir)
     finally:
         s2.stop()
+
+
+def _fal_server(tmp_path: Path, fake: Any) -> ServerProcess:
+    env = {"REELCUT_FAL_QUEUE_URL": fake.url, "REELCUT_FAL_REST_URL": fake.url, "FAL_KEY": fake_key()}
+    return ServerProcess(tmp_path / "data", TOKEN, env=env).start()
+
+
+def fake_key() -> str:
+    from .fake_fal import KEY
+
+    return KEY
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("moment", ["queued", "downloading"])
+def test_kill_during_a_fal_job_then_the_result_lands(tmp_path: Path, fake_fal: Any, moment: str) -> None:
+    """A paid request survives a crash: after the restart the app polls the same request (no
+    second submit) and stores its result in the right project."""
+    if moment == "queued":
+        fake_fal.scenario.queue_seconds = 3.0
+    else:
+        fake_fal.scenario.cdn = ["slow", "ok"]
+    s = _fal_server(tmp_path, fake_fal)
+    pid = new_project(s)
+    other = s.post("/api/projects", json={"name": "Other"}).json()["project"]["id"]
+    job_id = s.post("/api/generations", json={"project_id": pid, "model_ids": ["fal-ai/ltx-2/text-to-video/fast"],
+                                              "prompt": "a storm over the sea"}).json()["jobs"][0]["id"]
+    s.wait_for(lambda: s.get(f"/api/generations/{job_id}").json()["job"]["status"] == moment)
+    if moment == "downloading":
+        s.wait_for(lambda: temp_files(s.data_dir))  # bytes are arriving
+    s2 = restart(s)
+    try:
+        job = s2.wait_for(lambda: (j := s2.get(f"/api/generations/{job_id}").json()["job"])["status"]
+                          in ("done", "failed") and j, timeout=60)
+        assert job["status"] == "done", job
+        assert fake_fal.count("submit") == 1
+        assert [m["id"] for m in s2.get(f"/api/projects/{pid}/media").json()["media"]] == [job["media_id"]]
+        assert s2.get(f"/api/projects/{other}/media").json()["media"] == []
+        assert len(library_files(s2.data_dir)) == 1
+        assert temp_files(s2.data_dir) == []
+        integrity_ok(s2.data_dir)
+    finally:
+        s2.stop()

@@ -66,3 +66,71 @@ def test_unknown_model() -> None:
     with pytest.raises(AppError) as e:
         registry.get_model("nobody/nothing")
     assert e.value.status == 422 and "nobody/nothing" in e.value.message
+
+
+REQUIRED_FAL = ["fal-ai/ltx-2/text-to-video/fast", "fal-ai/ltx-2/text-to-video", "fal-ai/ltx-2/image-to-video/fast",
+                "fal-ai/ltx-2/image-to-video", "fal-ai/kling-video/v2.5-turbo/pro/text-to-video",
+                "fal-ai/kling-video/v2.6/pro/text-to-video", "fal-ai/veo3", "fal-ai/veo3/fast", "fal-ai/veo3.1",
+                "fal-ai/veo3.1/fast", "fal-ai/bytedance/seedance/v1/pro/text-to-video",
+                "fal-ai/minimax/hailuo-02/standard/text-to-video", "fal-ai/minimax/hailuo-2.3/standard/text-to-video",
+                "fal-ai/wan-25-preview/text-to-video", "fal-ai/sora-2/text-to-video",
+                "fal-ai/sora-2/text-to-video/pro"]
+
+
+def test_the_fal_models_users_come_for_are_there() -> None:
+    ids = {m["id"] for m in registry.all_models()}
+    assert set(REQUIRED_FAL) <= ids
+    for m in registry.all_models():
+        if m["provider"] == "fal":
+            assert m["endpoint"] and m["price_per_second"] > 0
+            if m["mode"] == "image":
+                assert m["image_param"] in ("image_url", "start_image_url")
+
+
+def test_exact_types_per_model() -> None:
+    def kind(model_id: str, name: str) -> str:
+        return next(p["type"] for p in registry.get_model(model_id)["params"] if p["name"] == name)
+
+    assert kind("fal-ai/ltx-2/text-to-video/fast", "duration") == "integer"
+    assert kind("fal-ai/ltx-2/text-to-video/fast", "fps") == "integer"
+    for model_id in ("fal-ai/kling-video/v2.5-turbo/pro/text-to-video", "fal-ai/veo3",
+                     "fal-ai/bytedance/seedance/v1/pro/text-to-video",
+                     "fal-ai/minimax/hailuo-02/standard/text-to-video"):
+        assert kind(model_id, "duration") == "string"
+    kling = registry.get_model("fal-ai/kling-video/v2.5-turbo/pro/text-to-video")
+    assert registry.validate_params(kling, {"duration": 10})["duration"] == "10"  # a CLI/JSON number becomes "10"
+
+
+def test_ltx_fast_long_clips_need_1080p_at_25fps() -> None:
+    fast = registry.get_model("fal-ai/ltx-2/text-to-video/fast")
+    assert registry.validate_params(fast, {"duration": 20})["duration"] == 20
+    for bad, field in (({"duration": 12, "resolution": "1440p"}, "resolution"), ({"duration": 14, "fps": 50}, "fps")):
+        with pytest.raises(AppError) as e:
+            registry.validate_params(fast, bad)
+        assert e.value.field == field
+    pro = registry.get_model("fal-ai/ltx-2/text-to-video")
+    with pytest.raises(AppError) as e:
+        registry.validate_params(pro, {"duration": 12})
+    assert e.value.field == "duration"
+
+
+@pytest.mark.parametrize("model_id,params,cost", [
+    ("fal-ai/ltx-2/text-to-video/fast", {"duration": 10}, 0.40),
+    ("fal-ai/ltx-2/text-to-video/fast", {"duration": 10, "resolution": "2160p"}, 1.60),
+    ("fal-ai/ltx-2/text-to-video", {"duration": 6, "resolution": "1440p"}, 0.72),
+    ("fal-ai/veo3", {"duration": "8s"}, 3.20),
+    ("fal-ai/veo3", {"duration": "8s", "generate_audio": False}, 1.60),
+    ("fal-ai/kling-video/v2.5-turbo/pro/text-to-video", {"duration": "5"}, 0.35),
+    ("fal-ai/sora-2/text-to-video/pro", {"duration": 4, "resolution": "720p"}, 1.20),
+])
+def test_costs(model_id: str, params: dict, cost: float) -> None:
+    model = registry.get_model(model_id)
+    assert registry.estimate_cost(model, registry.validate_params(model, params)) == pytest.approx(cost)
+
+
+def test_prompt_limits_are_per_model() -> None:
+    wan = registry.get_model("fal-ai/wan-25-preview/text-to-video")
+    registry.check_prompt(wan, "x" * 800)
+    with pytest.raises(AppError) as e:
+        registry.check_prompt(wan, "x" * 801)
+    assert e.value.field == "prompt" and "800" in e.value.message
