@@ -189,3 +189,49 @@ def test_non_media_import_shows_the_reason(server: ServerProcess, page: Page, tm
     expect(page.get_by_role("status", name="Notifications")).to_contain_text(
         "'holiday.mp4' is not a video, image or audio file")
     expect(page.get_by_role("list", name="Media").get_by_role("listitem")).to_have_count(0)
+
+
+@pytest.mark.slow
+def test_generate_on_fal_through_the_ui(tmp_path: Path, page: Page, fake_fal: Any) -> None:
+    """A user enters a key in Settings, picks LTX Video 2.0 Fast, sees the cost, generates, watches
+    the queue and logs, and gets a clip that plays from the local copy."""
+    from .fake_fal import KEY
+
+    fake_fal.scenario.queue_seconds, fake_fal.scenario.run_seconds = 1.0, 1.5
+    env = {"REELCUT_FAL_QUEUE_URL": fake_fal.url, "REELCUT_FAL_REST_URL": fake_fal.url, "FAL_KEY": ""}
+    s = ServerProcess(tmp_path / "data", TOKEN, env=env).start()
+    try:
+        s.post("/api/projects", json={"name": "Paid"})
+        watch = Watch(page)
+        page.goto(s.login_url)
+        page.get_by_role("button", name="Settings").click()
+        page.get_by_label("fal.ai API key").fill(KEY)
+        page.get_by_role("button", name="Save").click()
+        expect(page.get_by_role("status", name="Notifications")).to_contain_text("Settings saved")
+        assert KEY not in page.content()
+
+        page.get_by_role("checkbox", name="Offline preview (text to video)").uncheck()
+        page.get_by_role("checkbox", name="LTX Video 2.0 Fast (text to video)").check()
+        form = page.locator("[data-model-id='fal-ai/ltx-2/text-to-video/fast']")
+        form.get_by_label("Duration (s)").select_option("8")
+        expect(page.get_by_text("Estimated cost: $0.32")).to_be_visible()
+        page.get_by_role("textbox", name="Prompt").fill("a tram crossing a bridge at night")
+        page.get_by_role("button", name="Generate").click()
+
+        row = page.get_by_role("list", name="Generations").get_by_role("listitem").first
+        expect(row).to_contain_text("fal.ai", timeout=10000)  # queue or generating on fal.ai
+        expect(row).to_contain_text("done", timeout=30000)
+        item = page.get_by_role("list", name="Media").get_by_role("listitem").first
+        expect(item).to_contain_text("AI: a tram crossing a bridge at n")
+        sent = next(iter(fake_fal.requests.values())).input
+        assert sent["duration"] == 8 and sent["prompt"] == "a tram crossing a bridge at night"
+        media = s.get(f"/api/projects/{_project_id(s)}/media").json()["media"][0]
+        assert media["cost"] == pytest.approx(0.32)
+        track = page.get_by_role("region", name="Timeline").locator("[data-track-id]").first
+        item.drag_to(track, target_position={"x": 10, "y": 20})
+        expect(track.locator("[data-clip-id]")).to_have_count(1)
+        page.get_by_role("region", name="Timeline").locator("[data-ruler]").click(position={"x": 12, "y": 5})
+        play_and_check_it_plays(page)
+        watch.assert_clean()
+    finally:
+        s.stop()

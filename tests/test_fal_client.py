@@ -304,3 +304,24 @@ def test_the_key_never_appears_in_logs_or_messages(bridge: Bridge, project: dict
         assert secret not in str(job)
     assert all(secret not in r.getMessage() for r in caplog.records)
     assert secret not in str(bridge.get_settings())
+
+
+def test_every_registry_model_generates(bridge: Bridge, project: dict, fal: FakeFal, samples: dict) -> None:
+    """Each fal model's defaults are accepted by the (validating) fake, sent to its own endpoint,
+    with the image under the model's own parameter name."""
+    from reelcut.generation import registry
+
+    image = bridge.import_path(project["id"], samples["image"])
+    models = [m for m in registry.all_models() if m["provider"] == "fal"]
+    jobs = []
+    for mode in ("text", "image"):
+        ids = [m["id"] for m in models if m["mode"] == mode]
+        jobs += bridge.start_generation(project["id"], ids, f"every {mode} model", {},
+                                        image["id"] if mode == "image" else None)
+    finals = {j["model_id"]: bridge.jobs.wait(j["id"], timeout=60) for j in jobs}
+    assert {k: v["status"] for k, v in finals.items()} == {m["id"]: "done" for m in models}
+    sent = {r.endpoint: r.input for r in fal.requests.values()}
+    for m in models:
+        assert set(sent[m["endpoint"]]) >= {"prompt", *(p["name"] for p in m["params"] if "default" in p)}
+        if m["mode"] == "image":
+            assert sent[m["endpoint"]][m["image_param"]].startswith("data:image/png")

@@ -15,6 +15,7 @@ export function mountAiPanel(el) {
   let tab = 'text';
   let enabled = false;
   const chosen = new Map(); // model id -> current values
+  const preselected = new Set(); // tabs whose built-in model was picked for the user once
   const forms = new Map(); // model id -> {fieldset, errors: Map(field -> element)}
 
   const tabs = ['text', 'image'].map((name) => h('button', {
@@ -90,7 +91,10 @@ export function mountAiPanel(el) {
     // Keep choices to this tab's models; preselect the built-in one the first time.
     for (const id of [...chosen.keys()]) if (!modeModels().some((m) => m.id === id)) chosen.delete(id);
     const preferred = models.find((m) => m.id === PREFERRED[tab]);
-    if (!chosen.size && preferred) chosen.set(preferred.id, defaults(preferred));
+    if (!chosen.size && preferred && !preselected.has(tab)) {
+      chosen.set(preferred.id, defaults(preferred));
+      preselected.add(tab);
+    }
     forms.clear();
     clear(modelList);
     for (const m of modeModels()) modelList.append(modelRow(m));
