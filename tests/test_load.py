@@ -9,6 +9,7 @@ import random
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -30,8 +31,12 @@ def peak_rss_mb(pid: int) -> float:
 
 
 @pytest.mark.slow
-def test_range_readers_and_jobs_under_load(tmp_path: Path) -> None:
-    server = ServerProcess(tmp_path / "data", "load-token").start()
+def test_range_readers_and_jobs_under_load(tmp_path: Path, fake_fal: Any) -> None:
+    from .fake_fal import KEY
+
+    fake_fal.scenario.queue_seconds, fake_fal.scenario.run_seconds = 0.5, 1.5
+    env = {"REELCUT_FAL_QUEUE_URL": fake_fal.url, "REELCUT_FAL_REST_URL": fake_fal.url, "FAL_KEY": KEY}
+    server = ServerProcess(tmp_path / "data", "load-token", env=env).start()
     try:
         _run_load(server, tmp_path)
     finally:
@@ -78,9 +83,12 @@ def _run_load(server: ServerProcess, tmp_path: Path) -> None:
             running = [j for j in active if j["status"] not in ("done", "failed", "cancelled")]
             for _ in range(JOBS_IN_FLIGHT - len(running)):
                 n += 1
+                # half offline renders, half fal.ai requests against the fake on loopback
+                model = "local/preview-t2v" if n % 2 else "fal-ai/ltx-2/text-to-video/fast"
+                params = {"duration": 1, "resolution": "360p", "fps": 24} if n % 2 else {}
                 r = s.post(f"{server.url}api/generations", timeout=30, json={
-                    "project_id": pid, "model_ids": ["local/preview-t2v"], "prompt": f"load test clip {n}",
-                    "params": {"local/preview-t2v": {"duration": 1, "resolution": "360p", "fps": 24}}})
+                    "project_id": pid, "model_ids": [model], "prompt": f"load test clip {n}",
+                    "params": {model: params}})
                 if r.status_code != 201:
                     with lock:
                         errors.append(f"submit: {r.status_code} {r.text[:200]}")
@@ -102,8 +110,10 @@ def _run_load(server: ServerProcess, tmp_path: Path) -> None:
     jobs = [server.get(f"/api/generations/{j}").json()["job"] for j in submitted]
     media = server.get(f"/api/projects/{pid}/media").json()["media"]
     peak = peak_rss_mb(server.proc.pid)
+    fal_jobs = sum(1 for j in jobs if j["model_id"].startswith("fal-ai/"))
     print(f"\nload: {elapsed:.0f}s, {reads[0]} range reads ({reads[0] / DURATION:.0f}/s) by {READERS} readers, "
-          f"{len(jobs)} jobs ({JOBS_IN_FLIGHT} in flight), {len(errors)} errors, server peak RSS {peak:.0f} MB")
+          f"{len(jobs)} jobs ({fal_jobs} on fake fal, {JOBS_IN_FLIGHT} in flight), {len(errors)} errors, "
+          f"server peak RSS {peak:.0f} MB")
     assert errors == []
     assert reads[0] > READERS
     assert len(jobs) >= JOBS_IN_FLIGHT
