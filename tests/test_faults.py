@@ -183,3 +183,40 @@ def test_failed_job_can_be_retried_without_losing_it(bridge: Bridge, ffmpeg_at: 
     with pytest.raises(AppError) as exc:
         bridge.retry_job(job["id"])
     assert exc.value.status == 409
+
+
+def test_disk_full_during_a_fal_download_loses_nothing(small_disk: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The paid result does not fit: the job fails saying so, nothing half-written stays, and
+    once there is room Retry fetches the same result (no second submit)."""
+    from reelcut.generation.fal import FalProvider
+
+    from .fake_fal import KEY, FakeFal
+
+    big = ms.make_video(tmp_path / "big-result.mp4", seconds=6, size="1280x720")
+    fake = FakeFal(big)
+    monkeypatch.setenv("REELCUT_FAL_QUEUE_URL", fake.url)
+    monkeypatch.setenv("REELCUT_FAL_REST_URL", fake.url)
+    monkeypatch.setenv("FAL_KEY", KEY)
+    b = _bridge(small_disk / "data")
+    b._providers["fal"] = FalProvider(b.fal_key, sleep=lambda s: None, poll_interval=0.05)
+    filler = small_disk / "filler"
+    free = os.statvfs(small_disk).f_bavail * os.statvfs(small_disk).f_frsize
+    filler.write_bytes(b"\0" * max(0, free - len(fake.clip) // 2))  # leave room for half the video
+    try:
+        p = b.create_project("Full")
+        job = b.start_generation(p["id"], ["fal-ai/ltx-2/text-to-video/fast"], "a big paid clip", {})[0]
+        job = b.jobs.wait(job["id"], timeout=60)
+        assert job["status"] == "failed" and job["error"]["code"] == "disk_full"
+        assert "Nothing was lost" in job["message"]
+        assert not any((small_disk / "data" / "tmp").iterdir())
+        assert b.list_media(p["id"]) == []
+        filler.unlink()
+        b.retry_job(job["id"])
+        done = b.jobs.wait(job["id"], timeout=60)
+        assert done["status"] == "done", done
+        assert fake.count("submit") == 1
+        assert b.media_file(done["media_id"])[0].read_bytes() == fake.clip
+    finally:
+        b.close()
+        fake.close()
