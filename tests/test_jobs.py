@@ -37,19 +37,26 @@ def mean_colour(path: Path, at: float = 0.5) -> np.ndarray:
     raise AssertionError("no frame")
 
 
-@pytest.mark.parametrize("aspect,size", [("16:9", (640, 360)), ("9:16", (360, 640)), ("1:1", (360, 360))])
+@pytest.mark.parametrize("aspect,size,fps,seconds", [("16:9", (640, 360), 30, 1), ("9:16", (360, 640), 24, 2),
+                                                     ("1:1", (360, 360), 25, 1)])
 def test_offline_clip_is_real_h264_aac_of_the_requested_shape(bridge: Bridge, project: dict, aspect: str,
-                                                              size: tuple[int, int]) -> None:
-    job = run(bridge, project, aspect_ratio=aspect, fps=30, duration=2)
+                                                              size: tuple[int, int], fps: int, seconds: int) -> None:
+    job = run(bridge, project, aspect_ratio=aspect, fps=fps, duration=seconds)
     assert job["status"] == "done", job
     path, mime = bridge.media_file(job["media_id"])
-    assert mime == "video/mp4"
+    assert mime == "video/mp4" and path.read_bytes()[4:8] == b"ftyp"
     with av.open(str(path)) as c:
         v, a = c.streams.video[0], c.streams.audio[0]
         assert (v.codec_context.name, a.codec_context.name) == ("h264", "aac")
         assert (v.codec_context.width, v.codec_context.height) == size
-        assert float(v.average_rate) == 30
-        assert abs(c.duration / av.time_base - 2.0) <= 1 / 30 + 0.05
+        assert float(v.average_rate) == fps
+        assert abs(float(v.duration * v.time_base) - seconds) <= 1 / fps
+        assert abs(c.duration / av.time_base - seconds) <= 1 / fps
+        assert sum(1 for _ in c.decode(video=0)) == fps * seconds
+    row = bridge.get_media(job["media_id"])
+    assert (row["width"], row["height"], row["fps"], row["video_codec"], row["audio_codec"]) == (*size, fps, "h264",
+                                                                                                 "aac")
+    assert abs(row["duration"] - seconds) <= 1 / fps
 
 
 def test_names_and_provenance_follow_the_field_report(bridge: Bridge, project: dict) -> None:
@@ -175,13 +182,63 @@ def test_cancel_mid_job_keeps_nothing(bridge: Bridge, project: dict, gated: Gate
     assert list(bridge.config.temp_dir.iterdir()) == []
 
 
+def files_under(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file())
+
+
 def test_cancel_a_real_render(bridge: Bridge, project: dict) -> None:
+    q = bridge.bus.subscribe()
     job = bridge.start_generation(project["id"], [T2V], "long", {T2V: {"duration": 20, "resolution": "1080p"}})[0]
-    time.sleep(0.5)
-    bridge.cancel_job(job["id"])
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:  # wait until ffmpeg is really rendering
+        event, data = q.get(timeout=10)
+        if event == "job" and data["status"] == "generating" and data["progress"] > 0.05:
+            break
+    assert bridge.cancel_job(job["id"])["status"] in ("generating", "cancelled")
+    final = bridge.jobs.wait(job["id"], timeout=30)
+    assert final["status"] == "cancelled" and final["media_id"] is None
+    assert bridge.list_media(project["id"]) == []
+    assert files_under(bridge.projects.folder(project["id"])) == []
+    assert list(bridge.config.temp_dir.iterdir()) == []
+
+
+def test_cancel_before_the_job_thread_runs_stores_nothing(bridge: Bridge, project: dict,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: a cancel that landed before the job's thread registered itself marked the row
+    cancelled, yet the clip was still rendered and stored in the library."""
+    from reelcut.generation.jobs import JobManager
+
+    real = JobManager._context
+
+    def slow_context(self: JobManager, job: dict, state: dict) -> JobContext:
+        time.sleep(0.3)
+        return real(self, job, state)
+
+    monkeypatch.setattr(JobManager, "_context", slow_context)
+    job = bridge.start_generation(project["id"], [T2V], "too late", {T2V: FAST})[0]
+    assert bridge.cancel_job(job["id"])["status"] == "cancelled"
     assert bridge.jobs.wait(job["id"], timeout=30)["status"] == "cancelled"
     assert bridge.list_media(project["id"]) == []
+    assert files_under(bridge.projects.folder(project["id"])) == []
     assert list(bridge.config.temp_dir.iterdir()) == []
+
+
+def test_two_offline_models_render_side_by_side(bridge: Bridge, project: dict, samples: dict) -> None:
+    image = bridge.import_path(project["id"], samples["image"])
+    q = bridge.bus.subscribe()
+    jobs = bridge.start_generation(project["id"], [T2V, I2V], "two at once",
+                                   {T2V: {**FAST, "duration": 2}, I2V: {**FAST, "duration": 2}}, image["id"])
+    done = [bridge.jobs.wait(j["id"], timeout=60) for j in jobs]
+    assert [d["status"] for d in done] == ["done", "done"]
+    status: dict[str, str] = {}
+    overlapped = False
+    while not q.empty():
+        event, data = q.get_nowait()
+        if event == "job":
+            status[data["id"]] = data["status"]
+            overlapped |= [status.get(j["id"]) for j in jobs] == ["generating", "generating"]
+    assert overlapped, "the second model waited for the first"
+    assert {bridge.get_media(d["media_id"])["source"]["model_id"] for d in done} == {T2V, I2V}
 
 
 def test_unfinished_jobs_resume_after_a_restart(config: Config) -> None:
@@ -200,3 +257,29 @@ def test_unfinished_jobs_resume_after_a_restart(config: Config) -> None:
         assert second.get_media(job["media_id"])["project_id"] == p["id"]
     finally:
         second.close()
+
+
+def test_missing_ffmpeg_fails_its_job_and_spares_the_sibling(bridge: Bridge, project: dict, samples: dict,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from reelcut.generation import registry
+    from reelcut.media.ffmpeg import ffmpeg_exe
+
+    real_models = registry._load()
+    sibling = {**registry.get_model(T2V), "id": "test/sibling", "name": "Sibling", "provider": "gated"}
+    monkeypatch.setattr(registry, "_load", lambda: (*real_models, sibling))
+    provider = GatedProvider(samples["video"])
+    provider.release.set()
+    bridge._providers["gated"] = provider
+    monkeypatch.setenv("REELCUT_FFMPEG", "/nonexistent/ffmpeg")
+    ffmpeg_exe.cache_clear()
+    try:
+        jobs = bridge.start_generation(project["id"], [T2V, "test/sibling"], "one breaks", {T2V: FAST})
+        local, other = (bridge.jobs.wait(j["id"], timeout=30) for j in jobs)
+    finally:
+        monkeypatch.delenv("REELCUT_FFMPEG")
+        ffmpeg_exe.cache_clear()
+    assert local["status"] == "failed" and local["error"]["code"] == "ffmpeg_missing"
+    assert "/nonexistent/ffmpeg" in local["message"] and local["media_id"] is None
+    assert other["status"] == "done"
+    assert [m["id"] for m in bridge.list_media(project["id"])] == [other["media_id"]]
+    assert list(bridge.config.temp_dir.iterdir()) == []

@@ -199,6 +199,10 @@ class JobManager:
             ctx = self._context(job, loads(row["state"], {}))
             with self._lock:
                 self._live[job_id] = ctx
+                # cancel() may have marked the row before this thread registered its context
+                current = self.db.one("SELECT status FROM jobs WHERE id = ?", (job_id,))
+            if current is None or current["status"] not in ACTIVE:
+                raise JobCancelled()
             provider = self.provider(ctx.model["provider"])
             ctx.check_cancelled()
             result = provider.generate(ctx)
@@ -238,8 +242,10 @@ class JobManager:
             return job
         with self._lock:
             ctx = self._live.get(job_id)
+            if ctx is None:
+                # not running yet: mark it under the lock so _run sees it when it registers
+                self._update(job_id, status="cancelled", message="Cancelled")
         if ctx is None:
-            self._update(job_id, status="cancelled", message="Cancelled")
             return self.get(job_id)
         ctx.cancel_event.set()
         self._update(job_id, message="Cancelling…")
