@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -111,3 +112,47 @@ def test_generate_with_fal(tmp_path: Path, fake_fal: object) -> None:
                   **{**env, "FAL_KEY": "wrong:key"})
     assert bad.returncode == 1 and "did not accept your API key" in bad.stderr
     assert "wrong:key" not in bad.stderr and "Traceback" not in bad.stderr
+
+
+def _serve_once(args: list[str], env: dict[str, str], exe: list[str] | None = None) -> tuple[str, int, str]:
+    """Start `serve`, read its one line, ask /api/health, stop it; the line, the port and the rest of stdout."""
+    proc = subprocess.Popen([*(exe or [sys.executable, "-m", "reelcut.cli"]), *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True, env={**os.environ, **env})
+    try:
+        line = proc.stdout.readline().rstrip("\n")
+        m = LINE.match(line)
+        assert m, line
+        port = int(m.group(2))
+        r = requests.get(f"http://127.0.0.1:{port}/api/health",
+                         headers={"Authorization": f"Bearer {m.group(3)}"}, timeout=10)
+        assert r.status_code == 200 and r.json()["ok"] is True
+    finally:
+        proc.terminate()
+        rest, _ = proc.communicate(timeout=10)
+    return line, port, rest
+
+
+def test_port_zero_picks_a_free_port(tmp_path: Path) -> None:
+    line, port, rest = _serve_once(["serve", "--no-browser", "--port", "0"],
+                                   {"REELCUT_DATA_DIR": str(tmp_path), "REELCUT_TOKEN": "tok"})
+    assert port > 0 and line == f"Reelcut running at http://127.0.0.1:{port}/?token=tok" and rest == ""
+
+
+def test_data_dir_before_the_command_is_used(tmp_path: Path) -> None:
+    """Regression: `reelcut --data-dir DIR serve` silently used the default data dir instead."""
+    env = {"REELCUT_DATA_DIR": str(tmp_path / "env-dir"), "REELCUT_TOKEN": "tok"}
+    _serve_once(["--data-dir", str(tmp_path / "flag-dir"), "serve", "--no-browser"], env)
+    assert (tmp_path / "flag-dir" / "reelcut.db").is_file()
+    assert not (tmp_path / "env-dir").exists()
+    r = run_cli("--data-dir", str(tmp_path / "gen-dir"), "generate", "--model", "local/preview-t2v", "--prompt", "x",
+                "--param", "duration=1", "--param", "resolution=360p", data_dir=tmp_path / "env-dir")
+    assert r.returncode == 0, r.stderr
+    assert Path(r.stdout.strip()).is_relative_to(tmp_path / "gen-dir")
+
+
+def test_the_installed_console_script(tmp_path: Path) -> None:
+    script = shutil.which("reelcut", path=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
+    assert script, "the `reelcut` console script is not installed"
+    line, port, rest = _serve_once(["serve", "--no-browser"], {"REELCUT_DATA_DIR": str(tmp_path),
+                                                               "REELCUT_TOKEN": "script"}, exe=[script])
+    assert line.endswith(f":{port}/?token=script") and rest == ""

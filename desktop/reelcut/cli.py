@@ -118,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run Reelcut for a web browser")
     serve.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)")
     serve.add_argument("--no-browser", action="store_true", help="do not open a browser")
-    serve.add_argument("--data-dir", help=argparse.SUPPRESS)
+    serve.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)  # keeps a global --data-dir
     serve.add_argument("--dev-origin", action="append", metavar="URL",
                        help="allow this origin cross-origin (a front-end dev server); repeatable")
     serve.set_defaults(func=cmd_serve)
@@ -129,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--image", help="an image file for image-to-video models")
     gen.add_argument("--param", action="append", metavar="KEY=VALUE", help="a model parameter; repeatable")
     gen.add_argument("--project", default="Generated", help="project name (created if missing)")
-    gen.add_argument("--data-dir", help=argparse.SUPPRESS)
+    gen.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)  # keeps a global --data-dir
     gen.set_defaults(func=cmd_generate)
     return parser
 
