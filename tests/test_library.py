@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -184,3 +185,105 @@ def test_deleting_media_removes_its_clips_and_files(bridge: Bridge, project: dic
     assert bridge.get_timeline(project["id"])["tracks"][0]["clips"] == []
     assert not path.exists()
     assert files_under(bridge.projects.folder(project["id"]) / "thumbs") == []
+
+
+def _upload(api: Api, project: dict, *paths: Path) -> Any:
+    files = [(open(p, "rb"), p.name) for p in paths]  # noqa: SIM115 - closed below
+    try:
+        return api.post(f"/api/projects/{project['id']}/media", data={"file": files},
+                        content_type="multipart/form-data")
+    finally:
+        for f, _ in files:
+            f.close()
+
+
+def test_multipart_import_stores_the_bytes_and_a_full_row(api: Api, bridge: Bridge, project: dict,
+                                                          samples: dict) -> None:
+    r = _upload(api, project, samples["video"], samples["image"], samples["audio"])
+    assert r.status_code == 201, r.json
+    video, image, audio = r.json["media"]
+    for item, kind in ((video, "video"), (image, "image"), (audio, "audio")):
+        src = samples[kind]
+        row = bridge.db.one("SELECT * FROM media WHERE id = ?", (item["id"],))
+        stored = bridge.config.data_dir / row["path"]
+        assert stored.is_file() and stored.is_relative_to(bridge.projects.folder(project["id"]))
+        assert stored.read_bytes() == src.read_bytes()
+        assert row["sha256"] == item["sha256"] == hashlib.sha256(src.read_bytes()).hexdigest()
+        assert row["size"] == item["size"] == src.stat().st_size
+        assert row["created_at"].endswith("Z") and item["source"] == {"type": "import"}
+        assert row["project_id"] == project["id"] and row["kind"] == kind
+    assert (video["width"], video["height"], video["fps"], video["video_codec"], video["audio_codec"]) == \
+        (320, 240, 25, "h264", "aac")
+    assert abs(video["duration"] - 2.0) < 0.1
+    assert (image["width"], image["height"]) == (640, 360)
+    assert (audio["width"], audio["video_codec"], audio["audio_codec"]) == (None, None, "mp3")
+    assert abs(audio["duration"] - 1.5) < 0.1
+    for item in (video, image):
+        thumb = api.get(item["thumbnail_url"])
+        assert thumb.status_code == 200 and thumb.mimetype == "image/jpeg" and thumb.data[:3] == b"\xff\xd8\xff"
+    assert audio["thumbnail_url"] is None
+    assert files_under(bridge.config.temp_dir) == []
+
+
+def test_a_refused_file_in_a_batch_stores_nothing_of_itself(api: Api, bridge: Bridge, project: dict,
+                                                             samples: dict) -> None:
+    r = _upload(api, project, samples["disguised"])
+    assert r.status_code == 415 and "fake.mp4" in r.json["error"]["message"]
+    assert bridge.db.query("SELECT id FROM media") == []
+
+
+def test_a_truncated_mp4_is_refused(api: Api, bridge: Bridge, project: dict, samples: dict, tmp_path: Path) -> None:
+    data = samples["video"].read_bytes()
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(data[: len(data) // 2])
+    with pytest.raises(AppError) as e:
+        bridge.import_path(project["id"], cut)
+    assert e.value.status == 415 and e.value.code == "not_media" and "cut.mp4" in e.value.message
+    r = _upload(api, project, cut)
+    assert r.status_code == 415 and r.json["error"]["code"] == "not_media"
+    assert "truncated" in r.json["error"]["message"]
+    assert bridge.list_media(project["id"]) == []
+    assert files_under(bridge.projects.folder(project["id"])) == []
+    assert files_under(bridge.config.temp_dir) == []
+
+
+def test_projects_are_listed_newest_first_and_deleting_one_spares_the_other(bridge: Bridge, samples: dict) -> None:
+    a = bridge.create_project("A")
+    b = bridge.create_project("B")
+    assert [p["name"] for p in bridge.list_projects()] == ["B", "A"]
+    kept = bridge.import_path(b["id"], samples["image"])
+    bridge.import_path(a["id"], samples["image"])
+    bridge.delete_project(a["id"])
+    assert [p["id"] for p in bridge.list_projects()] == [b["id"]]
+    assert [r["id"] for r in bridge.db.query("SELECT id FROM media")] == [kept["id"]]
+    assert bridge.media_file(kept["id"])[0].read_bytes() == samples["image"].read_bytes()
+
+
+def test_timeline_round_trips_through_the_api(api: Api, bridge: Bridge, project: dict, samples: dict) -> None:
+    item = bridge.import_path(project["id"], samples["video"])
+    url = f"/api/projects/{project['id']}/timeline"
+    tl = api.get(url).json["timeline"]
+    tl["playhead"], tl["zoom"] = 3.5, 120.0
+    tl["tracks"][1]["clips"] = [{"id": "c9", "media_id": item["id"], "start": 2.0, "in": 0.5, "out": 1.5}]
+    r = api.put(url, json={"timeline": tl})
+    assert r.status_code == 200 and r.json["timeline"] == tl
+    again = api.get(url).json["timeline"]
+    assert again == tl and again["playhead"] == 3.5 and again["zoom"] == 120.0
+    stored = bridge.db.one("SELECT timeline FROM projects WHERE id = ?", (project["id"],))["timeline"]
+    assert json.loads(stored)["tracks"][1]["clips"] == tl["tracks"][1]["clips"] and "url" not in stored
+
+
+def test_out_before_in_and_a_wrong_version_give_the_reason(api: Api, bridge: Bridge, project: dict,
+                                                          samples: dict) -> None:
+    tl = _with_clip(bridge, project, samples, **{"in": 1.5, "out": 0.5})
+    r = api.put(f"/api/projects/{project['id']}/timeline", json={"timeline": tl})
+    assert r.status_code == 400 and r.json["error"]["field"] == "tracks[0].clips[0].out"
+    tl = bridge.get_timeline(project["id"])
+    tl["version"] = 2
+    r = api.put(f"/api/projects/{project['id']}/timeline", json={"timeline": tl})
+    assert r.status_code == 400 and r.json["error"]["field"] == "version" and "must be 1" in r.json["error"]["message"]
+    other = bridge.create_project("Other")
+    foreign = bridge.import_path(other["id"], samples["image"])
+    tl = _with_clip(bridge, project, samples, media_id=foreign["id"])
+    r = api.put(f"/api/projects/{project['id']}/timeline", json={"timeline": tl})
+    assert r.status_code == 400 and r.json["error"]["field"] == "tracks[0].clips[0].media_id"
