@@ -4,6 +4,7 @@ the CLI can do. It wires the services together and knows nothing of Flask."""
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -18,6 +19,7 @@ from .library.db import Database
 from .library.exports import ExportManager
 from .library.media_store import MediaStore
 from .library.projects import Projects
+from .library.proxies import ProxyMaker
 from .library.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -43,6 +45,9 @@ class Bridge:
         self._providers: dict[str, Provider] = {"local": LocalProvider()}
         self.jobs = JobManager(self.db, self.media, self.bus, config.temp_dir, self._provider)
         self.exports = ExportManager(self.db, self.media, self.bus, config.data_dir, config.temp_dir)
+        self.proxies = ProxyMaker(self.db, self.media, self.bus, config.temp_dir)
+        # a newly stored clip gets its proxy as soon as it appears, if the engine needs one
+        self._proxy_feed = threading.Thread(target=self._watch_new_media, name="proxy-feed", daemon=True)
         self.capabilities: dict[str, Any] = {}
 
     def _provider(self, name: str) -> Provider:
@@ -60,11 +65,25 @@ class Bridge:
         if removed:
             log.info("removed %d leftover temp files", removed)
         self.projects.sweep_orphans()
+        self.proxies.recover()
+        self._proxy_feed.start()
         self.exports.fail_interrupted()
         self.jobs.resume_unfinished()
 
     def close(self) -> None:
+        self.proxies.stop()
+        self.bus.close()
         self.db.close()
+
+    def _watch_new_media(self) -> None:
+        q = self.bus.subscribe()
+        while True:
+            event, data = q.get()
+            if data is None:
+                return
+            if event == "media" and data["media"]["proxy"]["status"] == "none" and \
+                    self.proxies.needs_proxy(data["media"]):
+                self.proxies.request(data["media"]["id"])
 
     # -- projects -----------------------------------------------------------------------------
     def list_projects(self) -> list[dict[str, Any]]:
@@ -169,6 +188,9 @@ class Bridge:
         url = f"/media/{media_id}"
         sources = [{"kind": "local", "url": url, "type": item["mime"]},
                    {"kind": "blob", "url": url, "type": item["mime"]}]
+        if item["proxy"]["status"] == "ready" and self.proxies.needs_proxy(item):
+            # the engine cannot decode the original: the proxy first, the original still offered
+            sources.insert(0, {"kind": "proxy", "url": f"/media/{media_id}/proxy", "type": "video/webm"})
         remote = item["source"].get("remote_url")
         if remote and self.remote_preview_enabled():
             sources.append({"kind": "remote", "url": remote, "type": item["mime"]})
@@ -226,4 +248,8 @@ class Bridge:
         if not isinstance(codecs, dict):
             raise AppError("invalid_capabilities", "codecs must be an object.", field="codecs")
         self.capabilities = {str(k): str(v)[:40] for k, v in list(codecs.items())[:20]}
+        self.proxies.set_capabilities(self.capabilities)
         return self.capabilities
+
+    def proxy_file(self, media_id: str) -> Path:
+        return self.media.proxy_path(media_id)

@@ -82,6 +82,12 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX exports_project ON exports(project_id, created_at);
     """,
+    # 3: preview proxies for media the UI's engine cannot decode
+    """
+    ALTER TABLE media ADD COLUMN proxy_path TEXT;
+    ALTER TABLE media ADD COLUMN proxy_status TEXT NOT NULL DEFAULT 'none';
+    ALTER TABLE media ADD COLUMN proxy_progress REAL NOT NULL DEFAULT 0;
+    """,
 ]
 
 

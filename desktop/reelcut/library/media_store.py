@@ -35,6 +35,7 @@ def media_dict(row: Any) -> dict[str, Any]:
         "video_codec": row["video_codec"], "audio_codec": row["audio_codec"],
         "thumbnail_url": f"/media/{row['id']}/thumbnail" if row["thumbnail"] else None,
         "source": loads(row["source"], {}), "cost": row["cost"], "created_at": row["created_at"],
+        "proxy": {"status": row["proxy_status"], "progress": row["proxy_progress"]},
     }
 
 
@@ -73,6 +74,12 @@ class MediaStore:
     def file_path(self, media_id: str) -> tuple[Path, str]:
         row = self._row(media_id)
         return self._inside(row["path"]), row["mime"]
+
+    def proxy_path(self, media_id: str) -> Path:
+        row = self._row(media_id)
+        if row["proxy_status"] != "ready" or not row["proxy_path"]:
+            raise NotFound("The preview proxy")
+        return self._inside(row["proxy_path"])
 
     def thumbnail_path(self, media_id: str) -> Path:
         row = self._row(media_id)
@@ -185,7 +192,7 @@ class MediaStore:
                 track["clips"] = [cl for cl in track.get("clips", []) if cl.get("media_id") != media_id]
             c.execute("UPDATE projects SET timeline = ? WHERE id = ?", (dumps(doc), row["project_id"]))
             c.execute("DELETE FROM media WHERE id = ?", (media_id,))
-        for rel in (row["path"], row["thumbnail"]):
+        for rel in (row["path"], row["thumbnail"], row["proxy_path"]):
             if rel:
                 (self.data_dir / rel).unlink(missing_ok=True)
         return media_dict(row)

@@ -68,6 +68,11 @@ def media_file(media_id: str):
     return stream_file(path, mime)
 
 
+@bp.get("/media/<media_id>/proxy")
+def proxy(media_id: str):
+    return stream_file(bridge().proxy_file(media_id), "video/webm")
+
+
 @bp.get("/media/<media_id>/thumbnail")
 def thumbnail(media_id: str):
     return send_file(bridge().thumbnail_file(media_id), mimetype="image/jpeg", conditional=True, max_age=3600)

@@ -1,0 +1,149 @@
+"""Preview proxies: a VP9/Opus WebM copy, at most 540 lines high, of every video the UI's engine
+cannot decode (PyPI's Qt WebEngine has no H.264). Made one at a time in the background, with
+progress; the player uses it, export never does."""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import threading
+from pathlib import Path
+from typing import Any
+
+from ..errors import AppError, from_os_error
+from ..eventbus import EventBus
+from ..media.encode import EncodeCancelled, run_ffmpeg
+from .db import Database
+from .files import fsync_dir, temp_path
+from .media_store import MediaStore
+
+log = logging.getLogger(__name__)
+PROXY_HEIGHT = 540
+# canPlayType keys the page reports, by the codec PyAV names
+CAPABILITY_FOR_CODEC = {"h264": "h264_aac", "vp9": "vp9_opus", "vp8": "vp9_opus", "av1": "av1"}
+
+
+def engine_plays(capabilities: dict[str, str], video_codec: str | None) -> bool:
+    """Whether the reporting engine can decode this codec. Before any report, assume yes (a
+    browser); codecs the page does not probe (HEVC, ProRes…) get a proxy once it has reported."""
+    if not capabilities or not video_codec:
+        return True
+    key = CAPABILITY_FOR_CODEC.get(video_codec)
+    return key is not None and capabilities.get(key) in ("probably", "maybe")
+
+
+def proxy_args(src: Path, out: Path, height: int) -> list[str]:
+    target = min(PROXY_HEIGHT, height or PROXY_HEIGHT) // 2 * 2
+    return ["-i", str(src), "-map", "0:v:0", "-map", "0:a:0?", "-vf", f"scale=-2:{target}",
+            "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-row-mt", "1", "-b:v", "1M",
+            "-c:a", "libopus", "-b:a", "96k", "-f", "webm", str(out)]
+
+
+class ProxyMaker:
+    def __init__(self, db: Database, media: MediaStore, bus: EventBus, temp_dir: Path) -> None:
+        self.db = db
+        self.media = media
+        self.bus = bus
+        self.temp_dir = temp_dir
+        self.capabilities: dict[str, str] = {}
+        self._queue: queue.Queue[str | None] = queue.Queue()
+        self._cancel = threading.Event()
+        self._worker: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def recover(self) -> None:
+        """Start-up: an encode the last run did not finish starts again (its temp file is gone)."""
+        self.db.execute("UPDATE media SET proxy_status = 'none', proxy_progress = 0 WHERE proxy_status IN "
+                        "('queued', 'encoding')")
+
+    def set_capabilities(self, capabilities: dict[str, str]) -> None:
+        self.capabilities = dict(capabilities)
+        for row in self.db.query("SELECT id, video_codec FROM media WHERE kind = 'video' AND proxy_status IN "
+                                 "('none', 'failed')"):
+            if not engine_plays(self.capabilities, row["video_codec"]):
+                self.request(row["id"])
+
+    def needs_proxy(self, item: dict[str, Any]) -> bool:
+        return item["kind"] == "video" and not engine_plays(self.capabilities, item["video_codec"])
+
+    def request(self, media_id: str) -> None:
+        self._set(media_id, status="queued", progress=0.0)
+        self._queue.put(media_id)
+        with self._lock:
+            if self._worker is None or not self._worker.is_alive():
+                self._worker = threading.Thread(target=self._work, name="proxies", daemon=True)
+                self._worker.start()
+
+    def wait_idle(self, timeout: float = 120) -> None:
+        """Block until every requested proxy is made (tests, the self-test)."""
+        with self._lock:
+            worker = self._worker
+        if worker is not None:
+            self._queue.put(None)
+            worker.join(timeout)
+
+    def stop(self) -> None:
+        self._cancel.set()
+        self._queue.put(None)
+
+    def _work(self) -> None:
+        while True:
+            try:
+                media_id = self._queue.get(timeout=5)
+            except queue.Empty:
+                return
+            if media_id is None or self._cancel.is_set():
+                return
+            try:
+                self._make(media_id)
+            except Exception:  # noqa: BLE001 - one bad file must not stop the others
+                log.exception("proxy for %s failed", media_id)
+
+    def _make(self, media_id: str) -> None:
+        row = self.db.one("SELECT * FROM media WHERE id = ?", (media_id,))
+        if row is None or row["proxy_status"] == "ready":
+            return
+        src, _ = self.media.file_path(media_id)
+        tmp = temp_path(self.temp_dir, ".webm")
+        self._set(media_id, status="encoding", progress=0.0)
+        last = [0.0]
+
+        def progress(f: float) -> None:
+            if f - last[0] >= 0.05:
+                last[0] = f
+                self._set(media_id, status="encoding", progress=f)
+
+        try:
+            run_ffmpeg(proxy_args(src, tmp, row["height"]), duration=row["duration"] or 0, on_progress=progress,
+                       cancel=self._cancel, what="The preview proxy")
+            folder = self.media.projects.folder(row["project_id"]) / "proxies"
+            folder.mkdir(parents=True, exist_ok=True)
+            final = folder / f"{media_id}.webm"
+            with open(tmp, "rb") as f:
+                os.fsync(f.fileno())
+            os.replace(tmp, final)
+            fsync_dir(folder)
+            rel = str(final.relative_to(self.media.data_dir))
+            self._set(media_id, status="ready", progress=1.0, path=rel)
+        except EncodeCancelled:
+            self._set(media_id, status="none", progress=0.0)
+        except (AppError, OSError) as exc:
+            err = exc if isinstance(exc, AppError) else from_os_error(exc, "making a preview proxy")
+            log.warning("proxy for %s failed: %s", media_id, err.message)
+            self._set(media_id, status="failed", progress=0.0)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def _set(self, media_id: str, *, status: str, progress: float, path: str | None = None) -> None:
+        if path is not None:
+            self.db.execute("UPDATE media SET proxy_status = ?, proxy_progress = ?, proxy_path = ? WHERE id = ?",
+                            (status, progress, path, media_id))
+        else:
+            self.db.execute("UPDATE media SET proxy_status = ?, proxy_progress = ? WHERE id = ?",
+                            (status, progress, media_id))
+        try:
+            item = self.media.get(media_id)
+        except AppError:
+            return
+        self.bus.publish("media", {"project_id": item["project_id"], "media": item})
