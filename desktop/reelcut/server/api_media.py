@@ -22,7 +22,15 @@ def import_media(project_id: str):
         raise AppError("no_file", "Choose a file to import.", field="file")
     b = bridge()
     b.get_project(project_id)
-    items = [b.import_stream(project_id, f.stream, f.filename or "media") for f in files]
+    items: list[dict] = []
+    try:
+        for f in files:
+            items.append(b.import_stream(project_id, f.stream, f.filename or "media"))
+    except Exception:
+        # one refused file refuses the request: the answer is an error, so nothing may stay stored
+        for item in items:
+            b.delete_media(item["id"])
+        raise
     return jsonify({"media": items}), 201
 
 
