@@ -137,3 +137,130 @@ def test_events_stream_reports_jobs_and_media(live_server: Any) -> None:
     statuses = [d["status"] for n, d in events if n == "job"]
     assert statuses[0] == "queued" and statuses[-1] == "done"
     assert events[-1][1]["project_id"] == pid and events[-1][1]["media"]["kind"] == "video"
+
+
+def _error(resp: Any, status: int, code: str | None = None) -> dict:
+    assert resp.status_code == status, (resp.status_code, resp.get_data(as_text=True))
+    assert resp.mimetype == "application/json"
+    err = resp.json["error"]
+    assert isinstance(err["code"], str) and isinstance(err["message"], str) and err["message"]
+    if code:
+        assert err["code"] == code
+    return err
+
+
+def test_health_says_ok_and_its_version(api: Api) -> None:
+    import reelcut
+
+    assert api.get("/api/health").json == {"ok": True, "version": reelcut.__version__}
+
+
+def test_unknown_ids_get_json_404_on_every_route(api: Api) -> None:
+    routes = [("GET", "/api/projects/nope"), ("PATCH", "/api/projects/nope"), ("DELETE", "/api/projects/nope"),
+              ("GET", "/api/projects/nope/media"), ("GET", "/api/projects/nope/timeline"),
+              ("PUT", "/api/projects/nope/timeline"), ("GET", "/api/media/nope"), ("PATCH", "/api/media/nope"),
+              ("DELETE", "/api/media/nope"), ("GET", "/api/media/nope/sources"), ("GET", "/api/media/nope/waveform"),
+              ("GET", "/api/generations/nope"), ("POST", "/api/generations/nope/cancel"),
+              ("POST", "/api/generations/nope/retry"), ("GET", "/media/nope"), ("GET", "/media/nope/thumbnail"),
+              ("GET", "/media/nope/filmstrip"), ("GET", "/api/exports/nope"), ("GET", "/api/projects/nope/exports")]
+    bodies = {"PATCH": {"name": "x"}, "PUT": {"timeline": {}}, "POST": {}}
+    for method, path in routes:
+        kw = {"json": bodies[method]} if method in bodies else {}
+        err = _error(api.request(method, path, **kw), 404, "not_found")
+        assert "not found" in err["message"].lower() or "nothing" in err["message"].lower(), (path, err)
+
+
+def test_import_of_a_project_that_does_not_exist(api: Api, samples: dict) -> None:
+    with open(samples["image"], "rb") as f:
+        r = api.post("/api/projects/nope/media", data={"file": (f, "still.png")}, content_type="multipart/form-data")
+    _error(r, 404, "not_found")
+
+
+def test_one_refused_file_refuses_the_whole_upload(api: Api, bridge: Any, project: dict, samples: dict) -> None:
+    """Regression: a batch whose second file was refused answered 415 yet kept the first file."""
+    with open(samples["video"], "rb") as v, open(samples["text"], "rb") as t:
+        r = api.post(f"/api/projects/{project['id']}/media", data={"file": [(v, "clip.mp4"), (t, "notes.txt")]},
+                     content_type="multipart/form-data")
+    err = _error(r, 415, "not_media")
+    assert "notes.txt" in err["message"]
+    assert api.get(f"/api/projects/{project['id']}/media").json["media"] == []
+    assert bridge.db.query("SELECT id FROM media") == []
+    assert [p for p in bridge.projects.folder(project["id"]).rglob("*") if p.is_file()] == []
+    assert list(bridge.config.temp_dir.iterdir()) == []
+
+
+def test_bad_generation_requests_name_the_field(api: Api, bridge: Any, project: dict, samples: dict) -> None:
+    pid = project["id"]
+    image = bridge.import_path(pid, samples["image"])
+    video = bridge.import_path(pid, samples["video"])
+    cases = [
+        ({"model_ids": [T2V], "prompt": "x"}, "project_id", 422),
+        ({"project_id": pid, "model_ids": [], "prompt": "x"}, "model_ids", 422),
+        ({"project_id": pid, "model_ids": [T2V, T2V], "prompt": "x"}, "model_ids", 422),
+        ({"project_id": pid, "model_ids": ["nobody/nothing"], "prompt": "x"}, "model_ids", 422),
+        ({"project_id": pid, "model_ids": [T2V], "prompt": ""}, "prompt", 422),
+        ({"project_id": pid, "model_ids": [T2V], "prompt": "x" * 2001}, "prompt", 422),
+        ({"project_id": pid, "model_ids": [T2V], "prompt": "x", "params": {T2V: {"duration": "abc"}}}, "duration", 422),
+        ({"project_id": pid, "model_ids": [T2V], "prompt": "x", "params": {T2V: {"duration": 21}}}, "duration", 422),
+        ({"project_id": pid, "model_ids": [T2V], "prompt": "x", "params": {T2V: {"seed": 1}}}, "seed", 422),
+        ({"project_id": pid, "model_ids": [T2V, "local/preview-i2v"], "prompt": "x"}, "image_media_id", 422),
+        ({"project_id": pid, "model_ids": ["local/preview-i2v"], "prompt": "x", "image_media_id": video["id"]},
+         "image_media_id", 422),
+    ]
+    for request, field, status in cases:
+        err = _error(api.post("/api/generations", json=request), status)
+        assert err.get("field") == field, (request, err)
+    _error(api.post("/api/generations", json={"project_id": "nope", "model_ids": [T2V], "prompt": "x"}), 404)
+    assert api.get(f"/api/generations?project_id={pid}").json["jobs"] == []
+    assert bridge.db.query("SELECT id FROM jobs") == []
+    ok = api.post("/api/generations", json={"project_id": pid, "model_ids": ["local/preview-i2v"], "prompt": "x",
+                                            "image_media_id": image["id"],
+                                            "params": {"local/preview-i2v": {"duration": 1, "resolution": "360p"}}})
+    assert ok.status_code == 201
+    bridge.jobs.wait(ok.json["jobs"][0]["id"], timeout=60)
+
+
+def test_jobs_list_cancel_and_retry(api: Api, bridge: Any, project: dict) -> None:
+    params = {T2V: {"duration": 1, "resolution": "360p"}}
+    first = api.post("/api/generations", json={"project_id": project["id"], "model_ids": [T2V], "prompt": "one",
+                                               "params": params}).json["jobs"][0]
+    bridge.jobs.wait(first["id"], timeout=60)
+    _error(api.post(f"/api/generations/{first['id']}/retry", json={}), 409, "not_retryable")
+    second = bridge.start_generation(project["id"], [T2V], "two", {T2V: {"duration": 20, "resolution": "1080p"}})[0]
+    cancelled = api.post(f"/api/generations/{second['id']}/cancel", json={}).json["job"]
+    assert cancelled["id"] == second["id"]
+    assert bridge.jobs.wait(second["id"], timeout=30)["status"] == "cancelled"
+    listed = api.get(f"/api/generations?project_id={project['id']}").json["jobs"]
+    assert [j["prompt"] for j in listed] == ["two", "one"]  # newest first
+    job = listed[1]
+    assert set(job) >= {"id", "project_id", "model_id", "prompt", "params", "image_media_id", "status", "progress",
+                        "message", "queue_position", "logs", "error", "media_id", "cost", "created_at", "updated_at"}
+    assert job["params"] == {"duration": 1, "resolution": "360p", "aspect_ratio": "16:9", "fps": 25}
+    assert job["cost"] == 0 and job["error"] is None and isinstance(job["logs"], list)
+    assert api.get("/api/generations?project_id=other").json["jobs"] == []
+    retried = api.post(f"/api/generations/{second['id']}/retry", json={}).json["job"]
+    assert retried["status"] in ("queued", "generating") and retried["error"] is None
+    bridge.cancel_job(second["id"])
+    bridge.jobs.wait(second["id"], timeout=30)
+
+
+def test_settings_never_return_a_key_and_check_their_types(api: Api, monkeypatch: Any) -> None:
+    monkeypatch.delenv("FAL_KEY", raising=False)
+    s = api.get("/api/settings").json
+    assert s["remote_preview"] is False and set(s) == {"remote_preview", "fal_key_set", "fal_key_source"}
+    err = _error(api.put("/api/settings", json={"remote_preview": "yes"}), 400)
+    assert err["field"] == "remote_preview"
+    assert api.put("/api/settings", json={"remote_preview": True}).json["remote_preview"] is True
+    assert api.get("/api/settings").json["remote_preview"] is True
+
+
+def test_bodies_must_be_json_objects(api: Api, project: dict) -> None:
+    for path, method in (("/api/projects", "POST"), (f"/api/projects/{project['id']}", "PATCH"),
+                         (f"/api/projects/{project['id']}/timeline", "PUT"), ("/api/generations", "POST")):
+        _error(api.request(method, path, data="not json", content_type="application/json"), 400, "invalid_json")
+
+
+def test_method_not_allowed_is_json_with_allow(api: Api) -> None:
+    r = api.delete("/api/models")
+    _error(r, 405)
+    assert "GET" in r.headers["Allow"]
