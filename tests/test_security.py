@@ -4,9 +4,11 @@ CORS, the CSP and the headers on every kind of response."""
 from __future__ import annotations
 
 import hmac
+import socket
 from typing import Any
 
 import pytest
+import requests
 
 from reelcut.config import Config
 from reelcut.server import security
@@ -171,10 +173,27 @@ def test_dev_origin_is_the_only_cors(data_dir: Any, bridge: Any) -> None:
     assert "Access-Control-Allow-Origin" not in other.headers
 
 
-@pytest.mark.parametrize("path", ["/media/..%2f..%2freelcut.db", "/media/../reelcut.db", "/..%2f..%2fetc%2fpasswd",
+@pytest.mark.parametrize("path", ["/media/..%2f..%2fetc%2fpasswd", "/../../etc/passwd",
+                                  "/media/..%2f..%2freelcut.db", "/media/../reelcut.db", "/..%2f..%2fetc%2fpasswd",
                                   "/js/..%2f..%2fpyproject.toml", "/%2e%2e/%2e%2e/etc/passwd"])
 def test_traversal_gets_404(api: Api, path: str) -> None:
-    assert api.get(path).status_code == 404
+    r = api.get(path)
+    assert r.status_code == 404 and r.json["error"]["code"] == "not_found"
+    assert b"root:" not in r.data and b"[project]" not in r.data
+
+
+@pytest.mark.parametrize("path", ["/../../etc/passwd", "/media/..%2f..%2fetc%2fpasswd", "/js/../../../etc/passwd",
+                                  "/media/../../reelcut.db"])
+def test_traversal_over_a_raw_socket_gets_404(live_server: Any, path: str) -> None:
+    """No client-side normalisation: the exact bytes reach the server."""
+    with socket.create_connection(("127.0.0.1", live_server.port), timeout=10) as sock:
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{live_server.port}\r\n"
+                     f"Authorization: Bearer {TOKEN}\r\nConnection: close\r\n\r\n".encode())
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 404"), answer[:200]
+    assert b"root:" not in answer and b"SQLite format" not in answer
 
 
 def test_a_tampered_path_outside_the_data_dir_is_not_served(api: Api, bridge: Any, project: dict,
@@ -182,3 +201,85 @@ def test_a_tampered_path_outside_the_data_dir_is_not_served(api: Api, bridge: An
     item = bridge.import_path(project["id"], samples["video"])
     bridge.db.execute("UPDATE media SET path = ? WHERE id = ?", ("../../../../etc/passwd", item["id"]))
     assert api.get(f"/media/{item['id']}").status_code == 404
+
+
+def test_dev_origin_preflight_passes_and_others_do_not(data_dir: Any, bridge: Any) -> None:
+    """Regression: the preflight a --dev-origin's fetch sends (no credentials, by the CORS rules) got 401,
+    so no request with a Bearer header or a JSON body could ever leave the dev page."""
+    config = Config(data_dir=data_dir, token=TOKEN, port=TEST_PORT, dev_origins=["http://localhost:5173"])
+    api = Api(create_app(config, bridge))
+    ask = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization, content-type"}
+    ok = api.request("OPTIONS", "/api/projects", auth=False, headers={"Origin": "http://localhost:5173", **ask})
+    assert ok.status_code == 200 and ok.data == b""
+    assert ok.headers["Access-Control-Allow-Origin"] == "http://localhost:5173"
+    assert "authorization" in ok.headers["Access-Control-Allow-Headers"].lower()
+    assert_secured_except_cors(ok)
+    other = api.request("OPTIONS", "/api/projects", auth=False, headers={"Origin": "http://evil.example", **ask})
+    assert other.status_code == 401 and "Access-Control-Allow-Origin" not in other.headers
+    # the real request still needs the token, even from the dev origin
+    assert api.post("/api/projects", auth=False, json={"name": "x"},
+                    headers={"Origin": "http://localhost:5173"}).status_code == 401
+    created = api.post("/api/projects", json={"name": "x"}, headers={"Origin": "http://localhost:5173"})
+    assert created.status_code == 201 and created.headers["Access-Control-Allow-Origin"] == "http://localhost:5173"
+    # without --dev-origin a preflight is just an unauthenticated request
+    plain = Api(create_app(Config(data_dir=data_dir, token=TOKEN, port=TEST_PORT), bridge))
+    r = plain.request("OPTIONS", "/api/projects", auth=False, headers={"Origin": "http://localhost:5173", **ask})
+    assert r.status_code == 401 and "Access-Control-Allow-Origin" not in r.headers
+
+
+def assert_secured_except_cors(resp: Any) -> None:
+    for name, value in HEADERS.items():
+        assert resp.headers.get(name) == value, name
+    assert "Cross-Origin-Opener-Policy" not in resp.headers and "Cross-Origin-Embedder-Policy" not in resp.headers
+
+
+def test_a_crash_inside_a_real_route_hides_its_details(api: Api, bridge: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    def explode() -> list:
+        raise RuntimeError("db password is hunter2")
+
+    monkeypatch.setattr(bridge, "list_projects", explode)
+    r = api.get("/api/projects")
+    assert r.status_code == 500
+    assert_secured(r)
+    text = r.get_data(as_text=True)
+    assert "hunter2" not in text and "Traceback" not in text and "RuntimeError" not in text
+    assert r.json["error"]["code"] == "internal" and r.json["error"]["message"]
+
+
+def test_the_token_in_a_query_is_only_a_login_link(api: Api, bridge: Any, project: dict, samples: dict) -> None:
+    item = bridge.import_path(project["id"], samples["image"])
+    for path in ("/api/projects", f"/media/{item['id']}", "/api/events"):
+        assert api.get(f"{path}?token={TOKEN}", auth=False).status_code == 401, path
+    for header in (f"Token {TOKEN}", f"bearer{TOKEN}", TOKEN, f"Basic {TOKEN}", f"Bearer {TOKEN}x", "Bearer "):
+        assert api.get("/api/projects", auth=False, headers={"Authorization": header}).status_code == 401, header
+
+
+def test_the_cookie_opens_media_thumbnails_and_events(api: Api, bridge: Any, project: dict, samples: dict) -> None:
+    item = bridge.import_path(project["id"], samples["video"])
+    login = api.get(f"/?token={TOKEN}", auth=False)
+    assert "Path=/" in login.headers["Set-Cookie"] and TOKEN not in login.headers["Location"]
+    assert api.get(f"/media/{item['id']}", auth=False).data == samples["video"].read_bytes()
+    assert api.get(f"/media/{item['id']}/thumbnail", auth=False).data[:3] == b"\xff\xd8\xff"
+    events = api.get("/api/events", auth=False, buffered=False)
+    assert events.status_code == 200 and events.mimetype == "text/event-stream"
+    events.close()
+    api.client.delete_cookie("reelcut_token", domain="127.0.0.1")
+    assert api.get(f"/media/{item['id']}", auth=False).status_code == 401
+
+
+def test_the_real_server_checks_host_and_sends_the_headers(live_server: Any, samples: dict) -> None:
+    base = live_server.url.rstrip("/")
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    for host in ("evil.com", f"evil.com:{live_server.port}", f"127.0.0.1:{live_server.port + 1}",
+                 f"localhost.evil.com:{live_server.port}"):
+        r = requests.get(f"{base}/api/projects", headers={**auth, "Host": host}, timeout=10)
+        assert r.status_code == 403 and r.json()["error"]["code"] == "bad_host", host
+        assert_secured(r)
+    p = live_server.bridge.create_project("Headers")
+    item = live_server.bridge.import_path(p["id"], samples["video"])
+    for path, status in (("/", 200), ("/api/health", 200), (f"/media/{item['id']}", 200),
+                         (f"/media/{item['id']}/thumbnail", 200), ("/api/media/nope", 404)):
+        r = requests.get(base + path, headers=auth, timeout=10)
+        assert r.status_code == status, path
+        assert_secured(r)
+    assert requests.get(f"{base}/api/health", timeout=10).status_code == 401

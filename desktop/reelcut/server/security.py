@@ -91,6 +91,9 @@ def install(app: Flask, *, token: str, mode: str, dev_origins: list[str],
         port = app.config["REELCUT_PORT"]
         if request.host not in allowed_hosts(port):
             return _error(403, "bad_host", "This address is not Reelcut's.")
+        if (dev and request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers
+                and request.headers.get("Origin", "").rstrip("/") in dev):
+            return None  # a --dev-origin's CORS preflight: browsers send it without credentials; it reads nothing
         header = request.headers.get("Authorization", "")
         bearer = header[7:] if header.startswith("Bearer ") else None
         query = request.args.get("token") if request.path == "/" and request.method == "GET" else None
