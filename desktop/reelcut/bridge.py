@@ -4,12 +4,14 @@ the CLI can do. It wires the services together and knows nothing of Flask."""
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import threading
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from .config import Config
-from .errors import AppError
+from .errors import AppError, from_os_error
 from .eventbus import EventBus
 from .generation import registry
 from .generation.base import Provider
@@ -49,6 +51,7 @@ class Bridge:
         # a newly stored clip gets its proxy as soon as it appears, if the engine needs one
         self._proxy_feed = threading.Thread(target=self._watch_new_media, name="proxy-feed", daemon=True)
         self.capabilities: dict[str, Any] = {}
+        self.shell: Any = None  # the desktop window's DesktopShell; None in browser mode
 
     def _provider(self, name: str) -> Provider:
         if name not in self._providers:
@@ -253,3 +256,49 @@ class Bridge:
 
     def proxy_file(self, media_id: str) -> Path:
         return self.media.proxy_path(media_id)
+
+    # -- desktop window ---------------------------------------------------------------------
+    def _shell(self) -> Any:
+        if self.shell is None:
+            raise AppError("desktop_only", "This needs the Reelcut desktop app.", status=409)
+        return self.shell
+
+    def desktop_import(self, project_id: Any) -> list[dict[str, Any]]:
+        """The native Open dialog; chosen files are copied in by path, not uploaded."""
+        if not isinstance(project_id, str):
+            raise AppError("invalid_project", "project_id is required.", field="project_id")
+        self.projects.get(project_id)
+        items = []
+        for path in self._shell().pick_files():
+            items.append(self.import_path(project_id, path))
+        return items
+
+    def desktop_save_export(self, export_id: Any) -> str | None:
+        if not isinstance(export_id, str):
+            raise AppError("invalid_export", "export_id is required.", field="export_id")
+        src = self.export_file(export_id)
+        dest = self._shell().pick_save(src.name)
+        if not dest:
+            return None
+        tmp = Path(dest + ".part")
+        try:
+            shutil.copyfile(src, tmp)
+            os.replace(tmp, dest)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise from_os_error(exc, "saving the export") from exc
+        return dest
+
+    def desktop_reveal(self, media_id: Any) -> None:
+        if not isinstance(media_id, str):
+            raise AppError("invalid_media", "media_id is required.", field="media_id")
+        path, _ = self.media_file(media_id)
+        self._shell().reveal(path)
+
+    def desktop_title(self, title: Any) -> None:
+        if not isinstance(title, str) or len(title) > 300:
+            raise AppError("invalid_title", "title must be text.", field="title")
+        self._shell().set_title(title)
+
+    def desktop_selftest_report(self, data: dict[str, Any]) -> None:
+        self._shell().report(data)

@@ -19,7 +19,10 @@ const parts = {
 const LAST_PROJECT = 'reelcut.project';
 const SAVE_DELAY_MS = 300;
 
-const state = { projects: [], project: null, media: [], jobs: new Map(), timeline: null, models: [] };
+const state = { projects: [], project: null, media: [], jobs: new Map(), timeline: null, models: [], desktop: false };
+// Every policy violation from the first moment, for the desktop self-test's report.
+const violations = [];
+document.addEventListener('securitypolicyviolation', (e) => violations.push(`${e.violatedDirective} ${e.blockedURI}`));
 let saveTimer = null;
 
 function send(target, name, detail = {}) {
@@ -39,6 +42,8 @@ function showProjects() {
   send(parts.projects, 'projects', { projects: state.projects, current: state.project });
   document.querySelector('[data-empty]').hidden = Boolean(state.project);
   document.title = state.project ? `${state.project.name} — Reelcut` : 'Reelcut';
+  // The desktop window has no JS bridge; the shell sets its title when asked over HTTP.
+  if (state.desktop) api.post('/api/desktop/title', { title: document.title }).catch(() => {});
 }
 
 function showMedia() {
@@ -141,6 +146,11 @@ function listen() {
     if (state.project) state.project = state.projects.find((p) => p.id === state.project.id) || null;
     if (!state.project) await openProject(null); else showProjects();
   };
+  events.addEventListener('selftest', async (e) => {
+    const { runSelfTest } = await import('./selftest.js');
+    runSelfTest({ projectId: JSON.parse(e.data).project_id, openProject: async (id) => { await loadProjects(); await openProject(id); },
+      play: () => actions.toggleplay(), violations }).catch(fail);
+  });
   events.addEventListener('project', refreshProjects);
   events.addEventListener('project_deleted', refreshProjects);
 }
@@ -163,6 +173,15 @@ const actions = {
     await api.del(`/api/projects/${id}`);
     await loadProjects();
     await openProject(state.projects[0] ? state.projects[0].id : null);
+  },
+  async importnative() {
+    // desktop: the native Open dialog; files are copied in by path on the Python side
+    const { media } = await api.post('/api/desktop/open', { project_id: state.project.id });
+    for (const item of media) if (!state.media.some((m) => m.id === item.id)) state.media.push(item);
+    showMedia();
+  },
+  async revealmedia({ id }) {
+    await api.post('/api/desktop/reveal', { media_id: id });
   },
   async importfiles({ files }) {
     for (const file of files) {
@@ -259,6 +278,8 @@ async function start() {
   reportCapabilities();
   listen();
   try {
+    state.desktop = Boolean((await api.get('/api/health')).desktop);
+    send(parts.media, 'mode', { desktop: state.desktop });
     state.models = (await api.get('/api/models')).models;
     send(parts.ai, 'models', { models: state.models });
     await loadProjects();

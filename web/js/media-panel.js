@@ -5,9 +5,18 @@ import { duration, resolution } from './format.js';
 
 export const MEDIA_MIME = 'application/x-reelcut-media';
 
+function proxyNote(item) {
+  const p = item.proxy || {};
+  if (p.status === 'queued') return 'preview queued';
+  if (p.status === 'encoding') return `making preview ${Math.round(p.progress * 100)}%`;
+  if (p.status === 'failed') return 'preview failed';
+  return '';
+}
+
 export function mountMedia(el) {
   let items = [];
   let enabled = false;
+  let desktop = false; // the desktop window imports through its native dialog
   const input = h('input', {
     type: 'file', multiple: true, accept: 'video/*,image/*,audio/*', hidden: true,
     onchange: () => {
@@ -15,7 +24,9 @@ export function mountMedia(el) {
       input.value = '';
     },
   });
-  const importButton = h('button', { type: 'button', text: 'Import', onclick: () => input.click() });
+  const importButton = h('button', {
+    type: 'button', text: 'Import', onclick: () => (desktop ? emit(el, 'importnative') : input.click()),
+  });
   const list = h('ul', { class: 'media-list', 'aria-label': 'Media' });
   const hint = h('p', { class: 'hint', text: 'Drop video, image or audio files here, or generate a clip.' });
   el.append(h('div', { class: 'panel-head' }, h('h2', { text: 'Media' }), importButton, input), list, hint);
@@ -41,7 +52,11 @@ export function mountMedia(el) {
         : h('div', { class: 'thumb-placeholder', text: item.kind === 'audio' ? '♪' : '' }),
       h('div', { class: 'meta' },
         h('span', { class: 'name', text: item.name, title: item.name }),
-        h('span', { class: 'details', text: [duration(item.duration), resolution(item)].filter(Boolean).join(' · ') })),
+        h('span', { class: 'details', text: [duration(item.duration), resolution(item), proxyNote(item)].filter(Boolean).join(' · ') })),
+      desktop ? h('button', {
+        type: 'button', class: 'icon ghost', 'aria-label': `Reveal ${item.name} in the file manager`, text: '⤴',
+        onclick: () => emit(el, 'revealmedia', { id: item.id }),
+      }) : null,
       h('button', {
         type: 'button', class: 'icon ghost', 'aria-label': `Delete ${item.name}`, text: '✕',
         onclick: () => window.confirm(`Delete “${item.name}” from the project?`) && emit(el, 'deletemedia', { id: item.id }),
@@ -60,6 +75,7 @@ export function mountMedia(el) {
     importButton.disabled = !enabled;
   }
 
+  el.addEventListener('mode', (e) => { desktop = e.detail.desktop; update(); });
   el.addEventListener('media', (e) => {
     items = e.detail.items;
     enabled = e.detail.enabled;

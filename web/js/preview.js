@@ -83,7 +83,8 @@ export function mountPreview(el) {
     if (loading && loading.mediaId === mediaId) return loading.promise;
     const promise = (async () => {
       const sources = await sourcesFor(mediaId);
-      await playFirstWorking(sources, tryOne, (message) => toast(message));
+      const used = await playFirstWorking(sources, tryOne, (message) => toast(message));
+      video.dataset.sourceKind = used.kind;
       loaded.mediaId = mediaId;
     })();
     loading = { mediaId, promise };

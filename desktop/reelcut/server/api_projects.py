@@ -13,7 +13,7 @@ bp = Blueprint("api_projects", __name__, url_prefix="/api")
 def health():
     from .. import __version__
 
-    return jsonify({"ok": True, "version": __version__})
+    return jsonify({"ok": True, "version": __version__, "desktop": bridge().shell is not None})
 
 
 @bp.get("/openapi.json")

@@ -12,7 +12,7 @@ from ..bridge import Bridge
 from ..config import Config, web_dir
 from ..errors import AppError
 from ..generation import registry
-from . import api_exports, api_generate, api_media, api_projects, events, media, pages, security
+from . import api_desktop, api_exports, api_generate, api_media, api_projects, events, media, pages, security
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ def create_app(config: Config, bridge: Bridge | None = None) -> Flask:
 
     security.install(app, token=config.token, mode=config.mode, dev_origins=config.dev_origins,
                      remote_hosts=remote_hosts)
-    for module in (api_projects, api_media, api_generate, api_exports, events, media, pages):
+    for module in (api_projects, api_media, api_generate, api_exports, api_desktop, events, media, pages):
         app.register_blueprint(module.bp)
 
     @app.errorhandler(AppError)

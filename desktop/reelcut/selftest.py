@@ -1,0 +1,74 @@
+"""`reelcut --self-test`: in the real window, generate with the offline model, put the clip on
+the timeline, play it in the window's own engine, and report as JSON. Exit 0 only if it
+played with no CSP violation."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from typing import Any
+
+from .errors import AppError
+
+PROMPT = "Reelcut self-test"
+DEFAULT_MODEL = "local/preview-t2v"
+MIN_PLAYED = 1.0  # seconds of currentTime the clip must reach
+
+
+def _wait(predicate: Any, timeout: float, what: str) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AppError("selftest_timeout", f"Timed out waiting for {what}.", status=500)
+
+
+def run_self_test(server: Any, shell: Any, window: Any, started: float, timings: dict[str, float],
+                  outcome: dict[str, int]) -> None:
+    b = server.bridge
+    report: dict[str, Any] = {"ok": False}
+    try:
+        _wait(lambda: "window_loaded_s" in timings, 60, "the window to load")
+        _wait(lambda: b.capabilities, 30, "the page to report its codecs")
+        project = b.create_project("Self-test")
+        # REELCUT_SELFTEST_MODEL picks another model (the tests use a fal model on the fake fal)
+        model = os.environ.get("REELCUT_SELFTEST_MODEL", DEFAULT_MODEL)
+        params = {"duration": 4, "resolution": "360p"} if model == DEFAULT_MODEL else {}
+        job = b.start_generation(project["id"], [model], PROMPT, {model: params})[0]
+        job = b.jobs.wait(job["id"], timeout=120)
+        if job["status"] != "done":
+            raise AppError("selftest_generation", f"Generation {job['status']}: {job['message']}", status=500)
+        item = b.get_media(job["media_id"])
+        timeline = b.get_timeline(project["id"])
+        timeline["tracks"][0]["clips"] = [{"id": "selftest", "media_id": item["id"], "start": 0.0, "in": 0.0,
+                                           "out": item["duration"]}]
+        b.save_timeline(project["id"], timeline)
+        if b.proxies.needs_proxy(item):
+            _wait(lambda: b.get_media(item["id"])["proxy"]["status"] in ("ready", "failed"), 120, "the proxy")
+        b.bus.publish("selftest", {"project_id": project["id"]})
+        if not shell.selftest_done.wait(60):
+            raise AppError("selftest_timeout", "The page did not report playback.", status=500)
+        page = shell.selftest_report or {}
+        first_frame = page.get("firstFrameEpochMs")
+        report = {
+            "engine": page.get("userAgent"),
+            "codecs": b.capabilities,
+            "media": {"model": model, "video_codec": item["video_codec"],
+                      "proxy": b.get_media(item["id"])["proxy"]["status"]},
+            "played_source": page.get("sourceKind"),
+            "current_time": page.get("currentTime"),
+            "csp_violations": page.get("violations", []),
+            "timings": {**timings, "first_frame_s": round(first_frame / 1000 - started, 3) if first_frame else None},
+        }
+        report["ok"] = bool((report["current_time"] or 0) >= MIN_PLAYED and not report["csp_violations"])
+    except Exception as exc:  # noqa: BLE001 - the report must say what went wrong
+        report["error"] = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+    finally:
+        print(json.dumps(report, indent=2), flush=True)
+        sys.stdout.flush()
+        outcome["code"] = 0 if report.get("ok") else 1
+        window.destroy()

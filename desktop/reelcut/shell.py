@@ -1,0 +1,177 @@
+"""The desktop app: a pywebview window on the local server, showing the same page as a browser.
+
+The page keeps talking HTTP to the server; native features (file dialogs, reveal in the file
+manager, the window title) are reached through /api/desktop routes that call this shell from
+Python. So the window needs no JavaScript bridge, and its policy stays the strict one:
+pywebview's bridge would need `new Function`, which the CSP forbids."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import webbrowser
+from pathlib import Path
+from typing import Any
+
+from . import navigation
+from .config import Config
+from .library.files import write_atomic
+
+log = logging.getLogger(__name__)
+STATE_FILE = "window.json"
+DEFAULT_SIZE = (1400, 880)
+
+
+def process_started_at() -> float:
+    """Epoch seconds when this process started (Linux: from /proc), for start-up timings."""
+    try:
+        ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        return time.time() - uptime + ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return _IMPORTED_AT
+
+
+_IMPORTED_AT = time.time()
+
+
+def load_window_state(data_dir: Path) -> dict[str, int]:
+    try:
+        state = json.loads((data_dir / STATE_FILE).read_text("utf-8"))
+        return {k: int(state[k]) for k in ("width", "height", "x", "y") if isinstance(state.get(k), (int, float))}
+    except (OSError, ValueError):
+        return {}
+
+
+def save_window_state(data_dir: Path, window: Any) -> None:
+    state = {"width": window.width, "height": window.height, "x": window.x, "y": window.y}
+    write_atomic(data_dir / STATE_FILE, json.dumps(state).encode("utf-8"))
+
+
+def reveal(path: Path) -> None:
+    """Show a file in the system's file manager."""
+    if sys.platform == "darwin":
+        subprocess.Popen(["open", "-R", str(path)])
+    elif sys.platform == "win32":
+        subprocess.Popen(["explorer", "/select,", str(path)])
+    else:
+        subprocess.Popen(["xdg-open", str(path.parent)])
+
+
+def lock_navigation(app_origin: str) -> None:
+    """Qt: every navigation of the page, and every new-window request, is decided by
+    navigation.decide. pywebview has no hook for this, so its page class is extended."""
+    try:
+        from webview.platforms import qt
+    except ImportError:
+        return
+
+    def accept(self: Any, url: Any, nav_type: Any, is_main_frame: bool) -> bool:
+        target = url.toString()
+        verdict = navigation.decide(target, app_origin)
+        if verdict == navigation.EXTERNAL:
+            webbrowser.open(target, 2, True)
+        elif verdict == navigation.BLOCK:
+            log.warning("blocked navigation to %s", target)
+        return verdict == navigation.ALLOW
+
+    def new_window(self: Any, url: Any, nav_type: Any, is_main_frame: bool) -> bool:
+        target = url.toString()
+        if navigation.decide(target, app_origin) == navigation.EXTERNAL:
+            webbrowser.open(target, 2, True)
+        return False
+
+    qt.BrowserView.WebPage.acceptNavigationRequest = accept
+    qt.BrowserView.NavigationHandler.acceptNavigationRequest = new_window
+
+
+class DesktopShell:
+    """What the /api/desktop routes ask of the window."""
+
+    def __init__(self, window: Any) -> None:
+        self.window = window
+        self.selftest_report: dict[str, Any] | None = None
+        self.selftest_done = threading.Event()
+
+    def pick_files(self) -> list[str]:
+        import webview
+
+        chosen = self.window.create_file_dialog(
+            webview.FileDialog.OPEN, allow_multiple=True,
+            file_types=("Media (*.mp4;*.mov;*.webm;*.mkv;*.png;*.jpg;*.jpeg;*.webp;*.gif;*.mp3;*.wav;*.ogg;*.flac;"
+                        "*.m4a)", "All files (*.*)"))
+        return list(chosen or [])
+
+    def pick_save(self, name: str) -> str | None:
+        import webview
+
+        chosen = self.window.create_file_dialog(webview.FileDialog.SAVE, save_filename=name,
+                                                file_types=("MP4 video (*.mp4)",))
+        if not chosen:
+            return None
+        return chosen if isinstance(chosen, str) else chosen[0]
+
+    def reveal(self, path: Path) -> None:
+        reveal(path)
+
+    def set_title(self, title: str) -> None:
+        self.window.set_title(title)
+
+    def report(self, data: dict[str, Any]) -> None:
+        self.selftest_report = data
+        self.selftest_done.set()
+
+
+def run_desktop(config: Config, self_test: bool = False) -> int:
+    import webview
+
+    from .server.runner import LocalServer
+
+    started = process_started_at()
+    if self_test:
+        config.data_dir = Path(tempfile.mkdtemp(prefix="reelcut-selftest-"))
+    flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "").split()
+    if sys.platform.startswith("linux") and os.geteuid() == 0 and "--no-sandbox" not in flags:
+        flags.append("--no-sandbox")  # Chromium's sandbox refuses to run as root
+    if self_test:
+        # No one clicks Play in a self-test, and a headless machine has no sound card.
+        flags += [f for f in ("--autoplay-policy=no-user-gesture-required", "--disable-audio-output")
+                  if f not in flags]
+    os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join(flags)
+    server = LocalServer(config)
+    server.start_background()
+    size = load_window_state(config.data_dir)
+    window = webview.create_window("Reelcut", server.login_url, hidden=True, min_size=(960, 600),
+                                   width=size.get("width", DEFAULT_SIZE[0]), height=size.get("height", DEFAULT_SIZE[1]),
+                                   x=size.get("x"), y=size.get("y"), background_color="#14161a",
+                                   # text_select=True: pywebview would otherwise inject an inline
+                                   # <style>, which the strict CSP (rightly) refuses
+                                   text_select=True)
+    shell = DesktopShell(window)
+    server.bridge.shell = shell
+    lock_navigation(server.url.rstrip("/"))
+    timings: dict[str, float] = {}
+
+    def on_loaded() -> None:
+        timings.setdefault("window_loaded_s", round(time.time() - started, 3))
+        window.show()
+
+    window.events.loaded += on_loaded
+    window.events.closing += lambda: save_window_state(config.data_dir, window)
+    outcome = {"code": 0}
+    if self_test:
+        from .selftest import run_self_test
+
+        threading.Thread(target=run_self_test, args=(server, shell, window, started, timings, outcome),
+                         name="self-test", daemon=True).start()
+    try:
+        webview.start(gui="qt" if sys.platform.startswith("linux") else None)
+    finally:
+        server.shutdown()
+    return outcome["code"]
