@@ -152,7 +152,8 @@ def _error(resp: Any, status: int, code: str | None = None) -> dict:
 def test_health_says_ok_and_its_version(api: Api) -> None:
     import reelcut
 
-    assert api.get("/api/health").json == {"ok": True, "version": reelcut.__version__}
+    health = api.get("/api/health").json
+    assert health["ok"] is True and health["version"] == reelcut.__version__
 
 
 def test_unknown_ids_get_json_404_on_every_route(api: Api) -> None:
