@@ -1,0 +1,148 @@
+"""The desktop app: the real pywebview window (PyPI's Qt WebEngine, offscreen) in a subprocess,
+judged by its self-test report; and the shell's pieces that need no window."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reelcut import navigation
+from reelcut.server.security import build_csp
+from reelcut.shell import DesktopShell, load_window_state, save_window_state
+
+from .conftest import Api
+
+
+def run_self_test(env: dict[str, str] | None = None, cmd: list[str] | None = None) -> dict[str, Any]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QTWEBENGINE_CHROMIUM_FLAGS": "--no-sandbox",
+           **(env or {})}
+    out = subprocess.run(cmd or [sys.executable, "-m", "reelcut.cli", "--self-test"], capture_output=True, text=True,
+                         timeout=300, env=env)
+    start = out.stdout.find("{")
+    assert start >= 0, f"no report; exit {out.returncode}; stderr: {out.stderr[-3000:]}"
+    report = json.loads(out.stdout[start:])
+    report["exit_code"] = out.returncode
+    return report
+
+
+def assert_played(report: dict[str, Any]) -> None:
+    assert report["exit_code"] == 0, report
+    assert report["ok"] is True
+    assert "QtWebEngine" in report["engine"]
+    assert report["codecs"]["h264_aac"] == ""            # PyPI's Qt WebEngine cannot decode H.264...
+    assert report["media"]["video_codec"] == "h264"
+    assert report["played_source"] == "proxy"            # ...so the VP9 proxy is what played
+    assert report["current_time"] >= 1.0
+    assert report["csp_violations"] == []
+    assert 0 < report["timings"]["window_loaded_s"] < report["timings"]["first_frame_s"]
+
+
+@pytest.mark.slow
+def test_self_test_plays_an_offline_clip_in_the_qt_window() -> None:
+    report = run_self_test()
+    assert_played(report)
+    assert report["media"]["model"] == "local/preview-t2v"
+
+
+@pytest.mark.slow
+def test_a_fal_clip_plays_in_the_qt_window(fake_fal: Any) -> None:
+    from .fake_fal import KEY
+
+    report = run_self_test({"REELCUT_FAL_QUEUE_URL": fake_fal.url, "REELCUT_FAL_REST_URL": fake_fal.url,
+                            "FAL_KEY": KEY, "REELCUT_SELFTEST_MODEL": "fal-ai/ltx-2/text-to-video/fast"})
+    assert_played(report)
+    assert fake_fal.count("submit") == 1 and fake_fal.count("cdn") == 1
+
+
+def test_the_desktop_window_needs_no_csp_exception() -> None:
+    # pywebview's JS bridge would need 'unsafe-eval' and its text_select style 'unsafe-inline'; the
+    # shell uses neither (HTTP routes instead of the bridge, text_select=True), so nothing is added.
+    assert build_csp("desktop") == build_csp("browser")
+
+
+@pytest.mark.parametrize("url,verdict", [
+    ("http://127.0.0.1:5999/", navigation.ALLOW), ("http://127.0.0.1:5999/js/main.js", navigation.ALLOW),
+    ("http://127.0.0.1:6000/", navigation.BLOCK), ("http://localhost:5999/", navigation.BLOCK),
+    ("https://fal.ai/dashboard", navigation.EXTERNAL), ("http://example.com/", navigation.BLOCK),
+    ("file:///etc/passwd", navigation.BLOCK), ("javascript:alert(1)", navigation.BLOCK),
+    ("about:blank", navigation.ALLOW), ("data:text/html,hi", navigation.BLOCK),
+])
+def test_navigation_lock(url: str, verdict: str) -> None:
+    assert navigation.decide(url, "http://127.0.0.1:5999") == verdict
+
+
+class FakeWindow:
+    width, height, x, y = 1200, 700, 40, 30
+
+
+def test_window_size_and_position_are_remembered(tmp_path: Path) -> None:
+    assert load_window_state(tmp_path) == {}
+    save_window_state(tmp_path, FakeWindow())
+    assert load_window_state(tmp_path) == {"width": 1200, "height": 700, "x": 40, "y": 30}
+    (tmp_path / "window.json").write_text("{broken")
+    assert load_window_state(tmp_path) == {}
+
+
+class RecordingShell(DesktopShell):
+    """The shell with its native dialogs answered by the test."""
+
+    def __init__(self, picks: list[str], save_to: str | None) -> None:
+        super().__init__(window=None)
+        self.picks, self.save_to = picks, save_to
+        self.revealed: list[Path] = []
+        self.titles: list[str] = []
+
+    def pick_files(self) -> list[str]:
+        return self.picks
+
+    def pick_save(self, name: str) -> str | None:
+        return self.save_to
+
+    def reveal(self, path: Path) -> None:
+        self.revealed.append(path)
+
+    def set_title(self, title: str) -> None:
+        self.titles.append(title)
+
+
+def test_desktop_routes_refuse_in_browser_mode(api: Api, project: dict) -> None:
+    assert api.get("/api/health").json["desktop"] is False
+    r = api.post("/api/desktop/open", json={"project_id": project["id"]})
+    assert r.status_code == 409 and r.json["error"]["code"] == "desktop_only"
+
+
+def test_native_open_imports_by_path_and_reveal_and_title(api: Api, bridge: Any, project: dict, samples: dict,
+                                                          tmp_path: Path) -> None:
+    shell = RecordingShell([str(samples["video"]), str(samples["image"])], None)
+    bridge.shell = shell
+    assert api.get("/api/health").json["desktop"] is True
+    r = api.post("/api/desktop/open", json={"project_id": project["id"]})
+    assert r.status_code == 200 and [m["kind"] for m in r.json["media"]] == ["video", "image"]
+    stored, _ = bridge.media_file(r.json["media"][0]["id"])
+    assert stored.read_bytes() == samples["video"].read_bytes() and stored != samples["video"]  # copied
+    assert api.post("/api/desktop/reveal", json={"media_id": r.json["media"][0]["id"]}).status_code == 200
+    assert shell.revealed == [stored]
+    assert api.post("/api/desktop/title", json={"title": "Trip — Reelcut"}).status_code == 200
+    assert shell.titles == ["Trip — Reelcut"]
+
+
+def test_save_dialog_copies_the_export(api: Api, bridge: Any, project: dict, samples: dict, tmp_path: Path) -> None:
+    item = bridge.import_path(project["id"], samples["video"])
+    tl = bridge.get_timeline(project["id"])
+    tl["tracks"][0]["clips"] = [{"id": "c", "media_id": item["id"], "start": 0, "in": 0, "out": 1}]
+    tl.update({"width": 320, "height": 240})
+    bridge.save_timeline(project["id"], tl)
+    job = bridge.exports.wait(bridge.start_export(project["id"])["id"], timeout=60)
+    dest = tmp_path / "my film.mp4"
+    bridge.shell = RecordingShell([], str(dest))
+    r = api.post("/api/desktop/save-export", json={"export_id": job["id"]})
+    assert r.status_code == 200 and r.json["path"] == str(dest)
+    assert dest.read_bytes() == Path(job["path"]).read_bytes()
+    bridge.shell = RecordingShell([], None)  # the user cancelled the dialog
+    assert api.post("/api/desktop/save-export", json={"export_id": job["id"]}).json["path"] is None
