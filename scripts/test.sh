@@ -8,7 +8,11 @@ cd "$here"
 node_pkg=()
 command -v node >/dev/null || node_pkg+=(nodejs)
 command -v npm >/dev/null || node_pkg+=(npm)
-PIP_EXTRAS=test bash scripts/bootstrap.sh chromium "${node_pkg[@]}"
+# Qt WebEngine from PyPI (the desktop window) needs these X/GL/NSS libraries even offscreen.
+qt_libs=(libnss3 libxkbfile1 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libasound2 libegl1 libgl1 libgbm1
+         libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
+         libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxcb-xfixes0 libfontconfig1)
+PIP_EXTRAS=test,desktop,build bash scripts/bootstrap.sh chromium "${qt_libs[@]}" "${node_pkg[@]}"
 export PATH="$here/.venv/bin:$PATH"
 
 echo "== npm ci (Google's CSP Evaluator for the policy test)"

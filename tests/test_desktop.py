@@ -19,11 +19,14 @@ from reelcut.shell import DesktopShell, load_window_state, save_window_state
 from .conftest import Api
 
 
-def run_self_test(env: dict[str, str] | None = None, cmd: list[str] | None = None) -> dict[str, Any]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QTWEBENGINE_CHROMIUM_FLAGS": "--no-sandbox",
-           **(env or {})}
+def run_self_test(env: dict[str, str] | None = None, cmd: list[str] | None = None,
+                  inherit: bool = True) -> dict[str, Any]:
+    """Run a self-test offscreen; with inherit=False the child sees only `env` (a frozen app on a
+    bare machine)."""
+    env = {**(os.environ if inherit else {}), "QT_QPA_PLATFORM": "offscreen",
+           "QTWEBENGINE_CHROMIUM_FLAGS": "--no-sandbox", **(env or {})}
     out = subprocess.run(cmd or [sys.executable, "-m", "reelcut.cli", "--self-test"], capture_output=True, text=True,
-                         timeout=300, env=env)
+                         timeout=300, env=env, cwd=env.get("HOME"))
     start = out.stdout.find("{")
     assert start >= 0, f"no report; exit {out.returncode}; stderr: {out.stderr[-3000:]}"
     report = json.loads(out.stdout[start:])

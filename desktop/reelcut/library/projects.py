@@ -37,7 +37,7 @@ class Projects:
 
     def list(self) -> list[dict[str, Any]]:
         return [_project(r) for r in self.db.query(
-            "SELECT * FROM projects ORDER BY updated_at DESC, created_at DESC")]
+            "SELECT * FROM projects ORDER BY updated_at DESC, created_at DESC, rowid DESC")]
 
     def get(self, project_id: str) -> dict[str, Any]:
         row = self.db.one("SELECT * FROM projects WHERE id = ?", (project_id,))
