@@ -232,3 +232,31 @@ def test_kill_during_a_fal_job_then_the_result_lands(tmp_path: Path, fake_fal: A
         integrity_ok(s2.data_dir)
     finally:
         s2.stop()
+
+
+@pytest.mark.slow
+def test_kill_during_a_proxy_encode(server: ServerProcess, tmp_path: Path) -> None:
+    pid = new_project(server)
+    qt = {"codecs": {"h264_aac": "", "vp9_opus": "probably", "av1": "probably"}}
+    assert server.post("/api/capabilities", json=qt).status_code == 200
+    clip = ms.make_video(tmp_path / "long.mp4", seconds=30, size="1920x1080")
+    with open(clip, "rb") as f:
+        mid = server.post(f"/api/projects/{pid}/media", files={"file": ("long.mp4", f, "video/mp4")},
+                          timeout=60).json()["media"][0]["id"]
+    server.wait_for(lambda: server.get(f"/api/media/{mid}").json()["media"]["proxy"]["status"] == "encoding")
+    server.wait_for(lambda: temp_files(server.data_dir))
+    s2 = restart(server)
+    try:
+        assert processes_using(s2.data_dir) == []
+        integrity_ok(s2.data_dir)
+        item = s2.get(f"/api/media/{mid}").json()["media"]
+        assert item["proxy"]["status"] == "none"  # not "encoding" forever
+        assert temp_files(s2.data_dir) == []
+        proxies = s2.data_dir / "projects" / pid / "proxies"
+        assert not proxies.exists() or not any(proxies.iterdir())
+        assert [s["kind"] for s in s2.get(f"/api/media/{mid}/sources").json()["sources"]] == ["local", "blob"]
+        # the next engine report starts the proxy again, and it completes
+        assert s2.post("/api/capabilities", json=qt).status_code == 200
+        s2.wait_for(lambda: s2.get(f"/api/media/{mid}").json()["media"]["proxy"]["status"] == "ready", timeout=120)
+    finally:
+        s2.stop()
