@@ -1,0 +1,213 @@
+// Editing the timeline, as pure functions on the document (no DOM): moving, trimming, splitting,
+// deleting, tracks, snapping and the overlap rule. Every function returns a new document, so
+// undo is keeping the old one.
+import { clipEnd, clipLength, uid } from './timeline-model.js';
+
+const EPS = 1e-6;
+export const MIN_CLIP = 0.1; // seconds: trims stop here
+
+function clone(doc) {
+  return structuredClone(doc);
+}
+
+export function findClip(doc, clipId) {
+  for (const track of doc.tracks) {
+    const clip = track.clips.find((c) => c.id === clipId);
+    if (clip) return { track, clip };
+  }
+  return null;
+}
+
+// Clips on one track may not overlap: the free slot for [start, start+length) nearest to `start`,
+// or null when the track has no room there.
+export function fitOnTrack(track, start, length, ignoreIds = new Set()) {
+  const others = track.clips.filter((c) => !ignoreIds.has(c.id)).sort((a, b) => a.start - b.start);
+  const overlaps = (s) => others.some((c) => s < clipEnd(c) - EPS && s + length > c.start + EPS);
+  if (start >= 0 && !overlaps(start)) return start;
+  const candidates = [0, ...others.map(clipEnd), ...others.map((c) => c.start - length)]
+    .filter((s) => s >= 0 && !overlaps(s));
+  if (!candidates.length) return null;
+  return candidates.reduce((best, s) => (Math.abs(s - start) < Math.abs(best - start) ? s : best));
+}
+
+export function moveClip(doc, clipId, toTrackId, start) {
+  const found = findClip(doc, clipId);
+  if (!found) return doc;
+  const target = doc.tracks.find((t) => t.id === toTrackId);
+  if (!target || (target.kind === 'text') !== (found.track.kind === 'text')) return doc;
+  const placed = fitOnTrack(target, Math.max(0, start), clipLength(found.clip), new Set([clipId]));
+  if (placed === null) return doc;
+  const next = clone(doc);
+  const from = next.tracks.find((t) => t.id === found.track.id);
+  const clip = from.clips.find((c) => c.id === clipId);
+  from.clips = from.clips.filter((c) => c.id !== clipId);
+  clip.start = placed;
+  const to = next.tracks.find((t) => t.id === toTrackId);
+  to.clips.push(clip);
+  to.clips.sort((a, b) => a.start - b.start);
+  return next;
+}
+
+// Trim the left edge to timeline time t: the clip's media `in` moves with it, never below 0,
+// never past the right edge, never into the previous clip.
+export function trimStart(doc, clipId, t) {
+  const found = findClip(doc, clipId);
+  if (!found) return doc;
+  const { track, clip } = found;
+  const prevEnd = Math.max(0, ...track.clips.filter((c) => c.id !== clipId && clipEnd(c) <= clip.start + EPS).map(clipEnd));
+  const end = clipEnd(clip);
+  const isText = clip.media_id === undefined;
+  let start = Math.min(Math.max(t, prevEnd), end - MIN_CLIP);
+  if (!isText) start = Math.max(start, clip.start - clip.in); // media has nothing before 0
+  const next = clone(doc);
+  const c = findClip(next, clipId).clip;
+  if (isText) {
+    c.duration = end - start;
+  } else {
+    c.in = clip.in + (start - clip.start);
+  }
+  c.start = start;
+  return next;
+}
+
+// Trim the right edge to timeline time t, never past the media's end or into the next clip.
+export function trimEnd(doc, clipId, t, mediaDuration) {
+  const found = findClip(doc, clipId);
+  if (!found) return doc;
+  const { track, clip } = found;
+  const nextStart = Math.min(Infinity, ...track.clips.filter((c) => c.id !== clipId && c.start >= clipEnd(clip) - EPS).map((c) => c.start));
+  let end = Math.max(t, clip.start + MIN_CLIP);
+  end = Math.min(end, nextStart);
+  const isText = clip.media_id === undefined;
+  if (!isText && Number.isFinite(mediaDuration)) end = Math.min(end, clip.start + (mediaDuration - clip.in));
+  const next = clone(doc);
+  const c = findClip(next, clipId).clip;
+  if (isText) c.duration = end - clip.start; else c.out = clip.in + (end - clip.start);
+  return next;
+}
+
+// Split every given clip that the time t falls strictly inside.
+export function splitAt(doc, clipIds, t) {
+  const next = clone(doc);
+  let changed = false;
+  for (const track of next.tracks) {
+    const out = [];
+    for (const clip of track.clips) {
+      if (clipIds.includes(clip.id) && t > clip.start + MIN_CLIP / 2 && t < clipEnd(clip) - MIN_CLIP / 2) {
+        changed = true;
+        const left = { ...clip };
+        const right = { ...clip, id: uid(), start: t };
+        if (clip.media_id === undefined) {
+          left.duration = t - clip.start;
+          right.duration = clipEnd(clip) - t;
+        } else {
+          left.out = clip.in + (t - clip.start);
+          right.in = left.out;
+        }
+        out.push(left, right);
+      } else {
+        out.push(clip);
+      }
+    }
+    track.clips = out;
+  }
+  return changed ? next : doc;
+}
+
+export function deleteClips(doc, clipIds) {
+  const next = clone(doc);
+  for (const track of next.tracks) track.clips = track.clips.filter((c) => !clipIds.includes(c.id));
+  return next;
+}
+
+export function addTrack(doc, kind) {
+  const next = clone(doc);
+  const n = next.tracks.filter((t) => t.kind === kind).length + 1;
+  const prefix = { video: 'V', audio: 'A', text: 'T' }[kind];
+  const track = { id: `${kind[0]}${n}-${uid().slice(0, 8)}`, name: `${prefix}${n}`, kind, muted: false, hidden: false, clips: [] };
+  // text goes on top, audio at the bottom
+  if (kind === 'text') next.tracks.unshift(track); else next.tracks.push(track);
+  return next;
+}
+
+export function removeTrack(doc, trackId) {
+  const next = clone(doc);
+  next.tracks = next.tracks.filter((t) => t.id !== trackId);
+  return next;
+}
+
+export function setTrackFlag(doc, trackId, flag, value) {
+  const next = clone(doc);
+  const track = next.tracks.find((t) => t.id === trackId);
+  if (track) track[flag] = value;
+  return next;
+}
+
+export function addTextClip(doc, start, text = 'Title') {
+  const next = doc.tracks.some((t) => t.kind === 'text') ? clone(doc) : addTrack(doc, 'text');
+  const track = next.tracks.find((t) => t.kind === 'text');
+  const placed = fitOnTrack(track, start, 3);
+  if (placed === null) return { doc, clip: null };
+  const clip = { id: uid(), start: placed, duration: 3, text, x: 0.5, y: 0.85, size: Math.round(next.height / 12), color: '#ffffff' };
+  track.clips.push(clip);
+  track.clips.sort((a, b) => a.start - b.start);
+  return { doc: next, clip };
+}
+
+export function updateClip(doc, clipId, changes) {
+  const next = clone(doc);
+  const found = findClip(next, clipId);
+  if (found) Object.assign(found.clip, changes);
+  return next;
+}
+
+// Snapping: the edit point moves to the nearest clip edge or the playhead within `threshold`
+// seconds; `guide` is where to draw the line (null: no snap).
+export function snapPoints(doc, excludeIds, playhead) {
+  const points = [playhead, 0];
+  for (const track of doc.tracks) {
+    for (const clip of track.clips) {
+      if (!excludeIds.includes(clip.id)) points.push(clip.start, clipEnd(clip));
+    }
+  }
+  return points;
+}
+
+export function snap(t, points, threshold) {
+  let best = null;
+  for (const p of points) {
+    if (Math.abs(p - t) <= threshold && (best === null || Math.abs(p - t) < Math.abs(best - t))) best = p;
+  }
+  return best === null ? { time: t, guide: null } : { time: best, guide: best };
+}
+
+// Undo history: snapshots of the document, capped.
+export class History {
+  constructor(limit = 200) {
+    this.past = [];
+    this.future = [];
+    this.limit = limit;
+  }
+
+  record(before) {
+    this.past.push(before);
+    if (this.past.length > this.limit) this.past.shift();
+    this.future = [];
+  }
+
+  undo(current) {
+    if (!this.past.length) return null;
+    this.future.push(current);
+    return this.past.pop();
+  }
+
+  redo(current) {
+    if (!this.future.length) return null;
+    this.past.push(current);
+    return this.future.pop();
+  }
+
+  get canUndo() { return this.past.length > 0; }
+
+  get canRedo() { return this.future.length > 0; }
+}
