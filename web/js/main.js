@@ -9,7 +9,12 @@ import { mountProjects } from './projects-bar.js';
 import { mountSettings } from './settings-dialog.js';
 import { mountTimeline } from './timeline-view.js';
 import { mountToasts } from './toasts.js';
-import { placeClip, withTracks } from './timeline-model.js';
+import { placeClip, timelineEnd, withTracks } from './timeline-model.js';
+import {
+  History, addTextClip, addTrack, deleteClips, findClip, moveClip, removeTrack, setTrackFlag, splitAt, trimEnd,
+  trimStart, updateClip,
+} from './edit-model.js';
+import { mountExport } from './export-panel.js';
 
 const $ = (name) => document.querySelector(`[data-mount="${name}"]`);
 const parts = {
@@ -24,6 +29,9 @@ const state = { projects: [], project: null, media: [], jobs: new Map(), timelin
 const violations = [];
 document.addEventListener('securitypolicyviolation', (e) => violations.push(`${e.violatedDirective} ${e.blockedURI}`));
 let saveTimer = null;
+let history = new History();
+let selected = [];
+let exportSlot = null;
 
 function send(target, name, detail = {}) {
   target.dispatchEvent(new CustomEvent(name, { detail }));
@@ -58,7 +66,7 @@ function showJobs() {
 }
 
 function showTimeline() {
-  const detail = { doc: state.timeline, media: state.media };
+  const detail = { doc: state.timeline, media: state.media, selected, canUndo: history.canUndo, canRedo: history.canRedo };
   send(parts.timeline, 'timeline', detail);
   send(parts.preview, 'timeline', detail);
 }
@@ -93,11 +101,34 @@ async function openProject(id) {
   ]);
   state.media = media.media;
   state.timeline = withTracks(timeline.timeline);
+  history = new History();
+  selected = [];
   state.jobs = new Map(jobs.jobs.map((j) => [j.id, j]));
   showProjects();
   showMedia();
   showJobs();
   showTimeline();
+}
+
+// Every edit goes through here: remembered for undo, shown, and saved a moment later.
+function edit(next) {
+  if (!next || next === state.timeline) return;
+  history.record(state.timeline);
+  next.playhead = state.timeline.playhead;
+  next.zoom = state.timeline.zoom;
+  state.timeline = next;
+  showTimeline();
+  saveTimelineSoon();
+}
+
+function mediaDuration(mediaId) {
+  const m = state.media.find((x) => x.id === mediaId);
+  return m && m.kind !== 'image' ? m.duration : Infinity;
+}
+
+function seekTo(time) {
+  const t = Math.max(0, Math.min(time, Math.max(timelineEnd(state.timeline), 0)));
+  actions.seek({ time: t });
 }
 
 function saveTimelineSoon() {
@@ -132,6 +163,11 @@ function listen() {
     send(parts.preview, 'mediachanged', { id: media.id });
     showMedia();
     showTimeline();
+  });
+  events.addEventListener('export', (e) => {
+    const job = JSON.parse(e.data);
+    if (state.project && job.project_id === state.project.id) send(exportSlot, 'exportjob', { job });
+    if (job.status === 'done') toast('Export finished.');
   });
   events.addEventListener('media_deleted', (e) => {
     const { project_id: projectId, id } = JSON.parse(e.data);
@@ -218,11 +254,80 @@ const actions = {
   dropclip({ trackId, mediaId, start }) {
     const media = state.media.find((m) => m.id === mediaId);
     if (!media) return;
-    state.timeline = placeClip(state.timeline, trackId, media, start).doc;
+    edit(placeClip(state.timeline, trackId, media, start).doc);
+  },
+  editclip({ op, clipId, trackId, start, time }) {
+    if (op === 'move') edit(moveClip(state.timeline, clipId, trackId, start));
+    else if (op === 'trimstart') edit(trimStart(state.timeline, clipId, time));
+    else if (op === 'trimend') {
+      const found = findClip(state.timeline, clipId);
+      edit(trimEnd(state.timeline, clipId, time, found && found.clip.media_id ? mediaDuration(found.clip.media_id) : Infinity));
+    }
+    if (op !== 'move') showTimeline();
+  },
+  select({ ids, additive }) {
+    if (additive) {
+      const set = new Set(selected);
+      for (const id of ids) if (set.has(id)) set.delete(id); else set.add(id);
+      selected = [...set];
+    } else {
+      selected = ids;
+    }
     showTimeline();
-    saveTimelineSoon();
+  },
+  split() {
+    const t = state.timeline.playhead;
+    // the selected clips, or else whatever is under the playhead
+    const ids = selected.length ? selected : state.timeline.tracks.flatMap((tr) => tr.clips.map((c) => c.id));
+    edit(splitAt(state.timeline, ids, t));
+  },
+  deleteselected() {
+    if (!selected.length) return;
+    const ids = selected;
+    selected = [];
+    edit(deleteClips(state.timeline, ids));
+  },
+  undo() {
+    const prev = history.undo(state.timeline);
+    if (prev) { state.timeline = { ...prev, playhead: state.timeline.playhead, zoom: state.timeline.zoom }; showTimeline(); saveTimelineSoon(); }
+  },
+  redo() {
+    const next = history.redo(state.timeline);
+    if (next) { state.timeline = { ...next, playhead: state.timeline.playhead, zoom: state.timeline.zoom }; showTimeline(); saveTimelineSoon(); }
+  },
+  trackop({ op, kind, trackId, flag, value }) {
+    if (op === 'add') edit(addTrack(state.timeline, kind));
+    else if (op === 'remove') {
+      const track = state.timeline.tracks.find((t) => t.id === trackId);
+      if (track && track.clips.length && !window.confirm(`Remove ${track.name || 'the track'} and its ${track.clips.length} clip(s)?`)) return;
+      edit(removeTrack(state.timeline, trackId));
+    } else if (op === 'flag') edit(setTrackFlag(state.timeline, trackId, flag, value));
+  },
+  addtext() {
+    const { doc, clip } = addTextClip(state.timeline, state.timeline.playhead, 'Title');
+    if (!clip) { toast('No room for a title at the playhead.', 'warn'); return; }
+    selected = [clip.id];
+    edit(doc);
+  },
+  edittext({ clipId }) {
+    const found = findClip(state.timeline, clipId);
+    if (!found) return;
+    const text = window.prompt('Title text', found.clip.text);
+    if (text !== null) edit(updateClip(state.timeline, clipId, { text }));
+  },
+  async startexport() {
+    clearTimeout(saveTimer);
+    await api.put(`/api/projects/${state.project.id}/timeline`, { timeline: state.timeline });
+    const { job } = await api.post(`/api/projects/${state.project.id}/exports`, {});
+    send(exportSlot, 'exportjob', { job });
+  },
+  cancelexport: ({ id }) => api.post(`/api/exports/${id}/cancel`),
+  async saveexport({ id }) {
+    const { path } = await api.post('/api/desktop/save-export', { export_id: id });
+    if (path) toast(`Saved ${path}.`);
   },
   seek({ time }) {
+    if (!state.timeline) return;
     state.timeline.playhead = time;
     send(parts.timeline, 'playhead', { time });
     send(parts.preview, 'position', { time });
@@ -258,11 +363,34 @@ for (const [name, handler] of Object.entries(actions)) {
   });
 }
 
+// Editor shortcuts, ignored while typing in a field.
+const KEYS = {
+  Space: () => actions.toggleplay(),
+  KeyS: () => actions.split(),
+  Delete: () => actions.deleteselected(),
+  Backspace: () => actions.deleteselected(),
+  KeyJ: () => send(parts.preview, 'transport', { command: 'shuttle', speed: -1 }),
+  KeyK: () => send(parts.preview, 'transport', { command: 'stop' }),
+  KeyL: () => send(parts.preview, 'transport', { command: 'shuttle', speed: 1 }),
+  ArrowLeft: () => seekTo(state.timeline.playhead - 1 / state.timeline.fps),
+  ArrowRight: () => seekTo(state.timeline.playhead + 1 / state.timeline.fps),
+  Home: () => seekTo(0),
+  End: () => seekTo(timelineEnd(state.timeline)),
+};
+
 document.addEventListener('keydown', (e) => {
   const typing = e.target.closest && e.target.closest('input, textarea, select, [contenteditable], dialog');
-  if (e.code === 'Space' && !typing) {
+  if (typing || !state.timeline) return;
+  if ((e.ctrlKey || e.metaKey) && e.code === 'KeyZ') {
     e.preventDefault();
-    actions.toggleplay();
+    if (e.shiftKey) actions.redo(); else actions.undo();
+    return;
+  }
+  if (e.ctrlKey || e.metaKey || e.altKey) return;
+  const run = KEYS[e.code];
+  if (run) {
+    e.preventDefault();
+    run();
   }
 });
 
@@ -271,7 +399,8 @@ async function start() {
   mountProjects(parts.projects);
   mountMedia(parts.media);
   mountAiPanel(parts.ai);
-  mountTimeline(parts.timeline);
+  exportSlot = mountTimeline(parts.timeline).exportSlot;
+  mountExport(exportSlot);
   mountPreview(parts.preview);
   const settings = mountSettings(parts.settings);
   document.querySelector('[data-action="open-settings"]').addEventListener('click', () => settings.open());
@@ -280,6 +409,7 @@ async function start() {
   try {
     state.desktop = Boolean((await api.get('/api/health')).desktop);
     send(parts.media, 'mode', { desktop: state.desktop });
+    send(exportSlot, 'mode', { desktop: state.desktop });
     state.models = (await api.get('/api/models')).models;
     send(parts.ai, 'models', { models: state.models });
     await loadProjects();

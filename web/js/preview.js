@@ -4,7 +4,7 @@
 import { h, emit } from './dom.js';
 import { api } from './api.js';
 import { timecode } from './format.js';
-import { clipAt, clipEnd, mediaTime, timelineEnd } from './timeline-model.js';
+import { clipAt, clipEnd, mediaTime, nextClipAfter, timelineEnd } from './timeline-model.js';
 import { playFirstWorking } from './sources.js';
 
 export function mountPreview(el) {
@@ -17,7 +17,10 @@ export function mountPreview(el) {
   const sourceCache = new Map();
 
   const video = h('video', { 'aria-label': 'Preview', playsinline: true, preload: 'auto' });
-  const screen = h('div', { class: 'screen black' }, video);
+  const titles = h('div', { class: 'titles', 'aria-live': 'off' });
+  const screen = h('div', { class: 'screen black' }, video, titles);
+  const warm = new Map(); // media id -> hidden element fetching the next clip ahead of time
+  let shuttle = null; // reverse play timer
   const playButton = h('button', { type: 'button', class: 'primary', text: 'Play', onclick: () => emit(el, 'toggleplay') });
   const clock = h('output', { class: 'timecode', text: timecode(0) });
   el.append(h('div', { class: 'panel-head' }, h('h2', { text: 'Preview' })), screen,
@@ -114,8 +117,41 @@ export function mountPreview(el) {
     setBlack(false);
   }
 
+  // Text clips of visible text tracks, drawn over the picture at their place and size.
+  function renderTitles(t) {
+    while (titles.firstChild) titles.firstChild.remove();
+    if (!doc) return;
+    const scale = screen.clientHeight / doc.height;
+    for (const track of doc.tracks) {
+      if (track.kind !== 'text' || track.hidden) continue;
+      for (const clip of track.clips) {
+        if (t < clip.start || t >= clip.start + clip.duration) continue;
+        const node = h('div', { class: 'title', text: clip.text });
+        node.style.left = `${clip.x * 100}%`;
+        node.style.top = `${clip.y * 100}%`;
+        node.style.fontSize = `${Math.max(8, clip.size * scale)}px`;
+        node.style.color = clip.color;
+        titles.append(node);
+      }
+    }
+  }
+
+  // Fetch the next clip's first source into a hidden element, so the boundary does not stall.
+  async function preloadAfter(t) {
+    const next = doc && nextClipAfter(doc, t);
+    if (!next || warm.has(next.clip.media_id) || next.clip.media_id === loaded.mediaId) return;
+    try {
+      const [first] = (await sourcesFor(next.clip.media_id)).filter((s) => s.kind !== 'blob');
+      if (!first) return;
+      const el2 = h('video', { preload: 'auto', muted: true, hidden: true, src: first.url });
+      warm.set(next.clip.media_id, el2);
+      if (warm.size > 3) warm.delete(warm.keys().next().value);
+    } catch { /* preloading is best effort */ }
+  }
+
   function setPlayhead(t, announce = true) {
     playhead = t;
+    renderTitles(t);
     clock.textContent = timecode(t, doc ? doc.fps : 25);
     if (announce) emit(el, 'tick', { time: t });
   }
@@ -134,7 +170,9 @@ export function mountPreview(el) {
         } catch { stop(); return; }
         if (!playing) return;
         video.currentTime = mediaTime(clip, playhead);
+        video.muted = Boolean(hit.track.muted);
         setBlack(false);
+        preloadAfter(clipEnd(clip) - 0.01);
         try {
           await video.play();
         } catch (err) {
@@ -173,6 +211,9 @@ export function mountPreview(el) {
   }
 
   function stop() {
+    clearInterval(shuttle);
+    shuttle = null;
+    video.playbackRate = 1;
     if (!playing) return;
     playing = false;
     video.pause();
@@ -192,8 +233,22 @@ export function mountPreview(el) {
   });
   // Data down is a noun (`transport`); the Play button's action bubbles up as `toggleplay`.
   el.addEventListener('transport', (e) => {
-    if (e.detail.command === 'toggle') (playing ? stop() : play());
-    else stop();
+    const { command, speed } = e.detail;
+    if (command === 'toggle') (playing ? stop() : play());
+    else if (command === 'shuttle' && speed > 0) {
+      // L: play, and each further L doubles the speed (up to 4x)
+      if (shuttle) stop();
+      if (playing) video.playbackRate = Math.min(4, video.playbackRate * 2); else play();
+    } else if (command === 'shuttle' && speed < 0) {
+      // J: backwards in steps (a video element cannot play in reverse)
+      stop();
+      shuttle = setInterval(() => {
+        const t = Math.max(0, playhead - 0.1);
+        setPlayhead(t);
+        showAt(t);
+        if (t === 0) stop();
+      }, 100);
+    } else stop();
   });
   el.addEventListener('mediachanged', (e) => sourceCache.delete(e.detail.id));
   el.addEventListener('noproject', () => { stop(); doc = null; video.removeAttribute('src'); video.load(); setBlack(true); });
