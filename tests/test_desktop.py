@@ -43,6 +43,7 @@ def assert_played(report: dict[str, Any]) -> None:
     assert report["played_source"] == "proxy"            # ...so the VP9 proxy is what played
     assert report["current_time"] >= 1.0
     assert report["csp_violations"] == []
+    assert report["dropped_file_imported"] is True       # a real Qt drop event, imported by its path
     assert 0 < report["timings"]["window_loaded_s"] < report["timings"]["first_frame_s"]
 
 
@@ -110,7 +111,7 @@ class RecordingShell(DesktopShell):
     def reveal(self, path: Path) -> None:
         self.revealed.append(path)
 
-    def set_title(self, title: str) -> None:
+    def set_title(self, title: str, project_id: str | None = None) -> None:
         self.titles.append(title)
 
 
@@ -131,8 +132,20 @@ def test_native_open_imports_by_path_and_reveal_and_title(api: Api, bridge: Any,
     assert stored.read_bytes() == samples["video"].read_bytes() and stored != samples["video"]  # copied
     assert api.post("/api/desktop/reveal", json={"media_id": r.json["media"][0]["id"]}).status_code == 200
     assert shell.revealed == [stored]
-    assert api.post("/api/desktop/title", json={"title": "Trip — Reelcut"}).status_code == 200
+    r = api.post("/api/desktop/title", json={"title": "Trip — Reelcut", "project_id": project["id"]})
+    assert r.status_code == 200
     assert shell.titles == ["Trip — Reelcut"]
+
+
+def test_dropped_paths_are_imported_and_refusals_told(bridge: Any, project: dict, samples: dict) -> None:
+    q = bridge.bus.subscribe()
+    bridge.import_dropped(project["id"], [str(samples["video"]), str(samples["text"])])
+    assert [m["kind"] for m in bridge.list_media(project["id"])] == ["video"]
+    notices = [d for e, d in iter(lambda: q.get_nowait() if not q.empty() else (None, None), (None, None))
+               if e == "notice"]
+    assert len(notices) == 1 and "notes.txt" in notices[0]["message"] and notices[0]["kind"] == "error"
+    bridge.import_dropped(None, [str(samples["video"])])
+    assert len(bridge.list_media(project["id"])) == 1
 
 
 def test_save_dialog_copies_the_export(api: Api, bridge: Any, project: dict, samples: dict, tmp_path: Path) -> None:

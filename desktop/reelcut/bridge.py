@@ -295,10 +295,22 @@ class Bridge:
         path, _ = self.media_file(media_id)
         self._shell().reveal(path)
 
-    def desktop_title(self, title: Any) -> None:
+    def desktop_title(self, title: Any, project_id: Any = None) -> None:
         if not isinstance(title, str) or len(title) > 300:
             raise AppError("invalid_title", "title must be text.", field="title")
-        self._shell().set_title(title)
+        self._shell().set_title(title, project_id if isinstance(project_id, str) else None)
+
+    def import_dropped(self, project_id: str | None, paths: list[str]) -> None:
+        """Files dropped on the desktop window, by full path. Runs off the request cycle, so
+        outcomes reach the page as events (the new media, or a notice saying what was refused)."""
+        if not project_id:
+            self.bus.publish("notice", {"message": "Open a project before dropping files.", "kind": "warn"})
+            return
+        for path in paths:
+            try:
+                self.import_path(project_id, path)
+            except AppError as exc:
+                self.bus.publish("notice", {"message": exc.message, "kind": "error"})
 
     def desktop_selftest_report(self, data: dict[str, Any]) -> None:
         self._shell().report(data)

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
 from .errors import AppError
+from .media.ffmpeg import ffmpeg_exe
 
 PROMPT = "Reelcut self-test"
 DEFAULT_MODEL = "local/preview-t2v"
@@ -47,6 +51,15 @@ def run_self_test(server: Any, shell: Any, window: Any, started: float, timings:
         timeline["tracks"][0]["clips"] = [{"id": "selftest", "media_id": item["id"], "start": 0.0, "in": 0.0,
                                            "out": item["duration"]}]
         b.save_timeline(project["id"], timeline)
+        # a file "dropped from the file manager": a real Qt drop event, imported by its path
+        dropped_before = len(b.list_media(project["id"]))
+        shell.project_id = project["id"]
+        still = Path(tempfile.mkdtemp()) / "dropped.png"
+        subprocess.run([ffmpeg_exe(), "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=320x180", "-frames:v",
+                        "1", str(still)], check=True)
+        shell.simulate_drop([str(still)])
+        _wait(lambda: len(b.list_media(project["id"])) > dropped_before, 20, "the dropped file to be imported")
+        report_drop = {"dropped_file_imported": True}
         if b.proxies.needs_proxy(item):
             _wait(lambda: b.get_media(item["id"])["proxy"]["status"] in ("ready", "failed"), 120, "the proxy")
         b.bus.publish("selftest", {"project_id": project["id"]})
@@ -60,6 +73,7 @@ def run_self_test(server: Any, shell: Any, window: Any, started: float, timings:
             "media": {"model": model, "video_codec": item["video_codec"],
                       "proxy": b.get_media(item["id"])["proxy"]["status"]},
             "played_source": page.get("sourceKind"),
+            **report_drop,
             "current_time": page.get("currentTime"),
             "csp_violations": page.get("violations", []),
             "timings": {**timings, "first_frame_s": round(first_frame / 1000 - started, 3) if first_frame else None},

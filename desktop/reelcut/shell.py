@@ -91,6 +91,66 @@ def lock_navigation(app_origin: str) -> None:
     qt.BrowserView.NavigationHandler.acceptNavigationRequest = new_window
 
 
+_invoker: Any = None  # made on first use, then lives on the GUI thread
+
+
+def on_gui_thread(window: Any, fn: Any) -> None:
+    """Run fn on Qt's GUI thread: pywebview calls our handlers from other threads, and Qt objects
+    may only be touched from theirs. A queued signal to an object living there carries the call."""
+    global _invoker
+    from qtpy import QtCore
+    from qtpy.QtWidgets import QApplication
+
+    if _invoker is None:
+        class Invoker(QtCore.QObject):
+            call = QtCore.Signal(object)
+
+            def __init__(self) -> None:
+                super().__init__()
+                self.call.connect(self.run, QtCore.Qt.ConnectionType.QueuedConnection)
+
+            @QtCore.Slot(object)
+            def run(self, target: Any) -> None:
+                target()
+
+        _invoker = Invoker()
+        _invoker.moveToThread(QApplication.instance().thread())
+    _invoker.call.emit(fn)
+
+
+def dropped_paths(mime: Any) -> list[str]:
+    return [u.toLocalFile() for u in mime.urls() if u.isLocalFile()] if mime is not None and mime.hasUrls() else []
+
+
+def install_drop_import(window: Any, on_paths: Any) -> None:
+    """Files dropped from the file manager arrive at Qt with their full paths; they are imported
+    by path (copied, not uploaded) instead of being handed to the page."""
+    from qtpy import QtCore
+
+    kinds = (QtCore.QEvent.Type.DragEnter, QtCore.QEvent.Type.DragMove, QtCore.QEvent.Type.Drop)
+
+    class DropFilter(QtCore.QObject):
+        def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 - Qt's name
+            if event.type() not in kinds:
+                return False
+            paths = dropped_paths(event.mimeData())
+            if not paths:
+                return False  # drags inside the page (media onto the timeline) stay the page's
+            event.acceptProposedAction()
+            if event.type() == QtCore.QEvent.Type.Drop:
+                threading.Thread(target=on_paths, args=(paths,), name="drop-import", daemon=True).start()
+            return True
+
+    def install() -> None:
+        view = window.native.webview
+        window.native._reelcut_drop_filter = DropFilter(view)  # kept alive with the window
+        for target in (view, view.focusProxy()):
+            if target is not None:
+                target.installEventFilter(window.native._reelcut_drop_filter)
+
+    on_gui_thread(window, install)
+
+
 class DesktopShell:
     """What the /api/desktop routes ask of the window."""
 
@@ -98,6 +158,7 @@ class DesktopShell:
         self.window = window
         self.selftest_report: dict[str, Any] | None = None
         self.selftest_done = threading.Event()
+        self.project_id: str | None = None  # the project the page shows: where drops go
 
     def pick_files(self) -> list[str]:
         import webview
@@ -120,8 +181,29 @@ class DesktopShell:
     def reveal(self, path: Path) -> None:
         reveal(path)
 
-    def set_title(self, title: str) -> None:
+    def set_title(self, title: str, project_id: str | None = None) -> None:
+        self.project_id = project_id
         self.window.set_title(title)
+
+    def simulate_drop(self, paths: list[str]) -> None:
+        """The self-test's stand-in for a user dropping files from the file manager: a real Qt
+        drop event, sent to the web view."""
+        from qtpy import QtCore, QtGui
+        from qtpy.QtWidgets import QApplication
+
+        def send() -> None:
+            mime = QtCore.QMimeData()
+            mime.setUrls([QtCore.QUrl.fromLocalFile(p) for p in paths])
+            target = self.window.native.webview.focusProxy() or self.window.native.webview
+            pos = QtCore.QPointF(200, 200)
+            for kind in (QtCore.QEvent.Type.DragEnter, QtCore.QEvent.Type.Drop):
+                cls = QtGui.QDragEnterEvent if kind == QtCore.QEvent.Type.DragEnter else QtGui.QDropEvent
+                args = (pos.toPoint(),) if cls is QtGui.QDragEnterEvent else (pos,)
+                event = cls(*args, QtCore.Qt.DropAction.CopyAction, mime, QtCore.Qt.MouseButton.LeftButton,
+                            QtCore.Qt.KeyboardModifier.NoModifier)
+                QApplication.sendEvent(target, event)
+
+        on_gui_thread(self.window, send)
 
     def report(self, data: dict[str, Any]) -> None:
         self.selftest_report = data
@@ -158,8 +240,13 @@ def run_desktop(config: Config, self_test: bool = False) -> int:
     lock_navigation(server.url.rstrip("/"))
     timings: dict[str, float] = {}
 
+    def import_dropped(paths: list[str]) -> None:
+        server.bridge.import_dropped(shell.project_id, paths)
+
     def on_loaded() -> None:
-        timings.setdefault("window_loaded_s", round(time.time() - started, 3))
+        if "window_loaded_s" not in timings:
+            timings["window_loaded_s"] = round(time.time() - started, 3)
+            install_drop_import(window, import_dropped)
         window.show()
 
     window.events.loaded += on_loaded

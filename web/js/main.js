@@ -51,7 +51,9 @@ function showProjects() {
   document.querySelector('[data-empty]').hidden = Boolean(state.project);
   document.title = state.project ? `${state.project.name} — Reelcut` : 'Reelcut';
   // The desktop window has no JS bridge; the shell sets its title when asked over HTTP.
-  if (state.desktop) api.post('/api/desktop/title', { title: document.title }).catch(() => {});
+  if (state.desktop) {
+    api.post('/api/desktop/title', { title: document.title, project_id: state.project ? state.project.id : null }).catch(() => {});
+  }
 }
 
 function showMedia() {
@@ -186,6 +188,10 @@ function listen() {
     const { runSelfTest } = await import('./selftest.js');
     runSelfTest({ projectId: JSON.parse(e.data).project_id, openProject: async (id) => { await loadProjects(); await openProject(id); },
       play: () => actions.toggleplay(), violations }).catch(fail);
+  });
+  events.addEventListener('notice', (e) => {
+    const { message, kind } = JSON.parse(e.data);
+    toast(message, kind);
   });
   events.addEventListener('project', refreshProjects);
   events.addEventListener('project_deleted', refreshProjects);

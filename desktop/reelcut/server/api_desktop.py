@@ -27,7 +27,8 @@ def reveal():
 
 @bp.post("/title")
 def title():
-    bridge().desktop_title(body().get("title"))
+    data = body()
+    bridge().desktop_title(data.get("title"), data.get("project_id"))
     return jsonify({"ok": True})
 
 
