@@ -413,12 +413,13 @@ async function start() {
   reportCapabilities();
   listen();
   try {
-    state.desktop = Boolean((await api.get('/api/health')).desktop);
+    // independent requests in parallel: start-up is a round trip, not five
+    const [health, models] = await Promise.all([api.get('/api/health'), api.get('/api/models'), loadProjects()]);
+    state.desktop = Boolean(health.desktop);
     send(parts.media, 'mode', { desktop: state.desktop });
     send(exportSlot, 'mode', { desktop: state.desktop });
-    state.models = (await api.get('/api/models')).models;
+    state.models = models.models;
     send(parts.ai, 'models', { models: state.models });
-    await loadProjects();
     const last = localStorage.getItem(LAST_PROJECT);
     const first = state.projects.find((p) => p.id === last) || state.projects[0];
     await openProject(first ? first.id : null);

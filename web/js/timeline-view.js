@@ -26,6 +26,15 @@ export function mountTimeline(el) {
   let selected = new Set();
   let playhead = 0;
   const waveforms = new Map(); // media id -> Promise of peaks
+  // Filmstrips and waveforms are fetched only for clips near the visible part of the timeline:
+  // a project with hundreds of clips opens without hundreds of requests.
+  const lazy = new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (!entry.isIntersecting) continue;
+      lazy.unobserve(entry.target);
+      entry.target.reelcutShow?.();
+    }
+  }, { rootMargin: '0px 400px' });
 
   const clock = h('output', { class: 'timecode', 'aria-label': 'Timecode', text: timecode(0) });
   const zoomInput = h('input', {
@@ -160,15 +169,22 @@ export function mountTimeline(el) {
     node.style.left = `${timeToX(clip.start, doc.zoom)}px`;
     const width = timeToX(clipLength(clip), doc.zoom);
     node.style.width = `${width}px`;
-    if (media && media.kind === 'video' && media.thumbnail_url) {
-      // server-made filmstrip, scaled so each frame keeps its aspect
-      node.style.backgroundImage = `url("/media/${media.id}/filmstrip")`;
-      node.classList.add('filmstrip');
-    }
-    if (media && (media.kind === 'audio' || track.kind === 'audio') && media.audio_codec) {
-      const canvas = h('canvas', { class: 'waveform', width: Math.max(1, Math.min(4000, Math.round(width))), height: 36 });
-      node.append(canvas);
-      waveform(canvas, clip);
+    const wantsStrip = media && media.kind === 'video' && media.thumbnail_url;
+    const wantsWave = media && (media.kind === 'audio' || track.kind === 'audio') && media.audio_codec;
+    if (wantsStrip || wantsWave) {
+      node.reelcutShow = () => {
+        if (wantsStrip) {
+          // server-made filmstrip, scaled so each frame keeps its aspect
+          node.style.backgroundImage = `url("/media/${media.id}/filmstrip")`;
+          node.classList.add('filmstrip');
+        }
+        if (wantsWave) {
+          const canvas = h('canvas', { class: 'waveform', width: Math.max(1, Math.min(4000, Math.round(width))), height: 36 });
+          node.append(canvas);
+          waveform(canvas, clip);
+        }
+      };
+      lazy.observe(node);
     }
     const left = h('div', { class: 'handle start', dataset: { handle: 'start' }, 'aria-label': 'Trim start' });
     const right = h('div', { class: 'handle end', dataset: { handle: 'end' }, 'aria-label': 'Trim end' });
@@ -240,6 +256,7 @@ export function mountTimeline(el) {
     content.style.width = `${width}px`;
     zoomInput.value = String(Math.round(doc.zoom));
     drawRuler(width);
+    lazy.disconnect();
     clear(tracks);
     clear(headers);
     for (const t of doc.tracks) {
