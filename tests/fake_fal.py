@@ -51,6 +51,8 @@ class Scenario:
     cdn: list[str] = field(default_factory=list)   # per download: ok | html | truncate | slow | redirect_http
     locked: str | None = None        # 403 with this reason
     validate: bool = True            # 422 for unknown choice values, like fal's pydantic models
+    stream: bool = False             # offer GET .../status/stream (server-sent status events)
+    video_url: str | None = None     # the result's video URL (default: this fake's own CDN)
 
 
 @dataclass
@@ -162,6 +164,9 @@ class FakeFal:
                 path = urlsplit(self.path).path
                 if path.startswith("/files/"):
                     return self.cdn(path)
+                s = re.fullmatch(r"/([^/]+/[^/]+)/requests/([^/]+)/status/stream", path)
+                if s:
+                    return self.stream_status(s.group(2))
                 m = re.fullmatch(r"/([^/]+/[^/]+)/requests/([^/]+)(/status)?", path)
                 if not m:
                     return self.send(Reply(404, {"detail": "Not found"}))
@@ -188,9 +193,38 @@ class FakeFal:
                     return self.send(Reply(500, {"detail": status["error"], "error_type": status["error_type"]},
                                            {"x-fal-request-id": req.id}))
                 name = f"{req.id}.mp4"
-                return self.send(Reply(200, {"video": {"url": f"{fake.url}/files/{name}", "content_type": "video/mp4",
+                url = fake.scenario.video_url or f"{fake.url}/files/{name}"
+                return self.send(Reply(200, {"video": {"url": url, "content_type": "video/mp4",
                                                        "file_name": name, "file_size": len(fake.clip)}},
                                        {"x-fal-request-id": req.id}))
+
+            def stream_status(self, request_id: str) -> None:
+                """Server-sent status objects, one per change, until COMPLETED."""
+                fake.calls.append(("stream", request_id))
+                if not fake.scenario.stream:
+                    return self.send(Reply(404, {"detail": "Not found"}))
+                if not self.authed():
+                    return None
+                req = fake.requests.get(request_id)
+                if req is None:
+                    return self.send(Reply(404, {"detail": "Request not found"}))
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.close_connection = True
+                last = None
+                while True:
+                    with fake.lock:
+                        status = fake.status_of(req)
+                    key = (status["status"], status.get("queue_position"), len(status.get("logs") or []))
+                    if key != last:
+                        last = key
+                        self.wfile.write(f"data: {json.dumps(status)}\n\n".encode())
+                        self.wfile.flush()
+                    if status["status"] == "COMPLETED":
+                        return None
+                    time.sleep(0.005)
 
             def cdn(self, path: str) -> None:
                 fake.calls.append(("cdn", path))

@@ -325,3 +325,19 @@ def test_every_registry_model_generates(bridge: Bridge, project: dict, fal: Fake
         assert set(sent[m["endpoint"]]) >= {"prompt", *(p["name"] for p in m["params"] if "default" in p)}
         if m["mode"] == "image":
             assert sent[m["endpoint"]][m["image_param"]].startswith("data:image/png")
+
+
+def test_status_stream_notices_completion_without_polling(bridge: Bridge, project: dict, fal: FakeFal) -> None:
+    fal.scenario.stream = True
+    drain = events_for(bridge)
+    job = generate(bridge, project)
+    assert job["status"] == "done", job
+    assert fal.count("stream") == 1 and fal.count("status") == 0
+    assert "Encoding video" in job["logs"]
+    assert any(e["queue_position"] is not None for e in drain(job["id"]))
+
+
+def test_without_a_stream_it_polls(bridge: Bridge, project: dict, fal: FakeFal) -> None:
+    job = generate(bridge, project)
+    assert job["status"] == "done"
+    assert fal.count("stream") == 1 and fal.count("status") >= 2

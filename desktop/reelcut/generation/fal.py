@@ -7,6 +7,7 @@ restarted app polls the same request instead of submitting again."""
 from __future__ import annotations
 
 import base64
+import json
 import mimetypes
 import os
 import time
@@ -31,8 +32,10 @@ GIVE_UP_AFTER = 2 * 3600.0       # seconds without fal.ai answering before the j
 
 class FalProvider:
     def __init__(self, key_lookup: Callable[[], str | None], *, sleep: Callable[[float], None] = time.sleep,
-                 poll_interval: float = 1.0, http_options: dict[str, Any] | None = None) -> None:
+                 poll_interval: float = 1.0, http_options: dict[str, Any] | None = None,
+                 stream_status: bool = True) -> None:
         self.key_lookup = key_lookup
+        self.stream_status = stream_status
         self.sleep = sleep
         self.poll_interval = poll_interval
         self.http_options = http_options or {}
@@ -108,11 +111,46 @@ class FalProvider:
         return check_url(body["file_url"])
 
     def _wait_for_result(self, http: FalHttp, ctx: JobContext, note: Callable[[str], None]) -> str:
-        seen_logs = 0
-        started = time.monotonic()
+        """Follow the request until its result URL is known: fal's status stream first (COMPLETED
+        is noticed the moment it happens), polling when the stream is unavailable or breaks."""
+        tracker = {"seen_logs": 0, "started": time.monotonic()}
+        if self.stream_status:
+            url = self._follow_stream(http, ctx, note, tracker)
+            if url:
+                return url
+        return self._poll(http, ctx, note, tracker)
+
+    def _follow_stream(self, http: FalHttp, ctx: JobContext, note: Callable[[str], None],
+                       tracker: dict[str, Any]) -> str | None:
+        try:
+            resp = http.request("GET", f"{ctx.state['status_url']}/stream?logs=1", model_name=ctx.model["name"],
+                                stream=True, headers={"Accept": "text/event-stream"})
+        except GenerationError as exc:
+            if exc.code in ("invalid_key", "account_locked"):
+                raise
+            return None  # no stream here: poll instead
+        with resp:
+            if "text/event-stream" not in resp.headers.get("Content-Type", ""):
+                return None
+            try:
+                for line in resp.iter_lines(decode_unicode=True):
+                    ctx.check_cancelled()
+                    if not line or not line.startswith("data:"):
+                        continue
+                    try:
+                        status = json.loads(line[5:])
+                    except ValueError:
+                        continue
+                    url = self._on_status(http, ctx, note, status, tracker)
+                    if url:
+                        return url
+            except requests.RequestException:
+                return None  # the stream broke: polling picks up where it left
+        return None
+
+    def _poll(self, http: FalHttp, ctx: JobContext, note: Callable[[str], None], tracker: dict[str, Any]) -> str:
         last_answer = time.monotonic()
         name = ctx.model["name"]
-        expected = max(10.0, registry.duration_of(ctx.model, ctx.params) * 6)  # rough: for the progress bar only
         while True:
             ctx.check_cancelled()
             try:
@@ -131,33 +169,41 @@ class FalProvider:
                 self.sleep(self.poll_interval * 5)
                 continue
             last_answer = time.monotonic()
-            state = status.get("status")
-            logs = status.get("logs") or []
-            for entry in logs[seen_logs:]:
-                message = entry.get("message") if isinstance(entry, dict) else str(entry)
-                if message:
-                    ctx.report(ctx.state.get("phase", "generating"), log=str(message)[:300])
-            seen_logs = max(seen_logs, len(logs))
-            if state == "IN_QUEUE":
-                ctx.state["phase"] = "queued"
-                position = status.get("queue_position")
-                ctx.report("queued", message="Waiting in fal.ai's queue" +
-                           (f" (position {position})" if position is not None else ""), queue_position=position)
-            elif state == "IN_PROGRESS":
-                ctx.state["phase"] = "generating"
-                fraction = min(0.95, (time.monotonic() - started) / expected)
-                ctx.report("generating", fraction, "Generating on fal.ai")
-            elif state == "COMPLETED":
-                if status.get("error"):
-                    kind = f" ({status['error_type']})" if status.get("error_type") else ""
-                    raise GenerationError("generation_failed", f"{name} failed on fal.ai: {status['error']}{kind}",
-                                          status=502)
-                url = self._result_url(http, ctx, note)
-                if url:
-                    return url
-            else:
-                raise GenerationError("bad_response", f"fal.ai reported an unknown status {state!r}.", status=502)
+            url = self._on_status(http, ctx, note, status, tracker)
+            if url:
+                return url
             self.sleep(self.poll_interval)
+
+    def _on_status(self, http: FalHttp, ctx: JobContext, note: Callable[[str], None], status: dict[str, Any],
+                   tracker: dict[str, Any]) -> str | None:
+        """One status report from fal: progress and logs to the user; the result URL once done."""
+        name = ctx.model["name"]
+        state = status.get("status")
+        logs = status.get("logs") or []
+        for entry in logs[tracker["seen_logs"]:]:
+            message = entry.get("message") if isinstance(entry, dict) else str(entry)
+            if message:
+                ctx.report(ctx.state.get("phase", "generating"), log=str(message)[:300])
+        tracker["seen_logs"] = max(tracker["seen_logs"], len(logs))
+        if state == "IN_QUEUE":
+            ctx.state["phase"] = "queued"
+            position = status.get("queue_position")
+            ctx.report("queued", message="Waiting in fal.ai's queue" +
+                       (f" (position {position})" if position is not None else ""), queue_position=position)
+        elif state == "IN_PROGRESS":
+            ctx.state["phase"] = "generating"
+            expected = max(10.0, registry.duration_of(ctx.model, ctx.params) * 6)  # for the progress bar only
+            fraction = min(0.95, (time.monotonic() - tracker["started"]) / expected)
+            ctx.report("generating", fraction, "Generating on fal.ai")
+        elif state == "COMPLETED":
+            if status.get("error"):
+                kind = f" ({status['error_type']})" if status.get("error_type") else ""
+                raise GenerationError("generation_failed", f"{name} failed on fal.ai: {status['error']}{kind}",
+                                      status=502)
+            return self._result_url(http, ctx, note)
+        else:
+            raise GenerationError("bad_response", f"fal.ai reported an unknown status {state!r}.", status=502)
+        return None
 
     def _result_url(self, http: FalHttp, ctx: JobContext, note: Callable[[str], None]) -> str | None:
         resp = http.request("GET", ctx.state["response_url"], model_name=ctx.model["name"], on_retry=note, ok=(400,))
