@@ -40,9 +40,6 @@ def probe(server, sh, window, started, timings, outcome):
         def run(self, target):
             target()
 
-    invoker = Invoker()
-    invoker.moveToThread(QApplication.instance().thread())
-
     def gui(fn):
         box, done = [], threading.Event()
         invoker.call.emit(lambda: (box.append(fn()), done.set()))
@@ -52,6 +49,8 @@ def probe(server, sh, window, started, timings, outcome):
     try:
         while "window_loaded_s" not in timings:
             time.sleep(0.05)
+        invoker = Invoker()
+        invoker.moveToThread(QApplication.instance().thread())
         view = window.native.webview
         result["visible_after_load"] = gui(window.native.isVisible)
         origin = server.url.rstrip("/")
