@@ -41,6 +41,7 @@ def assert_played(report: dict[str, Any]) -> None:
     assert report["codecs"]["h264_aac"] == ""            # PyPI's Qt WebEngine cannot decode H.264...
     assert report["media"]["video_codec"] == "h264"
     assert report["played_source"] == "proxy"            # ...so the VP9 proxy is what played
+    assert report["window_title"] == "Self-test — Reelcut"  # the open project's name
     assert report["current_time"] >= 1.0
     assert report["csp_violations"] == []
     assert report["dropped_file_imported"] is True       # a real Qt drop event, imported by its path
@@ -68,6 +69,17 @@ def test_the_desktop_window_needs_no_csp_exception() -> None:
     # pywebview's JS bridge would need 'unsafe-eval' and its text_select style 'unsafe-inline'; the
     # shell uses neither (HTTP routes instead of the bridge, text_select=True), so nothing is added.
     assert build_csp("desktop") == build_csp("browser")
+
+
+def test_the_desktop_server_sends_the_strict_policy(config: Any, bridge: Any) -> None:
+    from reelcut.server.app import create_app
+
+    config.mode = "desktop"  # what `reelcut` (cli.cmd_desktop) serves the window with
+    client = Api(create_app(config, bridge))
+    for path in ("/", "/api/health", "/js/main.js"):
+        csp = client.get(path).headers["Content-Security-Policy"]
+        assert csp == build_csp("desktop"), path
+        assert "unsafe-eval" not in csp and "unsafe-inline" not in csp and "script-src 'self';" in csp
 
 
 @pytest.mark.parametrize("url,verdict", [

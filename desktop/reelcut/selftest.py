@@ -73,6 +73,7 @@ def run_self_test(server: Any, shell: Any, window: Any, started: float, timings:
             "media": {"model": model, "video_codec": item["video_codec"],
                       "proxy": b.get_media(item["id"])["proxy"]["status"]},
             "played_source": page.get("sourceKind"),
+            "window_title": window.title,  # the page asks for it over /api/desktop/title
             **report_drop,
             "current_time": page.get("currentTime"),
             "csp_violations": page.get("violations", []),
