@@ -9,6 +9,7 @@ import sys
 from .common import print_table
 
 BENCHES = {
+    "ingest": ("Ingest: COMPLETED to playable", "ingest"),
     "range": ("Range serving throughput", "range_serving"),
     "parallel": ("Several models at once", "parallel_models"),
     "export": ("Export encode", "export_encode"),

@@ -121,7 +121,8 @@ def test_events_stream_reports_jobs_and_media(live_server: Any) -> None:
                     name = line[7:]
                 elif line.startswith("data: ") and name:
                     events.append((name, json.loads(line[6:])))
-                    if name == "media":
+                    # the clip is listed (media), the job ends (done), then its poster arrives (media)
+                    if name == "media" and events[-1][1]["media"]["thumbnail_url"]:
                         return
 
     t = threading.Thread(target=read, daemon=True)
@@ -136,6 +137,9 @@ def test_events_stream_reports_jobs_and_media(live_server: Any) -> None:
     assert "job" in names and names[-1] == "media"
     statuses = [d["status"] for n, d in events if n == "job"]
     assert statuses[0] == "queued" and statuses[-1] == "done"
+    first_media = names.index("media")
+    assert first_media < len(names) - 1 and "done" not in statuses[:1]  # listed before the job reports done
+    assert events[first_media][1]["media"]["thumbnail_url"] is None  # playable before its poster exists
     assert events[-1][1]["project_id"] == pid and events[-1][1]["media"]["kind"] == "video"
 
 

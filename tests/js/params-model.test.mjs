@@ -38,3 +38,15 @@ test('cross-field rules name the field at fault', () => {
     [{ field: 'resolution', message: 'Over 10 s needs 1080p at 25 fps.' }]);
   assert.deepEqual(ruleProblems(ltx, { duration: 8, resolution: '1440p', fps: 50 }), []);
 });
+
+test('a refused field is shown on the model the server means', async () => {
+  const { modelForError } = await import('../../web/js/params-model.js');
+  const a = { id: 'a', name: 'Alpha', params: [{ name: 'duration' }] };
+  const b = { id: 'b', name: 'Beta', params: [{ name: 'duration' }, { name: 'seed' }] };
+  assert.equal(modelForError({ field: 'duration', message: 'Beta: Duration (s) must be at most 20.' }, [a, b]), 'b');
+  assert.equal(modelForError({ field: 'duration', model_id: 'a', message: 'Beta: x' }, [a, b]), 'a');
+  assert.equal(modelForError({ field: 'seed', message: 'Seed must be a whole number.' }, [a, b]), 'b');
+  assert.equal(modelForError({ field: 'duration', message: 'no name' }, [a, b]), 'a');
+  assert.equal(modelForError({ field: 'prompt', message: 'Write a prompt.' }, [a, b]), null);
+  assert.equal(modelForError({ message: 'no field' }, [a, b]), null);
+});

@@ -34,6 +34,9 @@ class GeneratedFile:
     path: Path                      # a temp file inside ctx.temp_dir; the manager moves it
     remote_url: str | None = None   # provenance only; never played unless the user allows it
     cost: float | None = None
+    sha256: str | None = None       # when the provider hashed it while writing (and fsynced it),
+    size: int | None = None         # ingest need not read it again
+    probed: Any = None              # the provider's own ProbeResult of this file, if it made one
 
 
 @dataclass

@@ -7,6 +7,7 @@ restarted app polls the same request instead of submitting again."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import mimetypes
 import os
@@ -18,7 +19,7 @@ from typing import Any
 import requests
 
 from ..config import fal_queue_url, fal_rest_url
-from ..media.probe import NotMedia, probe
+from ..media.probe import NotMedia, ProbeResult, probe
 from . import registry
 from .base import GeneratedFile, GenerationError, JobContext
 from .fal_http import FalHttp, check_url, json_of
@@ -58,9 +59,9 @@ class FalProvider:
             else:
                 ctx.report("queued", message="Resuming the fal.ai request")
             url = ctx.state.get("video_url") or self._wait_for_result(http, ctx, retry_note)
-            path = self._download(http, ctx, url, name, retry_note)
+            path, size, sha, probed = self._download(http, ctx, url, name, retry_note)
             cost = registry.estimate_cost(ctx.model, ctx.params)
-            return GeneratedFile(path=path, remote_url=url, cost=cost)
+            return GeneratedFile(path=path, remote_url=url, cost=cost, sha256=sha, size=size, probed=probed)
         finally:
             http.close()
 
@@ -222,17 +223,17 @@ class FalProvider:
         return url
 
     def _download(self, http: FalHttp, ctx: JobContext, url: str, name: str,
-                  note: Callable[[str], None]) -> Path:
+                  note: Callable[[str], None]) -> tuple[Path, int, str, ProbeResult]:
         """Stream to a temp file, checking status, type and length, then that it probes as
-        video; a broken download is tried again, then failed, and never left visible."""
+        video; a broken download is tried again, then failed, and never left visible. Returns the
+        file, its size and its sha256 (hashed on the way in, so it is read once)."""
         last: GenerationError | None = None
         for attempt in range(1, DOWNLOAD_TRIES + 1):
             ctx.check_cancelled()
             out = ctx.temp_dir / f"{ctx.job_id}-fal{attempt}.mp4.part"
             try:
-                self._fetch(http, ctx, url, out, note)
-                probe(out, "the fal.ai result")
-                return out
+                size, sha = self._fetch(http, ctx, url, out, note)
+                return out, size, sha, probe(out, "the fal.ai result")
             except NotMedia as exc:
                 last = GenerationError("bad_result", f"{name} returned a file that is not a playable video "
                                        f"({exc.message.split('(', 1)[-1].rstrip(').')}).", status=502)
@@ -249,7 +250,8 @@ class FalProvider:
         raise GenerationError(last.code, f"{last.message} Gave up after {DOWNLOAD_TRIES} tries; the result is "
                               "kept at fal.ai: use Retry to fetch it again.", status=502, retryable=True)
 
-    def _fetch(self, http: FalHttp, ctx: JobContext, url: str, out: Path, note: Callable[[str], None]) -> None:
+    def _fetch(self, http: FalHttp, ctx: JobContext, url: str, out: Path,
+               note: Callable[[str], None]) -> tuple[int, str]:
         resp = http.request("GET", url, model_name=ctx.model["name"], on_retry=note, auth=False, stream=True)
         with resp:
             kind = resp.headers.get("Content-Type", "").split(";")[0].strip().lower()
@@ -258,12 +260,14 @@ class FalProvider:
                                       "of a video.", status=502)
             total = int(resp.headers.get("Content-Length") or 0) or None
             done = 0
+            digest = hashlib.sha256()
             ctx.report("downloading", 0.0, bytes_done=0, bytes_total=total)
             with open(out, "wb") as f:
                 try:
                     for chunk in resp.iter_content(CHUNK):
                         ctx.check_cancelled()
                         f.write(chunk)
+                        digest.update(chunk)
                         done += len(chunk)
                         ctx.report("downloading", bytes_done=done, bytes_total=total or done)
                 except requests.RequestException as exc:  # the connection broke mid-body
@@ -273,6 +277,7 @@ class FalProvider:
                 os.fsync(f.fileno())
         if total is not None and done != total:
             raise GenerationError("bad_result", f"The download stopped at {done:,} of {total:,} bytes.", status=502)
+        return done, digest.hexdigest()
 
     # -- cancel -------------------------------------------------------------------------------
     def cancel(self, ctx: JobContext) -> None:

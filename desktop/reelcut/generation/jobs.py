@@ -214,11 +214,16 @@ class JobManager:
                     filename=media_filename(job["model_id"], time.time()),
                     source={"type": "generation", "model_id": job["model_id"], "prompt": job["prompt"],
                             "params": job["params"], "remote_url": result.remote_url},
-                    cost=result.cost if result.cost is not None else job["cost"])
+                    cost=result.cost if result.cost is not None else job["cost"],
+                    digest=(result.size, result.sha256) if result.sha256 and result.size is not None else None,
+                    probed=result.probed,
+                    thumbnail_now=False)
             finally:
                 result.path.unlink(missing_ok=True)
-            self._update(job_id, status="done", progress=1.0, message="Done", media_id=item["id"])
+            # listed and playable now; the poster follows a moment later
             self.bus.publish("media", {"project_id": job["project_id"], "media": item})
+            self._update(job_id, status="done", progress=1.0, message="Done", media_id=item["id"])
+            self.bus.publish("media", {"project_id": job["project_id"], "media": self.media.add_thumbnail(item["id"])})
         except JobCancelled:
             self._update(job_id, status="cancelled", message="Cancelled")
         except AppError as exc:

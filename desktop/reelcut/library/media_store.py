@@ -13,7 +13,7 @@ from typing import Any, BinaryIO
 
 from ..errors import AppError, NotFound, from_os_error
 from ..media.filmstrip import make_filmstrip, waveform_peaks
-from ..media.probe import NotMedia, probe
+from ..media.probe import NotMedia, ProbeResult, probe
 from ..media.thumbnail import make_thumbnail
 from .db import Database, dumps, loads, now
 from .files import copy_stream, fsync_dir, hash_file, safe_filename, temp_path, unique_path, write_atomic
@@ -138,12 +138,15 @@ class MediaStore:
             return self.import_stream(project_id, f, path.name)
 
     def ingest(self, project_id: str, tmp: Path, *, name: str, source: dict[str, Any],
-               filename: str | None = None, cost: float | None = None) -> dict[str, Any]:
+               filename: str | None = None, cost: float | None = None, digest: tuple[int, str] | None = None,
+               probed: ProbeResult | None = None, thumbnail_now: bool = True) -> dict[str, Any]:
         """Move a finished temp file into the project and add its row. The file is probed before
         anything is visible; the rename is atomic; the row comes last so a crash never leaves a
-        row without its file."""
-        info = probe(tmp, name)
-        size, sha = hash_file(tmp)
+        row without its file. `digest` (size, sha256) comes from a writer that hashed and
+        fsynced the file already, `probed` from one that probed it; `thumbnail_now=False` lists the
+        item first and leaves the poster to add_thumbnail (the clip is playable without it)."""
+        info = probed or probe(tmp, name)
+        size, sha = digest if digest else hash_file(tmp)
         folder = self.projects.folder(project_id) / "media"
         folder.mkdir(parents=True, exist_ok=True)
         base = safe_filename(filename or name)
@@ -154,14 +157,7 @@ class MediaStore:
         final = unique_path(folder, base)
         os.replace(tmp, final)
         fsync_dir(folder)
-        thumb_rel = None
-        try:
-            thumb = self.projects.folder(project_id) / "thumbs" / f"{media_id}.jpg"
-            thumb.parent.mkdir(exist_ok=True)
-            if info.kind in ("video", "image") and make_thumbnail(final, thumb):
-                thumb_rel = str(thumb.relative_to(self.data_dir))
-        except Exception:  # noqa: BLE001 - a missing poster must not lose the media
-            log.exception("thumbnail failed for %s", final)
+        thumb_rel = self._make_thumbnail(project_id, media_id, final, info.kind) if thumbnail_now else None
         display = name if source.get("type") != "import" else os.path.splitext(Path(name).name)[0] or name
         try:
             self.db.execute(
@@ -174,6 +170,24 @@ class MediaStore:
         except BaseException:
             final.unlink(missing_ok=True)
             raise
+        return self.get(media_id)
+
+    def _make_thumbnail(self, project_id: str, media_id: str, path: Path, kind: str) -> str | None:
+        try:
+            thumb = self.projects.folder(project_id) / "thumbs" / f"{media_id}.jpg"
+            thumb.parent.mkdir(exist_ok=True)
+            if kind in ("video", "image") and make_thumbnail(path, thumb):
+                return str(thumb.relative_to(self.data_dir))
+        except Exception:  # noqa: BLE001 - a missing poster must not lose the media
+            log.exception("thumbnail failed for %s", path)
+        return None
+
+    def add_thumbnail(self, media_id: str) -> dict[str, Any]:
+        """The poster for an item listed without one."""
+        row = self._row(media_id)
+        rel = self._make_thumbnail(row["project_id"], media_id, self._inside(row["path"]), row["kind"])
+        if rel:
+            self.db.execute("UPDATE media SET thumbnail = ? WHERE id = ?", (rel, media_id))
         return self.get(media_id)
 
     def rename(self, media_id: str, name: Any) -> dict[str, Any]:
