@@ -2,7 +2,7 @@
 // built from the registry, the request's estimated cost, Generate, and one progress row per job.
 import { h, emit, clear } from './dom.js';
 import { money } from './format.js';
-import { defaults, typed, totalEstimate, ruleProblems } from './params-model.js';
+import { defaults, typed, totalEstimate, ruleProblems, modelForError } from './params-model.js';
 
 const MAX_PROMPT = 2000;
 const PREFERRED = { text: 'local/preview-t2v', image: 'local/preview-i2v' };
@@ -14,18 +14,29 @@ export function mountAiPanel(el) {
   let jobs = [];
   let tab = 'text';
   let enabled = false;
-  const chosen = new Map(); // model id -> current values
+  // Each tab keeps its own picks and values, so going Text → Image → Text loses nothing.
+  const chosenByTab = { text: new Map(), image: new Map() }; // model id -> current values
+  let chosen = chosenByTab.text;
   const preselected = new Set(); // tabs whose built-in model was picked for the user once
   const forms = new Map(); // model id -> {fieldset, errors: Map(field -> element)}
 
   const tabs = ['text', 'image'].map((name) => h('button', {
     type: 'button', role: 'tab', id: `tab-${name}`, 'aria-controls': 'ai-tabpanel', text: name === 'text' ? 'Text' : 'Image',
-    onclick: () => { tab = name; render(); },
+    onclick: () => selectTab(name),
+    // the WAI-ARIA tabs pattern: arrows move between tabs, only the selected one is in Tab order
+    onkeydown: (e) => {
+      if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+      e.preventDefault();
+      selectTab(tab === 'text' ? 'image' : 'text');
+      tabs.find((t) => t.id === `tab-${tab}`).focus();
+    },
   }));
   const prompt = h('textarea', { 'aria-label': 'Prompt', rows: 4, maxlength: MAX_PROMPT, placeholder: 'Describe the clip…' });
   const counter = h('span', { class: 'counter', 'aria-live': 'off' });
   const imagePick = h('select', { 'aria-label': 'Source image' });
   const imageRow = h('label', { class: 'image-pick' }, 'Image ', imagePick);
+  const promptError = h('span', { class: 'field-error', role: 'alert' });
+  const imageError = h('span', { class: 'field-error', role: 'alert' });
   const modelList = h('div', { class: 'models', role: 'group', 'aria-label': 'Models' });
   const cost = h('p', { class: 'cost' });
   const generate = h('button', { type: 'submit', class: 'primary', text: 'Generate' });
@@ -33,10 +44,16 @@ export function mountAiPanel(el) {
   const jobList = h('ul', { class: 'jobs', 'aria-label': 'Generations' });
   const panel = h('form', {
     id: 'ai-tabpanel', role: 'tabpanel', onsubmit: (e) => { e.preventDefault(); submit(); },
-  }, prompt, counter, imageRow, modelList, cost, formError, generate);
+  }, prompt, counter, promptError, imageRow, imageError, modelList, cost, formError, generate);
   el.append(h('div', { class: 'panel-head' }, h('h2', { text: 'Generate' })),
     h('div', { role: 'tablist', 'aria-label': 'Generation mode', class: 'tabs' }, tabs), panel, jobList);
   prompt.addEventListener('input', () => updateCounter());
+
+  function selectTab(name) {
+    tab = name;
+    chosen = chosenByTab[name];
+    render();
+  }
 
   function modeModels() {
     return models.filter((m) => m.mode === tab);
@@ -87,7 +104,12 @@ export function mountAiPanel(el) {
   }
 
   function render() {
-    for (const t of tabs) t.setAttribute('aria-selected', String(t.id === `tab-${tab}`));
+    for (const t of tabs) {
+      const on = t.id === `tab-${tab}`;
+      t.setAttribute('aria-selected', String(on));
+      t.tabIndex = on ? 0 : -1;
+    }
+    panel.setAttribute('aria-labelledby', `tab-${tab}`);
     // Keep choices to this tab's models; preselect the built-in one the first time.
     for (const id of [...chosen.keys()]) if (!modeModels().some((m) => m.id === id)) chosen.delete(id);
     const preferred = models.find((m) => m.id === PREFERRED[tab]);
@@ -111,6 +133,8 @@ export function mountAiPanel(el) {
 
   function showErrors(serverError) {
     formError.textContent = '';
+    promptError.textContent = '';
+    imageError.textContent = '';
     for (const { errors } of forms.values()) for (const e of errors.values()) e.textContent = '';
     for (const [id, values] of chosen) {
       const model = models.find((m) => m.id === id);
@@ -120,7 +144,10 @@ export function mountAiPanel(el) {
       }
     }
     if (serverError) {
-      const slot = serverError.field && [...forms.values()].map((f) => f.errors.get(serverError.field)).find(Boolean);
+      const checked = models.filter((m) => chosen.has(m.id));
+      const modelId = modelForError(serverError, checked);
+      const slot = modelId ? forms.get(modelId)?.errors.get(serverError.field)
+        : { prompt: promptError, image_media_id: imageError }[serverError.field];
       if (slot) slot.textContent = serverError.message; else formError.textContent = serverError.message;
     }
   }
@@ -137,8 +164,8 @@ export function mountAiPanel(el) {
 
   function submit() {
     const text = prompt.value.trim();
-    if (!text) { showErrors({ message: 'Write a prompt first.' }); prompt.focus(); return; }
-    if (tab === 'image' && !imagePick.value) { showErrors({ message: 'Choose an image for image-to-video.' }); return; }
+    if (!text) { showErrors({ message: 'Write a prompt first.', field: 'prompt' }); prompt.focus(); return; }
+    if (tab === 'image' && !imagePick.value) { showErrors({ message: 'Choose an image for image-to-video.', field: 'image_media_id' }); return; }
     const params = Object.fromEntries(chosen);
     emit(el, 'generate', {
       model_ids: [...chosen.keys()], prompt: text, params, image_media_id: tab === 'image' ? imagePick.value : undefined,

@@ -63,3 +63,16 @@ export function ruleProblems(model, values) {
   }
   return problems;
 }
+
+// A refusal names a field ("duration") but several checked models may have one. The server may
+// say which model (`model_id`); otherwise its message starts with the model's name.
+export function modelForError(error, models) {
+  if (!error || !error.field) return null;
+  const withField = models.filter((m) => m.params.some((p) => p.name === error.field));
+  const named = error.model_id && withField.find((m) => m.id === error.model_id);
+  if (named) return named.id;
+  const message = error.message || '';
+  const byName = withField.find((m) => m.name && message.startsWith(`${m.name}:`));
+  if (byName) return byName.id;
+  return withField.length ? withField[0].id : null;
+}

@@ -15,10 +15,13 @@ export function mountPreview(el) {
   let loading = null;
   let lastWall = 0;
   const sourceCache = new Map();
+  let kinds = new Map(); // media id -> kind, to show stills in an <img> rather than the <video>
+  let still = { mediaId: null, blobUrl: null };
 
   const video = h('video', { 'aria-label': 'Preview', playsinline: true, preload: 'auto' });
   const titles = h('div', { class: 'titles', 'aria-live': 'off' });
-  const screen = h('div', { class: 'screen black' }, video, titles);
+  const picture = h('img', { class: 'still', alt: '', hidden: true });
+  const screen = h('div', { class: 'screen black' }, video, picture, titles);
   const warm = new Map(); // media id -> hidden element fetching the next clip ahead of time
   let shuttle = null; // reverse play timer
   const playButton = h('button', { type: 'button', class: 'primary', text: 'Play', onclick: () => emit(el, 'toggleplay') });
@@ -63,6 +66,11 @@ export function mountPreview(el) {
         video.addEventListener('loadeddata', onData);
         video.addEventListener('error', onError);
         document.addEventListener('securitypolicyviolation', onViolation);
+        // the bytes of a previous in-memory copy are freed as soon as the element moves on
+        if (loaded.blobUrl && loaded.blobUrl !== src) {
+          URL.revokeObjectURL(loaded.blobUrl);
+          loaded.blobUrl = null;
+        }
         video.src = src;
         video.load();
       };
@@ -71,9 +79,9 @@ export function mountPreview(el) {
           if (!r.ok) throw new Error(`HTTP ${r.status}`);
           return r.blob();
         }).then((blob) => {
-          if (loaded.blobUrl) URL.revokeObjectURL(loaded.blobUrl);
-          loaded.blobUrl = URL.createObjectURL(blob);
-          start(loaded.blobUrl);
+          const made = URL.createObjectURL(blob);
+          start(made);
+          loaded.blobUrl = made;
         }).catch((err) => reject(err));
       } else {
         start(source.url);
@@ -102,19 +110,67 @@ export function mountPreview(el) {
     }
   }
 
-  function setBlack(black) {
-    screen.classList.toggle('black', black);
+  // What the screen shows: nothing (a gap), the video element, or a still image.
+  function show(what) {
+    screen.classList.toggle('black', what !== 'video');
+    picture.hidden = what !== 'still';
+  }
+
+  const isStill = (clip) => kinds.get(clip.media_id) === 'image';
+
+  // An image clip's sources, tried in order like a video's, into the <img>.
+  function tryStill(source) {
+    return new Promise((resolve, reject) => {
+      const start = (src) => {
+        picture.onload = () => resolve();
+        picture.onerror = () => reject(new Error('image could not be loaded'));
+        if (still.blobUrl && still.blobUrl !== src) {
+          URL.revokeObjectURL(still.blobUrl);
+          still.blobUrl = null;
+        }
+        picture.src = src;
+      };
+      if (source.kind === 'blob') {
+        fetch(source.url).then((r) => {
+          if (!r.ok) throw new Error(`HTTP ${r.status}`);
+          return r.blob();
+        }).then((blob) => {
+          const made = URL.createObjectURL(blob);
+          start(made);
+          still.blobUrl = made;
+        }).catch(reject);
+      } else {
+        start(source.url);
+      }
+    });
+  }
+
+  async function loadStill(mediaId) {
+    if (still.mediaId === mediaId) return;
+    const sources = await sourcesFor(mediaId);
+    try {
+      await playFirstWorking(sources, tryStill, (message) => toast(message));
+    } catch (err) {
+      toast(`This image cannot be shown: ${err.message}`, 'error');
+      throw err;
+    }
+    still.mediaId = mediaId;
   }
 
   // Show the frame at time t (paused).
   async function showAt(t) {
     const hit = doc && clipAt(doc, t);
-    if (!hit) { setBlack(true); return; }
+    if (!hit) { show('black'); return; }
+    if (isStill(hit.clip)) {
+      try { await loadStill(hit.clip.media_id); } catch { return; }
+      show('still');
+      return;
+    }
     try {
       await load(hit.clip.media_id);
     } catch { return; }
     video.currentTime = mediaTime(hit.clip, t);
-    setBlack(false);
+    show('video');
   }
 
   // Text clips of visible text tracks, drawn over the picture at their place and size.
@@ -139,7 +195,7 @@ export function mountPreview(el) {
   // Fetch the next clip's first source into a hidden element, so the boundary does not stall.
   async function preloadAfter(t) {
     const next = doc && nextClipAfter(doc, t);
-    if (!next || warm.has(next.clip.media_id) || next.clip.media_id === loaded.mediaId) return;
+    if (!next || isStill(next.clip) || warm.has(next.clip.media_id) || next.clip.media_id === loaded.mediaId) return;
     try {
       const [first] = (await sourcesFor(next.clip.media_id)).filter((s) => s.kind !== 'blob');
       if (!first) return;
@@ -161,7 +217,18 @@ export function mountPreview(el) {
     const dt = lastWall ? (now - lastWall) / 1000 : 0;
     lastWall = now;
     const hit = clipAt(doc, playhead);
-    if (hit) {
+    if (hit && isStill(hit.clip)) {
+      // a still holds the screen while the playhead moves on in real time
+      video.pause();
+      if (still.mediaId !== hit.clip.media_id) {
+        try { await loadStill(hit.clip.media_id); } catch { stop(); return; }
+        if (!playing) return;
+        lastWall = 0;
+      }
+      show('still');
+      setPlayhead(Math.min(playhead + dt, timelineEnd(doc)));
+      if (playhead >= timelineEnd(doc)) { stop(); return; }
+    } else if (hit) {
       const { clip } = hit;
       if (loaded.mediaId !== clip.media_id || video.paused) {
         video.pause();
@@ -171,7 +238,7 @@ export function mountPreview(el) {
         if (!playing) return;
         video.currentTime = mediaTime(clip, playhead);
         video.muted = Boolean(hit.track.muted);
-        setBlack(false);
+        show('video');
         preloadAfter(clipEnd(clip) - 0.01);
         try {
           await video.play();
@@ -192,7 +259,7 @@ export function mountPreview(el) {
       }
     } else {
       video.pause();
-      setBlack(true);
+      show('black');
       const next = playhead + dt;
       if (next >= timelineEnd(doc)) { setPlayhead(timelineEnd(doc)); stop(); return; }
       setPlayhead(next);
@@ -223,6 +290,7 @@ export function mountPreview(el) {
 
   el.addEventListener('timeline', (e) => {
     doc = e.detail.doc;
+    kinds = new Map((e.detail.media || []).map((m) => [m.id, m.kind]));
     setPlayhead(doc.playhead || 0, false);
     if (!playing) showAt(playhead);
   });
@@ -251,5 +319,5 @@ export function mountPreview(el) {
     } else stop();
   });
   el.addEventListener('mediachanged', (e) => sourceCache.delete(e.detail.id));
-  el.addEventListener('noproject', () => { stop(); doc = null; video.removeAttribute('src'); video.load(); setBlack(true); });
+  el.addEventListener('noproject', () => { stop(); doc = null; video.removeAttribute('src'); video.load(); show('black'); });
 }

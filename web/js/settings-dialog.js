@@ -4,7 +4,7 @@ import { h, emit, clear } from './dom.js';
 import { api } from './api.js';
 
 export function mountSettings(dialog) {
-  const remote = h('input', { type: 'checkbox', id: 'set-remote' });
+  const remote = h('input', { type: 'checkbox', id: 'set-remote', 'aria-describedby': 'set-remote-hint' });
   const key = h('input', { type: 'password', id: 'set-key', autocomplete: 'off', 'aria-label': 'fal.ai API key', placeholder: 'key_id:key_secret' });
   const status = h('p', { class: 'hint' });
   const error = h('p', { class: 'form-error', role: 'alert' });
@@ -26,7 +26,8 @@ export function mountSettings(dialog) {
     },
   },
   h('h2', { text: 'Settings' }),
-  h('p', {}, h('label', { for: 'set-remote' }, remote, ' Allow remote preview (play from the provider when the local file fails)')),
+  h('p', {}, h('label', { for: 'set-remote' }, remote, ' Allow remote preview'),
+    h('span', { id: 'set-remote-hint', class: 'hint block', text: 'Play from the provider’s URL when the local copy cannot be played.' })),
   h('p', {}, h('label', { for: 'set-key', text: 'fal.ai API key' }), key),
   status, error,
   h('div', { class: 'actions' },
