@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import time
-import uuid
 
 import requests
 
 from .common import Row, median_of, scratch
-from .fixtures import TOKEN, make_clip, running_server
+from .fixtures import TOKEN, big_project, make_clip, running_server
 
 
 def run(small: bool) -> list[Row]:
@@ -16,20 +15,8 @@ def run(small: bool) -> list[Row]:
     with scratch() as d:
         clip = make_clip(d / "clip.mp4", seconds=2, size="640x360")
         with running_server(d / "data") as server:
-            b = server.bridge
-            pid = b.create_project("Big")["id"]
-            first = b.import_path(pid, clip)
-            # Clone the row: listing cost is per row, not per file.
-            with b.db.transaction() as c:
-                row = dict(c.execute("SELECT * FROM media WHERE id = ?", (first["id"],)).fetchone())
-                for i in range(n_media - 1):
-                    row.update(id=uuid.uuid4().hex, name=f"Clip {i}")
-                    c.execute(f"INSERT INTO media ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-                              tuple(row.values()))
-            ids = [m["id"] for m in b.list_media(pid)]
-            tl = b.get_timeline(pid)
-            tl["tracks"][0]["clips"] = [{"id": f"c{i}", "media_id": ids[i % len(ids)], "start": 2.0 * i, "in": 0,
-                                         "out": 2.0} for i in range(n_clips)]
+            pid = big_project(server.bridge, clip, n_media, n_clips)
+            tl = server.bridge.get_timeline(pid)
             s = requests.Session()
             s.headers["Authorization"] = f"Bearer {TOKEN}"
             base = server.url.rstrip("/")

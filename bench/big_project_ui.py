@@ -4,12 +4,11 @@ all, and the frame time while scrolling the timeline."""
 from __future__ import annotations
 
 import statistics
-import uuid
 
 from playwright.sync_api import sync_playwright
 
 from .common import Row, scratch
-from .fixtures import make_clip, running_server
+from .fixtures import big_project, make_clip, running_server
 from .playback import CHROMIUM_ARGS
 
 # Per frame: the work the scroll causes (scroll, style, layout), and the interval between
@@ -38,20 +37,7 @@ def run(small: bool) -> list[Row]:
     with scratch() as d:
         clip = make_clip(d / "clip.mp4", seconds=2, size="640x360")
         with running_server(d / "data") as server, sync_playwright() as pw:
-            b = server.bridge
-            pid = b.create_project("Big")["id"]
-            first = b.import_path(pid, clip)
-            with b.db.transaction() as c:
-                row = dict(c.execute("SELECT * FROM media WHERE id = ?", (first["id"],)).fetchone())
-                for i in range(n_media - 1):
-                    row.update(id=uuid.uuid4().hex, name=f"Clip {i}")
-                    c.execute(f"INSERT INTO media ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-                              tuple(row.values()))
-            ids = [m["id"] for m in b.list_media(pid)]
-            tl = b.get_timeline(pid)
-            tl["tracks"][0]["clips"] = [{"id": f"c{i}", "media_id": ids[i % len(ids)], "start": 2.0 * i, "in": 0,
-                                         "out": 2.0} for i in range(n_clips)]
-            b.save_timeline(pid, tl)
+            big_project(server.bridge, clip, n_media, n_clips)
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             page.goto(server.login_url)

@@ -50,3 +50,23 @@ def bridge_at(data_dir: Path) -> Bridge:
     b = Bridge(Config(data_dir=data_dir, token=TOKEN, port=0))
     b.start()
     return b
+
+
+def big_project(bridge: Bridge, clip: Path, n_media: int, n_clips: int) -> str:
+    """A project with n_media items (one real file, its row cloned: listing cost is per row) and
+    n_clips clips on the first track. Returns the project id."""
+    import uuid
+
+    pid = bridge.create_project("Big")["id"]
+    first = bridge.import_path(pid, clip)
+    with bridge.db.transaction() as c:
+        row = dict(c.execute("SELECT * FROM media WHERE id = ?", (first["id"],)).fetchone())
+        for i in range(n_media - 1):
+            row.update(id=uuid.uuid4().hex, name=f"Clip {i}")
+            c.execute(f"INSERT INTO media ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", tuple(row.values()))
+    ids = [m["id"] for m in bridge.list_media(pid)]
+    tl = bridge.get_timeline(pid)
+    tl["tracks"][0]["clips"] = [{"id": f"c{i}", "media_id": ids[i % len(ids)], "start": 2.0 * i, "in": 0, "out": 2.0}
+                                for i in range(n_clips)]
+    bridge.save_timeline(pid, tl)
+    return pid

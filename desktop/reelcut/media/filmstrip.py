@@ -3,11 +3,12 @@ waveform for sound, both computed once and cached beside the thumbnail."""
 
 from __future__ import annotations
 
-from fractions import Fraction
 from pathlib import Path
 
 import av
 import numpy as np
+
+from .thumbnail import write_jpeg
 
 STRIP_FRAMES = 10
 STRIP_HEIGHT = 54
@@ -32,15 +33,7 @@ def make_filmstrip(src: Path, dest: Path, frames: int = STRIP_FRAMES, height: in
                 break
             last = frame
             canvas[:, i * width:(i + 1) * width] = frame.to_ndarray(width=width, height=height, format="rgb24")
-    image = av.VideoFrame.from_ndarray(canvas, format="rgb24").reformat(format="yuvj420p")
-    encoder = av.CodecContext.create("mjpeg", "w")
-    encoder.width, encoder.height = image.width, image.height
-    encoder.pix_fmt = "yuvj420p"
-    encoder.time_base = Fraction(1, 25)
-    data = b"".join(bytes(p) for p in encoder.encode(image) + encoder.encode(None))
-    tmp = dest.with_suffix(".part")
-    tmp.write_bytes(data)
-    tmp.replace(dest)
+    write_jpeg(av.VideoFrame.from_ndarray(canvas, format="rgb24"), dest)
     return True
 
 

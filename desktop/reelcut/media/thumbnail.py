@@ -26,13 +26,18 @@ def make_thumbnail(src: Path, dest: Path, at: float | None = None) -> bool:
             return False
     width = min(THUMB_WIDTH, frame.width) // 2 * 2
     height = max(2, round(frame.height * width / frame.width) // 2 * 2)
-    frame = frame.reformat(width=width, height=height, format="yuvj420p")
+    write_jpeg(frame.reformat(width=width, height=height), dest)
+    return True
+
+
+def write_jpeg(frame: av.VideoFrame, dest: Path) -> None:
+    """Encode one frame as a JPEG, in process, and put it in place atomically."""
+    frame = frame.reformat(format="yuvj420p")
     encoder = av.CodecContext.create("mjpeg", "w")
-    encoder.width, encoder.height = width, height
+    encoder.width, encoder.height = frame.width, frame.height
     encoder.pix_fmt = "yuvj420p"
     encoder.time_base = Fraction(1, 25)
     data = b"".join(bytes(p) for p in encoder.encode(frame) + encoder.encode(None))
     tmp = dest.with_suffix(".part")
     tmp.write_bytes(data)
     tmp.replace(dest)
-    return True
