@@ -3,15 +3,14 @@
 import { h, emit, clear } from './dom.js';
 import { money } from './format.js';
 import { defaults, typed, totalEstimate, ruleProblems, modelForError } from './params-model.js';
+import { mountJobs } from './jobs-list.js';
 
 const MAX_PROMPT = 2000;
 const PREFERRED = { text: 'local/preview-t2v', image: 'local/preview-i2v' };
-const RUNNING = new Set(['queued', 'generating', 'downloading', 'storing']);
 
 export function mountAiPanel(el) {
   let models = [];
   let images = [];
-  let jobs = [];
   let tab = 'text';
   let enabled = false;
   // Each tab keeps its own picks and values, so going Text → Image → Text loses nothing.
@@ -48,6 +47,8 @@ export function mountAiPanel(el) {
   el.append(h('div', { class: 'panel-head' }, h('h2', { text: 'Generate' })),
     h('div', { role: 'tablist', 'aria-label': 'Generation mode', class: 'tabs' }, tabs), panel, jobList);
   prompt.addEventListener('input', () => updateCounter());
+  mountJobs(jobList);
+  const tell = (name, detail) => jobList.dispatchEvent(new CustomEvent(name, { detail }));
 
   function selectTab(name) {
     tab = name;
@@ -121,14 +122,19 @@ export function mountAiPanel(el) {
     clear(modelList);
     for (const m of modeModels()) modelList.append(modelRow(m));
     imageRow.hidden = tab !== 'image';
+    renderImages();
+    showErrors();
+    updateCost();
+    updateCounter();
+  }
+
+  // Media events come often (thumbnails, proxies); they touch only the image picker, so a
+  // parameter being typed keeps its focus and value.
+  function renderImages() {
     const previous = imagePick.value;
     clear(imagePick);
     imagePick.append(h('option', { value: '', text: images.length ? 'Choose an image…' : 'Import an image first' }));
     for (const img of images) imagePick.append(h('option', { value: img.id, text: img.name, selected: img.id === previous }));
-    showErrors();
-    updateCost();
-    updateCounter();
-    renderJobs();
   }
 
   function showErrors(serverError) {
@@ -172,34 +178,14 @@ export function mountAiPanel(el) {
     });
   }
 
-  function jobRow(job) {
-    const model = models.find((m) => m.id === job.model_id);
-    const running = RUNNING.has(job.status);
-    const lastLog = job.logs && job.logs.length ? job.logs[job.logs.length - 1] : '';
-    const detail = job.status === 'failed' ? (job.error && job.error.message) || job.message
-      : [job.message, job.queue_position !== null && job.queue_position !== undefined ? `queue position ${job.queue_position}` : '', lastLog].filter(Boolean).join(' · ');
-    return h('li', { class: `job ${job.status}`, dataset: { jobId: job.id, status: job.status } },
-      h('div', { class: 'job-head' },
-        h('span', { class: 'job-model', text: model ? model.name : job.model_id }),
-        h('span', { class: 'job-status', text: job.status })),
-      h('progress', { max: 1, value: job.status === 'done' ? 1 : job.progress, 'aria-label': `${model ? model.name : job.model_id} progress` }),
-      h('div', { class: 'job-detail', text: detail || '' }),
-      running ? h('button', { type: 'button', class: 'ghost', text: 'Cancel', onclick: () => emit(el, 'canceljob', { id: job.id }) }) : null,
-      job.status === 'failed' ? h('button', { type: 'button', class: 'ghost', text: 'Retry', onclick: () => emit(el, 'retryjob', { id: job.id }) }) : null);
-  }
-
-  function renderJobs() {
-    clear(jobList);
-    for (const job of jobs.slice(0, 30)) jobList.append(jobRow(job));
-  }
-
-  el.addEventListener('models', (e) => { models = e.detail.models; render(); });
+  el.addEventListener('models', (e) => { models = e.detail.models; tell('models', e.detail); render(); });
   el.addEventListener('media', (e) => {
     images = e.detail.items.filter((m) => m.kind === 'image');
     enabled = e.detail.enabled;
-    render();
+    renderImages();
+    updateCost();
   });
-  el.addEventListener('jobs', (e) => { jobs = e.detail.jobs; renderJobs(); });
+  el.addEventListener('jobs', (e) => tell('jobs', e.detail));
   el.addEventListener('generateerror', (e) => showErrors(e.detail));
   el.addEventListener('generated', () => showErrors());
   render();

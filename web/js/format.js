@@ -25,3 +25,11 @@ export function money(dollars) {
   if (!dollars) return 'Free';
   return `$${dollars.toFixed(2)}`;
 }
+
+// The line under a job's progress bar: why it failed, or what it is doing now.
+export function jobDetail(job) {
+  if (job.status === 'failed') return (job.error && job.error.message) || job.message || 'Failed.';
+  const queue = Number.isInteger(job.queue_position) ? `queue position ${job.queue_position}` : '';
+  const lastLog = job.logs && job.logs.length ? job.logs[job.logs.length - 1] : '';
+  return [job.message, queue, lastLog].filter(Boolean).join(' · ');
+}

@@ -1,6 +1,6 @@
 // The project's media library: import (picker or drag-and-drop), list with thumbnails, drag
 // items onto the timeline.
-import { h, emit, clear } from './dom.js';
+import { h, emit } from './dom.js';
 import { duration, resolution } from './format.js';
 
 export const MEDIA_MIME = 'application/x-reelcut-media';
@@ -68,9 +68,23 @@ export function mountMedia(el) {
     return li;
   }
 
+  // Rows are kept per item and rebuilt only when what they show changed: media events arrive
+  // during generations and proxy encodes, and a rebuilt row would end a drag that started on it.
+  const rows = new Map(); // media id -> {li, key}
   function update() {
-    clear(list);
-    for (const item of items) list.append(row(item));
+    const keep = new Set(items.map((i) => i.id));
+    for (const [id, r] of rows) if (!keep.has(id)) { r.li.remove(); rows.delete(id); }
+    items.forEach((item, i) => {
+      const key = JSON.stringify([item.name, item.thumbnail_url, item.duration, item.width, item.height, proxyNote(item), desktop]);
+      let r = rows.get(item.id);
+      if (!r || r.key !== key) {
+        const li = row(item);
+        if (r) r.li.replaceWith(li);
+        r = { li, key };
+        rows.set(item.id, r);
+      }
+      if (list.children[i] !== r.li) list.insertBefore(r.li, list.children[i] || null);
+    });
     hint.hidden = items.length > 0;
     importButton.disabled = !enabled;
   }
