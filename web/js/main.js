@@ -147,8 +147,32 @@ function saveTimelineSoon() {
 }
 
 // -- the event stream ------------------------------------------------------------------------
+// After the stream drops (server restart, sleep) the browser reconnects by itself, but whatever
+// happened in between was missed: fetch the lists again. The timeline is ours, so it stays.
+async function resync() {
+  await loadProjects();
+  const id = state.project && state.project.id;
+  if (!id || !state.projects.some((p) => p.id === id)) { await openProject(state.projects[0] ? state.projects[0].id : null); return; }
+  const [media, jobs] = await Promise.all([
+    api.get(`/api/projects/${id}/media`),
+    api.get(`/api/generations?project_id=${encodeURIComponent(id)}`),
+  ]);
+  if (!state.project || state.project.id !== id) return;
+  state.media = media.media;
+  state.jobs = new Map(jobs.jobs.map((j) => [j.id, j]));
+  showProjects();
+  showMedia();
+  showJobs();
+  showTimeline();
+}
+
 function listen() {
   const events = new EventSource('/api/events');
+  let connected = false;
+  events.addEventListener('open', () => {
+    if (connected) resync().catch(fail);
+    connected = true;
+  });
   events.addEventListener('job', (e) => {
     const job = JSON.parse(e.data);
     if (!state.project || job.project_id !== state.project.id) return;

@@ -169,13 +169,15 @@ export function mountTimeline(el) {
     node.style.left = `${timeToX(clip.start, doc.zoom)}px`;
     const width = timeToX(clipLength(clip), doc.zoom);
     node.style.width = `${width}px`;
-    const wantsStrip = media && media.kind === 'video' && media.thumbnail_url;
+    // video: the server's filmstrip; a still: its own thumbnail, repeated along the clip
+    const wantsStrip = media && (media.kind === 'video' || media.kind === 'image') && media.thumbnail_url;
     const wantsWave = media && (media.kind === 'audio' || track.kind === 'audio') && media.audio_codec;
     if (wantsStrip || wantsWave) {
       node.reelcutShow = () => {
         if (wantsStrip) {
           // server-made filmstrip, scaled so each frame keeps its aspect
-          node.style.backgroundImage = `url("/media/${media.id}/filmstrip")`;
+          const strip = media.kind === 'video' ? `/media/${media.id}/filmstrip` : media.thumbnail_url;
+          node.style.backgroundImage = `url("${strip}")`;
           node.classList.add('filmstrip');
         }
         if (wantsWave) {
