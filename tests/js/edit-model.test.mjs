@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  History, addTextClip, addTrack, deleteClips, findClip, fitOnTrack, moveClip, removeTrack, snap, snapPoints,
+  History, addTextClip, addTrack, deleteClips, dropClip, findClip, fitOnTrack, moveClip, removeTrack, snap, snapPoints,
   splitAt, trimEnd, trimStart,
 } from '../../web/js/edit-model.js';
 
@@ -102,4 +102,14 @@ test('undo and redo walk the history', () => {
   assert.ok(h.canRedo && h.canUndo);
   h.record(d1); // a new edit clears the redo branch
   assert.equal(h.canRedo, false);
+});
+
+test('a drop lands at the drop point when free, else in the nearest free slot', () => {
+  const video = { id: 'm9', kind: 'video', duration: 1.5 };
+  const free = dropClip(doc(), 'v1', video, 4.2, 'new');
+  assert.deepEqual(free.clip, { id: 'new', media_id: 'm9', start: 4.2, in: 0, out: 1.5 });
+  assert.equal(dropClip(doc(), 'v1', video, 3).clip.start, 4);
+  assert.equal(dropClip(doc(), 'v1', { id: 'i', kind: 'image', duration: null }, 1).clip.start, 8);
+  assert.equal(dropClip(doc(), 'v1', video, -3).clip.start, 4);
+  assert.equal(dropClip(doc(), 'nope', video, 1), null);
 });

@@ -1,7 +1,7 @@
 // Editing the timeline, as pure functions on the document (no DOM): moving, trimming, splitting,
 // deleting, tracks, snapping and the overlap rule. Every function returns a new document, so
 // undo is keeping the old one.
-import { clipEnd, clipLength, uid } from './timeline-model.js';
+import { clipEnd, clipLength, newClip, placeClip, uid } from './timeline-model.js';
 
 const EPS = 1e-6;
 export const MIN_CLIP = 0.1; // seconds: trims stop here
@@ -28,6 +28,15 @@ export function fitOnTrack(track, start, length, ignoreIds = new Set()) {
     .filter((s) => s >= 0 && !overlaps(s));
   if (!candidates.length) return null;
   return candidates.reduce((best, s) => (Math.abs(s - start) < Math.abs(best - start) ? s : best));
+}
+
+// A drop lands where it was dropped when there is room; on top of another clip it takes the
+// nearest free slot, by the same overlap rule as a move. Null when the track cannot take it.
+export function dropClip(doc, trackId, media, start, id) {
+  const track = doc.tracks.find((t) => t.id === trackId);
+  if (!track || track.kind === 'text') return null;
+  const at = fitOnTrack(track, Math.max(0, start), clipLength(newClip(media, 0)));
+  return at === null ? null : placeClip(doc, trackId, media, at, id);
 }
 
 export function moveClip(doc, clipId, toTrackId, start) {

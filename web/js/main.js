@@ -9,9 +9,9 @@ import { mountProjects } from './projects-bar.js';
 import { mountSettings } from './settings-dialog.js';
 import { mountTimeline } from './timeline-view.js';
 import { mountToasts } from './toasts.js';
-import { placeClip, timelineEnd, withTracks } from './timeline-model.js';
+import { timelineEnd, withTracks } from './timeline-model.js';
 import {
-  History, addTextClip, addTrack, deleteClips, findClip, moveClip, removeTrack, setTrackFlag, splitAt, trimEnd,
+  History, addTextClip, addTrack, deleteClips, dropClip, findClip, moveClip, removeTrack, setTrackFlag, splitAt, trimEnd,
   trimStart, updateClip,
 } from './edit-model.js';
 import { mountExport } from './export-panel.js';
@@ -284,7 +284,8 @@ const actions = {
   dropclip({ trackId, mediaId, start }) {
     const media = state.media.find((m) => m.id === mediaId);
     if (!media) return;
-    edit(placeClip(state.timeline, trackId, media, start).doc);
+    const dropped = dropClip(state.timeline, trackId, media, start);
+    if (dropped) edit(dropped.doc);
   },
   editclip({ op, clipId, trackId, start, time }) {
     if (op === 'move') edit(moveClip(state.timeline, clipId, trackId, start));
