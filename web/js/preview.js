@@ -24,7 +24,7 @@ export function mountPreview(el) {
   const screen = h('div', { class: 'screen black' }, video, picture, titles);
   const warm = new Map(); // media id -> hidden element fetching the next clip ahead of time
   let shuttle = null; // reverse play timer
-  const playButton = h('button', { type: 'button', class: 'primary', text: 'Play', onclick: () => emit(el, 'toggleplay') });
+  const playButton = h('button', { type: 'button', class: 'primary', text: 'Play', disabled: true, onclick: () => emit(el, 'toggleplay') });
   const clock = h('output', { class: 'timecode', text: timecode(0) });
   el.append(h('div', { class: 'panel-head' }, h('h2', { text: 'Preview' })), screen,
     h('div', { class: 'transport' }, playButton, clock));
@@ -290,6 +290,7 @@ export function mountPreview(el) {
 
   el.addEventListener('timeline', (e) => {
     doc = e.detail.doc;
+    playButton.disabled = false;
     kinds = new Map((e.detail.media || []).map((m) => [m.id, m.kind]));
     setPlayhead(doc.playhead || 0, false);
     if (!playing) showAt(playhead);
@@ -319,5 +320,5 @@ export function mountPreview(el) {
     } else stop();
   });
   el.addEventListener('mediachanged', (e) => sourceCache.delete(e.detail.id));
-  el.addEventListener('noproject', () => { stop(); doc = null; video.removeAttribute('src'); video.load(); show('black'); });
+  el.addEventListener('noproject', () => { stop(); doc = null; playButton.disabled = true; video.removeAttribute('src'); video.load(); show('black'); });
 }
