@@ -1,6 +1,14 @@
 """A fake fal.ai: a real HTTP server on 127.0.0.1 speaking the queue protocol (submit, status
 with logs and queue position, result, cancel), storage upload (initiate + PUT) and a CDN that
 serves a real H.264/AAC clip. Each test scripts its faults through `FakeFal.scenario`.
+`stop()`/`start()` (or `restart()`) take the server down and bring it back on the same port
+with every request it knew, as when fal.ai or the network goes away in the middle of a job.
+
+Fixtures: `fake_fal` (the fake, with REELCUT_FAL_QUEUE_URL/REELCUT_FAL_REST_URL pointed at it
+and FAL_KEY set to `KEY`) and `fal_clip` (the session's small H.264/AAC MP4). They are loaded
+by one line in tests/conftest.py:
+
+    from .fake_fal import fake_fal, fal_clip  # noqa: F401 - fixtures for the fal.ai tests
 
 Protocol facts follow shared/reference/fal-queue-api.md (sections 2-5, 8, 10, 15)."""
 
@@ -8,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import threading
 import time
 import uuid
@@ -75,15 +84,43 @@ class FakeFal:
         self.calls: list[tuple[str, str]] = []
         self.uploads: dict[str, bytes] = {}
         self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+        self.conns: set[socket.socket] = set()
+        self.port = 0
+        self.server: ThreadingHTTPServer | None = None
+        self.start()
+        self.url = f"http://127.0.0.1:{self.port}"
 
-    def close(self) -> None:
+    def start(self) -> None:
+        """Listen (again) on the same port; requests submitted before keep their state."""
+        server = ThreadingHTTPServer(("127.0.0.1", self.port), self._handler())
+        server.daemon_threads = True
+        self.port = server.server_port
+        self.server = server
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        """Go away like a crashed host: stop listening and cut every open connection, so
+        keep-alive sessions fail too instead of being served by a lingering thread."""
+        if self.server is None:
+            return
         self.server.shutdown()
         self.server.server_close()
+        self.server = None
+        with self.lock:
+            conns, self.conns = list(self.conns), set()
+        for conn in conns:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def restart(self, down_for: float = 0.0) -> None:
+        self.stop()
+        time.sleep(down_for)
+        self.start()
+
+    def close(self) -> None:
+        self.stop()
 
     def count(self, kind: str) -> int:
         return sum(1 for k, _ in self.calls if k == kind)
@@ -131,6 +168,19 @@ class FakeFal:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+
+            def setup(self) -> None:
+                super().setup()
+                with fake.lock:
+                    fake.conns.add(self.connection)
+
+            def finish(self) -> None:
+                with fake.lock:
+                    fake.conns.discard(self.connection)
+                try:
+                    super().finish()
+                except OSError:
+                    pass  # the connection was cut by stop()
 
             def log_message(self, *args: Any) -> None:
                 pass

@@ -6,14 +6,17 @@ from __future__ import annotations
 import json
 import logging
 import time
+import traceback
 from pathlib import Path
 from typing import Any
 
+import av
 import pytest
 
 from reelcut.bridge import Bridge
-from reelcut.generation.base import GenerationError
-from reelcut.generation.fal import FalProvider
+from reelcut.generation import registry
+from reelcut.generation.base import GenerationError, JobContext
+from reelcut.generation.fal import FalProvider, fal_provider
 from reelcut.generation.fal_http import check_url
 
 from . import media_samples as ms
@@ -309,8 +312,6 @@ def test_the_key_never_appears_in_logs_or_messages(bridge: Bridge, project: dict
 def test_every_registry_model_generates(bridge: Bridge, project: dict, fal: FakeFal, samples: dict) -> None:
     """Each fal model's defaults are accepted by the (validating) fake, sent to its own endpoint,
     with the image under the model's own parameter name."""
-    from reelcut.generation import registry
-
     image = bridge.import_path(project["id"], samples["image"])
     models = [m for m in registry.all_models() if m["provider"] == "fal"]
     jobs = []
@@ -341,3 +342,181 @@ def test_without_a_stream_it_polls(bridge: Bridge, project: dict, fal: FakeFal) 
     job = generate(bridge, project)
     assert job["status"] == "done"
     assert fal.count("stream") == 1 and fal.count("status") >= 2
+
+
+def test_fal_going_away_mid_job_then_coming_back(bridge: Bridge, project: dict, fal: FakeFal) -> None:
+    """fal.ai (or the network) disappears while the request runs: the job says it keeps going,
+    keeps asking, and when fal answers again the same request's result lands."""
+    fal.scenario.queue_seconds, fal.scenario.run_seconds = 0.1, 1.0
+    drain = events_for(bridge)
+    job = bridge.start_generation(project["id"], [FAST], "through an outage", {})[0]
+    deadline = time.monotonic() + 10
+    while bridge.get_job(job["id"])["status"] != "generating":
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    fal.stop()
+    time.sleep(0.4)
+    fal.start()
+    final = bridge.jobs.wait(job["id"], timeout=30)
+    assert final["status"] == "done", final
+    assert fal.count("submit") == 1
+    messages = " ".join(e["message"] or "" for e in drain(job["id"]))
+    assert "could not be reached" in messages and "keeps going" in messages
+
+
+# -- the provider on its own, as the job manager drives it ---------------------------------------
+
+class Crash(Exception):
+    """The app dying at a chosen moment."""
+
+
+def provider(key: str | None = KEY, **kw: Any) -> FalProvider:
+    return FalProvider(lambda: key, sleep=quick, poll_interval=0.02,
+                       http_options={"base_delay": 0.01, "timeout": (2.0, 2.0)}, **kw)
+
+
+def make_ctx(tmp_path: Path, model_id: str = FAST, *, state: dict[str, Any] | None = None,
+             image: Path | None = None, prompt: str = "a fox in the snow", persist: Any = None,
+             **params: Any) -> tuple[JobContext, list[dict[str, Any]], list[dict[str, Any]]]:
+    model = registry.get_model(model_id)
+    reports: list[dict[str, Any]] = []
+    saved: list[dict[str, Any]] = []
+
+    def report(phase: str, progress: float | None = None, message: str | None = None, **extra: Any) -> None:
+        reports.append({"phase": phase, "progress": progress, "message": message, **extra})
+
+    temp = tmp_path / "temp"
+    temp.mkdir(exist_ok=True)
+    ctx = JobContext(job_id="job1", model=model, prompt=prompt, params=registry.validate_params(model, params),
+                     image_path=image, temp_dir=temp, state=dict(state or {}), report=report,
+                     persist=persist or saved.append)
+    return ctx, reports, saved
+
+
+def test_provider_success_saves_state_first_and_streams_into_temp(fake_fal: FakeFal, tmp_path: Path) -> None:
+    ctx, reports, saved = make_ctx(tmp_path)
+    result = provider().generate(ctx)
+    assert result.path.parent == ctx.temp_dir and result.path.read_bytes() == fake_fal.clip
+    with av.open(str(result.path)) as container:
+        assert container.streams.video and container.streams.audio
+    assert result.remote_url.startswith(f"{fake_fal.url}/files/")
+    assert result.cost == pytest.approx(0.04 * 6)
+    # the paid request's URLs are durable before anything depends on them
+    assert {"request_id", "status_url", "response_url", "cancel_url"} <= set(saved[0])
+    assert saved[0]["status_url"].endswith(f"/requests/{saved[0]['request_id']}/status")
+    assert any(r.get("queue_position") is not None for r in reports)
+    assert [r["log"] for r in reports if r.get("log")] == ["Loading model", "Sampling 50%", "Encoding video"]
+    last = [r for r in reports if r["phase"] == "downloading" and r.get("bytes_done")][-1]
+    assert last["bytes_done"] == last["bytes_total"] == len(fake_fal.clip)
+
+
+def test_resume_after_a_crash_right_after_submit_never_resubmits(fake_fal: FakeFal, tmp_path: Path) -> None:
+    saved: list[dict[str, Any]] = []
+
+    def crash(values: dict[str, Any]) -> None:
+        saved.append(values)
+        raise Crash()
+
+    ctx, _, _ = make_ctx(tmp_path, persist=crash)
+    with pytest.raises(Crash):
+        provider().generate(ctx)
+    assert fake_fal.count("submit") == 1 and "request_id" in saved[0]
+    # the restarted app builds a new context from the job row's state
+    ctx2, reports, _ = make_ctx(tmp_path, state=saved[0])
+    result = provider().generate(ctx2)
+    assert result.path.read_bytes() == fake_fal.clip
+    assert fake_fal.count("submit") == 1
+    assert any("Resuming" in (r["message"] or "") for r in reports)
+
+
+def test_resume_with_a_known_result_only_downloads(fake_fal: FakeFal, tmp_path: Path) -> None:
+    ctx, _, saved = make_ctx(tmp_path)
+    provider().generate(ctx)
+    before = list(fake_fal.calls)
+    ctx2, _, _ = make_ctx(tmp_path, state=saved[-1])
+    assert "video_url" in saved[-1]
+    provider().generate(ctx2)
+    assert [kind for kind, _ in fake_fal.calls[len(before):]] == ["cdn"]
+
+
+@pytest.mark.parametrize("case,words", [
+    ("done", "fal.ai had already finished the request."),
+    ("unknown", "fal.ai no longer knows the request."),
+])
+def test_cancel_answers_the_user_understands(fake_fal: FakeFal, tmp_path: Path, case: str, words: str) -> None:
+    ctx, reports, saved = make_ctx(tmp_path)
+    if case == "done":
+        provider().generate(ctx)
+    else:
+        ctx.state["cancel_url"] = f"{fake_fal.url}/fal-ai/ltx-2/requests/no-such-request/cancel"
+    provider().cancel(ctx)
+    assert fake_fal.count("cancel") == 1
+    assert reports[-1]["log"] == words
+
+
+def test_cancel_before_submit_sends_nothing(fake_fal: FakeFal, tmp_path: Path) -> None:
+    ctx, _, _ = make_ctx(tmp_path)
+    provider().cancel(ctx)
+    assert fake_fal.calls == []
+
+
+def test_errors_are_typed_for_the_form(fake_fal: FakeFal, tmp_path: Path) -> None:
+    ctx, _, _ = make_ctx(tmp_path, prompt="forbidden")
+    with pytest.raises(GenerationError) as e:
+        provider().generate(ctx)
+    assert (e.value.code, e.value.field, e.value.status) == ("invalid_param", "prompt", 422)
+    fake_fal.scenario.locked = "Exhausted balance. Top up your balance at fal.ai/dashboard/billing."
+    with pytest.raises(GenerationError) as e:
+        provider().generate(make_ctx(tmp_path)[0])
+    assert e.value.status == 403 and "Exhausted balance. Top up your balance" in e.value.message
+
+
+def test_a_wrong_key_never_shows_up_anywhere(fake_fal: FakeFal, tmp_path: Path,
+                                             caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    wrong = "wrong-id:very-secret-part-4711"
+    with pytest.raises(GenerationError) as e:
+        provider(wrong).generate(make_ctx(tmp_path)[0])
+    assert (e.value.code, e.value.status) == ("invalid_key", 401)
+    shown = "".join(traceback.format_exception(e.value)) + json.dumps(e.value.to_dict())
+    assert "very-secret-part-4711" not in shown and "very-secret-part-4711" not in caplog.text
+    assert fake_fal.count("submit") == 1
+
+
+def test_no_key_sends_nothing(fake_fal: FakeFal, tmp_path: Path) -> None:
+    with pytest.raises(GenerationError) as e:
+        provider(None).generate(make_ctx(tmp_path)[0])
+    assert (e.value.code, e.value.status) == ("no_api_key", 401) and "Settings" in e.value.message
+    assert fake_fal.calls == []
+
+
+def test_hosts_given_to_the_constructor(fake_fal: FakeFal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REELCUT_FAL_QUEUE_URL", "https://queue.invalid")
+    monkeypatch.setenv("REELCUT_FAL_REST_URL", "https://rest.invalid")
+    big = ms.make_image(tmp_path / "big.png", size="1600x1200", noise=True)
+    ctx, _, _ = make_ctx(tmp_path, I2V, image=big)
+    provider(queue_url=fake_fal.url, rest_url=fake_fal.url).generate(ctx)
+    assert fake_fal.count("initiate") == 1 and fake_fal.count("submit") == 1
+    with pytest.raises(GenerationError) as e:
+        provider(queue_url="http://queue.fal.run").generate(make_ctx(tmp_path)[0])
+    assert e.value.code == "insecure_url"
+    assert fake_fal.count("submit") == 1
+    assert isinstance(fal_provider(lambda: KEY), FalProvider)
+
+
+def test_a_result_on_plain_http_is_refused(fake_fal: FakeFal, tmp_path: Path) -> None:
+    fake_fal.scenario.video_url = "http://cdn.example.com/video.mp4"
+    ctx, _, _ = make_ctx(tmp_path)
+    with pytest.raises(GenerationError) as e:
+        provider().generate(ctx)
+    assert e.value.code == "insecure_url" and "https" in e.value.message
+    assert fake_fal.count("cdn") == 0 and list(ctx.temp_dir.iterdir()) == []
+
+
+def test_a_cut_download_leaves_nothing_behind(fake_fal: FakeFal, tmp_path: Path) -> None:
+    fake_fal.scenario.cdn = ["truncate", "html", "truncate"]
+    ctx, _, _ = make_ctx(tmp_path)
+    with pytest.raises(GenerationError) as e:
+        provider().generate(ctx)
+    assert e.value.retryable and "Gave up after 3 tries" in e.value.message
+    assert list(ctx.temp_dir.iterdir()) == [] and fake_fal.count("cdn") == 3

@@ -32,10 +32,18 @@ GIVE_UP_AFTER = 2 * 3600.0       # seconds without fal.ai answering before the j
 
 
 class FalProvider:
-    def __init__(self, key_lookup: Callable[[], str | None], *, sleep: Callable[[float], None] = time.sleep,
+    """One provider serves every fal job; each job gets its own HTTP session. `queue_url` and
+    `rest_url` pin the hosts; left None they are read from the settings (REELCUT_FAL_QUEUE_URL,
+    REELCUT_FAL_REST_URL) at each submit, so a changed setting applies to the next job. `sleep`
+    and `http_options` (attempts, base_delay, max_delay, timeout) make waits injectable."""
+
+    def __init__(self, key_lookup: Callable[[], str | None], *, queue_url: str | None = None,
+                 rest_url: str | None = None, sleep: Callable[[float], None] = time.sleep,
                  poll_interval: float = 1.0, http_options: dict[str, Any] | None = None,
                  stream_status: bool = True) -> None:
         self.key_lookup = key_lookup
+        self.queue_url = queue_url
+        self.rest_url = rest_url
         self.stream_status = stream_status
         self.sleep = sleep
         self.poll_interval = poll_interval
@@ -47,6 +55,12 @@ class FalProvider:
             raise GenerationError("no_api_key", "Add your fal.ai API key in Settings (or set FAL_KEY) to use "
                                   "fal.ai models. The offline models need no key.", status=401)
         return FalHttp(key, sleep=self.sleep, **self.http_options)
+
+    def _queue(self) -> str:
+        return check_url((self.queue_url or fal_queue_url()).rstrip("/"))
+
+    def _rest(self) -> str:
+        return check_url((self.rest_url or fal_rest_url()).rstrip("/"))
 
     # -- the job ------------------------------------------------------------------------------
     def generate(self, ctx: JobContext) -> GeneratedFile:
@@ -75,7 +89,7 @@ class FalProvider:
             payload[ctx.model.get("image_param", "image_url")] = self._image_input(http, ctx, note)
         ctx.check_cancelled()
         ctx.report("queued", message="Sending to fal.ai")
-        resp = http.request("POST", f"{fal_queue_url()}/{ctx.model['endpoint']}", json=payload,
+        resp = http.request("POST", f"{self._queue()}/{ctx.model['endpoint']}", json=payload,
                             model_name=ctx.model["name"], on_retry=note)
         body = json_of(resp, "submit")
         missing = [k for k in ("request_id", "status_url", "response_url") if not body.get(k)]
@@ -101,7 +115,7 @@ class FalProvider:
         data = path.read_bytes()
         if size <= DATA_URI_LIMIT:
             return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
-        resp = http.request("POST", f"{fal_rest_url()}/storage/upload/initiate?storage_type=fal-cdn-v3",
+        resp = http.request("POST", f"{self._rest()}/storage/upload/initiate?storage_type=fal-cdn-v3",
                             json={"file_name": path.name, "content_type": mime}, model_name="fal.ai storage",
                             on_retry=note)
         body = json_of(resp, "upload")
@@ -291,6 +305,15 @@ class FalProvider:
             words = {"CANCELLATION_REQUESTED": "fal.ai is cancelling the request.",
                      "ALREADY_COMPLETED": "fal.ai had already finished the request.",
                      "NOT_FOUND": "fal.ai no longer knows the request."}
-            ctx.report(ctx.state.get("phase", "queued"), log=words.get(answer, f"fal.ai answered {answer}."))
+            # cancel() runs after cancel_event is set, so the job's outcome is already "cancelled";
+            # reporting under that status keeps fal's answer even when the job thread has
+            # finished first (a finished job's row takes no other status, and would drop it).
+            ctx.report("cancelled", log=words.get(answer, f"fal.ai answered {answer}."))
         finally:
             http.close()
+
+
+def fal_provider(key_lookup: Callable[[], str | None]) -> FalProvider:
+    """The provider the app uses for `"provider": "fal"` models; the key is looked up per job,
+    so a key saved in Settings works without a restart."""
+    return FalProvider(key_lookup)
