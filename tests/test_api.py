@@ -269,3 +269,10 @@ def test_method_not_allowed_is_json_with_allow(api: Api) -> None:
     r = api.delete("/api/models")
     _error(r, 405)
     assert "GET" in r.headers["Allow"]
+
+
+def test_refused_parameters_name_their_model(api: Api, project: dict) -> None:
+    r = api.post("/api/generations", json={"project_id": project["id"], "model_ids": ["local/preview-t2v"],
+                                           "prompt": "x", "params": {"local/preview-t2v": {"fps": 7}}})
+    assert r.status_code == 422
+    assert r.json["error"]["field"] == "fps" and r.json["error"]["model_id"] == "local/preview-t2v"

@@ -235,3 +235,26 @@ def test_generate_on_fal_through_the_ui(tmp_path: Path, page: Page, fake_fal: An
         watch.assert_clean()
     finally:
         s.stop()
+
+
+@pytest.mark.slow
+def test_a_provider_refusal_shows_next_to_its_field(tmp_path: Path, page: Page, fake_fal: Any) -> None:
+    """fal.ai refuses the prompt (a 422 naming `prompt`) after the job started: the reason appears
+    in a toast and next to the prompt field."""
+    from .fake_fal import KEY
+
+    env = {"REELCUT_FAL_QUEUE_URL": fake_fal.url, "REELCUT_FAL_REST_URL": fake_fal.url, "FAL_KEY": KEY}
+    s = ServerProcess(tmp_path / "data", TOKEN, env=env).start()
+    try:
+        s.post("/api/projects", json={"name": "Refused"})
+        watch = Watch(page)
+        page.goto(s.login_url)
+        page.get_by_role("checkbox", name="Offline preview (text to video)").uncheck()
+        page.get_by_role("checkbox", name="LTX Video 2.0 Fast (text to video)").check()
+        page.get_by_role("textbox", name="Prompt").fill("forbidden")
+        page.get_by_role("button", name="Generate").click()
+        expect(page.get_by_role("status", name="Notifications")).to_contain_text("flagged by the content checker")
+        expect(page.locator(".field-error").filter(has_text="flagged by the content checker")).to_be_visible()
+        watch.assert_clean()
+    finally:
+        s.stop()

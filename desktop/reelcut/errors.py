@@ -14,9 +14,10 @@ class AppError(Exception):
         self.message = message
         self.status = status
         self.field = field
+        self.extra: dict[str, Any] = {}  # more context for the page, e.g. which model a field belongs to
 
     def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"code": self.code, "message": self.message}
+        d: dict[str, Any] = {"code": self.code, "message": self.message, **self.extra}
         if self.field:
             d["field"] = self.field
         return d

@@ -1,11 +1,12 @@
 // The HTTP API (docs/API.md). Same origin, authenticated by the HttpOnly cookie.
 
 export class ApiError extends Error {
-  constructor(status, code, message, field) {
+  constructor(status, code, message, field, modelId) {
     super(message);
     this.status = status;
     this.code = code;
     this.field = field;
+    this.modelId = modelId; // which model a refused parameter belongs to
   }
 }
 
@@ -26,7 +27,7 @@ async function request(method, path, body) {
   const data = await response.json().catch(() => null);
   if (!response.ok) {
     const e = (data && data.error) || {};
-    throw new ApiError(response.status, e.code || 'error', e.message || `Request failed (${response.status}).`, e.field);
+    throw new ApiError(response.status, e.code || 'error', e.message || `Request failed (${response.status}).`, e.field, e.model_id);
   }
   return data;
 }

@@ -179,7 +179,13 @@ function listen() {
     const before = state.jobs.get(job.id);
     state.jobs.set(job.id, job);
     showJobs();
-    if (job.status === 'failed' && before && before.status !== 'failed') toast(`Generation failed: ${job.error ? job.error.message : job.message}`, 'error');
+    if (job.status === 'failed' && before && before.status !== 'failed') {
+      toast(`Generation failed: ${job.error ? job.error.message : job.message}`, 'error');
+      // a provider's refusal of one parameter (fal's 422) goes next to that field of that model
+      if (job.error && job.error.field) {
+        send(parts.ai, 'generateerror', { message: job.error.message, field: job.error.field, model_id: job.model_id });
+      }
+    }
   });
   events.addEventListener('media', (e) => {
     const { project_id: projectId, media } = JSON.parse(e.data);
@@ -275,7 +281,7 @@ const actions = {
       }
       showJobs();
     } catch (err) {
-      send(parts.ai, 'generateerror', { message: err.message, field: err.field });
+      send(parts.ai, 'generateerror', { message: err.message, field: err.field, model_id: err.modelId });
       fail(err);
     }
   },

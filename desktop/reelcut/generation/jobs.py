@@ -111,6 +111,7 @@ class JobManager:
                 typed = registry.validate_params(model, own)
             except GenerationError as exc:
                 exc.message = f"{model['name']}: {exc.message}"
+                exc.extra["model_id"] = model_id  # two models may share a field name
                 raise
             registry.check_prompt(model, prompt)
             if model["mode"] == "image":
