@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import stat
 from pathlib import Path
 from typing import Any
@@ -70,3 +71,58 @@ def test_the_page_never_sees_the_key(api: Any, monkeypatch: pytest.MonkeyPatch) 
         assert SECRET not in api.get(path).get_data(as_text=True)
     r = api.put("/api/settings", json={"fal_key": 42})
     assert r.status_code == 400 and r.json["error"]["field"] == "fal_key"
+
+
+@pytest.fixture
+def real_backend() -> Any:
+    """Set keyring's own backend for a test, then put the previous one back."""
+    import keyring
+
+    before = keyring.get_keyring()
+    yield keyring.set_keyring
+    keyring.set_keyring(before)
+
+
+def test_fail_and_null_backends_mean_the_file(data_dir: Path, real_backend: Any) -> None:
+    from keyring.backends import fail, null
+
+    for backend in (fail.Keyring(), null.Keyring()):
+        real_backend(backend)
+        assert keystore._keyring() is None
+        assert keystore.set_key(data_dir, SECRET) == "file"
+        assert keystore.get_key(data_dir) == SECRET and keystore.key_source(data_dir) == "file"
+        keystore.set_key(data_dir, None)
+
+
+class RefusingKeyring(MemoryKeyring):
+    def set_password(self, service: str, user: str, value: str) -> None:
+        raise RuntimeError("the keyring is locked")
+
+
+class ForgetfulKeyring(MemoryKeyring):
+    def set_password(self, service: str, user: str, value: str) -> None:
+        pass
+
+
+@pytest.mark.parametrize("ring", [RefusingKeyring(), ForgetfulKeyring()])
+def test_a_keyring_that_does_not_keep_the_key_falls_back_to_the_file(
+        data_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, ring: MemoryKeyring) -> None:
+    caplog.set_level(logging.DEBUG)
+    ring.store[("reelcut", "fal")] = "an-older-key"
+    monkeypatch.setattr(keystore, "_keyring", lambda: ring)
+    assert keystore.set_key(data_dir, SECRET) == "file"
+    assert keystore.get_key(data_dir) == SECRET  # the older key in the keyring is not read first
+    assert keystore.key_source(data_dir) == "file"
+    assert "private file" in caplog.text and SECRET not in caplog.text
+
+
+def test_the_file_is_private_even_over_a_leftover(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(keystore, "_keyring", lambda: None)
+    secrets = data_dir / "secrets"
+    secrets.mkdir(mode=0o755)
+    (secrets / "fal_key.part").write_text("half")
+    (secrets / "fal_key.part").chmod(0o644)
+    keystore.set_key(data_dir, SECRET)
+    assert stat.S_IMODE((secrets / "fal_key").stat().st_mode) == 0o600
+    assert stat.S_IMODE(secrets.stat().st_mode) == 0o700
+    assert [p.name for p in secrets.iterdir()] == ["fal_key"]
