@@ -62,6 +62,7 @@ class Scenario:
     validate: bool = True            # 422 for unknown choice values, like fal's pydantic models
     stream: bool = False             # offer GET .../status/stream (server-sent status events)
     video_url: str | None = None     # the result's video URL (default: this fake's own CDN)
+    submit_delay: float = 0.0        # seconds a real submit takes to answer (after queueing it)
 
 
 @dataclass
@@ -333,7 +334,7 @@ class FakeFal:
                     position = sum(1 for r in fake.requests.values()
                                    if time.monotonic() - r.created < fake.scenario.queue_seconds) - 1
                 return self.send(Reply(200, {"status": "IN_QUEUE", "queue_position": position, **fake.urls(req)},
-                                       {"x-fal-request-id": req.id}))
+                                       {"x-fal-request-id": req.id}, delay=fake.scenario.submit_delay))
 
             def do_PUT(self) -> None:  # noqa: N802
                 path = urlsplit(self.path).path

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -15,7 +16,7 @@ import pytest
 
 from reelcut.bridge import Bridge
 from reelcut.generation import registry
-from reelcut.generation.base import GenerationError, JobContext
+from reelcut.generation.base import GenerationError, JobCancelled, JobContext
 from reelcut.generation.fal import FalProvider, fal_provider
 from reelcut.generation.fal_http import check_url
 
@@ -520,3 +521,43 @@ def test_a_cut_download_leaves_nothing_behind(fake_fal: FakeFal, tmp_path: Path)
         provider().generate(ctx)
     assert e.value.retryable and "Gave up after 3 tries" in e.value.message
     assert list(ctx.temp_dir.iterdir()) == [] and fake_fal.count("cdn") == 3
+
+
+def test_cancel_while_the_submit_is_in_flight_cancels_the_request(fake_fal: FakeFal, tmp_path: Path) -> None:
+    """The user cancels before fal has answered the submit: there is no cancel URL yet, so the
+    job cancels the request itself as soon as it learns it, instead of leaving it to run."""
+    fake_fal.scenario.submit_delay, fake_fal.scenario.queue_seconds = 0.5, 5.0
+    ctx, reports, _ = make_ctx(tmp_path)
+    p = provider()
+    outcome: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            p.generate(ctx)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    deadline = time.monotonic() + 5
+    while fake_fal.count("submit") == 0:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    ctx.cancel_event.set()
+    p.cancel(ctx)  # what the job manager does; nothing to call yet
+    assert fake_fal.count("cancel") == 0
+    worker.join(10)
+    assert outcome and isinstance(outcome[0], JobCancelled)
+    assert fake_fal.count("cancel") == 1 and next(iter(fake_fal.requests.values())).cancelled
+    assert reports[-1]["log"] == "fal.ai is cancelling the request."
+    assert fake_fal.count("status") == 0 and fake_fal.count("cdn") == 0
+
+
+def test_a_saved_request_fal_has_dropped_is_said_plainly(fake_fal: FakeFal, tmp_path: Path) -> None:
+    base = f"{fake_fal.url}/fal-ai/ltx-2/requests/expired-id"
+    state = {"request_id": "expired-id", "status_url": f"{base}/status", "response_url": base,
+             "cancel_url": f"{base}/cancel"}
+    with pytest.raises(GenerationError) as e:
+        provider(stream_status=False).generate(make_ctx(tmp_path, state=state)[0])
+    assert e.value.code == "request_expired" and "Generate it again" in e.value.message
+    assert fake_fal.count("submit") == 0

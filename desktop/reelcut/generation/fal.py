@@ -21,7 +21,7 @@ import requests
 from ..config import fal_queue_url, fal_rest_url
 from ..media.probe import NotMedia, ProbeResult, probe
 from . import registry
-from .base import GeneratedFile, GenerationError, JobContext
+from .base import GeneratedFile, GenerationError, JobCancelled, JobContext
 from .fal_http import FalHttp, check_url, json_of
 
 IMAGE_LIMIT = 10 * 1024 * 1024   # fal's image inputs: larger ones are refused before upload
@@ -70,6 +70,11 @@ class FalProvider:
         try:
             if "request_id" not in ctx.state:
                 self._submit(http, ctx, retry_note)
+                if ctx.cancel_event.is_set():
+                    # cancelled while the submit was in flight: cancel() had no URL to call then,
+                    # and the paid request must not run on unseen
+                    self._cancel_with(http, ctx)
+                    raise JobCancelled()
             else:
                 ctx.report("queued", message="Resuming the fal.ai request")
             url = ctx.state.get("video_url") or self._wait_for_result(http, ctx, retry_note)
@@ -295,22 +300,27 @@ class FalProvider:
 
     # -- cancel -------------------------------------------------------------------------------
     def cancel(self, ctx: JobContext) -> None:
-        url = ctx.state.get("cancel_url")
-        if not url:
-            return  # not submitted yet: the job stops before it sends anything
+        if not ctx.state.get("cancel_url"):
+            return  # not submitted yet: generate() cancels the request itself once the submit returns
         http = self._http()
         try:
-            resp = http.request("PUT", url, model_name=ctx.model["name"], ok=(400, 404))
-            answer = (json_of(resp, "cancel").get("status") if resp.content else None) or str(resp.status_code)
-            words = {"CANCELLATION_REQUESTED": "fal.ai is cancelling the request.",
-                     "ALREADY_COMPLETED": "fal.ai had already finished the request.",
-                     "NOT_FOUND": "fal.ai no longer knows the request."}
-            # cancel() runs after cancel_event is set, so the job's outcome is already "cancelled";
-            # reporting under that status keeps fal's answer even when the job thread has
-            # finished first (a finished job's row takes no other status, and would drop it).
-            ctx.report("cancelled", log=words.get(answer, f"fal.ai answered {answer}."))
+            self._cancel_with(http, ctx)
         finally:
             http.close()
+
+    def _cancel_with(self, http: FalHttp, ctx: JobContext) -> None:
+        url = ctx.state.get("cancel_url")
+        if not url:
+            return
+        resp = http.request("PUT", url, model_name=ctx.model["name"], ok=(400, 404))
+        answer = (json_of(resp, "cancel").get("status") if resp.content else None) or str(resp.status_code)
+        words = {"CANCELLATION_REQUESTED": "fal.ai is cancelling the request.",
+                 "ALREADY_COMPLETED": "fal.ai had already finished the request.",
+                 "NOT_FOUND": "fal.ai no longer knows the request."}
+        # cancel() runs after cancel_event is set, so the job's outcome is already "cancelled";
+        # reporting under that status keeps fal's answer even when the job thread has
+        # finished first (a finished job's row takes no other status, and would drop it).
+        ctx.report("cancelled", log=words.get(answer, f"fal.ai answered {answer}."))
 
 
 def fal_provider(key_lookup: Callable[[], str | None]) -> FalProvider:

@@ -59,6 +59,10 @@ def error_for(resp: requests.Response, model_name: str) -> GenerationError:
     if status == 403:
         reason = text or "no reason given"
         return GenerationError("account_locked", f"fal.ai refused the request: {reason}", status=403)
+    if status == 404 and "request" in (text or "").lower():
+        # a saved request fal.ai has since dropped (results expire): asking again will not help
+        return GenerationError("request_expired", f"fal.ai no longer has this {model_name} request ({text}). "
+                               "Generate it again.", status=502)
     if status == 404:
         return GenerationError("unknown_endpoint", f"fal.ai does not know the model {model_name}: "
                                f"{text or 'not found'}.", status=502)
