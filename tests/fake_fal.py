@@ -374,6 +374,11 @@ def validate(endpoint: str, data: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
+def app_env(fake: FakeFal, key: str = KEY) -> dict[str, str]:
+    """The environment that points a Reelcut process at this fake, with a key."""
+    return {"REELCUT_FAL_QUEUE_URL": fake.url, "REELCUT_FAL_REST_URL": fake.url, "FAL_KEY": key}
+
+
 @pytest.fixture(scope="session")
 def fal_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return media_samples.make_video(tmp_path_factory.mktemp("fal") / "result.mp4", seconds=2, size="320x240")

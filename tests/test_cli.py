@@ -97,9 +97,9 @@ def test_generate_errors_are_clear(tmp_path: Path) -> None:
 
 
 def test_generate_with_fal(tmp_path: Path, fake_fal: object) -> None:
-    from .fake_fal import KEY
+    from .fake_fal import app_env
 
-    env = {"REELCUT_FAL_QUEUE_URL": fake_fal.url, "REELCUT_FAL_REST_URL": fake_fal.url, "FAL_KEY": KEY}
+    env = app_env(fake_fal)
     r = run_cli("generate", "--model", "fal-ai/ltx-2/text-to-video/fast", "--prompt", "a tram at night",
                 "--param", "duration=8", "--param", "fps=25", data_dir=tmp_path, **env)
     assert r.returncode == 0, r.stderr

@@ -192,14 +192,9 @@ def test_kill_during_offline_generation_resumes(server: ServerProcess) -> None:
 
 
 def _fal_server(tmp_path: Path, fake: Any) -> ServerProcess:
-    env = {"REELCUT_FAL_QUEUE_URL": fake.url, "REELCUT_FAL_REST_URL": fake.url, "FAL_KEY": fake_key()}
-    return ServerProcess(tmp_path / "data", TOKEN, env=env).start()
+    from .fake_fal import app_env
 
-
-def fake_key() -> str:
-    from .fake_fal import KEY
-
-    return KEY
+    return ServerProcess(tmp_path / "data", TOKEN, env=app_env(fake)).start()
 
 
 @pytest.mark.slow

@@ -57,10 +57,9 @@ def test_self_test_plays_an_offline_clip_in_the_qt_window() -> None:
 
 @pytest.mark.slow
 def test_a_fal_clip_plays_in_the_qt_window(fake_fal: Any) -> None:
-    from .fake_fal import KEY
+    from .fake_fal import app_env
 
-    report = run_self_test({"REELCUT_FAL_QUEUE_URL": fake_fal.url, "REELCUT_FAL_REST_URL": fake_fal.url,
-                            "FAL_KEY": KEY, "REELCUT_SELFTEST_MODEL": "fal-ai/ltx-2/text-to-video/fast"})
+    report = run_self_test({**app_env(fake_fal), "REELCUT_SELFTEST_MODEL": "fal-ai/ltx-2/text-to-video/fast"})
     assert_played(report)
     assert fake_fal.count("submit") == 1 and fake_fal.count("cdn") == 1
 

@@ -195,11 +195,10 @@ def test_non_media_import_shows_the_reason(server: ServerProcess, page: Page, tm
 def test_generate_on_fal_through_the_ui(tmp_path: Path, page: Page, fake_fal: Any) -> None:
     """A user enters a key in Settings, picks LTX Video 2.0 Fast, sees the cost, generates, watches
     the queue and logs, and gets a clip that plays from the local copy."""
-    from .fake_fal import KEY
+    from .fake_fal import KEY, app_env
 
     fake_fal.scenario.queue_seconds, fake_fal.scenario.run_seconds = 1.0, 1.5
-    env = {"REELCUT_FAL_QUEUE_URL": fake_fal.url, "REELCUT_FAL_REST_URL": fake_fal.url, "FAL_KEY": ""}
-    s = ServerProcess(tmp_path / "data", TOKEN, env=env).start()
+    s = ServerProcess(tmp_path / "data", TOKEN, env=app_env(fake_fal, key="")).start()  # key typed in the UI
     try:
         s.post("/api/projects", json={"name": "Paid"})
         watch = Watch(page)
@@ -241,10 +240,9 @@ def test_generate_on_fal_through_the_ui(tmp_path: Path, page: Page, fake_fal: An
 def test_a_provider_refusal_shows_next_to_its_field(tmp_path: Path, page: Page, fake_fal: Any) -> None:
     """fal.ai refuses the prompt (a 422 naming `prompt`) after the job started: the reason appears
     in a toast and next to the prompt field."""
-    from .fake_fal import KEY
+    from .fake_fal import app_env
 
-    env = {"REELCUT_FAL_QUEUE_URL": fake_fal.url, "REELCUT_FAL_REST_URL": fake_fal.url, "FAL_KEY": KEY}
-    s = ServerProcess(tmp_path / "data", TOKEN, env=env).start()
+    s = ServerProcess(tmp_path / "data", TOKEN, env=app_env(fake_fal)).start()
     try:
         s.post("/api/projects", json={"name": "Refused"})
         watch = Watch(page)

@@ -32,11 +32,10 @@ def peak_rss_mb(pid: int) -> float:
 
 @pytest.mark.slow
 def test_range_readers_and_jobs_under_load(tmp_path: Path, fake_fal: Any) -> None:
-    from .fake_fal import KEY
+    from .fake_fal import app_env
 
     fake_fal.scenario.queue_seconds, fake_fal.scenario.run_seconds = 0.5, 1.5
-    env = {"REELCUT_FAL_QUEUE_URL": fake_fal.url, "REELCUT_FAL_REST_URL": fake_fal.url, "FAL_KEY": KEY}
-    server = ServerProcess(tmp_path / "data", "load-token", env=env).start()
+    server = ServerProcess(tmp_path / "data", "load-token", env=app_env(fake_fal)).start()
     try:
         _run_load(server, tmp_path)
     finally:

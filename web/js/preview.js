@@ -7,6 +7,23 @@ import { timecode } from './format.js';
 import { clipAt, clipEnd, mediaTime, nextClipAfter, timelineEnd } from './timeline-model.js';
 import { playFirstWorking } from './sources.js';
 
+// Hand a source to `start`: a URL as is, or for the `blob` kind the bytes fetched into memory and
+// given as an object URL (reported through `made`, so the caller can free it later).
+function startSource(source, start, made, reject) {
+  if (source.kind !== 'blob') {
+    start(source.url);
+    return;
+  }
+  fetch(source.url).then((r) => {
+    if (!r.ok) throw new Error(`HTTP ${r.status}`);
+    return r.blob();
+  }).then((blob) => {
+    const url = URL.createObjectURL(blob);
+    start(url);
+    made(url);
+  }).catch(reject);
+}
+
 export function mountPreview(el) {
   let doc = null;
   let playhead = 0;
@@ -74,18 +91,7 @@ export function mountPreview(el) {
         video.src = src;
         video.load();
       };
-      if (source.kind === 'blob') {
-        fetch(source.url).then((r) => {
-          if (!r.ok) throw new Error(`HTTP ${r.status}`);
-          return r.blob();
-        }).then((blob) => {
-          const made = URL.createObjectURL(blob);
-          start(made);
-          loaded.blobUrl = made;
-        }).catch((err) => reject(err));
-      } else {
-        start(source.url);
-      }
+      startSource(source, start, (made) => { loaded.blobUrl = made; }, reject);
     });
   }
 
@@ -130,18 +136,7 @@ export function mountPreview(el) {
         }
         picture.src = src;
       };
-      if (source.kind === 'blob') {
-        fetch(source.url).then((r) => {
-          if (!r.ok) throw new Error(`HTTP ${r.status}`);
-          return r.blob();
-        }).then((blob) => {
-          const made = URL.createObjectURL(blob);
-          start(made);
-          still.blobUrl = made;
-        }).catch(reject);
-      } else {
-        start(source.url);
-      }
+      startSource(source, start, (made) => { still.blobUrl = made; }, reject);
     });
   }
 
