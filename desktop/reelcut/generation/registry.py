@@ -14,9 +14,12 @@ _TYPES = {"integer": int, "number": (int, float), "string": str, "boolean": bool
 
 
 @lru_cache(maxsize=1)
+def _document() -> dict[str, Any]:
+    return json.loads(resources.files(__package__).joinpath("models.json").read_text("utf-8"))
+
+
 def _load() -> tuple[dict[str, Any], ...]:
-    text = resources.files(__package__).joinpath("models.json").read_text("utf-8")
-    return tuple(json.loads(text)["models"])
+    return tuple(_document()["models"])
 
 
 def all_models() -> list[dict[str, Any]]:
@@ -138,5 +141,4 @@ def estimate_cost(model: dict[str, Any], params: dict[str, Any]) -> float:
 def remote_media_hosts() -> list[str]:
     """Where providers deliver results (https origins), for media-src when the user turns on
     remote preview. Data in models.json beside the models."""
-    text = resources.files(__package__).joinpath("models.json").read_text("utf-8")
-    return list(json.loads(text).get("media_hosts", []))
+    return list(_document().get("media_hosts", []))

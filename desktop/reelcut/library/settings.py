@@ -10,13 +10,20 @@ DEFAULTS: dict[str, Any] = {"remote_preview": False}
 
 
 class Settings:
+    """Read through a cache: the security headers ask for remote_preview on every response, and
+    this process is the only writer."""
+
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._cache: dict[str, Any] = {}
 
     def get(self, key: str) -> Any:
-        row = self.db.one("SELECT value FROM settings WHERE key = ?", (key,))
-        return loads(row["value"]) if row else DEFAULTS.get(key)
+        if key not in self._cache:
+            row = self.db.one("SELECT value FROM settings WHERE key = ?", (key,))
+            self._cache[key] = loads(row["value"]) if row else DEFAULTS.get(key)
+        return self._cache[key]
 
     def set(self, key: str, value: Any) -> None:
         self.db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = "
                         "excluded.value", (key, dumps(value)))
+        self._cache[key] = value
