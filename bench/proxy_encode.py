@@ -24,7 +24,6 @@ def run(small: bool) -> list[Row]:
         b.report_capabilities(QT)
 
         def through_app() -> float:
-            t = time.perf_counter()
             item = b.import_path(pid, clip)
             # the import itself is not the encode: time from its request to ready
             t = time.perf_counter()

@@ -82,7 +82,7 @@ def test_export_uses_the_originals(bridge: Bridge, project: dict, samples: dict)
     tl["tracks"][0]["clips"] = [{"id": "c", "media_id": item["id"], "start": 0, "in": 0, "out": 1}]
     tl.update({"width": 320, "height": 240})
     bridge.save_timeline(project["id"], tl)
-    sources = bridge.exports._sources(project["id"], tl)
+    sources = bridge.exports._sources(project["id"])
     assert sources[item["id"]].path == bridge.media_file(item["id"])[0]
     assert sources[item["id"]].path.suffix == ".mp4"
 

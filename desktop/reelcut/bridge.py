@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from . import keystore
 from .config import Config
 from .errors import AppError, from_os_error
 from .eventbus import EventBus
@@ -25,12 +26,6 @@ from .library.proxies import ProxyMaker
 from .library.settings import Settings
 
 log = logging.getLogger(__name__)
-
-
-def _key_module() -> Any:
-    from . import keystore
-
-    return keystore
 
 
 class Bridge:
@@ -226,10 +221,10 @@ class Bridge:
         return bool(self.settings.get("remote_preview"))
 
     def fal_key(self) -> str | None:
-        return _key_module().get_key(self.config.data_dir)
+        return keystore.get_key(self.config.data_dir)
 
     def get_settings(self) -> dict[str, Any]:
-        source = _key_module().key_source(self.config.data_dir)
+        source = keystore.key_source(self.config.data_dir)
         return {"remote_preview": self.remote_preview_enabled(), "fal_key_set": source is not None,
                 "fal_key_source": source}
 
@@ -244,7 +239,7 @@ class Bridge:
             key = values["fal_key"]
             if key is not None and (not isinstance(key, str) or len(key) > 500):
                 raise AppError("invalid_settings", "The fal.ai key must be text.", field="fal_key")
-            _key_module().set_key(self.config.data_dir, key.strip() if key else None)
+            keystore.set_key(self.config.data_dir, key.strip() if key else None)
         return self.get_settings()
 
     def report_capabilities(self, codecs: Any) -> dict[str, Any]:

@@ -67,7 +67,7 @@ class ExportManager:
 
     def start(self, project_id: str, timeline: dict[str, Any]) -> dict[str, Any]:
         project = self.media.projects.get(project_id)
-        sources = self._sources(project_id, timeline)
+        sources = self._sources(project_id)
         work = self.temp_dir / f"export-{uuid.uuid4().hex}"
         work.mkdir(parents=True, exist_ok=True)
         tmp_out = work / "out.mp4"
@@ -91,7 +91,7 @@ class ExportManager:
         t.start()
         return self.get(export_id)
 
-    def _sources(self, project_id: str, timeline: dict[str, Any]) -> dict[str, Source]:
+    def _sources(self, project_id: str) -> dict[str, Source]:
         sources = {}
         for item in self.media.list(project_id):
             path, _ = self.media.file_path(item["id"])
