@@ -27,8 +27,8 @@ def make_clip(path: Path, *, seconds: float, size: str = "1920x1080", rate: int 
 
 def make_big_clip(path: Path, megabytes: int) -> Path:
     """A valid MP4 of about the given size, quickly: lossless x264 of heavy noise, which does not
-    compress (about 12.5 MB a second at 640x360). No floor on the length: a "6 MB" result must
-    weigh 6 MB, or its fixed costs look smaller than they are."""
+    compress (about 12.5 MB a second at 640x360). The length is floored at 5 frames, not at a
+    second: a "6 MB" result must weigh 6 MB, or its fixed costs look smaller than they are."""
     seconds = max(0.2, megabytes / 12.5)
     subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
                     "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25,noise=alls=100:allf=t",
