@@ -154,6 +154,16 @@ class FakeFal:
             done.update(error=s.fail_with[0], error_type=s.fail_with[1])
         return done
 
+    def until_next_change(self, req: FalRequest) -> float:
+        """Seconds until the request's scripted status next changes, so the status stream sends
+        each change the moment it happens (as fal's does); at most 5 ms, for changes no clock
+        decides (a cancel)."""
+        s = self.scenario
+        age = time.monotonic() - req.created
+        steps = [s.queue_seconds + s.run_seconds * i / max(1, len(s.logs)) for i in range(len(s.logs) + 1)]
+        ahead = [t - age for t in (s.queue_seconds, *steps) if t > age]
+        return max(0.0, min([0.005, *ahead]))
+
     @staticmethod
     def log_items(lines: list[str]) -> list[dict[str, str]]:
         return [{"message": m, "level": "INFO", "source": "USER", "timestamp": "2026-11-24T00:00:00Z"} for m in lines]
@@ -275,7 +285,7 @@ class FakeFal:
                         self.wfile.flush()
                     if status["status"] == "COMPLETED":
                         return None
-                    time.sleep(0.005)
+                    time.sleep(fake.until_next_change(req))
 
             def cdn(self, path: str) -> None:
                 fake.calls.append(("cdn", path))

@@ -339,6 +339,28 @@ def test_status_stream_notices_completion_without_polling(bridge: Bridge, projec
     assert any(e["queue_position"] is not None for e in drain(job["id"]))
 
 
+def test_a_status_event_is_shown_while_the_stream_stays_open(fake_fal: FakeFal, tmp_path: Path) -> None:
+    """fal's stream sends an event and then nothing for a long while (a long render): the log it
+    carried reaches the user at once, not when later events fill a read buffer."""
+    fake_fal.scenario.stream = True
+    fake_fal.scenario.queue_seconds, fake_fal.scenario.run_seconds = 0.05, 60.0
+    fake_fal.scenario.logs = ["Loading model"]  # one change, then a minute of silence
+    ctx, reports, _ = make_ctx(tmp_path)
+    fal = FalProvider(lambda: KEY, sleep=quick, http_options={"timeout": (2.0, 60.0)})
+    outcome: list[BaseException] = []
+    worker = threading.Thread(target=lambda: outcome.append(pytest.raises(JobCancelled, fal.generate, ctx).value))
+    worker.start()
+    deadline = time.monotonic() + 10
+    while not any(r.get("log") == "Loading model" for r in reports):
+        assert time.monotonic() < deadline, "the stream's event was held back"
+        time.sleep(0.01)
+    assert fake_fal.count("status") == 0  # seen on the stream, not by falling back to polling
+    ctx.cancel_event.set()
+    fake_fal.stop()  # ends the silent stream
+    worker.join(10)
+    assert not worker.is_alive() and outcome
+
+
 def test_without_a_stream_it_polls(bridge: Bridge, project: dict, fal: FakeFal) -> None:
     job = generate(bridge, project)
     assert job["status"] == "done"

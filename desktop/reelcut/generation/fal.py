@@ -22,7 +22,7 @@ from ..config import fal_queue_url, fal_rest_url
 from ..media.probe import NotMedia, ProbeResult, probe
 from . import registry
 from .base import GeneratedFile, GenerationError, JobCancelled, JobContext
-from .fal_http import FalHttp, check_url, json_of
+from .fal_http import FalHttp, check_url, json_of, stream_lines
 
 IMAGE_LIMIT = 10 * 1024 * 1024   # fal's image inputs: larger ones are refused before upload
 DATA_URI_LIMIT = 256 * 1024      # small images travel inline, saving a round trip
@@ -153,7 +153,7 @@ class FalProvider:
             if "text/event-stream" not in resp.headers.get("Content-Type", ""):
                 return None
             try:
-                for line in resp.iter_lines(decode_unicode=True):
+                for line in stream_lines(resp):
                     ctx.check_cancelled()
                     if not line or not line.startswith("data:"):
                         continue

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ipaddress
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -94,6 +94,23 @@ def should_retry(resp: requests.Response) -> bool:
     # an id, or a timeout the caller set, came from the app and is final.
     return (resp.status_code in GATEWAY_STATUSES and "x-fal-request-id" not in resp.headers
             and "x-fal-request-timeout-type" not in resp.headers)
+
+
+def stream_lines(resp: requests.Response, size: int = 64 * 1024) -> Iterator[str]:
+    """The lines of a streamed response as soon as each arrives. `iter_lines` waits for a full
+    read of its chunk size, so on a stream that is not chunk-encoded a status event would sit
+    unseen until the next ones filled the buffer or the stream ended."""
+    pending = b""
+    while True:
+        data = resp.raw.read1(size)
+        if not data:
+            break
+        pending += data
+        *lines, pending = pending.split(b"\n")
+        for line in lines:
+            yield line.rstrip(b"\r").decode("utf-8", "replace")
+    if pending:
+        yield pending.rstrip(b"\r").decode("utf-8", "replace")
 
 
 def json_of(resp: requests.Response, what: str) -> dict[str, Any]:
