@@ -19,7 +19,8 @@ from typing import Any
 import requests
 
 from ..config import fal_queue_url, fal_rest_url
-from ..media.probe import NotMedia, ProbeResult, probe
+from ..media.live_probe import LiveProbe
+from ..media.probe import NotMedia, ProbeResult
 from . import registry
 from .base import GeneratedFile, GenerationError, JobCancelled, JobContext
 from .fal_http import FalHttp, check_url, json_of, stream_lines
@@ -243,16 +244,17 @@ class FalProvider:
 
     def _download(self, http: FalHttp, ctx: JobContext, url: str, name: str,
                   note: Callable[[str], None]) -> tuple[Path, int, str, ProbeResult]:
-        """Stream to a temp file, checking status, type and length, then that it probes as
-        video; a broken download is tried again, then failed, and never left visible. Returns the
-        file, its size and its sha256 (hashed on the way in, so it is read once)."""
+        """Stream to a temp file, checking status, type and length, and that it probes as video
+        (probed while it arrives); a broken download is tried again, then failed, and never left
+        visible. Returns the file, its size, its sha256 (hashed on the way in, so it is read once)
+        and the probe."""
         last: GenerationError | None = None
         for attempt in range(1, DOWNLOAD_TRIES + 1):
             ctx.check_cancelled()
             out = ctx.temp_dir / f"{ctx.job_id}-fal{attempt}.mp4.part"
             try:
-                size, sha = self._fetch(http, ctx, url, out, note)
-                return out, size, sha, probe(out, "the fal.ai result")
+                size, sha, probed = self._fetch(http, ctx, url, out, note)
+                return out, size, sha, probed
             except NotMedia as exc:
                 last = GenerationError("bad_result", f"{name} returned a file that is not a playable video "
                                        f"({exc.message.split('(', 1)[-1].rstrip(').')}).", status=502)
@@ -270,7 +272,7 @@ class FalProvider:
                               "kept at fal.ai: use Retry to fetch it again.", status=502, retryable=True)
 
     def _fetch(self, http: FalHttp, ctx: JobContext, url: str, out: Path,
-               note: Callable[[str], None]) -> tuple[int, str]:
+               note: Callable[[str], None]) -> tuple[int, str, ProbeResult]:
         resp = http.request("GET", url, model_name=ctx.model["name"], on_retry=note, auth=False, stream=True)
         with resp:
             kind = resp.headers.get("Content-Type", "").split(";")[0].strip().lower()
@@ -281,22 +283,24 @@ class FalProvider:
             done = 0
             digest = hashlib.sha256()
             ctx.report("downloading", 0.0, bytes_done=0, bytes_total=total)
-            with open(out, "wb") as f:
+            with open(out, "wb") as f, LiveProbe(out, total, "the fal.ai result") as prober:
                 try:
                     for chunk in resp.iter_content(CHUNK):
                         ctx.check_cancelled()
                         f.write(chunk)
+                        f.flush()  # the probe reads what is written
                         digest.update(chunk)
                         done += len(chunk)
+                        prober.wrote(done)
                         ctx.report("downloading", bytes_done=done, bytes_total=total or done)
                 except requests.RequestException as exc:  # the connection broke mid-body
                     raise GenerationError("bad_result", f"The download broke off after {done:,} bytes.",
                                           status=502) from exc
-                f.flush()
                 os.fsync(f.fileno())
-        if total is not None and done != total:
-            raise GenerationError("bad_result", f"The download stopped at {done:,} of {total:,} bytes.", status=502)
-        return done, digest.hexdigest()
+                if total is not None and done != total:
+                    raise GenerationError("bad_result", f"The download stopped at {done:,} of {total:,} bytes.",
+                                          status=502)
+                return done, digest.hexdigest(), prober.result()
 
     # -- cancel -------------------------------------------------------------------------------
     def cancel(self, ctx: JobContext) -> None:

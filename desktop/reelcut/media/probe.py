@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import av
 
@@ -77,11 +77,13 @@ def _tail_present(container: av.container.InputContainer, streams: list[av.strea
     return all(ends.get(i, -1.0) >= want for i, want in expected.items())
 
 
-def probe(path: Path, name: str | None = None) -> ProbeResult:
-    """Open and decode the first frame of the file; raise NotMedia if it is not playable media."""
-    label = name or Path(path).name
+def probe(source: Path | BinaryIO, name: str | None = None) -> ProbeResult:
+    """Open and decode the first frame of the file (a path, or a seekable binary reader); raise
+    NotMedia if it is not playable media."""
+    is_path = isinstance(source, (str, Path))
+    label = name or (Path(source).name if is_path else "the file")
     try:
-        container = av.open(str(path))
+        container = av.open(str(source) if is_path else source)
     except (av.error.FFmpegError, OSError, ValueError) as exc:
         raise NotMedia(label, "it could not be opened as media") from exc
     with container:
