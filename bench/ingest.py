@@ -1,11 +1,14 @@
 """Ingest: from the moment the provider's request turns COMPLETED to the moment the clip is listed
-and playable, through the real fal client against the fake fal and a loopback CDN throttled to a
-realistic 40 MB/s. Baselines, same URL and rate: a plain streaming download (the floor), and the
-field report's pattern (the whole body in memory, then written)."""
+(announced on the event stream the page listens to) and playable, through the real fal client
+against the fake fal and a loopback CDN throttled to a realistic 40 MB/s. Baselines, same URL and
+rate: a plain streaming download (the floor), and the field report's pattern (the whole body in
+memory, then written)."""
 
 from __future__ import annotations
 
+import json
 import os
+import queue
 import statistics
 import subprocess
 import sys
@@ -16,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import requests
+
+from reelcut.generation.fal_http import stream_lines
 
 from .common import Row, scratch
 from .fixtures import make_big_clip
@@ -107,22 +112,54 @@ def in_memory_download(url: str, dest: Path) -> tuple[float, float]:
     return float(out[0]), float(out[1]) - int(base.stdout.strip()) / 1024
 
 
-def ingest_once(server: Any, fake: Any, pid: str) -> tuple[float, float]:
-    """One paid generation through the app: seconds from COMPLETED to listed, and the server's
-    peak RSS growth in MB."""
+class MediaEvents:
+    """The server's event stream, read the way the page reads it: when each new item is announced
+    (the moment the media panel can list it)."""
+
+    def __init__(self, server: Any) -> None:
+        self._resp = server.session().get(f"{server.url}api/events", stream=True, timeout=(5, 600))
+        self.listed: queue.Queue[tuple[float, dict[str, Any]]] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        event = ""
+        try:
+            for line in stream_lines(self._resp):
+                if line.startswith("event:"):
+                    event = line[6:].strip()
+                elif line.startswith("data:") and event == "media":
+                    self.listed.put((time.monotonic(), json.loads(line[5:])["media"]))
+        except (requests.RequestException, ValueError, AttributeError):
+            pass  # closed: http.client drops its file under a read in progress (AttributeError)
+
+    def next_new(self, known: set[str], timeout: float) -> tuple[float, dict[str, Any]]:
+        deadline = time.monotonic() + timeout
+        while True:
+            at, item = self.listed.get(timeout=max(0.0, deadline - time.monotonic()))
+            if item["id"] not in known:
+                known.add(item["id"])
+                return at, item
+
+    def close(self) -> None:
+        self._resp.close()
+
+
+def ingest_once(server: Any, fake: Any, events: MediaEvents, known: set[str], pid: str) -> tuple[float, float]:
+    """One paid generation through the app: seconds from COMPLETED to the item's announcement on
+    the event stream, and the server's peak RSS growth in MB. The item must then play: its file
+    answers a Range request."""
     reset_peak(server.proc.pid)
     before = peak_rss_mb(server.proc.pid)
-    n = len(server.get(f"/api/projects/{pid}/media").json()["media"])
     fake.requests.clear()
     job = server.post("/api/generations", json={"project_id": pid, "model_ids": ["fal-ai/ltx-2/text-to-video/fast"],
                                                 "prompt": "ingest bench"}).json()["jobs"][0]["id"]
     req = server.wait_for(lambda: next(iter(fake.requests.values()), None), interval=0.005)
     completed_at = req.created + fake.scenario.queue_seconds + fake.scenario.run_seconds
-    server.wait_for(lambda: len(server.get(f"/api/projects/{pid}/media").json()["media"]) > n, timeout=300,
-                    interval=0.005)
-    listed = time.monotonic() - completed_at
-    assert server.get(f"/api/generations/{job}").json()["job"]["status"] == "done"
-    return listed, peak_rss_mb(server.proc.pid) - before
+    listed_at, item = events.next_new(known, timeout=300)
+    growth = peak_rss_mb(server.proc.pid) - before
+    server.wait_for(lambda: server.get(f"/api/generations/{job}").json()["job"]["status"] == "done", timeout=30)
+    assert server.get(f"/media/{item['id']}", headers={"Range": "bytes=0-1023"}).status_code == 206
+    return listed_at - completed_at, growth
 
 
 def run(small: bool) -> list[Row]:
@@ -141,6 +178,8 @@ def run(small: bool) -> list[Row]:
             fake.scenario.queue_seconds, fake.scenario.run_seconds = 0.1, 0.3
             env = {"REELCUT_FAL_QUEUE_URL": fake.url, "REELCUT_FAL_REST_URL": fake.url, "FAL_KEY": KEY}
             server = ServerProcess(d / f"data-{throttled}", "bench", env=env).start()
+            events = MediaEvents(server)
+            known: set[str] = set()
             try:
                 pid = server.post("/api/projects", json={"name": "Ingest"}).json()["project"]["id"]
                 for mb in sizes:
@@ -148,7 +187,7 @@ def run(small: bool) -> list[Row]:
                     url = f"{cdn.url}/{clip.name}"
                     fake.scenario.video_url = url
                     runs = 3 if mb < 100 else 2
-                    measured = [ingest_once(server, fake, pid) for _ in range(runs)]
+                    measured = [ingest_once(server, fake, events, known, pid) for _ in range(runs)]
                     ours, growth = [m[0] for m in measured], [m[1] for m in measured]
                     plain = statistics.median(plain_download(url, d / "plain.mp4") for _ in range(runs))
                     mem = [in_memory_download(url, d / "mem.mp4") for _ in range(runs if mb < 100 else 1)]
@@ -165,6 +204,7 @@ def run(small: bool) -> list[Row]:
                                         "field report pattern's growth, MB", max(m[1] for m in mem), "< 50 MB",
                                         max(growth) < 50))
             finally:
+                events.close()
                 server.stop()
                 fake.close()
                 cdn.close()

@@ -361,6 +361,19 @@ def test_a_status_event_is_shown_while_the_stream_stays_open(fake_fal: FakeFal, 
     assert not worker.is_alive() and outcome
 
 
+def test_a_silent_stream_times_out_into_polling(fake_fal: FakeFal, tmp_path: Path) -> None:
+    """The stream says nothing for longer than the read timeout: the job polls instead and
+    finishes, rather than failing on the timeout."""
+    fake_fal.scenario.stream = True
+    fake_fal.scenario.queue_seconds, fake_fal.scenario.run_seconds = 0.05, 1.5
+    fake_fal.scenario.logs = ["Loading model"]
+    ctx, _, _ = make_ctx(tmp_path)
+    result = FalProvider(lambda: KEY, sleep=quick, poll_interval=0.05,
+                         http_options={"timeout": (2.0, 0.5)}).generate(ctx)
+    assert result.path.read_bytes() == fake_fal.clip
+    assert fake_fal.count("stream") == 1 and fake_fal.count("status") >= 1
+
+
 def test_without_a_stream_it_polls(bridge: Bridge, project: dict, fal: FakeFal) -> None:
     job = generate(bridge, project)
     assert job["status"] == "done"

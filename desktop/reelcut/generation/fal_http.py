@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
 
 from .base import GenerationError
 
@@ -102,7 +103,11 @@ def stream_lines(resp: requests.Response, size: int = 64 * 1024) -> Iterator[str
     unseen until the next ones filled the buffer or the stream ended."""
     pending = b""
     while True:
-        data = resp.raw.read1(size)
+        try:
+            data = resp.raw.read1(size)
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            # what iter_lines would have raised: a timeout or a cut connection, for the caller
+            raise requests.ConnectionError(exc) from exc
         if not data:
             break
         pending += data
