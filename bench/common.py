@@ -46,13 +46,14 @@ def scratch() -> Iterator[Path]:
 
 def print_table(title: str, rows: list[Row]) -> None:
     print(f"\n## {title}")
-    head = f"{'measure':<48} {'value':>12} {'baseline':>12} {'ratio':>7}  {'target':<22} ok"
+    width = max([48, *(len(r.measure) for r in rows)])
+    head = f"{'measure':<{width}} {'value':>12} {'baseline':>12} {'ratio':>7}  {'target':<22} ok"
     print(head)
     print("-" * len(head))
     for r in rows:
         base = f"{r.baseline:.3f}" if r.baseline is not None else "—"
         ratio = f"{r.ratio:.2f}" if r.ratio is not None else "—"
         ok = {True: "yes", False: "NO", None: ""}[r.ok]
-        print(f"{r.measure:<48} {r.value:>9.3f} {r.unit:<2} {base:>12} {ratio:>7}  {r.target:<22} {ok}")
+        print(f"{r.measure:<{width}} {r.value:>9.3f} {r.unit:<2} {base:>12} {ratio:>7}  {r.target:<22} {ok}")
         if r.baseline_name:
             print(f"{'':<4}baseline: {r.baseline_name}")

@@ -35,7 +35,7 @@ def run(small: bool) -> list[Row]:
         def bare() -> float:
             out = d / "bare.webm"
             t = time.perf_counter()
-            subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *proxy_args(clip, out, 1080)],
+            subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *proxy_args(clip, out, 1080, 25)],
                            check=True)
             return time.perf_counter() - t
 

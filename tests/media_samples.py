@@ -13,14 +13,17 @@ def _ffmpeg(*args: str) -> None:
 
 
 def make_video(path: Path, *, seconds: float = 2, size: str = "320x240", rate: int = 25,
-               color: str | None = None, faststart: bool = True) -> Path:
-    """H.264/AAC MP4; a solid colour when `color` is given (for frame checks), else a test pattern."""
+               color: str | None = None, faststart: bool = True, keyint: int | None = None) -> Path:
+    """H.264/AAC MP4; a solid colour when `color` is given (for frame checks), else a test pattern.
+    `keyint`: frames between keyframes (x264's default is 250)."""
     picture = f"color=c={color}:s={size}:r={rate}" if color else f"testsrc2=size={size}:rate={rate}"
     args = ["-f", "lavfi", "-i", picture, "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
             "-t", str(seconds), "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
             "-shortest"]
     if faststart:
         args += ["-movflags", "+faststart"]
+    if keyint:
+        args += ["-g", str(keyint)]
     _ffmpeg(*args, str(path))
     return path
 

@@ -252,11 +252,17 @@ def test_jobs_list_cancel_and_retry(api: Api, bridge: Any, project: dict) -> Non
 def test_settings_never_return_a_key_and_check_their_types(api: Api, monkeypatch: Any) -> None:
     monkeypatch.delenv("FAL_KEY", raising=False)
     s = api.get("/api/settings").json
-    assert s["remote_preview"] is False and set(s) == {"remote_preview", "fal_key_set", "fal_key_source"}
+    assert set(s) == {"remote_preview", "preview_proxies", "fal_key_set", "fal_key_source"}
+    assert s["remote_preview"] is False and s["preview_proxies"] is True
     err = _error(api.put("/api/settings", json={"remote_preview": "yes"}), 400)
     assert err["field"] == "remote_preview"
-    assert api.put("/api/settings", json={"remote_preview": True}).json["remote_preview"] is True
-    assert api.get("/api/settings").json["remote_preview"] is True
+    # one bad value refuses the whole change: nothing is half-applied
+    err = _error(api.put("/api/settings", json={"remote_preview": True, "preview_proxies": 1}), 400)
+    assert err["field"] == "preview_proxies" and "true or false" in err["message"]
+    assert api.get("/api/settings").json["remote_preview"] is False
+    changed = api.put("/api/settings", json={"remote_preview": True, "preview_proxies": False}).json
+    assert changed["remote_preview"] is True and changed["preview_proxies"] is False
+    assert api.get("/api/settings").json == changed
 
 
 def test_bodies_must_be_json_objects(api: Api, project: dict) -> None:

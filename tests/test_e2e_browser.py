@@ -256,3 +256,51 @@ def test_a_provider_refusal_shows_next_to_its_field(tmp_path: Path, page: Page, 
         watch.assert_clean()
     finally:
         s.stop()
+
+
+def _source_kind(page: Page) -> str | None:
+    return page.locator("video[aria-label='Preview']").evaluate("v => v.readyState >= 2 ? v.dataset.sourceKind : null")
+
+
+@pytest.mark.slow
+def test_preview_proxies_turned_on_in_settings(server: ServerProcess, page: Page, tmp_path: Path) -> None:
+    """A 1080p clip with one keyframe is slow to seek. With preview proxies off it plays from the
+    original; the user turns them on in Settings, and the paused preview moves by itself to the
+    540p proxy once it is made, which then seeks and plays; turned off again, the original is back."""
+    from . import media_samples as ms
+
+    assert server.put("/api/settings", json={"preview_proxies": False}).status_code == 200
+    pid = server.post("/api/projects", json={"name": "Proxies"}).json()["project"]["id"]
+    clip = ms.make_video(tmp_path / "hd.mp4", seconds=4, size="1920x1080")
+    with open(clip, "rb") as f:
+        item = server.post(f"/api/projects/{pid}/media", files={"file": ("hd.mp4", f, "video/mp4")}).json()["media"][0]
+    tl = server.get(f"/api/projects/{pid}/timeline").json()["timeline"]
+    tl["tracks"][0]["clips"] = [{"id": "c1", "media_id": item["id"], "start": 0, "in": 0, "out": item["duration"]}]
+    assert server.put(f"/api/projects/{pid}/timeline", json={"timeline": tl}).status_code == 200
+    watch = Watch(page)
+    page.goto(server.login_url)
+    page.wait_for_function("() => document.querySelector(\"video[aria-label='Preview']\").readyState >= 2")
+    assert _source_kind(page) == "local"
+
+    page.get_by_role("button", name="Settings").click()
+    page.get_by_role("checkbox", name="Preview proxies").check()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_function("() => document.querySelector(\"video[aria-label='Preview']\").dataset.sourceKind"
+                           " === 'proxy'", timeout=60000)
+    assert server.get(f"/api/media/{item['id']}").json()["media"]["proxy"]["status"] == "ready"
+    video = page.locator("video[aria-label='Preview']")
+    page.wait_for_function("v => v.readyState >= 2", arg=video.element_handle())
+    assert video.evaluate("v => v.videoHeight") == 540
+    # a seek on the ruler shows the frame at the new playhead, from the proxy
+    page.get_by_role("region", name="Timeline").locator("[data-ruler]").click(position={"x": 60, "y": 5})
+    page.wait_for_function("v => !v.seeking && v.currentTime > 0.2", arg=video.element_handle())
+    play_and_check_it_plays(page)
+    assert _source_kind(page) == "proxy"
+
+    page.get_by_role("button", name="Settings").click()
+    page.get_by_role("checkbox", name="Preview proxies").uncheck()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_function("() => document.querySelector(\"video[aria-label='Preview']\").dataset.sourceKind"
+                           " === 'local'", timeout=20000)
+    page.wait_for_function("v => v.readyState >= 2 && v.videoHeight === 1080", arg=video.element_handle())
+    watch.assert_clean()

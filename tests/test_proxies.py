@@ -1,15 +1,20 @@
-"""Proxies for engines that cannot decode the original (PyPI's Qt WebEngine has no H.264)."""
+"""Proxies for engines that cannot decode the original (PyPI's Qt WebEngine has no H.264), and
+for videos that are slow to seek while the user keeps preview proxies on."""
 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 import av
+import pytest
 
 from reelcut.bridge import Bridge
-from reelcut.library.proxies import engine_plays
+from reelcut.library.proxies import engine_plays, slow_to_seek
+from reelcut.media.probe import probe
 
+from . import media_samples as ms
 from .conftest import Api
 
 QT = {"h264_aac": "", "vp9_opus": "probably", "av1": "probably"}
@@ -24,6 +29,18 @@ def wait_ready(bridge: Bridge, media_id: str, timeout: float = 60) -> dict[str, 
             return item
         time.sleep(0.05)
     raise AssertionError("proxy not made in time")
+
+
+@pytest.fixture(scope="module")
+def hd_long_gop(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """1080p with a single keyframe (x264's default spacing is 10 s): every seek decodes back to 0."""
+    return ms.make_video(tmp_path_factory.mktemp("hd") / "hd.mp4", seconds=3, size="1920x1080")
+
+
+def keyframe_times(path: Path) -> list[float]:
+    with av.open(str(path)) as c:
+        s = c.streams.video[0]
+        return [float(p.pts * p.time_base) for p in c.demux(s) if p.is_keyframe and p.pts is not None]
 
 
 def test_which_engines_need_proxies() -> None:
@@ -93,3 +110,86 @@ def test_deleting_media_deletes_its_proxy(bridge: Bridge, project: dict, samples
     proxy = bridge.proxy_file(item["id"])
     bridge.delete_media(item["id"])
     assert not proxy.exists()
+
+
+def video(width: int, height: int, keyframe_interval: float | None, fps: float = 25) -> dict[str, Any]:
+    return {"kind": "video", "width": width, "height": height, "fps": fps, "keyframe_interval": keyframe_interval}
+
+
+def test_which_videos_are_slow_to_seek() -> None:
+    assert slow_to_seek(video(1920, 1080, 2.0))           # 50 frames of 1080p back to a keyframe
+    assert not slow_to_seek(video(1920, 1080, 0.5))       # a keyframe every half second
+    assert slow_to_seek(video(1920, 1080, 0.5, fps=60))   # ...but that is 30 frames at 60 fps
+    assert not slow_to_seek(video(1280, 720, 1.0))
+    assert slow_to_seek(video(1280, 720, 10.0))           # an encoder's default spacing
+    assert not slow_to_seek(video(320, 240, 2.0))
+    assert slow_to_seek(video(1920, 1080, None))          # unknown spacing, larger than a proxy
+    assert not slow_to_seek(video(960, 540, None))
+    assert not slow_to_seek({"kind": "image", "width": 4000, "height": 3000, "fps": None, "keyframe_interval": None})
+
+
+def test_probe_reads_the_keyframe_spacing_from_the_index(hd_long_gop: Path, samples: dict,
+                                                         tmp_path: Path) -> None:
+    assert probe(hd_long_gop).keyframe_interval == pytest.approx(3.0, abs=0.05)
+    assert probe(samples["video"]).keyframe_interval == pytest.approx(2.0, abs=0.05)
+    tight = ms.make_video(tmp_path / "tight.mp4", seconds=3, keyint=10)
+    assert probe(tight).keyframe_interval == pytest.approx(0.4, abs=0.05)
+    assert probe(samples["image"]).keyframe_interval is None
+
+
+def test_a_slow_to_seek_video_gets_a_seek_proxy_in_a_browser_too(bridge: Bridge, project: dict,
+                                                                 hd_long_gop: Path) -> None:
+    """Chromium decodes H.264, but a seek in this clip decodes up to 75 frames of 1080p: the player
+    gets a 540p proxy with a keyframe every half second."""
+    bridge.report_capabilities(CHROMIUM)
+    item = bridge.import_path(project["id"], hd_long_gop)
+    assert item["keyframe_interval"] == pytest.approx(3.0, abs=0.05)
+    item = wait_ready(bridge, item["id"])
+    assert item["proxy"]["status"] == "ready"
+    assert [s["kind"] for s in bridge.playback_sources(item["id"])] == ["proxy", "local", "blob"]
+    proxy = bridge.proxy_file(item["id"])
+    keys = keyframe_times(proxy)
+    spacing = [b - a for a, b in zip(keys, [*keys[1:], 3.0], strict=True)]
+    assert max(spacing) <= 0.5 + 0.01 and len(keys) >= 6
+    with av.open(str(proxy)) as c:
+        assert c.streams.video[0].codec_context.height == 540
+
+
+def test_seek_proxies_follow_the_setting(api: Api, bridge: Bridge, project: dict, hd_long_gop: Path) -> None:
+    bridge.report_capabilities(CHROMIUM)
+    assert api.put("/api/settings", json={"preview_proxies": False}).status_code == 200
+    item = bridge.import_path(project["id"], hd_long_gop)
+    assert not bridge.proxies.needs_proxy(item)
+    bridge.proxies.wait_idle()
+    assert bridge.get_media(item["id"])["proxy"]["status"] == "none"
+    assert [s["kind"] for s in api.get(f"/api/media/{item['id']}/sources").json["sources"]] == ["local", "blob"]
+    # turned on: the videos that are slow to seek get their proxies, and the player uses them
+    assert api.put("/api/settings", json={"preview_proxies": True}).json["preview_proxies"] is True
+    assert wait_ready(bridge, item["id"])["proxy"]["status"] == "ready"
+    assert [s["kind"] for s in api.get(f"/api/media/{item['id']}/sources").json["sources"]][0] == "proxy"
+    # off again: the proxy stays on disk but the original plays
+    api.put("/api/settings", json={"preview_proxies": False})
+    assert [s["kind"] for s in api.get(f"/api/media/{item['id']}/sources").json["sources"]] == ["local", "blob"]
+    # an engine that cannot decode H.264 still gets the proxy, whatever the setting
+    bridge.report_capabilities(QT)
+    assert [s["kind"] for s in api.get(f"/api/media/{item['id']}/sources").json["sources"]][0] == "proxy"
+
+
+def test_a_proxy_waiting_in_the_queue_is_skipped_once_turned_off(bridge: Bridge, project: dict,
+                                                                 hd_long_gop: Path) -> None:
+    bridge.report_capabilities(CHROMIUM)
+    bridge.update_settings({"preview_proxies": False})
+    item = bridge.import_path(project["id"], hd_long_gop)
+    bridge.proxies.request(item["id"])  # queued just before the user turned the setting off
+    bridge.proxies.wait_idle()
+    assert bridge.get_media(item["id"])["proxy"]["status"] == "none"
+
+
+def test_offline_clips_are_quick_to_seek(bridge: Bridge, project: dict) -> None:
+    """The built-in generator puts a keyframe every half second, so its clips need no seek proxy."""
+    bridge.report_capabilities(CHROMIUM)
+    job = bridge.start_generation(project["id"], ["local/preview-t2v"], "keyframes",
+                                  {"local/preview-t2v": {"duration": 2, "resolution": "720p"}})[0]
+    item = bridge.get_media(bridge.jobs.wait(job["id"], timeout=60)["media_id"])
+    assert item["keyframe_interval"] is not None and item["keyframe_interval"] <= 0.5 + 0.01
+    assert not slow_to_seek(item) and not bridge.proxies.needs_proxy(item)

@@ -42,7 +42,8 @@ class Bridge:
         self._providers: dict[str, Provider] = {"local": LocalProvider()}
         self.jobs = JobManager(self.db, self.media, self.bus, config.temp_dir, self._provider)
         self.exports = ExportManager(self.db, self.media, self.bus, config.data_dir, config.temp_dir)
-        self.proxies = ProxyMaker(self.db, self.media, self.bus, config.temp_dir)
+        self.proxies = ProxyMaker(self.db, self.media, self.bus, config.temp_dir,
+                                  seek_proxies=lambda: bool(self.settings.get("preview_proxies")))
         # a newly stored clip gets its proxy as soon as it appears, if the engine needs one
         self._proxy_feed = threading.Thread(target=self._watch_new_media, name="proxy-feed", daemon=True)
         self.capabilities: dict[str, Any] = {}
@@ -187,7 +188,8 @@ class Bridge:
         sources = [{"kind": "local", "url": url, "type": item["mime"]},
                    {"kind": "blob", "url": url, "type": item["mime"]}]
         if item["proxy"]["status"] == "ready" and self.proxies.needs_proxy(item):
-            # the engine cannot decode the original: the proxy first, the original still offered
+            # the engine cannot decode the original, or seeks in it are slow: the proxy first,
+            # the original still offered
             sources.insert(0, {"kind": "proxy", "url": f"/media/{media_id}/proxy", "type": "video/webm"})
         remote = item["source"].get("remote_url")
         if remote and self.remote_preview_enabled():
@@ -225,16 +227,21 @@ class Bridge:
 
     def get_settings(self) -> dict[str, Any]:
         source = keystore.key_source(self.config.data_dir)
-        return {"remote_preview": self.remote_preview_enabled(), "fal_key_set": source is not None,
-                "fal_key_source": source}
+        return {"remote_preview": self.remote_preview_enabled(),
+                "preview_proxies": bool(self.settings.get("preview_proxies")),
+                "fal_key_set": source is not None, "fal_key_source": source}
 
     def update_settings(self, values: Any) -> dict[str, Any]:
         if not isinstance(values, dict):
             raise AppError("invalid_settings", "Settings must be an object.")
+        for name in ("remote_preview", "preview_proxies"):
+            if name in values and not isinstance(values[name], bool):
+                raise AppError("invalid_settings", f"{name} must be true or false.", field=name)
         if "remote_preview" in values:
-            if not isinstance(values["remote_preview"], bool):
-                raise AppError("invalid_settings", "remote_preview must be true or false.", field="remote_preview")
             self.settings.set("remote_preview", values["remote_preview"])
+        if "preview_proxies" in values:
+            self.settings.set("preview_proxies", values["preview_proxies"])
+            self.proxies.request_missing()  # turned on: the slow-to-seek videos get theirs
         if "fal_key" in values:
             key = values["fal_key"]
             if key is not None and (not isinstance(key, str) or len(key) > 500):

@@ -192,7 +192,7 @@ function listen() {
     if (!state.project || projectId !== state.project.id) return;
     const i = state.media.findIndex((m) => m.id === media.id);
     if (i >= 0) state.media[i] = media; else state.media.push(media);
-    send(parts.preview, 'mediachanged', { id: media.id });
+    send(parts.preview, 'mediachanged', { id: media.id, media });
     showMedia();
     showTimeline();
   });
@@ -440,6 +440,8 @@ async function start() {
   mountExport(exportSlot);
   mountPreview(parts.preview);
   const settings = mountSettings(parts.settings);
+  // which source plays first can change with the settings (remote preview, preview proxies)
+  parts.settings.addEventListener('settingschanged', () => send(parts.preview, 'sourceschanged'));
   document.querySelector('[data-action="open-settings"]').addEventListener('click', () => settings.open());
   reportCapabilities();
   listen();

@@ -314,6 +314,16 @@ export function mountPreview(el) {
       }, 100);
     } else stop();
   });
-  el.addEventListener('mediachanged', (e) => sourceCache.delete(e.detail.id));
+  // A paused preview moves to the clip's new first source at once; a playing one at its next load.
+  function reload() {
+    if (!playing && loaded.mediaId) { loaded.mediaId = null; showAt(playhead); }
+  }
+  el.addEventListener('mediachanged', (e) => {
+    const { id, media } = e.detail;
+    sourceCache.delete(id);
+    if (id === loaded.mediaId && media?.proxy?.status === 'ready' && video.dataset.sourceKind !== 'proxy') reload();
+  });
+  // the settings decide which source comes first (remote preview, preview proxies)
+  el.addEventListener('sourceschanged', () => { sourceCache.clear(); reload(); });
   el.addEventListener('noproject', () => { stop(); doc = null; playButton.disabled = true; video.removeAttribute('src'); video.load(); show('black'); });
 }

@@ -1,10 +1,11 @@
-// Settings: remote preview and the fal.ai key. The key goes to the server (OS keyring) and is
+// Settings: remote preview, preview proxies and the fal.ai key. The key goes to the server (OS keyring) and is
 // never shown again.
 import { h, emit, clear } from './dom.js';
 import { api } from './api.js';
 
 export function mountSettings(dialog) {
   const remote = h('input', { type: 'checkbox', id: 'set-remote', 'aria-describedby': 'set-remote-hint' });
+  const proxies = h('input', { type: 'checkbox', id: 'set-proxies', 'aria-describedby': 'set-proxies-hint' });
   const key = h('input', { type: 'password', id: 'set-key', autocomplete: 'off', 'aria-label': 'fal.ai API key', placeholder: 'key_id:key_secret' });
   const status = h('p', { class: 'hint' });
   const error = h('p', { class: 'form-error', role: 'alert' });
@@ -12,13 +13,14 @@ export function mountSettings(dialog) {
     method: 'dialog',
     onsubmit: async (e) => {
       e.preventDefault();
-      const body = { remote_preview: remote.checked };
+      const body = { remote_preview: remote.checked, preview_proxies: proxies.checked };
       if (key.value.trim()) body.fal_key = key.value.trim();
       try {
-        render(await api.put('/api/settings', body));
+        const saved = await api.put('/api/settings', body);
+        render(saved);
         key.value = '';
         dialog.close();
-        emit(dialog, 'settingschanged', {});
+        emit(dialog, 'settingschanged', saved);
         emit(dialog, 'toast', { message: 'Settings saved.' });
       } catch (err) {
         error.textContent = err.message;
@@ -28,6 +30,8 @@ export function mountSettings(dialog) {
   h('h2', { text: 'Settings' }),
   h('p', {}, h('label', { for: 'set-remote' }, remote, ' Allow remote preview'),
     h('span', { id: 'set-remote-hint', class: 'hint block', text: 'Play from the provider’s URL when the local copy cannot be played.' })),
+  h('p', {}, h('label', { for: 'set-proxies' }, proxies, ' Preview proxies'),
+    h('span', { id: 'set-proxies-hint', class: 'hint block', text: 'Preview a light 540p copy of clips that are slow to seek (HD video with keyframes far apart), made in the background. Export always uses the originals.' })),
   h('p', {}, h('label', { for: 'set-key', text: 'fal.ai API key' }), key),
   status, error,
   h('div', { class: 'actions' },
@@ -39,6 +43,7 @@ export function mountSettings(dialog) {
 
   function render(settings) {
     remote.checked = settings.remote_preview;
+    proxies.checked = settings.preview_proxies;
     error.textContent = '';
     status.textContent = settings.fal_key_set
       ? `A fal.ai key is set (from ${settings.fal_key_source === 'env' ? 'FAL_KEY' : settings.fal_key_source}).`

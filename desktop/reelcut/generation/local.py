@@ -10,7 +10,7 @@ import subprocess
 import textwrap
 from pathlib import Path
 
-from ..media.encode import EncodeCancelled, run_ffmpeg
+from ..media.encode import EncodeCancelled, run_ffmpeg, seekable_keyframes
 from .base import GeneratedFile, GenerationError, JobCancelled, JobContext
 
 _FONT_CANDIDATES = (
@@ -104,7 +104,7 @@ class LocalProvider:
             inputs = ["-f", "lavfi", "-i", audio]
             audio_map = "0:a"
         args = [*inputs, "-filter_complex", picture, "-map", "[v]", "-map", audio_map,
-            "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-r", str(fps),
+            "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-r", str(fps), *seekable_keyframes(fps),
             "-c:a", "aac", "-b:a", "96k", "-t", f"{duration}", "-frames:v", str(frames),
             "-movflags", "+faststart", str(out)]
         ctx.report("generating", 0.0, "Rendering offline")

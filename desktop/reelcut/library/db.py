@@ -88,6 +88,10 @@ MIGRATIONS: list[str] = [
     ALTER TABLE media ADD COLUMN proxy_status TEXT NOT NULL DEFAULT 'none';
     ALTER TABLE media ADD COLUMN proxy_progress REAL NOT NULL DEFAULT 0;
     """,
+    # 4: how far apart a video's keyframes are (what a seek costs), from the container's index
+    """
+    ALTER TABLE media ADD COLUMN keyframe_interval REAL;
+    """,
 ]
 
 

@@ -35,6 +35,7 @@ def media_dict(row: Any) -> dict[str, Any]:
         "video_codec": row["video_codec"], "audio_codec": row["audio_codec"],
         "thumbnail_url": f"/media/{row['id']}/thumbnail" if row["thumbnail"] else None,
         "source": loads(row["source"], {}), "cost": row["cost"], "created_at": row["created_at"],
+        "keyframe_interval": row["keyframe_interval"],
         "proxy": {"status": row["proxy_status"], "progress": row["proxy_progress"]},
     }
 
@@ -162,11 +163,11 @@ class MediaStore:
         try:
             self.db.execute(
                 "INSERT INTO media (id, project_id, name, kind, path, mime, size, sha256, width, height, fps,"
-                " duration, video_codec, audio_codec, thumbnail, source, cost, created_at)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " duration, video_codec, audio_codec, thumbnail, source, cost, created_at, keyframe_interval)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (media_id, project_id, display[:200], info.kind, str(final.relative_to(self.data_dir)), info.mime,
                  size, sha, info.width, info.height, info.fps, info.duration, info.video_codec, info.audio_codec,
-                 thumb_rel, dumps(source), cost, now()))
+                 thumb_rel, dumps(source), cost, now(), info.keyframe_interval))
         except BaseException:
             final.unlink(missing_ok=True)
             raise

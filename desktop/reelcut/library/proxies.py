@@ -1,6 +1,9 @@
-"""Preview proxies: a VP9/Opus WebM copy, at most 540 lines high, of every video the UI's engine
-cannot decode (PyPI's Qt WebEngine has no H.264). Made one at a time in the background, with
-progress; the player uses it, export never does."""
+"""Preview proxies: a VP9/Opus WebM copy, at most 540 lines high with a keyframe every half
+second, of every video the UI's engine cannot decode (PyPI's Qt WebEngine has no H.264), and,
+while the user keeps "preview proxies" on, of every video that is slow to seek: a seek decodes
+every frame back to the previous keyframe, and in a 1080p clip with keyframes seconds apart
+that is where the time goes (the bytes arrive by Range in a few ms). Made one at a time in the
+background, with progress; the player uses it, export never does."""
 
 from __future__ import annotations
 
@@ -8,18 +11,23 @@ import logging
 import os
 import queue
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ..errors import AppError, from_os_error
 from ..eventbus import EventBus
-from ..media.encode import EncodeCancelled, run_ffmpeg
+from ..media.encode import EncodeCancelled, run_ffmpeg, seekable_keyframes
 from .db import Database
 from .files import fsync_dir, temp_path
-from .media_store import MediaStore
+from .media_store import MediaStore, media_dict
 
 log = logging.getLogger(__name__)
 PROXY_HEIGHT = 540
+PROXY_PIXELS = 960 * 540
+# The pixels a seek may decode, worst case, before a proxy is worth making: about 16 frames of
+# 1080p, some 65 ms of software decoding in Chromium on these 2-core machines (bench/playback).
+SEEK_BUDGET_PIXELS = 1920 * 1080 * 16
 # canPlayType keys the page reports, by the codec PyAV names
 CAPABILITY_FOR_CODEC = {"h264": "h264_aac", "vp9": "vp9_opus", "vp8": "vp9_opus", "av1": "av1"}
 
@@ -33,16 +41,30 @@ def engine_plays(capabilities: dict[str, str], video_codec: str | None) -> bool:
     return key is not None and capabilities.get(key) in ("probably", "maybe")
 
 
-def proxy_args(src: Path, out: Path, height: int) -> list[str]:
+def slow_to_seek(item: dict[str, Any]) -> bool:
+    """Whether the worst seek in this video decodes more than SEEK_BUDGET_PIXELS: every frame
+    from the previous keyframe, at full size. With the keyframe spacing unknown (a WebM's index
+    is read only when seeking), anything larger than a proxy counts as slow."""
+    if item["kind"] != "video" or not item["width"] or not item["height"]:
+        return False
+    pixels = item["width"] * item["height"]
+    if item.get("keyframe_interval") is None:
+        return pixels > PROXY_PIXELS
+    return item["keyframe_interval"] * (item["fps"] or 25) * pixels > SEEK_BUDGET_PIXELS
+
+
+def proxy_args(src: Path, out: Path, height: int, fps: float | None) -> list[str]:
     target = min(PROXY_HEIGHT, height or PROXY_HEIGHT) // 2 * 2
     return ["-i", str(src), "-map", "0:v:0", "-map", "0:a:0?", "-vf", f"scale=-2:{target}",
             "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-row-mt", "1", "-b:v", "1M",
-            "-c:a", "libopus", "-b:a", "96k", "-f", "webm", str(out)]
+            *seekable_keyframes(fps), "-c:a", "libopus", "-b:a", "96k", "-f", "webm", str(out)]
 
 
 class ProxyMaker:
-    def __init__(self, db: Database, media: MediaStore, bus: EventBus, temp_dir: Path) -> None:
+    def __init__(self, db: Database, media: MediaStore, bus: EventBus, temp_dir: Path,
+                 seek_proxies: Callable[[], bool] = lambda: True) -> None:
         self.db = db
+        self.seek_proxies = seek_proxies  # the user's "preview proxies" setting
         self.media = media
         self.bus = bus
         self.temp_dir = temp_dir
@@ -59,13 +81,20 @@ class ProxyMaker:
 
     def set_capabilities(self, capabilities: dict[str, str]) -> None:
         self.capabilities = dict(capabilities)
-        for row in self.db.query("SELECT id, video_codec FROM media WHERE kind = 'video' AND proxy_status IN "
-                                 "('none', 'failed')"):
-            if not engine_plays(self.capabilities, row["video_codec"]):
+        self.request_missing()
+
+    def request_missing(self) -> None:
+        """Queue a proxy for every video that needs one and has none (after an engine report, or
+        when the user turns preview proxies on)."""
+        for row in self.db.query("SELECT * FROM media WHERE kind = 'video' AND proxy_status IN ('none', 'failed')"):
+            if self.needs_proxy(media_dict(row)):
                 self.request(row["id"])
 
     def needs_proxy(self, item: dict[str, Any]) -> bool:
-        return item["kind"] == "video" and not engine_plays(self.capabilities, item["video_codec"])
+        """The player should use a proxy: the engine cannot decode the original, or it is slow to
+        seek and the user wants preview proxies."""
+        return item["kind"] == "video" and (not engine_plays(self.capabilities, item["video_codec"]) or
+                                            (self.seek_proxies() and slow_to_seek(item)))
 
     def request(self, media_id: str) -> None:
         self._set(media_id, status="queued", progress=0.0)
@@ -104,6 +133,9 @@ class ProxyMaker:
         row = self.db.one("SELECT * FROM media WHERE id = ?", (media_id,))
         if row is None or row["proxy_status"] == "ready":
             return
+        if not self.needs_proxy(media_dict(row)):  # preview proxies were turned off while it waited
+            self._set(media_id, status="none", progress=0.0)
+            return
         src, _ = self.media.file_path(media_id)
         tmp = temp_path(self.temp_dir, ".webm")
         self._set(media_id, status="encoding", progress=0.0)
@@ -115,8 +147,8 @@ class ProxyMaker:
                 self._set(media_id, status="encoding", progress=f)
 
         try:
-            run_ffmpeg(proxy_args(src, tmp, row["height"]), duration=row["duration"] or 0, on_progress=progress,
-                       cancel=self._cancel, what="The preview proxy")
+            run_ffmpeg(proxy_args(src, tmp, row["height"], row["fps"]), duration=row["duration"] or 0,
+                       on_progress=progress, cancel=self._cancel, what="The preview proxy", background=True)
             folder = self.media.projects.folder(row["project_id"]) / "proxies"
             folder.mkdir(parents=True, exist_ok=True)
             final = folder / f"{media_id}.webm"

@@ -6,7 +6,8 @@ from typing import Any
 
 from .db import Database, dumps, loads
 
-DEFAULTS: dict[str, Any] = {"remote_preview": False}
+# preview_proxies: play a seek-friendly proxy of videos that are slow to seek (library/proxies.py)
+DEFAULTS: dict[str, Any] = {"remote_preview": False, "preview_proxies": True}
 
 
 class Settings:

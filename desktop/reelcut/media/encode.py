@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import os
 import signal
 import subprocess
 import sys
@@ -18,6 +19,15 @@ class EncodeCancelled(Exception):
     pass
 
 
+KEYFRAME_SECONDS = 0.5
+
+
+def seekable_keyframes(fps: float | None) -> list[str]:
+    """Encoder arguments for a keyframe every half second: a seek then decodes at most that much
+    video (an encoder's default spacing, often 10 s, makes a seek decode up to 250 frames)."""
+    return ["-g", str(max(1, round((fps or 25) * KEYFRAME_SECONDS)))]
+
+
 def _die_with_parent() -> None:
     """Linux: if Reelcut is killed (crash, SIGKILL), its ffmpeg dies too instead of rendering
     on, orphaned, into a temp dir that the next start-up deletes."""
@@ -27,15 +37,23 @@ def _die_with_parent() -> None:
         pass
 
 
+def _background_child() -> None:
+    _die_with_parent()
+    os.nice(10)
+
+
 def run_ffmpeg(args: Sequence[str], *, duration: float, on_progress: Callable[[float], None] | None = None,
-               cancel: threading.Event | None = None, what: str = "ffmpeg") -> None:
+               cancel: threading.Event | None = None, what: str = "ffmpeg", background: bool = False) -> None:
     """Run ffmpeg with `args` (inputs, filters, output) and report 0..1 from `-progress`.
-    Killing the process is how cancel works; the caller owns the output file's cleanup."""
+    Killing the process is how cancel works; the caller owns the output file's cleanup.
+    `background` work nobody waits for (proxies) runs at a lower priority, so the page, playback
+    and the user's own jobs keep the cores."""
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
            "-progress", "pipe:1", "-nostats", *args]
     try:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1,
-                                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
+                                preexec_fn=(_background_child if background else _die_with_parent)
+                                if sys.platform.startswith("linux") else None)
     except OSError as exc:
         raise AppError("ffmpeg_missing", f"ffmpeg could not be started: {exc.strerror}.", status=500) from exc
     stderr: list[str] = []

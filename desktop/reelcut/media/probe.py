@@ -31,6 +31,7 @@ class ProbeResult:
     video_codec: str | None
     audio_codec: str | None
     mime: str
+    keyframe_interval: float | None = None  # seconds: the longest a seek may have to decode back
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -75,6 +76,22 @@ def _tail_present(container: av.container.InputContainer, streams: list[av.strea
     except (av.error.FFmpegError, ValueError):
         return False
     return all(ends.get(i, -1.0) >= want for i, want in expected.items())
+
+
+def _keyframe_interval(stream: av.video.stream.VideoStream, duration: float, fps: float | None) -> float | None:
+    """The longest stretch between keyframes (the last one runs to the end), from the container's
+    index: no packet is read. None when the index does not list every frame (WebM lists keyframes
+    only when seeking), so the gap is unknown."""
+    entries = stream.index_entries
+    if not fps or len(entries) < 0.9 * duration * fps or not stream.time_base:
+        return None
+    base = float(stream.time_base)
+    keys = sorted(e.timestamp * base for e in entries if e.is_keyframe)
+    if not keys:
+        return None
+    start = float(stream.start_time * stream.time_base) if stream.start_time is not None else keys[0]
+    ends = keys[1:] + [start + duration]
+    return round(max(b - a for a, b in zip(keys, ends, strict=True)), 3)
 
 
 def probe(source: Path | BinaryIO, name: str | None = None) -> ProbeResult:
@@ -126,4 +143,6 @@ def probe(source: Path | BinaryIO, name: str | None = None) -> ProbeResult:
             video_codec=vcodec,
             audio_codec=acodec,
             mime=_mime(fmt, kind, vcodec, acodec),
+            keyframe_interval=_keyframe_interval(video, duration, fps) if kind == "video" and video and duration
+            else None,
         )

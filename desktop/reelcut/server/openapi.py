@@ -105,7 +105,8 @@ def spec() -> dict[str, Any]:
                                                             _ok(_OBJ), _json(_OBJ), ["job_id"])},
             "/api/settings": {"get": _op("Settings", _ok(_OBJ)),
                               "put": _op("Change settings", _ok(_OBJ), _json({"type": "object", "properties": {
-                                  "remote_preview": {"type": "boolean"}, "fal_key": {"type": "string"}}}))},
+                                  "remote_preview": {"type": "boolean"}, "preview_proxies": {"type": "boolean"},
+                                  "fal_key": {"type": "string"}}}))},
             "/api/capabilities": {"post": _op("What the page's engine can play", _ok(_OBJ),
                                               _json({"type": "object", "properties": {"codecs": _OBJ}}))},
             **{f"/api/desktop/{name}": {"post": _op(summary, _ok(_OBJ), _json(_OBJ))} for name, summary in (
