@@ -154,17 +154,23 @@ def _project_id(server: ServerProcess) -> str:
     return server.get("/api/projects").json()["projects"][0]["id"]
 
 
+def _project_with_clip(server: ServerProcess, name: str, clip: Path) -> dict[str, Any]:
+    """A new project with `clip` imported (as the page uploads it) and laid on the first track."""
+    pid = server.post("/api/projects", json={"name": name}).json()["project"]["id"]
+    with open(clip, "rb") as f:
+        item = server.post(f"/api/projects/{pid}/media",
+                           files={"file": (clip.name, f, "video/mp4")}).json()["media"][0]
+    tl = server.get(f"/api/projects/{pid}/timeline").json()["timeline"]
+    tl["tracks"][0]["clips"] = [{"id": "c1", "media_id": item["id"], "start": 0, "in": 0, "out": item["duration"]}]
+    assert server.put(f"/api/projects/{pid}/timeline", json={"timeline": tl}).status_code == 200
+    return item
+
+
 @pytest.mark.slow
 def test_a_failing_source_falls_back_and_says_so(server: ServerProcess, page: Page, samples: dict) -> None:
     """The local file fails (the request is cut); the player moves on to the in-memory copy,
     plays, and tells the user in a toast."""
-    pid = server.post("/api/projects", json={"name": "Fallback"}).json()["project"]["id"]
-    with open(samples["video"], "rb") as f:
-        item = server.post(f"/api/projects/{pid}/media",
-                           files={"file": ("clip.mp4", f, "video/mp4")}).json()["media"][0]
-    tl = server.get(f"/api/projects/{pid}/timeline").json()["timeline"]
-    tl["tracks"][0]["clips"] = [{"id": "c1", "media_id": item["id"], "start": 0, "in": 0, "out": item["duration"]}]
-    assert server.put(f"/api/projects/{pid}/timeline", json={"timeline": tl}).status_code == 200
+    item = _project_with_clip(server, "Fallback", samples["video"])
     watch = Watch(page)
     # Only the player's first request for the file fails; the blob source's fetch goes through.
     page.route(f"**/media/{item['id']}", lambda route: route.abort("connectionreset"), times=1)
@@ -262,6 +268,16 @@ def _source_kind(page: Page) -> str | None:
     return page.locator("video[aria-label='Preview']").evaluate("v => v.readyState >= 2 ? v.dataset.sourceKind : null")
 
 
+def _set_preview_proxies(page: Page, on: bool, then_playing: str) -> None:
+    """Tick or clear the box in Settings, save, and wait (without touching anything else) for the
+    paused preview to show the source named."""
+    page.get_by_role("button", name="Settings").click()
+    page.get_by_role("checkbox", name="Preview proxies").set_checked(on)
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_function("kind => document.querySelector(\"video[aria-label='Preview']\").dataset.sourceKind"
+                           " === kind", arg=then_playing, timeout=60000)
+
+
 @pytest.mark.slow
 def test_preview_proxies_turned_on_in_settings(server: ServerProcess, page: Page, tmp_path: Path) -> None:
     """A 1080p clip with one keyframe is slow to seek. With preview proxies off it plays from the
@@ -270,23 +286,13 @@ def test_preview_proxies_turned_on_in_settings(server: ServerProcess, page: Page
     from . import media_samples as ms
 
     assert server.put("/api/settings", json={"preview_proxies": False}).status_code == 200
-    pid = server.post("/api/projects", json={"name": "Proxies"}).json()["project"]["id"]
-    clip = ms.make_video(tmp_path / "hd.mp4", seconds=4, size="1920x1080")
-    with open(clip, "rb") as f:
-        item = server.post(f"/api/projects/{pid}/media", files={"file": ("hd.mp4", f, "video/mp4")}).json()["media"][0]
-    tl = server.get(f"/api/projects/{pid}/timeline").json()["timeline"]
-    tl["tracks"][0]["clips"] = [{"id": "c1", "media_id": item["id"], "start": 0, "in": 0, "out": item["duration"]}]
-    assert server.put(f"/api/projects/{pid}/timeline", json={"timeline": tl}).status_code == 200
+    item = _project_with_clip(server, "Proxies", ms.make_video(tmp_path / "hd.mp4", seconds=4, size="1920x1080"))
     watch = Watch(page)
     page.goto(server.login_url)
     page.wait_for_function("() => document.querySelector(\"video[aria-label='Preview']\").readyState >= 2")
     assert _source_kind(page) == "local"
 
-    page.get_by_role("button", name="Settings").click()
-    page.get_by_role("checkbox", name="Preview proxies").check()
-    page.get_by_role("button", name="Save").click()
-    page.wait_for_function("() => document.querySelector(\"video[aria-label='Preview']\").dataset.sourceKind"
-                           " === 'proxy'", timeout=60000)
+    _set_preview_proxies(page, True, then_playing="proxy")
     assert server.get(f"/api/media/{item['id']}").json()["media"]["proxy"]["status"] == "ready"
     video = page.locator("video[aria-label='Preview']")
     page.wait_for_function("v => v.readyState >= 2", arg=video.element_handle())
@@ -297,10 +303,6 @@ def test_preview_proxies_turned_on_in_settings(server: ServerProcess, page: Page
     play_and_check_it_plays(page)
     assert _source_kind(page) == "proxy"
 
-    page.get_by_role("button", name="Settings").click()
-    page.get_by_role("checkbox", name="Preview proxies").uncheck()
-    page.get_by_role("button", name="Save").click()
-    page.wait_for_function("() => document.querySelector(\"video[aria-label='Preview']\").dataset.sourceKind"
-                           " === 'local'", timeout=20000)
+    _set_preview_proxies(page, False, then_playing="local")
     page.wait_for_function("v => v.readyState >= 2 && v.videoHeight === 1080", arg=video.element_handle())
     watch.assert_clean()
