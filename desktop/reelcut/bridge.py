@@ -44,7 +44,7 @@ class Bridge:
         self.exports = ExportManager(self.db, self.media, self.bus, config.data_dir, config.temp_dir)
         self.proxies = ProxyMaker(self.db, self.media, self.bus, config.temp_dir,
                                   seek_proxies=lambda: bool(self.settings.get("preview_proxies")))
-        # a newly stored clip gets its proxy as soon as it appears, if the engine needs one
+        # a newly stored clip gets its proxy as soon as it appears, if it needs one
         self._proxy_feed = threading.Thread(target=self._watch_new_media, name="proxy-feed", daemon=True)
         self.capabilities: dict[str, Any] = {}
         self.shell: Any = None  # the desktop window's DesktopShell; None in browser mode

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 PROXY_HEIGHT = 540
 PROXY_PIXELS = 960 * 540
 # The pixels a seek may decode, worst case, before a proxy is worth making: about 16 frames of
-# 1080p, some 65 ms of software decoding in Chromium on these 2-core machines (bench/playback).
+# 1080p, about 70 ms of software decoding in Chromium on these 2-core machines (bench/playback).
 SEEK_BUDGET_PIXELS = 1920 * 1080 * 16
 # canPlayType keys the page reports, by the codec PyAV names
 CAPABILITY_FOR_CODEC = {"h264": "h264_aac", "vp9": "vp9_opus", "vp8": "vp9_opus", "av1": "av1"}
