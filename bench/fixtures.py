@@ -38,8 +38,11 @@ def make_big_clip(path: Path, megabytes: int) -> Path:
 
 
 @contextmanager
-def running_server(data_dir: Path) -> Iterator[LocalServer]:
+def running_server(data_dir: Path, preview_proxies: bool = False) -> Iterator[LocalServer]:
+    """A server on loopback. Preview proxies are off unless asked for: a benchmark of serving or
+    storing must not share the cores with a background encode it did not ask for."""
     server = LocalServer(Config(data_dir=data_dir, token=TOKEN, port=0))
+    server.bridge.update_settings({"preview_proxies": preview_proxies})
     server.start_background()
     try:
         yield server
@@ -48,7 +51,10 @@ def running_server(data_dir: Path) -> Iterator[LocalServer]:
 
 
 def bridge_at(data_dir: Path) -> Bridge:
+    """A bridge with preview proxies off (see running_server); an engine report can still ask for
+    proxies of what it cannot decode."""
     b = Bridge(Config(data_dir=data_dir, token=TOKEN, port=0))
+    b.update_settings({"preview_proxies": False})
     b.start()
     return b
 

@@ -178,6 +178,9 @@ def run(small: bool) -> list[Row]:
             fake.scenario.queue_seconds, fake.scenario.run_seconds = 0.1, 0.3
             env = {"REELCUT_FAL_QUEUE_URL": fake.url, "REELCUT_FAL_REST_URL": fake.url, "FAL_KEY": KEY}
             server = ServerProcess(d / f"data-{throttled}", "bench", env=env).start()
+            # the 500 MB result is slow to seek: its proxy encode must not share the cores with the
+            # next download being measured
+            server.put("/api/settings", json={"preview_proxies": False})
             events = MediaEvents(server)
             known: set[str] = set()
             try:

@@ -141,7 +141,7 @@ def run(small: bool) -> list[Row]:
     with scratch() as d:
         clip = make_clip(d / "hd.mp4", seconds=6, size="1920x1080")
         big = _large_clip(d / "big.mp4", 20 if small else 500)
-        with running_server(d / "data") as server, sync_playwright() as pw:
+        with running_server(d / "data", preview_proxies=True) as server, sync_playwright() as pw:
             pid = server.bridge.create_project("Bench")["id"]
             hd = server.bridge.import_path(pid, clip)
             large = server.bridge.import_path(pid, big)

@@ -11,6 +11,7 @@ import av
 import pytest
 
 from reelcut.bridge import Bridge
+from reelcut.config import Config
 from reelcut.library.proxies import engine_plays, slow_to_seek
 from reelcut.media.probe import probe
 
@@ -193,3 +194,27 @@ def test_offline_clips_are_quick_to_seek(bridge: Bridge, project: dict) -> None:
     item = bridge.get_media(bridge.jobs.wait(job["id"], timeout=60)["media_id"])
     assert item["keyframe_interval"] is not None and item["keyframe_interval"] <= 0.5 + 0.01
     assert not slow_to_seek(item) and not bridge.proxies.needs_proxy(item)
+
+
+def test_closing_during_an_encode_leaves_a_clean_row(config: Config, hd_long_gop: Path,
+                                                     caplog: pytest.LogCaptureFixture) -> None:
+    """Quitting while a proxy is being made: the encode stops and its row is put back before the
+    database closes, so nothing fails on the way out and the next start makes it again."""
+    b = Bridge(config)
+    b.start()
+    pid = b.create_project("Quit")["id"]
+    b.report_capabilities(QT)
+    item = b.import_path(pid, hd_long_gop)
+    deadline = time.monotonic() + 30
+    while b.get_media(item["id"])["proxy"]["progress"] == 0:  # ffmpeg is writing the proxy
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    b.close()
+    assert not [r for r in caplog.records if r.levelname in ("ERROR", "WARNING")]
+    assert list(config.temp_dir.iterdir()) == []  # the half-made proxy is gone already
+    again = Bridge(config)
+    again.start()
+    try:
+        assert again.get_media(item["id"])["proxy"]["status"] == "none"
+    finally:
+        again.close()

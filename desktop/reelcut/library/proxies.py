@@ -97,6 +97,8 @@ class ProxyMaker:
                                             (self.seek_proxies() and slow_to_seek(item)))
 
     def request(self, media_id: str) -> None:
+        if self._cancel.is_set():
+            return  # shutting down: the next start asks again
         self._set(media_id, status="queued", progress=0.0)
         self._queue.put(media_id)
         with self._lock:
@@ -112,9 +114,15 @@ class ProxyMaker:
             self._queue.put(None)
             worker.join(timeout)
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 10) -> None:
+        """Shutting down: the running encode is killed, and its row put back to 'none' before
+        the caller closes the database."""
         self._cancel.set()
         self._queue.put(None)
+        with self._lock:
+            worker = self._worker
+        if worker is not None and worker is not threading.current_thread():
+            worker.join(timeout)
 
     def _work(self) -> None:
         while True:

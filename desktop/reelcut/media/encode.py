@@ -68,13 +68,21 @@ def run_ffmpeg(args: Sequence[str], *, duration: float, on_progress: Callable[[f
                     return
         watcher = threading.Thread(target=watch, daemon=True)
         watcher.start()
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        key, _, value = line.strip().partition("=")
-        if key == "out_time_us" and on_progress and duration > 0 and value.isdigit():
-            on_progress(min(1.0, int(value) / 1e6 / duration))
-    code = proc.wait()
-    reader.join(timeout=5)
+    assert proc.stdout is not None and proc.stderr is not None
+    try:
+        for line in proc.stdout:
+            key, _, value = line.strip().partition("=")
+            if key == "out_time_us" and on_progress and duration > 0 and value.isdigit():
+                on_progress(min(1.0, int(value) / 1e6 / duration))
+        code = proc.wait()
+    finally:
+        if proc.poll() is None:  # a progress callback failed: ffmpeg must not render on, unseen
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+        reader.join(timeout=5)
+        if not reader.is_alive():
+            proc.stderr.close()
     if cancel is not None and cancel.is_set():
         raise EncodeCancelled()
     if code != 0:
