@@ -107,7 +107,8 @@ def test_kill_during_import(server: ServerProcess, tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_kill_during_export(server: ServerProcess, tmp_path: Path) -> None:
     pid = new_project(server)
-    clip = ms.make_video(tmp_path / "long.mp4", seconds=30, size="640x360")
+    # keyframes close together: quick to seek, so the only temp file is the export's
+    clip = ms.make_video(tmp_path / "long.mp4", seconds=30, size="640x360", keyint=12)
     with open(clip, "rb") as f:
         media = server.post(f"/api/projects/{pid}/media", files={"file": ("long.mp4", f, "video/mp4")}).json()
     mid = media["media"][0]["id"]

@@ -142,7 +142,9 @@ def test_export_api_reports_progress_and_serves_the_file(api, bridge, project, c
 
 
 def test_cancel_export_leaves_no_file(bridge, project, tmp_path):
-    long = bridge.import_path(project["id"], ms.make_video(tmp_path / "long.mp4", seconds=20, size="1280x720"))
+    # keyframes close together: quick to seek, so no preview proxy is made beside the export
+    long = bridge.import_path(project["id"], ms.make_video(tmp_path / "long.mp4", seconds=20, size="1280x720",
+                                                           keyint=12))
     tl = bridge.get_timeline(project["id"])
     tl.update({"width": 1920, "height": 1080})
     tl["tracks"][0]["clips"] = [{"id": "l", "media_id": long["id"], "start": 0.0, "in": 0.0, "out": 20.0}]
