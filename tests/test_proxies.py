@@ -218,3 +218,17 @@ def test_closing_during_an_encode_leaves_a_clean_row(config: Config, hd_long_gop
         assert again.get_media(item["id"])["proxy"]["status"] == "none"
     finally:
         again.close()
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
+def test_closing_while_the_proxy_feed_decides(config: Config) -> None:
+    """A media event arrives just as the app closes: the feed deciding whether it needs a proxy
+    (which reads the settings) finishes before the database closes, instead of failing on it."""
+    item = {"id": "x", "kind": "video", "width": 1920, "height": 1080, "fps": 25, "keyframe_interval": 10.0,
+            "video_codec": "h264", "proxy": {"status": "none", "progress": 0}}
+    for _ in range(20):
+        b = Bridge(config)
+        b.start()
+        b.settings._cache.clear()  # the setting is read from the database, as at first use
+        b.bus.publish("media", {"project_id": "p", "media": item})
+        b.close()

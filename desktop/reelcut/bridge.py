@@ -72,6 +72,10 @@ class Bridge:
     def close(self) -> None:
         self.proxies.stop()
         self.bus.close()
+        # the feed may be deciding on a last event (which reads the settings): let it finish
+        # before the database closes under it
+        if self._proxy_feed.is_alive():
+            self._proxy_feed.join(5)
         self.db.close()
 
     def _watch_new_media(self) -> None:
