@@ -306,3 +306,33 @@ def test_preview_proxies_turned_on_in_settings(server: ServerProcess, page: Page
     _set_preview_proxies(page, False, then_playing="local")
     page.wait_for_function("v => v.readyState >= 2 && v.videoHeight === 1080", arg=video.element_handle())
     watch.assert_clean()
+
+
+@pytest.mark.slow
+def test_an_import_while_the_project_opens_is_kept(server: ServerProcess, page: Page, samples: dict) -> None:
+    """The user imports a file while the project is still opening: the media list that was asked
+    for before the import arrives after it, and must not wipe the imported item off the list."""
+    pid = server.post("/api/projects", json={"name": "Opening"}).json()["project"]["id"]
+    held: list[Any] = []
+
+    def hold_the_list(route: Any) -> None:
+        if route.request.method != "GET":
+            route.continue_()
+            return
+        held.append((route, route.fetch()))  # answered now, before the import; delivered later
+
+    page.route(f"**/api/projects/{pid}/media", hold_the_list)
+    watch = Watch(page)
+    page.goto(server.login_url)
+    while not held:
+        page.wait_for_timeout(20)
+    page.locator("input[type=file]").set_input_files(str(samples["video"]))
+    expect(page.get_by_role("status", name="Notifications")).to_contain_text("Imported clip.mp4")
+    route, stale = held[0]
+    assert stale.json()["media"] == []  # the list from before the import
+    route.fulfill(response=stale)
+    expect(page).to_have_title("Opening — Reelcut")
+    items = page.get_by_role("list", name="Media").get_by_role("listitem")
+    expect(items).to_have_count(1)
+    expect(items.first).to_contain_text("clip")
+    watch.assert_clean()

@@ -7,6 +7,7 @@ import { mountMedia } from './media-panel.js';
 import { mountPreview } from './preview.js';
 import { mountProjects } from './projects-bar.js';
 import { mountSettings } from './settings-dialog.js';
+import { mergeFetched, upsert } from './library-model.js';
 import { mountTimeline } from './timeline-view.js';
 import { mountToasts } from './toasts.js';
 import { timelineEnd, withTracks } from './timeline-model.js';
@@ -68,6 +69,7 @@ function showJobs() {
 }
 
 function showTimeline() {
+  if (!state.timeline) return; // a project still opening: its timeline comes with it
   const detail = { doc: state.timeline, media: state.media, selected, canUndo: history.canUndo, canRedo: history.canRedo };
   send(parts.timeline, 'timeline', detail);
   send(parts.preview, 'timeline', detail);
@@ -95,13 +97,14 @@ async function openProject(id) {
     return;
   }
   state.project = project;
+  state.media = []; // from here on, what arrives (an import, an event) belongs to this project
   localStorage.setItem(LAST_PROJECT, id);
   const [media, timeline, jobs] = await Promise.all([
     api.get(`/api/projects/${id}/media`),
     api.get(`/api/projects/${id}/timeline`),
     api.get(`/api/generations?project_id=${encodeURIComponent(id)}`),
   ]);
-  state.media = media.media;
+  state.media = mergeFetched(media.media, state.media, id);
   state.timeline = withTracks(timeline.timeline);
   history = new History();
   selected = [];
@@ -190,8 +193,7 @@ function listen() {
   events.addEventListener('media', (e) => {
     const { project_id: projectId, media } = JSON.parse(e.data);
     if (!state.project || projectId !== state.project.id) return;
-    const i = state.media.findIndex((m) => m.id === media.id);
-    if (i >= 0) state.media[i] = media; else state.media.push(media);
+    state.media = upsert(state.media, media);
     send(parts.preview, 'mediachanged', { id: media.id, media });
     showMedia();
     showTimeline();
@@ -249,19 +251,20 @@ const actions = {
   async importnative() {
     // desktop: the native Open dialog; files are copied in by path on the Python side
     const { media } = await api.post('/api/desktop/open', { project_id: state.project.id });
-    for (const item of media) if (!state.media.some((m) => m.id === item.id)) state.media.push(item);
+    for (const item of media) state.media = upsert(state.media, item);
     showMedia();
   },
   async revealmedia({ id }) {
     await api.post('/api/desktop/reveal', { media_id: id });
   },
   async importfiles({ files }) {
+    if (!state.project) { toast('Open or create a project first.', 'warn'); return; }
     for (const file of files) {
       const form = new FormData();
       form.append('file', file, file.name);
       try {
         const { media } = await api.post(`/api/projects/${state.project.id}/media`, form);
-        for (const item of media) if (!state.media.some((m) => m.id === item.id)) state.media.push(item);
+        for (const item of media) state.media = upsert(state.media, item);
         showMedia();
         toast(`Imported ${file.name}.`);
       } catch (err) {

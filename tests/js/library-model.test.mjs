@@ -1,0 +1,23 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mergeFetched, upsert } from '../../web/js/library-model.js';
+
+const item = (id, projectId = 'p', name = id) => ({ id, project_id: projectId, name });
+
+test('an import that lands while the project is opening survives the list that was fetched before it', () => {
+  const fetched = [item('a')];
+  const current = [item('old', 'other'), item('b')]; // the last project's item, and the fresh import
+  assert.deepEqual(mergeFetched(fetched, current, 'p').map((m) => m.id), ['a', 'b']);
+});
+
+test('the fetched copy of an item wins over the one already held', () => {
+  const merged = mergeFetched([item('a', 'p', 'new name')], [item('a', 'p', 'old name')], 'p');
+  assert.deepEqual(merged, [item('a', 'p', 'new name')]);
+});
+
+test('upsert replaces in place and appends new items, leaving the list it was given alone', () => {
+  const list = [item('a'), item('b')];
+  assert.deepEqual(upsert(list, item('a', 'p', 'renamed')).map((m) => m.name), ['renamed', 'b']);
+  assert.deepEqual(upsert(list, item('c')).map((m) => m.id), ['a', 'b', 'c']);
+  assert.deepEqual(list.map((m) => m.name), ['a', 'b']);
+});
