@@ -33,6 +33,7 @@ export function mountPreview(el) {
   let lastWall = 0;
   const sourceCache = new Map();
   let kinds = new Map(); // media id -> kind, to show stills in an <img> rather than the <video>
+  let proxyReady = new Set(); // media ids whose proxy is made: a newly made one may change the first source
   let still = { mediaId: null, blobUrl: null };
 
   const video = h('video', { 'aria-label': 'Preview', playsinline: true, preload: 'auto' });
@@ -287,6 +288,7 @@ export function mountPreview(el) {
     doc = e.detail.doc;
     playButton.disabled = false;
     kinds = new Map((e.detail.media || []).map((m) => [m.id, m.kind]));
+    proxyReady = new Set((e.detail.media || []).filter((m) => m.proxy && m.proxy.status === 'ready').map((m) => m.id));
     setPlayhead(doc.playhead || 0, false);
     if (!playing) showAt(playhead);
   });
@@ -321,7 +323,10 @@ export function mountPreview(el) {
   el.addEventListener('mediachanged', (e) => {
     const { id, media } = e.detail;
     sourceCache.delete(id);
-    if (id === loaded.mediaId && media?.proxy?.status === 'ready' && video.dataset.sourceKind !== 'proxy') reload();
+    const ready = media?.proxy?.status === 'ready';
+    const madeNow = ready && !proxyReady.has(id);
+    if (ready) proxyReady.add(id); else proxyReady.delete(id);
+    if (id === loaded.mediaId && madeNow) reload();
   });
   // the settings decide which source comes first (remote preview, preview proxies)
   el.addEventListener('sourceschanged', () => { sourceCache.clear(); reload(); });
