@@ -43,7 +43,7 @@ class Bridge:
         self.jobs = JobManager(self.db, self.media, self.bus, config.temp_dir, self._provider)
         self.exports = ExportManager(self.db, self.media, self.bus, config.data_dir, config.temp_dir)
         self.proxies = ProxyMaker(self.db, self.media, self.bus, config.temp_dir,
-                                  seek_proxies=lambda: bool(self.settings.get("preview_proxies")))
+                                  seek_proxies=self.preview_proxies_enabled)
         # a newly stored clip gets its proxy as soon as it appears, if it needs one
         self._proxy_feed = threading.Thread(target=self._watch_new_media, name="proxy-feed", daemon=True)
         self.capabilities: dict[str, Any] = {}
@@ -226,25 +226,28 @@ class Bridge:
     def remote_preview_enabled(self) -> bool:
         return bool(self.settings.get("remote_preview"))
 
+    def preview_proxies_enabled(self) -> bool:
+        return bool(self.settings.get("preview_proxies"))
+
     def fal_key(self) -> str | None:
         return keystore.get_key(self.config.data_dir)
 
     def get_settings(self) -> dict[str, Any]:
         source = keystore.key_source(self.config.data_dir)
         return {"remote_preview": self.remote_preview_enabled(),
-                "preview_proxies": bool(self.settings.get("preview_proxies")),
+                "preview_proxies": self.preview_proxies_enabled(),
                 "fal_key_set": source is not None, "fal_key_source": source}
 
     def update_settings(self, values: Any) -> dict[str, Any]:
         if not isinstance(values, dict):
             raise AppError("invalid_settings", "Settings must be an object.")
-        for name in ("remote_preview", "preview_proxies"):
-            if name in values and not isinstance(values[name], bool):
+        switches = [name for name in ("remote_preview", "preview_proxies") if name in values]
+        for name in switches:
+            if not isinstance(values[name], bool):
                 raise AppError("invalid_settings", f"{name} must be true or false.", field=name)
-        if "remote_preview" in values:
-            self.settings.set("remote_preview", values["remote_preview"])
-        if "preview_proxies" in values:
-            self.settings.set("preview_proxies", values["preview_proxies"])
+        for name in switches:
+            self.settings.set(name, values[name])
+        if "preview_proxies" in switches:
             self.proxies.request_missing()  # turned on: the slow-to-seek videos get theirs
         if "fal_key" in values:
             key = values["fal_key"]
