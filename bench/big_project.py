@@ -15,8 +15,8 @@ def run(small: bool) -> list[Row]:
     with scratch() as d:
         clip = make_clip(d / "clip.mp4", seconds=2, size="640x360")
         with running_server(d / "data") as server:
-            pid = big_project(server.bridge, clip, n_media, n_clips)
-            tl = server.bridge.get_timeline(pid)
+            pid = big_project(server.services, clip, n_media, n_clips)
+            tl = server.services.projects.timeline(pid)
             s = requests.Session()
             s.headers["Authorization"] = f"Bearer {TOKEN}"
             base = server.url.rstrip("/")

@@ -37,7 +37,7 @@ def run(small: bool) -> list[Row]:
     with scratch() as d:
         clip = make_clip(d / "clip.mp4", seconds=2, size="640x360")
         with running_server(d / "data") as server, sync_playwright() as pw:
-            big_project(server.bridge, clip, n_media, n_clips)
+            big_project(server.services, clip, n_media, n_clips)
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             page.goto(server.login_url)

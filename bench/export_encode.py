@@ -10,28 +10,28 @@ from reelcut.media.compose import Source, build_export_args
 from reelcut.media.ffmpeg import ffmpeg_exe
 
 from .common import Row, median_of, scratch
-from .fixtures import bridge_at, make_clip
+from .fixtures import make_clip, services_at
 
 
 def run(small: bool) -> list[Row]:
     seconds = 3 if small else 10
     with scratch() as d:
         clip = make_clip(d / "clip.mp4", seconds=seconds, size="1920x1080")
-        b = bridge_at(d / "data")
-        pid = b.create_project("Bench")["id"]
-        item = b.import_path(pid, clip)
-        tl = b.get_timeline(pid)
+        b = services_at(d / "data")
+        pid = b.projects.create("Bench")["id"]
+        item = b.media.import_path(pid, clip)
+        tl = b.projects.timeline(pid)
         tl.update({"width": 1920, "height": 1080, "fps": 25})
         tl["tracks"][0]["clips"] = [{"id": "c", "media_id": item["id"], "start": 0, "in": 0, "out": seconds}]
-        b.save_timeline(pid, tl)
+        b.projects.save_timeline(pid, tl)
 
         def export() -> float:
             t = time.perf_counter()
-            job = b.exports.wait(b.start_export(pid)["id"], timeout=600)
+            job = b.exports.wait(b.exports.start(pid)["id"], timeout=600)
             assert job["status"] == "done", job
             return time.perf_counter() - t
 
-        src, _ = b.media_file(item["id"])
+        src, _ = b.media.file_path(item["id"])
         work = d / "bare"
         work.mkdir()
         args, _ = build_export_args(tl, {item["id"]: Source(src, "video", True, True)}, work / "out.mp4", work,

@@ -7,10 +7,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from reelcut.bridge import Bridge
 from reelcut.config import Config
+from reelcut.generation.base import Provider
 from reelcut.media.ffmpeg import ffmpeg_exe
 from reelcut.server.runner import LocalServer
+from reelcut.services import Services
 
 TOKEN = "bench-token"
 
@@ -42,7 +43,7 @@ def running_server(data_dir: Path, preview_proxies: bool = False) -> Iterator[Lo
     """A server on loopback. Preview proxies are off unless asked for: a benchmark of serving or
     storing must not share the cores with a background encode it did not ask for."""
     server = LocalServer(Config(data_dir=data_dir, token=TOKEN, port=0))
-    server.bridge.update_settings({"preview_proxies": preview_proxies})
+    server.services.preferences.update({"preview_proxies": preview_proxies})
     server.start_background()
     try:
         yield server
@@ -50,30 +51,30 @@ def running_server(data_dir: Path, preview_proxies: bool = False) -> Iterator[Lo
         server.shutdown()
 
 
-def bridge_at(data_dir: Path) -> Bridge:
-    """A bridge with preview proxies off (see running_server); an engine report can still ask for
-    proxies of what it cannot decode."""
-    b = Bridge(Config(data_dir=data_dir, token=TOKEN, port=0))
-    b.update_settings({"preview_proxies": False})
+def services_at(data_dir: Path, providers: dict[str, Provider] | None = None) -> Services:
+    """The services with preview proxies off (see running_server); an engine report can still ask
+    for proxies of what it cannot decode."""
+    b = Services(Config(data_dir=data_dir, token=TOKEN, port=0), providers)
+    b.preferences.update({"preview_proxies": False})
     b.start()
     return b
 
 
-def big_project(bridge: Bridge, clip: Path, n_media: int, n_clips: int) -> str:
+def big_project(services: Services, clip: Path, n_media: int, n_clips: int) -> str:
     """A project with n_media items (one real file, its row cloned: listing cost is per row) and
     n_clips clips on the first track. Returns the project id."""
     import uuid
 
-    pid = bridge.create_project("Big")["id"]
-    first = bridge.import_path(pid, clip)
-    with bridge.db.transaction() as c:
+    pid = services.projects.create("Big")["id"]
+    first = services.media.import_path(pid, clip)
+    with services.db.transaction() as c:
         row = dict(c.execute("SELECT * FROM media WHERE id = ?", (first["id"],)).fetchone())
         for i in range(n_media - 1):
             row.update(id=uuid.uuid4().hex, name=f"Clip {i}")
             c.execute(f"INSERT INTO media ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", tuple(row.values()))
-    ids = [m["id"] for m in bridge.list_media(pid)]
-    tl = bridge.get_timeline(pid)
+    ids = [m["id"] for m in services.media.list(pid)]
+    tl = services.projects.timeline(pid)
     tl["tracks"][0]["clips"] = [{"id": f"c{i}", "media_id": ids[i % len(ids)], "start": 2.0 * i, "in": 0, "out": 2.0}
                                 for i in range(n_clips)]
-    bridge.save_timeline(pid, tl)
+    services.projects.save_timeline(pid, tl)
     return pid

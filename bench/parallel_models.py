@@ -12,7 +12,7 @@ from reelcut.generation import registry
 from reelcut.generation.base import GeneratedFile, JobContext
 
 from .common import Row, median_of, scratch
-from .fixtures import bridge_at, make_clip
+from .fixtures import make_clip, services_at
 
 
 class SleepyProvider:
@@ -45,15 +45,14 @@ def run(small: bool) -> list[Row]:
     latency = 1.0 if small else 5.0
     with scratch() as d:
         clip = make_clip(d / "result.mp4", seconds=2, size="1280x720")
-        b = bridge_at(d / "data")
-        b._providers["bench"] = SleepyProvider(latency, clip)
+        b = services_at(d / "data", {"bench": SleepyProvider(latency, clip)})
         models = _models(4)
         with mock.patch.object(registry, "_load", lambda: models):
-            pid = b.create_project("Bench")["id"]
+            pid = b.projects.create("Bench")["id"]
 
             def batch(n: int) -> float:
                 t = time.perf_counter()
-                jobs = b.start_generation(pid, [m["id"] for m in models[:n]], "a bench prompt")
+                jobs = b.jobs.start(pid, [m["id"] for m in models[:n]], "a bench prompt")
                 for j in jobs:
                     assert b.jobs.wait(j["id"], timeout=120)["status"] == "done"
                 return time.perf_counter() - t

@@ -114,16 +114,16 @@ def _proxies_ready(server: LocalServer, *media_ids: str) -> None:
     """Preview proxies are made in the background after import; the editor is measured once
     they are there, as a user meets it a moment later."""
     deadline = time.monotonic() + 600
-    while any(server.bridge.get_media(m)["proxy"]["status"] != "ready" for m in media_ids):
+    while any(server.services.media.get(m)["proxy"]["status"] != "ready" for m in media_ids):
         assert time.monotonic() < deadline, "preview proxies were not made"
-        assert all(server.bridge.get_media(m)["proxy"]["status"] != "failed" for m in media_ids)
+        assert all(server.services.media.get(m)["proxy"]["status"] != "failed" for m in media_ids)
         time.sleep(0.1)
 
 
 def _open_editor_on(page: Any, server: LocalServer, pid: str, media: dict[str, Any], kind: str) -> None:
-    tl = server.bridge.get_timeline(pid)
+    tl = server.services.projects.timeline(pid)
     tl["tracks"][0]["clips"] = [{"id": "c", "media_id": media["id"], "start": 0, "in": 0, "out": media["duration"]}]
-    server.bridge.save_timeline(pid, tl)
+    server.services.projects.save_timeline(pid, tl)
     page.goto(server.url)  # the cookie is set: the editor opens on the project
     page.wait_for_function(f"() => ({SOURCE_KIND_JS})() === '{kind}'")
 
@@ -142,9 +142,9 @@ def run(small: bool) -> list[Row]:
         clip = make_clip(d / "hd.mp4", seconds=6, size="1920x1080")
         big = _large_clip(d / "big.mp4", 20 if small else 500)
         with running_server(d / "data", preview_proxies=True) as server, sync_playwright() as pw:
-            pid = server.bridge.create_project("Bench")["id"]
-            hd = server.bridge.import_path(pid, clip)
-            large = server.bridge.import_path(pid, big)
+            pid = server.services.projects.create("Bench")["id"]
+            hd = server.services.media.import_path(pid, clip)
+            large = server.services.media.import_path(pid, big)
             _proxies_ready(server, hd["id"], large["id"])
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             page = browser.new_page()
@@ -159,9 +159,9 @@ def run(small: bool) -> list[Row]:
             served, blob = statistics.median(served_runs), statistics.median(blob_runs)
             presses = max(5, runs // 3)
             pressed = _press_play(page, server, pid, hd, "proxy", presses)
-            server.bridge.update_settings({"preview_proxies": False})
+            server.services.preferences.update({"preview_proxies": False})
             pressed_original = _press_play(page, server, pid, hd, "local", presses)
-            server.bridge.update_settings({"preview_proxies": True})
+            server.services.preferences.update({"preview_proxies": True})
             editor_seeks, seeks, blob_seeks = [], [], []
             rounds, per_round = (2, 10) if small else (4, 25)
             _open_editor_on(page, server, pid, large, "proxy")

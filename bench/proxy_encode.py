@@ -10,7 +10,7 @@ from reelcut.library.proxies import proxy_args
 from reelcut.media.ffmpeg import ffmpeg_exe
 
 from .common import Row, median_of, scratch
-from .fixtures import bridge_at, make_clip
+from .fixtures import make_clip, services_at
 
 QT = {"h264_aac": "", "vp9_opus": "probably", "av1": "probably"}
 
@@ -19,17 +19,17 @@ def run(small: bool) -> list[Row]:
     seconds = 2 if small else 6
     with scratch() as d:
         clip = make_clip(d / "clip.mp4", seconds=seconds, size="1920x1080")
-        b = bridge_at(d / "data")
-        pid = b.create_project("Bench")["id"]
-        b.report_capabilities(QT)
+        b = services_at(d / "data")
+        pid = b.projects.create("Bench")["id"]
+        b.proxies.report_capabilities(QT)
 
         def through_app() -> float:
-            item = b.import_path(pid, clip)
+            item = b.media.import_path(pid, clip)
             # the import itself is not the encode: time from its request to ready
             t = time.perf_counter()
-            while b.get_media(item["id"])["proxy"]["status"] not in ("ready", "failed"):
+            while b.media.get(item["id"])["proxy"]["status"] not in ("ready", "failed"):
                 time.sleep(0.005)
-            assert b.get_media(item["id"])["proxy"]["status"] == "ready"
+            assert b.media.get(item["id"])["proxy"]["status"] == "ready"
             return time.perf_counter() - t
 
         def bare() -> float:

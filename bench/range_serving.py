@@ -59,9 +59,9 @@ def run(small: bool) -> list[Row]:
     with scratch() as d:
         clip = make_big_clip(d / "big.mp4", 50 if small else 500)
         with running_server(d / "data") as server:
-            pid = server.bridge.create_project("Bench")["id"]
-            mid = server.bridge.import_path(pid, clip)["id"]
-            stored, _ = server.bridge.media_file(mid)
+            pid = server.services.projects.create("Bench")["id"]
+            mid = server.services.media.import_path(pid, clip)["id"]
+            stored, _ = server.services.media.file_path(mid)
             size_mb = stored.stat().st_size / 1e6
             path = f"/media/{mid}"
             half = stored.stat().st_size // 2

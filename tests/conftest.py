@@ -1,4 +1,4 @@
-"""Shared fixtures: a fresh data dir per test, the bridge, a Flask test client that speaks
+"""Shared fixtures: a fresh data dir per test, the services, a Flask test client that speaks
 with the token, and a real server on loopback."""
 
 from __future__ import annotations
@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 
-from reelcut.bridge import Bridge
 from reelcut.config import Config
+from reelcut.generation.base import Provider
 from reelcut.server.app import create_app
 from reelcut.server.runner import LocalServer
+from reelcut.services import Services
 
 from . import media_samples
 from .fake_fal import fake_fal, fal_clip  # noqa: F401 - fixtures for the fal.ai tests
@@ -39,14 +40,30 @@ def config(data_dir: Path) -> Config:
 
 
 @pytest.fixture
-def bridge(config: Config) -> Iterator[Bridge]:
-    b = Bridge(config)
-    b.start()
-    yield b
-    for job in b.list_jobs():
-        b.cancel_job(job["id"])
-        b.jobs.wait(job["id"], timeout=30)
-    b.close()
+def providers() -> dict[str, Provider]:
+    """Generation providers a test module puts beside (or in place of) the defaults: override
+    this fixture in the module."""
+    return {}
+
+
+@pytest.fixture
+def services(config: Config, providers: dict[str, Provider]) -> Iterator[Services]:
+    s = Services(config, providers)
+    s.start()
+    yield s
+    for job in s.jobs.list():
+        s.jobs.cancel(job["id"])
+        s.jobs.wait(job["id"], timeout=30)
+    s.close()
+
+
+def sources_of(services: Services, media_id: str) -> list[dict[str, str]]:
+    """The playback sources the API would answer for this item, without HTTP."""
+    from reelcut.playback import playback_sources
+
+    item = services.media.get(media_id)
+    return playback_sources(item, use_proxy=services.proxies.needs_proxy(item),
+                            remote_allowed=services.preferences.remote_preview_enabled())
 
 
 class Api:
@@ -80,8 +97,8 @@ class Api:
 
 
 @pytest.fixture
-def app(config: Config, bridge: Bridge) -> Any:
-    return create_app(config, bridge)
+def app(config: Config, services: Services) -> Any:
+    return create_app(config, services)
 
 
 @pytest.fixture
@@ -90,8 +107,8 @@ def api(app: Any) -> Api:
 
 
 @pytest.fixture
-def project(bridge: Bridge) -> dict[str, Any]:
-    return bridge.create_project("Test project")
+def project(services: Services) -> dict[str, Any]:
+    return services.projects.create("Test project")
 
 
 @pytest.fixture

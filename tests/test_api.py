@@ -57,13 +57,13 @@ def test_generation_request_names_the_field(api: Api, project: dict) -> None:
     assert api.get(f"/api/generations?project_id={project['id']}").json["jobs"] == []
 
 
-def test_generate_follow_and_play(api: Api, bridge: Any, project: dict) -> None:
+def test_generate_follow_and_play(api: Api, services: Any, project: dict) -> None:
     r = api.post("/api/generations", json={"project_id": project["id"], "model_ids": [T2V], "prompt": "a field",
                                            "params": {T2V: {"duration": 1, "resolution": "360p"}}})
     assert r.status_code == 201
     (job,) = r.json["jobs"]
     assert set(job) == {"id", "model_id", "status"} and job["model_id"] == T2V
-    bridge.jobs.wait(job["id"], timeout=60)
+    services.jobs.wait(job["id"], timeout=60)
     done = api.get(f"/api/generations/{job['id']}").json["job"]
     assert done["status"] == "done" and done["progress"] == 1.0
     sources = api.get(f"/api/media/{done['media_id']}/sources").json["sources"]
@@ -72,10 +72,10 @@ def test_generate_follow_and_play(api: Api, bridge: Any, project: dict) -> None:
     assert api.post(f"/api/generations/{job['id']}/cancel", json={}).json["job"]["status"] == "done"
 
 
-def test_remote_url_is_offered_only_with_remote_preview(api: Api, bridge: Any, project: dict,
+def test_remote_url_is_offered_only_with_remote_preview(api: Api, services: Any, project: dict,
                                                         samples: dict) -> None:
-    item = bridge.import_path(project["id"], samples["video"])
-    bridge.db.execute("UPDATE media SET source = ? WHERE id = ?",
+    item = services.media.import_path(project["id"], samples["video"])
+    services.db.execute("UPDATE media SET source = ? WHERE id = ?",
                       (json.dumps({"type": "generation", "remote_url": "https://v3.fal.media/files/x.mp4"}),
                        item["id"]))
     kinds = [s["kind"] for s in api.get(f"/api/media/{item['id']}/sources").json["sources"]]
@@ -86,8 +86,8 @@ def test_remote_url_is_offered_only_with_remote_preview(api: Api, bridge: Any, p
     assert sources[-1]["url"] == "https://v3.fal.media/files/x.mp4"
 
 
-def test_media_rename_delete_and_waveform(api: Api, bridge: Any, project: dict, samples: dict) -> None:
-    item = bridge.import_path(project["id"], samples["video"])
+def test_media_rename_delete_and_waveform(api: Api, services: Any, project: dict, samples: dict) -> None:
+    item = services.media.import_path(project["id"], samples["video"])
     assert api.patch(f"/api/media/{item['id']}", json={"name": "Beach"}).json["media"]["name"] == "Beach"
     wave = api.get(f"/api/media/{item['id']}/waveform").json
     assert wave["duration"] > 1.9 and len(wave["peaks"]) > 50 and max(wave["peaks"]) > 0.01
@@ -97,10 +97,10 @@ def test_media_rename_delete_and_waveform(api: Api, bridge: Any, project: dict, 
     assert api.get(f"/api/media/{item['id']}").status_code == 404
 
 
-def test_capabilities_are_recorded(api: Api, bridge: Any) -> None:
+def test_capabilities_are_recorded(api: Api, services: Any) -> None:
     r = api.post("/api/capabilities", json={"codecs": {"h264_aac": "", "vp9_opus": "probably"}})
     assert r.status_code == 200
-    assert bridge.capabilities == {"h264_aac": "", "vp9_opus": "probably"}
+    assert services.proxies.capabilities == {"h264_aac": "", "vp9_opus": "probably"}
 
 
 def test_events_stream_reports_jobs_and_media(live_server: Any) -> None:
@@ -181,7 +181,7 @@ def test_import_of_a_project_that_does_not_exist(api: Api, samples: dict) -> Non
     _error(r, 404, "not_found")
 
 
-def test_one_refused_file_refuses_the_whole_upload(api: Api, bridge: Any, project: dict, samples: dict) -> None:
+def test_one_refused_file_refuses_the_whole_upload(api: Api, services: Any, project: dict, samples: dict) -> None:
     """Regression: a batch whose second file was refused answered 415 yet kept the first file."""
     with open(samples["video"], "rb") as v, open(samples["text"], "rb") as t:
         r = api.post(f"/api/projects/{project['id']}/media", data={"file": [(v, "clip.mp4"), (t, "notes.txt")]},
@@ -189,15 +189,15 @@ def test_one_refused_file_refuses_the_whole_upload(api: Api, bridge: Any, projec
     err = _error(r, 415, "not_media")
     assert "notes.txt" in err["message"]
     assert api.get(f"/api/projects/{project['id']}/media").json["media"] == []
-    assert bridge.db.query("SELECT id FROM media") == []
-    assert [p for p in bridge.projects.folder(project["id"]).rglob("*") if p.is_file()] == []
-    assert list(bridge.config.temp_dir.iterdir()) == []
+    assert services.db.query("SELECT id FROM media") == []
+    assert [p for p in services.projects.folder(project["id"]).rglob("*") if p.is_file()] == []
+    assert list(services.config.temp_dir.iterdir()) == []
 
 
-def test_bad_generation_requests_name_the_field(api: Api, bridge: Any, project: dict, samples: dict) -> None:
+def test_bad_generation_requests_name_the_field(api: Api, services: Any, project: dict, samples: dict) -> None:
     pid = project["id"]
-    image = bridge.import_path(pid, samples["image"])
-    video = bridge.import_path(pid, samples["video"])
+    image = services.media.import_path(pid, samples["image"])
+    video = services.media.import_path(pid, samples["video"])
     cases = [
         ({"model_ids": [T2V], "prompt": "x"}, "project_id", 422),
         ({"project_id": pid, "model_ids": [], "prompt": "x"}, "model_ids", 422),
@@ -217,24 +217,24 @@ def test_bad_generation_requests_name_the_field(api: Api, bridge: Any, project: 
         assert err.get("field") == field, (request, err)
     _error(api.post("/api/generations", json={"project_id": "nope", "model_ids": [T2V], "prompt": "x"}), 404)
     assert api.get(f"/api/generations?project_id={pid}").json["jobs"] == []
-    assert bridge.db.query("SELECT id FROM jobs") == []
+    assert services.db.query("SELECT id FROM jobs") == []
     ok = api.post("/api/generations", json={"project_id": pid, "model_ids": ["local/preview-i2v"], "prompt": "x",
                                             "image_media_id": image["id"],
                                             "params": {"local/preview-i2v": {"duration": 1, "resolution": "360p"}}})
     assert ok.status_code == 201
-    bridge.jobs.wait(ok.json["jobs"][0]["id"], timeout=60)
+    services.jobs.wait(ok.json["jobs"][0]["id"], timeout=60)
 
 
-def test_jobs_list_cancel_and_retry(api: Api, bridge: Any, project: dict) -> None:
+def test_jobs_list_cancel_and_retry(api: Api, services: Any, project: dict) -> None:
     params = {T2V: {"duration": 1, "resolution": "360p"}}
     first = api.post("/api/generations", json={"project_id": project["id"], "model_ids": [T2V], "prompt": "one",
                                                "params": params}).json["jobs"][0]
-    bridge.jobs.wait(first["id"], timeout=60)
+    services.jobs.wait(first["id"], timeout=60)
     _error(api.post(f"/api/generations/{first['id']}/retry", json={}), 409, "not_retryable")
-    second = bridge.start_generation(project["id"], [T2V], "two", {T2V: {"duration": 20, "resolution": "1080p"}})[0]
+    second = services.jobs.start(project["id"], [T2V], "two", {T2V: {"duration": 20, "resolution": "1080p"}})[0]
     cancelled = api.post(f"/api/generations/{second['id']}/cancel", json={}).json["job"]
     assert cancelled["id"] == second["id"]
-    assert bridge.jobs.wait(second["id"], timeout=30)["status"] == "cancelled"
+    assert services.jobs.wait(second["id"], timeout=30)["status"] == "cancelled"
     listed = api.get(f"/api/generations?project_id={project['id']}").json["jobs"]
     assert [j["prompt"] for j in listed] == ["two", "one"]  # newest first
     job = listed[1]
@@ -245,8 +245,8 @@ def test_jobs_list_cancel_and_retry(api: Api, bridge: Any, project: dict) -> Non
     assert api.get("/api/generations?project_id=other").json["jobs"] == []
     retried = api.post(f"/api/generations/{second['id']}/retry", json={}).json["job"]
     assert retried["status"] in ("queued", "generating") and retried["error"] is None
-    bridge.cancel_job(second["id"])
-    bridge.jobs.wait(second["id"], timeout=30)
+    services.jobs.cancel(second["id"])
+    services.jobs.wait(second["id"], timeout=30)
 
 
 def test_settings_never_return_a_key_and_check_their_types(api: Api, monkeypatch: Any) -> None:

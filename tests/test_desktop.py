@@ -65,16 +65,16 @@ def test_a_fal_clip_plays_in_the_qt_window(fake_fal: Any) -> None:
 
 
 def test_the_desktop_window_needs_no_csp_exception() -> None:
-    # pywebview's JS bridge would need 'unsafe-eval' and its text_select style 'unsafe-inline'; the
-    # shell uses neither (HTTP routes instead of the bridge, text_select=True), so nothing is added.
+    # pywebview's JS services would need 'unsafe-eval' and its text_select style 'unsafe-inline'; the
+    # shell uses neither (HTTP routes instead of the services, text_select=True), so nothing is added.
     assert build_csp("desktop") == build_csp("browser")
 
 
-def test_the_desktop_server_sends_the_strict_policy(config: Any, bridge: Any) -> None:
+def test_the_desktop_server_sends_the_strict_policy(config: Any, services: Any) -> None:
     from reelcut.server.app import create_app
 
     config.mode = "desktop"  # what `reelcut` (cli.cmd_desktop) serves the window with
-    client = Api(create_app(config, bridge))
+    client = Api(create_app(config, services))
     for path in ("/", "/api/health", "/js/main.js"):
         csp = client.get(path).headers["Content-Security-Policy"]
         assert csp == build_csp("desktop"), path
@@ -132,14 +132,14 @@ def test_desktop_routes_refuse_in_browser_mode(api: Api, project: dict) -> None:
     assert r.status_code == 409 and r.json["error"]["code"] == "desktop_only"
 
 
-def test_native_open_imports_by_path_and_reveal_and_title(api: Api, bridge: Any, project: dict, samples: dict,
+def test_native_open_imports_by_path_and_reveal_and_title(api: Api, services: Any, project: dict, samples: dict,
                                                           tmp_path: Path) -> None:
     shell = RecordingShell([str(samples["video"]), str(samples["image"])], None)
-    bridge.shell = shell
+    services.desktop.window = shell
     assert api.get("/api/health").json["desktop"] is True
     r = api.post("/api/desktop/open", json={"project_id": project["id"]})
     assert r.status_code == 200 and [m["kind"] for m in r.json["media"]] == ["video", "image"]
-    stored, _ = bridge.media_file(r.json["media"][0]["id"])
+    stored, _ = services.media.file_path(r.json["media"][0]["id"])
     assert stored.read_bytes() == samples["video"].read_bytes() and stored != samples["video"]  # copied
     assert api.post("/api/desktop/reveal", json={"media_id": r.json["media"][0]["id"]}).status_code == 200
     assert shell.revealed == [stored]
@@ -148,28 +148,28 @@ def test_native_open_imports_by_path_and_reveal_and_title(api: Api, bridge: Any,
     assert shell.titles == ["Trip — Reelcut"]
 
 
-def test_dropped_paths_are_imported_and_refusals_told(bridge: Any, project: dict, samples: dict) -> None:
-    q = bridge.bus.subscribe()
-    bridge.import_dropped(project["id"], [str(samples["video"]), str(samples["text"])])
-    assert [m["kind"] for m in bridge.list_media(project["id"])] == ["video"]
+def test_dropped_paths_are_imported_and_refusals_told(services: Any, project: dict, samples: dict) -> None:
+    q = services.bus.subscribe()
+    services.desktop.import_dropped(project["id"], [str(samples["video"]), str(samples["text"])])
+    assert [m["kind"] for m in services.media.list(project["id"])] == ["video"]
     notices = [d for e, d in iter(lambda: q.get_nowait() if not q.empty() else (None, None), (None, None))
                if e == "notice"]
     assert len(notices) == 1 and "notes.txt" in notices[0]["message"] and notices[0]["kind"] == "error"
-    bridge.import_dropped(None, [str(samples["video"])])
-    assert len(bridge.list_media(project["id"])) == 1
+    services.desktop.import_dropped(None, [str(samples["video"])])
+    assert len(services.media.list(project["id"])) == 1
 
 
-def test_save_dialog_copies_the_export(api: Api, bridge: Any, project: dict, samples: dict, tmp_path: Path) -> None:
-    item = bridge.import_path(project["id"], samples["video"])
-    tl = bridge.get_timeline(project["id"])
+def test_save_dialog_copies_the_export(api: Api, services: Any, project: dict, samples: dict, tmp_path: Path) -> None:
+    item = services.media.import_path(project["id"], samples["video"])
+    tl = services.projects.timeline(project["id"])
     tl["tracks"][0]["clips"] = [{"id": "c", "media_id": item["id"], "start": 0, "in": 0, "out": 1}]
     tl.update({"width": 320, "height": 240})
-    bridge.save_timeline(project["id"], tl)
-    job = bridge.exports.wait(bridge.start_export(project["id"])["id"], timeout=60)
+    services.projects.save_timeline(project["id"], tl)
+    job = services.exports.wait(services.exports.start(project["id"])["id"], timeout=60)
     dest = tmp_path / "my film.mp4"
-    bridge.shell = RecordingShell([], str(dest))
+    services.desktop.window = RecordingShell([], str(dest))
     r = api.post("/api/desktop/save-export", json={"export_id": job["id"]})
     assert r.status_code == 200 and r.json["path"] == str(dest)
     assert dest.read_bytes() == Path(job["path"]).read_bytes()
-    bridge.shell = RecordingShell([], None)  # the user cancelled the dialog
+    services.desktop.window = RecordingShell([], None)  # the user cancelled the dialog
     assert api.post("/api/desktop/save-export", json={"export_id": job["id"]}).json["path"] is None

@@ -39,24 +39,24 @@ def _close(c: tuple[int, ...], want: tuple[int, int, int], tol: int = 40) -> boo
     return all(abs(a - b) <= tol for a, b in zip(c, want, strict=True))
 
 
-def _export(bridge: Any, project: dict[str, Any], tracks: list[dict[str, Any]], **doc: Any) -> dict[str, Any]:
-    tl = bridge.get_timeline(project["id"])
+def _export(services: Any, project: dict[str, Any], tracks: list[dict[str, Any]], **doc: Any) -> dict[str, Any]:
+    tl = services.projects.timeline(project["id"])
     tl.update({"width": 320, "height": 240, "fps": 25, **doc})
     tl["tracks"] = tracks
-    bridge.save_timeline(project["id"], tl)
-    job = bridge.start_export(project["id"])
-    return bridge.exports.wait(job["id"], timeout=120)
+    services.projects.save_timeline(project["id"], tl)
+    job = services.exports.start(project["id"])
+    return services.exports.wait(job["id"], timeout=120)
 
 
 def _track(tid: str, clips: list[dict[str, Any]], kind: str = "video", **kw: Any) -> dict[str, Any]:
     return {"id": tid, "kind": kind, "muted": False, "hidden": False, "clips": clips, **kw}
 
 
-def test_export_honours_order_trims_gaps_and_duration(bridge, project, colour_clips):
-    red = bridge.import_path(project["id"], colour_clips["red"])
-    blue = bridge.import_path(project["id"], colour_clips["blue"])
-    green = bridge.import_path(project["id"], colour_clips["green"])
-    job = _export(bridge, project, [
+def test_export_honours_order_trims_gaps_and_duration(services, project, colour_clips):
+    red = services.media.import_path(project["id"], colour_clips["red"])
+    blue = services.media.import_path(project["id"], colour_clips["blue"])
+    green = services.media.import_path(project["id"], colour_clips["green"])
+    job = _export(services, project, [
         # top track: red from 1.0 to 2.0 (trimmed from its middle)
         _track("top", [{"id": "r", "media_id": red["id"], "start": 1.0, "in": 0.5, "out": 1.5}]),
         # bottom track: blue 0..3, then a gap (black) 3..4, then green 4..5
@@ -80,10 +80,10 @@ def test_export_honours_order_trims_gaps_and_duration(bridge, project, colour_cl
     assert _close(_colour_at(frames, 4.5), GREEN)
 
 
-def test_hidden_track_shows_nothing_and_text_is_drawn(bridge, project, colour_clips):
-    red = bridge.import_path(project["id"], colour_clips["red"])
-    blue = bridge.import_path(project["id"], colour_clips["blue"])
-    job = _export(bridge, project, [
+def test_hidden_track_shows_nothing_and_text_is_drawn(services, project, colour_clips):
+    red = services.media.import_path(project["id"], colour_clips["red"])
+    blue = services.media.import_path(project["id"], colour_clips["blue"])
+    job = _export(services, project, [
         _track("text", [{"id": "t", "start": 0.0, "duration": 1.0, "text": "█████", "x": 0.5, "y": 0.5,
                          "size": 120, "color": "#00ff00"}], kind="text"),
         _track("hidden", [{"id": "r", "media_id": red["id"], "start": 0.0, "in": 0.0, "out": 2.0}], hidden=True),
@@ -103,10 +103,10 @@ def _rms(path: str, start: float, end: float) -> float:
     return float(np.sqrt(np.mean(np.concatenate(chunks) ** 2))) if chunks else 0.0
 
 
-def test_muted_tracks_are_silent_and_gaps_are_silence(bridge, project, colour_clips):
-    red = bridge.import_path(project["id"], colour_clips["red"])
-    blue = bridge.import_path(project["id"], colour_clips["blue"])
-    job = _export(bridge, project, [
+def test_muted_tracks_are_silent_and_gaps_are_silence(services, project, colour_clips):
+    red = services.media.import_path(project["id"], colour_clips["red"])
+    blue = services.media.import_path(project["id"], colour_clips["blue"])
+    job = _export(services, project, [
         _track("loud", [{"id": "r", "media_id": red["id"], "start": 0.0, "in": 0.0, "out": 1.0}]),
         _track("muted", [{"id": "b", "media_id": blue["id"], "start": 2.0, "in": 0.0, "out": 1.0}], muted=True),
     ])
@@ -123,15 +123,15 @@ def test_export_of_empty_timeline_is_refused(api, project):
     assert "empty" in r.json["error"]["message"]
 
 
-def test_export_api_reports_progress_and_serves_the_file(api, bridge, project, colour_clips):
-    red = bridge.import_path(project["id"], colour_clips["red"])
-    tl = bridge.get_timeline(project["id"])
+def test_export_api_reports_progress_and_serves_the_file(api, services, project, colour_clips):
+    red = services.media.import_path(project["id"], colour_clips["red"])
+    tl = services.projects.timeline(project["id"])
     tl["tracks"][0]["clips"] = [{"id": "r", "media_id": red["id"], "start": 0.0, "in": 0.0, "out": 2.0}]
     assert api.put(f"/api/projects/{project['id']}/timeline", json={"timeline": tl}).status_code == 200
     r = api.post(f"/api/projects/{project['id']}/exports", json={})
     assert r.status_code == 201
     job_id = r.json["job"]["id"]
-    bridge.exports.wait(job_id, timeout=120)
+    services.exports.wait(job_id, timeout=120)
     job = api.get(f"/api/exports/{job_id}").json["job"]
     assert job["status"] == "done" and job["progress"] == 1.0
     assert Path(job["path"]).is_file()
@@ -141,18 +141,18 @@ def test_export_api_reports_progress_and_serves_the_file(api, bridge, project, c
     assert f.data == Path(job["path"]).read_bytes()
 
 
-def test_cancel_export_leaves_no_file(bridge, project, tmp_path):
+def test_cancel_export_leaves_no_file(services, project, tmp_path):
     # keyframes close together: quick to seek, so no preview proxy is made beside the export
-    long = bridge.import_path(project["id"], ms.make_video(tmp_path / "long.mp4", seconds=20, size="1280x720",
+    long = services.media.import_path(project["id"], ms.make_video(tmp_path / "long.mp4", seconds=20, size="1280x720",
                                                            keyint=12))
-    tl = bridge.get_timeline(project["id"])
+    tl = services.projects.timeline(project["id"])
     tl.update({"width": 1920, "height": 1080})
     tl["tracks"][0]["clips"] = [{"id": "l", "media_id": long["id"], "start": 0.0, "in": 0.0, "out": 20.0}]
-    bridge.save_timeline(project["id"], tl)
-    job = bridge.start_export(project["id"])
-    bridge.cancel_export(job["id"])
-    job = bridge.exports.wait(job["id"], timeout=60)
+    services.projects.save_timeline(project["id"], tl)
+    job = services.exports.start(project["id"])
+    services.exports.cancel(job["id"])
+    job = services.exports.wait(job["id"], timeout=60)
     assert job["status"] == "cancelled"
-    exports = bridge.projects.folder(project["id"]) / "exports"
+    exports = services.projects.folder(project["id"]) / "exports"
     assert not exports.exists() or not any(exports.iterdir())
-    assert not any(bridge.config.temp_dir.iterdir())
+    assert not any(services.config.temp_dir.iterdir())

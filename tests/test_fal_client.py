@@ -1,4 +1,4 @@
-"""The real fal.ai client, through the whole app (bridge, job manager, library), over real HTTP
+"""The real fal.ai client, through the whole app (services, job manager, library), over real HTTP
 against the fake fal server: every protocol case and failure a user can meet."""
 
 from __future__ import annotations
@@ -14,13 +14,16 @@ from typing import Any
 import av
 import pytest
 
-from reelcut.bridge import Bridge
+from reelcut import keystore
+from reelcut.errors import AppError
 from reelcut.generation import registry
 from reelcut.generation.base import GenerationError, JobCancelled, JobContext
 from reelcut.generation.fal import FalProvider, fal_provider
 from reelcut.generation.fal_http import check_url
+from reelcut.services import Services
 
 from . import media_samples as ms
+from .conftest import sources_of
 from .fake_fal import KEY, NGINX_502, FakeFal, Reply
 
 FAST = "fal-ai/ltx-2/text-to-video/fast"
@@ -35,26 +38,30 @@ def quick(seconds: float) -> None:
 
 
 @pytest.fixture
-def fal(bridge: Bridge, fake_fal: FakeFal) -> FakeFal:
+def providers(data_dir: Path, fake_fal: FakeFal) -> dict[str, FalProvider]:
     """The app's fal provider, with short waits so retries and polls take milliseconds."""
-    bridge._providers["fal"] = FalProvider(bridge.fal_key, sleep=quick, poll_interval=0.05,
-                                           http_options={"base_delay": 0.01, "timeout": (2.0, 1.0)})
+    return {"fal": FalProvider(lambda: keystore.get_key(data_dir), sleep=quick, poll_interval=0.05,
+                               http_options={"base_delay": 0.01, "timeout": (2.0, 1.0)})}
+
+
+@pytest.fixture
+def fal(services: Services, fake_fal: FakeFal) -> FakeFal:
     return fake_fal
 
 
-def generate(bridge: Bridge, project: dict, model: str = FAST, prompt: str = "a fox in the snow",
+def generate(services: Services, project: dict, model: str = FAST, prompt: str = "a fox in the snow",
              image: str | None = None, **params: Any) -> dict[str, Any]:
-    job = bridge.start_generation(project["id"], [model], prompt, {model: params}, image)[0]
-    return bridge.jobs.wait(job["id"], timeout=60)
+    job = services.jobs.start(project["id"], [model], prompt, {model: params}, image)[0]
+    return services.jobs.wait(job["id"], timeout=60)
 
 
-def saved_state(bridge: Bridge, job_id: str) -> dict[str, Any]:
+def saved_state(services: Services, job_id: str) -> dict[str, Any]:
     """What the job row holds about the remote request (what a restart resumes from)."""
-    return json.loads(bridge.db.one("SELECT state FROM jobs WHERE id = ?", (job_id,))["state"])
+    return json.loads(services.db.one("SELECT state FROM jobs WHERE id = ?", (job_id,))["state"])
 
 
-def events_for(bridge: Bridge) -> Any:
-    q = bridge.bus.subscribe()
+def events_for(services: Services) -> Any:
+    q = services.bus.subscribe()
 
     def drain(job_id: str) -> list[dict[str, Any]]:
         out = []
@@ -66,36 +73,38 @@ def events_for(bridge: Bridge) -> Any:
     return drain
 
 
-def test_success_with_queue_position_logs_and_provenance(bridge: Bridge, project: dict, fal: FakeFal) -> None:
-    drain = events_for(bridge)
-    job = generate(bridge, project, duration=8)
+def test_success_with_queue_position_logs_and_provenance(services: Services, project: dict, fal: FakeFal) -> None:
+    drain = events_for(services)
+    job = generate(services, project, duration=8)
     assert job["status"] == "done", job
     seen = drain(job["id"])
     assert any(e["queue_position"] is not None for e in seen if e["status"] == "queued")
     assert "Sampling 50%" in job["logs"] and "Encoding video" in job["logs"]
     assert [s for s in ("queued", "generating", "downloading", "storing", "done")
             if s in {e["status"] for e in seen}] == ["queued", "generating", "downloading", "storing", "done"]
-    item = bridge.get_media(job["media_id"])
+    item = services.media.get(job["media_id"])
     assert item["source"]["remote_url"].startswith(f"{fal.url}/files/")
     assert item["cost"] == pytest.approx(0.04 * 8)
-    path, _ = bridge.media_file(item["id"])
+    path, _ = services.media.file_path(item["id"])
     assert path.read_bytes() == fal.clip
     req = next(iter(fal.requests.values()))
     assert req.input["duration"] == 8 and isinstance(req.input["duration"], int)  # LTX wants integers
     assert fal.count("submit") == 1
     # the local file is what plays; the remote URL is provenance only
-    assert [s["kind"] for s in bridge.playback_sources(item["id"])] == ["local", "blob"]
+    assert [s["kind"] for s in sources_of(services, item["id"])] == ["local", "blob"]
 
 
-def test_kling_durations_go_as_strings(bridge: Bridge, project: dict, fal: FakeFal) -> None:
-    job = generate(bridge, project, KLING, duration="10")
+def test_kling_durations_go_as_strings(services: Services, project: dict, fal: FakeFal) -> None:
+    job = generate(services, project, KLING, duration="10")
     assert job["status"] == "done", job
     assert next(iter(fal.requests.values())).input["duration"] == "10"
 
 
-def test_bad_params_are_refused_before_anything_is_sent(bridge: Bridge, project: dict, fal: FakeFal) -> None:
-    with pytest.raises(GenerationError) as e:
-        bridge.start_generation(project["id"], [FAST], "x", {FAST: {"duration": 12, "resolution": "1440p"}})
+def test_bad_params_are_refused_before_anything_is_sent(services: Services, project: dict, fal: FakeFal) -> None:
+    with pytest.raises(AppError) as e:
+        services.jobs.start(project["id"], [FAST], "x", {FAST: {"duration": 12, "resolution": "1440p"}})
+    # a validation error, not a provider failure: the request never reached the provider
+    assert not isinstance(e.value, GenerationError) and e.value.status == 422
     assert e.value.field == "resolution" and "over 10 s" in e.value.message.lower()
     assert fal.calls == []
 
@@ -105,153 +114,154 @@ def test_bad_params_are_refused_before_anything_is_sent(bridge: Bridge, project:
     (KEY, "Exhausted balance. Top up your balance at fal.ai/dashboard/billing.", "account_locked",
      "Exhausted balance"),
 ])
-def test_auth_failures_say_what_to_do(bridge: Bridge, project: dict, fal: FakeFal, monkeypatch: pytest.MonkeyPatch,
+def test_auth_failures_say_what_to_do(services: Services, project: dict, fal: FakeFal, monkeypatch: pytest.MonkeyPatch,
                                       key: str, locked: str | None, code: str, words: str) -> None:
     monkeypatch.setenv("FAL_KEY", key)
     fal.scenario.locked = locked
-    job = generate(bridge, project)
+    job = generate(services, project)
     assert job["status"] == "failed" and job["error"]["code"] == code and words in job["error"]["message"]
     assert fal.count("submit") == 1  # never retried
 
 
-def test_no_key_is_a_clear_failure(bridge: Bridge, project: dict, fal: FakeFal,
+def test_no_key_is_a_clear_failure(services: Services, project: dict, fal: FakeFal,
                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("FAL_KEY")
-    job = generate(bridge, project)
+    job = generate(services, project)
     assert job["error"]["code"] == "no_api_key" and "Settings" in job["message"]
     assert fal.calls == []
 
 
-def test_422_names_the_field(bridge: Bridge, project: dict, fal: FakeFal) -> None:
-    job = generate(bridge, project, prompt="forbidden")
+def test_422_names_the_field(services: Services, project: dict, fal: FakeFal) -> None:
+    job = generate(services, project, prompt="forbidden")
     assert job["status"] == "failed"
     assert job["error"]["field"] == "prompt"
     assert "flagged by the content checker" in job["error"]["message"]
     assert fal.count("submit") == 1
 
 
-def test_429_is_retried_and_said(bridge: Bridge, project: dict, fal: FakeFal) -> None:
+def test_429_is_retried_and_said(services: Services, project: dict, fal: FakeFal) -> None:
     fal.scenario.submit_replies = [Reply(429, {"detail": "Too many requests"}), Reply(429, {"detail": "Too many"})]
-    drain = events_for(bridge)
-    job = generate(bridge, project)
+    drain = events_for(services)
+    job = generate(services, project)
     assert job["status"] == "done"
     assert fal.count("submit") == 3
     assert any("fal.ai is busy; retrying" in (e["message"] or "") for e in drain(job["id"]))
 
 
-def test_gateway_502_without_request_id_is_retried(bridge: Bridge, project: dict, fal: FakeFal) -> None:
+def test_gateway_502_without_request_id_is_retried(services: Services, project: dict, fal: FakeFal) -> None:
     fal.scenario.submit_replies = [Reply(502, raw=NGINX_502)]
     fal.scenario.status_replies = [Reply(503, raw=NGINX_502)]
-    job = generate(bridge, project)
+    job = generate(services, project)
     assert job["status"] == "done", job
     assert fal.count("submit") == 2
 
 
-def test_application_500_with_request_id_is_not_retried(bridge: Bridge, project: dict, fal: FakeFal) -> None:
+def test_application_500_with_request_id_is_not_retried(services: Services, project: dict, fal: FakeFal) -> None:
     fal.scenario.submit_replies = [Reply(500, {"detail": "Internal error in the model", "error_type": "internal_error"},
                                          {"x-fal-request-id": "r-1"})]
-    job = generate(bridge, project)
+    job = generate(services, project)
     assert job["status"] == "failed" and "Internal error in the model" in job["message"]
     assert "HTTP 500" in job["message"] and "Traceback" not in job["message"]
     assert fal.count("submit") == 1
 
 
-def test_progress_falls_back_to_the_queue_and_finishes(bridge: Bridge, project: dict, fal: FakeFal) -> None:
+def test_progress_falls_back_to_the_queue_and_finishes(services: Services, project: dict, fal: FakeFal) -> None:
     fal.scenario.back_to_queue = True
     fal.scenario.run_seconds = 0.6
-    drain = events_for(bridge)
-    job = generate(bridge, project)
+    drain = events_for(services)
+    job = generate(services, project)
     assert job["status"] == "done"
     statuses = [e["status"] for e in drain(job["id"])]
     first_generating = statuses.index("generating")
     assert "queued" in statuses[first_generating:]
 
 
-def test_failure_reported_as_completed_with_error(bridge: Bridge, project: dict, fal: FakeFal) -> None:
+def test_failure_reported_as_completed_with_error(services: Services, project: dict, fal: FakeFal) -> None:
     fal.scenario.fail_with = ("The GPU ran out of memory", "runner_server_error")
-    job = generate(bridge, project)
+    job = generate(services, project)
     assert job["status"] == "failed"
     assert "The GPU ran out of memory" in job["message"] and "runner_server_error" in job["message"]
     assert fal.count("cdn") == 0
 
 
-def test_result_still_in_progress_is_asked_again(bridge: Bridge, project: dict, fal: FakeFal) -> None:
+def test_result_still_in_progress_is_asked_again(services: Services, project: dict, fal: FakeFal) -> None:
     fal.scenario.result_in_progress_once = True
-    job = generate(bridge, project)
+    job = generate(services, project)
     assert job["status"] == "done"
     assert fal.count("result") == 2
 
 
 @pytest.mark.parametrize("when", ["queued", "running"])
-def test_cancel(bridge: Bridge, project: dict, fal: FakeFal, when: str) -> None:
+def test_cancel(services: Services, project: dict, fal: FakeFal, when: str) -> None:
     fal.scenario.queue_seconds, fal.scenario.run_seconds = (5, 1) if when == "queued" else (0.05, 5)
-    job = bridge.start_generation(project["id"], [FAST], "cancel me", {})[0]
+    job = services.jobs.start(project["id"], [FAST], "cancel me", {})[0]
     want = "queued" if when == "queued" else "generating"
     deadline = time.monotonic() + 10
-    while bridge.get_job(job["id"])["status"] != want or "cancel_url" not in saved_state(bridge, job["id"]):
+    while services.jobs.get(job["id"])["status"] != want or "cancel_url" not in saved_state(services, job["id"]):
         assert time.monotonic() < deadline
         time.sleep(0.02)
-    bridge.cancel_job(job["id"])
-    final = bridge.jobs.wait(job["id"], timeout=10)
+    services.jobs.cancel(job["id"])
+    final = services.jobs.wait(job["id"], timeout=10)
     assert final["status"] == "cancelled"
     assert fal.count("cancel") == 1 and next(iter(fal.requests.values())).cancelled
     assert "fal.ai is cancelling the request." in final["logs"]
-    assert bridge.list_media(project["id"]) == []
+    assert services.media.list(project["id"]) == []
 
 
 @pytest.mark.parametrize("modes,status", [(["truncate", "ok"], "done"), (["html", "ok"], "done"),
                                           (["html", "html", "html"], "failed"),
                                           (["truncate", "truncate", "truncate"], "failed"),
                                           (["redirect_http"] * 3, "failed")])
-def test_broken_downloads_are_retried_then_failed(bridge: Bridge, project: dict, fal: FakeFal, modes: list[str],
+def test_broken_downloads_are_retried_then_failed(services: Services, project: dict, fal: FakeFal, modes: list[str],
                                                   status: str) -> None:
     fal.scenario.cdn = list(modes)
-    job = generate(bridge, project)
+    job = generate(services, project)
     assert job["status"] == status, job
     if status == "failed":
         assert "Gave up after 3 tries" in job["message"] and "Retry" in job["message"]
-        assert bridge.list_media(project["id"]) == []
+        assert services.media.list(project["id"]) == []
         assert fal.count("submit") == 1  # the paid request was not bought again
-    assert list(bridge.config.temp_dir.iterdir()) == []  # nothing half-written stays
+    assert list(services.config.temp_dir.iterdir()) == []  # nothing half-written stays
 
 
-def test_retry_fetches_a_paid_result_again_without_resubmitting(bridge: Bridge, project: dict, fal: FakeFal) -> None:
+def test_retry_fetches_a_paid_result_again_without_resubmitting(services: Services, project: dict,
+                                                                fal: FakeFal) -> None:
     fal.scenario.cdn = ["html", "html", "html"]
-    job = generate(bridge, project)
+    job = generate(services, project)
     assert job["status"] == "failed"
-    bridge.retry_job(job["id"])
-    done = bridge.jobs.wait(job["id"], timeout=30)
+    services.jobs.retry(job["id"])
+    done = services.jobs.wait(job["id"], timeout=30)
     assert done["status"] == "done"
     assert fal.count("submit") == 1
 
 
-def test_garbage_and_hangs_from_the_provider(bridge: Bridge, project: dict, fal: FakeFal) -> None:
+def test_garbage_and_hangs_from_the_provider(services: Services, project: dict, fal: FakeFal) -> None:
     fal.scenario.status_replies = [Reply(200, raw=b"this is not json"), Reply(200, {"status": "IN_QUEUE",
                                                                                     "queue_position": 0}, delay=1.5)]
-    drain = events_for(bridge)
-    job = generate(bridge, project)
+    drain = events_for(services)
+    job = generate(services, project)
     assert job["status"] == "done", job
     messages = " ".join(e["message"] or "" for e in drain(job["id"]))
     assert "could not read" in messages and "did not answer in time" in messages
     assert "keeps going" in messages
 
 
-def test_garbage_submit_answer_fails_clearly(bridge: Bridge, project: dict, fal: FakeFal) -> None:
+def test_garbage_submit_answer_fails_clearly(services: Services, project: dict, fal: FakeFal) -> None:
     fal.scenario.submit_replies = [Reply(200, raw=b"<html>gateway</html>")]
-    job = generate(bridge, project)
+    job = generate(services, project)
     assert job["status"] == "failed" and "could not read" in job["message"]
 
 
-def test_image_to_video_inline_and_uploaded(bridge: Bridge, project: dict, fal: FakeFal, samples: dict,
+def test_image_to_video_inline_and_uploaded(services: Services, project: dict, fal: FakeFal, samples: dict,
                                             tmp_path: Path) -> None:
-    small = bridge.import_path(project["id"], samples["image"])
-    job = generate(bridge, project, I2V, image=small["id"])
+    small = services.media.import_path(project["id"], samples["image"])
+    job = generate(services, project, I2V, image=small["id"])
     assert job["status"] == "done", job
     assert next(iter(fal.requests.values())).input["image_url"].startswith("data:image/png;base64,")
     big_png = ms.make_image(tmp_path / "big.png", size="1600x1200", noise=True)
     assert big_png.stat().st_size > 256 * 1024
-    big = bridge.import_path(project["id"], big_png)
-    job = generate(bridge, project, I2V, image=big["id"])
+    big = services.media.import_path(project["id"], big_png)
+    job = generate(services, project, I2V, image=big["id"])
     assert job["status"] == "done", job
     assert fal.count("initiate") == 1 and fal.count("upload") == 1
     assert list(fal.uploads.values())[0] == big_png.read_bytes()
@@ -259,68 +269,68 @@ def test_image_to_video_inline_and_uploaded(bridge: Bridge, project: dict, fal: 
     assert latest.input["image_url"].startswith(f"{fal.url}/files/up-")
 
 
-def test_image_size_limit(bridge: Bridge, project: dict, fal: FakeFal, tmp_path: Path,
+def test_image_size_limit(services: Services, project: dict, fal: FakeFal, tmp_path: Path,
                           monkeypatch: pytest.MonkeyPatch) -> None:
     from reelcut.generation import fal as fal_module
 
     monkeypatch.setattr(fal_module, "IMAGE_LIMIT", 100 * 1024)
-    big = bridge.import_path(project["id"], ms.make_image(tmp_path / "big.png", size="1600x1200", noise=True))
-    job = generate(bridge, project, I2V, image=big["id"])
+    big = services.media.import_path(project["id"], ms.make_image(tmp_path / "big.png", size="1600x1200", noise=True))
+    job = generate(services, project, I2V, image=big["id"])
     assert job["status"] == "failed" and job["error"]["code"] == "image_too_large"
     assert "MB" in job["message"] and job["error"]["field"] == "image_media_id"
     assert fal.calls == []
 
 
-def test_plain_http_only_to_loopback(bridge: Bridge, project: dict, fal: FakeFal,
+def test_plain_http_only_to_loopback(services: Services, project: dict, fal: FakeFal,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
     assert check_url("http://127.0.0.1:9/x") and check_url("https://queue.fal.run/x")
     for url in ("http://queue.fal.run/x", "http://10.0.0.1/x", "ftp://x/y", "file:///etc/passwd"):
         with pytest.raises(GenerationError):
             check_url(url)
     monkeypatch.setenv("REELCUT_FAL_QUEUE_URL", "http://queue.example.com")
-    job = generate(bridge, project)
+    job = generate(services, project)
     assert job["error"]["code"] == "insecure_url" and "https" in job["message"]
 
 
-def test_four_models_at_once_take_about_as_long_as_one(bridge: Bridge, project: dict, fal: FakeFal) -> None:
+def test_four_models_at_once_take_about_as_long_as_one(services: Services, project: dict, fal: FakeFal) -> None:
     fal.scenario.queue_seconds, fal.scenario.run_seconds = 0.5, 1.0
     start = time.monotonic()
-    assert generate(bridge, project)["status"] == "done"
+    assert generate(services, project)["status"] == "done"
     one = time.monotonic() - start
     start = time.monotonic()
-    jobs = bridge.start_generation(project["id"], [FAST, PRO, KLING, VEO], "four at once", {})
-    finals = [bridge.jobs.wait(j["id"], timeout=60) for j in jobs]
+    jobs = services.jobs.start(project["id"], [FAST, PRO, KLING, VEO], "four at once", {})
+    finals = [services.jobs.wait(j["id"], timeout=60) for j in jobs]
     four = time.monotonic() - start
     assert [j["status"] for j in finals] == ["done"] * 4
     assert four < one * 2, (one, four)  # far from the 4x of running them one after another
 
 
-def test_the_key_never_appears_in_logs_or_messages(bridge: Bridge, project: dict, fal: FakeFal,
+def test_the_key_never_appears_in_logs_or_messages(services: Services, project: dict, fal: FakeFal,
                                                    caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     fal.scenario.submit_replies = [Reply(502, raw=NGINX_502), Reply(500, {"detail": "boom"},
                                                                       {"x-fal-request-id": "r"})]
-    jobs = [generate(bridge, project)]
+    jobs = [generate(services, project)]
     fal.scenario.cdn = ["html"] * 3
-    jobs.append(generate(bridge, project))
+    jobs.append(generate(services, project))
     secret = KEY.split(":")[1]
     for job in jobs:
         assert secret not in str(job)
     assert all(secret not in r.getMessage() for r in caplog.records)
-    assert secret not in str(bridge.get_settings())
+    assert secret not in str(services.preferences.get())
 
 
-def test_every_registry_model_generates(bridge: Bridge, project: dict, fal: FakeFal, samples: dict) -> None:
+def test_every_registry_model_generates(services: Services, project: dict, fal: FakeFal, samples: dict) -> None:
     """Each fal model's defaults are accepted by the (validating) fake, sent to its own endpoint,
     with the image under the model's own parameter name."""
-    image = bridge.import_path(project["id"], samples["image"])
+    image = services.media.import_path(project["id"], samples["image"])
     models = [m for m in registry.all_models() if m["provider"] == "fal"]
     jobs = []
     for mode in ("text", "image"):
         ids = [m["id"] for m in models if m["mode"] == mode]
-        jobs += bridge.start_generation(project["id"], ids, f"every {mode} model", {},
+        jobs += services.jobs.start(project["id"], ids, f"every {mode} model", {},
                                         image["id"] if mode == "image" else None)
-    finals = {j["model_id"]: bridge.jobs.wait(j["id"], timeout=60) for j in jobs}
+    finals = {j["model_id"]: services.jobs.wait(j["id"], timeout=60) for j in jobs}
     assert {k: v["status"] for k, v in finals.items()} == {m["id"]: "done" for m in models}
     sent = {r.endpoint: r.input for r in fal.requests.values()}
     for m in models:
@@ -329,10 +339,10 @@ def test_every_registry_model_generates(bridge: Bridge, project: dict, fal: Fake
             assert sent[m["endpoint"]][m["image_param"]].startswith("data:image/png")
 
 
-def test_status_stream_notices_completion_without_polling(bridge: Bridge, project: dict, fal: FakeFal) -> None:
+def test_status_stream_notices_completion_without_polling(services: Services, project: dict, fal: FakeFal) -> None:
     fal.scenario.stream = True
-    drain = events_for(bridge)
-    job = generate(bridge, project)
+    drain = events_for(services)
+    job = generate(services, project)
     assert job["status"] == "done", job
     assert fal.count("stream") == 1 and fal.count("status") == 0
     assert "Encoding video" in job["logs"]
@@ -374,26 +384,26 @@ def test_a_silent_stream_times_out_into_polling(fake_fal: FakeFal, tmp_path: Pat
     assert fake_fal.count("stream") == 1 and fake_fal.count("status") >= 1
 
 
-def test_without_a_stream_it_polls(bridge: Bridge, project: dict, fal: FakeFal) -> None:
-    job = generate(bridge, project)
+def test_without_a_stream_it_polls(services: Services, project: dict, fal: FakeFal) -> None:
+    job = generate(services, project)
     assert job["status"] == "done"
     assert fal.count("stream") == 1 and fal.count("status") >= 2
 
 
-def test_fal_going_away_mid_job_then_coming_back(bridge: Bridge, project: dict, fal: FakeFal) -> None:
+def test_fal_going_away_mid_job_then_coming_back(services: Services, project: dict, fal: FakeFal) -> None:
     """fal.ai (or the network) disappears while the request runs: the job says it keeps going,
     keeps asking, and when fal answers again the same request's result lands."""
     fal.scenario.queue_seconds, fal.scenario.run_seconds = 0.1, 1.0
-    drain = events_for(bridge)
-    job = bridge.start_generation(project["id"], [FAST], "through an outage", {})[0]
+    drain = events_for(services)
+    job = services.jobs.start(project["id"], [FAST], "through an outage", {})[0]
     deadline = time.monotonic() + 10
-    while bridge.get_job(job["id"])["status"] != "generating":
+    while services.jobs.get(job["id"])["status"] != "generating":
         assert time.monotonic() < deadline
         time.sleep(0.02)
     fal.stop()
     time.sleep(0.4)
     fal.start()
-    final = bridge.jobs.wait(job["id"], timeout=30)
+    final = services.jobs.wait(job["id"], timeout=30)
     assert final["status"] == "done", final
     assert fal.count("submit") == 1
     messages = " ".join(e["message"] or "" for e in drain(job["id"]))

@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
-from reelcut.bridge import Bridge
 from reelcut.config import Config
 from reelcut.errors import AppError
 from reelcut.media import ffmpeg as ffmpeg_mod
 from reelcut.server.app import create_app
+from reelcut.services import Services
 
 from . import media_samples as ms
 from .conftest import TOKEN, Api
@@ -37,8 +37,8 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(mnt)], check=False)
 
 
-def _bridge(data_dir: Path, **kw: Any) -> Bridge:
-    b = Bridge(Config(data_dir=data_dir, token=TOKEN, port=5999, **kw))
+def _services(data_dir: Path, providers: dict[str, Any] | None = None, **kw: Any) -> Services:
+    b = Services(Config(data_dir=data_dir, token=TOKEN, port=5999, **kw), providers)
     b.start()
     return b
 
@@ -50,16 +50,16 @@ def _integrity_ok(data_dir: Path) -> None:
 
 
 def test_disk_full_during_export(small_disk: Path, tmp_path: Path) -> None:
-    b = _bridge(small_disk / "data")
+    b = _services(small_disk / "data")
     try:
-        p = b.create_project("Full")
-        clip = b.import_path(p["id"], ms.make_video(tmp_path / "busy.mp4", seconds=2, size="640x360"))
-        tl = b.get_timeline(p["id"])
+        p = b.projects.create("Full")
+        clip = b.media.import_path(p["id"], ms.make_video(tmp_path / "busy.mp4", seconds=2, size="640x360"))
+        tl = b.projects.timeline(p["id"])
         tl.update({"width": 1920, "height": 1080})
         tl["tracks"][0]["clips"] = [{"id": f"c{i}", "media_id": clip["id"], "start": 2.0 * i, "in": 0, "out": 2}
                                     for i in range(30)]
-        b.save_timeline(p["id"], tl)
-        job = b.exports.wait(b.start_export(p["id"])["id"], timeout=300)
+        b.projects.save_timeline(p["id"], tl)
+        job = b.exports.wait(b.exports.start(p["id"])["id"], timeout=300)
         assert job["status"] == "failed"
         assert job["error"]["code"] == "disk_full"
         assert "disk is full" in job["message"]
@@ -67,18 +67,18 @@ def test_disk_full_during_export(small_disk: Path, tmp_path: Path) -> None:
         assert not exports.exists() or not any(exports.iterdir())
         assert not any((small_disk / "data" / "tmp").iterdir())
         # nothing lost: the media and the timeline are as they were
-        assert [m["id"] for m in b.list_media(p["id"])] == [clip["id"]]
-        assert len(b.get_timeline(p["id"])["tracks"][0]["clips"]) == 30
+        assert [m["id"] for m in b.media.list(p["id"])] == [clip["id"]]
+        assert len(b.projects.timeline(p["id"])["tracks"][0]["clips"]) == 30
         _integrity_ok(small_disk / "data")
     finally:
         b.close()
 
 
 def test_disk_full_during_import(small_disk: Path, tmp_path: Path) -> None:
-    b = _bridge(small_disk / "data")
+    b = _services(small_disk / "data")
     try:
         api = Api(create_app(b.config, b))
-        p = b.create_project("Full")
+        p = b.projects.create("Full")
         big = ms.make_video(tmp_path / "big.mp4", seconds=12, size="1280x720")
         assert big.stat().st_size > 8 * 1024 * 1024, "the sample must be larger than the disk"
         with open(big, "rb") as f:
@@ -87,7 +87,7 @@ def test_disk_full_during_import(small_disk: Path, tmp_path: Path) -> None:
         assert r.status_code == 507
         assert r.json["error"]["code"] == "disk_full"
         assert "big.mp4" in r.json["error"]["message"] and "disk is full" in r.json["error"]["message"]
-        assert b.list_media(p["id"]) == []
+        assert b.media.list(p["id"]) == []
         assert not any((b.projects.folder(p["id"]) / "media").iterdir())
         assert not any((small_disk / "data" / "tmp").iterdir())
         _integrity_ok(small_disk / "data")
@@ -96,7 +96,7 @@ def test_disk_full_during_import(small_disk: Path, tmp_path: Path) -> None:
 
 
 def test_database_locked_by_another_program(tmp_path: Path) -> None:
-    b = _bridge(tmp_path / "data", db_timeout=0.3)
+    b = _services(tmp_path / "data", db_timeout=0.3)
     try:
         api = Api(create_app(b.config, b))
         other = sqlite3.connect(tmp_path / "data" / "reelcut.db", isolation_level=None)
@@ -112,7 +112,7 @@ def test_database_locked_by_another_program(tmp_path: Path) -> None:
             other.close()
         r = api.post("/api/projects", json={"name": "After"})
         assert r.status_code == 201
-        assert [p["name"] for p in b.list_projects()] == ["After"]
+        assert [p["name"] for p in b.projects.list()] == ["After"]
     finally:
         b.close()
 
@@ -126,36 +126,36 @@ def ffmpeg_at(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     ffmpeg_mod.ffmpeg_exe.cache_clear()
 
 
-def _generate(b: Bridge) -> dict[str, Any]:
-    p = b.create_project("Faulty")
-    job = b.start_generation(p["id"], ["local/preview-t2v"], "a quiet lake",
+def _generate(b: Services) -> dict[str, Any]:
+    p = b.projects.create("Faulty")
+    job = b.jobs.start(p["id"], ["local/preview-t2v"], "a quiet lake",
                              {"local/preview-t2v": {"duration": 1, "resolution": "360p"}})[0]
     return b.jobs.wait(job["id"], timeout=60)
 
 
-def test_ffmpeg_missing(bridge: Bridge, ffmpeg_at: Any, tmp_path: Path) -> None:
+def test_ffmpeg_missing(services: Services, ffmpeg_at: Any, tmp_path: Path) -> None:
     ffmpeg_at(str(tmp_path / "no-such-ffmpeg"))
-    job = _generate(bridge)
+    job = _generate(services)
     assert job["status"] == "failed"
     assert job["error"]["code"] == "ffmpeg_missing"
     assert "ffmpeg was not found" in job["message"]
-    assert not any(bridge.config.temp_dir.iterdir())
+    assert not any(services.config.temp_dir.iterdir())
 
 
-def test_ffmpeg_failing(bridge: Bridge, ffmpeg_at: Any, tmp_path: Path) -> None:
+def test_ffmpeg_failing(services: Services, ffmpeg_at: Any, tmp_path: Path) -> None:
     fake = tmp_path / "ffmpeg"
     fake.write_text("#!/bin/sh\necho 'Conversion failed: codec exploded' >&2\nexit 1\n")
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
     ffmpeg_at(str(fake))
-    job = _generate(bridge)
+    job = _generate(services)
     assert job["status"] == "failed"
     assert job["error"]["code"] == "ffmpeg_failed"
     assert "codec exploded" in job["message"]
-    assert not any(bridge.config.temp_dir.iterdir())
-    assert bridge.list_media(job["project_id"]) == []
+    assert not any(services.config.temp_dir.iterdir())
+    assert services.media.list(job["project_id"]) == []
 
 
-def test_truncated_mp4_import_is_refused(api: Api, project: dict[str, Any], bridge: Bridge, tmp_path: Path) -> None:
+def test_truncated_mp4_import_is_refused(api: Api, project: dict[str, Any], services: Services, tmp_path: Path) -> None:
     whole = ms.make_video(tmp_path / "whole.mp4", seconds=4).read_bytes()
     cut = tmp_path / "cut.mp4"
     cut.write_bytes(whole[: len(whole) * 2 // 3])
@@ -164,24 +164,24 @@ def test_truncated_mp4_import_is_refused(api: Api, project: dict[str, Any], brid
                      content_type="multipart/form-data")
     assert r.status_code == 415
     assert "truncated" in r.json["error"]["message"] and "cut.mp4" in r.json["error"]["message"]
-    assert bridge.list_media(project["id"]) == []
-    assert os.listdir(bridge.projects.folder(project["id"]) / "media") == []
+    assert services.media.list(project["id"]) == []
+    assert os.listdir(services.projects.folder(project["id"]) / "media") == []
 
 
-def test_failed_job_can_be_retried_without_losing_it(bridge: Bridge, ffmpeg_at: Any, tmp_path: Path,
+def test_failed_job_can_be_retried_without_losing_it(services: Services, ffmpeg_at: Any, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     ffmpeg_at(str(tmp_path / "no-such-ffmpeg"))
-    job = _generate(bridge)
+    job = _generate(services)
     assert job["status"] == "failed"
     monkeypatch.delenv("REELCUT_FFMPEG")  # ffmpeg is back
     ffmpeg_mod.ffmpeg_exe.cache_clear()
-    again = bridge.retry_job(job["id"])
+    again = services.jobs.retry(job["id"])
     assert again["status"] in ("queued", "generating") and again["error"] is None
-    done = bridge.jobs.wait(job["id"], timeout=60)
+    done = services.jobs.wait(job["id"], timeout=60)
     assert done["status"] == "done"
-    assert [m["id"] for m in bridge.list_media(done["project_id"])] == [done["media_id"]]
+    assert [m["id"] for m in services.media.list(done["project_id"])] == [done["media_id"]]
     with pytest.raises(AppError) as exc:
-        bridge.retry_job(job["id"])
+        services.jobs.retry(job["id"])
     assert exc.value.status == 409
 
 
@@ -198,25 +198,28 @@ def test_disk_full_during_a_fal_download_loses_nothing(small_disk: Path, tmp_pat
     monkeypatch.setenv("REELCUT_FAL_QUEUE_URL", fake.url)
     monkeypatch.setenv("REELCUT_FAL_REST_URL", fake.url)
     monkeypatch.setenv("FAL_KEY", KEY)
-    b = _bridge(small_disk / "data")
-    b._providers["fal"] = FalProvider(b.fal_key, sleep=lambda s: None, poll_interval=0.05)
+    from reelcut import keystore
+
+    data = small_disk / "data"
+    b = _services(data, {"fal": FalProvider(lambda: keystore.get_key(data), sleep=lambda s: None,
+                                            poll_interval=0.05)})
     filler = small_disk / "filler"
     free = os.statvfs(small_disk).f_bavail * os.statvfs(small_disk).f_frsize
     filler.write_bytes(b"\0" * max(0, free - len(fake.clip) // 2))  # leave room for half the video
     try:
-        p = b.create_project("Full")
-        job = b.start_generation(p["id"], ["fal-ai/ltx-2/text-to-video/fast"], "a big paid clip", {})[0]
+        p = b.projects.create("Full")
+        job = b.jobs.start(p["id"], ["fal-ai/ltx-2/text-to-video/fast"], "a big paid clip", {})[0]
         job = b.jobs.wait(job["id"], timeout=60)
         assert job["status"] == "failed" and job["error"]["code"] == "disk_full"
         assert "Nothing was lost" in job["message"]
         assert not any((small_disk / "data" / "tmp").iterdir())
-        assert b.list_media(p["id"]) == []
+        assert b.media.list(p["id"]) == []
         filler.unlink()
-        b.retry_job(job["id"])
+        b.jobs.retry(job["id"])
         done = b.jobs.wait(job["id"], timeout=60)
         assert done["status"] == "done", done
         assert fake.count("submit") == 1
-        assert b.media_file(done["media_id"])[0].read_bytes() == fake.clip
+        assert b.media.file_path(done["media_id"])[0].read_bytes() == fake.clip
     finally:
         b.close()
         fake.close()

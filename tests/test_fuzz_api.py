@@ -18,7 +18,7 @@ REQUIRED = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Polic
 
 @pytest.fixture
 def api_schema(live_server: Any) -> Any:
-    live_server.bridge.create_project("Fuzzed")
+    live_server.services.projects.create("Fuzzed")
     return schemathesis.openapi.from_dict(spec())
 
 

@@ -13,20 +13,20 @@ import av
 import numpy as np
 import pytest
 
-from reelcut.bridge import Bridge
 from reelcut.config import Config
 from reelcut.errors import AppError
 from reelcut.generation.base import GeneratedFile, GenerationError, JobContext
+from reelcut.services import Services
 
 T2V = "local/preview-t2v"
 I2V = "local/preview-i2v"
 FAST = {"duration": 1, "resolution": "360p"}
 
 
-def run(bridge: Bridge, project: dict, prompt: str = "a red kite", model: str = T2V, image: str | None = None,
+def run(services: Services, project: dict, prompt: str = "a red kite", model: str = T2V, image: str | None = None,
         **params: Any) -> dict[str, Any]:
-    job = bridge.start_generation(project["id"], [model], prompt, {model: {**FAST, **params}}, image)[0]
-    return bridge.jobs.wait(job["id"], timeout=60)
+    job = services.jobs.start(project["id"], [model], prompt, {model: {**FAST, **params}}, image)[0]
+    return services.jobs.wait(job["id"], timeout=60)
 
 
 def mean_colour(path: Path, at: float = 0.5) -> np.ndarray:
@@ -39,11 +39,11 @@ def mean_colour(path: Path, at: float = 0.5) -> np.ndarray:
 
 @pytest.mark.parametrize("aspect,size,fps,seconds", [("16:9", (640, 360), 30, 1), ("9:16", (360, 640), 24, 2),
                                                      ("1:1", (360, 360), 25, 1)])
-def test_offline_clip_is_real_h264_aac_of_the_requested_shape(bridge: Bridge, project: dict, aspect: str,
+def test_offline_clip_is_real_h264_aac_of_the_requested_shape(services: Services, project: dict, aspect: str,
                                                               size: tuple[int, int], fps: int, seconds: int) -> None:
-    job = run(bridge, project, aspect_ratio=aspect, fps=fps, duration=seconds)
+    job = run(services, project, aspect_ratio=aspect, fps=fps, duration=seconds)
     assert job["status"] == "done", job
-    path, mime = bridge.media_file(job["media_id"])
+    path, mime = services.media.file_path(job["media_id"])
     assert mime == "video/mp4" and path.read_bytes()[4:8] == b"ftyp"
     with av.open(str(path)) as c:
         v, a = c.streams.video[0], c.streams.audio[0]
@@ -53,16 +53,16 @@ def test_offline_clip_is_real_h264_aac_of_the_requested_shape(bridge: Bridge, pr
         assert abs(float(v.duration * v.time_base) - seconds) <= 1 / fps
         assert abs(c.duration / av.time_base - seconds) <= 1 / fps
         assert sum(1 for _ in c.decode(video=0)) == fps * seconds
-    row = bridge.get_media(job["media_id"])
+    row = services.media.get(job["media_id"])
     assert (row["width"], row["height"], row["fps"], row["video_codec"], row["audio_codec"]) == (*size, fps, "h264",
                                                                                                  "aac")
     assert abs(row["duration"] - seconds) <= 1 / fps
 
 
-def test_names_and_provenance_follow_the_field_report(bridge: Bridge, project: dict) -> None:
+def test_names_and_provenance_follow_the_field_report(services: Services, project: dict) -> None:
     prompt = "a lighthouse on a cliff during a thunderstorm at night"
-    job = run(bridge, project, prompt)
-    item = bridge.get_media(job["media_id"])
+    job = run(services, project, prompt)
+    item = services.media.get(job["media_id"])
     assert item["name"] == f"AI: {prompt[:30]}..."
     assert re.fullmatch(r"AI-Video-local_preview-t2v-\d{8}-\d{6}-\d{3}\.mp4", item["filename"])
     assert item["source"] == {"type": "generation", "model_id": T2V, "prompt": prompt,
@@ -70,37 +70,37 @@ def test_names_and_provenance_follow_the_field_report(bridge: Bridge, project: d
     assert item["cost"] == 0
 
 
-def test_the_picture_comes_from_the_prompt(bridge: Bridge, project: dict) -> None:
-    a = bridge.media_file(run(bridge, project, "a calm blue sea")["media_id"])[0]
-    b = bridge.media_file(run(bridge, project, "a burning orange forest")["media_id"])[0]
+def test_the_picture_comes_from_the_prompt(services: Services, project: dict) -> None:
+    a = services.media.file_path(run(services, project, "a calm blue sea")["media_id"])[0]
+    b = services.media.file_path(run(services, project, "a burning orange forest")["media_id"])[0]
     assert np.abs(mean_colour(a) - mean_colour(b)).sum() > 20
 
 
-def test_image_to_video_uses_the_library_image(bridge: Bridge, project: dict, samples: dict) -> None:
-    image = bridge.import_path(project["id"], samples["image"])
-    job = run(bridge, project, "zoom in", model=I2V, image=image["id"])
+def test_image_to_video_uses_the_library_image(services: Services, project: dict, samples: dict) -> None:
+    image = services.media.import_path(project["id"], samples["image"])
+    job = run(services, project, "zoom in", model=I2V, image=image["id"])
     assert job["status"] == "done", job
     with pytest.raises(AppError) as e:
-        bridge.start_generation(project["id"], [I2V], "no image", {})
+        services.jobs.start(project["id"], [I2V], "no image", {})
     assert e.value.status == 422 and e.value.field == "image_media_id"
 
 
-def test_invalid_params_start_nothing(bridge: Bridge, project: dict) -> None:
+def test_invalid_params_start_nothing(services: Services, project: dict) -> None:
     with pytest.raises(AppError) as e:
-        bridge.start_generation(project["id"], [T2V], "x", {T2V: {"duration": 99}})
+        services.jobs.start(project["id"], [T2V], "x", {T2V: {"duration": 99}})
     assert e.value.status == 422 and e.value.field == "duration" and "at most 20" in e.value.message
     with pytest.raises(AppError) as e:
-        bridge.start_generation(project["id"], [T2V, "nobody/unknown"], "x", {})
+        services.jobs.start(project["id"], [T2V, "nobody/unknown"], "x", {})
     assert e.value.status == 422
     with pytest.raises(AppError) as e:
-        bridge.start_generation(project["id"], [T2V], "   ", {})
+        services.jobs.start(project["id"], [T2V], "   ", {})
     assert e.value.field == "prompt"
-    assert bridge.list_jobs(project["id"]) == []
+    assert services.jobs.list(project["id"]) == []
 
 
-def test_phases_are_reported_in_order(bridge: Bridge, project: dict) -> None:
-    q = bridge.bus.subscribe()
-    job = run(bridge, project)
+def test_phases_are_reported_in_order(services: Services, project: dict) -> None:
+    q = services.bus.subscribe()
+    job = run(services, project)
     seen: list[tuple[str, float]] = []
     while not q.empty():
         event, data = q.get_nowait()
@@ -145,64 +145,67 @@ class GatedProvider:
 
 
 @pytest.fixture
-def gated(bridge: Bridge, samples: dict, monkeypatch: pytest.MonkeyPatch) -> GatedProvider:
+def providers(samples: dict) -> dict[str, GatedProvider]:
+    return {"gated": GatedProvider(samples["video"], fail_for="test/m1")}
+
+
+@pytest.fixture
+def gated(services: Services, providers: dict[str, GatedProvider], monkeypatch: pytest.MonkeyPatch) -> GatedProvider:
     from reelcut.generation import registry
 
     base = registry.get_model(T2V)
     models = tuple({**base, "id": f"test/m{i}", "name": f"Model {i}", "provider": "gated"} for i in range(4))
     monkeypatch.setattr(registry, "_load", lambda: models)
-    provider = GatedProvider(samples["video"], fail_for="test/m1")
-    bridge._providers["gated"] = provider
-    return provider
+    return providers["gated"]
 
 
-def test_models_run_in_parallel_and_one_failing_spares_the_others(bridge: Bridge, project: dict,
+def test_models_run_in_parallel_and_one_failing_spares_the_others(services: Services, project: dict,
                                                                   gated: GatedProvider) -> None:
-    jobs = bridge.start_generation(project["id"], ["test/m0", "test/m1", "test/m2", "test/m3"], "four at once")
+    jobs = services.jobs.start(project["id"], ["test/m0", "test/m1", "test/m2", "test/m3"], "four at once")
     deadline = time.monotonic() + 10
     while gated.most_at_once < 4 and time.monotonic() < deadline:
         time.sleep(0.01)
     assert gated.most_at_once == 4
     gated.release.set()
-    done = {j["model_id"]: bridge.jobs.wait(j["id"], timeout=30) for j in jobs}
+    done = {j["model_id"]: services.jobs.wait(j["id"], timeout=30) for j in jobs}
     assert done["test/m1"]["status"] == "failed" and done["test/m1"]["error"]["message"] == "The provider said no."
     assert [done[m]["status"] for m in ("test/m0", "test/m2", "test/m3")] == ["done"] * 3
-    assert len(bridge.list_media(project["id"])) == 3
+    assert len(services.media.list(project["id"])) == 3
 
 
-def test_cancel_mid_job_keeps_nothing(bridge: Bridge, project: dict, gated: GatedProvider) -> None:
-    job = bridge.start_generation(project["id"], ["test/m0"], "cancel me")[0]
+def test_cancel_mid_job_keeps_nothing(services: Services, project: dict, gated: GatedProvider) -> None:
+    job = services.jobs.start(project["id"], ["test/m0"], "cancel me")[0]
     deadline = time.monotonic() + 10
     while not gated.running and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert bridge.cancel_job(job["id"])["status"] in ("generating", "cancelled")
-    final = bridge.jobs.wait(job["id"], timeout=10)
+    assert services.jobs.cancel(job["id"])["status"] in ("generating", "cancelled")
+    final = services.jobs.wait(job["id"], timeout=10)
     assert final["status"] == "cancelled"
-    assert bridge.list_media(project["id"]) == []
-    assert list(bridge.config.temp_dir.iterdir()) == []
+    assert services.media.list(project["id"]) == []
+    assert list(services.config.temp_dir.iterdir()) == []
 
 
 def files_under(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file())
 
 
-def test_cancel_a_real_render(bridge: Bridge, project: dict) -> None:
-    q = bridge.bus.subscribe()
-    job = bridge.start_generation(project["id"], [T2V], "long", {T2V: {"duration": 20, "resolution": "1080p"}})[0]
+def test_cancel_a_real_render(services: Services, project: dict) -> None:
+    q = services.bus.subscribe()
+    job = services.jobs.start(project["id"], [T2V], "long", {T2V: {"duration": 20, "resolution": "1080p"}})[0]
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:  # wait until ffmpeg is really rendering
         event, data = q.get(timeout=10)
         if event == "job" and data["status"] == "generating" and data["progress"] > 0.05:
             break
-    assert bridge.cancel_job(job["id"])["status"] in ("generating", "cancelled")
-    final = bridge.jobs.wait(job["id"], timeout=30)
+    assert services.jobs.cancel(job["id"])["status"] in ("generating", "cancelled")
+    final = services.jobs.wait(job["id"], timeout=30)
     assert final["status"] == "cancelled" and final["media_id"] is None
-    assert bridge.list_media(project["id"]) == []
-    assert files_under(bridge.projects.folder(project["id"])) == []
-    assert list(bridge.config.temp_dir.iterdir()) == []
+    assert services.media.list(project["id"]) == []
+    assert files_under(services.projects.folder(project["id"])) == []
+    assert list(services.config.temp_dir.iterdir()) == []
 
 
-def test_cancel_before_the_job_thread_runs_stores_nothing(bridge: Bridge, project: dict,
+def test_cancel_before_the_job_thread_runs_stores_nothing(services: Services, project: dict,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """Regression: a cancel that landed before the job's thread registered itself marked the row
     cancelled, yet the clip was still rendered and stored in the library."""
@@ -215,20 +218,20 @@ def test_cancel_before_the_job_thread_runs_stores_nothing(bridge: Bridge, projec
         return real(self, job, state)
 
     monkeypatch.setattr(JobManager, "_context", slow_context)
-    job = bridge.start_generation(project["id"], [T2V], "too late", {T2V: FAST})[0]
-    assert bridge.cancel_job(job["id"])["status"] == "cancelled"
-    assert bridge.jobs.wait(job["id"], timeout=30)["status"] == "cancelled"
-    assert bridge.list_media(project["id"]) == []
-    assert files_under(bridge.projects.folder(project["id"])) == []
-    assert list(bridge.config.temp_dir.iterdir()) == []
+    job = services.jobs.start(project["id"], [T2V], "too late", {T2V: FAST})[0]
+    assert services.jobs.cancel(job["id"])["status"] == "cancelled"
+    assert services.jobs.wait(job["id"], timeout=30)["status"] == "cancelled"
+    assert services.media.list(project["id"]) == []
+    assert files_under(services.projects.folder(project["id"])) == []
+    assert list(services.config.temp_dir.iterdir()) == []
 
 
-def test_two_offline_models_render_side_by_side(bridge: Bridge, project: dict, samples: dict) -> None:
-    image = bridge.import_path(project["id"], samples["image"])
-    q = bridge.bus.subscribe()
-    jobs = bridge.start_generation(project["id"], [T2V, I2V], "two at once",
+def test_two_offline_models_render_side_by_side(services: Services, project: dict, samples: dict) -> None:
+    image = services.media.import_path(project["id"], samples["image"])
+    q = services.bus.subscribe()
+    jobs = services.jobs.start(project["id"], [T2V, I2V], "two at once",
                                    {T2V: {**FAST, "duration": 2}, I2V: {**FAST, "duration": 2}}, image["id"])
-    done = [bridge.jobs.wait(j["id"], timeout=60) for j in jobs]
+    done = [services.jobs.wait(j["id"], timeout=60) for j in jobs]
     assert [d["status"] for d in done] == ["done", "done"]
     status: dict[str, str] = {}
     overlapped = False
@@ -238,28 +241,28 @@ def test_two_offline_models_render_side_by_side(bridge: Bridge, project: dict, s
             status[data["id"]] = data["status"]
             overlapped |= [status.get(j["id"]) for j in jobs] == ["generating", "generating"]
     assert overlapped, "the second model waited for the first"
-    assert {bridge.get_media(d["media_id"])["source"]["model_id"] for d in done} == {T2V, I2V}
+    assert {services.media.get(d["media_id"])["source"]["model_id"] for d in done} == {T2V, I2V}
 
 
 def test_unfinished_jobs_resume_after_a_restart(config: Config) -> None:
-    first = Bridge(config)
-    p = first.create_project("Resume")
+    first = Services(config)
+    p = first.projects.create("Resume")
     # a job row as a crash would leave it: started, never finished
     first.db.execute("INSERT INTO jobs (id, project_id, model_id, prompt, params, status, progress, created_at,"
                      " updated_at) VALUES ('j1', ?, ?, 'after the crash', ?, 'generating', 0.3, 'x', 'x')",
                      (p["id"], T2V, '{"duration": 1, "resolution": "360p", "aspect_ratio": "16:9", "fps": 25}'))
     first.close()
-    second = Bridge(config)
+    second = Services(config)
     try:
         second.start()
         job = second.jobs.wait("j1", timeout=60)
         assert job["status"] == "done"
-        assert second.get_media(job["media_id"])["project_id"] == p["id"]
+        assert second.media.get(job["media_id"])["project_id"] == p["id"]
     finally:
         second.close()
 
 
-def test_missing_ffmpeg_fails_its_job_and_spares_the_sibling(bridge: Bridge, project: dict, samples: dict,
+def test_missing_ffmpeg_fails_its_job_and_spares_the_sibling(services: Services, project: dict, providers: dict,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     from reelcut.generation import registry
     from reelcut.media.ffmpeg import ffmpeg_exe
@@ -267,19 +270,18 @@ def test_missing_ffmpeg_fails_its_job_and_spares_the_sibling(bridge: Bridge, pro
     real_models = registry._load()
     sibling = {**registry.get_model(T2V), "id": "test/sibling", "name": "Sibling", "provider": "gated"}
     monkeypatch.setattr(registry, "_load", lambda: (*real_models, sibling))
-    provider = GatedProvider(samples["video"])
+    provider = providers["gated"]
     provider.release.set()
-    bridge._providers["gated"] = provider
     monkeypatch.setenv("REELCUT_FFMPEG", "/nonexistent/ffmpeg")
     ffmpeg_exe.cache_clear()
     try:
-        jobs = bridge.start_generation(project["id"], [T2V, "test/sibling"], "one breaks", {T2V: FAST})
-        local, other = (bridge.jobs.wait(j["id"], timeout=30) for j in jobs)
+        jobs = services.jobs.start(project["id"], [T2V, "test/sibling"], "one breaks", {T2V: FAST})
+        local, other = (services.jobs.wait(j["id"], timeout=30) for j in jobs)
     finally:
         monkeypatch.delenv("REELCUT_FFMPEG")
         ffmpeg_exe.cache_clear()
     assert local["status"] == "failed" and local["error"]["code"] == "ffmpeg_missing"
     assert "/nonexistent/ffmpeg" in local["message"] and local["media_id"] is None
     assert other["status"] == "done"
-    assert [m["id"] for m in bridge.list_media(project["id"])] == [other["media_id"]]
-    assert list(bridge.config.temp_dir.iterdir()) == []
+    assert [m["id"] for m in services.media.list(project["id"])] == [other["media_id"]]
+    assert list(services.config.temp_dir.iterdir()) == []

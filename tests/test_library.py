@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from reelcut.bridge import Bridge
 from reelcut.config import Config
 from reelcut.errors import AppError
+from reelcut.services import Services
 
 from .conftest import TOKEN, Api
 
@@ -21,36 +21,36 @@ def files_under(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file())
 
 
-def test_project_lifecycle(bridge: Bridge, samples: dict) -> None:
-    p = bridge.create_project("  My   film ")
+def test_project_lifecycle(services: Services, samples: dict) -> None:
+    p = services.projects.create("  My   film ")
     assert p["name"] == "My film"
-    assert bridge.rename_project(p["id"], "Renamed")["name"] == "Renamed"
-    bridge.import_path(p["id"], samples["video"])
-    folder = bridge.projects.folder(p["id"])
+    assert services.projects.rename(p["id"], "Renamed")["name"] == "Renamed"
+    services.media.import_path(p["id"], samples["video"])
+    folder = services.projects.folder(p["id"])
     assert files_under(folder)
-    bridge.delete_project(p["id"])
+    services.projects.delete(p["id"])
     assert not folder.exists()
-    assert bridge.db.query("SELECT * FROM media WHERE project_id = ?", (p["id"],)) == []
+    assert services.db.query("SELECT * FROM media WHERE project_id = ?", (p["id"],)) == []
     with pytest.raises(AppError) as e:
-        bridge.get_project(p["id"])
+        services.projects.get(p["id"])
     assert e.value.status == 404
 
 
 @pytest.mark.parametrize("name", ["", "   ", None, 5, "x" * 121])
-def test_bad_project_names_are_refused(bridge: Bridge, name: Any) -> None:
+def test_bad_project_names_are_refused(services: Services, name: Any) -> None:
     with pytest.raises(AppError) as e:
-        bridge.create_project(name)
+        services.projects.create(name)
     assert e.value.field == "name"
 
 
 @pytest.mark.parametrize("kind,width,height,codec", [("video", 320, 240, "h264"), ("image", 640, 360, "png"),
                                                       ("audio", None, None, None)])
-def test_import_records_what_the_file_is(bridge: Bridge, project: dict, samples: dict, kind: str,
+def test_import_records_what_the_file_is(services: Services, project: dict, samples: dict, kind: str,
                                          width: Any, height: Any, codec: Any) -> None:
     src = samples[kind]
-    item = bridge.import_path(project["id"], src)
-    row = bridge.db.one("SELECT * FROM media WHERE id = ?", (item["id"],))
-    stored = bridge.config.data_dir / row["path"]
+    item = services.media.import_path(project["id"], src)
+    row = services.db.one("SELECT * FROM media WHERE id = ?", (item["id"],))
+    stored = services.config.data_dir / row["path"]
     assert stored.read_bytes() == src.read_bytes()
     assert row["sha256"] == hashlib.sha256(src.read_bytes()).hexdigest()
     assert row["size"] == src.stat().st_size
@@ -61,14 +61,14 @@ def test_import_records_what_the_file_is(bridge: Bridge, project: dict, samples:
     if kind == "audio":
         assert abs(row["duration"] - 1.5) < 0.1
     if kind in ("video", "image"):
-        thumb = bridge.thumbnail_file(item["id"])
+        thumb = services.media.thumbnail_path(item["id"])
         assert thumb.read_bytes()[:3] == b"\xff\xd8\xff"  # a JPEG
     else:
-        assert item["thumbnail_url"] is None
+        assert item["has_thumbnail"] is False
 
 
 @pytest.mark.parametrize("sample", ["text", "disguised"])
-def test_non_media_is_refused_and_nothing_is_stored(api: Api, bridge: Bridge, project: dict, samples: dict,
+def test_non_media_is_refused_and_nothing_is_stored(api: Api, services: Services, project: dict, samples: dict,
                                                     sample: str) -> None:
     src = samples[sample]
     with open(src, "rb") as f:
@@ -77,12 +77,12 @@ def test_non_media_is_refused_and_nothing_is_stored(api: Api, bridge: Bridge, pr
     assert r.status_code == 415
     assert r.json["error"]["code"] == "not_media"
     assert src.name in r.json["error"]["message"]
-    assert bridge.list_media(project["id"]) == []
-    assert files_under(bridge.projects.folder(project["id"])) == []
-    assert files_under(bridge.config.temp_dir) == []
+    assert services.media.list(project["id"]) == []
+    assert files_under(services.projects.folder(project["id"])) == []
+    assert files_under(services.config.temp_dir) == []
 
 
-def test_multipart_import_of_several_files(api: Api, bridge: Bridge, project: dict, samples: dict) -> None:
+def test_multipart_import_of_several_files(api: Api, services: Services, project: dict, samples: dict) -> None:
     with open(samples["video"], "rb") as v, open(samples["image"], "rb") as i:
         r = api.post(f"/api/projects/{project['id']}/media",
                      data={"file": [(v, "clip.mp4"), (i, "still.png")]}, content_type="multipart/form-data")
@@ -92,11 +92,11 @@ def test_multipart_import_of_several_files(api: Api, bridge: Bridge, project: di
 
 
 def test_upload_cap(data_dir: Path, samples: dict) -> None:
-    b = Bridge(Config(data_dir=data_dir, token=TOKEN, port=5999, upload_limit=1000))
+    b = Services(Config(data_dir=data_dir, token=TOKEN, port=5999, upload_limit=1000))
     try:
-        p = b.create_project("Capped")
+        p = b.projects.create("Capped")
         with pytest.raises(AppError) as e:
-            b.import_path(p["id"], samples["video"])
+            b.media.import_path(p["id"], samples["video"])
         assert e.value.status == 413 and "upload limit" in e.value.message
         assert files_under(b.config.temp_dir) == []
     finally:
@@ -109,7 +109,7 @@ def test_start_up_cleans_temp_and_orphans(config: Config) -> None:
     (config.temp_dir / "export-dir").mkdir()
     orphan = config.projects_dir / "deadbeef"
     orphan.mkdir(parents=True)
-    b = Bridge(config)
+    b = Services(config)
     b.start()
     try:
         assert list(config.temp_dir.iterdir()) == []
@@ -119,19 +119,19 @@ def test_start_up_cleans_temp_and_orphans(config: Config) -> None:
 
 
 def test_data_survives_a_new_bridge(config: Config, samples: dict) -> None:
-    b = Bridge(config)
-    p = b.create_project("Kept")
-    item = b.import_path(p["id"], samples["video"])
-    tl = b.get_timeline(p["id"])
+    b = Services(config)
+    p = b.projects.create("Kept")
+    item = b.media.import_path(p["id"], samples["video"])
+    tl = b.projects.timeline(p["id"])
     tl["tracks"][0]["clips"] = [{"id": "c1", "media_id": item["id"], "start": 1.0, "in": 0.0, "out": 2.0}]
     tl["playhead"], tl["zoom"] = 1.25, 80
-    b.save_timeline(p["id"], tl)
+    b.projects.save_timeline(p["id"], tl)
     b.close()
-    again = Bridge(config)
+    again = Services(config)
     try:
-        assert again.list_projects()[0]["name"] == "Kept"
-        assert again.get_media(item["id"])["sha256"] == item["sha256"]
-        assert again.get_timeline(p["id"]) == tl
+        assert again.projects.list()[0]["name"] == "Kept"
+        assert again.media.get(item["id"])["sha256"] == item["sha256"]
+        assert again.projects.timeline(p["id"]) == tl
         con = sqlite3.connect(config.db_path)
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert con.execute("PRAGMA user_version").fetchone()[0] >= 2
@@ -140,15 +140,15 @@ def test_data_survives_a_new_bridge(config: Config, samples: dict) -> None:
         again.close()
 
 
-def test_default_timeline_has_two_video_tracks(bridge: Bridge, project: dict) -> None:
-    tl = bridge.get_timeline(project["id"])
+def test_default_timeline_has_two_video_tracks(services: Services, project: dict) -> None:
+    tl = services.projects.timeline(project["id"])
     assert [t["kind"] for t in tl["tracks"]].count("video") >= 2
     assert tl["version"] == 1 and tl["fps"] > 0
 
 
-def _with_clip(bridge: Bridge, project: dict, samples: dict, **clip: Any) -> dict:
-    item = bridge.import_path(project["id"], samples["video"])
-    tl = bridge.get_timeline(project["id"])
+def _with_clip(services: Services, project: dict, samples: dict, **clip: Any) -> dict:
+    item = services.media.import_path(project["id"], samples["video"])
+    tl = services.projects.timeline(project["id"])
     tl["tracks"][0]["clips"] = [{"id": "c", "media_id": item["id"], "start": 0, "in": 0, "out": 1, **clip}]
     return tl
 
@@ -160,31 +160,31 @@ def _with_clip(bridge: Bridge, project: dict, samples: dict, **clip: Any) -> dic
     ({"start": -1}, "tracks[0].clips[0].start"),
     ({"start": "soon"}, "tracks[0].clips[0].start"),
 ])
-def test_invalid_timelines_are_refused_with_the_reason(api: Api, bridge: Bridge, project: dict, samples: dict,
+def test_invalid_timelines_are_refused_with_the_reason(api: Api, services: Services, project: dict, samples: dict,
                                                        change: dict, field: str) -> None:
-    tl = _with_clip(bridge, project, samples, **change)
+    tl = _with_clip(services, project, samples, **change)
     r = api.put(f"/api/projects/{project['id']}/timeline", json={"timeline": tl})
     assert r.status_code == 400
     assert r.json["error"]["code"] == "invalid_timeline" and r.json["error"]["field"] == field
     assert field.split(".")[-1] in r.json["error"]["message"]
-    assert bridge.get_timeline(project["id"])["tracks"][0]["clips"] == []  # nothing half-saved
+    assert services.projects.timeline(project["id"])["tracks"][0]["clips"] == []  # nothing half-saved
 
 
-def test_wrong_version_refused(api: Api, bridge: Bridge, project: dict) -> None:
-    tl = bridge.get_timeline(project["id"])
+def test_wrong_version_refused(api: Api, services: Services, project: dict) -> None:
+    tl = services.projects.timeline(project["id"])
     tl["version"] = 99
     assert api.put(f"/api/projects/{project['id']}/timeline", json={"timeline": tl}).status_code == 400
 
 
-def test_deleting_media_removes_its_clips_and_files(bridge: Bridge, project: dict, samples: dict) -> None:
-    tl = _with_clip(bridge, project, samples)
-    bridge.save_timeline(project["id"], tl)
+def test_deleting_media_removes_its_clips_and_files(services: Services, project: dict, samples: dict) -> None:
+    tl = _with_clip(services, project, samples)
+    services.projects.save_timeline(project["id"], tl)
     media_id = tl["tracks"][0]["clips"][0]["media_id"]
-    path, _ = bridge.media_file(media_id)
-    bridge.delete_media(media_id)
-    assert bridge.get_timeline(project["id"])["tracks"][0]["clips"] == []
+    path, _ = services.media.file_path(media_id)
+    services.media.delete(media_id)
+    assert services.projects.timeline(project["id"])["tracks"][0]["clips"] == []
     assert not path.exists()
-    assert files_under(bridge.projects.folder(project["id"]) / "thumbs") == []
+    assert files_under(services.projects.folder(project["id"]) / "thumbs") == []
 
 
 def _upload(api: Api, project: dict, *paths: Path) -> Any:
@@ -197,16 +197,16 @@ def _upload(api: Api, project: dict, *paths: Path) -> Any:
             f.close()
 
 
-def test_multipart_import_stores_the_bytes_and_a_full_row(api: Api, bridge: Bridge, project: dict,
+def test_multipart_import_stores_the_bytes_and_a_full_row(api: Api, services: Services, project: dict,
                                                           samples: dict) -> None:
     r = _upload(api, project, samples["video"], samples["image"], samples["audio"])
     assert r.status_code == 201, r.json
     video, image, audio = r.json["media"]
     for item, kind in ((video, "video"), (image, "image"), (audio, "audio")):
         src = samples[kind]
-        row = bridge.db.one("SELECT * FROM media WHERE id = ?", (item["id"],))
-        stored = bridge.config.data_dir / row["path"]
-        assert stored.is_file() and stored.is_relative_to(bridge.projects.folder(project["id"]))
+        row = services.db.one("SELECT * FROM media WHERE id = ?", (item["id"],))
+        stored = services.config.data_dir / row["path"]
+        assert stored.is_file() and stored.is_relative_to(services.projects.folder(project["id"]))
         assert stored.read_bytes() == src.read_bytes()
         assert row["sha256"] == item["sha256"] == hashlib.sha256(src.read_bytes()).hexdigest()
         assert row["size"] == item["size"] == src.stat().st_size
@@ -222,45 +222,45 @@ def test_multipart_import_stores_the_bytes_and_a_full_row(api: Api, bridge: Brid
         thumb = api.get(item["thumbnail_url"])
         assert thumb.status_code == 200 and thumb.mimetype == "image/jpeg" and thumb.data[:3] == b"\xff\xd8\xff"
     assert audio["thumbnail_url"] is None
-    assert files_under(bridge.config.temp_dir) == []
+    assert files_under(services.config.temp_dir) == []
 
 
-def test_a_refused_file_in_a_batch_stores_nothing_of_itself(api: Api, bridge: Bridge, project: dict,
+def test_a_refused_file_in_a_batch_stores_nothing_of_itself(api: Api, services: Services, project: dict,
                                                              samples: dict) -> None:
     r = _upload(api, project, samples["disguised"])
     assert r.status_code == 415 and "fake.mp4" in r.json["error"]["message"]
-    assert bridge.db.query("SELECT id FROM media") == []
+    assert services.db.query("SELECT id FROM media") == []
 
 
-def test_a_truncated_mp4_is_refused(api: Api, bridge: Bridge, project: dict, samples: dict, tmp_path: Path) -> None:
+def test_a_truncated_mp4_is_refused(api: Api, services: Services, project: dict, samples: dict, tmp_path: Path) -> None:
     data = samples["video"].read_bytes()
     cut = tmp_path / "cut.mp4"
     cut.write_bytes(data[: len(data) // 2])
     with pytest.raises(AppError) as e:
-        bridge.import_path(project["id"], cut)
+        services.media.import_path(project["id"], cut)
     assert e.value.status == 415 and e.value.code == "not_media" and "cut.mp4" in e.value.message
     r = _upload(api, project, cut)
     assert r.status_code == 415 and r.json["error"]["code"] == "not_media"
     assert "truncated" in r.json["error"]["message"]
-    assert bridge.list_media(project["id"]) == []
-    assert files_under(bridge.projects.folder(project["id"])) == []
-    assert files_under(bridge.config.temp_dir) == []
+    assert services.media.list(project["id"]) == []
+    assert files_under(services.projects.folder(project["id"])) == []
+    assert files_under(services.config.temp_dir) == []
 
 
-def test_projects_are_listed_newest_first_and_deleting_one_spares_the_other(bridge: Bridge, samples: dict) -> None:
-    a = bridge.create_project("A")
-    b = bridge.create_project("B")
-    assert [p["name"] for p in bridge.list_projects()] == ["B", "A"]
-    kept = bridge.import_path(b["id"], samples["image"])
-    bridge.import_path(a["id"], samples["image"])
-    bridge.delete_project(a["id"])
-    assert [p["id"] for p in bridge.list_projects()] == [b["id"]]
-    assert [r["id"] for r in bridge.db.query("SELECT id FROM media")] == [kept["id"]]
-    assert bridge.media_file(kept["id"])[0].read_bytes() == samples["image"].read_bytes()
+def test_projects_are_listed_newest_first_and_deleting_one_spares_the_other(services: Services, samples: dict) -> None:
+    a = services.projects.create("A")
+    b = services.projects.create("B")
+    assert [p["name"] for p in services.projects.list()] == ["B", "A"]
+    kept = services.media.import_path(b["id"], samples["image"])
+    services.media.import_path(a["id"], samples["image"])
+    services.projects.delete(a["id"])
+    assert [p["id"] for p in services.projects.list()] == [b["id"]]
+    assert [r["id"] for r in services.db.query("SELECT id FROM media")] == [kept["id"]]
+    assert services.media.file_path(kept["id"])[0].read_bytes() == samples["image"].read_bytes()
 
 
-def test_timeline_round_trips_through_the_api(api: Api, bridge: Bridge, project: dict, samples: dict) -> None:
-    item = bridge.import_path(project["id"], samples["video"])
+def test_timeline_round_trips_through_the_api(api: Api, services: Services, project: dict, samples: dict) -> None:
+    item = services.media.import_path(project["id"], samples["video"])
     url = f"/api/projects/{project['id']}/timeline"
     tl = api.get(url).json["timeline"]
     tl["playhead"], tl["zoom"] = 3.5, 120.0
@@ -269,21 +269,21 @@ def test_timeline_round_trips_through_the_api(api: Api, bridge: Bridge, project:
     assert r.status_code == 200 and r.json["timeline"] == tl
     again = api.get(url).json["timeline"]
     assert again == tl and again["playhead"] == 3.5 and again["zoom"] == 120.0
-    stored = bridge.db.one("SELECT timeline FROM projects WHERE id = ?", (project["id"],))["timeline"]
+    stored = services.db.one("SELECT timeline FROM projects WHERE id = ?", (project["id"],))["timeline"]
     assert json.loads(stored)["tracks"][1]["clips"] == tl["tracks"][1]["clips"] and "url" not in stored
 
 
-def test_out_before_in_and_a_wrong_version_give_the_reason(api: Api, bridge: Bridge, project: dict,
+def test_out_before_in_and_a_wrong_version_give_the_reason(api: Api, services: Services, project: dict,
                                                           samples: dict) -> None:
-    tl = _with_clip(bridge, project, samples, **{"in": 1.5, "out": 0.5})
+    tl = _with_clip(services, project, samples, **{"in": 1.5, "out": 0.5})
     r = api.put(f"/api/projects/{project['id']}/timeline", json={"timeline": tl})
     assert r.status_code == 400 and r.json["error"]["field"] == "tracks[0].clips[0].out"
-    tl = bridge.get_timeline(project["id"])
+    tl = services.projects.timeline(project["id"])
     tl["version"] = 2
     r = api.put(f"/api/projects/{project['id']}/timeline", json={"timeline": tl})
     assert r.status_code == 400 and r.json["error"]["field"] == "version" and "must be 1" in r.json["error"]["message"]
-    other = bridge.create_project("Other")
-    foreign = bridge.import_path(other["id"], samples["image"])
-    tl = _with_clip(bridge, project, samples, media_id=foreign["id"])
+    other = services.projects.create("Other")
+    foreign = services.media.import_path(other["id"], samples["image"])
+    tl = _with_clip(services, project, samples, media_id=foreign["id"])
     r = api.put(f"/api/projects/{project['id']}/timeline", json={"timeline": tl})
     assert r.status_code == 400 and r.json["error"]["field"] == "tracks[0].clips[0].media_id"

@@ -10,22 +10,22 @@ from typing import Any
 import av
 import pytest
 
-from reelcut.bridge import Bridge
 from reelcut.config import Config
 from reelcut.library.proxies import engine_plays, slow_to_seek
 from reelcut.media.probe import probe
+from reelcut.services import Services
 
 from . import media_samples as ms
-from .conftest import Api
+from .conftest import Api, sources_of
 
 QT = {"h264_aac": "", "vp9_opus": "probably", "av1": "probably"}
 CHROMIUM = {"h264_aac": "probably", "vp9_opus": "probably", "av1": "probably"}
 
 
-def wait_ready(bridge: Bridge, media_id: str, timeout: float = 60) -> dict[str, Any]:
+def wait_ready(services: Services, media_id: str, timeout: float = 60) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        item = bridge.get_media(media_id)
+        item = services.media.get(media_id)
         if item["proxy"]["status"] in ("ready", "failed"):
             return item
         time.sleep(0.05)
@@ -51,19 +51,19 @@ def test_which_engines_need_proxies() -> None:
     assert not engine_plays(CHROMIUM, "hevc")  # never probed, so never trusted
 
 
-def test_qt_engine_gets_a_vp9_proxy_first(api: Api, bridge: Bridge, project: dict, samples: dict) -> None:
-    item = bridge.import_path(project["id"], samples["video"])
+def test_qt_engine_gets_a_vp9_proxy_first(api: Api, services: Services, project: dict, samples: dict) -> None:
+    item = services.media.import_path(project["id"], samples["video"])
     assert item["proxy"]["status"] == "none"
-    q = bridge.bus.subscribe()
+    q = services.bus.subscribe()
     assert api.post("/api/capabilities", json={"codecs": QT}).status_code == 200
-    item = wait_ready(bridge, item["id"])
+    item = wait_ready(services, item["id"])
     assert item["proxy"]["status"] == "ready" and item["proxy"]["progress"] == 1.0
     sources = api.get(f"/api/media/{item['id']}/sources").json["sources"]
     assert [s["kind"] for s in sources] == ["proxy", "local", "blob"]
     assert sources[0] == {"kind": "proxy", "url": f"/media/{item['id']}/proxy", "type": "video/webm"}
     r = api.get(sources[0]["url"], headers={"Range": "bytes=0-3"})
     assert r.status_code == 206 and r.data == b"\x1a\x45\xdf\xa3"  # EBML: a WebM file
-    path = bridge.proxy_file(item["id"])
+    path = services.media.proxy_path(item["id"])
     with av.open(str(path)) as c:
         assert c.streams.video[0].codec_context.name == "vp9"
         assert c.streams.audio[0].codec_context.name == "opus"
@@ -76,40 +76,40 @@ def test_qt_engine_gets_a_vp9_proxy_first(api: Api, bridge: Bridge, project: dic
     assert statuses[0] == "queued" and "encoding" in statuses and statuses[-1] == "ready"
 
 
-def test_new_clips_get_proxies_in_the_background(bridge: Bridge, project: dict) -> None:
-    bridge.report_capabilities(QT)
-    job = bridge.start_generation(project["id"], ["local/preview-t2v"], "a proxy please",
+def test_new_clips_get_proxies_in_the_background(services: Services, project: dict) -> None:
+    services.proxies.report_capabilities(QT)
+    job = services.jobs.start(project["id"], ["local/preview-t2v"], "a proxy please",
                                   {"local/preview-t2v": {"duration": 1, "resolution": "360p"}})[0]
-    done = bridge.jobs.wait(job["id"], timeout=60)
-    item = wait_ready(bridge, done["media_id"])
+    done = services.jobs.wait(job["id"], timeout=60)
+    item = wait_ready(services, done["media_id"])
     assert item["proxy"]["status"] == "ready"
 
 
-def test_browsers_that_play_h264_get_no_proxy(bridge: Bridge, project: dict, samples: dict) -> None:
-    bridge.report_capabilities(CHROMIUM)
-    item = bridge.import_path(project["id"], samples["video"])
+def test_browsers_that_play_h264_get_no_proxy(services: Services, project: dict, samples: dict) -> None:
+    services.proxies.report_capabilities(CHROMIUM)
+    item = services.media.import_path(project["id"], samples["video"])
     time.sleep(0.3)
-    assert bridge.get_media(item["id"])["proxy"]["status"] == "none"
-    assert [s["kind"] for s in bridge.playback_sources(item["id"])] == ["local", "blob"]
+    assert services.media.get(item["id"])["proxy"]["status"] == "none"
+    assert [s["kind"] for s in sources_of(services, item["id"])] == ["local", "blob"]
 
 
-def test_export_uses_the_originals(bridge: Bridge, project: dict, samples: dict) -> None:
-    bridge.report_capabilities(QT)
-    item = wait_ready(bridge, bridge.import_path(project["id"], samples["video"])["id"])
-    tl = bridge.get_timeline(project["id"])
+def test_export_uses_the_originals(services: Services, project: dict, samples: dict) -> None:
+    services.proxies.report_capabilities(QT)
+    item = wait_ready(services, services.media.import_path(project["id"], samples["video"])["id"])
+    tl = services.projects.timeline(project["id"])
     tl["tracks"][0]["clips"] = [{"id": "c", "media_id": item["id"], "start": 0, "in": 0, "out": 1}]
     tl.update({"width": 320, "height": 240})
-    bridge.save_timeline(project["id"], tl)
-    sources = bridge.exports._sources(project["id"])
-    assert sources[item["id"]].path == bridge.media_file(item["id"])[0]
+    services.projects.save_timeline(project["id"], tl)
+    sources = services.exports._sources(project["id"])
+    assert sources[item["id"]].path == services.media.file_path(item["id"])[0]
     assert sources[item["id"]].path.suffix == ".mp4"
 
 
-def test_deleting_media_deletes_its_proxy(bridge: Bridge, project: dict, samples: dict) -> None:
-    bridge.report_capabilities(QT)
-    item = wait_ready(bridge, bridge.import_path(project["id"], samples["video"])["id"])
-    proxy = bridge.proxy_file(item["id"])
-    bridge.delete_media(item["id"])
+def test_deleting_media_deletes_its_proxy(services: Services, project: dict, samples: dict) -> None:
+    services.proxies.report_capabilities(QT)
+    item = wait_ready(services, services.media.import_path(project["id"], samples["video"])["id"])
+    proxy = services.media.proxy_path(item["id"])
+    services.media.delete(item["id"])
     assert not proxy.exists()
 
 
@@ -138,17 +138,17 @@ def test_probe_reads_the_keyframe_spacing_from_the_index(hd_long_gop: Path, samp
     assert probe(samples["image"]).keyframe_interval is None
 
 
-def test_a_slow_to_seek_video_gets_a_seek_proxy_in_a_browser_too(bridge: Bridge, project: dict,
+def test_a_slow_to_seek_video_gets_a_seek_proxy_in_a_browser_too(services: Services, project: dict,
                                                                  hd_long_gop: Path) -> None:
     """Chromium decodes H.264, but a seek in this clip decodes up to 75 frames of 1080p: the player
     gets a 540p proxy with a keyframe every half second."""
-    bridge.report_capabilities(CHROMIUM)
-    item = bridge.import_path(project["id"], hd_long_gop)
+    services.proxies.report_capabilities(CHROMIUM)
+    item = services.media.import_path(project["id"], hd_long_gop)
     assert item["keyframe_interval"] == pytest.approx(3.0, abs=0.05)
-    item = wait_ready(bridge, item["id"])
+    item = wait_ready(services, item["id"])
     assert item["proxy"]["status"] == "ready"
-    assert [s["kind"] for s in bridge.playback_sources(item["id"])] == ["proxy", "local", "blob"]
-    proxy = bridge.proxy_file(item["id"])
+    assert [s["kind"] for s in sources_of(services, item["id"])] == ["proxy", "local", "blob"]
+    proxy = services.media.proxy_path(item["id"])
     keys = keyframe_times(proxy)
     spacing = [b - a for a, b in zip(keys, [*keys[1:], 3.0], strict=True)]
     assert max(spacing) <= 0.5 + 0.01 and len(keys) >= 6
@@ -156,66 +156,66 @@ def test_a_slow_to_seek_video_gets_a_seek_proxy_in_a_browser_too(bridge: Bridge,
         assert c.streams.video[0].codec_context.height == 540
 
 
-def test_seek_proxies_follow_the_setting(api: Api, bridge: Bridge, project: dict, hd_long_gop: Path) -> None:
-    bridge.report_capabilities(CHROMIUM)
+def test_seek_proxies_follow_the_setting(api: Api, services: Services, project: dict, hd_long_gop: Path) -> None:
+    services.proxies.report_capabilities(CHROMIUM)
     assert api.put("/api/settings", json={"preview_proxies": False}).status_code == 200
-    item = bridge.import_path(project["id"], hd_long_gop)
-    assert not bridge.proxies.needs_proxy(item)
-    bridge.proxies.wait_idle()
-    assert bridge.get_media(item["id"])["proxy"]["status"] == "none"
+    item = services.media.import_path(project["id"], hd_long_gop)
+    assert not services.proxies.needs_proxy(item)
+    services.proxies.wait_idle()
+    assert services.media.get(item["id"])["proxy"]["status"] == "none"
     assert [s["kind"] for s in api.get(f"/api/media/{item['id']}/sources").json["sources"]] == ["local", "blob"]
     # turned on: the videos that are slow to seek get their proxies, and the player uses them
     assert api.put("/api/settings", json={"preview_proxies": True}).json["preview_proxies"] is True
-    assert wait_ready(bridge, item["id"])["proxy"]["status"] == "ready"
+    assert wait_ready(services, item["id"])["proxy"]["status"] == "ready"
     assert [s["kind"] for s in api.get(f"/api/media/{item['id']}/sources").json["sources"]][0] == "proxy"
     # off again: the proxy stays on disk but the original plays
     api.put("/api/settings", json={"preview_proxies": False})
     assert [s["kind"] for s in api.get(f"/api/media/{item['id']}/sources").json["sources"]] == ["local", "blob"]
     # an engine that cannot decode H.264 still gets the proxy, whatever the setting
-    bridge.report_capabilities(QT)
+    services.proxies.report_capabilities(QT)
     assert [s["kind"] for s in api.get(f"/api/media/{item['id']}/sources").json["sources"]][0] == "proxy"
 
 
-def test_a_proxy_waiting_in_the_queue_is_skipped_once_turned_off(bridge: Bridge, project: dict,
+def test_a_proxy_waiting_in_the_queue_is_skipped_once_turned_off(services: Services, project: dict,
                                                                  hd_long_gop: Path) -> None:
-    bridge.report_capabilities(CHROMIUM)
-    bridge.update_settings({"preview_proxies": False})
-    item = bridge.import_path(project["id"], hd_long_gop)
-    bridge.proxies.request(item["id"])  # queued just before the user turned the setting off
-    bridge.proxies.wait_idle()
-    assert bridge.get_media(item["id"])["proxy"]["status"] == "none"
+    services.proxies.report_capabilities(CHROMIUM)
+    services.preferences.update({"preview_proxies": False})
+    item = services.media.import_path(project["id"], hd_long_gop)
+    services.proxies.request(item["id"])  # queued just before the user turned the setting off
+    services.proxies.wait_idle()
+    assert services.media.get(item["id"])["proxy"]["status"] == "none"
 
 
-def test_offline_clips_are_quick_to_seek(bridge: Bridge, project: dict) -> None:
+def test_offline_clips_are_quick_to_seek(services: Services, project: dict) -> None:
     """The built-in generator puts a keyframe every half second, so its clips need no seek proxy."""
-    bridge.report_capabilities(CHROMIUM)
-    job = bridge.start_generation(project["id"], ["local/preview-t2v"], "keyframes",
+    services.proxies.report_capabilities(CHROMIUM)
+    job = services.jobs.start(project["id"], ["local/preview-t2v"], "keyframes",
                                   {"local/preview-t2v": {"duration": 2, "resolution": "720p"}})[0]
-    item = bridge.get_media(bridge.jobs.wait(job["id"], timeout=60)["media_id"])
+    item = services.media.get(services.jobs.wait(job["id"], timeout=60)["media_id"])
     assert item["keyframe_interval"] is not None and item["keyframe_interval"] <= 0.5 + 0.01
-    assert not slow_to_seek(item) and not bridge.proxies.needs_proxy(item)
+    assert not slow_to_seek(item) and not services.proxies.needs_proxy(item)
 
 
 def test_closing_during_an_encode_leaves_a_clean_row(config: Config, hd_long_gop: Path,
                                                      caplog: pytest.LogCaptureFixture) -> None:
     """Quitting while a proxy is being made: the encode stops and its row is put back before the
     database closes, so nothing fails on the way out and the next start makes it again."""
-    b = Bridge(config)
+    b = Services(config)
     b.start()
-    pid = b.create_project("Quit")["id"]
-    b.report_capabilities(QT)
-    item = b.import_path(pid, hd_long_gop)
+    pid = b.projects.create("Quit")["id"]
+    b.proxies.report_capabilities(QT)
+    item = b.media.import_path(pid, hd_long_gop)
     deadline = time.monotonic() + 30
-    while b.get_media(item["id"])["proxy"]["progress"] == 0:  # ffmpeg is writing the proxy
+    while b.media.get(item["id"])["proxy"]["progress"] == 0:  # ffmpeg is writing the proxy
         assert time.monotonic() < deadline
         time.sleep(0.005)
     b.close()
     assert not [r for r in caplog.records if r.levelname in ("ERROR", "WARNING")]
     assert list(config.temp_dir.iterdir()) == []  # the half-made proxy is gone already
-    again = Bridge(config)
+    again = Services(config)
     again.start()
     try:
-        assert again.get_media(item["id"])["proxy"]["status"] == "none"
+        assert again.media.get(item["id"])["proxy"]["status"] == "none"
     finally:
         again.close()
 
@@ -227,8 +227,8 @@ def test_closing_while_the_proxy_feed_decides(config: Config) -> None:
     item = {"id": "x", "kind": "video", "width": 1920, "height": 1080, "fps": 25, "keyframe_interval": 10.0,
             "video_codec": "h264", "proxy": {"status": "none", "progress": 0}}
     for _ in range(20):
-        b = Bridge(config)
+        b = Services(config)
         b.start()
-        b.settings._cache.clear()  # the setting is read from the database, as at first use
+        b.preferences.settings.forget()  # the setting is read from the database, as at first use
         b.bus.publish("media", {"project_id": "p", "media": item})
         b.close()

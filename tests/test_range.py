@@ -13,9 +13,9 @@ from .conftest import TOKEN, Api
 
 @pytest.fixture
 def served(live_server: Any, samples: dict) -> tuple[str, bytes]:
-    b = live_server.bridge
-    p = b.create_project("Range")
-    item = b.import_path(p["id"], samples["video"])
+    b = live_server.services
+    p = b.projects.create("Range")
+    item = b.media.import_path(p["id"], samples["video"])
     return f"{live_server.url}media/{item['id']}", samples["video"].read_bytes()
 
 
@@ -53,8 +53,8 @@ def test_unsatisfiable_range(served: tuple[str, bytes]) -> None:
     assert r.json()["error"]["code"]
 
 
-def test_body_is_streamed_not_read_whole(api: Api, bridge: Any, project: dict, samples: dict) -> None:
-    item = bridge.import_path(project["id"], samples["video"])
+def test_body_is_streamed_not_read_whole(api: Api, services: Any, project: dict, samples: dict) -> None:
+    item = services.media.import_path(project["id"], samples["video"])
     r = api.get(f"/media/{item['id']}", buffered=False)
     assert r.is_streamed and not isinstance(r.response, (list, bytes))
     r.close()
@@ -62,9 +62,9 @@ def test_body_is_streamed_not_read_whole(api: Api, bridge: Any, project: dict, s
 
 @pytest.mark.parametrize("rng,status,start,end", [(None, 200, 0, None), ("0-99", 206, 0, 99),
                                                   ("1000-", 206, 1000, None), ("-100", 206, -100, None)])
-def test_ranges_through_the_test_client(api: Api, bridge: Any, project: dict, samples: dict, rng: str | None,
+def test_ranges_through_the_test_client(api: Api, services: Any, project: dict, samples: dict, rng: str | None,
                                         status: int, start: int, end: int | None) -> None:
-    item = bridge.import_path(project["id"], samples["video"])
+    item = services.media.import_path(project["id"], samples["video"])
     data = samples["video"].read_bytes()
     r = api.get(f"/media/{item['id']}", headers={"Range": f"bytes={rng}"} if rng else {})
     want = data[start:] if end is None else data[start:end + 1]
@@ -77,16 +77,16 @@ def test_ranges_through_the_test_client(api: Api, bridge: Any, project: dict, sa
         assert "Content-Range" not in r.headers
 
 
-def test_bad_ranges_through_the_test_client(api: Api, bridge: Any, project: dict, samples: dict) -> None:
-    item = bridge.import_path(project["id"], samples["video"])
+def test_bad_ranges_through_the_test_client(api: Api, services: Any, project: dict, samples: dict) -> None:
+    item = services.media.import_path(project["id"], samples["video"])
     size = samples["video"].stat().st_size
     r = api.get(f"/media/{item['id']}", headers={"Range": f"bytes={size}-{size + 100}"})
     assert r.status_code == 416 and r.headers["Content-Range"] == f"bytes */{size}"
     assert r.json["error"]["code"] == "requested_range_not_satisfiable"
 
 
-def test_head_and_revalidation(api: Api, bridge: Any, project: dict, samples: dict) -> None:
-    item = bridge.import_path(project["id"], samples["video"])
+def test_head_and_revalidation(api: Api, services: Any, project: dict, samples: dict) -> None:
+    item = services.media.import_path(project["id"], samples["video"])
     head = api.request("HEAD", f"/media/{item['id']}")
     assert head.status_code == 200 and head.data == b""
     assert int(head.headers["Content-Length"]) == samples["video"].stat().st_size
@@ -96,10 +96,10 @@ def test_head_and_revalidation(api: Api, bridge: Any, project: dict, samples: di
 
 def test_a_large_file_is_served_without_reading_it_whole(api: Api, live_server: Any, samples: dict) -> None:
     size = 96 * 1024 * 1024
-    b = live_server.bridge
-    p = b.create_project("Large")
-    item = b.import_path(p["id"], samples["video"])
-    path, _ = b.media_file(item["id"])
+    b = live_server.services
+    p = b.projects.create("Large")
+    item = b.media.import_path(p["id"], samples["video"])
+    path, _ = b.media.file_path(item["id"])
     with open(path, "r+b") as f:  # the same clip, padded to 96 MiB (sparse: fast to make)
         f.truncate(size)
         f.seek(size - 16)

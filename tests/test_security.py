@@ -47,7 +47,7 @@ def test_remote_hosts_only_in_media_src() -> None:
         security.build_csp("browser", ["https://x.example; script-src *"])
 
 
-def test_remote_preview_setting_controls_the_header(api: Api, bridge: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_remote_preview_setting_controls_the_header(api: Api, services: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     from reelcut.generation import registry
 
     monkeypatch.setattr(registry, "remote_media_hosts", lambda: ["https://v3.fal.media"])
@@ -56,9 +56,9 @@ def test_remote_preview_setting_controls_the_header(api: Api, bridge: Any, monke
     assert "media-src 'self' blob: https://v3.fal.media" in api.get("/api/health").headers["Content-Security-Policy"]
 
 
-def test_every_kind_of_response_carries_the_headers(api: Api, bridge: Any, project: dict, samples: dict,
+def test_every_kind_of_response_carries_the_headers(api: Api, services: Any, project: dict, samples: dict,
                                                      app: Any) -> None:
-    item = bridge.import_path(project["id"], samples["video"])
+    item = services.media.import_path(project["id"], samples["video"])
 
     @app.get("/boom")
     def boom():  # registered for this test only
@@ -90,8 +90,8 @@ def test_token_required_everywhere(api: Api, path: str) -> None:
     assert api.get(path, auth=False, headers={"Authorization": "Bearer wrong"}).status_code == 401
 
 
-def test_media_and_thumbnails_need_the_token(api: Api, bridge: Any, project: dict, samples: dict) -> None:
-    item = bridge.import_path(project["id"], samples["video"])
+def test_media_and_thumbnails_need_the_token(api: Api, services: Any, project: dict, samples: dict) -> None:
+    item = services.media.import_path(project["id"], samples["video"])
     for path in (f"/media/{item['id']}", f"/media/{item['id']}/thumbnail", f"/api/media/{item['id']}/sources"):
         r = api.get(path, auth=False)
         assert r.status_code == 401 and r.json["error"]["code"] == "unauthorized"
@@ -164,9 +164,9 @@ def test_no_cors_without_dev_origin(api: Api) -> None:
     assert "Access-Control-Allow-Origin" not in r.headers
 
 
-def test_dev_origin_is_the_only_cors(data_dir: Any, bridge: Any) -> None:
+def test_dev_origin_is_the_only_cors(data_dir: Any, services: Any) -> None:
     config = Config(data_dir=data_dir, token=TOKEN, port=TEST_PORT, dev_origins=["http://localhost:5173"])
-    api = Api(create_app(config, bridge))
+    api = Api(create_app(config, services))
     ok = api.get("/api/projects", headers={"Origin": "http://localhost:5173"})
     assert ok.headers.get("Access-Control-Allow-Origin") == "http://localhost:5173"
     other = api.get("/api/projects", headers={"Origin": "http://evil.example"})
@@ -196,18 +196,18 @@ def test_traversal_over_a_raw_socket_gets_404(live_server: Any, path: str) -> No
     assert b"root:" not in answer and b"SQLite format" not in answer
 
 
-def test_a_tampered_path_outside_the_data_dir_is_not_served(api: Api, bridge: Any, project: dict,
+def test_a_tampered_path_outside_the_data_dir_is_not_served(api: Api, services: Any, project: dict,
                                                              samples: dict) -> None:
-    item = bridge.import_path(project["id"], samples["video"])
-    bridge.db.execute("UPDATE media SET path = ? WHERE id = ?", ("../../../../etc/passwd", item["id"]))
+    item = services.media.import_path(project["id"], samples["video"])
+    services.db.execute("UPDATE media SET path = ? WHERE id = ?", ("../../../../etc/passwd", item["id"]))
     assert api.get(f"/media/{item['id']}").status_code == 404
 
 
-def test_dev_origin_preflight_passes_and_others_do_not(data_dir: Any, bridge: Any) -> None:
+def test_dev_origin_preflight_passes_and_others_do_not(data_dir: Any, services: Any) -> None:
     """Regression: the preflight a --dev-origin's fetch sends (no credentials, by the CORS rules) got 401,
     so no request with a Bearer header or a JSON body could ever leave the dev page."""
     config = Config(data_dir=data_dir, token=TOKEN, port=TEST_PORT, dev_origins=["http://localhost:5173"])
-    api = Api(create_app(config, bridge))
+    api = Api(create_app(config, services))
     ask = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization, content-type"}
     ok = api.request("OPTIONS", "/api/projects", auth=False, headers={"Origin": "http://localhost:5173", **ask})
     assert ok.status_code == 200 and ok.data == b""
@@ -222,7 +222,7 @@ def test_dev_origin_preflight_passes_and_others_do_not(data_dir: Any, bridge: An
     created = api.post("/api/projects", json={"name": "x"}, headers={"Origin": "http://localhost:5173"})
     assert created.status_code == 201 and created.headers["Access-Control-Allow-Origin"] == "http://localhost:5173"
     # without --dev-origin a preflight is just an unauthenticated request
-    plain = Api(create_app(Config(data_dir=data_dir, token=TOKEN, port=TEST_PORT), bridge))
+    plain = Api(create_app(Config(data_dir=data_dir, token=TOKEN, port=TEST_PORT), services))
     r = plain.request("OPTIONS", "/api/projects", auth=False, headers={"Origin": "http://localhost:5173", **ask})
     assert r.status_code == 401 and "Access-Control-Allow-Origin" not in r.headers
 
@@ -233,11 +233,12 @@ def assert_secured_except_cors(resp: Any) -> None:
     assert "Cross-Origin-Opener-Policy" not in resp.headers and "Cross-Origin-Embedder-Policy" not in resp.headers
 
 
-def test_a_crash_inside_a_real_route_hides_its_details(api: Api, bridge: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_crash_inside_a_real_route_hides_its_details(api: Api, services: Any,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     def explode() -> list:
         raise RuntimeError("db password is hunter2")
 
-    monkeypatch.setattr(bridge, "list_projects", explode)
+    monkeypatch.setattr(services.projects, "list", explode)
     r = api.get("/api/projects")
     assert r.status_code == 500
     assert_secured(r)
@@ -246,16 +247,16 @@ def test_a_crash_inside_a_real_route_hides_its_details(api: Api, bridge: Any, mo
     assert r.json["error"]["code"] == "internal" and r.json["error"]["message"]
 
 
-def test_the_token_in_a_query_is_only_a_login_link(api: Api, bridge: Any, project: dict, samples: dict) -> None:
-    item = bridge.import_path(project["id"], samples["image"])
+def test_the_token_in_a_query_is_only_a_login_link(api: Api, services: Any, project: dict, samples: dict) -> None:
+    item = services.media.import_path(project["id"], samples["image"])
     for path in ("/api/projects", f"/media/{item['id']}", "/api/events"):
         assert api.get(f"{path}?token={TOKEN}", auth=False).status_code == 401, path
     for header in (f"Token {TOKEN}", f"bearer{TOKEN}", TOKEN, f"Basic {TOKEN}", f"Bearer {TOKEN}x", "Bearer "):
         assert api.get("/api/projects", auth=False, headers={"Authorization": header}).status_code == 401, header
 
 
-def test_the_cookie_opens_media_thumbnails_and_events(api: Api, bridge: Any, project: dict, samples: dict) -> None:
-    item = bridge.import_path(project["id"], samples["video"])
+def test_the_cookie_opens_media_thumbnails_and_events(api: Api, services: Any, project: dict, samples: dict) -> None:
+    item = services.media.import_path(project["id"], samples["video"])
     login = api.get(f"/?token={TOKEN}", auth=False)
     assert "Path=/" in login.headers["Set-Cookie"] and TOKEN not in login.headers["Location"]
     assert api.get(f"/media/{item['id']}", auth=False).data == samples["video"].read_bytes()
@@ -275,8 +276,8 @@ def test_the_real_server_checks_host_and_sends_the_headers(live_server: Any, sam
         r = requests.get(f"{base}/api/projects", headers={**auth, "Host": host}, timeout=10)
         assert r.status_code == 403 and r.json()["error"]["code"] == "bad_host", host
         assert_secured(r)
-    p = live_server.bridge.create_project("Headers")
-    item = live_server.bridge.import_path(p["id"], samples["video"])
+    p = live_server.services.projects.create("Headers")
+    item = live_server.services.media.import_path(p["id"], samples["video"])
     for path, status in (("/", 200), ("/api/health", 200), (f"/media/{item['id']}", 200),
                          (f"/media/{item['id']}/thumbnail", 200), ("/api/media/nope", 404)):
         r = requests.get(base + path, headers=auth, timeout=10)

@@ -61,41 +61,45 @@ def _progress_line(job: dict) -> str:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from .bridge import Bridge
+    from .eventbus import DROPPED
+    from .services import Services
 
-    bridge = Bridge(_config(args, "browser"))
+    s = Services(_config(args, "browser"))
     try:
-        project = bridge.project_by_name(args.project, create=True)
+        project = s.projects.by_name(args.project, create=True)
         image_id = None
         if args.image:
-            image_id = bridge.import_path(project["id"], args.image)["id"]
-        q = bridge.bus.subscribe()
-        jobs = bridge.start_generation(project["id"], [args.model], args.prompt,
-                                       {args.model: _parse_params(args.param or [])}, image_id)
+            image_id = s.media.import_path(project["id"], Path(args.image))["id"]
+        q = s.bus.subscribe()
+        jobs = s.jobs.start(project["id"], [args.model], args.prompt, {args.model: _parse_params(args.param or [])},
+                            image_id)
         job_id = jobs[0]["id"]
         tty = sys.stderr.isatty()
         while True:
             event, data = q.get()
+            if event == DROPPED:  # fell behind the progress events: read the job itself
+                q, data = s.bus.subscribe(), s.jobs.get(job_id)
+                event = "job"
             if event != "job" or data["id"] != job_id:
                 continue
             if tty:
                 print(_progress_line(data), end="", file=sys.stderr, flush=True)
             if data["status"] in ("done", "failed", "cancelled"):
                 break
-        job = bridge.jobs.wait(job_id)
+        job = s.jobs.wait(job_id)
         if tty:
             print(file=sys.stderr)
         if job["status"] != "done":
             message = (job.get("error") or {}).get("message") or job.get("message") or job["status"]
             print(f"reelcut: generation {job['status']}: {message}", file=sys.stderr)
             return 1
-        path, _ = bridge.media_file(job["media_id"])
+        path, _ = s.media.file_path(job["media_id"])
         print(path)
         return 0
     except KeyboardInterrupt:
         return 130
     finally:
-        bridge.close()
+        s.close()
 
 
 def cmd_desktop(args: argparse.Namespace) -> int:

@@ -6,13 +6,35 @@ from __future__ import annotations
 import errno
 from typing import Any
 
+# The HTTP status of each error code that is not a plain 400, in one place: a code means the
+# same thing wherever it is raised (tests/test_errors.py checks every raise in the tree).
+STATUS: dict[str, int] = {
+    # the request is well-formed but names something that does not fit
+    "invalid_models": 422, "invalid_param": 422, "invalid_project": 422, "invalid_prompt": 422,
+    "image_required": 422, "unknown_model": 422,
+    "not_found": 404,
+    "desktop_only": 409, "not_retryable": 409, "missing_media": 409,
+    "too_large": 413, "image_too_large": 413, "body_too_large": 413,
+    "disk_full": 507, "db_locked": 503, "busy": 503,
+    "invalid_key": 401, "no_api_key": 401, "account_locked": 403,
+    # the provider failed us: a bad gateway, or a timeout
+    "bad_response": 502, "bad_result": 502, "generation_failed": 502, "insecure_url": 502,
+    "provider_error": 502, "provider_unreachable": 502, "request_expired": 502, "unknown_endpoint": 502,
+    "maybe_submitted": 502, "refused_url": 502,
+    "provider_timeout": 504,
+    # Reelcut itself failed
+    "internal": 500, "db_error": 500, "db_too_new": 500, "ffmpeg_failed": 500, "ffmpeg_missing": 500,
+    "io_error": 500, "no_permission": 500, "no_provider": 500, "selftest_generation": 500,
+    "selftest_timeout": 500, "selftest_report": 500,
+}
+
 
 class AppError(Exception):
-    def __init__(self, code: str, message: str, *, status: int = 400, field: str | None = None) -> None:
+    def __init__(self, code: str, message: str, *, status: int | None = None, field: str | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
-        self.status = status
+        self.status = status if status is not None else STATUS.get(code, 400)
         self.field = field
         self.extra: dict[str, Any] = {}  # more context for the page, e.g. which model a field belongs to
 
@@ -24,8 +46,10 @@ class AppError(Exception):
 
 
 class NotFound(AppError):
-    def __init__(self, what: str) -> None:
-        super().__init__("not_found", f"{what} was not found.", status=404)
+    """`what` names the missing thing ("The project"); `message` says more where that helps."""
+
+    def __init__(self, what: str, message: str | None = None) -> None:
+        super().__init__("not_found", message or f"{what} was not found.", status=404)
 
 
 def from_os_error(exc: OSError, doing: str) -> AppError:

@@ -19,6 +19,8 @@ from .media.ffmpeg import ffmpeg_exe
 PROMPT = "Reelcut self-test"
 DEFAULT_MODEL = "local/preview-t2v"
 MIN_PLAYED = 1.0  # seconds of currentTime the clip must reach
+# what the page's report must hold (web/js/selftest.js)
+PAGE_FIELDS = ("userAgent", "sourceKind", "currentTime", "violations", "firstFrameEpochMs")
 
 
 def _wait(predicate: Any, timeout: float, what: str) -> Any:
@@ -28,58 +30,67 @@ def _wait(predicate: Any, timeout: float, what: str) -> Any:
         if value:
             return value
         time.sleep(0.05)
-    raise AppError("selftest_timeout", f"Timed out waiting for {what}.", status=500)
+    raise AppError("selftest_timeout", f"Timed out waiting for {what}.")
 
 
 def run_self_test(server: Any, shell: Any, window: Any, started: float, timings: dict[str, float],
                   outcome: dict[str, int]) -> None:
-    b = server.bridge
+    s = server.services
     report: dict[str, Any] = {"ok": False}
     try:
         _wait(lambda: "window_loaded_s" in timings, 60, "the window to load")
-        _wait(lambda: b.capabilities, 30, "the page to report its codecs")
-        project = b.create_project("Self-test")
+        _wait(lambda: s.proxies.capabilities, 30, "the page to report its codecs")
+        project = s.projects.create("Self-test")
         # REELCUT_SELFTEST_MODEL picks another model (the tests use a fal model on the fake fal)
         model = os.environ.get("REELCUT_SELFTEST_MODEL", DEFAULT_MODEL)
         params = {"duration": 4, "resolution": "360p"} if model == DEFAULT_MODEL else {}
-        job = b.start_generation(project["id"], [model], PROMPT, {model: params})[0]
-        job = b.jobs.wait(job["id"], timeout=120)
+        job = s.jobs.start(project["id"], [model], PROMPT, {model: params})[0]
+        job = s.jobs.wait(job["id"], timeout=120)
         if job["status"] != "done":
-            raise AppError("selftest_generation", f"Generation {job['status']}: {job['message']}", status=500)
-        item = b.get_media(job["media_id"])
-        timeline = b.get_timeline(project["id"])
+            raise AppError("selftest_generation", f"Generation {job['status']}: {job['message']}")
+        item = s.media.get(job["media_id"])
+        timeline = s.projects.timeline(project["id"])
         timeline["tracks"][0]["clips"] = [{"id": "selftest", "media_id": item["id"], "start": 0.0, "in": 0.0,
                                            "out": item["duration"]}]
-        b.save_timeline(project["id"], timeline)
+        s.projects.save_timeline(project["id"], timeline)
         # a file "dropped from the file manager": a real Qt drop event, imported by its path
-        dropped_before = len(b.list_media(project["id"]))
+        before = {m["id"] for m in s.media.list(project["id"])}
         shell.project_id = project["id"]
         still = Path(tempfile.mkdtemp()) / "dropped.png"
         subprocess.run([ffmpeg_exe(), "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=320x180", "-frames:v",
                         "1", str(still)], check=True)
         shell.simulate_drop([str(still)])
-        _wait(lambda: len(b.list_media(project["id"])) > dropped_before, 20, "the dropped file to be imported")
-        report_drop = {"dropped_file_imported": True}
-        if b.proxies.needs_proxy(item):
-            _wait(lambda: b.get_media(item["id"])["proxy"]["status"] in ("ready", "failed"), 120, "the proxy")
-        b.bus.publish("selftest", {"project_id": project["id"]})
+        _wait(lambda: [m for m in s.media.list(project["id"]) if m["id"] not in before], 20,
+              "the dropped file to be imported")
+        # what was observed: the new item is the dropped file, stored as an image
+        dropped = [m for m in s.media.list(project["id"]) if m["id"] not in before]
+        report_drop = {"dropped_file_imported": len(dropped) == 1 and dropped[0]["kind"] == "image"
+                       and dropped[0]["name"] == "dropped"}
+        if s.proxies.needs_proxy(item):
+            _wait(lambda: s.media.get(item["id"])["proxy"]["status"] in ("ready", "failed"), 120, "the proxy")
+        s.bus.publish("selftest", {"project_id": project["id"]})
         if not shell.selftest_done.wait(60):
-            raise AppError("selftest_timeout", "The page did not report playback.", status=500)
+            raise AppError("selftest_timeout", "The page did not report playback.")
         page = shell.selftest_report or {}
-        first_frame = page.get("firstFrameEpochMs")
+        missing = [k for k in PAGE_FIELDS if k not in page]
+        if missing:
+            # a page that stopped reporting a field must not pass as "no violations"
+            raise AppError("selftest_report", f"The page's report lacks {', '.join(missing)}.")
+        first_frame = page["firstFrameEpochMs"]
         report = {
-            "engine": page.get("userAgent"),
-            "codecs": b.capabilities,
+            "engine": page["userAgent"],
+            "codecs": s.proxies.capabilities,
             "media": {"model": model, "video_codec": item["video_codec"],
-                      "proxy": b.get_media(item["id"])["proxy"]["status"]},
-            "played_source": page.get("sourceKind"),
+                      "proxy": s.media.get(item["id"])["proxy"]["status"]},
+            "played_source": page["sourceKind"],
             "window_title": window.title,  # the page asks for it over /api/desktop/title
             **report_drop,
-            "current_time": page.get("currentTime"),
-            "csp_violations": page.get("violations", []),
+            "current_time": page["currentTime"],
+            "csp_violations": page["violations"],
             "timings": {**timings, "first_frame_s": round(first_frame / 1000 - started, 3) if first_frame else None},
         }
-        report["ok"] = bool((report["current_time"] or 0) >= MIN_PLAYED and not report["csp_violations"])
+        report["ok"] = bool((report["current_time"] or 0) >= MIN_PLAYED and not report["csp_violations"]
+                            and report["dropped_file_imported"])
     except Exception as exc:  # noqa: BLE001 - the report must say what went wrong
         report["error"] = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
     finally:

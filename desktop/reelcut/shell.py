@@ -236,12 +236,12 @@ def run_desktop(config: Config, self_test: bool = False) -> int:
                                    # <style>, which the strict CSP (rightly) refuses
                                    text_select=True)
     shell = DesktopShell(window)
-    server.bridge.shell = shell
+    server.services.desktop.window = shell
     lock_navigation(server.url.rstrip("/"))
     timings: dict[str, float] = {}
 
     def import_dropped(paths: list[str]) -> None:
-        server.bridge.import_dropped(shell.project_id, paths)
+        server.services.desktop.import_dropped(shell.project_id, paths)
 
     def on_loaded() -> None:
         if "window_loaded_s" not in timings:

@@ -7,16 +7,16 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..errors import AppError, from_os_error
+from ..errors import AppError, NotFound, from_os_error
 from ..eventbus import EventBus
 from ..library.db import Database, dumps, loads, now
 from ..library.media_store import MediaStore
 from . import registry
-from .base import GenerationError, JobCancelled, JobContext, Provider
+from .base import JobCancelled, JobContext, Provider
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def media_filename(model_id: str, when: float) -> str:
 
 class JobManager:
     def __init__(self, db: Database, media: MediaStore, bus: EventBus, temp_dir: Path,
-                 providers: dict[str, Provider] | Callable[[str], Provider]) -> None:
+                 providers: Mapping[str, Provider]) -> None:
         self.db = db
         self.media = media
         self.bus = bus
@@ -60,18 +60,16 @@ class JobManager:
         self._lock = threading.Lock()
 
     def provider(self, name: str) -> Provider:
-        if callable(self._providers):
-            return self._providers(name)
         try:
             return self._providers[name]
         except KeyError:
-            raise GenerationError("no_provider", f"No provider '{name}' is available.", status=500) from None
+            raise AppError("no_provider", f"No provider '{name}' is available.") from None
 
     # -- queries ------------------------------------------------------------------------------
     def get(self, job_id: str) -> dict[str, Any]:
         row = self.db.one("SELECT * FROM jobs WHERE id = ?", (job_id,))
         if row is None:
-            raise AppError("not_found", "The generation job was not found.", status=404)
+            raise NotFound("The generation job")
         return job_dict(row)
 
     def list(self, project_id: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
@@ -83,33 +81,40 @@ class JobManager:
         return [job_dict(r) for r in rows]
 
     # -- starting -----------------------------------------------------------------------------
-    def start(self, project_id: str, model_ids: list[str], prompt: str, params: dict[str, Any] | None,
-              image_media_id: str | None = None) -> list[dict[str, Any]]:
+    def start(self, project_id: Any, model_ids: Any, prompt: Any, params: Any = None,
+              image_media_id: Any = None) -> list[dict[str, Any]]:
         """Validate the whole request first (nothing starts if any model's parameters are
-        wrong), then start one job per model."""
+        wrong), then start one job per model. Arguments come straight from a request body."""
+        if not isinstance(project_id, str) or not project_id:
+            raise AppError("invalid_project", "project_id is required.", field="project_id")
         self.media.projects.get(project_id)
         if not isinstance(model_ids, list) or not model_ids or not all(isinstance(m, str) for m in model_ids):
-            raise AppError("invalid_models", "Pick at least one model.", status=422, field="model_ids")
+            raise AppError("invalid_models", "Pick at least one model.", field="model_ids")
         if len(set(model_ids)) != len(model_ids):
-            raise AppError("invalid_models", "A model is listed twice.", status=422, field="model_ids")
+            raise AppError("invalid_models", "A model is listed twice.", field="model_ids")
         if not isinstance(prompt, str) or not prompt.strip():
-            raise AppError("invalid_prompt", "Write a prompt first.", status=422, field="prompt")
+            raise AppError("invalid_prompt", "Write a prompt first.", field="prompt")
         if len(prompt) > MAX_PROMPT:
-            raise AppError("invalid_prompt", f"The prompt is longer than {MAX_PROMPT} characters.", status=422,
-                           field="prompt")
-        params = params or {}
+            raise AppError("invalid_prompt", f"The prompt is longer than {MAX_PROMPT} characters.", field="prompt")
+        if image_media_id is not None and not isinstance(image_media_id, str):
+            raise AppError("image_required", "image_media_id must be the id of an image.", field="image_media_id")
+        params = {} if params is None else params
         if not isinstance(params, dict):
-            raise AppError("invalid_param", "params must map model ids to objects.", status=422, field="params")
+            raise AppError("invalid_param", "params must map model ids to objects.", field="params")
+        # A flat {"duration": 4}, or a model that was not asked for, would otherwise run on defaults.
+        stray = sorted(set(params) - set(model_ids))
+        if stray:
+            raise AppError("invalid_param", f"params has an entry '{stray[0]}', which is not one of the requested "
+                           "models: params must map each requested model id to its parameters.", field="params")
         planned = []
         for model_id in model_ids:
             model = registry.get_model(model_id)
             own = params.get(model_id, {})
             if not isinstance(own, dict):
-                raise AppError("invalid_param", f"params for {model_id} must be an object.", status=422,
-                               field="params")
+                raise AppError("invalid_param", f"params for {model_id} must be an object.", field="params")
             try:
                 typed = registry.validate_params(model, own)
-            except GenerationError as exc:
+            except AppError as exc:
                 exc.message = f"{model['name']}: {exc.message}"
                 exc.extra["model_id"] = model_id  # two models may share a field name
                 raise
@@ -136,11 +141,10 @@ class JobManager:
 
     def _check_image(self, project_id: str, image_media_id: str | None) -> None:
         if not image_media_id:
-            raise AppError("image_required", "Choose an image for image-to-video.", status=422,
-                           field="image_media_id")
+            raise AppError("image_required", "Choose an image for image-to-video.", field="image_media_id")
         item = self.media.get(image_media_id)
         if item["project_id"] != project_id or item["kind"] != "image":
-            raise AppError("image_required", "The chosen item is not an image in this project.", status=422,
+            raise AppError("image_required", "The chosen item is not an image in this project.",
                            field="image_media_id")
 
     def resume_unfinished(self) -> list[str]:
@@ -222,9 +226,9 @@ class JobManager:
             finally:
                 result.path.unlink(missing_ok=True)
             # listed and playable now; the poster follows a moment later
-            self.bus.publish("media", {"project_id": job["project_id"], "media": item})
+            self.media.published(item)
             self._update(job_id, status="done", progress=1.0, message="Done", media_id=item["id"])
-            self.bus.publish("media", {"project_id": job["project_id"], "media": self.media.add_thumbnail(item["id"])})
+            self.media.published(self.media.add_thumbnail(item["id"]))
         except JobCancelled:
             self._update(job_id, status="cancelled", message="Cancelled")
         except AppError as exc:
@@ -261,13 +265,18 @@ class JobManager:
             self._update(job_id, log=f"Cancel request failed: {exc.message}")
         return self.get(job_id)
 
+    def cancel_project(self, project_id: str) -> None:
+        """The project is about to be deleted: its running jobs stop first."""
+        for job in self.list(project_id):
+            self.cancel(job["id"])
+
     def retry(self, job_id: str) -> dict[str, Any]:
         """Run a failed or cancelled job again with its saved provider state: a paid remote
         request whose download or storing failed (full disk, network) is fetched again, not
         bought again."""
         job = self.get(job_id)
         if job["status"] not in ("failed", "cancelled"):
-            raise AppError("not_retryable", "Only a failed or cancelled job can be retried.", status=409)
+            raise AppError("not_retryable", "Only a failed or cancelled job can be retried.")
         self.db.execute("UPDATE jobs SET status = 'queued', progress = 0, message = ?, error = NULL, updated_at = ?"
                         " WHERE id = ?", ("Retrying", now(), job_id))
         self._publish(job_id)

@@ -4,11 +4,12 @@ them. Validation happens before anything is sent, so a bad request never costs m
 from __future__ import annotations
 
 import json
+import math
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from .base import GenerationError
+from ..errors import AppError
 
 _TYPES = {"integer": int, "number": (int, float), "string": str, "boolean": bool}
 
@@ -30,7 +31,7 @@ def get_model(model_id: str) -> dict[str, Any]:
     for m in _load():
         if m["id"] == model_id:
             return dict(m)
-    raise GenerationError("unknown_model", f"Unknown model '{model_id}'.", field="model_ids", status=422)
+    raise AppError("unknown_model", f"Unknown model '{model_id}'.", field="model_ids")
 
 
 def _coerce(spec: dict[str, Any], value: Any) -> Any:
@@ -53,9 +54,13 @@ def _coerce(spec: dict[str, Any], value: Any) -> Any:
     elif kind == "number" and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     expected = _TYPES[kind]
+    if isinstance(value, float) and not math.isfinite(value):
+        # NaN passes every range check and Infinity cannot be stored as JSON
+        raise AppError("invalid_param", f"{spec.get('label', spec['name'])} must be a finite number.",
+                       field=spec["name"])
     if isinstance(value, bool) and kind != "boolean" or not isinstance(value, expected):
-        raise GenerationError("invalid_param", f"{spec.get('label', spec['name'])} must be {_article(kind)}.",
-                              field=spec["name"], status=422)
+        raise AppError("invalid_param", f"{spec.get('label', spec['name'])} must be {_article(kind)}.",
+                       field=spec["name"])
     return value
 
 
@@ -77,49 +82,49 @@ def _matches(value: Any, cond: Any) -> bool:
 
 
 def validate_params(model: dict[str, Any], params: dict[str, Any] | None) -> dict[str, Any]:
-    """Return the full, typed parameter set (defaults filled in) or raise GenerationError
+    """Return the full, typed parameter set (defaults filled in) or raise AppError
     naming the field."""
     params = dict(params or {})
     specs = {p["name"]: p for p in model["params"]}
     unknown = sorted(set(params) - set(specs))
     if unknown:
-        raise GenerationError("invalid_param", f"{model['name']} has no parameter '{unknown[0]}'.",
-                              field=unknown[0], status=422)
+        raise AppError("invalid_param", f"{model['name']} has no parameter '{unknown[0]}'.",
+                       field=unknown[0])
     out: dict[str, Any] = {}
     for name, spec in specs.items():
         if name not in params or params[name] is None or params[name] == "":
             if spec.get("default") is not None:
                 out[name] = spec["default"]
             elif spec.get("required"):
-                raise GenerationError("invalid_param", f"{spec.get('label', name)} is required.",
-                                      field=name, status=422)
+                raise AppError("invalid_param", f"{spec.get('label', name)} is required.",
+                               field=name)
             continue
         value = _coerce(spec, params[name])
         label = spec.get("label", name)
         if "choices" in spec and value not in spec["choices"]:
             allowed = ", ".join(str(c) for c in spec["choices"])
-            raise GenerationError("invalid_param", f"{label} must be one of: {allowed}.", field=name, status=422)
+            raise AppError("invalid_param", f"{label} must be one of: {allowed}.", field=name)
         if "min" in spec and value < spec["min"]:
-            raise GenerationError("invalid_param", f"{label} must be at least {spec['min']}.", field=name, status=422)
+            raise AppError("invalid_param", f"{label} must be at least {spec['min']}.", field=name)
         if "max_length" in spec and len(value) > spec["max_length"]:
-            raise GenerationError("invalid_param", f"{label} can be at most {spec['max_length']} characters.",
-                                  field=name, status=422)
+            raise AppError("invalid_param", f"{label} can be at most {spec['max_length']} characters.",
+                                  field=name)
         if "max" in spec and value > spec["max"]:
-            raise GenerationError("invalid_param", f"{label} must be at most {spec['max']}.", field=name, status=422)
+            raise AppError("invalid_param", f"{label} must be at most {spec['max']}.", field=name)
         out[name] = value
     for rule in model.get("rules", []):
         if all(_matches(out.get(k), c) for k, c in rule["when"].items()):
             for name, allowed in rule["require"].items():
                 if out.get(name) not in allowed:
-                    raise GenerationError("invalid_param", rule["message"], field=name, status=422)
+                    raise AppError("invalid_param", rule["message"], field=name)
     return out
 
 
 def check_prompt(model: dict[str, Any], prompt: str) -> None:
     limit = model.get("prompt_max")
     if limit and len(prompt) > limit:
-        raise GenerationError("invalid_prompt", f"{model['name']} takes prompts of at most {limit} characters.",
-                              field="prompt", status=422)
+        raise AppError("invalid_prompt", f"{model['name']} takes prompts of at most {limit} characters.",
+                       field="prompt")
 
 
 def duration_of(model: dict[str, Any], params: dict[str, Any]) -> float:

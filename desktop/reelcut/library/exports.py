@@ -31,7 +31,6 @@ def export_dict(row: Any, data_dir: Path) -> dict[str, Any]:
     return {"id": row["id"], "project_id": row["project_id"], "status": row["status"], "progress": row["progress"],
             "message": row["message"], "error": loads(row["error"]), "path": path,
             "filename": Path(row["path"]).name if row["path"] else None, "duration": row["duration"],
-            "download_url": f"/api/exports/{row['id']}/file" if row["path"] else None,
             "created_at": row["created_at"], "updated_at": row["updated_at"]}
 
 
@@ -53,6 +52,7 @@ class ExportManager:
         return export_dict(row, self.data_dir)
 
     def list(self, project_id: str) -> list[dict[str, Any]]:
+        self.media.projects.get(project_id)
         return [export_dict(r, self.data_dir) for r in self.db.query(
             "SELECT * FROM exports WHERE project_id = ? ORDER BY created_at DESC", (project_id,))]
 
@@ -65,8 +65,10 @@ class ExportManager:
             raise NotFound("The exported file")
         return path
 
-    def start(self, project_id: str, timeline: dict[str, Any]) -> dict[str, Any]:
+    def start(self, project_id: str) -> dict[str, Any]:
+        """Render the project's saved timeline, from the original files."""
         project = self.media.projects.get(project_id)
+        timeline = self.media.projects.timeline(project_id)
         sources = self._sources(project_id)
         work = self.temp_dir / f"export-{uuid.uuid4().hex}"
         work.mkdir(parents=True, exist_ok=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..errors import AppError, NotFound, from_os_error
+from ..eventbus import EventBus
 from ..media.filmstrip import make_filmstrip, waveform_peaks
 from ..media.probe import NotMedia, ProbeResult, probe
 from ..media.thumbnail import make_thumbnail
@@ -33,7 +34,7 @@ def media_dict(row: Any) -> dict[str, Any]:
         "filename": Path(row["path"]).name, "mime": row["mime"], "size": row["size"], "sha256": row["sha256"],
         "width": row["width"], "height": row["height"], "fps": row["fps"], "duration": row["duration"],
         "video_codec": row["video_codec"], "audio_codec": row["audio_codec"],
-        "thumbnail_url": f"/media/{row['id']}/thumbnail" if row["thumbnail"] else None,
+        "has_thumbnail": bool(row["thumbnail"]),
         "source": loads(row["source"], {}), "cost": row["cost"], "created_at": row["created_at"],
         "keyframe_interval": row["keyframe_interval"],
         "proxy": {"status": row["proxy_status"], "progress": row["proxy_progress"]},
@@ -42,8 +43,9 @@ def media_dict(row: Any) -> dict[str, Any]:
 
 class MediaStore:
     def __init__(self, db: Database, projects: Projects, data_dir: Path, temp_dir: Path,
-                 upload_limit: int = 4 * 1024**3) -> None:
+                 upload_limit: int = 4 * 1024**3, bus: EventBus | None = None) -> None:
         self.db = db
+        self.bus = bus or EventBus()
         self.projects = projects
         self.data_dir = data_dir.resolve()
         self.temp_dir = temp_dir
@@ -126,15 +128,22 @@ class MediaStore:
             except OverflowError:
                 raise AppError("too_large", f"'{filename}' is larger than the {self.upload_limit // 1024**2} MB "
                                "upload limit.", status=413) from None
-            return self.ingest(project_id, tmp, name=filename, source={"type": "import"})
+            item = self.ingest(project_id, tmp, name=filename, source={"type": "import"})
         finally:
             tmp.unlink(missing_ok=True)
+        self.published(item)
+        return item
+
+    def published(self, item: dict[str, Any]) -> dict[str, Any]:
+        """Tell every window about a new or changed item."""
+        self.bus.publish("media", {"project_id": item["project_id"], "media": item})
+        return item
 
     def import_path(self, project_id: str, path: Path) -> dict[str, Any]:
         """A file chosen in a native dialog or given on the command line: copied, never moved."""
         self.projects.get(project_id)
         if not path.is_file():
-            raise AppError("not_found", f"'{path}' does not exist.", status=404)
+            raise NotFound("The file", f"'{path}' does not exist.")
         with open(path, "rb") as f:
             return self.import_stream(project_id, f, path.name)
 
@@ -196,7 +205,7 @@ class MediaStore:
             raise AppError("invalid_name", "A media name must be 1 to 200 characters.", field="name")
         self._row(media_id)
         self.db.execute("UPDATE media SET name = ? WHERE id = ?", (" ".join(name.split()), media_id))
-        return self.get(media_id)
+        return self.published(self.get(media_id))
 
     def delete(self, media_id: str) -> dict[str, Any]:
         """Remove the item, its clips from the timeline, then its files."""
@@ -210,6 +219,7 @@ class MediaStore:
         for rel in (row["path"], row["thumbnail"], row["proxy_path"]):
             if rel:
                 (self.data_dir / rel).unlink(missing_ok=True)
+        self.bus.publish("media_deleted", {"project_id": row["project_id"], "id": media_id})
         return media_dict(row)
 
     def clean_temp(self) -> int:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import shutil
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ..errors import AppError, NotFound
+from ..eventbus import EventBus
 from .db import Database, dumps, loads, now
 from .timeline import default_timeline, validate_timeline
 
@@ -28,9 +30,12 @@ def _project(row: Any) -> dict[str, Any]:
 
 
 class Projects:
-    def __init__(self, db: Database, projects_dir: Path) -> None:
+    def __init__(self, db: Database, projects_dir: Path, bus: EventBus | None = None) -> None:
         self.db = db
         self.projects_dir = projects_dir
+        self.bus = bus or EventBus()
+        # called with the project's id before it is deleted (its running jobs are cancelled)
+        self.before_delete: list[Callable[[str], None]] = []
 
     def folder(self, project_id: str) -> Path:
         return self.projects_dir / project_id
@@ -52,20 +57,35 @@ class Projects:
         (self.folder(pid) / "media").mkdir(parents=True, exist_ok=True)
         self.db.execute("INSERT INTO projects (id, name, timeline, created_at, updated_at) VALUES (?,?,?,?,?)",
                         (pid, name, dumps(default_timeline()), ts, ts))
-        return self.get(pid)
+        project = self.get(pid)
+        self.bus.publish("project", {"project": project})
+        return project
+
+    def by_name(self, name: str, create: bool = False) -> dict[str, Any]:
+        for p in self.list():
+            if p["name"] == name:
+                return p
+        if create:
+            return self.create(name)
+        raise NotFound("The project", f"There is no project named '{name}'.")
 
     def rename(self, project_id: str, name: Any) -> dict[str, Any]:
         name = _clean_name(name)
         if self.db.execute("UPDATE projects SET name = ?, updated_at = ? WHERE id = ?",
                            (name, now(), project_id)) == 0:
             raise NotFound("The project")
-        return self.get(project_id)
+        project = self.get(project_id)
+        self.bus.publish("project", {"project": project})
+        return project
 
     def delete(self, project_id: str) -> None:
         self.get(project_id)
+        for hook in self.before_delete:
+            hook(project_id)
         # The row goes first: a crash after it leaves only an orphan folder, which start-up sweeps.
         self.db.execute("DELETE FROM projects WHERE id = ?", (project_id,))
         shutil.rmtree(self.folder(project_id), ignore_errors=True)
+        self.bus.publish("project_deleted", {"id": project_id})
 
     def sweep_orphans(self) -> None:
         if not self.projects_dir.is_dir():

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import AppError, from_os_error
-from ..eventbus import EventBus
+from ..eventbus import DROPPED, EventBus
 from ..media.encode import EncodeCancelled, run_ffmpeg, seekable_keyframes
 from .db import Database
 from .files import fsync_dir, temp_path
@@ -73,11 +73,47 @@ class ProxyMaker:
         self._cancel = threading.Event()
         self._worker: threading.Thread | None = None
         self._lock = threading.Lock()
+        # a newly stored clip gets its proxy as soon as it appears, if it needs one; turning
+        # preview proxies on asks for the missing ones
+        self._feed = threading.Thread(target=self._follow_events, name="proxy-feed", daemon=True)
+        self._events = bus.subscribe()
+
+    def start(self) -> None:
+        self.recover()
+        self._feed.start()
+
+    def _follow_events(self) -> None:
+        while True:
+            event, data = self._events.get()
+            if event == DROPPED:
+                # fell behind (a burst of imports): catch up from the database instead
+                self._events = self.bus.subscribe()
+                self.request_missing()
+                continue
+            if data is None:
+                return  # the bus closed: the app is shutting down
+            if event == "media" and data["media"]["proxy"]["status"] == "none" and self.needs_proxy(data["media"]):
+                self.request(data["media"]["id"])
+            elif event == "settings" and "preview_proxies" in data["changed"]:
+                self.request_missing()  # turned on: the slow-to-seek videos get theirs
+
+    def join_feed(self, timeout: float = 5) -> None:
+        """After the bus closed: the feed may be deciding on a last event (which reads the
+        settings), so let it finish before the database closes under it."""
+        if self._feed.is_alive():
+            self._feed.join(timeout)
 
     def recover(self) -> None:
         """Start-up: an encode the last run did not finish starts again (its temp file is gone)."""
         self.db.execute("UPDATE media SET proxy_status = 'none', proxy_progress = 0 WHERE proxy_status IN "
                         "('queued', 'encoding')")
+
+    def report_capabilities(self, codecs: Any) -> dict[str, str]:
+        """The page's canPlayType answers, as it reports them at start-up."""
+        if not isinstance(codecs, dict):
+            raise AppError("invalid_capabilities", "codecs must be an object.", field="codecs")
+        self.set_capabilities({str(k): str(v)[:40] for k, v in list(codecs.items())[:20]})
+        return self.capabilities
 
     def set_capabilities(self, capabilities: dict[str, str]) -> None:
         self.capabilities = dict(capabilities)

@@ -24,6 +24,10 @@ class Settings:
             self._cache[key] = loads(row["value"]) if row else DEFAULTS.get(key)
         return self._cache[key]
 
+    def forget(self) -> None:
+        """Drop what was read: the next get() reads the database again."""
+        self._cache.clear()
+
     def set(self, key: str, value: Any) -> None:
         self.db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = "
                         "excluded.value", (key, dumps(value)))

@@ -4,35 +4,37 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from .util import body, bridge
+from . import urls
+from .util import body, services
 
 bp = Blueprint("api_desktop", __name__, url_prefix="/api/desktop")
 
 
 @bp.post("/open")
 def open_files():
-    return jsonify({"media": bridge().desktop_import(body().get("project_id"))})
+    items = services().desktop.import_files(body().get("project_id"))
+    return jsonify({"media": [urls.media_item(m) for m in items]})
 
 
 @bp.post("/save-export")
 def save_export():
-    return jsonify({"path": bridge().desktop_save_export(body().get("export_id"))})
+    return jsonify({"path": services().desktop.save_export(body().get("export_id"))})
 
 
 @bp.post("/reveal")
 def reveal():
-    bridge().desktop_reveal(body().get("media_id"))
+    services().desktop.reveal(body().get("media_id"))
     return jsonify({"ok": True})
 
 
 @bp.post("/title")
 def title():
     data = body()
-    bridge().desktop_title(data.get("title"), data.get("project_id"))
+    services().desktop.set_title(data.get("title"), data.get("project_id"))
     return jsonify({"ok": True})
 
 
 @bp.post("/selftest")
 def selftest():
-    bridge().desktop_selftest_report(body())
+    services().desktop.selftest_report(body())
     return jsonify({"ok": True})

@@ -5,14 +5,16 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 
 from ..errors import AppError
-from .util import body, bridge
+from ..playback import playback_sources
+from . import urls
+from .util import body, services
 
 bp = Blueprint("api_media", __name__, url_prefix="/api")
 
 
 @bp.get("/projects/<project_id>/media")
 def list_media(project_id: str):
-    return jsonify({"media": bridge().list_media(project_id)})
+    return jsonify({"media": [urls.media_item(m) for m in services().media.list(project_id)]})
 
 
 @bp.post("/projects/<project_id>/media")
@@ -20,56 +22,46 @@ def import_media(project_id: str):
     files = request.files.getlist("file")
     if not files:
         raise AppError("no_file", "Choose a file to import.", field="file")
-    b = bridge()
-    b.get_project(project_id)
+    media = services().media
+    media.projects.get(project_id)
     items: list[dict] = []
     try:
         for f in files:
-            items.append(b.import_stream(project_id, f.stream, f.filename or "media"))
+            items.append(media.import_stream(project_id, f.stream, f.filename or "media"))
     except Exception:
         # one refused file refuses the request: the answer is an error, so nothing may stay stored
         for item in items:
-            b.delete_media(item["id"])
+            media.delete(item["id"])
         raise
-    return jsonify({"media": items}), 201
+    return jsonify({"media": [urls.media_item(m) for m in items]}), 201
 
 
 @bp.get("/media/<media_id>")
 def get_media(media_id: str):
-    return jsonify({"media": bridge().get_media(media_id)})
+    return jsonify({"media": urls.media_item(services().media.get(media_id))})
 
 
 @bp.patch("/media/<media_id>")
 def rename_media(media_id: str):
-    return jsonify({"media": bridge().rename_media(media_id, body().get("name"))})
+    return jsonify({"media": urls.media_item(services().media.rename(media_id, body().get("name")))})
 
 
 @bp.delete("/media/<media_id>")
 def delete_media(media_id: str):
-    bridge().delete_media(media_id)
+    services().media.delete(media_id)
     return jsonify({"ok": True})
 
 
 @bp.get("/media/<media_id>/sources")
 def sources(media_id: str):
-    return jsonify({"sources": bridge().playback_sources(media_id)})
+    s = services()
+    item = s.media.get(media_id)
+    s.media.file_path(media_id)  # the file must exist to be offered
+    entries = playback_sources(item, use_proxy=s.proxies.needs_proxy(item),
+                               remote_allowed=s.preferences.remote_preview_enabled())
+    return jsonify({"sources": urls.sources(media_id, entries)})
 
 
 @bp.get("/media/<media_id>/waveform")
 def waveform(media_id: str):
-    return jsonify(bridge().waveform(media_id))
-
-
-@bp.post("/capabilities")
-def capabilities():
-    return jsonify({"codecs": bridge().report_capabilities(body().get("codecs"))})
-
-
-@bp.get("/settings")
-def get_settings():
-    return jsonify(bridge().get_settings())
-
-
-@bp.put("/settings")
-def put_settings():
-    return jsonify(bridge().update_settings(body()))
+    return jsonify(services().media.waveform(media_id))

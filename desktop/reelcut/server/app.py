@@ -1,36 +1,50 @@
-"""The Flask app factory: security first, then thin routes over the bridge."""
+"""The Flask app factory: security first, then thin routes over the services."""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from flask import Flask, Response, jsonify
 from werkzeug.exceptions import HTTPException
 
-from ..bridge import Bridge
 from ..config import Config, web_dir
 from ..errors import AppError
 from ..generation import registry
-from . import api_desktop, api_exports, api_generate, api_media, api_projects, events, media, pages, security
+from ..services import Services
+from . import (
+    api_capabilities,
+    api_desktop,
+    api_exports,
+    api_generate,
+    api_health,
+    api_media,
+    api_projects,
+    api_settings,
+    events,
+    media,
+    pages,
+    security,
+)
+
+ROUTES = (api_health, api_projects, api_media, api_settings, api_capabilities, api_generate, api_exports,
+          api_desktop, events, media, pages)
 
 log = logging.getLogger(__name__)
 
 
-def create_app(config: Config, bridge: Bridge | None = None) -> Flask:
-    bridge = bridge or Bridge(config)
+def create_app(config: Config, services: Services) -> Flask:
     app = Flask(__name__, static_folder=None)
     app.config["REELCUT_PORT"] = config.port
     app.config["MAX_CONTENT_LENGTH"] = config.upload_limit + 1024 * 1024
-    app.extensions["reelcut"] = bridge
+    app.extensions["reelcut"] = services
     app.extensions["reelcut_web"] = web_dir()
 
     def remote_hosts() -> list[str]:
-        return registry.remote_media_hosts() if bridge.remote_preview_enabled() else []
+        return registry.remote_media_hosts() if services.preferences.remote_preview_enabled() else []
 
     security.install(app, token=config.token, mode=config.mode, dev_origins=config.dev_origins,
                      remote_hosts=remote_hosts)
-    for module in (api_projects, api_media, api_generate, api_exports, api_desktop, events, media, pages):
+    for module in ROUTES:
         app.register_blueprint(module.bp)
 
     @app.errorhandler(AppError)
@@ -56,7 +70,3 @@ def create_app(config: Config, bridge: Bridge | None = None) -> Flask:
                                   "The details are in its log."}}), 500
 
     return app
-
-
-def bridge_of(app: Any) -> Bridge:
-    return app.extensions["reelcut"]

@@ -7,7 +7,8 @@ import queue
 
 from flask import Blueprint, Response, stream_with_context
 
-from .util import bridge
+from . import urls
+from .util import services
 
 bp = Blueprint("events", __name__, url_prefix="/api")
 PING_SECONDS = 15.0
@@ -15,7 +16,7 @@ PING_SECONDS = 15.0
 
 @bp.get("/events")
 def stream():
-    bus = bridge().bus
+    bus = services().bus
     q = bus.subscribe()
 
     def generate():
@@ -28,8 +29,11 @@ def stream():
                     yield ": ping\n\n"
                     continue
                 if data is None:
-                    return  # the app is shutting down: end the stream cleanly
-                yield f"event: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
+                    # Shutting down, or this stream fell behind and lost events: either way it
+                    # ends, and the page reconnects and re-reads the state.
+                    return
+                payload = json.dumps(urls.event(event, data), separators=(",", ":"), allow_nan=False)
+                yield f"event: {event}\ndata: {payload}\n\n"
         finally:
             bus.unsubscribe(q)
 

@@ -13,7 +13,7 @@ from typing import BinaryIO
 from flask import Blueprint, Response, request, send_file
 from werkzeug.wsgi import FileWrapper
 
-from .util import bridge
+from .util import services
 
 bp = Blueprint("media", __name__)
 BLOCK = 1024 * 1024
@@ -64,20 +64,20 @@ def stream_file(path: Path, mimetype: str, max_age: int = 3600) -> Response:
 
 @bp.get("/media/<media_id>")
 def media_file(media_id: str):
-    path, mime = bridge().media_file(media_id)
+    path, mime = services().media.file_path(media_id)
     return stream_file(path, mime)
 
 
 @bp.get("/media/<media_id>/proxy")
 def proxy(media_id: str):
-    return stream_file(bridge().proxy_file(media_id), "video/webm")
+    return stream_file(services().media.proxy_path(media_id), "video/webm")
 
 
 @bp.get("/media/<media_id>/thumbnail")
 def thumbnail(media_id: str):
-    return send_file(bridge().thumbnail_file(media_id), mimetype="image/jpeg", conditional=True, max_age=3600)
+    return send_file(services().media.thumbnail_path(media_id), mimetype="image/jpeg", conditional=True, max_age=3600)
 
 
 @bp.get("/media/<media_id>/filmstrip")
 def filmstrip(media_id: str):
-    return send_file(bridge().filmstrip_file(media_id), mimetype="image/jpeg", conditional=True, max_age=3600)
+    return send_file(services().media.filmstrip_path(media_id), mimetype="image/jpeg", conditional=True, max_age=3600)

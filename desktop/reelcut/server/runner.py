@@ -7,8 +7,8 @@ import threading
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from ..bridge import Bridge
 from ..config import Config
+from ..services import Services
 from .app import create_app
 
 
@@ -18,9 +18,9 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 class LocalServer:
-    def __init__(self, config: Config, bridge: Bridge | None = None) -> None:
-        self.bridge = bridge or Bridge(config)
-        self.app = create_app(config, self.bridge)
+    def __init__(self, config: Config, services: Services | None = None) -> None:
+        self.services = services or Services(config)
+        self.app = create_app(config, self.services)
         self.server: BaseWSGIServer = make_server(config.host, config.port, self.app, threaded=True,
                                                   request_handler=_QuietHandler)
         self.server.daemon_threads = True
@@ -40,19 +40,19 @@ class LocalServer:
         return f"{self.url}?token={self.config.token}"
 
     def serve_forever(self) -> None:
-        self.bridge.start()
+        self.services.start()
         self._serving = True
         self.server.serve_forever()
 
     def start_background(self) -> None:
-        self.bridge.start()
+        self.services.start()
         self._serving = True
         self._thread = threading.Thread(target=self.server.serve_forever, name="reelcut-http", daemon=True)
         self._thread.start()
 
     def shutdown(self) -> None:
-        self.bridge.bus.close()  # open event streams end with their final chunk
+        self.services.bus.close()  # open event streams end with their final chunk
         if self._serving:  # socketserver's shutdown() waits forever for a loop that never ran
             self.server.shutdown()
         self.server.server_close()
-        self.bridge.close()
+        self.services.close()

@@ -6,11 +6,11 @@ from typing import Any
 
 from flask import current_app, request
 
-from ..bridge import Bridge
 from ..errors import AppError
+from ..services import Services
 
 
-def bridge() -> Bridge:
+def services() -> Services:
     return current_app.extensions["reelcut"]
 
 

@@ -1,0 +1,99 @@
+"""What the desktop window adds to the page: native dialogs, the file manager, the title, files
+dropped from the file manager. The page reaches these over /api/desktop/*; in browser mode
+there is no window and each answers 409."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any, Protocol
+
+from .errors import AppError, from_os_error
+from .eventbus import EventBus
+from .library.exports import ExportManager
+from .library.media_store import MediaStore
+from .library.projects import Projects
+
+
+class Window(Protocol):
+    """The part of the desktop shell these actions use (shell.DesktopShell)."""
+
+    def pick_files(self) -> list[str]: ...
+    def pick_save(self, suggested: str) -> str | None: ...
+    def reveal(self, path: Path) -> None: ...
+    def set_title(self, title: str, project_id: str | None) -> None: ...
+    def report(self, data: dict[str, Any]) -> None: ...
+
+
+def _text_id(value: Any, what: str, field: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise AppError(f"invalid_{what}", f"{field} is required.", field=field)
+    return value
+
+
+class DesktopActions:
+    def __init__(self, projects: Projects, media: MediaStore, exports: ExportManager, bus: EventBus) -> None:
+        self.projects = projects
+        self.media = media
+        self.exports = exports
+        self.bus = bus
+        self.window: Window | None = None  # set by the desktop shell; None in browser mode
+
+    @property
+    def available(self) -> bool:
+        return self.window is not None
+
+    def _window(self) -> Window:
+        if self.window is None:
+            raise AppError("desktop_only", "This needs the Reelcut desktop app.", status=409)
+        return self.window
+
+    def import_files(self, project_id: Any) -> list[dict[str, Any]]:
+        """The native Open dialog; chosen files are copied in by path, not uploaded."""
+        window = self._window()
+        project_id = _text_id(project_id, "project", "project_id")
+        self.projects.get(project_id)
+        return [self.media.import_path(project_id, Path(path)) for path in window.pick_files()]
+
+    def save_export(self, export_id: Any) -> str | None:
+        """Copy a finished export where the user chooses; the destination appears whole or not at all."""
+        window = self._window()
+        src = self.exports.file_path(_text_id(export_id, "export", "export_id"))
+        dest = window.pick_save(src.name)
+        if not dest:
+            return None
+        tmp = Path(dest + ".part")
+        try:
+            shutil.copyfile(src, tmp)
+            os.replace(tmp, dest)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise from_os_error(exc, "saving the export") from exc
+        return dest
+
+    def reveal(self, media_id: Any) -> None:
+        window = self._window()
+        path, _ = self.media.file_path(_text_id(media_id, "media", "media_id"))
+        window.reveal(path)
+
+    def set_title(self, title: Any, project_id: Any = None) -> None:
+        window = self._window()
+        if not isinstance(title, str) or len(title) > 300:
+            raise AppError("invalid_title", "title must be text.", field="title")
+        window.set_title(title, project_id if isinstance(project_id, str) else None)
+
+    def import_dropped(self, project_id: str | None, paths: list[str]) -> None:
+        """Files dropped on the window, by full path. Runs off the request cycle, so outcomes
+        reach the page as events (the new media, or a notice saying what was refused)."""
+        if not project_id:
+            self.bus.publish("notice", {"message": "Open a project before dropping files.", "kind": "warn"})
+            return
+        for path in paths:
+            try:
+                self.media.import_path(project_id, Path(path))
+            except AppError as exc:
+                self.bus.publish("notice", {"message": exc.message, "kind": "error"})
+
+    def selftest_report(self, data: dict[str, Any]) -> None:
+        self._window().report(data)
