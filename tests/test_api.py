@@ -7,6 +7,7 @@ import threading
 import time
 from typing import Any
 
+import pytest
 import requests
 
 from .conftest import TOKEN, Api
@@ -127,8 +128,7 @@ def test_events_stream_reports_jobs_and_media(live_server: Any) -> None:
 
     t = threading.Thread(target=read, daemon=True)
     t.start()
-    assert connected.wait(10)
-    time.sleep(0.2)
+    assert connected.wait(10)  # the stream subscribes before its first line
     requests.post(f"{base}/api/generations", headers=headers, timeout=10, json={
         "project_id": pid, "model_ids": [T2V], "prompt": "streamed", "params": {T2V: {"duration": 1,
                                                                                        "resolution": "360p"}}})
@@ -138,7 +138,8 @@ def test_events_stream_reports_jobs_and_media(live_server: Any) -> None:
     statuses = [d["status"] for n, d in events if n == "job"]
     assert statuses[0] == "queued" and statuses[-1] == "done"
     first_media = names.index("media")
-    assert first_media < len(names) - 1 and "done" not in statuses[:1]  # listed before the job reports done
+    done_at = next(i for i, (n, d) in enumerate(events) if n == "job" and d["status"] == "done")
+    assert first_media < done_at  # the clip is listed before its job reports done
     assert events[first_media][1]["media"]["thumbnail_url"] is None  # playable before its poster exists
     assert events[-1][1]["project_id"] == pid and events[-1][1]["media"]["kind"] == "video"
 
@@ -282,3 +283,167 @@ def test_refused_parameters_name_their_model(api: Api, project: dict) -> None:
                                            "prompt": "x", "params": {"local/preview-t2v": {"fps": 7}}})
     assert r.status_code == 422
     assert r.json["error"]["field"] == "fps" and r.json["error"]["model_id"] == "local/preview-t2v"
+
+
+class Stream:
+    """A real EventSource-like reader of /api/events on the live server, in a thread."""
+
+    def __init__(self, base: str, *, read: bool = True) -> None:
+        self.events: list[tuple[str, Any]] = []
+        self.comments: list[str] = []
+        self.ended = threading.Event()
+        self.connected = threading.Event()
+        self.reading = threading.Event()
+        if read:
+            self.reading.set()
+        self.resp = requests.get(f"{base}/api/events", headers={"Authorization": f"Bearer {TOKEN}"}, stream=True,
+                                 timeout=30)
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+        assert self.connected.wait(10), "the event stream never said it was connected"
+
+    def _read(self) -> None:
+        name = None
+        try:
+            for raw in self.resp.iter_lines(chunk_size=1, decode_unicode=True):
+                self.connected.set()
+                self.reading.wait(60)
+                if raw.startswith(":"):
+                    self.comments.append(raw)
+                elif raw.startswith("event: "):
+                    name = raw[7:]
+                elif raw.startswith("data: ") and name:
+                    self.events.append((name, json.loads(raw[6:])))
+        except requests.RequestException:
+            pass
+        finally:
+            self.ended.set()
+
+    def wait_for(self, name: str, timeout: float = 10) -> Any:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for n, data in self.events:
+                if n == name:
+                    return data
+            time.sleep(0.02)
+        raise AssertionError(f"no '{name}' event within {timeout} s; got {[n for n, _ in self.events]}")
+
+    def close(self) -> None:
+        self.resp.close()
+
+
+def test_each_event_the_page_depends_on_arrives(live_server: Any, samples: dict,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from reelcut.server import events as events_route
+
+    monkeypatch.setattr(events_route, "PING_SECONDS", 0.2)
+    base = live_server.url.rstrip("/")
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    stream = Stream(base)
+    try:
+        pid = requests.post(f"{base}/api/projects", json={"name": "Evented"}, headers=auth, timeout=10).json()[
+            "project"]["id"]
+        assert stream.wait_for("project")["project"] == {**stream.wait_for("project")["project"], "id": pid,
+                                                         "name": "Evented"}
+        with open(samples["video"], "rb") as f:
+            item = requests.post(f"{base}/api/projects/{pid}/media", files={"file": ("clip.mp4", f)}, headers=auth,
+                                 timeout=30).json()["media"][0]
+        assert stream.wait_for("media")["media"]["id"] == item["id"]
+        tl = requests.get(f"{base}/api/projects/{pid}/timeline", headers=auth, timeout=10).json()["timeline"]
+        tl["tracks"][0]["clips"] = [{"id": "c1", "media_id": item["id"], "start": 0, "in": 0, "out": 1.0}]
+        assert requests.put(f"{base}/api/projects/{pid}/timeline", json={"timeline": tl}, headers=auth,
+                            timeout=10).status_code == 200
+        job = requests.post(f"{base}/api/projects/{pid}/exports", headers=auth, timeout=10).json()["job"]
+        exported = stream.wait_for("export")
+        assert exported["id"] == job["id"] and "path" not in exported
+        live_server.services.exports.wait(job["id"], timeout=120)
+        assert requests.delete(f"{base}/api/media/{item['id']}", headers=auth, timeout=10).status_code == 200
+        assert stream.wait_for("media_deleted") == {"project_id": pid, "id": item["id"]}
+        assert requests.delete(f"{base}/api/projects/{pid}", headers=auth, timeout=10).status_code == 200
+        assert stream.wait_for("project_deleted") == {"id": pid}
+        deadline = time.monotonic() + 5
+        while ": ping" not in stream.comments:
+            assert time.monotonic() < deadline, "no keep-alive ping"
+            time.sleep(0.05)
+    finally:
+        stream.close()
+
+
+def test_a_stream_that_falls_behind_ends_so_the_page_reconnects(live_server: Any) -> None:
+    """A laptop that sleeps through a long export stops reading; once its queue fills, the stream
+    must end (the page's EventSource then reconnects and re-reads), not ping forever."""
+    base = live_server.url.rstrip("/")
+    stalled = Stream(base, read=False)
+    try:
+        bus = live_server.services.bus
+        blob = "x" * 65536  # big events fill the socket buffers, so the server's writer blocks
+        for i in range(1100):
+            bus.publish("notice", {"message": blob, "n": i})
+        stalled.reading.set()
+        assert stalled.ended.wait(30), "the stream kept going after its reader fell behind"
+        assert len(stalled.events) < 1100  # it did lose events: that is why it had to end
+        fresh = Stream(base)
+        try:
+            bus.publish("notice", {"message": "after", "n": -1})
+            assert fresh.wait_for("notice")["message"] == "after"
+        finally:
+            fresh.close()
+    finally:
+        stalled.close()
+
+
+def test_the_bus_tells_a_subscriber_it_was_dropped() -> None:
+    from reelcut.eventbus import CLOSED, DROPPED, EventBus
+
+    bus = EventBus(max_backlog=3)
+    slow, other = bus.subscribe(), bus.subscribe()
+    for i in range(3):
+        bus.publish("e", i)
+        other.get_nowait()
+    bus.publish("e", 3)  # slow's queue is full: it is dropped, with one last item saying so
+    assert slow.get_nowait() == (DROPPED, None) and slow.empty()
+    assert other.get_nowait() == ("e", 3)
+    bus.publish("e", 4)
+    assert slow.empty()  # no longer subscribed
+    assert other.get_nowait() == ("e", 4)
+    bus.publish("e", 5)
+    bus.close()  # shutting down: the last item is CLOSED, whatever was still queued
+    assert other.get_nowait() == (CLOSED, None) and other.empty()
+
+
+def test_params_not_keyed_by_a_requested_model_are_refused(api: Api, project: dict, services: Any) -> None:
+    flat = api.post("/api/generations", json={"project_id": project["id"], "model_ids": [T2V], "prompt": "x",
+                                               "params": {"duration": 4}})
+    err = _error(flat, 422, "invalid_param")
+    assert "'duration'" in err["message"] and err["field"] == "params"
+    other = api.post("/api/generations", json={"project_id": project["id"], "model_ids": [T2V], "prompt": "x",
+                                                "params": {T2V: {}, "local/preview-i2v": {"duration": 2}}})
+    assert "'local/preview-i2v'" in _error(other, 422, "invalid_param")["message"]
+    assert services.jobs.list() == []
+
+
+@pytest.mark.parametrize("value", [["abc"], {"id": "abc"}, 7])
+def test_an_image_id_of_the_wrong_type_is_a_clear_422(api: Api, project: dict, services: Any, value: Any) -> None:
+    r = api.post("/api/generations", json={"project_id": project["id"], "model_ids": ["local/preview-i2v"],
+                                           "prompt": "x", "image_media_id": value})
+    assert _error(r, 422, "image_required")["field"] == "image_media_id"
+    assert services.jobs.list() == []
+
+
+def test_a_non_finite_parameter_from_the_cli_is_refused(services: Any, project: dict) -> None:
+    """Text from a form or --param: 'nan' parses as a float, and NaN passes every range check."""
+    from reelcut.errors import AppError
+
+    kling = "fal-ai/kling-video/v2.6/pro/text-to-video"
+    for value in ("nan", "inf", "-Infinity", float("nan")):
+        with pytest.raises(AppError) as e:
+            services.jobs.start(project["id"], [kling], "x", {kling: {"cfg_scale": value}})
+        assert e.value.status == 422 and e.value.field == "cfg_scale" and "finite" in e.value.message
+    assert services.jobs.list() == []
+
+
+def test_an_unknown_setting_is_refused_and_nothing_changes(api: Api) -> None:
+    err = _error(api.put("/api/settings", json={"remote_preview": True, "remote_previews": True}), 400,
+                 "invalid_settings")
+    assert err["field"] == "remote_previews"
+    assert api.get("/api/settings").json["remote_preview"] is False

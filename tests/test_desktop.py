@@ -65,7 +65,7 @@ def test_a_fal_clip_plays_in_the_qt_window(fake_fal: Any) -> None:
 
 
 def test_the_desktop_window_needs_no_csp_exception() -> None:
-    # pywebview's JS services would need 'unsafe-eval' and its text_select style 'unsafe-inline'; the
+    # pywebview's JS bridge would need 'unsafe-eval' and its text_select style 'unsafe-inline'; the
     # shell uses neither (HTTP routes instead of the services, text_select=True), so nothing is added.
     assert build_csp("desktop") == build_csp("browser")
 

@@ -220,16 +220,16 @@ def test_generate_on_fal_through_the_ui(tmp_path: Path, page: Page, fake_fal: An
         form = page.locator("[data-model-id='fal-ai/ltx-2/text-to-video/fast']")
         form.get_by_label("Duration (s)").select_option("8")
         expect(page.get_by_text("Estimated cost: $0.32")).to_be_visible()
-        page.get_by_role("textbox", name="Prompt").fill("a tram crossing a services at night")
+        page.get_by_role("textbox", name="Prompt").fill("a tram crossing a bridge at night")
         page.get_by_role("button", name="Generate").click()
 
         row = page.get_by_role("list", name="Generations").get_by_role("listitem").first
         expect(row).to_contain_text("fal.ai", timeout=10000)  # queue or generating on fal.ai
         expect(row).to_contain_text("done", timeout=30000)
         item = page.get_by_role("list", name="Media").get_by_role("listitem").first
-        expect(item).to_contain_text("AI: a tram crossing a services at n")
+        expect(item).to_contain_text("AI: a tram crossing a bridge at n")
         sent = next(iter(fake_fal.requests.values())).input
-        assert sent["duration"] == 8 and sent["prompt"] == "a tram crossing a services at night"
+        assert sent["duration"] == 8 and sent["prompt"] == "a tram crossing a bridge at night"
         media = s.get(f"/api/projects/{_project_id(s)}/media").json()["media"][0]
         assert media["cost"] == pytest.approx(0.32)
         track = page.get_by_role("region", name="Timeline").locator("[data-track-id]").first
