@@ -6,6 +6,8 @@ still playing."""
 
 from __future__ import annotations
 
+import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -143,6 +145,26 @@ def test_generate_drop_play_restart(server: ServerProcess, page: Page) -> None:
         watch.assert_clean()
     finally:
         again.stop()
+
+
+def _wait_until(page: Page, condition: Any, seconds: float, failure: str) -> None:
+    """Let the page run (route handlers fire while it waits) until `condition()` holds; after
+    `seconds`, fail with `failure`."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{failure} (waited {seconds} s)")
+        page.wait_for_timeout(20)
+
+
+def _import(server: ServerProcess, pid: str, path: Path) -> dict[str, Any]:
+    with open(path, "rb") as f:
+        return server.post(f"/api/projects/{pid}/media", files={"file": (path.name, f, "video/mp4")}).json()["media"][0]
+
+
+def _copies(source: Path, folder: Path, *names: str) -> list[Path]:
+    """The same clip under other names (the library names an import after its file)."""
+    return [Path(shutil.copyfile(source, folder / f"{name}{source.suffix}")) for name in names]
 
 
 def _saved_timeline_with_clips(server: ServerProcess) -> dict[str, Any] | None:
@@ -324,8 +346,7 @@ def test_an_import_while_the_project_opens_is_kept(server: ServerProcess, page: 
     page.route(f"**/api/projects/{pid}/media", hold_the_list)
     watch = Watch(page)
     page.goto(server.login_url)
-    while not held:
-        page.wait_for_timeout(20)
+    _wait_until(page, lambda: held, 15, "the page never asked for the project's media list")
     page.locator("input[type=file]").set_input_files(str(samples["video"]))
     expect(page.get_by_role("status", name="Notifications")).to_contain_text("Imported clip.mp4")
     route, stale = held[0]
@@ -336,3 +357,56 @@ def test_an_import_while_the_project_opens_is_kept(server: ServerProcess, page: 
     expect(items).to_have_count(1)
     expect(items.first).to_contain_text("clip")
     watch.assert_clean()
+
+
+@pytest.mark.slow
+def test_an_import_during_the_refetch_after_a_reconnect_is_kept(server: ServerProcess, page: Page, samples: dict,
+                                                                tmp_path: Path) -> None:
+    """The event stream drops and comes back, and the page fetches the media list again. An item
+    deleted while the stream was down leaves the list; a file imported while the new list is on its
+    way stays on it (the list was read on the server before the import)."""
+    kept, gone, late = _copies(samples["video"], tmp_path, "kept", "gone", "late")
+    pid = server.post("/api/projects", json={"name": "Reconnect"}).json()["project"]["id"]
+    _import(server, pid, kept)
+    gone_id = _import(server, pid, gone)["id"]
+    streams: list[Any] = []
+
+    def first_stream_held(route: Any) -> None:
+        if streams:
+            route.continue_()  # the reconnection: the real stream
+        else:
+            streams.append(route)  # the first connection: held, then ended, as a dropped one would be
+
+    page.route("**/api/events", first_stream_held)
+    watch = Watch(page)
+    page.goto(server.login_url)
+    expect(page).to_have_title("Reconnect — Reelcut")
+    items = page.get_by_role("list", name="Media").get_by_role("listitem")
+    expect(items).to_have_count(2)
+    _wait_until(page, lambda: streams, 15, "the page never opened its event stream")
+
+    # deleted while the page hears nothing
+    assert server.session().delete(f"{server.url}api/media/{gone_id}", timeout=30).status_code == 200
+    held: list[Any] = []
+
+    def hold_the_list(route: Any) -> None:
+        if route.request.method != "GET":
+            route.continue_()
+            return
+        held.append((route, route.fetch()))  # answered now, before the import; delivered later
+
+    page.route(f"**/api/projects/{pid}/media", hold_the_list)
+    # the stream opens and ends at once; the browser reconnects 50 ms later, and the page refetches
+    streams[0].fulfill(status=200, headers={"Content-Type": "text/event-stream"}, body="retry: 50\n\n")
+    _wait_until(page, lambda: held, 15, "the page did not fetch the media list again after the stream reconnected")
+
+    page.locator("input[type=file]").set_input_files(str(late))
+    expect(page.get_by_role("status", name="Notifications")).to_contain_text("Imported late.mp4")
+    route, stale = held[0]
+    assert [m["name"] for m in stale.json()["media"]] == ["kept"]  # from before the import
+    route.fulfill(response=stale)
+    expect(items.filter(has_text="gone")).to_have_count(0)
+    expect(items).to_have_count(2)
+    expect(items).to_contain_text(["kept", "late"])
+    watch.assert_clean()
+

@@ -156,12 +156,14 @@ async function resync() {
   await loadProjects();
   const id = state.project && state.project.id;
   if (!id || !state.projects.some((p) => p.id === id)) { await openProject(state.projects[0] ? state.projects[0].id : null); return; }
+  const before = state.media;
   const [media, jobs] = await Promise.all([
     api.get(`/api/projects/${id}/media`),
     api.get(`/api/generations?project_id=${encodeURIComponent(id)}`),
   ]);
   if (!state.project || state.project.id !== id) return;
-  state.media = media.media;
+  // what was deleted while the stream was down goes; an import that landed meanwhile stays
+  state.media = mergeFetched(media.media, state.media, id, before);
   state.jobs = new Map(jobs.jobs.map((j) => [j.id, j]));
   showProjects();
   showMedia();
