@@ -410,3 +410,52 @@ def test_an_import_during_the_refetch_after_a_reconnect_is_kept(server: ServerPr
     expect(items).to_contain_text(["kept", "late"])
     watch.assert_clean()
 
+
+@pytest.mark.slow
+def test_undo_after_deleting_media_brings_none_of_its_clips_back(server: ServerProcess, page: Page, samples: dict,
+                                                                 tmp_path: Path) -> None:
+    """Two clips on the timeline, the first one's media is deleted: its clip goes, and no undo or
+    redo brings it back (the server would refuse to save it); undo still walks the other edits."""
+    gone, kept = _copies(samples["video"], tmp_path, "gone", "kept")
+    pid = server.post("/api/projects", json={"name": "Deleting"}).json()["project"]["id"]
+    gone_id = _import(server, pid, gone)["id"]
+    _import(server, pid, kept)
+    watch = Watch(page)
+    page.goto(server.login_url)
+    expect(page).to_have_title("Deleting — Reelcut")
+    items = page.get_by_role("list", name="Media").get_by_role("listitem")
+    expect(items).to_have_count(2)
+    v1 = page.get_by_role("region", name="Timeline").locator("[data-track-id]").first
+    clips = v1.locator("[data-clip-id]")
+    items.filter(has_text="gone").drag_to(v1, target_position={"x": 1, "y": 25})
+    items.filter(has_text="kept").drag_to(v1, target_position={"x": 200, "y": 25})
+    expect(clips).to_have_count(2)
+
+    def saved() -> list[str]:
+        doc = server.get(f"/api/projects/{pid}/timeline").json()["timeline"]
+        return [c["media_id"] for t in doc["tracks"] for c in t["clips"]]
+
+    server.wait_for(lambda: len(saved()) == 2, timeout=10)
+
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_role("button", name="Delete gone").click()
+    expect(items).to_have_count(1)
+    expect(clips).to_have_count(1)
+    errors = page.get_by_role("status", name="Notifications").locator(".error")
+    page.keyboard.press("Control+z")  # undoes the drop of "kept", not the deletion
+    expect(clips).to_have_count(0)
+    try:
+        server.wait_for(lambda: saved() == [], timeout=10)
+    except AssertionError:
+        raise AssertionError(f"the undo was not saved: the server holds {saved()}, the page says "
+                             f"{errors.all_inner_texts()}") from None
+    page.keyboard.press("Control+z")  # nothing left to undo: the deleted media's clip stays gone
+    page.keyboard.press("Control+Shift+z")
+    expect(clips).to_have_count(1)
+    server.wait_for(lambda: len(saved()) == 1, timeout=10)
+    page.keyboard.press("Control+Shift+z")  # nothing left to redo
+    page.wait_for_timeout(600)  # longer than the page's save delay
+    assert gone_id not in saved() and len(saved()) == 1
+    expect(clips).to_have_count(1)
+    expect(errors).to_have_count(0)
+    watch.assert_clean()
