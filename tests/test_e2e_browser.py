@@ -459,3 +459,43 @@ def test_undo_after_deleting_media_brings_none_of_its_clips_back(server: ServerP
     expect(clips).to_have_count(1)
     expect(errors).to_have_count(0)
     watch.assert_clean()
+
+
+@pytest.mark.slow
+def test_a_number_field_shows_its_range_and_refuses_empty_or_unreadable_text(server: ServerProcess, page: Page) -> None:
+    """The duration field shows the model's range; emptied (the server would quietly use 4 s) or
+    holding text that is no number, it says why next to it and Generate sends nothing."""
+    server.post("/api/projects", json={"name": "Numbers"})
+    posts: list[Any] = []
+    page.on("request", lambda r: posts.append(r) if r.method == "POST" and r.url.endswith("/api/generations") else None)
+    watch = Watch(page)
+    page.goto(server.login_url)
+    expect(page).to_have_title("Numbers — Reelcut")
+    form = page.locator("[data-model-id='local/preview-t2v']")
+    duration = form.get_by_label("Duration (s)")
+    expect(duration).to_have_accessible_description("1–20")  # from the registry
+    expect(form.get_by_text("1–20")).to_be_visible()
+    page.get_by_role("textbox", name="Prompt").fill("a lighthouse in fog")
+
+    duration.fill("")
+    message = form.locator(".param").filter(has_text="Duration (s)").locator(".field-error")
+    expect(message).to_have_text("Duration (s) is empty: enter a whole number from 1 to 20.")
+    page.get_by_role("button", name="Generate").click()
+    expect(duration).to_be_focused()
+    expect(message).to_have_text("Duration (s) is empty: enter a whole number from 1 to 20.")
+
+    duration.press_sequentially("2e")  # the browser's number field holds it, but cannot read it
+    expect(message).to_have_text("Duration (s) must be a whole number from 1 to 20.")
+    page.get_by_role("button", name="Generate").click()
+    page.wait_for_timeout(300)
+    assert posts == [], "Generate sent a request with a refused field"
+
+    duration.fill("2")
+    expect(message).to_have_count(1)
+    expect(message).to_be_hidden()  # empty: nothing wrong any more
+    form.get_by_label("Resolution").select_option("360p")
+    page.get_by_role("button", name="Generate").click()
+    row = page.get_by_role("list", name="Generations").get_by_role("listitem").first
+    expect(row).to_contain_text("done", timeout=60000)
+    assert len(posts) == 1 and posts[0].post_data_json["params"]["local/preview-t2v"]["duration"] == 2
+    watch.assert_clean()
