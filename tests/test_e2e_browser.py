@@ -462,6 +462,31 @@ def test_undo_after_deleting_media_brings_none_of_its_clips_back(server: ServerP
 
 
 @pytest.mark.slow
+def test_an_empty_project_name_says_why(server: ServerProcess, page: Page) -> None:
+    """Create or rename with no name: the reason shows next to the field, and nothing is sent."""
+    watch = Watch(page)
+    page.goto(server.login_url)
+    page.get_by_role("button", name="New project").click()
+    name = page.get_by_role("textbox", name="Project name")
+    page.get_by_role("button", name="Create").click()
+    expect(name).to_have_accessible_description("A project needs a name.")
+    expect(page.get_by_role("navigation", name="Projects").get_by_text("A project needs a name.")).to_be_visible()
+    expect(name).to_be_focused()
+    assert server.get("/api/projects").json()["projects"] == []
+    name.fill("Trip")
+    expect(name).to_have_accessible_description("")  # typing clears the reason
+    page.get_by_role("button", name="Create").click()
+    expect(page).to_have_title("Trip — Reelcut")
+
+    page.get_by_role("button", name="Rename").click()
+    name.fill("   ")
+    name.press("Enter")
+    expect(name).to_have_accessible_description("A project needs a name.")
+    assert [p["name"] for p in server.get("/api/projects").json()["projects"]] == ["Trip"]
+    watch.assert_clean()
+
+
+@pytest.mark.slow
 def test_a_number_field_shows_its_range_and_refuses_empty_or_unreadable_text(server: ServerProcess, page: Page) -> None:
     """The duration field shows the model's range; emptied (the server would quietly use 4 s) or
     holding text that is no number, it says why next to it and Generate sends nothing."""
