@@ -6,6 +6,8 @@ still playing."""
 
 from __future__ import annotations
 
+import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -143,6 +145,26 @@ def test_generate_drop_play_restart(server: ServerProcess, page: Page) -> None:
         watch.assert_clean()
     finally:
         again.stop()
+
+
+def _wait_until(page: Page, condition: Any, seconds: float, failure: str) -> None:
+    """Let the page run (route handlers fire while it waits) until `condition()` holds; after
+    `seconds`, fail with `failure`."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{failure} (waited {seconds} s)")
+        page.wait_for_timeout(20)
+
+
+def _import(server: ServerProcess, pid: str, path: Path) -> dict[str, Any]:
+    with open(path, "rb") as f:
+        return server.post(f"/api/projects/{pid}/media", files={"file": (path.name, f, "video/mp4")}).json()["media"][0]
+
+
+def _copies(source: Path, folder: Path, *names: str) -> list[Path]:
+    """The same clip under other names (the library names an import after its file)."""
+    return [Path(shutil.copyfile(source, folder / f"{name}{source.suffix}")) for name in names]
 
 
 def _saved_timeline_with_clips(server: ServerProcess) -> dict[str, Any] | None:
@@ -324,8 +346,7 @@ def test_an_import_while_the_project_opens_is_kept(server: ServerProcess, page: 
     page.route(f"**/api/projects/{pid}/media", hold_the_list)
     watch = Watch(page)
     page.goto(server.login_url)
-    while not held:
-        page.wait_for_timeout(20)
+    _wait_until(page, lambda: held, 15, "the page never asked for the project's media list")
     page.locator("input[type=file]").set_input_files(str(samples["video"]))
     expect(page.get_by_role("status", name="Notifications")).to_contain_text("Imported clip.mp4")
     route, stale = held[0]
@@ -335,4 +356,171 @@ def test_an_import_while_the_project_opens_is_kept(server: ServerProcess, page: 
     items = page.get_by_role("list", name="Media").get_by_role("listitem")
     expect(items).to_have_count(1)
     expect(items.first).to_contain_text("clip")
+    watch.assert_clean()
+
+
+@pytest.mark.slow
+def test_an_import_during_the_refetch_after_a_reconnect_is_kept(server: ServerProcess, page: Page, samples: dict,
+                                                                tmp_path: Path) -> None:
+    """The event stream drops and comes back, and the page fetches the media list again. An item
+    deleted while the stream was down leaves the list; a file imported while the new list is on its
+    way stays on it (the list was read on the server before the import)."""
+    kept, gone, late = _copies(samples["video"], tmp_path, "kept", "gone", "late")
+    pid = server.post("/api/projects", json={"name": "Reconnect"}).json()["project"]["id"]
+    _import(server, pid, kept)
+    gone_id = _import(server, pid, gone)["id"]
+    streams: list[Any] = []
+
+    def first_stream_held(route: Any) -> None:
+        if streams:
+            route.continue_()  # the reconnection: the real stream
+        else:
+            streams.append(route)  # the first connection: held, then ended, as a dropped one would be
+
+    page.route("**/api/events", first_stream_held)
+    watch = Watch(page)
+    page.goto(server.login_url)
+    expect(page).to_have_title("Reconnect — Reelcut")
+    items = page.get_by_role("list", name="Media").get_by_role("listitem")
+    expect(items).to_have_count(2)
+    _wait_until(page, lambda: streams, 15, "the page never opened its event stream")
+
+    # deleted while the page hears nothing
+    assert server.session().delete(f"{server.url}api/media/{gone_id}", timeout=30).status_code == 200
+    held: list[Any] = []
+
+    def hold_the_list(route: Any) -> None:
+        if route.request.method != "GET":
+            route.continue_()
+            return
+        held.append((route, route.fetch()))  # answered now, before the import; delivered later
+
+    page.route(f"**/api/projects/{pid}/media", hold_the_list)
+    # the stream opens and ends at once; the browser reconnects 50 ms later, and the page refetches
+    streams[0].fulfill(status=200, headers={"Content-Type": "text/event-stream"}, body="retry: 50\n\n")
+    _wait_until(page, lambda: held, 15, "the page did not fetch the media list again after the stream reconnected")
+
+    page.locator("input[type=file]").set_input_files(str(late))
+    expect(page.get_by_role("status", name="Notifications")).to_contain_text("Imported late.mp4")
+    route, stale = held[0]
+    assert [m["name"] for m in stale.json()["media"]] == ["kept"]  # from before the import
+    route.fulfill(response=stale)
+    expect(items.filter(has_text="gone")).to_have_count(0)
+    expect(items).to_have_count(2)
+    expect(items).to_contain_text(["kept", "late"])
+    watch.assert_clean()
+
+
+@pytest.mark.slow
+def test_undo_after_deleting_media_brings_none_of_its_clips_back(server: ServerProcess, page: Page, samples: dict,
+                                                                 tmp_path: Path) -> None:
+    """Two clips on the timeline, the first one's media is deleted: its clip goes, and no undo or
+    redo brings it back (the server would refuse to save it); undo still walks the other edits."""
+    gone, kept = _copies(samples["video"], tmp_path, "gone", "kept")
+    pid = server.post("/api/projects", json={"name": "Deleting"}).json()["project"]["id"]
+    gone_id = _import(server, pid, gone)["id"]
+    _import(server, pid, kept)
+    watch = Watch(page)
+    page.goto(server.login_url)
+    expect(page).to_have_title("Deleting — Reelcut")
+    items = page.get_by_role("list", name="Media").get_by_role("listitem")
+    expect(items).to_have_count(2)
+    v1 = page.get_by_role("region", name="Timeline").locator("[data-track-id]").first
+    clips = v1.locator("[data-clip-id]")
+    items.filter(has_text="gone").drag_to(v1, target_position={"x": 1, "y": 25})
+    items.filter(has_text="kept").drag_to(v1, target_position={"x": 200, "y": 25})
+    expect(clips).to_have_count(2)
+
+    def saved() -> list[str]:
+        doc = server.get(f"/api/projects/{pid}/timeline").json()["timeline"]
+        return [c["media_id"] for t in doc["tracks"] for c in t["clips"]]
+
+    server.wait_for(lambda: len(saved()) == 2, timeout=10)
+
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_role("button", name="Delete gone").click()
+    expect(items).to_have_count(1)
+    expect(clips).to_have_count(1)
+    errors = page.get_by_role("status", name="Notifications").locator(".error")
+    page.keyboard.press("Control+z")  # undoes the drop of "kept", not the deletion
+    expect(clips).to_have_count(0)
+    try:
+        server.wait_for(lambda: saved() == [], timeout=10)
+    except AssertionError:
+        raise AssertionError(f"the undo was not saved: the server holds {saved()}, the page says "
+                             f"{errors.all_inner_texts()}") from None
+    page.keyboard.press("Control+z")  # nothing left to undo: the deleted media's clip stays gone
+    page.keyboard.press("Control+Shift+z")
+    expect(clips).to_have_count(1)
+    server.wait_for(lambda: len(saved()) == 1, timeout=10)
+    page.keyboard.press("Control+Shift+z")  # nothing left to redo
+    page.wait_for_timeout(600)  # longer than the page's save delay
+    assert gone_id not in saved() and len(saved()) == 1
+    expect(clips).to_have_count(1)
+    expect(errors).to_have_count(0)
+    watch.assert_clean()
+
+
+@pytest.mark.slow
+def test_an_empty_project_name_says_why(server: ServerProcess, page: Page) -> None:
+    """Create or rename with no name: the reason shows next to the field, and nothing is sent."""
+    watch = Watch(page)
+    page.goto(server.login_url)
+    page.get_by_role("button", name="New project").click()
+    name = page.get_by_role("textbox", name="Project name")
+    page.get_by_role("button", name="Create").click()
+    expect(name).to_have_accessible_description("A project needs a name.")
+    expect(page.get_by_role("navigation", name="Projects").get_by_text("A project needs a name.")).to_be_visible()
+    expect(name).to_be_focused()
+    assert server.get("/api/projects").json()["projects"] == []
+    name.fill("Trip")
+    expect(name).to_have_accessible_description("")  # typing clears the reason
+    page.get_by_role("button", name="Create").click()
+    expect(page).to_have_title("Trip — Reelcut")
+
+    page.get_by_role("button", name="Rename").click()
+    name.fill("   ")
+    name.press("Enter")
+    expect(name).to_have_accessible_description("A project needs a name.")
+    assert [p["name"] for p in server.get("/api/projects").json()["projects"]] == ["Trip"]
+    watch.assert_clean()
+
+
+@pytest.mark.slow
+def test_a_number_field_shows_its_range_and_refuses_empty_or_unreadable_text(server: ServerProcess, page: Page) -> None:
+    """The duration field shows the model's range; emptied (the server would quietly use 4 s) or
+    holding text that is no number, it says why next to it and Generate sends nothing."""
+    server.post("/api/projects", json={"name": "Numbers"})
+    posts: list[Any] = []
+    page.on("request", lambda r: posts.append(r) if r.method == "POST" and r.url.endswith("/api/generations") else None)
+    watch = Watch(page)
+    page.goto(server.login_url)
+    expect(page).to_have_title("Numbers — Reelcut")
+    form = page.locator("[data-model-id='local/preview-t2v']")
+    duration = form.get_by_label("Duration (s)")
+    expect(duration).to_have_accessible_description("1–20")  # from the registry
+    expect(form.get_by_text("1–20")).to_be_visible()
+    page.get_by_role("textbox", name="Prompt").fill("a lighthouse in fog")
+
+    duration.fill("")
+    message = form.locator(".param").filter(has_text="Duration (s)").locator(".field-error")
+    expect(message).to_have_text("Duration (s) is empty: enter a whole number from 1 to 20.")
+    page.get_by_role("button", name="Generate").click()
+    expect(duration).to_be_focused()
+    expect(message).to_have_text("Duration (s) is empty: enter a whole number from 1 to 20.")
+
+    duration.press_sequentially("2e")  # the browser's number field holds it, but cannot read it
+    expect(message).to_have_text("Duration (s) must be a whole number from 1 to 20.")
+    page.get_by_role("button", name="Generate").click()
+    page.wait_for_timeout(300)
+    assert posts == [], "Generate sent a request with a refused field"
+
+    duration.fill("2")
+    expect(message).to_have_count(1)
+    expect(message).to_be_hidden()  # empty: nothing wrong any more
+    form.get_by_label("Resolution").select_option("360p")
+    page.get_by_role("button", name="Generate").click()
+    row = page.get_by_role("list", name="Generations").get_by_role("listitem").first
+    expect(row).to_contain_text("done", timeout=60000)
+    assert len(posts) == 1 and posts[0].post_data_json["params"]["local/preview-t2v"]["duration"] == 2
     watch.assert_clean()

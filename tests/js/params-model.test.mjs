@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaults, estimate, ruleProblems, totalEstimate, typed } from '../../web/js/params-model.js';
+import { defaults, estimate, numberProblem, rangeText, ruleProblems, totalEstimate, typed } from '../../web/js/params-model.js';
 
 const ltx = {
   id: 'fal-ai/ltx-2/text-to-video/fast', price_per_second: 0.04,
@@ -49,4 +49,40 @@ test('a refused field is shown on the model the server means', async () => {
   assert.equal(modelForError({ field: 'duration', message: 'no name' }, [a, b]), 'a');
   assert.equal(modelForError({ field: 'prompt', message: 'Write a prompt.' }, [a, b]), null);
   assert.equal(modelForError({ message: 'no field' }, [a, b]), null);
+});
+
+const duration = { name: 'duration', label: 'Duration (s)', type: 'integer', default: 4, min: 1, max: 20 };
+const cfg = { name: 'cfg_scale', label: 'Prompt strength (CFG)', type: 'number', default: 0.5, min: 0, max: 1, step: 0.05 };
+const seed = { name: 'seed', label: 'Seed', type: 'integer', min: 0, max: 2147483647, help: 'Leave empty for a random seed' };
+
+test('a number field shows its range from the registry', () => {
+  assert.equal(rangeText(duration), '1–20');
+  assert.equal(rangeText({ type: 'number', min: 0 }), 'at least 0');
+  assert.equal(rangeText({ type: 'number', max: 5 }), 'at most 5');
+  assert.equal(rangeText({ type: 'number' }), '');
+});
+
+test('an empty number field is refused when the server would quietly put its default in', () => {
+  assert.equal(numberProblem(duration, ''), 'Duration (s) is empty: enter a whole number from 1 to 20.');
+  assert.equal(numberProblem(duration, '   '), 'Duration (s) is empty: enter a whole number from 1 to 20.');
+  assert.equal(numberProblem(seed, ''), null, 'a seed left empty is random, as the registry says');
+  assert.equal(numberProblem({ name: 'n', type: 'number', required: true }, ''), 'n is empty: enter a number.');
+});
+
+test('text that is not a number, a fraction for a whole number and a value out of range are refused', () => {
+  assert.equal(numberProblem(duration, 'four'), 'Duration (s) must be a whole number from 1 to 20.');
+  assert.equal(numberProblem(duration, '', true), 'Duration (s) must be a whole number from 1 to 20.', "the browser's unreadable text");
+  assert.equal(numberProblem(duration, '2.5'), 'Duration (s) must be a whole number from 1 to 20.');
+  assert.equal(numberProblem(duration, '0'), 'Duration (s) must be at least 1.');
+  assert.equal(numberProblem(duration, '21'), 'Duration (s) must be at most 20.');
+  assert.equal(numberProblem(cfg, '1.5'), 'Prompt strength (CFG) must be at most 1.');
+  assert.equal(numberProblem(cfg, 'x'), 'Prompt strength (CFG) must be a number from 0 to 1.');
+  assert.equal(numberProblem({ name: 'n', type: 'number', min: 2 }, 'x'), 'n must be a number of at least 2.');
+});
+
+test('a number in range is fine, however it is written', () => {
+  assert.equal(numberProblem(duration, '20'), null);
+  assert.equal(numberProblem(duration, ' 1 '), null);
+  assert.equal(numberProblem(cfg, '0.25'), null);
+  assert.equal(numberProblem(seed, '42'), null);
 });

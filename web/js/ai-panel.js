@@ -2,7 +2,7 @@
 // built from the registry, the request's estimated cost, Generate, and one progress row per job.
 import { h, emit, clear } from './dom.js';
 import { money } from './format.js';
-import { defaults, typed, totalEstimate, ruleProblems, modelForError } from './params-model.js';
+import { defaults, typed, totalEstimate, ruleProblems, modelForError, numberProblem, rangeText } from './params-model.js';
 import { mountJobs } from './jobs-list.js';
 
 const MAX_PROMPT = 2000;
@@ -17,7 +17,11 @@ export function mountAiPanel(el) {
   const chosenByTab = { text: new Map(), image: new Map() }; // model id -> current values
   let chosen = chosenByTab.text;
   const preselected = new Set(); // tabs whose built-in model was picked for the user once
-  const forms = new Map(); // model id -> {fieldset, errors: Map(field -> element)}
+  const forms = new Map(); // model id -> {fieldset, errors: Map(field -> element), controls: Map(field -> element)}
+  // Number fields whose text is not a value the model takes: `${model id} ${field}` -> why. The
+  // field's value is left out meanwhile, and Generate refuses until it is put right.
+  const refused = new Map();
+  const refusedKey = (modelId, field) => `${modelId} ${field}`;
 
   const tabs = ['text', 'image'].map((name) => h('button', {
     type: 'button', role: 'tab', id: `tab-${name}`, 'aria-controls': 'ai-tabpanel', text: name === 'text' ? 'Text' : 'Image',
@@ -42,7 +46,7 @@ export function mountAiPanel(el) {
   const formError = h('p', { class: 'form-error', role: 'alert' });
   const jobList = h('ul', { class: 'jobs', 'aria-label': 'Generations' });
   const panel = h('form', {
-    id: 'ai-tabpanel', role: 'tabpanel', onsubmit: (e) => { e.preventDefault(); submit(); },
+    id: 'ai-tabpanel', role: 'tabpanel', novalidate: true, onsubmit: (e) => { e.preventDefault(); submit(); },
   }, prompt, counter, promptError, imageRow, imageError, modelList, cost, formError, generate);
   el.append(h('div', { class: 'panel-head' }, h('h2', { text: 'Generate' })),
     h('div', { role: 'tablist', 'aria-label': 'Generation mode', class: 'tabs' }, tabs), panel, jobList);
@@ -64,19 +68,28 @@ export function mountAiPanel(el) {
     const id = `p-${model.id}-${spec.name}`.replace(/[^A-Za-z0-9-]/g, '-');
     const value = chosen.get(model.id)[spec.name];
     let control;
+    let hint = null;
+    const number = !spec.choices && (spec.type === 'integer' || spec.type === 'number');
     if (spec.choices) {
       control = h('select', { id }, spec.choices.map((c) => h('option', { value: String(c), text: String(c), selected: c === value })));
     } else if (spec.type === 'boolean') {
       control = h('input', { id, type: 'checkbox', checked: Boolean(value) });
-    } else if (spec.type === 'integer' || spec.type === 'number') {
-      control = h('input', { id, type: 'number', min: spec.min, max: spec.max, step: spec.step ?? (spec.type === 'integer' ? 1 : 'any'), value: value ?? '' });
+    } else if (number) {
+      const range = [rangeText(spec), spec.help].filter(Boolean).join(' · '); // from the registry
+      if (range) hint = h('span', { class: 'hint range', id: `${id}-range`, text: range });
+      control = h('input', {
+        id, type: 'number', min: spec.min, max: spec.max, step: spec.step ?? (spec.type === 'integer' ? 1 : 'any'), value: value ?? '',
+        'aria-describedby': hint ? hint.id : undefined,
+      });
     } else {
       control = h('input', { id, type: 'text', value: value ?? '' });
     }
     const onChange = () => {
       const raw = spec.type === 'boolean' ? control.checked : control.value;
       const values = chosen.get(model.id);
-      const v = spec.choices ? spec.choices.find((c) => String(c) === raw) : typed(spec, raw);
+      const problem = number ? numberProblem(spec, raw, control.validity.badInput) : null;
+      if (problem) refused.set(refusedKey(model.id, spec.name), problem); else refused.delete(refusedKey(model.id, spec.name));
+      const v = problem ? undefined : spec.choices ? spec.choices.find((c) => String(c) === raw) : typed(spec, raw);
       if (v === undefined) delete values[spec.name]; else values[spec.name] = v;
       showErrors();
       updateCost();
@@ -85,7 +98,8 @@ export function mountAiPanel(el) {
     control.addEventListener('change', onChange);
     const error = h('span', { class: 'field-error', role: 'alert' });
     forms.get(model.id).errors.set(spec.name, error);
-    return h('div', { class: 'param' }, h('label', { for: id, text: spec.label || spec.name }), control, error);
+    forms.get(model.id).controls.set(spec.name, control);
+    return h('div', { class: 'param' }, h('label', { for: id, text: spec.label || spec.name }), control, hint, error);
   }
 
   function modelRow(model) {
@@ -94,12 +108,13 @@ export function mountAiPanel(el) {
       type: 'checkbox', checked, 'aria-label': model.name,
       onchange: () => {
         if (box.checked) chosen.set(model.id, defaults(model)); else chosen.delete(model.id);
+        for (const spec of model.params) refused.delete(refusedKey(model.id, spec.name)); // back to its defaults
         render();
       },
     });
     const row = h('fieldset', { class: 'model', dataset: { modelId: model.id } },
       h('legend', {}, h('label', {}, box, ` ${model.name}`), h('span', { class: 'price', text: model.price_per_second ? `$${model.price_per_second}/s` : 'free' })));
-    forms.set(model.id, { fieldset: row, errors: new Map() });
+    forms.set(model.id, { fieldset: row, errors: new Map(), controls: new Map() });
     if (checked) for (const spec of model.params) row.append(paramControl(model, spec));
     return row;
   }
@@ -148,6 +163,11 @@ export function mountAiPanel(el) {
         const slot = forms.get(id)?.errors.get(p.field);
         if (slot) slot.textContent = p.message;
       }
+      for (const spec of model.params) {
+        const problem = refused.get(refusedKey(id, spec.name));
+        const slot = forms.get(id)?.errors.get(spec.name);
+        if (problem && slot) slot.textContent = problem;
+      }
     }
     if (serverError) {
       const checked = models.filter((m) => chosen.has(m.id));
@@ -172,6 +192,13 @@ export function mountAiPanel(el) {
     const text = prompt.value.trim();
     if (!text) { showErrors({ message: 'Write a prompt first.', field: 'prompt' }); prompt.focus(); return; }
     if (tab === 'image' && !imagePick.value) { showErrors({ message: 'Choose an image for image-to-video.', field: 'image_media_id' }); return; }
+    const wrong = [...chosen.keys()].flatMap((id) => models.find((m) => m.id === id).params
+      .filter((spec) => refused.has(refusedKey(id, spec.name))).map((spec) => ({ id, spec })));
+    if (wrong.length) {
+      showErrors();
+      forms.get(wrong[0].id)?.controls.get(wrong[0].spec.name)?.focus();
+      return;
+    }
     const params = Object.fromEntries(chosen);
     emit(el, 'generate', {
       model_ids: [...chosen.keys()], prompt: text, params, image_media_id: tab === 'image' ? imagePick.value : undefined,

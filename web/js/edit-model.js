@@ -129,6 +129,16 @@ export function deleteClips(doc, clipIds) {
   return next;
 }
 
+// Media deleted from the library is gone for good (its files with it): its clips leave the document.
+// The same document when none of its clips uses that media.
+export function removeMedia(doc, mediaIds) {
+  const gone = new Set(mediaIds);
+  if (!doc.tracks.some((t) => t.clips.some((c) => gone.has(c.media_id)))) return doc;
+  const next = clone(doc);
+  for (const track of next.tracks) track.clips = track.clips.filter((c) => !gone.has(c.media_id));
+  return next;
+}
+
 export function addTrack(doc, kind) {
   const next = clone(doc);
   const n = next.tracks.filter((t) => t.kind === kind).length + 1;
@@ -190,6 +200,26 @@ export function snap(t, points, threshold) {
   return best === null ? { time: t, guide: null } : { time: best, guide: best };
 }
 
+// Two states of the document that an undo could not tell apart (the playhead and zoom are the view's).
+function sameEdit(a, b) {
+  return a === b || JSON.stringify({ ...a, playhead: 0, zoom: 0 }) === JSON.stringify({ ...b, playhead: 0, zoom: 0 });
+}
+
+// Rewritten snapshots, oldest first, nearest to `anchor` last, without the steps that no longer
+// change anything.
+function collapse(snapshots, change, anchor) {
+  const out = [];
+  let neighbour = anchor;
+  for (let i = snapshots.length - 1; i >= 0; i -= 1) {
+    const doc = change(snapshots[i]);
+    if (!sameEdit(doc, neighbour)) {
+      out.unshift(doc);
+      neighbour = doc;
+    }
+  }
+  return out;
+}
+
 // Undo history: snapshots of the document, capped.
 export class History {
   constructor(limit = 200) {
@@ -214,6 +244,16 @@ export class History {
     if (!this.future.length) return null;
     this.past.push(current);
     return this.future.pop();
+  }
+
+  // A change that cannot be undone (media deleted for good): made to the current document and to
+  // every remembered one, so no undo or redo brings back what it took away. Steps left with
+  // nothing to undo are dropped. Returns the current document changed.
+  rewrite(change, current) {
+    const now = change(current);
+    this.past = collapse(this.past, change, now);
+    this.future = collapse(this.future, change, now);
+    return now;
   }
 
   get canUndo() { return this.past.length > 0; }

@@ -12,8 +12,8 @@ import { mountTimeline } from './timeline-view.js';
 import { mountToasts } from './toasts.js';
 import { timelineEnd, withTracks } from './timeline-model.js';
 import {
-  History, addTextClip, addTrack, deleteClips, dropClip, findClip, moveClip, removeTrack, setTrackFlag, splitAt, trimEnd,
-  trimStart, updateClip,
+  History, addTextClip, addTrack, deleteClips, dropClip, findClip, moveClip, removeMedia, removeTrack, setTrackFlag, splitAt,
+  trimEnd, trimStart, updateClip,
 } from './edit-model.js';
 import { mountExport } from './export-panel.js';
 
@@ -126,6 +126,15 @@ function edit(next) {
   saveTimelineSoon();
 }
 
+// Media deleted from the library is gone for good: its clips leave the timeline and every step of
+// the history, so no undo or redo brings back a clip the server would refuse to save. Not itself a
+// step to undo; the server has taken the clips out of its copy already.
+function forgetMedia(ids) {
+  if (!state.timeline || !ids.length) return;
+  state.timeline = history.rewrite((doc) => removeMedia(doc, ids), state.timeline);
+  selected = selected.filter((id) => findClip(state.timeline, id));
+}
+
 function mediaDuration(mediaId) {
   const m = state.media.find((x) => x.id === mediaId);
   return m && m.kind !== 'image' ? m.duration : Infinity;
@@ -151,17 +160,21 @@ function saveTimelineSoon() {
 
 // -- the event stream ------------------------------------------------------------------------
 // After the stream drops (server restart, sleep) the browser reconnects by itself, but whatever
-// happened in between was missed: fetch the lists again. The timeline is ours, so it stays.
+// happened in between was missed: fetch the lists again. The timeline is ours, so it stays (less
+// the clips of media deleted in between).
 async function resync() {
   await loadProjects();
   const id = state.project && state.project.id;
   if (!id || !state.projects.some((p) => p.id === id)) { await openProject(state.projects[0] ? state.projects[0].id : null); return; }
+  const before = state.media;
   const [media, jobs] = await Promise.all([
     api.get(`/api/projects/${id}/media`),
     api.get(`/api/generations?project_id=${encodeURIComponent(id)}`),
   ]);
   if (!state.project || state.project.id !== id) return;
-  state.media = media.media;
+  // what was deleted while the stream was down goes; an import that landed meanwhile stays
+  state.media = mergeFetched(media.media, state.media, id, before);
+  forgetMedia(before.filter((m) => !state.media.some((x) => x.id === m.id)).map((m) => m.id));
   state.jobs = new Map(jobs.jobs.map((j) => [j.id, j]));
   showProjects();
   showMedia();
@@ -207,7 +220,7 @@ function listen() {
     const { project_id: projectId, id } = JSON.parse(e.data);
     if (!state.project || projectId !== state.project.id) return;
     state.media = state.media.filter((m) => m.id !== id);
-    for (const track of state.timeline.tracks) track.clips = track.clips.filter((c) => c.media_id !== id);
+    forgetMedia([id]);
     showMedia();
     showTimeline();
   });

@@ -76,3 +76,39 @@ export function modelForError(error, models) {
   if (byName) return byName.id;
   return withField.length ? withField[0].id : null;
 }
+
+const given = (v) => v !== undefined && v !== null;
+
+// The range of a number field from the registry, as the field shows it: "1–20", "at least 0".
+export function rangeText(spec) {
+  if (given(spec.min) && given(spec.max)) return `${spec.min}–${spec.max}`;
+  if (given(spec.min)) return `at least ${spec.min}`;
+  if (given(spec.max)) return `at most ${spec.max}`;
+  return '';
+}
+
+function wanted(spec) {
+  const kind = spec.type === 'integer' ? 'a whole number' : 'a number';
+  if (given(spec.min) && given(spec.max)) return `${kind} from ${spec.min} to ${spec.max}`;
+  if (given(spec.min)) return `${kind} of at least ${spec.min}`;
+  if (given(spec.max)) return `${kind} of at most ${spec.max}`;
+  return kind;
+}
+
+// What is wrong with the text of a number field, or null. Empty is refused when the model has a
+// default (the server would quietly use it) or needs the value; it is allowed when the model
+// chooses by itself (a seed left empty is random). `badInput`: the browser's number field holds
+// text it cannot read as a number, and reports its value as ''.
+export function numberProblem(spec, raw, badInput = false) {
+  const label = spec.label || spec.name;
+  const text = String(raw ?? '').trim();
+  if (badInput) return `${label} must be ${wanted(spec)}.`;
+  if (text === '') {
+    return given(spec.default) || spec.required ? `${label} is empty: enter ${wanted(spec)}.` : null;
+  }
+  const n = Number(text);
+  if (!Number.isFinite(n) || (spec.type === 'integer' && !Number.isInteger(n))) return `${label} must be ${wanted(spec)}.`;
+  if (given(spec.min) && n < spec.min) return `${label} must be at least ${spec.min}.`;
+  if (given(spec.max) && n > spec.max) return `${label} must be at most ${spec.max}.`;
+  return null;
+}

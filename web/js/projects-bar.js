@@ -1,5 +1,6 @@
 // Project switcher: open, create, rename, delete.
 import { h, emit, clear } from './dom.js';
+import { MAX_NAME, nameProblem } from './projects-model.js';
 
 export function mountProjects(el) {
   let projects = [];
@@ -15,24 +16,34 @@ export function mountProjects(el) {
       if (current && window.confirm(`Delete “${current.name}” and all its files?`)) emit(el, 'deleteproject', { id: current.id });
     },
   });
-  const nameInput = h('input', { type: 'text', 'aria-label': 'Project name', maxlength: 120, placeholder: 'Project name' });
+  const nameError = h('span', { class: 'field-error', id: 'project-name-error', role: 'alert' });
+  const nameInput = h('input', {
+    type: 'text', 'aria-label': 'Project name', maxlength: MAX_NAME, placeholder: 'Project name', 'aria-describedby': nameError.id,
+    oninput: () => { nameError.textContent = ''; },
+  });
   const okButton = h('button', { type: 'submit', text: 'Create' });
   const form = h('form', {
     class: 'inline-form',
     onsubmit: (e) => {
       e.preventDefault();
       const name = nameInput.value.trim();
-      if (!name) return nameInput.focus();
+      const problem = nameProblem(name);
+      if (problem) {
+        nameError.textContent = problem; // next to the field, instead of doing nothing
+        nameInput.focus();
+        return;
+      }
       if (mode === 'create') emit(el, 'createproject', { name });
       else if (mode === 'rename' && current) emit(el, 'renameproject', { id: current.id, name });
       setMode(null);
     },
-  }, nameInput, okButton, h('button', { type: 'button', class: 'ghost', text: 'Cancel', onclick: () => setMode(null) }));
+  }, nameInput, okButton, h('button', { type: 'button', class: 'ghost', text: 'Cancel', onclick: () => setMode(null) }), nameError);
   el.append(select, newButton, renameButton, deleteButton, form);
 
   function setMode(next) {
     mode = next;
     nameInput.value = mode === 'rename' && current ? current.name : '';
+    nameError.textContent = '';
     okButton.textContent = mode === 'rename' ? 'Rename' : 'Create';
     update();
     if (mode) nameInput.focus();
