@@ -47,7 +47,7 @@ def run(small: bool) -> list[Row]:
         clip = make_clip(d / "result.mp4", seconds=2, size="1280x720")
         b = services_at(d / "data", {"bench": SleepyProvider(latency, clip)})
         models = _models(4)
-        with mock.patch.object(registry, "_load", lambda: models):
+        with mock.patch.object(registry, "entries", lambda: models):
             pid = b.projects.create("Bench")["id"]
 
             def batch(n: int) -> float:

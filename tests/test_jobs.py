@@ -155,7 +155,7 @@ def gated(services: Services, providers: dict[str, GatedProvider], monkeypatch: 
 
     base = registry.get_model(T2V)
     models = tuple({**base, "id": f"test/m{i}", "name": f"Model {i}", "provider": "gated"} for i in range(4))
-    monkeypatch.setattr(registry, "_load", lambda: models)
+    monkeypatch.setattr(registry, "entries", lambda: models)
     return providers["gated"]
 
 
@@ -209,15 +209,18 @@ def test_cancel_before_the_job_thread_runs_stores_nothing(services: Services, pr
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """Regression: a cancel that landed before the job's thread registered itself marked the row
     cancelled, yet the clip was still rendered and stored in the library."""
-    from reelcut.generation.jobs import JobManager
+    from reelcut.generation import registry
 
-    real = JobManager._context
+    real = registry.get_model
+    caller = threading.current_thread()
 
-    def slow_context(self: JobManager, job: dict, state: dict) -> JobContext:
-        time.sleep(0.3)
-        return real(self, job, state)
+    def slow_on_the_job_thread(model_id: str) -> dict:
+        # the job's thread reads its model first thing, before it registers itself
+        if threading.current_thread() is not caller:
+            time.sleep(0.3)
+        return real(model_id)
 
-    monkeypatch.setattr(JobManager, "_context", slow_context)
+    monkeypatch.setattr(registry, "get_model", slow_on_the_job_thread)
     job = services.jobs.start(project["id"], [T2V], "too late", {T2V: FAST})[0]
     assert services.jobs.cancel(job["id"])["status"] == "cancelled"
     assert services.jobs.wait(job["id"], timeout=30)["status"] == "cancelled"
@@ -267,9 +270,9 @@ def test_missing_ffmpeg_fails_its_job_and_spares_the_sibling(services: Services,
     from reelcut.generation import registry
     from reelcut.media.ffmpeg import ffmpeg_exe
 
-    real_models = registry._load()
+    real_models = registry.entries()
     sibling = {**registry.get_model(T2V), "id": "test/sibling", "name": "Sibling", "provider": "gated"}
-    monkeypatch.setattr(registry, "_load", lambda: (*real_models, sibling))
+    monkeypatch.setattr(registry, "entries", lambda: (*real_models, sibling))
     provider = providers["gated"]
     provider.release.set()
     monkeypatch.setenv("REELCUT_FFMPEG", "/nonexistent/ffmpeg")

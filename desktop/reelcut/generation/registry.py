@@ -19,16 +19,17 @@ def _document() -> dict[str, Any]:
     return json.loads(resources.files(__package__).joinpath("models.json").read_text("utf-8"))
 
 
-def _load() -> tuple[dict[str, Any], ...]:
+def entries() -> tuple[dict[str, Any], ...]:
+    """Every model entry, as data (tests and benchmarks put their own in its place)."""
     return tuple(_document()["models"])
 
 
 def all_models() -> list[dict[str, Any]]:
-    return [dict(m) for m in _load()]
+    return [dict(m) for m in entries()]
 
 
 def get_model(model_id: str) -> dict[str, Any]:
-    for m in _load():
+    for m in entries():
         if m["id"] == model_id:
             return dict(m)
     raise AppError("unknown_model", f"Unknown model '{model_id}'.", field="model_ids")
