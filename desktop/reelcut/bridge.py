@@ -19,11 +19,11 @@ from .generation.base import Provider
 from .generation.jobs import JobManager
 from .generation.local import LocalProvider
 from .library.db import Database
-from .library.exports import ExportManager
 from .library.media_store import MediaStore
 from .library.projects import Projects
-from .library.proxies import ProxyMaker
 from .library.settings import Settings
+from .render.exports import ExportManager
+from .render.proxies import ProxyMaker
 
 log = logging.getLogger(__name__)
 
@@ -84,9 +84,8 @@ class Bridge:
             event, data = q.get()
             if data is None:
                 return
-            if event == "media" and data["media"]["proxy"]["status"] == "none" and \
-                    self.proxies.needs_proxy(data["media"]):
-                self.proxies.request(data["media"]["id"])
+            if event == "media":
+                self.proxies.consider(data["media"])
 
     # -- projects -----------------------------------------------------------------------------
     def list_projects(self) -> list[dict[str, Any]]:

@@ -4,34 +4,14 @@ tone seeded by the prompt (or animated from a library image). No key, no network
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
-import subprocess
 import textwrap
 from pathlib import Path
 
 from ..media.encode import EncodeCancelled, run_ffmpeg, seekable_keyframes
+from ..media.fonts import find_font
 from .base import GeneratedFile, GenerationError, JobCancelled, JobContext
 
-_FONT_CANDIDATES = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-    "/usr/share/fonts/TTF/DejaVuSans-Bold.ttf",
-    "/Library/Fonts/Arial.ttf",
-    "C:/Windows/Fonts/arial.ttf",
-)
 _HEIGHTS = {"360p": 360, "540p": 540, "720p": 720, "1080p": 1080}
-
-
-def find_font() -> str | None:
-    env = os.environ.get("REELCUT_FONT")
-    for path in ((env,) if env else ()) + _FONT_CANDIDATES:
-        if path and os.path.isfile(path):
-            return path
-    if shutil.which("fc-match"):
-        out = subprocess.run(["fc-match", "-f", "%{file}", "sans:bold"], capture_output=True, text=True)
-        if out.returncode == 0 and os.path.isfile(out.stdout):
-            return out.stdout
-    return None
 
 
 def frame_size(resolution: str, aspect_ratio: str) -> tuple[int, int]:

@@ -5,7 +5,6 @@ project's exports folder only when complete."""
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import threading
 import time
@@ -13,14 +12,15 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from ..errors import AppError, NotFound, from_os_error
+from ..errors import AppError, NotFound
 from ..eventbus import EventBus
-from ..generation.local import find_font
+from ..library.db import Database, loads, now
+from ..library.files import safe_filename, unique_path
+from ..library.media_store import MediaStore
 from ..media.compose import Source, build_export_args
 from ..media.encode import EncodeCancelled, run_ffmpeg
-from .db import Database, dumps, loads, now
-from .files import fsync_dir, safe_filename, unique_path
-from .media_store import MediaStore
+from ..media.fonts import find_font
+from ..runs import StatusRows, Threads, failed, failure, move_into_place
 
 log = logging.getLogger(__name__)
 ACTIVE = ("queued", "rendering")
@@ -43,8 +43,9 @@ class ExportManager:
         self.data_dir = data_dir.resolve()
         self.temp_dir = temp_dir
         self._cancel: dict[str, threading.Event] = {}
-        self._threads: dict[str, threading.Thread] = {}
+        self._threads = Threads("export")
         self._lock = threading.Lock()
+        self.rows = StatusRows(db, bus, table="exports", event="export", payload=self.get)
 
     def get(self, export_id: str) -> dict[str, Any]:
         row = self.db.one("SELECT * FROM exports WHERE id = ?", (export_id,))
@@ -82,13 +83,10 @@ class ExportManager:
                         " updated_at) VALUES (?,?,?,?,?,?,?,?)",
                         (export_id, project_id, "queued", 0.0, "Starting", duration, ts, ts))
         cancel = threading.Event()
-        t = threading.Thread(target=self._run, args=(export_id, project, args, duration, work, tmp_out, cancel),
-                             name=f"export-{export_id[:8]}", daemon=True)
         with self._lock:
             self._cancel[export_id] = cancel
-            self._threads[export_id] = t
-        self._publish(export_id)
-        t.start()
+        self.rows.publish(export_id)
+        self._threads.start(export_id, lambda: self._run(export_id, project, args, duration, work, tmp_out, cancel))
         return self.get(export_id)
 
     def _sources(self, project_id: str) -> dict[str, Source]:
@@ -107,42 +105,33 @@ class ExportManager:
             if time.monotonic() - last[0] > 0.2:
                 last[0] = time.monotonic()
                 try:
-                    self._update(export_id, status="rendering", progress=f * 0.99,
-                                 message=f"Rendering {int(f * 100)}%")
+                    self.rows.update(export_id, status="rendering", progress=f * 0.99,
+                                     message=f"Rendering {int(f * 100)}%")
                 except AppError:
                     pass  # a progress row that cannot be written must not stop the render
 
         outcome: dict[str, Any]
         try:
-            self._update(export_id, status="rendering", message="Rendering")
+            self.rows.update(export_id, status="rendering", message="Rendering")
             run_ffmpeg(args, duration=duration, on_progress=progress, cancel=cancel, what="The export")
             folder = self.media.projects.folder(project["id"]) / "exports"
             folder.mkdir(parents=True, exist_ok=True)
             stamp = time.strftime("%Y%m%d-%H%M%S")
             final = unique_path(folder, f"{safe_filename(project['name'], 'export')}-{stamp}.mp4")
-            with open(tmp_out, "rb") as f:
-                os.fsync(f.fileno())
-            os.replace(tmp_out, final)
-            fsync_dir(folder)
+            move_into_place(tmp_out, final)
             outcome = {"status": "done", "progress": 1.0, "message": "Exported",
                        "path": str(final.relative_to(self.data_dir))}
         except EncodeCancelled:
             outcome = {"status": "cancelled", "message": "Cancelled"}
         except Exception as exc:  # noqa: BLE001 - an export must end in a state the user sees
-            if isinstance(exc, OSError):
-                exc = from_os_error(exc, "writing the export")
-            if not isinstance(exc, AppError):
-                log.exception("export %s crashed", export_id)
-                exc = AppError("internal", f"The export failed unexpectedly ({type(exc).__name__}).", status=500)
-            outcome = {"status": "failed", "message": exc.message, "error": exc.to_dict()}
+            outcome = failed(failure(exc, what="The export", doing="writing the export", run_id=export_id))
         finally:
             # Free the space first: after a full disk, the row update below needs room too.
             shutil.rmtree(work, ignore_errors=True)
             with self._lock:
                 self._cancel.pop(export_id, None)
-                self._threads.pop(export_id, None)
         try:
-            self._update(export_id, **outcome)
+            self.rows.update(export_id, **outcome)
         except AppError:
             log.exception("could not record the end of export %s", export_id)
 
@@ -155,10 +144,8 @@ class ExportManager:
         return self.get(export_id)
 
     def wait(self, export_id: str, timeout: float | None = None) -> dict[str, Any]:
-        with self._lock:
-            t = self._threads.get(export_id)
-        if t is not None:
-            t.join(timeout)
+        """Block until the export's thread ends or `timeout` passes; the export as it is then."""
+        self._threads.wait(export_id, timeout)
         return self.get(export_id)
 
     def fail_interrupted(self) -> None:
@@ -166,22 +153,5 @@ class ExportManager:
         state is gone); say so rather than leave it spinning."""
         for row in self.db.query("SELECT id FROM exports WHERE status IN (?, ?)", ACTIVE):
             message = "Reelcut stopped while this export was rendering. Start the export again."
-            self._update(row["id"], status="failed", message=message,
-                         error={"code": "interrupted", "message": message})
-
-    def _update(self, export_id: str, *, status: str | None = None, progress: float | None = None,
-                message: str | None = None, error: dict[str, Any] | None = None, path: str | None = None) -> None:
-        sets, args = ["updated_at = ?"], [now()]
-        for col, val in (("status", status), ("progress", progress), ("message", message), ("path", path)):
-            if val is not None:
-                sets.append(f"{col} = ?")
-                args.append(val)
-        if error is not None:
-            sets.append("error = ?")
-            args.append(dumps(error))
-        self.db.execute(f"UPDATE exports SET {', '.join(sets)} WHERE id = ? AND status NOT IN "
-                        "('done', 'failed', 'cancelled')", (*args, export_id))
-        self._publish(export_id)
-
-    def _publish(self, export_id: str) -> None:
-        self.bus.publish("export", self.get(export_id))
+            self.rows.update(row["id"], status="failed", message=message,
+                             error={"code": "interrupted", "message": message})
