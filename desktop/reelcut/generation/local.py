@@ -8,6 +8,7 @@ import textwrap
 from pathlib import Path
 
 from ..media.encode import EncodeCancelled, run_ffmpeg, seekable_keyframes
+from ..media.filtergraph import path_value
 from ..media.fonts import find_font
 from .base import GeneratedFile, GenerationError, JobCancelled, JobContext
 
@@ -32,16 +33,11 @@ def palette(prompt: str) -> list[str]:
     return [f"0x{s[i]:02x}{s[i + 1]:02x}{s[i + 2]:02x}" for i in (0, 3, 6)]
 
 
-def _escape(path: Path) -> str:
-    # filtergraph option values: backslash, colon and quote are special
-    return str(path).replace("\\", "/").replace(":", r"\:").replace("'", r"\'")
-
-
 def _caption(ctx: JobContext, font: str | None, text_file: Path, size: int, centre: bool) -> str:
     if font is None:
         return ""
     y = "(h-text_h)/2+sin(t*1.7)*h/30" if centre else "h-text_h-h/12"
-    return (f",drawtext=fontfile='{_escape(Path(font))}':textfile='{_escape(text_file)}':expansion=none"
+    return (f",drawtext=fontfile={path_value(font)}:textfile={path_value(text_file)}:expansion=none"
             f":fontcolor=white:fontsize={size}:line_spacing={size // 4}:x=(w-text_w)/2:y={y}"
             f":box=1:boxcolor=black@0.35:boxborderw={size // 2}")
 
