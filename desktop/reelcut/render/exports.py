@@ -17,6 +17,7 @@ from ..eventbus import EventBus
 from ..library.db import Database, loads, now
 from ..library.files import safe_filename, unique_path
 from ..library.media_store import MediaStore
+from ..library.timeline import validate_timeline
 from ..media.compose import Source, build_export_args
 from ..media.encode import EncodeCancelled, run_ffmpeg
 from ..media.fonts import find_font
@@ -69,6 +70,9 @@ class ExportManager:
     def start(self, project_id: str, timeline: dict[str, Any]) -> dict[str, Any]:
         project = self.media.projects.get(project_id)
         sources = self._sources(project_id)
+        # what was saved before today's limits, or a document that was never saved, is
+        # refused with the same reason a save gives
+        validate_timeline(timeline, set(sources))
         work = self.temp_dir / f"export-{uuid.uuid4().hex}"
         work.mkdir(parents=True, exist_ok=True)
         tmp_out = work / "out.mp4"
