@@ -170,6 +170,6 @@ def test_save_dialog_copies_the_export(api: Api, bridge: Any, project: dict, sam
     bridge.shell = RecordingShell([], str(dest))
     r = api.post("/api/desktop/save-export", json={"export_id": job["id"]})
     assert r.status_code == 200 and r.json["path"] == str(dest)
-    assert dest.read_bytes() == Path(job["path"]).read_bytes()
+    assert dest.read_bytes() == bridge.exports.file_path(job["id"]).read_bytes()
     bridge.shell = RecordingShell([], None)  # the user cancelled the dialog
     assert api.post("/api/desktop/save-export", json={"export_id": job["id"]}).json["path"] is None

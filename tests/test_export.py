@@ -3,6 +3,7 @@ frames sampled where we know which clip must be showing."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -144,11 +145,15 @@ def test_export_api_reports_progress_and_serves_the_file(api, bridge, project, c
     bridge.exports.wait(job_id, timeout=120)
     job = api.get(f"/api/exports/{job_id}").json["job"]
     assert job["status"] == "done" and job["progress"] == 1.0
-    assert bridge.exports.file_path(job["id"]).is_file()
+    # the page gets a name and a URL; where the file lies on this machine is none of its business
+    assert "path" not in job and job["filename"].endswith(".mp4")
+    assert str(bridge.config.data_dir) not in json.dumps(job)
     f = api.get(job["download_url"])
     assert f.status_code == 200
     assert f.headers["Content-Disposition"].startswith("attachment")
+    assert job["filename"] in f.headers["Content-Disposition"]
     assert f.data == bridge.exports.file_path(job["id"]).read_bytes()
+    assert f.data[4:8] == b"ftyp"
 
 
 def test_cancel_export_leaves_no_file(bridge, project, tmp_path):
@@ -166,6 +171,35 @@ def test_cancel_export_leaves_no_file(bridge, project, tmp_path):
     exports = bridge.projects.folder(project["id"]) / "exports"
     assert not exports.exists() or not any(exports.iterdir())
     assert not any(bridge.config.temp_dir.iterdir())
+
+
+def test_export_api_lists_exports_newest_first_and_cancels_one(api, bridge, project, tmp_path):
+    pid = project["id"]
+    # solid colour with keyframes close together: cheap to make, quick to seek (no proxy beside it)
+    clip = bridge.media.import_path(pid, ms.make_video(tmp_path / "long.mp4", seconds=30, size="640x360",
+                                                       color="blue", keyint=12))
+    done = _export(bridge, project, [_track("v", [{"id": "s", "media_id": clip["id"], "start": 0, "in": 0,
+                                                   "out": 0.5}])])
+    assert done["status"] == "done", done
+    tl = bridge.projects.timeline(pid)
+    tl.update({"width": 1920, "height": 1080})
+    tl["tracks"][0]["clips"] = [{"id": "l", "media_id": clip["id"], "start": 0.0, "in": 0.0, "out": 30.0}]
+    assert api.put(f"/api/projects/{pid}/timeline", json={"timeline": tl}).status_code == 200
+    started = api.post(f"/api/projects/{pid}/exports", json={}).json["job"]
+    r = api.post(f"/api/exports/{started['id']}/cancel", json={})
+    assert r.status_code == 200 and r.json["job"]["id"] == started["id"]
+    assert r.json["job"]["status"] in ("queued", "rendering", "cancelled")
+    bridge.exports.wait(started["id"], timeout=60)
+    listed = api.get(f"/api/projects/{pid}/exports").json["exports"]
+    assert [(e["id"], e["status"]) for e in listed] == [(started["id"], "cancelled"), (done["id"], "done")]
+    assert listed[0]["message"] == "Cancelled" and listed[0]["download_url"] is None
+    assert listed[1]["download_url"] == f"/api/exports/{done['id']}/file"
+    assert all("path" not in e for e in listed)
+    assert api.get(f"/api/exports/{started['id']}/file").status_code == 404
+    exports = bridge.projects.folder(pid) / "exports"
+    assert [p.name for p in exports.iterdir()] == [done["filename"]]  # the cancelled one left nothing
+    assert api.post("/api/exports/nope/cancel", json={}).status_code == 404
+    assert api.get(f"/api/projects/{bridge.projects.create('Other')['id']}/exports").json["exports"] == []
 
 
 def _colour_at_centre(frames: list[tuple[float, np.ndarray]], t: float) -> tuple[int, ...]:

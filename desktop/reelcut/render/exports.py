@@ -27,10 +27,10 @@ log = logging.getLogger(__name__)
 ACTIVE = ("queued", "rendering")
 
 
-def export_dict(row: Any, data_dir: Path) -> dict[str, Any]:
-    path = str(data_dir / row["path"]) if row["path"] else None
+def export_dict(row: Any) -> dict[str, Any]:
+    """An export as the page sees it: where to download it, never where it lies on disk."""
     return {"id": row["id"], "project_id": row["project_id"], "status": row["status"], "progress": row["progress"],
-            "message": row["message"], "error": loads(row["error"]), "path": path,
+            "message": row["message"], "error": loads(row["error"]),
             "filename": Path(row["path"]).name if row["path"] else None, "duration": row["duration"],
             "download_url": f"/api/exports/{row['id']}/file" if row["path"] else None,
             "created_at": row["created_at"], "updated_at": row["updated_at"]}
@@ -52,10 +52,10 @@ class ExportManager:
         row = self.db.one("SELECT * FROM exports WHERE id = ?", (export_id,))
         if row is None:
             raise NotFound("The export")
-        return export_dict(row, self.data_dir)
+        return export_dict(row)
 
     def list(self, project_id: str) -> list[dict[str, Any]]:
-        return [export_dict(r, self.data_dir) for r in self.db.query(
+        return [export_dict(r) for r in self.db.query(
             "SELECT * FROM exports WHERE project_id = ? ORDER BY created_at DESC", (project_id,))]
 
     def file_path(self, export_id: str) -> Path:
