@@ -5,9 +5,9 @@ from __future__ import annotations
 import subprocess
 import time
 
-from reelcut.generation.local import find_font
 from reelcut.media.compose import Source, build_export_args
 from reelcut.media.ffmpeg import ffmpeg_exe
+from reelcut.media.fonts import find_font
 
 from .common import Row, median_of, scratch
 from .fixtures import make_clip, services_at

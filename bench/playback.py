@@ -1,7 +1,7 @@
 """Playback in Chromium: first frame after pressing Play on a 1080p clip in the editor (against
 the same clip as a blob: URL built from bytes already in memory), and seeking the editor to
 random points of a large 1080p clip. Both clips are slow to seek (keyframes 6 s and 2 s apart), so
-the editor previews their 540p proxies (library/proxies.py); the originals are measured too, on a
+the editor previews their 540p proxies (render/proxies.py); the originals are measured too, on a
 fresh element, against the same clip as a blob: URL, which takes the server out of the picture and
 leaves Chromium's own loading and decoding from the previous keyframe."""
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import subprocess
 import time
 
-from reelcut.library.proxies import proxy_args
 from reelcut.media.ffmpeg import ffmpeg_exe
+from reelcut.render.proxies import proxy_args
 
 from .common import Row, median_of, scratch
 from .fixtures import make_clip, services_at

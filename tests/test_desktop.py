@@ -170,6 +170,6 @@ def test_save_dialog_copies_the_export(api: Api, services: Any, project: dict, s
     services.desktop.window = RecordingShell([], str(dest))
     r = api.post("/api/desktop/save-export", json={"export_id": job["id"]})
     assert r.status_code == 200 and r.json["path"] == str(dest)
-    assert dest.read_bytes() == Path(job["path"]).read_bytes()
+    assert dest.read_bytes() == services.exports.file_path(job["id"]).read_bytes()
     services.desktop.window = RecordingShell([], None)  # the user cancelled the dialog
     assert api.post("/api/desktop/save-export", json={"export_id": job["id"]}).json["path"] is None

@@ -12,14 +12,16 @@ from reelcut import errors
 ROOT = Path(__file__).resolve().parents[1] / "desktop" / "reelcut"
 
 # what each package may import from the app (besides the base modules below); the layers, from the
-# bottom: media (files and ffmpeg) < library (storage) < generation, render < the composition root
-# < server, cli, shell
+# bottom: media (files and ffmpeg) < library (storage) < runs (status rows, threads) < generation,
+# render < the composition root (services) < server, cli, shell. An arrow back up is how find_font
+# once tied the export (then in library/) to the offline generator.
 BASE = {"errors", "eventbus", "config", "keystore", "navigation"}
 MAY_IMPORT = {
     "media": set(),
     "library": {"media"},
-    "generation": {"media", "library"},
-    "render": {"media", "library"},
+    "runs": {"library"},
+    "generation": {"media", "library", "runs"},
+    "render": {"media", "library", "runs"},
 }
 
 

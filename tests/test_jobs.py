@@ -3,9 +3,11 @@ named as in the field report, run in parallel, cancellable, resumable."""
 
 from __future__ import annotations
 
+import queue
 import re
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,19 @@ def run(services: Services, project: dict, prompt: str = "a red kite", model: st
         **params: Any) -> dict[str, Any]:
     job = services.jobs.start(project["id"], [model], prompt, {model: {**FAST, **params}}, image)[0]
     return services.jobs.wait(job["id"], timeout=60)
+
+
+def next_event(q: queue.Queue, match: Callable[[str, Any], bool], timeout: float, what: str) -> Any:
+    """The first event that matches; fails saying what did not happen if none comes in time."""
+    deadline = time.monotonic() + timeout
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            event, data = q.get(timeout=left)
+        except queue.Empty:
+            break
+        if match(event, data):
+            return data
+    raise AssertionError(f"{what} did not happen within {timeout:g} s")
 
 
 def mean_colour(path: Path, at: float = 0.5) -> np.ndarray:
@@ -123,12 +138,14 @@ class GatedProvider:
         self.running: set[str] = set()
         self.most_at_once = 0
         self.release = threading.Event()
+        self.started = threading.Event()  # a job has reached generate()
         self.lock = threading.Lock()
 
     def generate(self, ctx: JobContext) -> GeneratedFile:
         with self.lock:
             self.running.add(ctx.job_id)
             self.most_at_once = max(self.most_at_once, len(self.running))
+        self.started.set()
         ctx.report("generating", 0.5)
         while not self.release.wait(0.02):
             ctx.check_cancelled()
@@ -175,9 +192,7 @@ def test_models_run_in_parallel_and_one_failing_spares_the_others(services: Serv
 
 def test_cancel_mid_job_keeps_nothing(services: Services, project: dict, gated: GatedProvider) -> None:
     job = services.jobs.start(project["id"], ["test/m0"], "cancel me")[0]
-    deadline = time.monotonic() + 10
-    while not gated.running and time.monotonic() < deadline:
-        time.sleep(0.01)
+    assert gated.started.wait(10), "the job did not reach its provider within 10 s"
     assert services.jobs.cancel(job["id"])["status"] in ("generating", "cancelled")
     final = services.jobs.wait(job["id"], timeout=10)
     assert final["status"] == "cancelled"
@@ -192,11 +207,8 @@ def files_under(folder: Path) -> list[Path]:
 def test_cancel_a_real_render(services: Services, project: dict) -> None:
     q = services.bus.subscribe()
     job = services.jobs.start(project["id"], [T2V], "long", {T2V: {"duration": 20, "resolution": "1080p"}})[0]
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:  # wait until ffmpeg is really rendering
-        event, data = q.get(timeout=10)
-        if event == "job" and data["status"] == "generating" and data["progress"] > 0.05:
-            break
+    next_event(q, lambda event, data: event == "job" and data["id"] == job["id"] and data["status"] == "generating"
+               and data["progress"] > 0.05, timeout=10, what="ffmpeg rendering the job")
     assert services.jobs.cancel(job["id"])["status"] in ("generating", "cancelled")
     final = services.jobs.wait(job["id"], timeout=30)
     assert final["status"] == "cancelled" and final["media_id"] is None

@@ -164,7 +164,7 @@ def test_invalid_timelines_are_refused_with_the_reason(api: Api, services: Servi
                                                        change: dict, field: str) -> None:
     tl = _with_clip(services, project, samples, **change)
     r = api.put(f"/api/projects/{project['id']}/timeline", json={"timeline": tl})
-    assert r.status_code == 400
+    assert r.status_code == 422
     assert r.json["error"]["code"] == "invalid_timeline" and r.json["error"]["field"] == field
     assert field.split(".")[-1] in r.json["error"]["message"]
     assert services.projects.timeline(project["id"])["tracks"][0]["clips"] == []  # nothing half-saved
@@ -173,7 +173,7 @@ def test_invalid_timelines_are_refused_with_the_reason(api: Api, services: Servi
 def test_wrong_version_refused(api: Api, services: Services, project: dict) -> None:
     tl = services.projects.timeline(project["id"])
     tl["version"] = 99
-    assert api.put(f"/api/projects/{project['id']}/timeline", json={"timeline": tl}).status_code == 400
+    assert api.put(f"/api/projects/{project['id']}/timeline", json={"timeline": tl}).status_code == 422
 
 
 def test_deleting_media_removes_its_clips_and_files(services: Services, project: dict, samples: dict) -> None:
@@ -277,13 +277,13 @@ def test_out_before_in_and_a_wrong_version_give_the_reason(api: Api, services: S
                                                           samples: dict) -> None:
     tl = _with_clip(services, project, samples, **{"in": 1.5, "out": 0.5})
     r = api.put(f"/api/projects/{project['id']}/timeline", json={"timeline": tl})
-    assert r.status_code == 400 and r.json["error"]["field"] == "tracks[0].clips[0].out"
+    assert r.status_code == 422 and r.json["error"]["field"] == "tracks[0].clips[0].out"
     tl = services.projects.timeline(project["id"])
     tl["version"] = 2
     r = api.put(f"/api/projects/{project['id']}/timeline", json={"timeline": tl})
-    assert r.status_code == 400 and r.json["error"]["field"] == "version" and "must be 1" in r.json["error"]["message"]
+    assert r.status_code == 422 and r.json["error"]["field"] == "version" and "must be 1" in r.json["error"]["message"]
     other = services.projects.create("Other")
     foreign = services.media.import_path(other["id"], samples["image"])
     tl = _with_clip(services, project, samples, media_id=foreign["id"])
     r = api.put(f"/api/projects/{project['id']}/timeline", json={"timeline": tl})
-    assert r.status_code == 400 and r.json["error"]["field"] == "tracks[0].clips[0].media_id"
+    assert r.status_code == 422 and r.json["error"]["field"] == "tracks[0].clips[0].media_id"

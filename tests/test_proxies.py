@@ -11,8 +11,8 @@ import av
 import pytest
 
 from reelcut.config import Config
-from reelcut.library.proxies import engine_plays, slow_to_seek
 from reelcut.media.probe import probe
+from reelcut.render.proxies import engine_plays, slow_to_seek
 from reelcut.services import Services
 
 from . import media_samples as ms
@@ -88,7 +88,10 @@ def test_new_clips_get_proxies_in_the_background(services: Services, project: di
 def test_browsers_that_play_h264_get_no_proxy(services: Services, project: dict, samples: dict) -> None:
     services.proxies.report_capabilities(CHROMIUM)
     item = services.media.import_path(project["id"], samples["video"])
-    time.sleep(0.3)
+    # the proxy feed decides on its own thread: wait for its decision, not for a guessed while
+    decided = services.proxies.wait_decided(item["id"], timeout=10)
+    assert decided is not None, "the proxy feed did not consider the new clip within 10 s"
+    assert decided is False
     assert services.media.get(item["id"])["proxy"]["status"] == "none"
     assert [s["kind"] for s in sources_of(services, item["id"])] == ["local", "blob"]
 
@@ -161,7 +164,7 @@ def test_seek_proxies_follow_the_setting(api: Api, services: Services, project: 
     assert api.put("/api/settings", json={"preview_proxies": False}).status_code == 200
     item = services.media.import_path(project["id"], hd_long_gop)
     assert not services.proxies.needs_proxy(item)
-    services.proxies.wait_idle()
+    assert services.proxies.wait_idle(timeout=60), "requested proxies were not done within 60 s"
     assert services.media.get(item["id"])["proxy"]["status"] == "none"
     assert [s["kind"] for s in api.get(f"/api/media/{item['id']}/sources").json["sources"]] == ["local", "blob"]
     # turned on: the videos that are slow to seek get their proxies, and the player uses them
@@ -182,7 +185,7 @@ def test_a_proxy_waiting_in_the_queue_is_skipped_once_turned_off(services: Servi
     services.preferences.update({"preview_proxies": False})
     item = services.media.import_path(project["id"], hd_long_gop)
     services.proxies.request(item["id"])  # queued just before the user turned the setting off
-    services.proxies.wait_idle()
+    assert services.proxies.wait_idle(timeout=60), "requested proxies were not done within 60 s"
     assert services.media.get(item["id"])["proxy"]["status"] == "none"
 
 
@@ -207,7 +210,7 @@ def test_closing_during_an_encode_leaves_a_clean_row(config: Config, hd_long_gop
     item = b.media.import_path(pid, hd_long_gop)
     deadline = time.monotonic() + 30
     while b.media.get(item["id"])["proxy"]["progress"] == 0:  # ffmpeg is writing the proxy
-        assert time.monotonic() < deadline
+        assert time.monotonic() < deadline, "the proxy encode did not start within 30 s"
         time.sleep(0.005)
     b.close()
     assert not [r for r in caplog.records if r.levelname in ("ERROR", "WARNING")]

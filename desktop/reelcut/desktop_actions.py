@@ -11,9 +11,9 @@ from typing import Any, Protocol
 
 from .errors import AppError, from_os_error
 from .eventbus import EventBus
-from .library.exports import ExportManager
 from .library.media_store import MediaStore
 from .library.projects import Projects
+from .render.exports import ExportManager
 
 
 class Window(Protocol):

@@ -15,12 +15,12 @@ from .generation.fal import FalProvider
 from .generation.jobs import JobManager
 from .generation.local import LocalProvider
 from .library.db import Database
-from .library.exports import ExportManager
 from .library.media_store import MediaStore
 from .library.projects import Projects
-from .library.proxies import ProxyMaker
 from .library.settings import Settings
 from .preferences import Preferences
+from .render.exports import ExportManager
+from .render.proxies import ProxyMaker
 
 log = logging.getLogger(__name__)
 

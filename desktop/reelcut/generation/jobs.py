@@ -11,10 +11,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..errors import AppError, NotFound, from_os_error
+from ..errors import AppError, NotFound
 from ..eventbus import EventBus
 from ..library.db import Database, dumps, loads, now
 from ..library.media_store import MediaStore
+from ..runs import NULL, StatusRows, Threads, failed, failure
 from . import registry
 from .base import JobCancelled, JobContext, Provider
 
@@ -56,8 +57,9 @@ class JobManager:
         self.temp_dir = temp_dir
         self._providers = providers
         self._live: dict[str, JobContext] = {}
-        self._threads: dict[str, threading.Thread] = {}
+        self._threads = Threads("job")
         self._lock = threading.Lock()
+        self.rows = StatusRows(db, bus, table="jobs", event="job", payload=self.get)
 
     def provider(self, name: str) -> Provider:
         try:
@@ -157,10 +159,7 @@ class JobManager:
         return [r["id"] for r in rows]
 
     def _spawn(self, job_id: str) -> None:
-        t = threading.Thread(target=self._run, args=(job_id,), name=f"job-{job_id[:8]}", daemon=True)
-        with self._lock:
-            self._threads[job_id] = t
-        t.start()
+        self._threads.start(job_id, lambda: self._run(job_id))
 
     # -- running ------------------------------------------------------------------------------
     def _context(self, job: dict[str, Any], state: dict[str, Any]) -> JobContext:
@@ -231,20 +230,12 @@ class JobManager:
             self.media.published(self.media.add_thumbnail(item["id"]))
         except JobCancelled:
             self._update(job_id, status="cancelled", message="Cancelled")
-        except AppError as exc:
-            log.info("job %s failed: %s", job_id, exc.message)
-            self._update(job_id, status="failed", message=exc.message, error=exc.to_dict())
-        except OSError as exc:
-            err = from_os_error(exc, "storing the generated clip")
-            self._update(job_id, status="failed", message=err.message, error=err.to_dict())
         except Exception as exc:  # noqa: BLE001 - a job must end in a state the user can see
-            log.exception("job %s crashed", job_id)
-            message = f"Generation failed unexpectedly ({type(exc).__name__})."
-            self._update(job_id, status="failed", message=message, error={"code": "internal", "message": message})
+            err = failure(exc, what="Generation", doing="storing the generated clip", run_id=job_id)
+            self.rows.update(job_id, **failed(err))
         finally:
             with self._lock:
                 self._live.pop(job_id, None)
-                self._threads.pop(job_id, None)
 
     def cancel(self, job_id: str) -> dict[str, Any]:
         job = self.get(job_id)
@@ -277,52 +268,27 @@ class JobManager:
         job = self.get(job_id)
         if job["status"] not in ("failed", "cancelled"):
             raise AppError("not_retryable", "Only a failed or cancelled job can be retried.")
-        self.db.execute("UPDATE jobs SET status = 'queued', progress = 0, message = ?, error = NULL, updated_at = ?"
-                        " WHERE id = ?", ("Retrying", now(), job_id))
-        self._publish(job_id)
-        self._spawn(job_id)
+        if self.rows.update(job_id, only_from=("failed", "cancelled"), status="queued", progress=0.0,
+                            message="Retrying", error=NULL):
+            self._spawn(job_id)  # only the first of two retries at once reopens the row
         return self.get(job_id)
 
     def wait(self, job_id: str, timeout: float | None = None) -> dict[str, Any]:
-        """Block until the job's thread ends (CLI and tests)."""
-        with self._lock:
-            t = self._threads.get(job_id)
-        if t is not None:
-            t.join(timeout)
+        """Block until the job's thread ends or `timeout` passes (CLI and tests); the job as it is then."""
+        self._threads.wait(job_id, timeout)
         return self.get(job_id)
 
     def _update(self, job_id: str, *, status: str | None = None, progress: float | None = None,
                 message: str | None = None, queue_position: int | None = None, log: str | None = None,
                 error: dict[str, Any] | None = None, media_id: str | None = None) -> None:
-        with self.db.transaction() as c:
-            row = c.execute("SELECT status, logs FROM jobs WHERE id = ?", (job_id,)).fetchone()
-            if row is None:
-                return
-            if row["status"] in ("done", "failed", "cancelled") and status != row["status"]:
-                return  # a finished job never changes again
-            sets = ["updated_at = ?"]
-            args: list[Any] = [now()]
-            if status is not None:
-                sets.append("status = ?")
-                args.append(status)
-                if status != "queued":
-                    sets.append("queue_position = NULL")
-            for col, val in (("progress", progress), ("message", message), ("media_id", media_id)):
-                if val is not None:
-                    sets.append(f"{col} = ?")
-                    args.append(val)
-            if queue_position is not None:
-                sets.append("queue_position = ?")
-                args.append(queue_position)
-            if error is not None:
-                sets.append("error = ?")
-                args.append(dumps(error))
-            if log:
-                logs = (loads(row["logs"], []) + [str(log)[:500]])[-MAX_LOGS:]
-                sets.append("logs = ?")
-                args.append(dumps(logs))
-            c.execute(f"UPDATE jobs SET {', '.join(sets)} WHERE id = ?", (*args, job_id))
-        self._publish(job_id)
+        if queue_position is None and status is not None and status != "queued":
+            queue_position = NULL  # the provider's queue is behind it
+        add_log = None
+        if log:
+            def add_log(row: Any) -> dict[str, Any]:
+                return {"logs": (loads(row["logs"], []) + [str(log)[:500]])[-MAX_LOGS:]}
+        self.rows.update(job_id, merge=add_log, status=status, progress=progress, message=message,
+                         queue_position=queue_position, error=error, media_id=media_id)
 
     def _publish(self, job_id: str) -> None:
-        self.bus.publish("job", self.get(job_id))
+        self.rows.publish(job_id)

@@ -4,34 +4,15 @@ tone seeded by the prompt (or animated from a library image). No key, no network
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
-import subprocess
 import textwrap
 from pathlib import Path
 
 from ..media.encode import EncodeCancelled, run_ffmpeg, seekable_keyframes
+from ..media.filtergraph import path_value
+from ..media.fonts import find_font
 from .base import GeneratedFile, GenerationError, JobCancelled, JobContext
 
-_FONT_CANDIDATES = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-    "/usr/share/fonts/TTF/DejaVuSans-Bold.ttf",
-    "/Library/Fonts/Arial.ttf",
-    "C:/Windows/Fonts/arial.ttf",
-)
 _HEIGHTS = {"360p": 360, "540p": 540, "720p": 720, "1080p": 1080}
-
-
-def find_font() -> str | None:
-    env = os.environ.get("REELCUT_FONT")
-    for path in ((env,) if env else ()) + _FONT_CANDIDATES:
-        if path and os.path.isfile(path):
-            return path
-    if shutil.which("fc-match"):
-        out = subprocess.run(["fc-match", "-f", "%{file}", "sans:bold"], capture_output=True, text=True)
-        if out.returncode == 0 and os.path.isfile(out.stdout):
-            return out.stdout
-    return None
 
 
 def frame_size(resolution: str, aspect_ratio: str) -> tuple[int, int]:
@@ -52,16 +33,11 @@ def palette(prompt: str) -> list[str]:
     return [f"0x{s[i]:02x}{s[i + 1]:02x}{s[i + 2]:02x}" for i in (0, 3, 6)]
 
 
-def _escape(path: Path) -> str:
-    # filtergraph option values: backslash, colon and quote are special
-    return str(path).replace("\\", "/").replace(":", r"\:").replace("'", r"\'")
-
-
 def _caption(ctx: JobContext, font: str | None, text_file: Path, size: int, centre: bool) -> str:
     if font is None:
         return ""
     y = "(h-text_h)/2+sin(t*1.7)*h/30" if centre else "h-text_h-h/12"
-    return (f",drawtext=fontfile='{_escape(Path(font))}':textfile='{_escape(text_file)}':expansion=none"
+    return (f",drawtext=fontfile={path_value(font)}:textfile={path_value(text_file)}:expansion=none"
             f":fontcolor=white:fontsize={size}:line_spacing={size // 4}:x=(w-text_w)/2:y={y}"
             f":box=1:boxcolor=black@0.35:boxborderw={size // 2}")
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from .db import Database, dumps, loads
 
-# preview_proxies: play a seek-friendly proxy of videos that are slow to seek (library/proxies.py)
+# preview_proxies: play a seek-friendly proxy of videos that are slow to seek (render/proxies.py)
 DEFAULTS: dict[str, Any] = {"remote_preview": False, "preview_proxies": True}
 
 

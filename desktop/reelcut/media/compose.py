@@ -1,4 +1,6 @@
-"""Turn a timeline document into one ffmpeg command: the export's whole render graph.
+"""Turn a timeline document into one ffmpeg command: the export's whole render graph, written
+to a file beside the text files it names (a graph of a few hundred clips is larger than the
+128 KiB Linux allows one argument).
 
 Picture: a black canvas the length of the timeline; visible video tracks are overlaid from the
 bottom track up (the first track in the list is on top), each clip scaled to fit and shown only
@@ -13,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import AppError
+from .filtergraph import path_value, write_graph
 
 
 @dataclass
@@ -46,19 +49,15 @@ def _text_filter(clip: dict[str, Any], font: str | None, text_file: Path, height
     x = float(clip.get("x", 0.5))
     y = float(clip.get("y", 0.85))
     start, end = clip["start"], clip["start"] + clip["duration"]
-    fontopt = f"fontfile='{_escape(Path(font))}':" if font else ""
-    return (f"drawtext={fontopt}textfile='{_escape(text_file)}':expansion=none:fontcolor={color}:fontsize={size}"
+    fontopt = f"fontfile={path_value(font)}:" if font else ""
+    return (f"drawtext={fontopt}textfile={path_value(text_file)}:expansion=none:fontcolor={color}:fontsize={size}"
             f":x=w*{_num(x)}-text_w/2:y=h*{_num(y)}-text_h/2:enable='between(t,{_num(start)},{_num(end)})'")
-
-
-def _escape(path: Path) -> str:
-    return str(path).replace("\\", "/").replace(":", r"\:").replace("'", r"\'")
 
 
 def build_export_args(doc: dict[str, Any], sources: dict[str, Source], out: Path, work_dir: Path,
                       font: str | None) -> tuple[list[str], float]:
     """Return (ffmpeg arguments, output duration). Text for drawtext goes in files in work_dir
-    so no user text is ever parsed as filter syntax."""
+    so no user text is ever parsed as filter syntax; the graph goes in work_dir too."""
     duration = timeline_end(doc)
     if duration <= 0:
         raise AppError("empty_timeline", "The timeline is empty: add clips before exporting.", status=400)
@@ -117,7 +116,8 @@ def build_export_args(doc: dict[str, Any], sources: dict[str, Source], out: Path
     graph.append(f"[{video_out}]format=yuv420p,trim=0:{_num(duration)}[vout]")
     graph.append(f"{''.join(audio_pads)}amix=inputs={len(audio_pads)}:duration=first:normalize=0:dropout_transition=0,"
                  f"atrim=0:{_num(duration)}[aout]")
-    args = [*inputs, "-filter_complex", ";".join(graph), "-map", "[vout]", "-map", "[aout]",
+    graph_args = write_graph(";".join(graph), work_dir / "graph.txt")
+    args = [*inputs, *graph_args, "-map", "[vout]", "-map", "[aout]",
             "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "-r", _num(fps),
             "-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-t", _num(duration), "-movflags", "+faststart",
             "-f", "mp4", str(out)]

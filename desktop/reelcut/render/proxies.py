@@ -8,19 +8,20 @@ background, with progress; the player uses it, export never does."""
 from __future__ import annotations
 
 import logging
-import os
 import queue
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..errors import AppError, from_os_error
+from ..errors import AppError
 from ..eventbus import DROPPED, EventBus
+from ..library.db import Database
+from ..library.files import temp_path
+from ..library.media_store import MediaStore, media_dict
 from ..media.encode import EncodeCancelled, run_ffmpeg, seekable_keyframes
-from .db import Database
-from .files import fsync_dir, temp_path
-from .media_store import MediaStore, media_dict
+from ..runs import StatusRows, Threads, failure, move_into_place
 
 log = logging.getLogger(__name__)
 PROXY_HEIGHT = 540
@@ -71,12 +72,24 @@ class ProxyMaker:
         self.capabilities: dict[str, str] = {}
         self._queue: queue.Queue[str | None] = queue.Queue()
         self._cancel = threading.Event()
-        self._worker: threading.Thread | None = None
-        self._lock = threading.Lock()
+        self._threads = Threads("proxies")
+        # requested and not yet made or skipped; with it, what was decided for new media
+        self._changed = threading.Condition()
+        self._pending = 0
+        self._decided: OrderedDict[str, bool] = OrderedDict()
+        # A proxy once made is never made again; a failed one may be asked for again. The media
+        # row has no message or error column: why it failed goes to the log.
+        self.rows = StatusRows(db, bus, table="media", event="media", payload=self._event, terminal=("ready",),
+                               touched=None, columns={"status": "proxy_status", "progress": "proxy_progress",
+                                                      "path": "proxy_path", "message": None, "error": None})
         # a newly stored clip gets its proxy as soon as it appears, if it needs one; turning
         # preview proxies on asks for the missing ones
         self._feed = threading.Thread(target=self._follow_events, name="proxy-feed", daemon=True)
         self._events = bus.subscribe()
+
+    def _event(self, media_id: str) -> dict[str, Any]:
+        item = self.media.get(media_id)
+        return {"project_id": item["project_id"], "media": item}
 
     def start(self) -> None:
         self.recover()
@@ -92,8 +105,8 @@ class ProxyMaker:
                 continue
             if data is None:
                 return  # the bus closed: the app is shutting down
-            if event == "media" and data["media"]["proxy"]["status"] == "none" and self.needs_proxy(data["media"]):
-                self.request(data["media"]["id"])
+            if event == "media":
+                self.consider(data["media"])
             elif event == "settings" and "preview_proxies" in data["changed"]:
                 self.request_missing()  # turned on: the slow-to-seek videos get theirs
 
@@ -132,94 +145,100 @@ class ProxyMaker:
         return item["kind"] == "video" and (not engine_plays(self.capabilities, item["video_codec"]) or
                                             (self.seek_proxies() and slow_to_seek(item)))
 
+    def consider(self, item: dict[str, Any]) -> bool:
+        """A media item without a proxy appeared or changed: request one if it needs one.
+        Returns whether it was requested; `wait_decided` sees the answer."""
+        if item["proxy"]["status"] != "none":
+            return False  # it has one, or one is on its way: nothing to decide
+        wanted = self.needs_proxy(item)
+        if wanted:
+            self.request(item["id"])
+        with self._changed:
+            self._decided[item["id"]] = wanted
+            self._decided.move_to_end(item["id"])
+            while len(self._decided) > 1000:  # only the latest decisions are ever asked about
+                self._decided.popitem(last=False)
+            self._changed.notify_all()
+        return wanted
+
+    def wait_decided(self, media_id: str, timeout: float) -> bool | None:
+        """Whether `consider` requested a proxy for this item, once it has decided (tests: the
+        decision is made on the proxy feed's thread); None if it has not within `timeout`."""
+        with self._changed:
+            self._changed.wait_for(lambda: media_id in self._decided, timeout)
+            return self._decided.get(media_id)
+
     def request(self, media_id: str) -> None:
         if self._cancel.is_set():
             return  # shutting down: the next start asks again
-        self._set(media_id, status="queued", progress=0.0)
+        if not self.rows.update(media_id, status="queued", progress=0.0):
+            return  # gone, or its proxy is made already
+        with self._changed:
+            self._pending += 1
         self._queue.put(media_id)
-        with self._lock:
-            if self._worker is None or not self._worker.is_alive():
-                self._worker = threading.Thread(target=self._work, name="proxies", daemon=True)
-                self._worker.start()
+        self._threads.start("worker", self._work, unless_running=True)
 
-    def wait_idle(self, timeout: float = 120) -> None:
-        """Block until every requested proxy is made (tests, the self-test)."""
-        with self._lock:
-            worker = self._worker
-        if worker is not None:
-            self._queue.put(None)
-            worker.join(timeout)
+    def wait_idle(self, timeout: float = 120) -> bool:
+        """Block until every requested proxy is made or skipped (tests, the self-test); False if
+        some are still to do after `timeout`."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._pending == 0 or self._cancel.is_set(), timeout) \
+                and self._pending == 0
 
     def stop(self, timeout: float = 10) -> None:
         """Shutting down: the running encode is killed, and its row put back to 'none' before
         the caller closes the database."""
         self._cancel.set()
         self._queue.put(None)
-        with self._lock:
-            worker = self._worker
-        if worker is not None and worker is not threading.current_thread():
-            worker.join(timeout)
+        with self._changed:
+            self._changed.notify_all()
+        self._threads.wait("worker", timeout)
 
     def _work(self) -> None:
+        # One worker for the app's life: idle, it blocks on the queue and costs nothing, and no
+        # request can land in the moment an idle worker decides to end.
         while True:
-            try:
-                media_id = self._queue.get(timeout=5)
-            except queue.Empty:
-                return
+            media_id = self._queue.get()
             if media_id is None or self._cancel.is_set():
                 return
             try:
                 self._make(media_id)
             except Exception:  # noqa: BLE001 - one bad file must not stop the others
                 log.exception("proxy for %s failed", media_id)
+            finally:
+                with self._changed:
+                    self._pending -= 1
+                    self._changed.notify_all()
 
     def _make(self, media_id: str) -> None:
         row = self.db.one("SELECT * FROM media WHERE id = ?", (media_id,))
         if row is None or row["proxy_status"] == "ready":
             return
         if not self.needs_proxy(media_dict(row)):  # preview proxies were turned off while it waited
-            self._set(media_id, status="none", progress=0.0)
+            self.rows.update(media_id, status="none", progress=0.0)
             return
-        src, _ = self.media.file_path(media_id)
         tmp = temp_path(self.temp_dir, ".webm")
-        self._set(media_id, status="encoding", progress=0.0)
         last = [0.0]
 
         def progress(f: float) -> None:
             if f - last[0] >= 0.05:
                 last[0] = f
-                self._set(media_id, status="encoding", progress=f)
+                self.rows.update(media_id, status="encoding", progress=f)
 
         try:
+            src, _ = self.media.file_path(media_id)
+            self.rows.update(media_id, status="encoding", progress=0.0)
             run_ffmpeg(proxy_args(src, tmp, row["height"], row["fps"]), duration=row["duration"] or 0,
                        on_progress=progress, cancel=self._cancel, what="The preview proxy", background=True)
             folder = self.media.projects.folder(row["project_id"]) / "proxies"
             folder.mkdir(parents=True, exist_ok=True)
             final = folder / f"{media_id}.webm"
-            with open(tmp, "rb") as f:
-                os.fsync(f.fileno())
-            os.replace(tmp, final)
-            fsync_dir(folder)
-            rel = str(final.relative_to(self.media.data_dir))
-            self._set(media_id, status="ready", progress=1.0, path=rel)
+            move_into_place(tmp, final)
+            self.rows.update(media_id, status="ready", progress=1.0, path=str(final.relative_to(self.media.data_dir)))
         except EncodeCancelled:
-            self._set(media_id, status="none", progress=0.0)
-        except (AppError, OSError) as exc:
-            err = exc if isinstance(exc, AppError) else from_os_error(exc, "making a preview proxy")
-            log.warning("proxy for %s failed: %s", media_id, err.message)
-            self._set(media_id, status="failed", progress=0.0)
+            self.rows.update(media_id, status="none", progress=0.0)
+        except Exception as exc:  # noqa: BLE001 - the row must not stay "encoding" after any failure
+            failure(exc, what="The preview proxy", doing="making a preview proxy", run_id=media_id)
+            self.rows.update(media_id, status="failed", progress=0.0)
         finally:
             tmp.unlink(missing_ok=True)
-
-    def _set(self, media_id: str, *, status: str, progress: float, path: str | None = None) -> None:
-        if path is not None:
-            self.db.execute("UPDATE media SET proxy_status = ?, proxy_progress = ?, proxy_path = ? WHERE id = ?",
-                            (status, progress, path, media_id))
-        else:
-            self.db.execute("UPDATE media SET proxy_status = ?, proxy_progress = ? WHERE id = ?",
-                            (status, progress, media_id))
-        try:
-            item = self.media.get(media_id)
-        except AppError:
-            return
-        self.bus.publish("media", {"project_id": item["project_id"], "media": item})

@@ -5,7 +5,6 @@ project's exports folder only when complete."""
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import threading
 import time
@@ -13,23 +12,25 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from ..errors import AppError, NotFound, from_os_error
+from ..errors import AppError, NotFound
 from ..eventbus import EventBus
-from ..generation.local import find_font
+from ..library.db import Database, loads, now
+from ..library.files import safe_filename, unique_path
+from ..library.media_store import MediaStore
+from ..library.timeline import validate_timeline
 from ..media.compose import Source, build_export_args
 from ..media.encode import EncodeCancelled, run_ffmpeg
-from .db import Database, dumps, loads, now
-from .files import fsync_dir, safe_filename, unique_path
-from .media_store import MediaStore
+from ..media.fonts import find_font
+from ..runs import StatusRows, Threads, failed, failure, move_into_place
 
 log = logging.getLogger(__name__)
 ACTIVE = ("queued", "rendering")
 
 
-def export_dict(row: Any, data_dir: Path) -> dict[str, Any]:
-    path = str(data_dir / row["path"]) if row["path"] else None
+def export_dict(row: Any) -> dict[str, Any]:
+    """An export as the page sees it: where to download it, never where it lies on disk."""
     return {"id": row["id"], "project_id": row["project_id"], "status": row["status"], "progress": row["progress"],
-            "message": row["message"], "error": loads(row["error"]), "path": path,
+            "message": row["message"], "error": loads(row["error"]),
             "filename": Path(row["path"]).name if row["path"] else None, "duration": row["duration"],
             "created_at": row["created_at"], "updated_at": row["updated_at"]}
 
@@ -42,18 +43,19 @@ class ExportManager:
         self.data_dir = data_dir.resolve()
         self.temp_dir = temp_dir
         self._cancel: dict[str, threading.Event] = {}
-        self._threads: dict[str, threading.Thread] = {}
+        self._threads = Threads("export")
         self._lock = threading.Lock()
+        self.rows = StatusRows(db, bus, table="exports", event="export", payload=self.get)
 
     def get(self, export_id: str) -> dict[str, Any]:
         row = self.db.one("SELECT * FROM exports WHERE id = ?", (export_id,))
         if row is None:
             raise NotFound("The export")
-        return export_dict(row, self.data_dir)
+        return export_dict(row)
 
     def list(self, project_id: str) -> list[dict[str, Any]]:
         self.media.projects.get(project_id)
-        return [export_dict(r, self.data_dir) for r in self.db.query(
+        return [export_dict(r) for r in self.db.query(
             "SELECT * FROM exports WHERE project_id = ? ORDER BY created_at DESC", (project_id,))]
 
     def file_path(self, export_id: str) -> Path:
@@ -70,6 +72,9 @@ class ExportManager:
         project = self.media.projects.get(project_id)
         timeline = self.media.projects.timeline(project_id)
         sources = self._sources(project_id)
+        # what was saved before today's limits, or a document that was never saved, is
+        # refused with the same reason a save gives
+        validate_timeline(timeline, set(sources))
         work = self.temp_dir / f"export-{uuid.uuid4().hex}"
         work.mkdir(parents=True, exist_ok=True)
         tmp_out = work / "out.mp4"
@@ -84,13 +89,10 @@ class ExportManager:
                         " updated_at) VALUES (?,?,?,?,?,?,?,?)",
                         (export_id, project_id, "queued", 0.0, "Starting", duration, ts, ts))
         cancel = threading.Event()
-        t = threading.Thread(target=self._run, args=(export_id, project, args, duration, work, tmp_out, cancel),
-                             name=f"export-{export_id[:8]}", daemon=True)
         with self._lock:
             self._cancel[export_id] = cancel
-            self._threads[export_id] = t
-        self._publish(export_id)
-        t.start()
+        self.rows.publish(export_id)
+        self._threads.start(export_id, lambda: self._run(export_id, project, args, duration, work, tmp_out, cancel))
         return self.get(export_id)
 
     def _sources(self, project_id: str) -> dict[str, Source]:
@@ -109,42 +111,33 @@ class ExportManager:
             if time.monotonic() - last[0] > 0.2:
                 last[0] = time.monotonic()
                 try:
-                    self._update(export_id, status="rendering", progress=f * 0.99,
-                                 message=f"Rendering {int(f * 100)}%")
+                    self.rows.update(export_id, status="rendering", progress=f * 0.99,
+                                     message=f"Rendering {int(f * 100)}%")
                 except AppError:
                     pass  # a progress row that cannot be written must not stop the render
 
         outcome: dict[str, Any]
         try:
-            self._update(export_id, status="rendering", message="Rendering")
+            self.rows.update(export_id, status="rendering", message="Rendering")
             run_ffmpeg(args, duration=duration, on_progress=progress, cancel=cancel, what="The export")
             folder = self.media.projects.folder(project["id"]) / "exports"
             folder.mkdir(parents=True, exist_ok=True)
             stamp = time.strftime("%Y%m%d-%H%M%S")
             final = unique_path(folder, f"{safe_filename(project['name'], 'export')}-{stamp}.mp4")
-            with open(tmp_out, "rb") as f:
-                os.fsync(f.fileno())
-            os.replace(tmp_out, final)
-            fsync_dir(folder)
+            move_into_place(tmp_out, final)
             outcome = {"status": "done", "progress": 1.0, "message": "Exported",
                        "path": str(final.relative_to(self.data_dir))}
         except EncodeCancelled:
             outcome = {"status": "cancelled", "message": "Cancelled"}
         except Exception as exc:  # noqa: BLE001 - an export must end in a state the user sees
-            if isinstance(exc, OSError):
-                exc = from_os_error(exc, "writing the export")
-            if not isinstance(exc, AppError):
-                log.exception("export %s crashed", export_id)
-                exc = AppError("internal", f"The export failed unexpectedly ({type(exc).__name__}).", status=500)
-            outcome = {"status": "failed", "message": exc.message, "error": exc.to_dict()}
+            outcome = failed(failure(exc, what="The export", doing="writing the export", run_id=export_id))
         finally:
             # Free the space first: after a full disk, the row update below needs room too.
             shutil.rmtree(work, ignore_errors=True)
             with self._lock:
                 self._cancel.pop(export_id, None)
-                self._threads.pop(export_id, None)
         try:
-            self._update(export_id, **outcome)
+            self.rows.update(export_id, **outcome)
         except AppError:
             log.exception("could not record the end of export %s", export_id)
 
@@ -157,10 +150,8 @@ class ExportManager:
         return self.get(export_id)
 
     def wait(self, export_id: str, timeout: float | None = None) -> dict[str, Any]:
-        with self._lock:
-            t = self._threads.get(export_id)
-        if t is not None:
-            t.join(timeout)
+        """Block until the export's thread ends or `timeout` passes; the export as it is then."""
+        self._threads.wait(export_id, timeout)
         return self.get(export_id)
 
     def fail_interrupted(self) -> None:
@@ -168,22 +159,5 @@ class ExportManager:
         state is gone); say so rather than leave it spinning."""
         for row in self.db.query("SELECT id FROM exports WHERE status IN (?, ?)", ACTIVE):
             message = "Reelcut stopped while this export was rendering. Start the export again."
-            self._update(row["id"], status="failed", message=message,
-                         error={"code": "interrupted", "message": message})
-
-    def _update(self, export_id: str, *, status: str | None = None, progress: float | None = None,
-                message: str | None = None, error: dict[str, Any] | None = None, path: str | None = None) -> None:
-        sets, args = ["updated_at = ?"], [now()]
-        for col, val in (("status", status), ("progress", progress), ("message", message), ("path", path)):
-            if val is not None:
-                sets.append(f"{col} = ?")
-                args.append(val)
-        if error is not None:
-            sets.append("error = ?")
-            args.append(dumps(error))
-        self.db.execute(f"UPDATE exports SET {', '.join(sets)} WHERE id = ? AND status NOT IN "
-                        "('done', 'failed', 'cancelled')", (*args, export_id))
-        self._publish(export_id)
-
-    def _publish(self, export_id: str) -> None:
-        self.bus.publish("export", self.get(export_id))
+            self.rows.update(row["id"], status="failed", message=message,
+                             error={"code": "interrupted", "message": message})
