@@ -46,7 +46,7 @@ class DesktopActions:
 
     def _window(self) -> Window:
         if self.window is None:
-            raise AppError("desktop_only", "This needs the Reelcut desktop app.", status=409)
+            raise AppError("desktop_only", "This needs the Reelcut desktop app.")
         return self.window
 
     def import_files(self, project_id: Any) -> list[dict[str, Any]]:

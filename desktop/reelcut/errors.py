@@ -56,7 +56,7 @@ def from_os_error(exc: OSError, doing: str) -> AppError:
     """An OSError as a message a user can act on. `doing` completes 'while ...'."""
     if exc.errno == errno.ENOSPC:
         return AppError("disk_full", f"The disk is full, so Reelcut stopped while {doing}. Nothing was lost: "
-                        "free some space and try again.", status=507)
+                        "free some space and try again.")
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return AppError("no_permission", f"Reelcut may not write here while {doing} ({exc.strerror}).", status=500)
-    return AppError("io_error", f"A file operation failed while {doing}: {exc.strerror or exc}.", status=500)
+        return AppError("no_permission", f"Reelcut may not write here while {doing} ({exc.strerror}).")
+    return AppError("io_error", f"A file operation failed while {doing}: {exc.strerror or exc}.")

@@ -166,7 +166,7 @@ def failure(exc: BaseException, *, what: str, doing: str, run_id: str = "") -> A
         log.warning("%s %s failed: %s", what, run_id, err.message)
         return err
     log.error("%s %s crashed", what, run_id, exc_info=exc)
-    return AppError("internal", f"{what} failed unexpectedly ({type(exc).__name__}).", status=500)
+    return AppError("internal", f"{what} failed unexpectedly ({type(exc).__name__}).")
 
 
 def failed(err: AppError) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..errors import AppError
+from ..errors import STATUS, AppError
 
 
 class JobCancelled(Exception):
@@ -22,8 +22,9 @@ class GenerationError(AppError):
     same request again later could succeed."""
 
     def __init__(self, code: str, message: str, *, field: str | None = None,
-                 status: int = 502, retryable: bool = False) -> None:
-        super().__init__(code, message, status=status, field=field)
+                 status: int | None = None, retryable: bool = False) -> None:
+        # a provider's failure is a bad gateway unless errors.STATUS says more
+        super().__init__(code, message, status=status or STATUS.get(code, 502), field=field)
         self.retryable = retryable
 
 

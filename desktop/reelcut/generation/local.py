@@ -62,8 +62,7 @@ class LocalProvider:
         frames = max(1, round(duration * fps))
         if ctx.model["mode"] == "image":
             if ctx.image_path is None:
-                raise GenerationError("image_required", "Choose an image for image-to-video.", field="image_media_id",
-                                      status=422)
+                raise GenerationError("image_required", "Choose an image for image-to-video.", field="image_media_id")
             picture = (f"[0:v]scale={width * 2}:{height * 2}:force_original_aspect_ratio=increase,"
                        f"crop={width * 2}:{height * 2},zoompan=z='1+0.2*on/{frames}'"
                        f":x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d={frames}:s={width}x{height}:fps={fps}"

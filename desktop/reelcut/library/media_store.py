@@ -127,7 +127,7 @@ class MediaStore:
                 raise from_os_error(exc, f"importing '{filename}'") from exc
             except OverflowError:
                 raise AppError("too_large", f"'{filename}' is larger than the {self.upload_limit // 1024**2} MB "
-                               "upload limit.", status=413) from None
+                               "upload limit.") from None
             item = self.ingest(project_id, tmp, name=filename, source={"type": "import"})
         finally:
             tmp.unlink(missing_ok=True)

@@ -64,7 +64,7 @@ _COLOR = re.compile(r"^#?[0-9a-fA-F]{6}$")
 
 
 def _invalid(path: str, why: str) -> AppError:
-    return AppError("invalid_timeline", f"Timeline {path} {why}.", status=422, field=path)
+    return AppError("invalid_timeline", f"Timeline {path} {why}.", field=path)
 
 
 def _field(path: str, key: str) -> str:
@@ -139,7 +139,7 @@ def validate_timeline(doc: Any, media_ids: set[str]) -> dict[str, Any]:
     """Return the document if it is well formed, within LIMITS, and every clip points at media
     of this project; otherwise raise a 422 naming the first field that is not."""
     if not isinstance(doc, dict):
-        raise AppError("invalid_timeline", "The timeline must be an object.", status=422, field="timeline")
+        raise AppError("invalid_timeline", "The timeline must be an object.", field="timeline")
     if doc.get("version") != VERSION:
         raise _invalid("version", f"must be {VERSION}")
     for key in ("fps", "width", "height"):

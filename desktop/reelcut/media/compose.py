@@ -60,7 +60,7 @@ def build_export_args(doc: dict[str, Any], sources: dict[str, Source], out: Path
     so no user text is ever parsed as filter syntax; the graph goes in work_dir too."""
     duration = timeline_end(doc)
     if duration <= 0:
-        raise AppError("empty_timeline", "The timeline is empty: add clips before exporting.", status=400)
+        raise AppError("empty_timeline", "The timeline is empty: add clips before exporting.")
     w, h, fps = int(doc["width"]), int(doc["height"]), float(doc["fps"])
     inputs: list[str] = []
     graph: list[str] = [f"color=c=black:s={w}x{h}:r={_num(fps)}:d={_num(duration)},format=yuv420p[base0]",
@@ -82,8 +82,7 @@ def build_export_args(doc: dict[str, Any], sources: dict[str, Source], out: Path
         for clip in track["clips"]:
             src = sources.get(clip["media_id"])
             if src is None:
-                raise AppError("missing_media", "A clip refers to media that is no longer in the library.",
-                               status=409)
+                raise AppError("missing_media", "A clip refers to media that is no longer in the library.")
             start, length = clip["start"], clip["out"] - clip["in"]
             show_picture = track["kind"] == "video" and not track.get("hidden") and src.has_video
             use_audio = not track.get("muted") and src.has_audio

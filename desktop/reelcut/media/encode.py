@@ -55,7 +55,7 @@ def run_ffmpeg(args: Sequence[str], *, duration: float, on_progress: Callable[[f
                                 preexec_fn=(_background_child if background else _die_with_parent)
                                 if sys.platform.startswith("linux") else None)
     except OSError as exc:
-        raise AppError("ffmpeg_missing", f"ffmpeg could not be started: {exc.strerror}.", status=500) from exc
+        raise AppError("ffmpeg_missing", f"ffmpeg could not be started: {exc.strerror}.") from exc
     stderr: list[str] = []
     reader = threading.Thread(target=lambda: stderr.extend(proc.stderr), daemon=True)  # type: ignore[arg-type]
     reader.start()
@@ -91,4 +91,4 @@ def run_ffmpeg(args: Sequence[str], *, duration: float, on_progress: Callable[[f
             raise from_os_error(OSError(errno.ENOSPC, "No space left on device"), f"running {what.lower()}")
         detail = text.strip().splitlines()
         reason = detail[-1] if detail else f"exit code {code}"
-        raise AppError("ffmpeg_failed", f"{what} failed: {reason}", status=500)
+        raise AppError("ffmpeg_failed", f"{what} failed: {reason}")

@@ -18,7 +18,7 @@ def ffmpeg_exe() -> str:
     env = os.environ.get("REELCUT_FFMPEG")
     if env:
         if not (os.path.isfile(env) and os.access(env, os.X_OK)):
-            raise AppError("ffmpeg_missing", f"ffmpeg was not found at {env} (REELCUT_FFMPEG).", status=500)
+            raise AppError("ffmpeg_missing", f"ffmpeg was not found at {env} (REELCUT_FFMPEG).")
         return env
     try:
         import imageio_ffmpeg
@@ -29,8 +29,7 @@ def ffmpeg_exe() -> str:
     found = shutil.which("ffmpeg")
     if found:
         return found
-    raise AppError("ffmpeg_missing", "ffmpeg was not found. Reinstall Reelcut or set REELCUT_FFMPEG.",
-                   status=500)
+    raise AppError("ffmpeg_missing", "ffmpeg was not found. Reinstall Reelcut or set REELCUT_FFMPEG.")
 
 
 _VERSION = re.compile(r"ffmpeg version \D*(\d+)\.")
