@@ -285,17 +285,17 @@ def test_plain_http_only_to_loopback(bridge: Bridge, project: dict, fal: FakeFal
     assert job["error"]["code"] == "insecure_url" and "https" in job["message"]
 
 
-def test_four_models_at_once_take_about_as_long_as_one(bridge: Bridge, project: dict, fal: FakeFal) -> None:
+def test_four_models_run_at_once(bridge: Bridge, project: dict, fal: FakeFal) -> None:
+    """All four requests are in flight at fal at the same time: each was submitted before any
+    result was handed over (one after another, each would start after the last one ended). How
+    much time that saves is measured by bench/parallel_models.py, not asserted here."""
     fal.scenario.queue_seconds, fal.scenario.run_seconds = 0.5, 1.0
-    start = time.monotonic()
-    assert generate(bridge, project)["status"] == "done"
-    one = time.monotonic() - start
-    start = time.monotonic()
-    jobs = bridge.start_generation(project["id"], [FAST, PRO, KLING, VEO], "four at once", {})
+    jobs = bridge.jobs.start(project["id"], [FAST, PRO, KLING, VEO], "four at once", {})
     finals = [bridge.jobs.wait(j["id"], timeout=60) for j in jobs]
-    four = time.monotonic() - start
     assert [j["status"] for j in finals] == ["done"] * 4
-    assert four < one * 2, (one, four)  # far from the 4x of running them one after another
+    windows = [(r.created, r.result_at) for r in fal.requests.values()]
+    assert len(windows) == 4 and all(end is not None for _, end in windows)
+    assert max(start for start, _ in windows) < min(end for _, end in windows if end is not None), windows
 
 
 def test_the_key_never_appears_in_logs_or_messages(bridge: Bridge, project: dict, fal: FakeFal,
@@ -393,12 +393,11 @@ def test_fal_going_away_mid_job_then_coming_back(bridge: Bridge, project: dict, 
     while bridge.get_job(job["id"])["status"] != "generating":
         assert time.monotonic() < deadline
         time.sleep(0.02)
-    fal.stop()
-    time.sleep(0.4)
-    fal.start()
+    # every attempt of one poll meets the outage (FalHttp tries 6 times), however the polls fall
+    fal.outage(drops=6)
     final = bridge.jobs.wait(job["id"], timeout=30)
     assert final["status"] == "done", final
-    assert fal.count("submit") == 1
+    assert fal.dropped == 6 and fal.count("submit") == 1
     messages = " ".join(e["message"] or "" for e in drain(job["id"]))
     assert "could not be reached" in messages and "keeps going" in messages
 
