@@ -2,7 +2,10 @@
 with logs and queue position, result, cancel), storage upload (initiate + PUT) and a CDN that
 serves a real H.264/AAC clip. Each test scripts its faults through `FakeFal.scenario`.
 `stop()`/`start()` (or `restart()`) take the server down and bring it back on the same port
-with every request it knew, as when fal.ai or the network goes away in the middle of a job.
+with every request it knew, as when fal.ai or the network goes away in the middle of a job;
+`outage(n)` cuts every connection and drops the next n, so an outage lasts until the client has
+met it (not for a wall-clock time that may fall between two polls). `Listener` is a second
+server that must never be contacted: it records every connection made to it.
 
 Fixtures: `fake_fal` (the fake, with REELCUT_FAL_QUEUE_URL/REELCUT_FAL_REST_URL pointed at it
 and FAL_KEY set to `KEY`) and `fal_clip` (the session's small H.264/AAC MP4). They are loaded
@@ -63,6 +66,11 @@ class Scenario:
     stream: bool = False             # offer GET .../status/stream (server-sent status events)
     video_url: str | None = None     # the result's video URL (default: this fake's own CDN)
     submit_delay: float = 0.0        # seconds a real submit takes to answer (after queueing it)
+    # per real submit, after queueing it (so it is paid for): "silent" closes the connection
+    # without a byte, "mid_answer" sends the headers (with the request id) and half the body
+    submit_cut: list[str] = field(default_factory=list)
+    answer_urls: dict[str, str] = field(default_factory=dict)  # e.g. {"status_url": base}: that URL elsewhere
+    redirect_to: str | None = None   # where the CDN's "redirect" mode sends the download
 
 
 @dataclass
@@ -75,6 +83,7 @@ class FalRequest:
     cancelled: bool = False
     fell_back: bool = False
     result_asked: int = 0
+    result_at: float | None = None   # when the result was handed over: the end of its time in flight
 
 
 class FakeFal:
@@ -83,6 +92,9 @@ class FakeFal:
         self.scenario = Scenario()
         self.requests: dict[str, FalRequest] = {}
         self.calls: list[tuple[str, str]] = []
+        self.auth: list[tuple[str, str | None]] = []  # (kind, Authorization header) per call
+        self.dropping = 0                # connections still to drop in the current outage()
+        self.dropped = 0
         self.uploads: dict[str, bytes] = {}
         self.lock = threading.Lock()
         self.conns: set[socket.socket] = set()
@@ -114,6 +126,30 @@ class FakeFal:
                 conn.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
+
+    def cut_connections(self) -> None:
+        with self.lock:
+            conns = list(self.conns)
+        for conn in conns:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def outage(self, drops: int) -> None:
+        """fal.ai goes away until `drops` connections have been dropped: open ones are cut, new
+        ones are closed before a byte of answer. Then it answers again, as it was."""
+        with self.lock:
+            self.dropping = drops
+        self.cut_connections()
+
+    def _drop_this_one(self) -> bool:
+        with self.lock:
+            if self.dropping <= 0:
+                return False
+            self.dropping -= 1
+            self.dropped += 1
+            return True
 
     def restart(self, down_for: float = 0.0) -> None:
         self.stop()
@@ -169,9 +205,14 @@ class FakeFal:
         return [{"message": m, "level": "INFO", "source": "USER", "timestamp": "2026-11-24T00:00:00Z"} for m in lines]
 
     def urls(self, req: FalRequest) -> dict[str, str]:
-        base = f"{self.url}/{req.app}/requests/{req.id}"
-        return {"request_id": req.id, "response_url": base, "status_url": f"{base}/status",
-                "cancel_url": f"{base}/cancel"}
+        def at(key: str) -> str:
+            return f"{self.scenario.answer_urls.get(key, self.url)}/{req.app}/requests/{req.id}"
+        return {"request_id": req.id, "response_url": at("response_url"), "status_url": f"{at('status_url')}/status",
+                "cancel_url": f"{at('cancel_url')}/cancel"}
+
+    def note(self, kind: str, detail: str, auth: str | None) -> None:
+        self.calls.append((kind, detail))
+        self.auth.append((kind, auth))
 
     # -- HTTP -------------------------------------------------------------------------------
     def _handler(self) -> type[BaseHTTPRequestHandler]:
@@ -195,6 +236,15 @@ class FakeFal:
 
             def log_message(self, *args: Any) -> None:
                 pass
+
+            def handle(self) -> None:
+                if fake._drop_this_one():
+                    self.close_connection = True  # accepted, then closed unanswered: a host gone away
+                    return
+                super().handle()
+
+            def note(self, kind: str, detail: str) -> None:
+                fake.note(kind, detail, self.headers.get("Authorization"))
 
             def send(self, reply: Reply) -> None:
                 if reply.delay:
@@ -231,7 +281,7 @@ class FakeFal:
                 m = re.fullmatch(r"/([^/]+/[^/]+)/requests/([^/]+)(/status)?", path)
                 if not m:
                     return self.send(Reply(404, {"detail": "Not found"}))
-                fake.calls.append(("status" if m.group(3) else "result", m.group(2)))
+                self.note("status" if m.group(3) else "result", m.group(2))
                 if not self.authed():
                     return None
                 req = fake.requests.get(m.group(2))
@@ -255,13 +305,14 @@ class FakeFal:
                                            {"x-fal-request-id": req.id}))
                 name = f"{req.id}.mp4"
                 url = fake.scenario.video_url or f"{fake.url}/files/{name}"
+                req.result_at = req.result_at or time.monotonic()
                 return self.send(Reply(200, {"video": {"url": url, "content_type": "video/mp4",
                                                        "file_name": name, "file_size": len(fake.clip)}},
                                        {"x-fal-request-id": req.id}))
 
             def stream_status(self, request_id: str) -> None:
                 """Server-sent status objects, one per change, until COMPLETED."""
-                fake.calls.append(("stream", request_id))
+                self.note("stream", request_id)
                 if not fake.scenario.stream:
                     return self.send(Reply(404, {"detail": "Not found"}))
                 if not self.authed():
@@ -288,8 +339,10 @@ class FakeFal:
                     time.sleep(fake.until_next_change(req))
 
             def cdn(self, path: str) -> None:
-                fake.calls.append(("cdn", path))
+                self.note("cdn", path)
                 mode = fake.scenario.cdn.pop(0) if fake.scenario.cdn else "ok"
+                if mode == "redirect":
+                    return self.send(Reply(302, {}, {"Location": fake.scenario.redirect_to or "/"}))
                 if mode == "html":
                     return self.send(Reply(200, raw=b"<html><body>Access denied</body></html>"))
                 if mode == "redirect_http":
@@ -317,7 +370,7 @@ class FakeFal:
                 path = urlsplit(self.path).path
                 payload = self.body()
                 if path == "/storage/upload/initiate":
-                    fake.calls.append(("initiate", path))
+                    self.note("initiate", path)
                     if not self.authed():
                         return None
                     token = uuid.uuid4().hex
@@ -325,7 +378,7 @@ class FakeFal:
                     return self.send(Reply(200, {"upload_url": f"{fake.url}/upload/{token}",
                                                  "file_url": f"{fake.url}/files/up-{token}-{info['file_name']}"}))
                 endpoint = path.strip("/")
-                fake.calls.append(("submit", endpoint))
+                self.note("submit", endpoint)
                 if fake.scenario.submit_replies:
                     return self.send(fake.scenario.submit_replies.pop(0))
                 if not self.authed():
@@ -343,18 +396,37 @@ class FakeFal:
                     fake.requests[req.id] = req
                     position = sum(1 for r in fake.requests.values()
                                    if time.monotonic() - r.created < fake.scenario.queue_seconds) - 1
-                return self.send(Reply(200, {"status": "IN_QUEUE", "queue_position": position, **fake.urls(req)},
-                                       {"x-fal-request-id": req.id}, delay=fake.scenario.submit_delay))
+                answer = Reply(200, {"status": "IN_QUEUE", "queue_position": position, **fake.urls(req)},
+                               {"x-fal-request-id": req.id}, delay=fake.scenario.submit_delay)
+                cut = fake.scenario.submit_cut.pop(0) if fake.scenario.submit_cut else None
+                if cut:
+                    return self.cut_off(answer, cut)
+                return self.send(answer)
+
+            def cut_off(self, reply: Reply, how: str) -> None:
+                """The request is queued (and paid for); the answer never arrives whole."""
+                self.close_connection = True
+                if how == "mid_answer":
+                    data = json.dumps(reply.body).encode()
+                    self.send_response(reply.status)
+                    self.send_header("Content-Type", "application/json")
+                    for k, v in reply.headers.items():
+                        self.send_header(k, v)
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data[: len(data) // 2])
+                    self.wfile.flush()
+                self.connection.shutdown(socket.SHUT_RDWR)
 
             def do_PUT(self) -> None:  # noqa: N802
                 path = urlsplit(self.path).path
                 payload = self.body()
                 if path.startswith("/upload/"):
-                    fake.calls.append(("upload", path))
+                    self.note("upload", path)
                     fake.uploads[path.rsplit("/", 1)[1]] = payload
                     return self.send(Reply(200, {}))
                 m = re.fullmatch(r"/([^/]+/[^/]+)/requests/([^/]+)/cancel", path)
-                fake.calls.append(("cancel", path))
+                self.note("cancel", path)
                 if not m or not self.authed():
                     return None if m else self.send(Reply(404, {"detail": "Not found"}))
                 req = fake.requests.get(m.group(2))
@@ -366,6 +438,45 @@ class FakeFal:
                 return self.send(Reply(202, {"status": "CANCELLATION_REQUESTED"}))
 
         return Handler
+
+
+class Listener:
+    """Another server on this machine that fal.ai's answers must not be able to reach: it counts
+    every connection (even one that never sends a request) and records each request with its
+    Authorization header, and answers 404."""
+
+    def __init__(self) -> None:
+        self.connections = 0
+        self.requests: list[tuple[str, str, str | None]] = []  # method, path, Authorization
+        listener = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def setup(self) -> None:
+                listener.connections += 1
+                super().setup()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def answer(self) -> None:
+                listener.requests.append((self.command, self.path, self.headers.get("Authorization")))
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            do_GET = do_POST = do_PUT = answer  # noqa: N815
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_port
+        self.url = f"http://127.0.0.1:{self.port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
 
 
 def validate(endpoint: str, data: dict[str, Any]) -> dict[str, Any] | None:

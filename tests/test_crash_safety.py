@@ -213,6 +213,12 @@ def test_kill_during_a_fal_job_then_the_result_lands(tmp_path: Path, fake_fal: A
     job_id = s.post("/api/generations", json={"project_id": pid, "model_ids": ["fal-ai/ltx-2/text-to-video/fast"],
                                               "prompt": "a storm over the sea"}).json()["jobs"][0]["id"]
     s.wait_for(lambda: s.get(f"/api/generations/{job_id}").json()["job"]["status"] == moment)
+    if moment == "queued":
+        # waiting in fal's queue, its request id saved: "queued" alone is also the job's state
+        # before and during the submit, and a kill inside a submit rightly fails the job as
+        # "may have been submitted" (tests/test_fal_client.py) instead of buying it again
+        s.wait_for(lambda: (s.get(f"/api/generations/{job_id}").json()["job"]["message"] or "")
+                   .startswith("Waiting in fal.ai's queue"))
     if moment == "downloading":
         s.wait_for(lambda: temp_files(s.data_dir))  # bytes are arriving
     s2 = restart(s)

@@ -41,13 +41,48 @@ def test_every_fal_entry_is_complete() -> None:
                 assert p.get("default") is None or p["default"] in p["choices"], (m["id"], p["name"])
 
 
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _values_ok(spec: dict[str, Any], cond: Any) -> bool:
-    """A rule's or price's condition can only name values the form can produce."""
+    """A rule's or price's condition can only name values the form can produce, and must be
+    met by at least one of them (a rule no value can trigger is a typo, not a rule)."""
     if isinstance(cond, dict):
-        return all(v in spec.get("choices", [v]) for v in cond.get("in", []))
+        if not cond or set(cond) - {"in", "gt", "lt"}:
+            return False
+        if not all(v in spec.get("choices", [v]) for v in cond.get("in", [])):
+            return False
+        bounds = [cond[k] for k in ("gt", "lt") if k in cond]
+        if bounds and (spec["type"] not in ("integer", "number") or not all(_number(b) for b in bounds)):
+            return False
+        if "choices" in spec:
+            return any(registry._matches(c, cond) for c in spec["choices"])
+        low, high = spec.get("min", float("-inf")), spec.get("max", float("inf"))
+        return ("gt" not in cond or cond["gt"] < high) and ("lt" not in cond or cond["lt"] > low)
     if spec["type"] == "boolean":
         return isinstance(cond, bool)
     return cond in spec.get("choices", [cond])
+
+
+DURATION = {"name": "duration", "type": "integer", "choices": [6, 8, 10, 12, 20]}
+SECONDS = {"name": "seconds", "type": "integer", "min": 2, "max": 12}
+
+
+@pytest.mark.parametrize("spec,cond,ok", [
+    (DURATION, {"gt": 10}, True), (DURATION, {"lt": 8}, True), (DURATION, {"gt": 6, "lt": 12}, True),
+    (DURATION, {"gt": 20}, False),          # no offered duration is over 20: the rule never fires
+    (DURATION, {"lt": 6}, False),
+    (DURATION, {"gt": "10"}, False),        # a bound as text compares with nothing
+    (DURATION, {"gt": True}, False),
+    (DURATION, {"gte": 10}, False),         # an operator the registry does not know
+    (DURATION, {}, False),
+    ({"name": "resolution", "type": "string", "choices": ["720p", "1080p"]}, {"gt": 5}, False),
+    (SECONDS, {"gt": 10}, True), (SECONDS, {"gt": 12}, False), (SECONDS, {"lt": 2}, False),
+    (DURATION, {"in": [6, 8]}, True), (DURATION, {"in": [7]}, False),
+])
+def test_the_condition_check_itself(spec: dict[str, Any], cond: Any, ok: bool) -> None:
+    assert _values_ok(spec, cond) is ok
 
 
 def test_rules_and_prices_speak_of_real_params_and_values() -> None:

@@ -20,7 +20,7 @@ STATUS: dict[str, int] = {
     # the provider failed us: a bad gateway, or a timeout
     "bad_response": 502, "bad_result": 502, "generation_failed": 502, "insecure_url": 502,
     "provider_error": 502, "provider_unreachable": 502, "request_expired": 502, "unknown_endpoint": 502,
-    "maybe_submitted": 502, "refused_url": 502,
+    "submit_uncertain": 502, "untrusted_address": 502, "untrusted_url": 502,
     "provider_timeout": 504,
     # Reelcut itself failed
     "internal": 500, "db_error": 500, "db_too_new": 500, "ffmpeg_failed": 500, "ffmpeg_missing": 500,

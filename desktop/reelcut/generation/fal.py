@@ -2,7 +2,11 @@
 report queue position and logs, fetch the result, stream the video to a temp file and check it.
 
 A submitted request is paid for, so its URLs are saved in the job row before anything else; a
-restarted app polls the same request instead of submitting again."""
+restarted app polls the same request instead of submitting again. A submit is never sent twice
+on the client's own initiative: if its fate is unknown (an answer lost, the app stopped while it
+was in flight) the job fails saying so, and only the user's Retry submits again.
+
+Every URL fal.ai's answers name is held to fal_guard's rules before it is kept or contacted."""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import requests
 
@@ -23,13 +27,14 @@ from ..media.live_probe import LiveProbe
 from ..media.probe import NotMedia, ProbeResult
 from . import registry
 from .base import GeneratedFile, GenerationError, JobCancelled, JobContext
-from .fal_http import FalHttp, check_url, json_of, stream_lines
+from .fal_http import MAYBE_SENT, FalHttp, check_url, json_of, stream_lines, submit_uncertain
 
 IMAGE_LIMIT = 10 * 1024 * 1024   # fal's image inputs: larger ones are refused before upload
 DATA_URI_LIMIT = 256 * 1024      # small images travel inline, saving a round trip
 DOWNLOAD_TRIES = 3
 CHUNK = 1024 * 1024
 GIVE_UP_AFTER = 2 * 3600.0       # seconds without fal.ai answering before the job stops waiting
+REFUSED = ("insecure_url", "untrusted_url", "untrusted_address")  # final: asking again changes nothing
 
 
 class FalProvider:
@@ -54,8 +59,9 @@ class FalProvider:
         key = self.key_lookup()
         if not key:
             raise GenerationError("no_api_key", "Add your fal.ai API key in Settings (or set FAL_KEY) to use "
-                                  "fal.ai models. The offline models need no key.", status=401)
-        return FalHttp(key, sleep=self.sleep, **self.http_options)
+                                  "fal.ai models. The offline models need no key.")
+        return FalHttp(key, queue_url=self._queue(), rest_url=self._rest(), media_hosts=registry.remote_media_hosts(),
+                       sleep=self.sleep, **self.http_options)
 
     def _queue(self) -> str:
         return check_url((self.queue_url or fal_queue_url()).rstrip("/"))
@@ -70,6 +76,9 @@ class FalProvider:
         retry_note = lambda message: ctx.report(ctx.state.get("phase", "queued"), message=message)  # noqa: E731
         try:
             if "request_id" not in ctx.state:
+                if ctx.state.get("submitting"):
+                    # the app stopped while a submit was in flight: fal.ai may have it
+                    self._uncertain(ctx, submit_uncertain("Reelcut stopped while the request was being sent"))
                 self._submit(http, ctx, retry_note)
                 if ctx.cancel_event.is_set():
                     # cancelled while the submit was in flight: cancel() had no URL to call then,
@@ -90,24 +99,59 @@ class FalProvider:
         if ctx.model["mode"] == "image":
             if ctx.image_path is None:
                 raise GenerationError("image_required", "Choose an image for image-to-video.",
-                                      field="image_media_id", status=422)
+                                      field="image_media_id")
             ctx.report("queued", message="Uploading the image")
             payload[ctx.model.get("image_param", "image_url")] = self._image_input(http, ctx, note)
         ctx.check_cancelled()
         ctx.report("queued", message="Sending to fal.ai")
-        resp = http.request("POST", f"{self._queue()}/{ctx.model['endpoint']}", json=payload,
-                            model_name=ctx.model["name"], on_retry=note)
-        body = json_of(resp, "submit")
+        # Durable before the first byte leaves: if the app stops before the answer is saved, the
+        # restarted job knows a paid request may exist and does not send another on its own.
+        ctx.save_state(submitting=time.time())
+        try:
+            resp = http.request("POST", f"{http.queue_url}/{ctx.model['endpoint']}", json=payload, once=True,
+                                model_name=ctx.model["name"], on_retry=note)
+        except GenerationError as exc:
+            if exc.code == "submit_uncertain":
+                self._uncertain(ctx, exc)
+            ctx.state.pop("submitting", None)  # a definite answer: fal.ai did not take it
+            ctx.save_state()
+            raise
+        try:
+            body = json_of(resp, "submit")
+        except GenerationError:
+            self._uncertain(ctx, submit_uncertain(f"fal.ai sent an answer Reelcut could not read "
+                                                  f"(HTTP {resp.status_code})", resp.headers.get("x-fal-request-id")))
+        request_id = str(body.get("request_id") or resp.headers.get("x-fal-request-id") or "") or None
         missing = [k for k in ("request_id", "status_url", "response_url") if not body.get(k)]
         if missing:
-            raise GenerationError("bad_response", f"fal.ai accepted the request but did not say where to follow it "
-                                  f"(no {', '.join(missing)}).", status=502)
-        for key in ("status_url", "response_url", "cancel_url"):
-            if body.get(key):
-                check_url(body[key])
+            self._uncertain(ctx, submit_uncertain(f"fal.ai took the request but did not say where to follow it "
+                                                  f"(no {', '.join(missing)})", request_id))
+        try:
+            for key in ("status_url", "response_url", "cancel_url"):
+                if body.get(key):
+                    http.check(str(body[key]), "queue")
+        except GenerationError as exc:
+            # fal.ai's queue took the request, but its answer points elsewhere: keep the id for
+            # the user's dashboard, follow none of it
+            ctx.state.pop("submitting", None)
+            ctx.save_state(refused_answer={"request_id": request_id, "why": exc.message})
+            exc.message += f" The request was submitted (fal.ai request id {request_id}); check your fal.ai " \
+                           "dashboard."
+            exc.extra["fal_request_id"] = request_id
+            raise
+        ctx.state.pop("submitting", None)
         ctx.save_state(request_id=body["request_id"], status_url=body["status_url"],
                        response_url=body["response_url"], cancel_url=body.get("cancel_url"), phase="queued")
         ctx.report("queued", message="Queued on fal.ai", queue_position=body.get("queue_position"))
+
+    @staticmethod
+    def _uncertain(ctx: JobContext, exc: GenerationError) -> NoReturn:
+        """Fail a job whose submit may have reached fal.ai, keeping what is known of it; the
+        `submitting` mark goes, so the user's Retry (and only that) submits again."""
+        ctx.state.pop("submitting", None)
+        ctx.save_state(submit_uncertain={"at": time.time(), "why": exc.message.replace(MAYBE_SENT, "").strip(),
+                                         "request_id": exc.extra.get("fal_request_id")})
+        raise exc
 
     def _image_input(self, http: FalHttp, ctx: JobContext, note: Callable[[str], None]) -> str:
         path = ctx.image_path
@@ -115,21 +159,23 @@ class FalProvider:
         size = path.stat().st_size
         if size > IMAGE_LIMIT:
             raise GenerationError("image_too_large", f"The image is {size / 1e6:.1f} MB; fal.ai takes images up to "
-                                  f"{IMAGE_LIMIT // 1024 // 1024} MB. Use a smaller one.", field="image_media_id",
-                                  status=413)
+                                  f"{IMAGE_LIMIT // 1024 // 1024} MB. Use a smaller one.", field="image_media_id")
         mime = mimetypes.guess_type(path.name)[0] or "image/png"
         data = path.read_bytes()
         if size <= DATA_URI_LIMIT:
             return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
-        resp = http.request("POST", f"{self._rest()}/storage/upload/initiate?storage_type=fal-cdn-v3",
+        resp = http.request("POST", f"{http.rest_url}/storage/upload/initiate?storage_type=fal-cdn-v3",
                             json={"file_name": path.name, "content_type": mime}, model_name="fal.ai storage",
-                            on_retry=note)
+                            to="rest", on_retry=note)
         body = json_of(resp, "upload")
         if not body.get("upload_url") or not body.get("file_url"):
-            raise GenerationError("bad_response", "fal.ai storage did not return an upload address.", status=502)
-        http.request("PUT", check_url(body["upload_url"]), data=data, headers={"Content-Type": mime},
-                     model_name="fal.ai storage", on_retry=note, auth=False)
-        return check_url(body["file_url"])
+            raise GenerationError("bad_response", "fal.ai storage did not return an upload address.")
+        # both must be fal's file hosts: the upload carries the user's image (never the key), and
+        # the file URL is what the model will be told to fetch
+        file_url = http.check(str(body["file_url"]), "media")
+        http.request("PUT", str(body["upload_url"]), data=data, headers={"Content-Type": mime},
+                     model_name="fal.ai storage", to="media", on_retry=note)
+        return file_url
 
     def _wait_for_result(self, http: FalHttp, ctx: JobContext, note: Callable[[str], None]) -> str:
         """Follow the request until its result URL is known: fal's status stream first (COMPLETED
@@ -147,7 +193,7 @@ class FalProvider:
             resp = http.request("GET", f"{ctx.state['status_url']}/stream?logs=1", model_name=ctx.model["name"],
                                 stream=True, headers={"Accept": "text/event-stream"})
         except GenerationError as exc:
-            if exc.code in ("invalid_key", "account_locked"):
+            if exc.code in ("invalid_key", "account_locked", *REFUSED):
                 raise
             return None  # no stream here: poll instead
         with resp:
@@ -184,7 +230,7 @@ class FalProvider:
                 if time.monotonic() - last_answer > GIVE_UP_AFTER:
                     raise GenerationError("provider_timeout", f"fal.ai has not answered for "
                                           f"{GIVE_UP_AFTER / 3600:.0f} h. The request is kept: use Retry to "
-                                          "fetch its result later.", status=504, retryable=True) from exc
+                                          "fetch its result later.", retryable=True) from exc
                 ctx.report(ctx.state.get("phase", "queued"), message=f"{exc.message} The job keeps going on fal.ai;"
                            " Reelcut will keep asking.")
                 self.sleep(self.poll_interval * 5)
@@ -219,11 +265,10 @@ class FalProvider:
         elif state == "COMPLETED":
             if status.get("error"):
                 kind = f" ({status['error_type']})" if status.get("error_type") else ""
-                raise GenerationError("generation_failed", f"{name} failed on fal.ai: {status['error']}{kind}",
-                                      status=502)
+                raise GenerationError("generation_failed", f"{name} failed on fal.ai: {status['error']}{kind}")
             return self._result_url(http, ctx, note)
         else:
-            raise GenerationError("bad_response", f"fal.ai reported an unknown status {state!r}.", status=502)
+            raise GenerationError("bad_response", f"fal.ai reported an unknown status {state!r}.")
         return None
 
     def _result_url(self, http: FalHttp, ctx: JobContext, note: Callable[[str], None]) -> str | None:
@@ -232,13 +277,13 @@ class FalProvider:
             detail = (json_of(resp, "result").get("detail") or "")
             if "in progress" in str(detail).lower():
                 return None  # COMPLETED was seen a moment before the result was ready: ask again
-            raise GenerationError("provider_error", f"fal.ai refused the result: {detail}", status=502)
+            raise GenerationError("provider_error", f"fal.ai refused the result: {detail}")
         result = json_of(resp, "result")
         video = result.get("video")
         url = video.get("url") if isinstance(video, dict) else video if isinstance(video, str) else None
         if not url:
-            raise GenerationError("bad_response", "fal.ai finished but returned no video.", status=502)
-        check_url(url)
+            raise GenerationError("bad_response", "fal.ai finished but returned no video.")
+        http.check(str(url), "media")  # before it is kept: a refused URL is never saved to be resumed
         ctx.save_state(video_url=url, phase="downloading")
         return url
 
@@ -257,8 +302,11 @@ class FalProvider:
                 return out, size, sha, probed
             except NotMedia as exc:
                 last = GenerationError("bad_result", f"{name} returned a file that is not a playable video "
-                                       f"({exc.message.split('(', 1)[-1].rstrip(').')}).", status=502)
+                                       f"({exc.message.split('(', 1)[-1].rstrip(').')}).")
             except GenerationError as exc:
+                if exc.code in REFUSED:
+                    out.unlink(missing_ok=True)
+                    raise  # a refused server (or a redirect to one) stays refused: no second try
                 last = exc
             except BaseException:  # cancel, a full disk: nothing half-written stays behind
                 out.unlink(missing_ok=True)
@@ -273,12 +321,12 @@ class FalProvider:
 
     def _fetch(self, http: FalHttp, ctx: JobContext, url: str, out: Path,
                note: Callable[[str], None]) -> tuple[int, str, ProbeResult]:
-        resp = http.request("GET", url, model_name=ctx.model["name"], on_retry=note, auth=False, stream=True)
+        resp = http.request("GET", url, model_name=ctx.model["name"], to="media", on_retry=note, stream=True)
         with resp:
             kind = resp.headers.get("Content-Type", "").split(";")[0].strip().lower()
             if not (kind.startswith("video/") or kind in ("application/octet-stream", "binary/octet-stream")):
                 raise GenerationError("bad_result", f"fal.ai's file server sent {kind or 'no content type'} instead "
-                                      "of a video.", status=502)
+                                      "of a video.")
             total = int(resp.headers.get("Content-Length") or 0) or None
             done = 0
             digest = hashlib.sha256()
@@ -294,12 +342,10 @@ class FalProvider:
                         prober.wrote(done)
                         ctx.report("downloading", bytes_done=done, bytes_total=total or done)
                 except requests.RequestException as exc:  # the connection broke mid-body
-                    raise GenerationError("bad_result", f"The download broke off after {done:,} bytes.",
-                                          status=502) from exc
+                    raise GenerationError("bad_result", f"The download broke off after {done:,} bytes.") from exc
                 os.fsync(f.fileno())
                 if total is not None and done != total:
-                    raise GenerationError("bad_result", f"The download stopped at {done:,} of {total:,} bytes.",
-                                          status=502)
+                    raise GenerationError("bad_result", f"The download stopped at {done:,} of {total:,} bytes.")
                 return done, digest.hexdigest(), prober.result()
 
     # -- cancel -------------------------------------------------------------------------------
