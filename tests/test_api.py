@@ -314,8 +314,8 @@ class Stream:
                     name = raw[7:]
                 elif raw.startswith("data: ") and name:
                     self.events.append((name, json.loads(raw[6:])))
-        except requests.RequestException:
-            pass
+        except (requests.RequestException, AttributeError, OSError):
+            pass  # close() from the test's thread pulls the connection from under this reader
         finally:
             self.ended.set()
 
