@@ -4,6 +4,8 @@ frames sampled where we know which clip must be showing."""
 from __future__ import annotations
 
 import json
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -229,3 +231,34 @@ def test_a_timeline_of_700_text_clips_exports(services, project, tmp_path):
     for i in (0, 1, 2, 351, 698, 699):  # clip i is the one drawn on frame i (on top of the one ending there)
         got = _colour_at_centre(frames, i * step)
         assert _close(got, GREEN if i % 2 == 0 else RED), (i, got)
+
+
+def test_closing_the_app_mid_export_says_so_and_leaves_nothing(config, tmp_path):
+    """Quitting mid-export kills ffmpeg and records why before the database closes (the export
+    thread used to write its end into a closed database)."""
+    from reelcut.services import Services
+
+    s = Services(config)
+    s.start()
+    p = s.projects.create("Quit")
+    long = s.media.import_path(p["id"], ms.make_video(tmp_path / "long.mp4", seconds=20, size="1280x720", keyint=12))
+    tl = s.projects.timeline(p["id"])
+    tl.update({"width": 1920, "height": 1080})
+    tl["tracks"][0]["clips"] = [{"id": "l", "media_id": long["id"], "start": 0.0, "in": 0.0, "out": 20.0}]
+    s.projects.save_timeline(p["id"], tl)
+    q = s.bus.subscribe()
+    job = s.exports.start(p["id"])
+    deadline = time.monotonic() + 30
+    while True:  # until ffmpeg is really rendering
+        event, data = q.get(timeout=max(0.1, deadline - time.monotonic()))
+        if event == "export" and data["id"] == job["id"] and data["progress"] > 0.02:
+            break
+        assert time.monotonic() < deadline, "the export never started rendering"
+    s.close()
+    con = sqlite3.connect(config.db_path)
+    status, message = con.execute("SELECT status, message FROM exports WHERE id = ?", (job["id"],)).fetchone()
+    con.close()
+    assert status == "failed" and "stopped while this export was rendering" in message
+    exports = config.projects_dir / p["id"] / "exports"
+    assert not exports.exists() or not any(exports.iterdir())
+    assert not any(config.temp_dir.iterdir())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import queue
 import re
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -300,3 +301,29 @@ def test_missing_ffmpeg_fails_its_job_and_spares_the_sibling(services: Services,
     assert other["status"] == "done"
     assert [m["id"] for m in services.media.list(project["id"])] == [other["media_id"]]
     assert list(services.config.temp_dir.iterdir()) == []
+
+
+def test_closing_the_app_mid_render_leaves_the_job_to_resume(config: Config) -> None:
+    """Quitting is not cancelling: the render stops before the database closes, the row stays
+    active, and the next start finishes it."""
+    first = Services(config)
+    first.start()
+    p = first.projects.create("Quit")
+    q = first.bus.subscribe()
+    job = first.jobs.start(p["id"], [T2V], "quit mid-render", {T2V: {"duration": 20, "resolution": "360p"}})[0]
+    next_event(q, lambda event, data: event == "job" and data["id"] == job["id"] and data["status"] == "generating"
+               and data["progress"] > 0.06, timeout=20, what="ffmpeg rendering the job")
+    first.close()  # would raise on a closed database if the job thread outlived it
+    con = sqlite3.connect(config.db_path)
+    status, message = con.execute("SELECT status, message FROM jobs WHERE id = ?", (job["id"],)).fetchone()
+    con.close()
+    assert status == "generating" and "resumes at the next start" in message
+    assert list(config.temp_dir.iterdir()) == []
+    again = Services(config)
+    again.start()
+    try:
+        done = again.jobs.wait(job["id"], timeout=120)
+        assert done["status"] == "done", done
+        assert again.media.get(done["media_id"])["duration"] == pytest.approx(20, abs=0.2)
+    finally:
+        again.close()

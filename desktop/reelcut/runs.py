@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any
@@ -133,6 +134,13 @@ class Threads:
     def running(self, run_id: str) -> bool:
         with self._lock:
             return run_id in self._threads
+
+    def wait_all(self, timeout: float) -> bool:
+        """Shutting down: wait for every run's thread, `timeout` in all; False if some still go."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            ids = list(self._threads)
+        return all([self.wait(run_id, max(0.0, deadline - time.monotonic())) for run_id in ids])
 
     def wait(self, run_id: str, timeout: float | None = None) -> bool:
         """Block until the run's thread ends; False if it is still running after `timeout`."""

@@ -62,6 +62,9 @@ class Services:
         self.jobs.resume_unfinished()
 
     def close(self) -> None:
+        """Every background run stops (and says so in its row) before the database closes."""
+        self.jobs.stop()
+        self.exports.stop()
         self.proxies.stop()
         self.bus.close()
         self.proxies.join_feed()

@@ -58,6 +58,8 @@ class JobManager:
         self._providers = providers
         self._live: dict[str, JobContext] = {}
         self._threads = Threads("job")
+        self._stopping = threading.Event()
+        self._cancelled: set[str] = set()  # cancelled by the user, not by the app stopping
         self._lock = threading.Lock()
         self.rows = StatusRows(db, bus, table="jobs", event="job", payload=self.get)
 
@@ -205,7 +207,7 @@ class JobManager:
                 self._live[job_id] = ctx
                 # cancel() may have marked the row before this thread registered its context
                 current = self.db.one("SELECT status FROM jobs WHERE id = ?", (job_id,))
-            if current is None or current["status"] not in ACTIVE:
+            if current is None or current["status"] not in ACTIVE or self._stopping.is_set():
                 raise JobCancelled()
             provider = self.provider(ctx.model["provider"])
             ctx.check_cancelled()
@@ -229,7 +231,12 @@ class JobManager:
             self._update(job_id, status="done", progress=1.0, message="Done", media_id=item["id"])
             self.media.published(self.media.add_thumbnail(item["id"]))
         except JobCancelled:
-            self._update(job_id, status="cancelled", message="Cancelled")
+            if self._stopping.is_set() and job_id not in self._cancelled:
+                # the app is closing, not the user cancelling: the row stays active, and the next
+                # start resumes it (a submitted fal request is polled again, never bought again)
+                self._update(job_id, message="Stopped with Reelcut: it resumes at the next start")
+            else:
+                self._update(job_id, status="cancelled", message="Cancelled")
         except Exception as exc:  # noqa: BLE001 - a job must end in a state the user can see
             err = failure(exc, what="Generation", doing="storing the generated clip", run_id=job_id)
             self.rows.update(job_id, **failed(err))
@@ -248,6 +255,7 @@ class JobManager:
                 self._update(job_id, status="cancelled", message="Cancelled")
         if ctx is None:
             return self.get(job_id)
+        self._cancelled.add(job_id)
         ctx.cancel_event.set()
         self._update(job_id, message="Cancelling…")
         try:
@@ -255,6 +263,17 @@ class JobManager:
         except AppError as exc:
             self._update(job_id, log=f"Cancel request failed: {exc.message}")
         return self.get(job_id)
+
+    def stop(self, timeout: float = 10) -> None:
+        """Shutting down: running jobs stop where they are, before the caller closes the database;
+        their rows stay active, so the next start resumes them."""
+        self._stopping.set()
+        with self._lock:
+            live = list(self._live.values())
+        for ctx in live:
+            ctx.cancel_event.set()
+        if not self._threads.wait_all(timeout):
+            log.warning("a generation job was still running %s s after it was told to stop", timeout)
 
     def cancel_project(self, project_id: str) -> None:
         """The project is about to be deleted: its running jobs stop first."""

@@ -44,6 +44,7 @@ class ExportManager:
         self.temp_dir = temp_dir
         self._cancel: dict[str, threading.Event] = {}
         self._threads = Threads("export")
+        self._stopping = threading.Event()
         self._lock = threading.Lock()
         self.rows = StatusRows(db, bus, table="exports", event="export", payload=self.get)
 
@@ -129,6 +130,9 @@ class ExportManager:
                        "path": str(final.relative_to(self.data_dir))}
         except EncodeCancelled:
             outcome = {"status": "cancelled", "message": "Cancelled"}
+            if self._stopping.is_set():
+                message = "Reelcut stopped while this export was rendering. Start the export again."
+                outcome = {"status": "failed", "message": message, "error": {"code": "interrupted", "message": message}}
         except Exception as exc:  # noqa: BLE001 - an export must end in a state the user sees
             outcome = failed(failure(exc, what="The export", doing="writing the export", run_id=export_id))
         finally:
@@ -148,6 +152,17 @@ class ExportManager:
         if ev is not None:
             ev.set()
         return self.get(export_id)
+
+    def stop(self, timeout: float = 10) -> None:
+        """Shutting down: running encodes are killed and their rows say why, before the caller
+        closes the database."""
+        self._stopping.set()
+        with self._lock:
+            events = list(self._cancel.values())
+        for ev in events:
+            ev.set()
+        if not self._threads.wait_all(timeout):
+            log.warning("an export was still running %s s after it was told to stop", timeout)
 
     def wait(self, export_id: str, timeout: float | None = None) -> dict[str, Any]:
         """Block until the export's thread ends or `timeout` passes; the export as it is then."""
