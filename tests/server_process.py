@@ -1,5 +1,8 @@
 """`reelcut serve` as a real child process: started, read for its one line, killed (politely or
-with SIGKILL) and started again on the same port and data dir."""
+with SIGKILL) and started again on the same port and data dir. A first start binds port 0 and
+reads the port from the line it prints (no port is picked and freed beforehand, for another
+process to take); its stderr is drained while it runs, so a chatty server never blocks on a
+full pipe, and the tail of it explains a failure."""
 
 from __future__ import annotations
 
@@ -9,7 +12,9 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +24,7 @@ LINE = re.compile(r"^Reelcut running at (http://127\.0\.0\.1:(\d+)/)\?token=(\S+
 
 
 def free_port() -> int:
+    """A port free right now (for the one test of --port N; servers here bind port 0)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -29,11 +35,12 @@ class ServerProcess:
                  args: list[str] | None = None) -> None:
         self.data_dir = data_dir
         self.token = token
-        self.port = port or free_port()
+        self.port = port or 0
         self.extra_env = env or {}
         self.args = args or []
         self.proc: subprocess.Popen[str] | None = None
         self.line = ""
+        self.stderr_tail: deque[str] = deque(maxlen=200)
 
     @property
     def url(self) -> str:
@@ -48,11 +55,16 @@ class ServerProcess:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "reelcut.cli", "serve", "--no-browser", "--port", str(self.port), *self.args],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-        assert self.proc.stdout is not None
+        assert self.proc.stdout is not None and self.proc.stderr is not None
+        self.stderr_tail.clear()
+        threading.Thread(target=self._drain, args=(self.proc.stderr,), daemon=True).start()
         self.line = self.proc.stdout.readline().rstrip("\n")
-        if not LINE.match(self.line):
+        match = LINE.match(self.line)
+        if not match:
             self.proc.kill()
-            raise AssertionError(f"unexpected first line {self.line!r}; stderr: {self.proc.stderr.read()[-2000:]}")
+            self.proc.wait(10)
+            raise AssertionError(f"unexpected first line {self.line!r}; stderr: {self.stderr()[-2000:]}")
+        self.port = int(match.group(2))
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
@@ -60,7 +72,14 @@ class ServerProcess:
                     return self
             except requests.ConnectionError:
                 time.sleep(0.05)
-        raise AssertionError("server did not answer /api/health")
+        raise AssertionError(f"server did not answer /api/health; stderr: {self.stderr()[-2000:]}")
+
+    def _drain(self, stream: Any) -> None:
+        for line in stream:
+            self.stderr_tail.append(line)
+
+    def stderr(self) -> str:
+        return "".join(self.stderr_tail)
 
     def session(self) -> requests.Session:
         s = requests.Session()
@@ -90,9 +109,8 @@ class ServerProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(10)
-        for stream in (self.proc.stdout, self.proc.stderr) if self.proc else ():
-            if stream:
-                stream.close()
+        if self.proc and self.proc.stdout:
+            self.proc.stdout.close()  # stderr is closed by its drain when the process ends
 
     def wait_for(self, predicate: Any, timeout: float = 60, interval: float = 0.1) -> Any:
         deadline = time.monotonic() + timeout

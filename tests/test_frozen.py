@@ -17,6 +17,8 @@ import pytest
 from .test_desktop import assert_played, run_self_test
 
 ROOT = Path(__file__).resolve().parents[1]
+# the build's own 900 s timeout fits inside each test's (the module's first test pays for the build)
+pytestmark = pytest.mark.timeout(1200)
 SIZE_BUDGET_MB = 800  # measured 754 MB (Qt WebEngine 341, ffmpeg 165, PyAV 100); README states it
 
 
