@@ -87,6 +87,24 @@ def test_remote_url_is_offered_only_with_remote_preview(api: Api, services: Any,
     assert sources[-1]["url"] == "https://v3.fal.media/files/x.mp4"
 
 
+def _assert_filmstrip(jpeg: bytes, item: dict) -> None:
+    """The sprite the timeline slices: STRIP_FRAMES pictures of the clip's aspect side by side,
+    STRIP_HEIGHT high, each a real frame (the sample's test pattern is not black)."""
+    import io
+
+    import av
+
+    from reelcut.media.filmstrip import STRIP_FRAMES, STRIP_HEIGHT
+
+    with av.open(io.BytesIO(jpeg)) as c:
+        frame = next(c.decode(video=0)).to_ndarray(format="rgb24")
+    height, width = frame.shape[:2]
+    one = round(item["width"] * STRIP_HEIGHT / item["height"]) // 2 * 2
+    assert (height, width) == (STRIP_HEIGHT, one * STRIP_FRAMES)
+    for i in range(STRIP_FRAMES):
+        assert frame[:, i * one:(i + 1) * one].mean() > 20, f"picture {i} of the filmstrip is black"
+
+
 def test_media_rename_delete_and_waveform(api: Api, services: Any, project: dict, samples: dict) -> None:
     item = services.media.import_path(project["id"], samples["video"])
     assert api.patch(f"/api/media/{item['id']}", json={"name": "Beach"}).json["media"]["name"] == "Beach"
@@ -94,6 +112,7 @@ def test_media_rename_delete_and_waveform(api: Api, services: Any, project: dict
     assert wave["duration"] > 1.9 and len(wave["peaks"]) > 50 and max(wave["peaks"]) > 0.01
     strip = api.get(f"/media/{item['id']}/filmstrip")
     assert strip.status_code == 200 and strip.data[:3] == b"\xff\xd8\xff"
+    _assert_filmstrip(strip.data, item)
     assert api.delete(f"/api/media/{item['id']}").json == {"ok": True}
     assert api.get(f"/api/media/{item['id']}").status_code == 404
 
@@ -447,3 +466,11 @@ def test_an_unknown_setting_is_refused_and_nothing_changes(api: Api) -> None:
                  "invalid_settings")
     assert err["field"] == "remote_previews"
     assert api.get("/api/settings").json["remote_preview"] is False
+
+
+@pytest.mark.parametrize("route,body", [("open", {"project_id": "x"}), ("save-export", {"export_id": "x"}),
+                                        ("reveal", {"media_id": "x"}), ("title", {"title": "x"}),
+                                        ("selftest", {"ok": True})])
+def test_every_desktop_route_says_desktop_only_in_a_browser(api: Api, route: str, body: dict) -> None:
+    """Checked before the body: a browser page gets the same answer whatever it sends."""
+    _error(api.post(f"/api/desktop/{route}", json=body), 409, "desktop_only")

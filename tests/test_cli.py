@@ -156,3 +156,18 @@ def test_the_installed_console_script(tmp_path: Path) -> None:
     line, port, rest = _serve_once(["serve", "--no-browser"], {"REELCUT_DATA_DIR": str(tmp_path),
                                                                "REELCUT_TOKEN": "script"}, exe=[script])
     assert line.endswith(f":{port}/?token=script") and rest == ""
+
+
+def test_dev_origin_from_the_command_line(tmp_path: Path) -> None:
+    """`reelcut serve --dev-origin URL` allows that origin's CORS (a front-end dev server), and no
+    other."""
+    dev = "http://localhost:5173"
+    s = ServerProcess(tmp_path / "data", "cli-token", args=["--dev-origin", dev]).start()
+    try:
+        r = s.get("/api/projects", headers={"Origin": dev})
+        assert r.status_code == 200 and r.headers.get("Access-Control-Allow-Origin") == dev
+        assert r.headers.get("Access-Control-Allow-Credentials") == "true"
+        other = s.get("/api/projects", headers={"Origin": "http://localhost:9999"})
+        assert other.status_code == 200 and "Access-Control-Allow-Origin" not in other.headers
+    finally:
+        s.stop()
