@@ -53,7 +53,6 @@ class Config:
     host: str = "127.0.0.1"
     port: int = 0
     dev_origins: list[str] = field(default_factory=list)
-    mode: str = "browser"  # "browser" or "desktop": selects the security policy
     upload_limit: int = 4 * 1024**3
     db_timeout: float = 5.0  # seconds to wait for a database another program has locked
 

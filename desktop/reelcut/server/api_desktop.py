@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
+from . import urls
 from .util import body, bridge
 
 bp = Blueprint("api_desktop", __name__, url_prefix="/api/desktop")
@@ -11,7 +12,7 @@ bp = Blueprint("api_desktop", __name__, url_prefix="/api/desktop")
 
 @bp.post("/open")
 def open_files():
-    return jsonify({"media": bridge().desktop_import(body().get("project_id"))})
+    return jsonify({"media": urls.media_items(bridge().desktop_import(body().get("project_id")))})
 
 
 @bp.post("/save-export")

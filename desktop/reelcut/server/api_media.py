@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 
 from ..errors import AppError
+from . import urls
 from .util import body, bridge
 
 bp = Blueprint("api_media", __name__, url_prefix="/api")
@@ -12,7 +13,7 @@ bp = Blueprint("api_media", __name__, url_prefix="/api")
 
 @bp.get("/projects/<project_id>/media")
 def list_media(project_id: str):
-    return jsonify({"media": bridge().list_media(project_id)})
+    return jsonify({"media": urls.media_items(bridge().list_media(project_id))})
 
 
 @bp.post("/projects/<project_id>/media")
@@ -31,17 +32,17 @@ def import_media(project_id: str):
         for item in items:
             b.delete_media(item["id"])
         raise
-    return jsonify({"media": items}), 201
+    return jsonify({"media": urls.media_items(items)}), 201
 
 
 @bp.get("/media/<media_id>")
 def get_media(media_id: str):
-    return jsonify({"media": bridge().get_media(media_id)})
+    return jsonify({"media": urls.media_item(bridge().get_media(media_id))})
 
 
 @bp.patch("/media/<media_id>")
 def rename_media(media_id: str):
-    return jsonify({"media": bridge().rename_media(media_id, body().get("name"))})
+    return jsonify({"media": urls.media_item(bridge().rename_media(media_id, body().get("name")))})
 
 
 @bp.delete("/media/<media_id>")
@@ -52,7 +53,7 @@ def delete_media(media_id: str):
 
 @bp.get("/media/<media_id>/sources")
 def sources(media_id: str):
-    return jsonify({"sources": bridge().playback_sources(media_id)})
+    return jsonify({"sources": urls.sources(bridge().playback_sources(media_id))})
 
 
 @bp.get("/media/<media_id>/waveform")

@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 def create_app(config: Config, bridge: Bridge | None = None) -> Flask:
     bridge = bridge or Bridge(config)
     app = Flask(__name__, static_folder=None)
+    app.config["REELCUT_HOST"] = config.host
     app.config["REELCUT_PORT"] = config.port
     app.config["MAX_CONTENT_LENGTH"] = config.upload_limit + 1024 * 1024
     app.extensions["reelcut"] = bridge
@@ -28,8 +29,7 @@ def create_app(config: Config, bridge: Bridge | None = None) -> Flask:
     def remote_hosts() -> list[str]:
         return registry.remote_media_hosts() if bridge.remote_preview_enabled() else []
 
-    security.install(app, token=config.token, mode=config.mode, dev_origins=config.dev_origins,
-                     remote_hosts=remote_hosts)
+    security.install(app, token=config.token, dev_origins=config.dev_origins, remote_hosts=remote_hosts)
     for module in (api_projects, api_media, api_generate, api_exports, api_desktop, events, media, pages):
         app.register_blueprint(module.bp)
 

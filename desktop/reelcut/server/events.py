@@ -7,6 +7,7 @@ import queue
 
 from flask import Blueprint, Response, stream_with_context
 
+from . import urls
 from .util import bridge
 
 bp = Blueprint("events", __name__, url_prefix="/api")
@@ -29,6 +30,7 @@ def stream():
                     continue
                 if data is None:
                     return  # the app is shutting down: end the stream cleanly
+                data = urls.event(event, data)
                 yield f"event: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
         finally:
             bus.unsubscribe(q)

@@ -37,7 +37,13 @@ class LocalServer:
 
     @property
     def login_url(self) -> str:
+        """The start-up link: it trades the token for the cookie and lands on `app_url`."""
         return f"{self.url}?token={self.config.token}"
+
+    @property
+    def app_url(self) -> str:
+        """Where the page lives this launch (the session prefix; see security.py)."""
+        return f"{self.url.rstrip('/')}{self.app.config['REELCUT_SESSION_PREFIX']}/"
 
     def serve_forever(self) -> None:
         self.bridge.start()
