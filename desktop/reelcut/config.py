@@ -53,7 +53,8 @@ class Config:
     host: str = "127.0.0.1"
     port: int = 0
     dev_origins: list[str] = field(default_factory=list)
-    upload_limit: int = 4 * 1024**3
+    upload_limit: int = 4 * 1024**3  # a multipart import
+    json_limit: int = 8 * 1024**2  # any JSON body: a big timeline is a few MB
     db_timeout: float = 5.0  # seconds to wait for a database another program has locked
 
     @property

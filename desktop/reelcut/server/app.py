@@ -13,6 +13,7 @@ from ..config import Config, web_dir
 from ..errors import AppError
 from ..generation import registry
 from . import api_desktop, api_exports, api_generate, api_media, api_projects, events, media, pages, security
+from .util import StrictJSONProvider
 
 log = logging.getLogger(__name__)
 
@@ -20,9 +21,11 @@ log = logging.getLogger(__name__)
 def create_app(config: Config, bridge: Bridge | None = None) -> Flask:
     bridge = bridge or Bridge(config)
     app = Flask(__name__, static_folder=None)
+    app.json = StrictJSONProvider(app)
     app.config["REELCUT_HOST"] = config.host
     app.config["REELCUT_PORT"] = config.port
-    app.config["MAX_CONTENT_LENGTH"] = config.upload_limit + 1024 * 1024
+    app.config["MAX_CONTENT_LENGTH"] = config.upload_limit + 1024 * 1024  # multipart imports
+    app.config["REELCUT_JSON_LIMIT"] = config.json_limit  # every JSON body (util.body)
     app.extensions["reelcut"] = bridge
     app.extensions["reelcut_web"] = web_dir()
 

@@ -31,7 +31,7 @@ def stream():
                 if data is None:
                     return  # the app is shutting down: end the stream cleanly
                 data = urls.event(event, data)
-                yield f"event: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
+                yield f"event: {event}\ndata: {json.dumps(data, separators=(',', ':'), allow_nan=False)}\n\n"
         finally:
             bus.unsubscribe(q)
 
