@@ -44,6 +44,7 @@ def create_app(config: Config, bridge: Bridge | None = None) -> Flask:
     def _http_error(exc: HTTPException) -> tuple[Response, int]:
         code = (exc.name or "error").lower().replace(" ", "_")
         messages: dict[int, str] = {404: "Nothing is here.", 405: "That method is not allowed here.",
+                                    408: "The request stopped arriving, so Reelcut gave up waiting for it.",
                                     413: "The upload is too large.",
                                     416: "The requested range is not in the file."}
         resp = jsonify({"error": {"code": code, "message": messages.get(exc.code or 0, exc.description)}})
