@@ -6,6 +6,7 @@ the real app and the real server."""
 from __future__ import annotations
 
 import re
+import secrets
 from typing import Any
 
 import pytest
@@ -98,11 +99,14 @@ def test_the_login_link_sets_a_cookie_scoped_to_the_session_prefix(bare: Bare) -
     assert_headers(r)
 
 
-def test_the_prefix_is_random_per_launch_and_unguessable() -> None:
-    prefixes = {Bare().prefix for _ in range(5)}
-    assert len(prefixes) == 5
+def test_the_prefix_is_as_random_as_the_token_and_unguessable_without_it() -> None:
+    prefixes = {security.session_prefix(secrets.token_urlsafe(32)) for _ in range(20)}
+    assert len(prefixes) == 20
     for p in prefixes:
-        assert re.fullmatch(r"/s/[A-Za-z0-9_-]{22}", p), p  # 16 random bytes
+        assert re.fullmatch(r"/s/[A-Za-z0-9_-]{22}", p), p  # 16 bytes of HMAC-SHA256
+    # the same token (REELCUT_TOKEN fixed across a restart): the same prefix, so an open tab reloads
+    assert Bare().prefix == Bare().prefix == security.session_prefix(TOKEN)
+    assert TOKEN not in security.session_prefix(TOKEN) and TOKEN[:8] not in security.session_prefix(TOKEN)
 
 
 def test_a_wrong_link_token_sets_nothing(bare: Bare) -> None:

@@ -8,14 +8,15 @@ field report's player (NotSameOriginAfterDefaultedToSameOriginByCoep).
 
 Why a session prefix: browsers do not isolate cookies by port (RFC 6265 §8.5), so a cookie set
 by 127.0.0.1:PORT is sent to every other server on 127.0.0.1. The page therefore lives under a
-random per-launch path, /s/<secret>/, and the cookie carries `Path=/s/<secret>/`: the browser
-sends it only to that path, which no other listener can guess. Bearer tokens (scripts, the CLI,
-tests) keep working at the root paths."""
+secret path, /s/<secret>/ (derived from the launch's token), and the cookie carries
+`Path=/s/<secret>/`: the browser sends it only to that path, which no other listener can guess.
+Bearer tokens (scripts, the CLI, tests) keep working at the root paths."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import hmac
-import secrets
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -97,8 +98,12 @@ def own_origins(host: str, port: int) -> set[str]:
     return {f"http://{h}" for h in allowed_hosts(host, port)}
 
 
-def new_session_prefix() -> str:
-    return SESSION_ROOT + secrets.token_urlsafe(16)
+def session_prefix(token: str) -> str:
+    """/s/<secret>/'s path, derived from the token (HMAC-SHA256, 16 bytes): as random per launch
+    as the token, unguessable without it, and it tells nothing of it. When REELCUT_TOKEN fixes the
+    token, the prefix stays too, so an open tab still works after a restart (as it did before)."""
+    digest = hmac.new(token.encode("utf-8"), b"reelcut session prefix", hashlib.sha256).digest()[:16]
+    return SESSION_ROOT + base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
 class SessionPrefix:
@@ -133,7 +138,7 @@ def install(app: Flask, *, token: str, dev_origins: list[str],
         from flask_cors import CORS
 
         CORS(app, origins=dev, supports_credentials=True)
-    prefix = new_session_prefix()
+    prefix = session_prefix(token)
     app.config["REELCUT_SESSION_PREFIX"] = prefix
     app.wsgi_app = SessionPrefix(app.wsgi_app, prefix)  # type: ignore[method-assign]
 
