@@ -12,7 +12,7 @@ from ..bridge import Bridge
 from ..config import Config, web_dir
 from ..errors import AppError
 from ..generation import registry
-from . import api_desktop, api_exports, api_generate, api_media, api_projects, events, media, pages, security
+from . import api_desktop, api_exports, api_generate, api_media, api_projects, events, media, pages, security, uploads
 from .util import StrictJSONProvider
 
 log = logging.getLogger(__name__)
@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 def create_app(config: Config, bridge: Bridge | None = None) -> Flask:
     bridge = bridge or Bridge(config)
     app = Flask(__name__, static_folder=None)
+    app.request_class = uploads.request_class(config.temp_dir)
     app.json = StrictJSONProvider(app)
     app.config["REELCUT_HOST"] = config.host
     app.config["REELCUT_PORT"] = config.port
