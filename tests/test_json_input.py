@@ -191,3 +191,14 @@ def test_json_bodies_have_their_own_small_cap(data_dir: Any, bridge: Any) -> Non
                                                                "JSON limit."}
     assert len(bridge.projects.list()) == 1
     assert Config().json_limit == 8 * 1024**2 < Config().upload_limit
+
+
+@pytest.mark.parametrize("text", ["NaN", "nan", "inf", "-Infinity", "1e999"])
+def test_a_number_param_given_as_non_finite_text_is_refused(api: Api, bridge: Any, project: dict, text: str) -> None:
+    """Text is coerced to a number for forms and the CLI (`--param cfg_scale=nan`): float() takes
+    'nan' and 'inf', which must not get past the parser's check that way."""
+    r = api.post("/api/generations", json={"project_id": project["id"], "model_ids": [KLING], "prompt": "a kite",
+                                           "params": {KLING: {"cfg_scale": text}}})
+    assert r.status_code == 422, r.get_data(as_text=True)
+    assert r.json["error"]["field"] == "cfg_scale"
+    assert bridge.jobs.list() == []

@@ -4,6 +4,7 @@ them. Validation happens before anything is sent, so a bad request never costs m
 from __future__ import annotations
 
 import json
+import math
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -53,7 +54,9 @@ def _coerce(spec: dict[str, Any], value: Any) -> Any:
     elif kind == "number" and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     expected = _TYPES[kind]
-    if isinstance(value, bool) and kind != "boolean" or not isinstance(value, expected):
+    # float() takes "nan" and "inf": not numbers a model (or the JSON the job is stored as) can use
+    if (isinstance(value, bool) and kind != "boolean" or not isinstance(value, expected)
+            or isinstance(value, float) and not math.isfinite(value)):
         raise GenerationError("invalid_param", f"{spec.get('label', spec['name'])} must be {_article(kind)}.",
                               field=spec["name"], status=422)
     return value
