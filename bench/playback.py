@@ -124,7 +124,7 @@ def _open_editor_on(page: Any, server: LocalServer, pid: str, media: dict[str, A
     tl = server.services.projects.timeline(pid)
     tl["tracks"][0]["clips"] = [{"id": "c", "media_id": media["id"], "start": 0, "in": 0, "out": media["duration"]}]
     server.services.projects.save_timeline(pid, tl)
-    page.goto(server.url)  # the cookie is set: the editor opens on the project
+    page.goto(server.app_url)  # the cookie is set: the editor opens on the project
     page.wait_for_function(f"() => ({SOURCE_KIND_JS})() === '{kind}'")
 
 
@@ -149,7 +149,7 @@ def run(small: bool) -> list[Row]:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             page = browser.new_page()
             page.goto(server.login_url)
-            url = f"/media/{hd['id']}"
+            url = f"media/{hd['id']}"  # relative to the page: under the session prefix, with the cookie
             page.evaluate(FIRST_FRAME_JS, [url, False])  # warm the decoder once
             served_runs, blob_runs = [], []
             for i in range(runs):  # interleaved, so drift hits both alike
@@ -170,8 +170,8 @@ def run(small: bool) -> list[Row]:
                 editor_seeks += page.evaluate(EDITOR_SEEK_JS, points)
             for rnd in range(rounds):  # interleaved; fresh URLs so nothing is cached
                 points = [(((i + 31 * rnd) * 7919) % 997) / 997 for i in range(per_round)]
-                seeks += page.evaluate(SEEK_JS, [f"/media/{large['id']}?seek={rnd}", points, False])
-                blob_seeks += page.evaluate(SEEK_JS, [f"/media/{large['id']}?blobseek={rnd}", points, True])
+                seeks += page.evaluate(SEEK_JS, [f"media/{large['id']}?seek={rnd}", points, False])
+                blob_seeks += page.evaluate(SEEK_JS, [f"media/{large['id']}?blobseek={rnd}", points, True])
             browser.close()
     seek, blob_seek, editor_seek = statistics.median(seeks), statistics.median(blob_seeks), \
         statistics.median(editor_seeks)

@@ -70,17 +70,20 @@ def test_kill_during_import(server: ServerProcess, tmp_path: Path) -> None:
     pid = new_project(server)
     big = ms.make_video(tmp_path / "big.mp4", seconds=4)
     payload = big.read_bytes()
-    sent = threading.Event()
+    done = threading.Event()
 
     def slow_body():
-        # multipart by hand, trickled, so the server is mid-upload when it dies
+        # multipart by hand, the first half at once and the rest trickled (until the kill, at
+        # most ~60 s), so the server is mid-upload when it dies
         yield (b"--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.mp4\"\r\n"
                b"Content-Type: video/mp4\r\n\r\n")
-        for i in range(0, len(payload), 4096):
+        half = len(payload) // 2
+        yield payload[:half]
+        for i in range(half, len(payload), 4096):
+            if done.is_set():
+                return
             yield payload[i:i + 4096]
-            if i > len(payload) // 2:
-                sent.set()
-                time.sleep(0.05)
+            time.sleep(0.05)
         yield b"\r\n--B--\r\n"
 
     def upload():
@@ -92,9 +95,13 @@ def test_kill_during_import(server: ServerProcess, tmp_path: Path) -> None:
 
     t = threading.Thread(target=upload)
     t.start()
-    assert sent.wait(20)
+    # as the other kills do: wait until the server itself is writing (its spool of the upload in
+    # the data dir's temp folder), not only until the client has sent
+    server.wait_for(lambda: any(p.stat().st_size > 0 for p in temp_files(server.data_dir)), timeout=20)
     s2 = restart(server)
+    done.set()
     t.join(30)
+    assert not t.is_alive()
     try:
         integrity_ok(s2.data_dir)
         assert s2.get(f"/api/projects/{pid}/media").json()["media"] == []

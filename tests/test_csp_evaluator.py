@@ -34,5 +34,5 @@ def test_the_judge_can_fail() -> None:
 @pytest.mark.parametrize("remote", [False, True], ids=["strict", "remote-preview"])
 def test_browser_policy_has_no_high_severity_findings(remote: bool) -> None:
     hosts = registry.remote_media_hosts() if remote else []
-    findings = evaluate(build_csp("browser", hosts))
+    findings = evaluate(build_csp(hosts))
     assert not [f for f in findings if f["severity"] in BAD], findings

@@ -64,25 +64,24 @@ def test_a_fal_clip_plays_in_the_qt_window(fake_fal: Any) -> None:
     assert fake_fal.count("submit") == 1 and fake_fal.count("cdn") == 1
 
 
-def test_the_desktop_window_needs_no_csp_exception() -> None:
-    # pywebview's JS bridge would need 'unsafe-eval' and its text_select style 'unsafe-inline'; the
-    # shell uses neither (HTTP routes instead of the services, text_select=True), so nothing is added.
-    assert build_csp("desktop") == build_csp("browser")
-
-
 def test_the_desktop_server_sends_the_strict_policy(config: Any, services: Any) -> None:
+    # pywebview's JS bridge would need 'unsafe-eval' and its text_select style 'unsafe-inline'; the
+    # shell uses neither (HTTP routes instead of a JS services, text_select=True), so the window is
+    # served the one strict policy, with its shell attached as `reelcut` (cli.cmd_desktop) does.
     from reelcut.server.app import create_app
 
-    config.mode = "desktop"  # what `reelcut` (cli.cmd_desktop) serves the window with
+    services.desktop.window = DesktopShell(object())
     client = Api(create_app(config, services))
+    assert client.get("/api/health").json["desktop"] is True
     for path in ("/", "/api/health", "/js/main.js"):
         csp = client.get(path).headers["Content-Security-Policy"]
-        assert csp == build_csp("desktop"), path
+        assert csp == build_csp(), path
         assert "unsafe-eval" not in csp and "unsafe-inline" not in csp and "script-src 'self';" in csp
 
 
 @pytest.mark.parametrize("url,verdict", [
     ("http://127.0.0.1:5999/", navigation.ALLOW), ("http://127.0.0.1:5999/js/main.js", navigation.ALLOW),
+    ("http://127.0.0.1:5999/s/Zx9_secret/", navigation.ALLOW),  # the session prefix is the same origin
     ("http://127.0.0.1:6000/", navigation.BLOCK), ("http://localhost:5999/", navigation.BLOCK),
     ("https://fal.ai/dashboard", navigation.EXTERNAL), ("http://example.com/", navigation.BLOCK),
     ("file:///etc/passwd", navigation.BLOCK), ("javascript:alert(1)", navigation.BLOCK),

@@ -68,8 +68,10 @@ def probe(server, sh, window, started, timings, outcome):
             time.sleep(0.05)
         result["visible_after_load"] = gui(window.native.isVisible)
         origin = server.url.rstrip("/")
+        result["page_url"] = gui(lambda: view.url().toString())  # where the start-up link landed
+        result["app_url"] = server.app_url
         for target in ("https://example.com/help", "http://example.com/", "file:///etc/passwd",
-                       "data:text/html,hi", origin + "/?probe=1"):
+                       "data:text/html,hi", server.app_url + "?probe=1"):
             before = len(opened)
             gui(lambda: view.load(QtCore.QUrl(target)))
             time.sleep(1.5)
@@ -96,7 +98,7 @@ def probe(server, sh, window, started, timings, outcome):
 
 
 selftest.run_self_test = probe
-config = Config(mode="desktop")
+config = Config()
 shell.run_desktop(config, self_test=True)
 print("STATE " + (config.data_dir / shell.STATE_FILE).read_text(), flush=True)
 '''
@@ -131,7 +133,9 @@ def test_qt_keeps_the_window_on_the_app_origin(probe: dict[str, Any]) -> None:
     for refused in ("http://example.com/", "file:///etc/passwd", "data:text/html,hi"):
         assert nav[refused]["opened_in_browser"] == [], refused
         assert nav[refused]["url"].startswith(origin), refused
-    assert nav[origin + "/?probe=1"]["url"] == origin + "/?probe=1"      # its own pages still load
+    app_url = probe["app_url"]                                            # the session prefix...
+    assert app_url.startswith(origin + "/s/") and probe["page_url"] == app_url  # ...is where the link landed
+    assert nav[app_url + "?probe=1"]["url"] == app_url + "?probe=1"      # its own pages still load
 
 
 @pytest.mark.slow

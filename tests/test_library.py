@@ -118,7 +118,7 @@ def test_start_up_cleans_temp_and_orphans(config: Config) -> None:
         b.close()
 
 
-def test_data_survives_a_new_bridge(config: Config, samples: dict) -> None:
+def test_data_survives_a_restart(config: Config, samples: dict) -> None:
     b = Services(config)
     p = b.projects.create("Kept")
     item = b.media.import_path(p["id"], samples["video"])

@@ -31,20 +31,20 @@ def assert_secured(resp: Any) -> None:
 
 
 def test_browser_policy_is_exactly_the_design() -> None:
-    csp = security.build_csp("browser")
+    csp = security.build_csp()
     assert csp == DESIGN_CSP
     assert "unsafe" not in csp and "http" not in csp
 
 
 def test_remote_hosts_only_in_media_src() -> None:
-    csp = security.build_csp("browser", ["https://v3.fal.media"])
+    csp = security.build_csp(["https://v3.fal.media"])
     directives = dict(d.split(" ", 1) for d in csp.split("; "))
     assert directives["media-src"] == "'self' blob: https://v3.fal.media"
     assert sum("fal.media" in v for v in directives.values()) == 1
     with pytest.raises(ValueError):
-        security.build_csp("browser", ["http://insecure.example"])
+        security.build_csp(["http://insecure.example"])
     with pytest.raises(ValueError):
-        security.build_csp("browser", ["https://x.example; script-src *"])
+        security.build_csp(["https://x.example; script-src *"])
 
 
 def test_remote_preview_setting_controls_the_header(api: Api, services: Any, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -98,15 +98,16 @@ def test_media_and_thumbnails_need_the_token(api: Api, services: Any, project: d
 
 
 def test_login_link_trades_the_token_for_a_strict_cookie(api: Api) -> None:
+    prefix = api.app.config["REELCUT_SESSION_PREFIX"]
     r = api.get(f"/?token={TOKEN}", auth=False)
     assert r.status_code == 303
-    assert r.headers["Location"] == "/"
+    assert r.headers["Location"] == prefix + "/"
     cookie = r.headers["Set-Cookie"]
     assert f"reelcut_token={TOKEN}" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
-    page = api.get("/", auth=False)  # the test client keeps the cookie
+    page = api.get(prefix + "/", auth=False)  # the test client keeps the cookie
     assert page.status_code == 200
     assert TOKEN not in page.get_data(as_text=True)
-    assert api.get("/api/projects", auth=False).status_code == 200
+    assert api.get(prefix + "/api/projects", auth=False).status_code == 200
     assert api.get("/?token=wrong", auth=False).status_code == 401
 
 
@@ -129,27 +130,47 @@ def test_wrong_host_is_refused_even_with_the_token(api: Api, host: str) -> None:
     assert r.status_code == 403 and r.json["error"]["code"] == "bad_host"
 
 
-@pytest.mark.parametrize("host", [f"127.0.0.1:{TEST_PORT}", f"localhost:{TEST_PORT}"])
-def test_own_host_names_work(api: Api, host: str) -> None:
-    assert api.get("/api/projects", headers={"Host": host}).status_code == 200
+def test_own_host_name_works(api: Api) -> None:
+    assert api.get("/api/projects", headers={"Host": f"127.0.0.1:{TEST_PORT}"}).status_code == 200
 
 
-def _cookie_api(api: Api) -> Api:
+@pytest.mark.parametrize("host", [f"localhost:{TEST_PORT}", f"[::1]:{TEST_PORT}", f"LOCALHOST:{TEST_PORT}",
+                                  "127.0.0.1", f"127.0.0.2:{TEST_PORT}", f"0.0.0.0:{TEST_PORT}"])
+def test_names_the_server_does_not_listen_on_are_refused(api: Api, host: str) -> None:
+    """Regression: localhost and [::1] were allowed while the server binds 127.0.0.1 only."""
+    r = api.get("/api/projects", headers={"Host": host})
+    assert r.status_code == 403 and r.json["error"]["code"] == "bad_host"
+
+
+def test_the_allowlist_is_the_bound_address() -> None:
+    assert security.allowed_hosts("127.0.0.1", 5999) == {"127.0.0.1:5999"}
+    assert security.allowed_hosts("::1", 5999) == {"[::1]:5999"}
+    assert security.own_origins("127.0.0.1", 5999) == {"http://127.0.0.1:5999"}
+
+
+def test_the_real_server_refuses_localhost(live_server: Any) -> None:
+    base = live_server.url.rstrip("/")
+    for host in (f"localhost:{live_server.port}", f"[::1]:{live_server.port}"):
+        r = requests.get(f"{base}/api/health", headers={"Authorization": f"Bearer {TOKEN}", "Host": host},
+                         timeout=10)
+        assert r.status_code == 403, host
+
+
+def _cookie_api(api: Api) -> str:
+    """Log in with the start-up link; returns the session prefix the cookie is scoped to."""
     api.get(f"/?token={TOKEN}", auth=False)
-    return api
+    return api.app.config["REELCUT_SESSION_PREFIX"]
 
 
 def test_cookie_changes_need_same_origin(api: Api) -> None:
-    _cookie_api(api)
+    p = _cookie_api(api) + "/api/projects"
     body = {"name": "x"}
-    assert api.post("/api/projects", auth=False, json=body).status_code == 403
-    assert api.post("/api/projects", auth=False, json=body,
-                    headers={"Origin": "http://evil.example"}).status_code == 403
-    assert api.post("/api/projects", auth=False, json=body,
-                    headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
-    assert api.post("/api/projects", auth=False, json=body,
-                    headers={"Sec-Fetch-Site": "same-origin"}).status_code == 201
-    assert api.post("/api/projects", auth=False, json=body,
+    assert api.post(p, auth=False, json=body).status_code == 403
+    assert api.post(p, auth=False, json=body, headers={"Origin": "http://evil.example"}).status_code == 403
+    assert api.post(p, auth=False, json=body, headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
+    assert api.post(p, auth=False, json=body, headers={"Origin": f"http://localhost:{TEST_PORT}"}).status_code == 403
+    assert api.post(p, auth=False, json=body, headers={"Sec-Fetch-Site": "same-origin"}).status_code == 201
+    assert api.post(p, auth=False, json=body,
                     headers={"Origin": f"http://127.0.0.1:{TEST_PORT}"}).status_code == 201
 
 
@@ -258,14 +279,15 @@ def test_the_token_in_a_query_is_only_a_login_link(api: Api, services: Any, proj
 def test_the_cookie_opens_media_thumbnails_and_events(api: Api, services: Any, project: dict, samples: dict) -> None:
     item = services.media.import_path(project["id"], samples["video"])
     login = api.get(f"/?token={TOKEN}", auth=False)
-    assert "Path=/" in login.headers["Set-Cookie"] and TOKEN not in login.headers["Location"]
-    assert api.get(f"/media/{item['id']}", auth=False).data == samples["video"].read_bytes()
-    assert api.get(f"/media/{item['id']}/thumbnail", auth=False).data[:3] == b"\xff\xd8\xff"
-    events = api.get("/api/events", auth=False, buffered=False)
+    prefix = api.app.config["REELCUT_SESSION_PREFIX"]
+    assert f"Path={prefix}/" in login.headers["Set-Cookie"] and TOKEN not in login.headers["Location"]
+    assert api.get(f"{prefix}/media/{item['id']}", auth=False).data == samples["video"].read_bytes()
+    assert api.get(f"{prefix}/media/{item['id']}/thumbnail", auth=False).data[:3] == b"\xff\xd8\xff"
+    events = api.get(f"{prefix}/api/events", auth=False, buffered=False)
     assert events.status_code == 200 and events.mimetype == "text/event-stream"
     events.close()
-    api.client.delete_cookie("reelcut_token", domain="127.0.0.1")
-    assert api.get(f"/media/{item['id']}", auth=False).status_code == 401
+    api.client.delete_cookie("reelcut_token", domain="127.0.0.1", path=f"{prefix}/")
+    assert api.get(f"{prefix}/media/{item['id']}", auth=False).status_code == 401
 
 
 def test_the_real_server_checks_host_and_sends_the_headers(live_server: Any, samples: dict) -> None:

@@ -14,10 +14,10 @@ from .config import Config, default_data_dir, default_token
 from .errors import AppError
 
 
-def _config(args: argparse.Namespace, mode: str) -> Config:
+def _config(args: argparse.Namespace) -> Config:
     data_dir = Path(args.data_dir).expanduser() if getattr(args, "data_dir", None) else default_data_dir()
     return Config(data_dir=data_dir, token=default_token(), port=getattr(args, "port", 0) or 0,
-                  dev_origins=list(getattr(args, "dev_origin", None) or []), mode=mode)
+                  dev_origins=list(getattr(args, "dev_origin", None) or []))
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -27,7 +27,7 @@ def _interrupt(signum: int, frame: object) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .server.runner import LocalServer
 
-    server = LocalServer(_config(args, "browser"))
+    server = LocalServer(_config(args))
     # A service manager's SIGTERM shuts down like Ctrl+C: streams end cleanly, the db closes.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
@@ -64,7 +64,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from .eventbus import DROPPED
     from .services import Services
 
-    s = Services(_config(args, "browser"))
+    s = Services(_config(args))
     try:
         project = s.projects.by_name(args.project, create=True)
         image_id = None
@@ -109,7 +109,7 @@ def cmd_desktop(args: argparse.Namespace) -> int:
         print(f"reelcut: the desktop window needs pywebview ({exc}). Install 'reelcut[desktop]', "
               "or run 'reelcut serve' to use Reelcut in your browser.", file=sys.stderr)
         return 2
-    return run_desktop(_config(args, "desktop"), self_test=args.self_test)
+    return run_desktop(_config(args), self_test=args.self_test)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -53,8 +53,12 @@ class Config:
     host: str = "127.0.0.1"
     port: int = 0
     dev_origins: list[str] = field(default_factory=list)
-    mode: str = "browser"  # "browser" or "desktop": selects the security policy
-    upload_limit: int = 4 * 1024**3
+    upload_limit: int = 4 * 1024**3  # a multipart import
+    json_limit: int = 8 * 1024**2  # any JSON body: a big timeline is a few MB
+    # Reading a request: its head must arrive within this many seconds, and a body may pause no
+    # longer. Writing a response has no timeout (a paused <video> stops reading for minutes).
+    read_timeout: float = 30.0
+    max_connections: int = 128  # beyond this, a new connection gets 503 (a page uses about 7)
     db_timeout: float = 5.0  # seconds to wait for a database another program has locked
 
     @property

@@ -1,4 +1,6 @@
 // The HTTP API (docs/API.md). Same origin, authenticated by the HttpOnly cookie.
+// Paths are relative to the page ('api/projects', never '/api/projects'): the page lives under
+// the launch's session prefix (/s/<secret>/), the only path the browser sends the cookie to.
 
 export class ApiError extends Error {
   constructor(status, code, message, field, modelId) {
@@ -11,6 +13,10 @@ export class ApiError extends Error {
 }
 
 async function request(method, path, body) {
+  if (path.startsWith('/')) {
+    // a root path would leave the prefix, and arrive without the cookie (401)
+    throw new Error(`API paths are relative to the page: '${path.slice(1)}', not '${path}'.`);
+  }
   const init = { method, headers: {} };
   if (body instanceof FormData) {
     init.body = body;

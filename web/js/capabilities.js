@@ -13,5 +13,5 @@ export function codecReport(video = document.createElement('video')) {
 }
 
 export function reportCapabilities() {
-  return api.post('/api/capabilities', { codecs: codecReport() }).catch(() => {});
+  return api.post('api/capabilities', { codecs: codecReport() }).catch(() => {});
 }

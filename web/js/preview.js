@@ -53,7 +53,7 @@ export function mountPreview(el) {
 
   async function sourcesFor(mediaId) {
     if (!sourceCache.has(mediaId)) {
-      sourceCache.set(mediaId, api.get(`/api/media/${mediaId}/sources`).then((r) => r.sources).catch((err) => {
+      sourceCache.set(mediaId, api.get(`api/media/${mediaId}/sources`).then((r) => r.sources).catch((err) => {
         sourceCache.delete(mediaId);
         throw err;
       }));

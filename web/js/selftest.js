@@ -13,7 +13,7 @@ export async function runSelfTest({ projectId, openProject, play, violations }) 
   play();
   const deadline = performance.now() + 20000;
   while (performance.now() < deadline && !(video.currentTime > 1.2)) await sleep(100);
-  await api.post('/api/desktop/selftest', {
+  await api.post('api/desktop/selftest', {
     userAgent: navigator.userAgent,
     currentTime: video.currentTime,
     sourceKind: video.dataset.sourceKind || null,

@@ -16,7 +16,7 @@ export function mountSettings(dialog) {
       const body = { remote_preview: remote.checked, preview_proxies: proxies.checked };
       if (key.value.trim()) body.fal_key = key.value.trim();
       try {
-        const saved = await api.put('/api/settings', body);
+        const saved = await api.put('api/settings', body);
         render(saved);
         key.value = '';
         dialog.close();
@@ -35,7 +35,7 @@ export function mountSettings(dialog) {
   h('p', {}, h('label', { for: 'set-key', text: 'fal.ai API key' }), key),
   status, error,
   h('div', { class: 'actions' },
-    h('button', { type: 'button', class: 'ghost', text: 'Remove key', onclick: async () => { render(await api.put('/api/settings', { fal_key: null })); } }),
+    h('button', { type: 'button', class: 'ghost', text: 'Remove key', onclick: async () => { render(await api.put('api/settings', { fal_key: null })); } }),
     h('button', { type: 'button', class: 'ghost', text: 'Close', onclick: () => dialog.close() }),
     h('button', { type: 'submit', class: 'primary', text: 'Save' })));
   clear(dialog);
@@ -53,7 +53,7 @@ export function mountSettings(dialog) {
   return {
     async open() {
       try {
-        render(await api.get('/api/settings'));
+        render(await api.get('api/settings'));
       } catch (err) {
         error.textContent = err.message;
       }

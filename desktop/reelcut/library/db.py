@@ -172,7 +172,9 @@ def _db_error(exc: sqlite3.OperationalError) -> AppError:
 
 
 def dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"))
+    """JSON for a column. NaN and Infinity are refused (ValueError): json would write them, and
+    no JSON parser (the page's included) could read the row back."""
+    return json.dumps(value, separators=(",", ":"), allow_nan=False)
 
 
 def loads(text: str | None, default: Any = None) -> Any:

@@ -24,7 +24,9 @@ from . import (
     media,
     pages,
     security,
+    uploads,
 )
+from .util import StrictJSONProvider
 
 ROUTES = (api_health, api_projects, api_media, api_settings, api_capabilities, api_generate, api_exports,
           api_desktop, events, media, pages)
@@ -34,16 +36,19 @@ log = logging.getLogger(__name__)
 
 def create_app(config: Config, services: Services) -> Flask:
     app = Flask(__name__, static_folder=None)
+    app.request_class = uploads.request_class(config.temp_dir)
+    app.json = StrictJSONProvider(app)
+    app.config["REELCUT_HOST"] = config.host
     app.config["REELCUT_PORT"] = config.port
-    app.config["MAX_CONTENT_LENGTH"] = config.upload_limit + 1024 * 1024
+    app.config["MAX_CONTENT_LENGTH"] = config.upload_limit + 1024 * 1024  # multipart imports
+    app.config["REELCUT_JSON_LIMIT"] = config.json_limit  # every JSON body (util.body)
     app.extensions["reelcut"] = services
     app.extensions["reelcut_web"] = web_dir()
 
     def remote_hosts() -> list[str]:
         return registry.remote_media_hosts() if services.preferences.remote_preview_enabled() else []
 
-    security.install(app, token=config.token, mode=config.mode, dev_origins=config.dev_origins,
-                     remote_hosts=remote_hosts)
+    security.install(app, token=config.token, dev_origins=config.dev_origins, remote_hosts=remote_hosts)
     for module in ROUTES:
         app.register_blueprint(module.bp)
 
@@ -55,6 +60,7 @@ def create_app(config: Config, services: Services) -> Flask:
     def _http_error(exc: HTTPException) -> tuple[Response, int]:
         code = (exc.name or "error").lower().replace(" ", "_")
         messages: dict[int, str] = {404: "Nothing is here.", 405: "That method is not allowed here.",
+                                    408: "The request stopped arriving, so Reelcut gave up waiting for it.",
                                     413: "The upload is too large.",
                                     416: "The requested range is not in the file."}
         resp = jsonify({"error": {"code": code, "message": messages.get(exc.code or 0, exc.description)}})

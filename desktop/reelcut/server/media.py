@@ -41,7 +41,8 @@ class _SendfileBody:
         self.f.close()
 
 
-def stream_file(path: Path, mimetype: str, max_age: int = 3600) -> Response:
+def stream_file(path: Path, mimetype: str) -> Response:
+    """Caching headers are security.cache_control's decision, not this route's."""
     f = open(path, "rb")  # noqa: SIM115 - closed by the WSGI server through FileWrapper.close
     try:
         stat = path.stat()
@@ -49,8 +50,6 @@ def stream_file(path: Path, mimetype: str, max_age: int = 3600) -> Response:
         resp.content_length = stat.st_size
         resp.last_modified = stat.st_mtime
         resp.set_etag(f"{stat.st_mtime_ns:x}-{stat.st_size:x}")
-        resp.cache_control.max_age = max_age
-        resp.cache_control.private = True
         resp = resp.make_conditional(request.environ, accept_ranges=True, complete_length=stat.st_size)
         sock = request.environ.get("werkzeug.socket")
         if sock is not None and hasattr(os, "sendfile") and resp.status_code in (200, 206):
@@ -75,9 +74,9 @@ def proxy(media_id: str):
 
 @bp.get("/media/<media_id>/thumbnail")
 def thumbnail(media_id: str):
-    return send_file(services().media.thumbnail_path(media_id), mimetype="image/jpeg", conditional=True, max_age=3600)
+    return send_file(services().media.thumbnail_path(media_id), mimetype="image/jpeg", conditional=True)
 
 
 @bp.get("/media/<media_id>/filmstrip")
 def filmstrip(media_id: str):
-    return send_file(services().media.filmstrip_path(media_id), mimetype="image/jpeg", conditional=True, max_age=3600)
+    return send_file(services().media.filmstrip_path(media_id), mimetype="image/jpeg", conditional=True)

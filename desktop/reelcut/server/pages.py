@@ -11,13 +11,13 @@ _TYPES = {".js": "text/javascript", ".css": "text/css", ".html": "text/html", ".
 
 @bp.get("/")
 def index():
-    return send_from_directory(current_app.extensions["reelcut_web"], "index.html", max_age=0)
+    return send_from_directory(current_app.extensions["reelcut_web"], "index.html")
 
 
 @bp.get("/<path:filename>")
 def asset(filename: str):
     # send_from_directory refuses paths that leave web/ (404), so traversal cannot escape.
-    resp = send_from_directory(current_app.extensions["reelcut_web"], filename, max_age=0)
+    resp = send_from_directory(current_app.extensions["reelcut_web"], filename)
     for ext, mime in _TYPES.items():
         if filename.endswith(ext):
             resp.mimetype = mime

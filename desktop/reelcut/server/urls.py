@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import has_request_context, request
 
 
 def _root() -> str:
-    return request.script_root
+    # the prefix the request came in on ("" for a Bearer client at the root, or off a request)
+    return request.script_root if has_request_context() else ""
 
 
 def media_file(media_id: str) -> str:
