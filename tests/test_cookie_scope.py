@@ -180,12 +180,16 @@ def test_events_carry_prefixed_urls(live_server: Any, samples: dict) -> None:
 def test_the_url_helper(app: Any) -> None:
     with app.test_request_context("/x", environ_overrides={"SCRIPT_NAME": "/s/abc"}):
         assert urls.media_file("m1") == "/s/abc/media/m1"
-        assert urls.path("https://v3.fal.media/x.mp4") == "https://v3.fal.media/x.mp4"
-        assert urls.path("//evil.example/x") == "//evil.example/x"
-        assert urls.sources([{"kind": "remote", "url": "https://cdn/x"}, {"kind": "local", "url": "/media/m1"}]) == [
-            {"kind": "remote", "url": "https://cdn/x"}, {"kind": "local", "url": "/s/abc/media/m1"}]
-        assert urls.media_item({"thumbnail_url": None}) == {"thumbnail_url": None}
+        assert urls.export_file("e1") == "/s/abc/api/exports/e1/file"
+        remote = {"kind": "remote", "url": "https://v3.fal.media/x.mp4", "type": "video/mp4"}
+        assert urls.sources("m1", [{"kind": "proxy", "type": "video/webm"}, {"kind": "local", "type": "video/mp4"},
+                                   remote]) == [
+            {"kind": "proxy", "type": "video/webm", "url": "/s/abc/media/m1/proxy"},
+            {"kind": "local", "type": "video/mp4", "url": "/s/abc/media/m1"}, remote]
+        assert urls.media_item({"id": "m1", "has_thumbnail": False}) == {"id": "m1", "thumbnail_url": None}
+        assert urls.media_item({"id": "m1", "has_thumbnail": True})["thumbnail_url"] == "/s/abc/media/m1/thumbnail"
+        assert urls.export_job({"id": "e1", "filename": None})["download_url"] is None
         assert urls.event("job", {"id": "j"}) == {"id": "j"}
     with app.test_request_context("/x"):
         assert urls.media_file("m1") == "/media/m1"
-    assert urls.path("/media/m1") == "/media/m1"  # outside a request: as the service named it
+    assert urls.media_file("m1") == "/media/m1"  # outside a request: the root path
