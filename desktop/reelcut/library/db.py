@@ -115,7 +115,7 @@ class Database:
         with self.transaction() as c:
             version = c.execute("PRAGMA user_version").fetchone()[0]
             if version > len(MIGRATIONS):
-                raise AppError("db_too_new", f"The library at {self.path} was made by a newer Reelcut.", status=500)
+                raise AppError("db_too_new", f"The library at {self.path} was made by a newer Reelcut.")
             for i, script in enumerate(MIGRATIONS[version:], start=version + 1):
                 for statement in filter(str.strip, script.split(";")):
                     c.execute(statement)
@@ -164,11 +164,10 @@ class Database:
 def _db_error(exc: sqlite3.OperationalError) -> AppError:
     if "full" in str(exc):
         return AppError("disk_full", "The disk is full, so the library could not be updated. Nothing was lost: "
-                        "free some space and try again.", status=507)
+                        "free some space and try again.")
     if "locked" in str(exc) or "busy" in str(exc):
-        return AppError("db_locked", "The library database is locked by another program. Close it and try again.",
-                        status=503)
-    return AppError("db_error", f"The library database failed: {exc}.", status=500)
+        return AppError("db_locked", "The library database is locked by another program. Close it and try again.")
+    return AppError("db_error", f"The library database failed: {exc}.")
 
 
 def dumps(value: Any) -> str:

@@ -128,7 +128,7 @@ def body() -> dict[str, Any]:
     if not request.is_json:
         raise AppError("invalid_json", "The request body must be a JSON object.")
     limit: int = current_app.config["REELCUT_JSON_LIMIT"]
-    too_large = AppError("too_large", f"The request body is larger than the {_size(limit)} JSON limit.", status=413)
+    too_large = AppError("too_large", f"The request body is larger than the {_size(limit)} JSON limit.")
     if request.content_length is not None and request.content_length > limit:
         raise too_large  # refused from its header, unread
     # read by hand, counting: a chunked body has no Content-Length to refuse it by
