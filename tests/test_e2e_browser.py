@@ -330,20 +330,27 @@ def test_preview_proxies_turned_on_in_settings(server: ServerProcess, page: Page
     watch.assert_clean()
 
 
+def _hold_media_lists(page: Page, pid: str) -> list[Any]:
+    """Each media list the page asks for is answered by the server now (before what the test does
+    next) and held back from the page: the test delivers it later, as a slow answer would arrive."""
+    held: list[Any] = []
+
+    def hold(route: Any) -> None:
+        if route.request.method != "GET":
+            route.continue_()
+            return
+        held.append((route, route.fetch()))
+
+    page.route(f"**/api/projects/{pid}/media", hold)
+    return held
+
+
 @pytest.mark.slow
 def test_an_import_while_the_project_opens_is_kept(server: ServerProcess, page: Page, samples: dict) -> None:
     """The user imports a file while the project is still opening: the media list that was asked
     for before the import arrives after it, and must not wipe the imported item off the list."""
     pid = server.post("/api/projects", json={"name": "Opening"}).json()["project"]["id"]
-    held: list[Any] = []
-
-    def hold_the_list(route: Any) -> None:
-        if route.request.method != "GET":
-            route.continue_()
-            return
-        held.append((route, route.fetch()))  # answered now, before the import; delivered later
-
-    page.route(f"**/api/projects/{pid}/media", hold_the_list)
+    held = _hold_media_lists(page, pid)
     watch = Watch(page)
     page.goto(server.login_url)
     _wait_until(page, lambda: held, 15, "the page never asked for the project's media list")
@@ -387,15 +394,7 @@ def test_an_import_during_the_refetch_after_a_reconnect_is_kept(server: ServerPr
 
     # deleted while the page hears nothing
     assert server.session().delete(f"{server.url}api/media/{gone_id}", timeout=30).status_code == 200
-    held: list[Any] = []
-
-    def hold_the_list(route: Any) -> None:
-        if route.request.method != "GET":
-            route.continue_()
-            return
-        held.append((route, route.fetch()))  # answered now, before the import; delivered later
-
-    page.route(f"**/api/projects/{pid}/media", hold_the_list)
+    held = _hold_media_lists(page, pid)
     # the stream opens and ends at once; the browser reconnects 50 ms later, and the page refetches
     streams[0].fulfill(status=200, headers={"Content-Type": "text/event-stream"}, body="retry: 50\n\n")
     _wait_until(page, lambda: held, 15, "the page did not fetch the media list again after the stream reconnected")
