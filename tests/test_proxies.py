@@ -103,7 +103,7 @@ def test_export_uses_the_originals(services: Services, project: dict, samples: d
     tl["tracks"][0]["clips"] = [{"id": "c", "media_id": item["id"], "start": 0, "in": 0, "out": 1}]
     tl.update({"width": 320, "height": 240})
     services.projects.save_timeline(project["id"], tl)
-    sources = services.exports._sources(project["id"])
+    sources = services.exports.sources(project["id"])
     assert sources[item["id"]].path == services.media.file_path(item["id"])[0]
     assert sources[item["id"]].path.suffix == ".mp4"
 

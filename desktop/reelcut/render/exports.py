@@ -72,7 +72,7 @@ class ExportManager:
         """Render the project's saved timeline, from the original files."""
         project = self.media.projects.get(project_id)
         timeline = self.media.projects.timeline(project_id)
-        sources = self._sources(project_id)
+        sources = self.sources(project_id)
         # what was saved before today's limits, or a document that was never saved, is
         # refused with the same reason a save gives
         validate_timeline(timeline, set(sources))
@@ -96,7 +96,8 @@ class ExportManager:
         self._threads.start(export_id, lambda: self._run(export_id, project, args, duration, work, tmp_out, cancel))
         return self.get(export_id)
 
-    def _sources(self, project_id: str) -> dict[str, Source]:
+    def sources(self, project_id: str) -> dict[str, Source]:
+        """The files an export of this project reads: always the originals, never a proxy."""
         sources = {}
         for item in self.media.list(project_id):
             path, _ = self.media.file_path(item["id"])
