@@ -82,6 +82,26 @@ def test_non_media_is_refused_and_nothing_is_stored(api: Api, services: Services
     assert files_under(services.config.temp_dir) == []
 
 
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64" fill="red"/></svg>'
+
+
+@pytest.mark.parametrize("name", ["logo.svg", "logo.png"])
+def test_an_svg_is_refused_by_name_not_with_a_500(api: Api, services: Services, project: dict, name: str) -> None:
+    """FFmpeg demuxes SVG (svg_pipe) but has no decoder for it: the stream has no codec context,
+    which the probe read as a crash. Renamed .png, it is the same bytes."""
+    import io
+
+    r = api.post(f"/api/projects/{project['id']}/media", data={"file": (io.BytesIO(SVG), name)},
+                 content_type="multipart/form-data")
+    assert r.status_code == 415, r.json
+    err = r.json["error"]
+    assert err["code"] == "not_media" and err["field"] == "file"
+    assert name in err["message"] and "cannot decode its format" in err["message"]
+    assert services.media.list(project["id"]) == []
+    assert files_under(services.projects.folder(project["id"])) == []
+    assert files_under(services.config.temp_dir) == []
+
+
 def test_multipart_import_of_several_files(api: Api, services: Services, project: dict, samples: dict) -> None:
     with open(samples["video"], "rb") as v, open(samples["image"], "rb") as i:
         r = api.post(f"/api/projects/{project['id']}/media",

@@ -14,7 +14,7 @@ STATUS: dict[str, int] = {
     "image_required": 422, "unknown_model": 422, "invalid_timeline": 422,
     "not_found": 404,
     "desktop_only": 409, "not_retryable": 409, "missing_media": 409,
-    "too_large": 413, "image_too_large": 413,
+    "too_large": 413, "image_too_large": 413, "not_media": 415,
     "disk_full": 507, "db_locked": 503, "busy": 503,
     "invalid_key": 401, "no_api_key": 401, "account_locked": 403,
     # the provider failed us: a bad gateway, or a timeout

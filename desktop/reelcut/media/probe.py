@@ -18,7 +18,14 @@ _IMAGE_FORMAT_SUFFIXES = ("_pipe", "image2")
 
 class NotMedia(AppError):
     def __init__(self, name: str, reason: str) -> None:
-        super().__init__("not_media", f"'{name}' is not a video, image or audio file ({reason}).", status=415)
+        super().__init__("not_media", f"'{name}' is not a video, image or audio file ({reason}).", field="file")
+
+
+def _decodable(stream: Any) -> bool:
+    """A stream this build of FFmpeg can decode: an SVG is demuxed (svg_pipe), yet there is no
+    decoder for it, and such a stream has no codec context at all."""
+    ctx = stream.codec_context
+    return ctx is not None and ctx.codec is not None and ctx.codec.canonical_name not in _TEXT_CODECS
 
 
 @dataclass
@@ -104,10 +111,11 @@ def probe(source: Path | BinaryIO, name: str | None = None) -> ProbeResult:
     except (av.error.FFmpegError, OSError, ValueError) as exc:
         raise NotMedia(label, "it could not be opened as media") from exc
     with container:
-        video = next((s for s in container.streams.video if s.codec_context.codec.canonical_name not in _TEXT_CODECS),
-                     None)
-        audio = container.streams.audio[0] if container.streams.audio else None
+        video = next((s for s in container.streams.video if _decodable(s)), None)
+        audio = next((s for s in container.streams.audio if _decodable(s)), None)
         if video is None and audio is None:
+            if any(s.codec_context is None for s in container.streams):
+                raise NotMedia(label, f"Reelcut cannot decode its format, {container.format.name}")
             raise NotMedia(label, "it has no picture or sound")
         vcodec = video.codec_context.codec.canonical_name if video else None
         acodec = audio.codec_context.codec.canonical_name if audio else None
