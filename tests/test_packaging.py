@@ -35,7 +35,7 @@ def test_wheel_contains_and_serves_the_page(tmp_path: Path) -> None:
         "client = create_app(cfg, Services(cfg)).test_client();"
         "h = {'Authorization': 'Bearer t'};"
         "r = client.get('/', base_url='http://127.0.0.1:5999', headers=h);"
-        "assert r.status_code == 200 and b'/js/main.js' in r.data, r.status_code;"
+        "assert r.status_code == 200 and b'src=\"js/main.js\"' in r.data, r.status_code;"
         "r = client.get('/js/main.js', base_url='http://127.0.0.1:5999', headers=h);"
         "assert r.status_code == 200 and r.mimetype == 'text/javascript', r.status_code;"
         "print(c.web_dir())"
