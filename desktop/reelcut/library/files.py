@@ -86,3 +86,8 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def human_size(n: int) -> str:
+    """A byte count as a limit is said to a user (a limit under 1 MiB is a test's, said exactly)."""
+    return f"{n // 1024**2} MiB" if n >= 1024**2 else f"{n} bytes"

@@ -17,7 +17,7 @@ from ..media.filmstrip import make_filmstrip, waveform_peaks
 from ..media.probe import NotMedia, ProbeResult, probe
 from ..media.thumbnail import make_thumbnail
 from .db import Database, dumps, loads, now
-from .files import copy_stream, fsync_dir, hash_file, safe_filename, temp_path, unique_path, write_atomic
+from .files import copy_stream, fsync_dir, hash_file, human_size, safe_filename, temp_path, unique_path, write_atomic
 from .projects import Projects
 
 log = logging.getLogger(__name__)
@@ -126,7 +126,7 @@ class MediaStore:
             except OSError as exc:
                 raise from_os_error(exc, f"importing '{filename}'") from exc
             except OverflowError:
-                raise AppError("too_large", f"'{filename}' is larger than the {self.upload_limit // 1024**2} MB "
+                raise AppError("too_large", f"'{filename}' is larger than the {human_size(self.upload_limit)} "
                                "upload limit.") from None
             item = self.ingest(project_id, tmp, name=filename, source={"type": "import"})
         finally:

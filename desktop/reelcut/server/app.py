@@ -58,7 +58,8 @@ def create_app(config: Config, services: Services) -> Flask:
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> tuple[Response, int]:
-        code = (exc.name or "error").lower().replace(" ", "_")
+        # a 500 raised inside Werkzeug reads as every other crash of Reelcut's
+        code = "internal" if exc.code == 500 else (exc.name or "error").lower().replace(" ", "_")
         messages: dict[int, str] = {404: "Nothing is here.", 405: "That method is not allowed here.",
                                     408: "The request stopped arriving, so Reelcut gave up waiting for it.",
                                     413: "The upload is too large.",

@@ -22,7 +22,8 @@ def _ok(schema: dict[str, Any], code: str = "200") -> dict[str, Any]:
 
 _ERRORS = {code: {"description": why, **_json(_ref("Error"))} for code, why in (
     ("400", "Bad input"), ("401", "No or wrong token"), ("403", "Wrong Host or cross-site"),
-    ("404", "Not found"), ("409", "Conflict"), ("413", "Too large"), ("415", "Not media / wrong content type"),
+    ("404", "Not found"), ("408", "The request stopped arriving"), ("409", "Conflict"), ("413", "Too large"),
+    ("415", "Not media / wrong content type"),
     ("422", "Invalid parameters"), ("503", "Busy"))}
 
 

@@ -18,6 +18,7 @@ from flask import current_app, g, request
 from flask.json.provider import DefaultJSONProvider
 
 from ..errors import AppError
+from ..library.files import human_size
 from ..services import Services
 
 MAX_DEPTH = 64
@@ -128,7 +129,7 @@ def body() -> dict[str, Any]:
     if not request.is_json:
         raise AppError("invalid_json", "The request body must be a JSON object.")
     limit: int = current_app.config["REELCUT_JSON_LIMIT"]
-    too_large = AppError("too_large", f"The request body is larger than the {_size(limit)} JSON limit.")
+    too_large = AppError("too_large", f"The request body is larger than the {human_size(limit)} JSON limit.")
     if request.content_length is not None and request.content_length > limit:
         raise too_large  # refused from its header, unread
     # read by hand, counting: a chunked body has no Content-Length to refuse it by
@@ -145,5 +146,3 @@ def body() -> dict[str, Any]:
     return data
 
 
-def _size(n: int) -> str:
-    return f"{n // 1024**2} MiB" if n >= 1024**2 else f"{n} bytes"
