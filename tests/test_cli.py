@@ -171,3 +171,16 @@ def test_dev_origin_from_the_command_line(tmp_path: Path) -> None:
         assert other.status_code == 200 and "Access-Control-Allow-Origin" not in other.headers
     finally:
         s.stop()
+
+
+def test_the_window_without_the_desktop_extra_says_what_to_install(tmp_path: Path) -> None:
+    """A plain `pip install .` has no pywebview: `reelcut` says what to install and exits 2, with
+    no traceback. A module that refuses to import stands in for the missing package."""
+    blocker = tmp_path / "blocker" / "webview"
+    blocker.mkdir(parents=True)
+    (blocker / "__init__.py").write_text("raise ModuleNotFoundError(\"No module named 'webview'\", name='webview')\n")
+    path = f"{blocker.parent}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"
+    out = run_cli(data_dir=tmp_path / "data", PYTHONPATH=path)
+    assert out.returncode == 2, out.stderr
+    assert "Traceback" not in out.stderr
+    assert "pip install 'reelcut[desktop]'" in out.stderr and "reelcut serve" in out.stderr

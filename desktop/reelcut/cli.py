@@ -103,11 +103,16 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_desktop(args: argparse.Namespace) -> int:
+    # pywebview is imported only when the window opens, so look for it first: a plain
+    # `pip install .` has no desktop extra, and that deserves a sentence, not a traceback
     try:
+        import webview  # noqa: F401
+
         from .shell import run_desktop
     except ImportError as exc:
-        print(f"reelcut: the desktop window needs pywebview ({exc}). Install 'reelcut[desktop]', "
-              "or run 'reelcut serve' to use Reelcut in your browser.", file=sys.stderr)
+        print(f"reelcut: the desktop window needs pywebview ({exc}). Install it with "
+              "pip install 'reelcut[desktop]', or run 'reelcut serve' to use Reelcut in your browser.",
+              file=sys.stderr)
         return 2
     return run_desktop(_config(args), self_test=args.self_test)
 
