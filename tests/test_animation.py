@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from reelcut.library.timeline import TRANSITIONS, validate_timeline
+from reelcut.library.timeline import validate_timeline
 from reelcut.media import animation
-from reelcut.media.animation import EASINGS, PROPERTIES
+from reelcut.media.animation import EASINGS, PROPERTIES, TRANSITIONS
 
 FIXTURE = json.loads((Path(__file__).parent / "fixtures" / "timeline-values.json").read_text("utf-8"))
 CLIPS: dict[str, dict[str, Any]] = FIXTURE["clips"]

@@ -43,6 +43,8 @@ test('every function the fixture names exists here, with the same easings and pr
   assert.deepEqual([...new Set(cases.filter((c) => c.fn === 'ease').map((c) => c.easing))].sort(), [...values.EASINGS].sort());
   assert.deepEqual([...new Set(cases.filter((c) => c.fn === 'property_at').map((c) => c.property))].sort(),
     [...values.PROPERTIES].sort());
+  const types = cases.filter((c) => c.fn === 'transition_at' && c.expected).map((c) => c.expected[0]);
+  assert.deepEqual([...new Set(types)].sort(), [...values.TRANSITIONS].sort());
 });
 
 test('unknown easings and properties are errors, not defaults', () => {

@@ -22,12 +22,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import AppError
-from ..media.animation import EASINGS, PROPERTIES, clip_length
+from ..media.animation import EASINGS, FITS, PROPERTIES, TRANSITIONS, clip_length
+
+# FITS and TRANSITIONS live with the values (media/, where the export can reach them) and are
+# part of this module's surface too
+__all__ = ["FITS", "LIMITS", "TRANSITIONS", "VERSION", "default_timeline", "migrate", "validate_timeline",
+           "without_clips"]
 
 VERSION = 2
 TRACK_KINDS = ("video", "audio", "text")
-FITS = ("contain", "cover", "stretch")
-TRANSITIONS = ("crossfade", "dip_black", "dip_white", "wipe_left", "wipe_right", "slide_left", "slide_right")
 # Fields of a media clip that mean nothing on a text clip: refused there rather than kept and
 # silently ignored by the preview and the export.
 MEDIA_ONLY = ("speed", "volume", "transform", "crop", "fit", "transition_in")

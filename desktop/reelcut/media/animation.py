@@ -20,6 +20,11 @@ from __future__ import annotations
 from typing import Any
 
 EASINGS: tuple[str, ...] = ("linear", "ease-in", "ease-out", "ease-in-out", "hold")
+# The document's other closed lists, here at the bottom layer so the export's graph builder
+# (media/compose.py) can map them without importing the library.
+TRANSITIONS: tuple[str, ...] = ("crossfade", "dip_black", "dip_white", "wipe_left", "wipe_right", "slide_left",
+                                "slide_right")
+FITS: tuple[str, ...] = ("contain", "cover", "stretch")  # the first is the default
 
 # Every property a keyframe may animate, with its value when the clip does not set it.
 DEFAULTS: dict[str, float] = {

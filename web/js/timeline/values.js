@@ -8,6 +8,10 @@
 // one expression, and a Bézier would have to be solved there for every frame.
 
 export const EASINGS = Object.freeze(['linear', 'ease-in', 'ease-out', 'ease-in-out', 'hold']);
+// The document's other closed lists (the inspector and the transitions list offer them).
+export const TRANSITIONS = Object.freeze(['crossfade', 'dip_black', 'dip_white', 'wipe_left', 'wipe_right', 'slide_left',
+  'slide_right']);
+export const FITS = Object.freeze(['contain', 'cover', 'stretch']); // the first is the default
 
 // Every property a keyframe may animate, with its value when the clip does not set it.
 export const DEFAULTS = Object.freeze({
