@@ -60,8 +60,9 @@ def test_edit_undo_reload_export(server: ServerProcess, page: Page, tmp_path: Pa
     items = page.get_by_role("list", name="Media").get_by_role("listitem")
     expect(items).to_have_count(2)
 
+    # the top track, V2 as in every editor (the higher track is on top)
     v1 = page.get_by_role("region", name="Timeline").locator("[data-track-id]").nth(0)
-    expect(v1).to_have_attribute("aria-label", "Track V1")
+    expect(v1).to_have_attribute("aria-label", "Track V2")
     items.filter(has_text="red").drag_to(v1, target_position={"x": 1, "y": 25})
     items.filter(has_text="blue").drag_to(v1, target_position={"x": 200, "y": 25})  # 4 s at 50 px/s
     expect(v1.locator("[data-clip-id]")).to_have_count(2)

@@ -163,7 +163,7 @@ def test_data_survives_a_restart(config: Config, samples: dict) -> None:
 def test_default_timeline_has_two_video_tracks(services: Services, project: dict) -> None:
     tl = services.projects.timeline(project["id"])
     assert [t["kind"] for t in tl["tracks"]].count("video") >= 2
-    assert tl["version"] == 1 and tl["fps"] > 0
+    assert tl["version"] == 2 and tl["fps"] > 0
 
 
 def _with_clip(services: Services, project: dict, samples: dict, **clip: Any) -> dict:
@@ -299,9 +299,9 @@ def test_out_before_in_and_a_wrong_version_give_the_reason(api: Api, services: S
     r = api.put(f"/api/projects/{project['id']}/timeline", json={"timeline": tl})
     assert r.status_code == 422 and r.json["error"]["field"] == "tracks[0].clips[0].out"
     tl = services.projects.timeline(project["id"])
-    tl["version"] = 2
+    tl["version"] = 3
     r = api.put(f"/api/projects/{project['id']}/timeline", json={"timeline": tl})
-    assert r.status_code == 422 and r.json["error"]["field"] == "version" and "must be 1" in r.json["error"]["message"]
+    assert r.status_code == 422 and r.json["error"]["field"] == "version" and "must be 2" in r.json["error"]["message"]
     other = services.projects.create("Other")
     foreign = services.media.import_path(other["id"], samples["image"])
     tl = _with_clip(services, project, samples, media_id=foreign["id"])

@@ -19,6 +19,7 @@ from ..media.thumbnail import make_thumbnail
 from .db import Database, dumps, loads, now
 from .files import copy_stream, fsync_dir, hash_file, human_size, safe_filename, temp_path, unique_path, write_atomic
 from .projects import Projects
+from .timeline import without_clips
 
 log = logging.getLogger(__name__)
 
@@ -212,8 +213,7 @@ class MediaStore:
         row = self._row(media_id)
         with self.db.transaction() as c:
             doc = loads(c.execute("SELECT timeline FROM projects WHERE id = ?", (row["project_id"],)).fetchone()[0])
-            for track in doc.get("tracks", []):
-                track["clips"] = [cl for cl in track.get("clips", []) if cl.get("media_id") != media_id]
+            doc = without_clips(doc, lambda clip: clip.get("media_id") == media_id)
             c.execute("UPDATE projects SET timeline = ? WHERE id = ?", (dumps(doc), row["project_id"]))
             c.execute("DELETE FROM media WHERE id = ?", (media_id,))
         for rel in (row["path"], row["thumbnail"], row["proxy_path"]):

@@ -11,7 +11,7 @@ from typing import Any
 from ..errors import AppError, NotFound
 from ..eventbus import EventBus
 from .db import Database, dumps, loads, now
-from .timeline import default_timeline, validate_timeline
+from .timeline import default_timeline, migrate, validate_timeline
 
 MAX_NAME = 120
 
@@ -96,16 +96,21 @@ class Projects:
                 shutil.rmtree(child, ignore_errors=True)
 
     def timeline(self, project_id: str) -> dict[str, Any]:
+        """The document at the current version: one stored by an older Reelcut is migrated as it
+        is read (the row itself is upgraded by the next save)."""
         row = self.db.one("SELECT timeline FROM projects WHERE id = ?", (project_id,))
         if row is None:
             raise NotFound("The project")
-        return loads(row["timeline"])
+        doc: dict[str, Any] = migrate(loads(row["timeline"]))
+        return doc
 
     def save_timeline(self, project_id: str, doc: Any) -> dict[str, Any]:
         with self.db.transaction() as c:
             if c.execute("SELECT 1 FROM projects WHERE id = ?", (project_id,)).fetchone() is None:
                 raise NotFound("The project")
             media_ids = {r[0] for r in c.execute("SELECT id FROM media WHERE project_id = ?", (project_id,))}
-            validate_timeline(doc, media_ids)
+            # what is stored is the document validated: a version 1 document migrated, tracks in
+            # stack order
+            doc = validate_timeline(doc, media_ids)
             c.execute("UPDATE projects SET timeline = ?, updated_at = ? WHERE id = ?", (dumps(doc), now(), project_id))
         return doc

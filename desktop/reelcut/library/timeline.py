@@ -1,30 +1,61 @@
-"""The timeline document: its default and its validation. Clips reference media by id only;
-a URL is resolved at playback time (the lesson of the field report)."""
+"""The timeline document, version 2: its default, its validation, and the migration from
+version 1. Clips reference media by id only; a URL is resolved at playback time (the lesson of
+the field report).
+
+The field names are the contract of issue 14 (docs/API.md): the page, the export, agents and
+interchange formats read and write them. What a property's value is at a time is not here but
+in media/animation.py (and the page's web/js/timeline/values.js).
+
+Version 1 documents are still accepted, on read and on save, and upgraded by `migrate`: the
+page never writes `version`, it sends back what it loaded, so a window opened before an upgrade
+keeps saving v1 documents until it reloads."""
 
 from __future__ import annotations
 
+import copy
+import json
 import math
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import AppError
+from ..media.animation import EASINGS, FITS, PROPERTIES, TRANSITIONS, clip_length
 
-VERSION = 1
+# FITS and TRANSITIONS live with the values (media/, where the export can reach them) and are
+# part of this module's surface too
+__all__ = ["FITS", "LIMITS", "TRANSITIONS", "VERSION", "default_timeline", "migrate", "validate_timeline",
+           "without_clips"]
+
+VERSION = 2
 TRACK_KINDS = ("video", "audio", "text")
+# Fields of a media clip that mean nothing on a text clip: refused there rather than kept and
+# silently ignored by the preview and the export.
+MEDIA_ONLY = ("speed", "volume", "transform", "crop", "fit", "transition_in")
+TEXT_PROPERTIES = ("opacity",)  # what a text clip may animate (its place is its own x and y)
+TRANSFORM_KEYS = ("x", "y", "scale", "rotation")
+CROP_KEYS = ("left", "top", "right", "bottom")
+KEYFRAME_KEYS = ("time", "value", "easing")
+TRANSITION_KEYS = ("type", "duration")
+# How far two clips on a track may overlap and still count as touching, and how far a
+# transition's overlap may be from its duration: the page computes edges in floating point, so
+# one clip's end and the next one's start can differ by a rounding error (0.3 + 0.1 != 0.4).
+# A microsecond is far below a frame at the highest frame rate (1/120 s).
+TOUCH = 1e-6
+
+
+def _new_track(name: str, kind: str) -> dict[str, Any]:
+    return {"id": f"{name.lower()}-{uuid.uuid4().hex[:8]}", "name": name, "kind": kind, "muted": False,
+            "hidden": False, "clips": []}
 
 
 def default_timeline() -> dict[str, Any]:
-    return {
-        "version": VERSION, "fps": 25, "width": 1280, "height": 720, "playhead": 0.0, "zoom": 50.0,
-        "tracks": [
-            {"id": f"v{n}-{uuid.uuid4().hex[:8]}", "name": f"V{n}", "kind": "video", "muted": False,
-             "hidden": False, "clips": []}
-            for n in (1, 2)
-        ] + [{"id": f"a1-{uuid.uuid4().hex[:8]}", "name": "A1", "kind": "audio", "muted": False,
-              "hidden": False, "clips": []}],
-    }
+    # The first track is the top of the stack, and the higher track is on top in every editor:
+    # V2 is listed above V1, video above audio.
+    return {"version": VERSION, "fps": 25, "width": 1280, "height": 720, "playhead": 0.0, "zoom": 50.0,
+            "tracks": [_new_track("V2", "video"), _new_track("V1", "video"), _new_track("A1", "audio")]}
 
 
 @dataclass(frozen=True)
@@ -59,8 +90,29 @@ LIMITS: dict[str, Limit] = {
     "size": Limit(8, 1000, "pixels", whole=True),  # a text clip's font size
     "x": Limit(0, 1, "of the width"),  # where a text clip's centre is
     "y": Limit(0, 1, "of the height"),
+    # -- version 2 --
+    # ffmpeg's atempo keeps the pitch from 0.5 to 2 per stage; past 4 the export would decode
+    # four times the media for every second it writes
+    "speed": Limit(0.25, 4, "times the media's speed"),
+    "volume": Limit(0, 2, "(a linear gain)"),  # a clip's and a track's
+    "opacity": Limit(0, 1),
+    # a centre off the canvas lets a clip slide in from outside it; further out is never seen
+    "transform.x": Limit(-2, 3, "of the canvas width"),
+    "transform.y": Limit(-2, 3, "of the canvas height"),
+    "transform.scale": Limit(0.01, 10, "times the size that fits the canvas"),
+    "transform.rotation": Limit(-3600, 3600, "degrees"),  # ten turns, for a spin keyframed over a clip
+    "crop": Limit(0, 1, "of the source"),  # each side
+    # what two opposite sides leave: ffmpeg cannot crop a picture to nothing
+    "crop_kept": Limit(0.01, 1, "of the source"),
+    "fade": Limit(0, 4 * HOURS, "seconds"),
+    # a frame at 120 fps is 0.0083 s: anything shorter is a cut
+    "transition": Limit(0.005, 4 * HOURS, "seconds"),
+    # each keyframe is a term of an expression ffmpeg evaluates for every frame
+    "keyframes": Limit(0, 500, "keyframes", whole=True),  # of one property of one clip
+    "all_keyframes": Limit(0, 20000, "keyframes", whole=True),  # in the whole timeline
 }
 _COLOR = re.compile(r"^#?[0-9a-fA-F]{6}$")
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def _invalid(path: str, why: str) -> AppError:
@@ -68,7 +120,15 @@ def _invalid(path: str, why: str) -> AppError:
 
 
 def _field(path: str, key: str) -> str:
+    # keys such as "transform.x" (a keyframed property) are written as JavaScript would index
+    # them, so a path reads as one unambiguous accessor
+    if not _NAME.match(key):
+        return f"{path}[{json.dumps(key)}]"
     return f"{path}.{key}" if path else key
+
+
+def _one_of(values: tuple[str, ...]) -> str:
+    return "must be one of " + ", ".join(values)
 
 
 def _bounds(limit: Limit) -> str:
@@ -108,7 +168,21 @@ def _switch(obj: dict[str, Any], key: str, path: str) -> None:
         raise _invalid(_field(path, key), "must be true or false")
 
 
-def _text_clip(clip: dict[str, Any], cp: str) -> float:
+def _object(obj: dict[str, Any], key: str, path: str, keys: tuple[str, ...]) -> dict[str, Any]:
+    """A nested object with a closed set of keys: one it does not know would be dropped
+    silently by every reader, so it is refused by name."""
+    field = _field(path, key)
+    v = obj[key]
+    if not isinstance(v, dict):
+        raise _invalid(field, f"must be an object with {', '.join(keys)}")
+    for k in v:
+        if k not in keys:
+            raise _invalid(_field(field, k), f"is not one of its fields ({', '.join(keys)})")
+    return v
+
+
+# -- clips ----------------------------------------------------------------------------------------
+def _text_clip(clip: dict[str, Any], cp: str) -> None:
     _number(clip, "duration", cp)
     text = clip.get("text")
     if not isinstance(text, str) or len(text) > LIMITS["text"].high:
@@ -118,10 +192,9 @@ def _text_clip(clip: dict[str, Any], cp: str) -> float:
     color = clip.get("color", "#ffffff")
     if not isinstance(color, str) or not _COLOR.match(color):
         raise _invalid(f"{cp}.color", "must be a colour written like #ffcc00")
-    return clip["start"] + clip["duration"]
 
 
-def _media_clip(clip: dict[str, Any], cp: str, media_ids: set[str]) -> float:
+def _media_clip(clip: dict[str, Any], cp: str, media_ids: set[str]) -> None:
     _string(clip, "media_id", cp)
     if clip["media_id"] not in media_ids:
         raise _invalid(f"{cp}.media_id", "refers to media that is not in this project")
@@ -132,16 +205,145 @@ def _media_clip(clip: dict[str, Any], cp: str, media_ids: set[str]) -> float:
     for key in ("url", "src"):
         if key in clip:
             raise _invalid(f"{cp}.{key}", "is not allowed: clips refer to media by id only")
-    return clip["start"] + clip["out"] - clip["in"]
 
 
-def validate_timeline(doc: Any, media_ids: set[str]) -> dict[str, Any]:
-    """Return the document if it is well formed, within LIMITS, and every clip points at media
-    of this project; otherwise raise a 422 naming the first field that is not."""
-    if not isinstance(doc, dict):
-        raise AppError("invalid_timeline", "The timeline must be an object.", field="timeline")
-    if doc.get("version") != VERSION:
-        raise _invalid("version", f"must be {VERSION}")
+def _fades(clip: dict[str, Any], cp: str, length: float) -> None:
+    for key in ("fade_in", "fade_out"):
+        _number(clip, key, cp, "fade", required=False)
+    if clip.get("fade_in", 0) + clip.get("fade_out", 0) > length + TOUCH:
+        both = "fade_in" in clip and "fade_out" in clip
+        key = "fade_out" if "fade_out" in clip else "fade_in"
+        why = "and fade_in together must" if both else "must"
+        raise _invalid(f"{cp}.{key}", f"{why} not be longer than the clip ({length:g} seconds)")
+
+
+def _keyframes(clip: dict[str, Any], cp: str, length: float, animatable: tuple[str, ...]) -> int:
+    """Check the clip's keyframes; return how many it has."""
+    if "keyframes" not in clip:
+        return 0
+    field = f"{cp}.keyframes"
+    by_property = clip["keyframes"]
+    if not isinstance(by_property, dict):
+        raise _invalid(field, "must be an object of keyframe lists by property")
+    count = 0
+    for name, keys in by_property.items():
+        pp = _field(field, name)
+        if name not in animatable:
+            raise _invalid(pp, f"is not a property this clip can animate ({', '.join(animatable)})")
+        if not isinstance(keys, list):
+            raise _invalid(pp, "must be a list of keyframes")
+        _count(keys, "keyframes", pp)
+        count += len(keys)
+        before: float | None = None
+        for ki, key in enumerate(keys):
+            kp = f"{pp}[{ki}]"
+            if not isinstance(key, dict):
+                raise _invalid(kp, "must be an object {time, value, easing}")
+            for k in key:
+                if k not in KEYFRAME_KEYS:
+                    raise _invalid(_field(kp, k), f"is not one of its fields ({', '.join(KEYFRAME_KEYS)})")
+            _number(key, "time", kp, "seconds")
+            if key["time"] > length + TOUCH:
+                raise _invalid(f"{kp}.time", f"must lie within the clip, from 0 to {length:g} seconds")
+            if before is not None and key["time"] <= before:
+                raise _invalid(f"{kp}.time", f"must be after the keyframe before it (at {before:g})")
+            before = key["time"]
+            _number(key, "value", kp, name)
+            if "easing" in key and key["easing"] not in EASINGS:
+                raise _invalid(f"{kp}.easing", _one_of(EASINGS))
+    return count
+
+
+def _look(clip: dict[str, Any], cp: str, length: float) -> None:
+    """A media clip's version 2 properties, besides speed, fades and keyframes."""
+    for key in ("volume", "opacity"):
+        _number(clip, key, cp, required=False)
+    if "transform" in clip:
+        transform = _object(clip, "transform", cp, TRANSFORM_KEYS)
+        for key in TRANSFORM_KEYS:
+            _number(transform, key, f"{cp}.transform", f"transform.{key}", required=False)
+    if "crop" in clip:
+        crop = _object(clip, "crop", cp, CROP_KEYS)
+        for key in CROP_KEYS:
+            _number(crop, key, f"{cp}.crop", "crop", required=False)
+        kept = LIMITS["crop_kept"].low
+        for a, b in (("left", "right"), ("top", "bottom")):
+            left = 1 - crop.get(a, 0) - crop.get(b, 0)
+            if left < kept - TOUCH:
+                raise _invalid(f"{cp}.crop.{b}", f"and {a} together must leave at least {kept:g} of the source "
+                               f"(they leave {left:g})")
+    if "fit" in clip and clip["fit"] not in FITS:
+        raise _invalid(f"{cp}.fit", _one_of(FITS))
+    if "transition_in" in clip:
+        tr = _object(clip, "transition_in", cp, TRANSITION_KEYS)
+        tp = f"{cp}.transition_in"
+        if tr.get("type") not in TRANSITIONS:
+            raise _invalid(f"{tp}.type", _one_of(TRANSITIONS))
+        _number(tr, "duration", tp, "transition")
+        if tr["duration"] > length + TOUCH:
+            raise _invalid(f"{tp}.duration", f"must not be longer than the clip ({length:g} seconds)")
+
+
+def _clip_v2(clip: dict[str, Any], cp: str, text: bool) -> tuple[float, int]:
+    """A clip's version 2 fields; return its length on the timeline and its keyframe count."""
+    if text:
+        for key in MEDIA_ONLY:
+            if key in clip:
+                raise _invalid(f"{cp}.{key}", "is for video, image and audio clips only")
+        _number(clip, "opacity", cp, required=False)
+    else:
+        _number(clip, "speed", cp, required=False)
+    length = clip_length(clip)
+    _fades(clip, cp, length)
+    if not text:
+        _look(clip, cp, length)
+    return length, _keyframes(clip, cp, length, TEXT_PROPERTIES if text else PROPERTIES)
+
+
+def _v1_length(clip: dict[str, Any]) -> float:
+    # version 1 had no speed: a stray `speed` in a v1 document never changed its length
+    return float(clip["duration"]) if "media_id" not in clip else float(clip["out"]) - float(clip["in"])
+
+
+# -- a track's clips in time ----------------------------------------------------------------------
+def _no_overlaps(clips: list[dict[str, Any]], spans: list[tuple[float, float]], tp: str) -> None:
+    """Clips on a track never overlap, but where a clip's transition_in says: it then starts
+    exactly its duration before the end of the clip before it, and overlaps only that one."""
+    order = sorted(range(len(clips)), key=lambda i: (spans[i][0], i))
+    prev: int | None = None
+    reach = -math.inf  # the latest end of the clips before the previous one
+    for i in order:
+        cp = f"{tp}.clips[{i}]"
+        start, end = spans[i]
+        tr = clips[i].get("transition_in")
+        if prev is None:
+            if tr is not None:
+                raise _invalid(f"{cp}.transition_in", "needs a clip before it on its track to come from")
+            prev = i
+            continue
+        pp = f"{tp}.clips[{prev}]"
+        p_start, p_end = spans[prev]
+        if tr is not None:
+            d = tr["duration"]
+            if d > p_end - p_start + TOUCH:
+                raise _invalid(f"{cp}.transition_in.duration",
+                               f"must not be longer than the clip before it, {pp} ({p_end - p_start:g} seconds)")
+            if abs((p_end - start) - d) > TOUCH:
+                raise _invalid(f"{cp}.start", f"must be {p_end - d:g}, {d:g} seconds before the end of the clip "
+                               f"before it ({pp}), for its transition_in")
+        elif p_end - start > TOUCH:
+            raise _invalid(f"{cp}.start", f"overlaps {pp}, which ends at {p_end:g}: clips on a track overlap only "
+                           "in a transition_in")
+        if reach - start > TOUCH:
+            raise _invalid(f"{cp}.start", "overlaps a clip before the one before it: a transition overlaps two "
+                           "clips, never three")
+        reach = max(reach, p_end)
+        prev = i
+
+
+# -- the document ---------------------------------------------------------------------------------
+def _check(doc: dict[str, Any], media_ids: set[str], v2: bool) -> None:
+    """Raise naming the first field of the document (of this version's rules) that is wrong."""
     for key in ("fps", "width", "height"):
         _number(doc, key, "")
     _number(doc, "playhead", "", "seconds", required=False)
@@ -151,7 +353,7 @@ def validate_timeline(doc: Any, media_ids: set[str]) -> dict[str, Any]:
         raise _invalid("tracks", "must be a list")
     _count(tracks, "tracks", "tracks")
     seen: set[str] = set()
-    clips_seen = media_clips = 0
+    clips_seen = media_clips = keyframes = 0
     seconds = LIMITS["seconds"]
     for ti, track in enumerate(tracks):
         tp = f"tracks[{ti}]"
@@ -162,27 +364,161 @@ def validate_timeline(doc: Any, media_ids: set[str]) -> dict[str, Any]:
             raise _invalid(f"{tp}.id", "is used twice")
         seen.add(track["id"])
         if track.get("kind") not in TRACK_KINDS:
-            raise _invalid(f"{tp}.kind", f"must be one of {', '.join(TRACK_KINDS)}")
+            raise _invalid(f"{tp}.kind", _one_of(TRACK_KINDS))
         for key in ("muted", "hidden"):
             _switch(track, key, tp)
+        if v2:
+            _number(track, "volume", tp, required=False)
         clips = track.get("clips")
         if not isinstance(clips, list):
             raise _invalid(f"{tp}.clips", "must be a list")
         clips_seen += len(clips)
         if clips_seen > LIMITS["clips"].high:
             raise _invalid(f"{tp}.clips", f"brings the timeline past {LIMITS['clips'].high:g} clips")
-        if track["kind"] != "text":
+        text = track["kind"] == "text"
+        if not text:
             media_clips += len(clips)
             if media_clips > LIMITS["media_clips"].high:
                 raise _invalid(f"{tp}.clips", f"brings the timeline past {LIMITS['media_clips'].high:g} "
                                f"{LIMITS['media_clips'].unit}")
+        spans: list[tuple[float, float]] = []
         for ci, clip in enumerate(clips):
             cp = f"{tp}.clips[{ci}]"
             if not isinstance(clip, dict):
                 raise _invalid(cp, "must be an object")
             _string(clip, "id", cp)
             _number(clip, "start", cp, "seconds")
-            end = _text_clip(clip, cp) if track["kind"] == "text" else _media_clip(clip, cp, media_ids)
+            if text:
+                _text_clip(clip, cp)
+            else:
+                _media_clip(clip, cp, media_ids)
+            if v2:
+                length, n = _clip_v2(clip, cp, text)
+                keyframes += n
+                if keyframes > LIMITS["all_keyframes"].high:
+                    raise _invalid(f"{cp}.keyframes", f"brings the timeline past {LIMITS['all_keyframes'].high:g} "
+                                   "keyframes")
+            else:
+                length = _v1_length(clip)
+            end = clip["start"] + length
             if end > seconds.high:
                 raise _invalid(cp, f"must end by {seconds.high:g} seconds (it ends at {end:g})")
-    return doc
+            spans.append((clip["start"], end))
+        if v2:
+            _no_overlaps(clips, spans, tp)
+
+
+def _version(doc: dict[str, Any]) -> Any:
+    v = doc.get("version")
+    return v if type(v) is int else None  # True == 1 in Python: a boolean is no version
+
+
+def _stack_order(tracks: list[Any]) -> list[Any]:
+    """Video (and text) tracks above audio tracks, each kind in its own order. An audio track
+    draws nothing, so moving it below the picture tracks changes nothing that is seen or heard."""
+    audio = [t for t in tracks if isinstance(t, dict) and t.get("kind") == "audio"]
+    return [t for t in tracks if not (isinstance(t, dict) and t.get("kind") == "audio")] + audio
+
+
+def validate_timeline(doc: Any, media_ids: set[str]) -> dict[str, Any]:
+    """Return the document as it is to be stored, if it is well formed, within LIMITS, and every
+    clip points at media of this project; otherwise raise a 422 naming the first field that is
+    not. A version 1 document is checked by version 1's rules (so a field named is a field of
+    the document sent), then migrated. Tracks come back in stack order (`_stack_order`): a page
+    that adds a video track below the audio ones still saves, and every reader sees the order
+    the contract promises."""
+    if not isinstance(doc, dict):
+        raise AppError("invalid_timeline", "The timeline must be an object.", field="timeline")
+    version = _version(doc)
+    if version == 1:
+        _check(doc, media_ids, v2=False)
+        doc = migrate(doc)
+    elif version != VERSION:
+        raise _invalid("version", f"must be {VERSION} (a version 1 document is accepted and upgraded)")
+    _check(doc, media_ids, v2=True)
+    ordered = _stack_order(doc["tracks"])
+    return doc if ordered == doc["tracks"] else {**doc, "tracks": ordered}
+
+
+# -- migration ------------------------------------------------------------------------------------
+def _lanes(clips: list[Any]) -> list[list[Any]] | None:
+    """Version 1 let clips on a track overlap, and the export drew a later clip in the list over
+    an earlier one. Sort them into lanes that do not overlap, each clip in a lane above every
+    earlier clip it overlaps, so stacking the lanes draws the same picture. None when nothing
+    overlaps (or the clips cannot be read: validation will name what is wrong)."""
+    spans: list[tuple[float, float]] = []
+    for clip in clips:
+        try:
+            start = float(clip["start"])
+            spans.append((start, start + _v1_length(clip)))
+        except (TypeError, KeyError, ValueError):
+            return None
+    by_start = sorted(spans)
+    if all(b[0] >= a[1] - TOUCH for a, b in zip(by_start, by_start[1:], strict=False)):
+        return None
+    lane_of: list[int] = []
+    for i, (start, end) in enumerate(spans):
+        under = [lane_of[j] for j in range(i) if spans[j][0] < end - TOUCH and start < spans[j][1] - TOUCH]
+        lane_of.append(max(under) + 1 if under else 0)
+    lanes: list[list[Any]] = [[] for _ in range(max(lane_of) + 1)]
+    for clip, lane in zip(clips, lane_of, strict=True):
+        lanes[lane].append(clip)
+    return lanes
+
+
+def _split_overlaps(tracks: list[Any]) -> list[Any]:
+    taken = {t.get("id") for t in tracks if isinstance(t, dict)}
+    out: list[Any] = []
+    for track in tracks:
+        lanes = _lanes(track["clips"]) if isinstance(track, dict) and isinstance(track.get("clips"), list) else None
+        if lanes is None:
+            out.append(track)
+            continue
+        # lanes above the first become tracks directly above this one, the highest first
+        for k in range(len(lanes) - 1, 0, -1):
+            n = k + 1
+            while f"{track.get('id')}-{n}" in taken:
+                n += 1
+            taken.add(f"{track.get('id')}-{n}")
+            name = track.get("name") or track.get("id")
+            out.append({**track, "id": f"{track.get('id')}-{n}", "name": f"{name} ({k + 1})", "clips": lanes[k]})
+        out.append({**track, "clips": lanes[0]})
+    return out
+
+
+def migrate(doc: Any) -> Any:
+    """The document at version 2: a version 1 document upgraded, anything else as it is.
+
+    Version 1 → 2: `version` becomes 2; audio tracks move below the video and text tracks
+    (`_stack_order`); clips that overlap on one track (v1 allowed it, v2 does not without a
+    transition) move to new tracks directly above it (`_lanes`), named after it ("V1 (2)").
+    Nothing else changes: every field v2 adds is optional and defaults to what v1 rendered, and
+    unknown fields are kept. Never raises: a stored document is migrated as it is read, and
+    validation (at save and at export) names what is wrong with it."""
+    if not isinstance(doc, dict) or _version(doc) != 1:
+        return doc
+    new = copy.deepcopy(doc)
+    new["version"] = VERSION
+    if isinstance(new.get("tracks"), list):
+        new["tracks"] = _stack_order(_split_overlaps(new["tracks"]))
+    return new
+
+
+def _start(clip: dict[str, Any]) -> float:
+    start = clip.get("start")
+    return float(start) if isinstance(start, (int, float)) else 0.0
+
+
+def without_clips(doc: dict[str, Any], gone: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+    """The document without the clips `gone` picks (a copy). A clip whose transition_in came
+    from a clip that went loses its transition: it would have nothing to come from, and the
+    document would no longer save."""
+    new = copy.deepcopy(doc)
+    for track in new.get("tracks", []):
+        clips = track.get("clips", [])
+        by_start = sorted(clips, key=_start)
+        for before, clip in zip(by_start, by_start[1:], strict=False):
+            if "transition_in" in clip and gone(before) and not gone(clip):
+                del clip["transition_in"]
+        track["clips"] = [c for c in clips if not gone(c)]
+    return new
