@@ -64,8 +64,8 @@ class StatusRows:
                merge: Callable[[Any], Mapping[str, Any]] | None = None, publish: bool = True,
                **values: Any) -> bool:
         """Write `values` (None: leave as is; NULL: clear; lists and dicts as JSON) to the row,
-        only while its status is not terminal, or, with `only_from`, only while it is one of
-        those (a retry reopens only a failed or cancelled run). `merge(row)` adds values read
+        only while its status is not terminal (or the write names that same terminal status),
+        or, with `only_from`, only while it is one of those (a retry reopens only a failed or cancelled run). `merge(row)` adds values read
         from the current row in the same transaction (a job's log appends to its logs).
         Publishes the row's event; returns whether the row was written."""
         status_col = self._column("status")
@@ -74,7 +74,12 @@ class StatusRows:
             if row is None:
                 return False
             current = row[status_col] if status_col else None
-            if (current not in only_from) if only_from is not None else (current in self.terminal):
+            if only_from is not None:
+                if current not in only_from:
+                    return False
+            elif current in self.terminal and values.get("status") != current:
+                # a finished run takes no other status; a write naming the status it already has
+                # may still add to it (fal's answer to a cancel arrives after the job ended)
                 return False
             if merge is not None:
                 values = {**values, **merge(row)}
