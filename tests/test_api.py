@@ -307,7 +307,9 @@ def test_refused_parameters_name_their_model(api: Api, project: dict) -> None:
 class Stream:
     """A real EventSource-like reader of /api/events on the live server, in a thread."""
 
-    def __init__(self, base: str, *, read: bool = True) -> None:
+    def __init__(self, base: str, *, read: bool = True, chunk: int = 1) -> None:
+        # chunk 1: each event is seen the moment it arrives; a big chunk reads a flood quickly
+        self.chunk = chunk
         self.events: list[tuple[str, Any]] = []
         self.comments: list[str] = []
         self.ended = threading.Event()
@@ -324,7 +326,7 @@ class Stream:
     def _read(self) -> None:
         name = None
         try:
-            for raw in self.resp.iter_lines(chunk_size=1, decode_unicode=True):
+            for raw in self.resp.iter_lines(chunk_size=self.chunk, decode_unicode=True):
                 self.connected.set()
                 self.reading.wait(60)
                 if raw.startswith(":"):
@@ -388,11 +390,16 @@ def test_each_event_the_page_depends_on_arrives(live_server: Any, samples: dict,
         stream.close()
 
 
-def test_a_stream_that_falls_behind_ends_so_the_page_reconnects(live_server: Any) -> None:
+def test_a_stream_that_falls_behind_ends_so_the_page_reconnects(live_server: Any,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """A laptop that sleeps through a long export stops reading; once its queue fills, the stream
     must end (the page's EventSource then reconnects and re-reads), not ping forever."""
+    from reelcut.server import events as events_route
+
+    # closing a reader returns once the server next writes to it: make that soon
+    monkeypatch.setattr(events_route, "PING_SECONDS", 0.2)
     base = live_server.url.rstrip("/")
-    stalled = Stream(base, read=False)
+    stalled = Stream(base, read=False, chunk=1024 * 1024)
     try:
         bus = live_server.services.bus
         blob = "x" * 65536  # big events fill the socket buffers, so the server's writer blocks
