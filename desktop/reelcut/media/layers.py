@@ -139,15 +139,26 @@ def _fit(clip: dict[str, Any], box: tuple[int, int]) -> list[str]:
     return filters
 
 
+# Values are quantized to what the picture can show, so a slow ramp over minutes writes as many
+# commands as the value has steps, not one a frame: sendcmd scans every command it holds on
+# every frame, so its cost is commands times frames.
+LEVEL = 1 / 255  # alpha and a dip's mix: the 8-bit planes have no finer step
+DEGREE_STEP = 0.05  # a turn that small moves a corner 1000 px from the centre less than a pixel
+
+
+def _level(v: float) -> float:
+    return round(max(0.0, min(1.0, v)) / LEVEL) * LEVEL
+
+
 def _lut(f: _Frame, colour: bool, alpha: bool) -> dict[str, str]:
     """lut options for one frame: luma and chroma pulled towards the dip colour, alpha scaled."""
     opts = {}
     if colour:
-        k = f.dip
+        k = _level(f.dip)
         opts["y"] = f"val*{num(1 - k)}+{num(f.dip_luma * k)}"
         opts["u"] = opts["v"] = f"val*{num(1 - k)}+{num(128 * k)}"
     if alpha:
-        opts["a"] = f"val*{num(max(0.0, min(1.0, f.alpha)))}"
+        opts["a"] = f"val*{num(_level(f.alpha))}"
     return opts
 
 
@@ -188,7 +199,7 @@ def picture(p: Placed, source_pad: str, k: int, canvas: Canvas, work_dir: Path) 
             lw, lh = _even(layer[0] * f.scale / top), _even(layer[1] * f.scale / top)
             values["scale"] = {"w": str(lw), "h": str(lh)}
         if turned:
-            values["rotate"] = {"a": num(math.radians(f.rotation))}
+            values["rotate"] = {"a": num(math.radians(round(f.rotation / DEGREE_STEP) * DEGREE_STEP))}
         ox = round(f.x * cw - lw / 2 + f.dx)
         values["overlay"] = {"x": str(ox), "y": str(round(f.y * ch - lh / 2))}
         if wipe:

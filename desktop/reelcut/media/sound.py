@@ -20,6 +20,9 @@ from .placement import Placed
 
 RATE = 48000
 STEP = 480  # samples per envelope step: 10 ms, fine enough that a ramp has no audible stairs
+# gains are quantized so a slow fade writes as many commands as it has levels, not one per step
+# (asendcmd scans all its commands on every frame); 1/1024 of full gain is far below hearing
+GAIN_LEVEL = 1 / 1024
 
 
 def tempo_chain(speed: float) -> list[str]:
@@ -45,7 +48,7 @@ def _gain(p: Placed, t: float, track_volume: float) -> float:
     out = p.outgoing(p.start + t)
     if out is not None:
         g *= 1 - out[1]
-    return max(0.0, g)
+    return round(max(0.0, g) / GAIN_LEVEL) * GAIN_LEVEL
 
 
 def sound(p: Placed, source_pad: str, k: int, track_volume: float, work_dir: Path) -> str:
