@@ -343,6 +343,17 @@ def test_a_still_clip_needs_no_script_and_an_animated_one_reads_its_values_from_
     assert script[0].startswith("2.016667 lut@l1 a val*0.01")  # half a frame before frame 61 (2.0333 s)
 
 
+def test_a_slow_ramp_writes_a_command_per_level_not_per_frame(tmp_path):
+    """sendcmd scans all its commands on every frame: a ten-minute fade must not write one a frame
+    (18,000 here) but one per level the picture and the sound can show."""
+    ramp = keys((0, 0, "linear"), (600, 1, "linear"))
+    doc = {"version": 2, "width": 320, "height": 180, "fps": 30, "tracks": [track(
+        clip("a", 0, 600, keyframes={"opacity": ramp, "volume": ramp}))]}
+    build_export_args(doc, {"a": Source(tmp_path / "a.mp4", "video", True, True)}, tmp_path / "o.mp4", tmp_path, None)
+    assert len((tmp_path / "layer-0.cmd").read_text().splitlines()) <= 255
+    assert len((tmp_path / "sound-0.cmd").read_text().splitlines()) <= 1024
+
+
 def test_the_export_manager_renders_a_v2_document(services, project, media):
     """Through the job, from the library's files. The document carries today's VERSION: this
     tree's validation knows version 1 only (it ignores fields it does not know), and with h-docv2
