@@ -29,7 +29,7 @@ def _animated_tracks(media_id: str, seconds: float) -> list[dict[str, Any]]:
     zooms out and back in (scale keyframes, eased)."""
     scale = [{"time": 0, "value": 1.0, "easing": "ease-in-out"},
              {"time": seconds / 2, "value": 0.6, "easing": "ease-in-out"},
-             {"time": seconds, "value": 1.0, "easing": "linear"}]
+             {"time": seconds - 0.5, "value": 1.0, "easing": "linear"}]  # keyframes lie within the clip
     return [{"id": "v", "kind": "video", "muted": False, "hidden": False, "clips": [
         {"id": "a", "media_id": media_id, "start": 0, "in": 0, "out": seconds},
         {"id": "b", "media_id": media_id, "start": seconds - 1, "in": 0, "out": seconds,
