@@ -43,3 +43,45 @@ def make_audio(path: Path, seconds: float = 1.5) -> Path:
 def make_text(path: Path) -> Path:
     path.write_text("this is not a video\n" * 20)
     return path
+
+
+def _make_av(path: Path, video_graph: str, *, seconds: float, tone: float | None, rate: int) -> Path:
+    """An MP4 from a lavfi graph ending in [v], with a sine tone (or no sound). Keyframes every 5
+    frames: cheap to seek exactly into."""
+    graph = video_graph
+    maps = ["-map", "[v]"]
+    if tone is not None:
+        graph += f";sine=frequency={tone}:sample_rate=48000:duration={seconds}[a]"
+        maps += ["-map", "[a]", "-c:a", "aac"]
+    _ffmpeg("-filter_complex", graph, *maps, "-t", str(seconds), "-r", str(rate), "-c:v", "libx264",
+            "-preset", "ultrafast", "-g", "5", "-pix_fmt", "yuv420p", "-movflags", "+faststart", str(path))
+    return path
+
+
+def make_solid(path: Path, color: str = "red", *, seconds: float = 2, size: str = "160x90", rate: int = 25,
+               tone: float | None = 440) -> Path:
+    """One colour all through, with a sine tone at `tone` Hz (None: no sound)."""
+    return _make_av(path, f"color=c={color}:s={size}:r={rate}:d={seconds}[v]", seconds=seconds, tone=tone, rate=rate)
+
+
+def make_bands(path: Path, colors: list[str], *, vertical: bool = False, seconds: float = 2,
+               size: str = "160x90", rate: int = 25, tone: float | None = 440) -> Path:
+    """Equal bands of colour, left to right (top to bottom when vertical): a picture whose
+    orientation, and which part of it is shown, a test can read."""
+    w, h = (int(v) for v in size.split("x"))
+    n = len(colors)
+    band = f"{w}x{h // n}" if vertical else f"{w // n}x{h}"
+    parts = [f"color=c={c}:s={band}:r={rate}:d={seconds}[b{i}]" for i, c in enumerate(colors)]
+    stack = f"vstack=inputs={n}" if vertical else f"hstack=inputs={n}"
+    graph = ";".join(parts) + ";" + "".join(f"[b{i}]" for i in range(n)) + f"{stack}[v]"
+    return _make_av(path, graph, seconds=seconds, tone=tone, rate=rate)
+
+
+def make_sequence(path: Path, colors: list[str], *, seconds_each: float = 1, size: str = "160x90", rate: int = 25,
+                  tone: float | None = 440) -> Path:
+    """One colour after another, each for `seconds_each`: which colour a frame shows says which
+    moment of the source it came from."""
+    parts = [f"color=c={c}:s={size}:r={rate}:d={seconds_each}[c{i}]" for i, c in enumerate(colors)]
+    graph = ";".join(parts) + ";" + "".join(f"[c{i}]" for i in range(len(colors))) + \
+        f"concat=n={len(colors)}:v=1:a=0[v]"
+    return _make_av(path, graph, seconds=seconds_each * len(colors), tone=tone, rate=rate)

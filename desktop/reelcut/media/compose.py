@@ -1,11 +1,19 @@
 """Turn a timeline document into one ffmpeg command: the export's whole render graph, written
-to a file beside the text files it names (a graph of a few hundred clips is larger than the
-128 KiB Linux allows one argument).
+to a file beside the text files and command scripts it names (a graph of a few hundred clips is
+larger than the 128 KiB Linux allows one argument).
 
-Picture: a black canvas the length of the timeline; visible video tracks are overlaid from the
-bottom track up (the first track in the list is on top), each clip scaled to fit and shown only
-between its start and end. Text clips are drawn over everything. Sound: every clip on an
-unmuted track, trimmed and delayed to its start, mixed over silence."""
+Picture: a black canvas the size and rate of the document, the length of the timeline. Visible
+video tracks are overlaid from the bottom track up (the first track in the list is on top), and
+within a track in time order, so a clip transitioning in lies over the one it replaces. Each
+media clip becomes one layer (media/layers.py: crop, fit, transform, opacity, fades, the picture
+side of transitions). Text clips are drawn over everything, as before.
+
+Sound: every clip on an unmuted track (media/sound.py: speed keeping pitch, the gain envelope
+of its volume, fades, track volume and transitions), delayed to its start and mixed over silence.
+
+Animated values come from media/animation.py, sampled per output frame (picture) or every 10 ms
+(sound) into sendcmd scripts (media/commands.py). A version 1 document renders as it did: every
+field it lacks has its default, which adds no filter."""
 
 from __future__ import annotations
 
@@ -15,7 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import AppError
+from .animation import clip_length
+from .commands import num as _num
 from .filtergraph import path_value, write_graph
+from .layers import Canvas, picture
+from .placement import place_track
+from .sound import sound
 
 
 @dataclass
@@ -30,13 +43,8 @@ def timeline_end(doc: dict[str, Any]) -> float:
     end = 0.0
     for track in doc["tracks"]:
         for clip in track["clips"]:
-            length = clip["duration"] if track["kind"] == "text" else clip["out"] - clip["in"]
-            end = max(end, clip["start"] + length)
+            end = max(end, float(clip["start"]) + clip_length(clip))
     return end
-
-
-def _num(x: float) -> str:
-    return f"{x:.6f}".rstrip("0").rstrip(".") or "0"
 
 
 _COLOR = re.compile(r"^#?[0-9a-fA-F]{6}$")
@@ -67,6 +75,7 @@ def build_export_args(doc: dict[str, Any], sources: dict[str, Source], out: Path
                         f"anullsrc=r=48000:cl=stereo,atrim=0:{_num(duration)}[sil]"]
     audio_pads = ["[sil]"]
     canvas = "base0"
+    layout = Canvas(w, h, fps)
     n_in = 0
     overlay_n = 0
     texts: list[str] = []
@@ -79,34 +88,35 @@ def build_export_args(doc: dict[str, Any], sources: dict[str, Source], out: Path
                     tf.write_text(str(clip.get("text", "")), "utf-8")
                     texts.append(_text_filter(clip, font, tf, h))
             continue
-        for clip in track["clips"]:
+        track_volume = float(track.get("volume", 1.0))
+        for placed in place_track(track):
+            clip = placed.clip
             src = sources.get(clip["media_id"])
             if src is None:
                 raise AppError("missing_media", "A clip refers to media that is no longer in the library.")
-            start, length = clip["start"], clip["out"] - clip["in"]
             show_picture = track["kind"] == "video" and not track.get("hidden") and src.has_video
             use_audio = not track.get("muted") and src.has_audio
             if not (show_picture or use_audio):
                 continue
-            if src.kind == "image":
-                inputs += ["-loop", "1", "-framerate", _num(fps), "-t", _num(length), "-i", str(src.path)]
-            else:
-                inputs += ["-ss", _num(clip["in"]), "-t", _num(length), "-i", str(src.path)]
             i = n_in
+            layer = picture(placed, f"[{i}:v]", i, layout, work_dir) if show_picture else None
+            if layer is None and not use_audio:
+                continue  # shorter than a frame, and silent
+            source_span = float(clip["out"]) - float(clip["in"])  # speed changes the timeline length, not this
+            if src.kind == "image":
+                inputs += ["-loop", "1", "-framerate", _num(fps), "-t", _num(source_span), "-i", str(src.path)]
+            else:
+                inputs += ["-ss", _num(float(clip["in"])), "-t", _num(source_span), "-i", str(src.path)]
             n_in += 1
-            if show_picture:
+            if layer is not None:
+                chain, overlay = layer
                 overlay_n += 1
-                graph.append(
-                    f"[{i}:v]scale={w}:{h}:force_original_aspect_ratio=decrease,pad={w}:{h}:(ow-iw)/2:(oh-ih)/2,"
-                    f"setsar=1,fps={_num(fps)},format=yuva420p,setpts=PTS-STARTPTS+{_num(start)}/TB[v{i}]")
+                graph.append(chain)
                 nxt = f"base{overlay_n}"
-                graph.append(f"[{canvas}][v{i}]overlay=eof_action=pass:repeatlast=0"
-                             f":enable='between(t,{_num(start)},{_num(start + length)})'[{nxt}]")
+                graph.append(f"[{canvas}][v{i}]{overlay}[{nxt}]")
                 canvas = nxt
             if use_audio:
-                delay = int(round(start * 1000))
-                graph.append(f"[{i}:a]aresample=48000,aformat=channel_layouts=stereo,atrim=0:{_num(length)},"
-                             f"asetpts=PTS-STARTPTS,adelay={delay}:all=1[a{i}]")
+                graph.append(sound(placed, f"[{i}:a]", i, track_volume, work_dir))
                 audio_pads.append(f"[a{i}]")
     video_out = canvas
     if texts:
