@@ -65,9 +65,10 @@ class StatusRows:
                **values: Any) -> bool:
         """Write `values` (None: leave as is; NULL: clear; lists and dicts as JSON) to the row,
         only while its status is not terminal (or the write names that same terminal status),
-        or, with `only_from`, only while it is one of those (a retry reopens only a failed or cancelled run). `merge(row)` adds values read
-        from the current row in the same transaction (a job's log appends to its logs).
-        Publishes the row's event; returns whether the row was written."""
+        or, with `only_from`, only while it is one of those (a retry reopens only a failed or
+        cancelled run). `merge(row)` adds values read from the current row in the same
+        transaction (a job's log appends to its logs). Publishes the row's event; returns whether
+        the row was written."""
         status_col = self._column("status")
         with self.db.transaction() as c:
             row = c.execute(f"SELECT * FROM {self.table} WHERE id = ?", (row_id,)).fetchone()
