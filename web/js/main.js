@@ -1,21 +1,21 @@
 // The controller: owns the app's state, talks to the API and the event stream, sends data down
 // to the mounted components as noun events, and handles the verb events they send up.
-import { api } from './api.js';
-import { reportCapabilities } from './capabilities.js';
-import { mountAiPanel } from './ai-panel.js';
-import { mountMedia } from './media-panel.js';
-import { mountPreview } from './preview.js';
-import { mountProjects } from './projects-bar.js';
-import { mountSettings } from './settings-dialog.js';
-import { mergeFetched, upsert } from './library-model.js';
-import { mountTimeline } from './timeline-view.js';
-import { mountToasts } from './toasts.js';
-import { timelineEnd, withTracks } from './timeline-model.js';
+import { api } from './app/api.js';
+import { reportCapabilities } from './app/capabilities.js';
+import { mountAiPanel } from './generate/ai-panel.js';
+import { mountMedia } from './media/media-panel.js';
+import { mountPreview } from './preview/preview.js';
+import { mountProjects } from './projects/projects-bar.js';
+import { mountSettings } from './settings/settings-dialog.js';
+import { mergeFetched, upsert } from './media/library-model.js';
+import { mountTimeline } from './timeline/timeline-view.js';
+import { mountToasts } from './shared/toasts.js';
+import { timelineEnd, withTracks } from './timeline/timeline-model.js';
 import {
   History, addTextClip, addTrack, deleteClips, dropClip, findClip, moveClip, removeMedia, removeTrack, setTrackFlag, splitAt,
   trimEnd, trimStart, updateClip,
-} from './edit-model.js';
-import { mountExport } from './export-panel.js';
+} from './timeline/edit-model.js';
+import { mountExport } from './export/export-panel.js';
 
 const $ = (name) => document.querySelector(`[data-mount="${name}"]`);
 const parts = {
@@ -230,7 +230,7 @@ function listen() {
     if (!state.project) await openProject(null); else showProjects();
   };
   events.addEventListener('selftest', async (e) => {
-    const { runSelfTest } = await import('./selftest.js');
+    const { runSelfTest } = await import('./app/selftest.js');
     runSelfTest({ projectId: JSON.parse(e.data).project_id, openProject: async (id) => { await loadProjects(); await openProject(id); },
       play: () => actions.toggleplay(), violations }).catch(fail);
   });

@@ -1,10 +1,10 @@
 // The preview: plays the timeline at the playhead. Each clip's media gets its sources from the
 // server (local first); a source that fails (`error`, or a CSP violation) falls back to the next,
 // and the user is told. Gaps are black and the playhead keeps moving in real time.
-import { h, emit } from './dom.js';
-import { api } from './api.js';
-import { timecode } from './format.js';
-import { clipAt, clipEnd, mediaTime, nextClipAfter, timelineEnd } from './timeline-model.js';
+import { h, emit } from '../shared/dom.js';
+import { api } from '../app/api.js';
+import { timecode } from '../shared/format.js';
+import { clipAt, clipEnd, mediaTime, nextClipAfter, timelineEnd } from '../timeline/timeline-model.js';
 import { playFirstWorking } from './sources.js';
 
 // Hand a source to `start`: a URL as is, or for the `blob` kind the bytes fetched into memory and

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api } from '../../web/js/api.js';
+import { api } from '../../../web/js/app/api.js';
 
 test('API paths are relative to the page, so they stay under the session prefix', async () => {
   const asked = [];

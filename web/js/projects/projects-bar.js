@@ -1,5 +1,5 @@
 // Project switcher: open, create, rename, delete.
-import { h, emit, clear } from './dom.js';
+import { h, emit, clear } from '../shared/dom.js';
 import { MAX_NAME, nameProblem } from './projects-model.js';
 
 export function mountProjects(el) {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaults, estimate, numberProblem, rangeText, ruleProblems, totalEstimate, typed } from '../../web/js/params-model.js';
+import { defaults, estimate, numberProblem, rangeText, ruleProblems, totalEstimate, typed } from '../../../web/js/generate/params-model.js';
 
 const ltx = {
   id: 'fal-ai/ltx-2/text-to-video/fast', price_per_second: 0.04,
@@ -40,7 +40,7 @@ test('cross-field rules name the field at fault', () => {
 });
 
 test('a refused field is shown on the model the server means', async () => {
-  const { modelForError } = await import('../../web/js/params-model.js');
+  const { modelForError } = await import('../../../web/js/generate/params-model.js');
   const a = { id: 'a', name: 'Alpha', params: [{ name: 'duration' }] };
   const b = { id: 'b', name: 'Beta', params: [{ name: 'duration' }, { name: 'seed' }] };
   assert.equal(modelForError({ field: 'duration', message: 'Beta: Duration (s) must be at most 20.' }, [a, b]), 'b');

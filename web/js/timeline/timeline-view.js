@@ -1,12 +1,12 @@
 // The timeline: ruler, track headers, clips with trim handles, filmstrips and waveforms, the
 // playhead and a snap guide. Rendering and pointer gestures only: the document comes down in
 // `timeline` events; edits go up as `editclip`, `dropclip`, `select`, `seek`, `zoom`, `trackop`.
-import { h, emit, clear } from './dom.js';
-import { timecode } from './format.js';
+import { h, emit, clear } from '../shared/dom.js';
+import { timecode } from '../shared/format.js';
 import { clipEnd, clipLength, timeToX, xToTime, timelineEnd } from './timeline-model.js';
 import { snap, snapPoints } from './edit-model.js';
-import { api } from './api.js';
-import { MEDIA_MIME } from './media-panel.js';
+import { api } from '../app/api.js';
+import { MEDIA_MIME } from '../media/media-panel.js';
 
 const MIN_SECONDS = 60;
 

@@ -1,7 +1,7 @@
 // The project's media library: import (picker or drag-and-drop), list with thumbnails, drag
 // items onto the timeline.
-import { h, emit } from './dom.js';
-import { duration, resolution } from './format.js';
+import { h, emit } from '../shared/dom.js';
+import { duration, resolution } from '../shared/format.js';
 
 export const MEDIA_MIME = 'application/x-reelcut-media';
 

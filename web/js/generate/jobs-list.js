@@ -1,7 +1,7 @@
 // One row per generation job, kept and updated in place: progress events arrive several times a
 // second, and rebuilding a row would pull its Cancel button out from under the user's pointer.
-import { h, emit } from './dom.js';
-import { jobDetail } from './format.js';
+import { h, emit } from '../shared/dom.js';
+import { jobDetail } from '../shared/format.js';
 
 const RUNNING = new Set(['queued', 'generating', 'downloading', 'storing']);
 const SHOWN = 30;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { duration, money, resolution, timecode } from '../../web/js/format.js';
+import { duration, money, resolution, timecode } from '../../../web/js/shared/format.js';
 
 test('formats', () => {
   assert.equal(duration(65.4), '1:05');
@@ -12,7 +12,7 @@ test('formats', () => {
 });
 
 test('a job line says why it failed, or its message, queue place and latest log', async () => {
-  const { jobDetail } = await import('../../web/js/format.js');
+  const { jobDetail } = await import('../../../web/js/shared/format.js');
   assert.equal(jobDetail({ status: 'failed', error: { message: 'No key.' }, message: 'x' }), 'No key.');
   assert.equal(jobDetail({ status: 'failed', error: null, message: 'Provider said no.' }), 'Provider said no.');
   assert.equal(jobDetail({ status: 'queued', message: 'In queue', queue_position: 0, logs: [] }), 'In queue · queue position 0');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {
   History, addTextClip, addTrack, deleteClips, dropClip, findClip, fitOnTrack, moveClip, removeMedia, removeTrack, snap,
   snapPoints, splitAt, trimEnd, trimStart,
-} from '../../web/js/edit-model.js';
+} from '../../../web/js/timeline/edit-model.js';
 
 // V1: a [0,4) from media m1 (10 s long, in 2..6), b [6,8); V2: c [1,3)
 function doc() {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_NAME, cleanName, nameProblem } from '../../web/js/projects-model.js';
+import { MAX_NAME, cleanName, nameProblem } from '../../../web/js/projects/projects-model.js';
 
 test('an empty or blank project name is refused with the reason', () => {
   assert.equal(nameProblem(''), 'A project needs a name.');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mergeFetched, upsert } from '../../web/js/library-model.js';
+import { mergeFetched, upsert } from '../../../web/js/media/library-model.js';
 
 const item = (id, projectId = 'p', name = id) => ({ id, project_id: projectId, name });
 

@@ -1,7 +1,7 @@
 // The AI panel: Text and Image tabs, the prompt, model picker with each model's parameter form
 // built from the registry, the request's estimated cost, Generate, and one progress row per job.
-import { h, emit, clear } from './dom.js';
-import { money } from './format.js';
+import { h, emit, clear } from '../shared/dom.js';
+import { money } from '../shared/format.js';
 import { defaults, typed, totalEstimate, ruleProblems, modelForError, numberProblem, rangeText } from './params-model.js';
 import { mountJobs } from './jobs-list.js';
 

@@ -1,6 +1,6 @@
 // Export: start a render of the timeline, follow it (progress, cancel), then download it
 // (browser) or save it where the user chooses (desktop).
-import { h, emit, clear } from './dom.js';
+import { h, emit, clear } from '../shared/dom.js';
 
 const RUNNING = new Set(['queued', 'rendering']);
 

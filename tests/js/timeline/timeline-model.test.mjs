@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   clipAt, clipEnd, mediaTime, newClip, nextClipAfter, placeClip, timeToX, timelineEnd, withTracks, xToTime,
-} from '../../web/js/timeline-model.js';
+} from '../../../web/js/timeline/timeline-model.js';
 
 const video = { id: 'm1', kind: 'video', duration: 4 };
 const image = { id: 'm2', kind: 'image', duration: null };

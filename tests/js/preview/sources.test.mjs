@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fallbackMessage, playFirstWorking } from '../../web/js/sources.js';
+import { fallbackMessage, playFirstWorking } from '../../../web/js/preview/sources.js';
 
 const sources = [
   { kind: 'local', url: '/media/1' },

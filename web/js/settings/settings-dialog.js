@@ -1,7 +1,7 @@
 // Settings: remote preview, preview proxies and the fal.ai key. The key goes to the server (OS keyring) and is
 // never shown again.
-import { h, emit, clear } from './dom.js';
-import { api } from './api.js';
+import { h, emit, clear } from '../shared/dom.js';
+import { api } from '../app/api.js';
 
 export function mountSettings(dialog) {
   const remote = h('input', { type: 'checkbox', id: 'set-remote', 'aria-describedby': 'set-remote-hint' });
