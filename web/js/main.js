@@ -1,6 +1,6 @@
 // The controller: owns the app's state, talks to the API and the event stream, sends data down
 // to the mounted components as noun events, and handles the verb events they send up.
-import { api } from './app/api.js';
+import { server, urls } from './app/api.js';
 import { reportCapabilities } from './app/capabilities.js';
 import { mountAiPanel } from './generate/ai-panel.js';
 import { mountMedia } from './media/media-panel.js';
@@ -53,7 +53,7 @@ function showProjects() {
   document.title = state.project ? `${state.project.name} — Reelcut` : 'Reelcut';
   // The desktop window has no JS bridge; the shell sets its title when asked over HTTP.
   if (state.desktop) {
-    api.post('api/desktop/title', { title: document.title, project_id: state.project ? state.project.id : null }).catch(() => {});
+    server.desktop.title(document.title, state.project ? state.project.id : null).catch(() => {});
   }
 }
 
@@ -77,7 +77,7 @@ function showTimeline() {
 
 // -- loading -----------------------------------------------------------------------------
 async function loadProjects() {
-  state.projects = (await api.get('api/projects')).projects;
+  state.projects = (await server.projects.list()).projects;
 }
 
 async function openProject(id) {
@@ -100,9 +100,9 @@ async function openProject(id) {
   state.media = []; // from here on, what arrives (an import, an event) belongs to this project
   localStorage.setItem(LAST_PROJECT, id);
   const [media, timeline, jobs] = await Promise.all([
-    api.get(`api/projects/${id}/media`),
-    api.get(`api/projects/${id}/timeline`),
-    api.get(`api/generations?project_id=${encodeURIComponent(id)}`),
+    server.projects.media(id),
+    server.projects.timeline(id),
+    server.projects.jobs(id),
   ]);
   state.media = mergeFetched(media.media, state.media, id);
   state.timeline = withTracks(timeline.timeline);
@@ -151,7 +151,7 @@ function saveTimelineSoon() {
   saveTimer = setTimeout(async () => {
     if (!projectId || !state.project || state.project.id !== projectId) return;
     try {
-      await api.put(`api/projects/${projectId}/timeline`, { timeline: state.timeline });
+      await server.projects.saveTimeline(projectId, state.timeline);
     } catch (err) {
       fail(err);
     }
@@ -168,8 +168,8 @@ async function resync() {
   if (!id || !state.projects.some((p) => p.id === id)) { await openProject(state.projects[0] ? state.projects[0].id : null); return; }
   const before = state.media;
   const [media, jobs] = await Promise.all([
-    api.get(`api/projects/${id}/media`),
-    api.get(`api/generations?project_id=${encodeURIComponent(id)}`),
+    server.projects.media(id),
+    server.projects.jobs(id),
   ]);
   if (!state.project || state.project.id !== id) return;
   // what was deleted while the stream was down goes; an import that landed meanwhile stays
@@ -183,7 +183,7 @@ async function resync() {
 }
 
 function listen() {
-  const events = new EventSource('api/events');
+  const events = new EventSource(urls.events);
   let connected = false;
   events.addEventListener('open', () => {
     if (connected) resync().catch(fail);
@@ -245,30 +245,30 @@ function listen() {
 // -- actions up ------------------------------------------------------------------------------
 const actions = {
   async createproject({ name }) {
-    const { project } = await api.post('api/projects', { name });
+    const { project } = await server.projects.create(name);
     await loadProjects();
     await openProject(project.id);
   },
   openproject: ({ id }) => openProject(id),
   async renameproject({ id, name }) {
-    await api.patch(`api/projects/${id}`, { name });
+    await server.projects.rename(id, name);
     await loadProjects();
     state.project = state.projects.find((p) => p.id === id);
     showProjects();
   },
   async deleteproject({ id }) {
-    await api.del(`api/projects/${id}`);
+    await server.projects.remove(id);
     await loadProjects();
     await openProject(state.projects[0] ? state.projects[0].id : null);
   },
   async importnative() {
     // desktop: the native Open dialog; files are copied in by path on the Python side
-    const { media } = await api.post('api/desktop/open', { project_id: state.project.id });
+    const { media } = await server.desktop.open(state.project.id);
     for (const item of media) state.media = upsert(state.media, item);
     showMedia();
   },
   async revealmedia({ id }) {
-    await api.post('api/desktop/reveal', { media_id: id });
+    await server.desktop.reveal(id);
   },
   async importfiles({ files }) {
     if (!state.project) { toast('Open or create a project first.', 'warn'); return; }
@@ -276,7 +276,7 @@ const actions = {
       const form = new FormData();
       form.append('file', file, file.name);
       try {
-        const { media } = await api.post(`api/projects/${state.project.id}/media`, form);
+        const { media } = await server.projects.importFile(state.project.id, form);
         for (const item of media) state.media = upsert(state.media, item);
         showMedia();
         toast(`Imported ${file.name}.`);
@@ -286,11 +286,11 @@ const actions = {
     }
   },
   async deletemedia({ id }) {
-    await api.del(`api/media/${id}`);
+    await server.media.remove(id);
   },
   async generate(request) {
     try {
-      const { jobs } = await api.post('api/generations', { project_id: state.project.id, ...request });
+      const { jobs } = await server.generations.start({ project_id: state.project.id, ...request });
       send(parts.ai, 'generated', { jobs });
       for (const job of jobs) {
         if (!state.jobs.has(job.id)) state.jobs.set(job.id, { ...job, project_id: state.project.id, progress: 0, created_at: new Date().toISOString() });
@@ -301,8 +301,8 @@ const actions = {
       fail(err);
     }
   },
-  canceljob: ({ id }) => api.post(`api/generations/${id}/cancel`),
-  retryjob: ({ id }) => api.post(`api/generations/${id}/retry`),
+  canceljob: ({ id }) => server.generations.cancel(id),
+  retryjob: ({ id }) => server.generations.retry(id),
   dropclip({ trackId, mediaId, start }) {
     const media = state.media.find((m) => m.id === mediaId);
     if (!media) return;
@@ -370,13 +370,13 @@ const actions = {
   },
   async startexport() {
     clearTimeout(saveTimer);
-    await api.put(`api/projects/${state.project.id}/timeline`, { timeline: state.timeline });
-    const { job } = await api.post(`api/projects/${state.project.id}/exports`, {});
+    await server.projects.saveTimeline(state.project.id, state.timeline);
+    const { job } = await server.projects.startExport(state.project.id);
     send(exportSlot, 'exportjob', { job });
   },
-  cancelexport: ({ id }) => api.post(`api/exports/${id}/cancel`),
+  cancelexport: ({ id }) => server.exports.cancel(id),
   async saveexport({ id }) {
-    const { path } = await api.post('api/desktop/save-export', { export_id: id });
+    const { path } = await server.desktop.saveExport(id);
     if (path) toast(`Saved ${path}.`);
   },
   seek({ time }) {
@@ -463,7 +463,7 @@ async function start() {
   listen();
   try {
     // independent requests in parallel: start-up is a round trip, not five
-    const [health, models] = await Promise.all([api.get('api/health'), api.get('api/models'), loadProjects()]);
+    const [health, models] = await Promise.all([server.health(), server.models(), loadProjects()]);
     state.desktop = Boolean(health.desktop);
     send(parts.media, 'mode', { desktop: state.desktop });
     send(exportSlot, 'mode', { desktop: state.desktop });

@@ -1,6 +1,6 @@
 // What this page's engine can decode, told to the server so it can make proxies for the rest
 // (PyPI's Qt WebEngine cannot play H.264).
-import { api } from './api.js';
+import { server } from './api.js';
 
 export const PROBES = {
   h264_aac: 'video/mp4; codecs="avc1.42E01E, mp4a.40.2"',
@@ -13,5 +13,5 @@ export function codecReport(video = document.createElement('video')) {
 }
 
 export function reportCapabilities() {
-  return api.post('api/capabilities', { codecs: codecReport() }).catch(() => {});
+  return server.capabilities(codecReport()).catch(() => {});
 }

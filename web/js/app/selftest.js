@@ -1,6 +1,6 @@
 // The desktop self-test's page side: when the shell asks (an SSE `selftest` event), play the
 // project it prepared and report what this engine did. Loaded only then.
-import { api } from './api.js';
+import { server } from './api.js';
 import { codecReport } from './capabilities.js';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -13,7 +13,7 @@ export async function runSelfTest({ projectId, openProject, play, violations }) 
   play();
   const deadline = performance.now() + 20000;
   while (performance.now() < deadline && !(video.currentTime > 1.2)) await sleep(100);
-  await api.post('api/desktop/selftest', {
+  await server.desktop.selftest({
     userAgent: navigator.userAgent,
     currentTime: video.currentTime,
     sourceKind: video.dataset.sourceKind || null,

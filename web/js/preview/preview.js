@@ -2,7 +2,7 @@
 // server (local first); a source that fails (`error`, or a CSP violation) falls back to the next,
 // and the user is told. Gaps are black and the playhead keeps moving in real time.
 import { h, emit } from '../shared/dom.js';
-import { api } from '../app/api.js';
+import { server } from '../app/api.js';
 import { timecode } from '../shared/format.js';
 import { clipAt, clipEnd, mediaTime, nextClipAfter, timelineEnd } from '../timeline/timeline-model.js';
 import { playFirstWorking } from './sources.js';
@@ -53,7 +53,7 @@ export function mountPreview(el) {
 
   async function sourcesFor(mediaId) {
     if (!sourceCache.has(mediaId)) {
-      sourceCache.set(mediaId, api.get(`api/media/${mediaId}/sources`).then((r) => r.sources).catch((err) => {
+      sourceCache.set(mediaId, server.media.sources(mediaId).then((r) => r.sources).catch((err) => {
         sourceCache.delete(mediaId);
         throw err;
       }));

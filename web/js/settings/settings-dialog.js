@@ -1,7 +1,7 @@
 // Settings: remote preview, preview proxies and the fal.ai key. The key goes to the server (OS keyring) and is
 // never shown again.
 import { h, emit, clear } from '../shared/dom.js';
-import { api } from '../app/api.js';
+import { server } from '../app/api.js';
 
 export function mountSettings(dialog) {
   const remote = h('input', { type: 'checkbox', id: 'set-remote', 'aria-describedby': 'set-remote-hint' });
@@ -16,7 +16,7 @@ export function mountSettings(dialog) {
       const body = { remote_preview: remote.checked, preview_proxies: proxies.checked };
       if (key.value.trim()) body.fal_key = key.value.trim();
       try {
-        const saved = await api.put('api/settings', body);
+        const saved = await server.settings.save(body);
         render(saved);
         key.value = '';
         dialog.close();
@@ -35,7 +35,7 @@ export function mountSettings(dialog) {
   h('p', {}, h('label', { for: 'set-key', text: 'fal.ai API key' }), key),
   status, error,
   h('div', { class: 'actions' },
-    h('button', { type: 'button', class: 'ghost', text: 'Remove key', onclick: async () => { render(await api.put('api/settings', { fal_key: null })); } }),
+    h('button', { type: 'button', class: 'ghost', text: 'Remove key', onclick: async () => { render(await server.settings.save({ fal_key: null })); } }),
     h('button', { type: 'button', class: 'ghost', text: 'Close', onclick: () => dialog.close() }),
     h('button', { type: 'submit', class: 'primary', text: 'Save' })));
   clear(dialog);
@@ -53,7 +53,7 @@ export function mountSettings(dialog) {
   return {
     async open() {
       try {
-        render(await api.get('api/settings'));
+        render(await server.settings.get());
       } catch (err) {
         error.textContent = err.message;
       }

@@ -5,7 +5,7 @@ import { h, emit, clear } from '../shared/dom.js';
 import { timecode } from '../shared/format.js';
 import { clipEnd, clipLength, timeToX, xToTime, timelineEnd } from './timeline-model.js';
 import { snap, snapPoints } from './edit-model.js';
-import { api } from '../app/api.js';
+import { server, urls } from '../app/api.js';
 import { MEDIA_MIME } from '../media/media-panel.js';
 
 const MIN_SECONDS = 60;
@@ -140,7 +140,7 @@ export function mountTimeline(el) {
 
   function waveform(canvas, clip) {
     if (!waveforms.has(clip.media_id)) {
-      waveforms.set(clip.media_id, api.get(`api/media/${clip.media_id}/waveform`).catch(() => ({ peaks: [], duration: 0 })));
+      waveforms.set(clip.media_id, server.media.waveform(clip.media_id).catch(() => ({ peaks: [], duration: 0 })));
     }
     waveforms.get(clip.media_id).then(({ peaks, duration }) => {
       if (!peaks.length || !duration) return;
@@ -176,7 +176,7 @@ export function mountTimeline(el) {
       node.reelcutShow = () => {
         if (wantsStrip) {
           // server-made filmstrip, scaled so each frame keeps its aspect
-          const strip = media.kind === 'video' ? `media/${media.id}/filmstrip` : media.thumbnail_url;
+          const strip = media.kind === 'video' ? urls.filmstrip(media.id) : media.thumbnail_url;
           node.style.backgroundImage = `url("${strip}")`;
           node.classList.add('filmstrip');
         }
