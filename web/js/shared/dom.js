@@ -25,3 +25,8 @@ export function emit(el, name, detail = {}) {
 export function clear(el) {
   while (el.firstChild) el.firstChild.remove();
 }
+
+// Data goes down from the controller to one component, as a noun event (it does not bubble).
+export function send(el, name, detail = {}) {
+  el.dispatchEvent(new CustomEvent(name, { detail }));
+}
