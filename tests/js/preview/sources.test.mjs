@@ -26,3 +26,43 @@ test('when nothing plays, the user is told and the caller gets an error', async 
   assert.deepEqual(told, [fallbackMessage(sources[0], 'decode error', undefined)]);
   assert.match(told[0], /nothing left to try/);
 });
+
+test('each item\'s sources are asked for once; a failed ask is asked again', async () => {
+  const { createSourceCache } = await import('../../../web/js/preview/sources.js');
+  const asked = [];
+  let down = true;
+  const cache = createSourceCache(async (id) => {
+    asked.push(id);
+    if (down) throw new Error('offline');
+    return [{ kind: 'local', url: `media/${id}` }];
+  });
+  await assert.rejects(cache.get('m1'), /offline/);
+  down = false;
+  const [a, b] = await Promise.all([cache.get('m1'), cache.get('m1')]);
+  assert.equal(a, b);
+  assert.deepEqual(asked, ['m1', 'm1']);
+  cache.forget('m1'); // the item changed: its sources may have too
+  await cache.get('m1');
+  cache.clear(); // the settings changed which source comes first
+  await cache.get('m1');
+  assert.deepEqual(asked, ['m1', 'm1', 'm1', 'm1']);
+});
+
+test('a clip is fetched ahead from its first URL, never as an in-memory copy', async () => {
+  const { preloadSource } = await import('../../../web/js/preview/sources.js');
+  assert.equal(preloadSource(sources).kind, 'local');
+  assert.equal(preloadSource(sources.slice(1)).kind, 'remote');
+  assert.equal(preloadSource([sources[1]]), undefined);
+});
+
+test('a media error and a policy violation are told as reasons', async () => {
+  const { blockedBy, mediaErrorReason } = await import('../../../web/js/preview/sources.js');
+  assert.equal(mediaErrorReason(3), 'decode error');
+  assert.equal(mediaErrorReason(4), 'format not supported');
+  assert.equal(mediaErrorReason(0), 'error');
+  assert.equal(blockedBy('https://cdn.example/1.mp4', 'https://cdn.example/1.mp4'), true);
+  assert.equal(blockedBy('https://cdn.example/1.mp4?x=1', 'https://cdn.example/1.mp4'), true); // reported without its query
+  assert.equal(blockedBy('http://127.0.0.1/s/x/media/1', 'https://cdn.example/1.mp4'), false);
+  assert.equal(blockedBy('http://127.0.0.1/s/x/media/1', ''), false);
+  assert.equal(blockedBy(null, 'https://cdn.example/1.mp4'), false);
+});

@@ -1,40 +1,25 @@
-// The preview: plays the timeline at the playhead. Each clip's media gets its sources from the
-// server (local first); a source that fails (`error`, or a CSP violation) falls back to the next,
-// and the user is told. Gaps are black and the playhead keeps moving in real time.
+// The preview panel: plays the timeline at the playhead, with its transport (Play, J/K/L) and
+// timecode. Each clip's media gets its sources from the server (local first); a source that fails
+// (`error`, or a CSP violation) falls back to the next, and the user is told (player.js). Gaps are
+// black and the playhead keeps moving in real time. What shows when is preview-model.js's.
 import { h, emit } from '../shared/dom.js';
 import { server } from '../app/api.js';
 import { timecode } from '../shared/format.js';
-import { clipAt, clipEnd, mediaTime, nextClipAfter, timelineEnd } from '../timeline/timeline-model.js';
-import { playFirstWorking } from './sources.js';
-
-// Hand a source to `start`: a URL as is, or for the `blob` kind the bytes fetched into memory and
-// given as an object URL (reported through `made`, so the caller can free it later).
-function startSource(source, start, made, reject) {
-  if (source.kind !== 'blob') {
-    start(source.url);
-    return;
-  }
-  fetch(source.url).then((r) => {
-    if (!r.ok) throw new Error(`HTTP ${r.status}`);
-    return r.blob();
-  }).then((blob) => {
-    const url = URL.createObjectURL(blob);
-    start(url);
-    made(url);
-  }).catch(reject);
-}
+import { clipEnd, mediaTime } from '../timeline/timeline-model.js';
+import { createSourceCache, preloadSource } from './sources.js';
+import {
+  advanceByClock, advanceWithVideo, createProxyWatch, mediaKinds, onScreen, playsFromStart, titlesAt, toPreload,
+} from './preview-model.js';
+import { createPlayer } from './player.js';
 
 export function mountPreview(el) {
   let doc = null;
   let playhead = 0;
   let playing = false;
-  let loaded = { mediaId: null, url: null, blobUrl: null };
-  let loading = null;
   let lastWall = 0;
-  const sourceCache = new Map();
+  const sources = createSourceCache((mediaId) => server.media.sources(mediaId).then((r) => r.sources));
   let kinds = new Map(); // media id -> kind, to show stills in an <img> rather than the <video>
-  let proxyReady = new Set(); // media ids whose proxy is made: a newly made one may change the first source
-  let still = { mediaId: null, blobUrl: null };
+  const proxies = createProxyWatch();
 
   const video = h('video', { 'aria-label': 'Preview', playsinline: true, preload: 'auto' });
   const titles = h('div', { class: 'titles', 'aria-live': 'off' });
@@ -51,71 +36,7 @@ export function mountPreview(el) {
     emit(el, 'toast', { message, kind });
   }
 
-  async function sourcesFor(mediaId) {
-    if (!sourceCache.has(mediaId)) {
-      sourceCache.set(mediaId, server.media.sources(mediaId).then((r) => r.sources).catch((err) => {
-        sourceCache.delete(mediaId);
-        throw err;
-      }));
-    }
-    return sourceCache.get(mediaId);
-  }
-
-  // Load one source into the video element; resolve when it has data, reject with a reason.
-  function tryOne(source) {
-    return new Promise((resolve, reject) => {
-      let url = source.url;
-      const cleanup = () => {
-        video.removeEventListener('loadeddata', onData);
-        video.removeEventListener('error', onError);
-        document.removeEventListener('securitypolicyviolation', onViolation);
-      };
-      const onData = () => { cleanup(); resolve(); };
-      const onError = () => {
-        cleanup();
-        const code = video.error ? video.error.code : 0;
-        reject(new Error({ 1: 'aborted', 2: 'network error', 3: 'decode error', 4: 'format not supported' }[code] || 'error'));
-      };
-      const onViolation = (e) => {
-        if (url && e.blockedURI && url.startsWith(e.blockedURI)) { cleanup(); reject(new Error(`blocked by ${e.violatedDirective}`)); }
-      };
-      const start = (src) => {
-        url = new URL(src, location.href).href;
-        video.addEventListener('loadeddata', onData);
-        video.addEventListener('error', onError);
-        document.addEventListener('securitypolicyviolation', onViolation);
-        // the bytes of a previous in-memory copy are freed as soon as the element moves on
-        if (loaded.blobUrl && loaded.blobUrl !== src) {
-          URL.revokeObjectURL(loaded.blobUrl);
-          loaded.blobUrl = null;
-        }
-        video.src = src;
-        video.load();
-      };
-      startSource(source, start, (made) => { loaded.blobUrl = made; }, reject);
-    });
-  }
-
-  async function load(mediaId) {
-    if (loaded.mediaId === mediaId) return;
-    if (loading && loading.mediaId === mediaId) return loading.promise;
-    const promise = (async () => {
-      const sources = await sourcesFor(mediaId);
-      const used = await playFirstWorking(sources, tryOne, (message) => toast(message));
-      video.dataset.sourceKind = used.kind;
-      loaded.mediaId = mediaId;
-    })();
-    loading = { mediaId, promise };
-    try {
-      await promise;
-    } catch (err) {
-      loaded.mediaId = null;
-      toast(`This clip cannot be played: ${err.message}`, 'error');
-      throw err;
-    } finally {
-      if (loading && loading.promise === promise) loading = null;
-    }
-  }
+  const player = createPlayer({ video, picture, sourcesFor: (mediaId) => sources.get(mediaId), toast });
 
   // What the screen shows: nothing (a gap), the video element, or a still image.
   function show(what) {
@@ -123,47 +44,17 @@ export function mountPreview(el) {
     picture.hidden = what !== 'still';
   }
 
-  const isStill = (clip) => kinds.get(clip.media_id) === 'image';
-
-  // An image clip's sources, tried in order like a video's, into the <img>.
-  function tryStill(source) {
-    return new Promise((resolve, reject) => {
-      const start = (src) => {
-        picture.onload = () => resolve();
-        picture.onerror = () => reject(new Error('image could not be loaded'));
-        if (still.blobUrl && still.blobUrl !== src) {
-          URL.revokeObjectURL(still.blobUrl);
-          still.blobUrl = null;
-        }
-        picture.src = src;
-      };
-      startSource(source, start, (made) => { still.blobUrl = made; }, reject);
-    });
-  }
-
-  async function loadStill(mediaId) {
-    if (still.mediaId === mediaId) return;
-    const sources = await sourcesFor(mediaId);
-    try {
-      await playFirstWorking(sources, tryStill, (message) => toast(message));
-    } catch (err) {
-      toast(`This image cannot be shown: ${err.message}`, 'error');
-      throw err;
-    }
-    still.mediaId = mediaId;
-  }
-
   // Show the frame at time t (paused).
   async function showAt(t) {
-    const hit = doc && clipAt(doc, t);
-    if (!hit) { show('black'); return; }
-    if (isStill(hit.clip)) {
-      try { await loadStill(hit.clip.media_id); } catch { return; }
+    const { show: what, hit } = onScreen(doc, kinds, t);
+    if (what === 'black') { show('black'); return; }
+    if (what === 'still') {
+      try { await player.loadStill(hit.clip.media_id); } catch { return; }
       show('still');
       return;
     }
     try {
-      await load(hit.clip.media_id);
+      await player.load(hit.clip.media_id);
     } catch { return; }
     video.currentTime = mediaTime(hit.clip, t);
     show('video');
@@ -173,30 +64,25 @@ export function mountPreview(el) {
   function renderTitles(t) {
     while (titles.firstChild) titles.firstChild.remove();
     if (!doc) return;
-    const scale = screen.clientHeight / doc.height;
-    for (const track of doc.tracks) {
-      if (track.kind !== 'text' || track.hidden) continue;
-      for (const clip of track.clips) {
-        if (t < clip.start || t >= clip.start + clip.duration) continue;
-        const node = h('div', { class: 'title', text: clip.text });
-        node.style.left = `${clip.x * 100}%`;
-        node.style.top = `${clip.y * 100}%`;
-        node.style.fontSize = `${Math.max(8, clip.size * scale)}px`;
-        node.style.color = clip.color;
-        titles.append(node);
-      }
+    for (const title of titlesAt(doc, t, screen.clientHeight)) {
+      const node = h('div', { class: 'title', text: title.text });
+      node.style.left = `${title.left}%`;
+      node.style.top = `${title.top}%`;
+      node.style.fontSize = `${title.fontSize}px`;
+      node.style.color = title.color;
+      titles.append(node);
     }
   }
 
   // Fetch the next clip's first source into a hidden element, so the boundary does not stall.
   async function preloadAfter(t) {
-    const next = doc && nextClipAfter(doc, t);
-    if (!next || isStill(next.clip) || warm.has(next.clip.media_id) || next.clip.media_id === loaded.mediaId) return;
+    const mediaId = toPreload(doc, kinds, t, warm, player.videoId);
+    if (!mediaId) return;
     try {
-      const [first] = (await sourcesFor(next.clip.media_id)).filter((s) => s.kind !== 'blob');
+      const first = preloadSource(await sources.get(mediaId));
       if (!first) return;
       const el2 = h('video', { preload: 'auto', muted: true, hidden: true, src: first.url });
-      warm.set(next.clip.media_id, el2);
+      warm.set(mediaId, el2);
       if (warm.size > 3) warm.delete(warm.keys().next().value);
     } catch { /* preloading is best effort */ }
   }
@@ -212,24 +98,25 @@ export function mountPreview(el) {
     if (!playing) return;
     const dt = lastWall ? (now - lastWall) / 1000 : 0;
     lastWall = now;
-    const hit = clipAt(doc, playhead);
-    if (hit && isStill(hit.clip)) {
+    const { show: what, hit } = onScreen(doc, kinds, playhead);
+    if (what === 'still') {
       // a still holds the screen while the playhead moves on in real time
       video.pause();
-      if (still.mediaId !== hit.clip.media_id) {
-        try { await loadStill(hit.clip.media_id); } catch { stop(); return; }
+      if (player.stillId !== hit.clip.media_id) {
+        try { await player.loadStill(hit.clip.media_id); } catch { stop(); return; }
         if (!playing) return;
         lastWall = 0;
       }
       show('still');
-      setPlayhead(Math.min(playhead + dt, timelineEnd(doc)));
-      if (playhead >= timelineEnd(doc)) { stop(); return; }
-    } else if (hit) {
+      const step = advanceByClock(doc, playhead, dt);
+      setPlayhead(step.time);
+      if (step.done) { stop(); return; }
+    } else if (what === 'video') {
       const { clip } = hit;
-      if (loaded.mediaId !== clip.media_id || video.paused) {
+      if (player.videoId !== clip.media_id || video.paused) {
         video.pause();
         try {
-          await load(clip.media_id);
+          await player.load(clip.media_id);
         } catch { stop(); return; }
         if (!playing) return;
         video.currentTime = mediaTime(clip, playhead);
@@ -245,27 +132,23 @@ export function mountPreview(el) {
         }
         lastWall = 0;
       } else {
-        const t = clip.start + (video.currentTime - clip.in);
-        if (video.ended || video.currentTime >= clip.out - 0.001) {
-          video.pause();
-          setPlayhead(clipEnd(clip));
-        } else {
-          setPlayhead(Math.max(playhead, t));
-        }
+        const step = advanceWithVideo(clip, playhead, video.currentTime, video.ended);
+        if (step.done) video.pause();
+        setPlayhead(step.time);
       }
     } else {
       video.pause();
       show('black');
-      const next = playhead + dt;
-      if (next >= timelineEnd(doc)) { setPlayhead(timelineEnd(doc)); stop(); return; }
-      setPlayhead(next);
+      const step = advanceByClock(doc, playhead, dt);
+      setPlayhead(step.time);
+      if (step.done) { stop(); return; }
     }
     requestAnimationFrame(frame);
   }
 
   function play() {
     if (!doc || playing) return;
-    if (playhead >= timelineEnd(doc) - 0.01) setPlayhead(0);
+    if (playsFromStart(doc, playhead)) setPlayhead(0);
     playing = true;
     lastWall = 0;
     playButton.textContent = 'Pause';
@@ -287,8 +170,8 @@ export function mountPreview(el) {
   el.addEventListener('timeline', (e) => {
     doc = e.detail.doc;
     playButton.disabled = false;
-    kinds = new Map((e.detail.media || []).map((m) => [m.id, m.kind]));
-    proxyReady = new Set((e.detail.media || []).filter((m) => m.proxy && m.proxy.status === 'ready').map((m) => m.id));
+    kinds = mediaKinds(e.detail.media);
+    proxies.reset(e.detail.media);
     setPlayhead(doc.playhead || 0, false);
     if (!playing) showAt(playhead);
   });
@@ -318,17 +201,15 @@ export function mountPreview(el) {
   });
   // A paused preview moves to the clip's new first source at once; a playing one at its next load.
   function reload() {
-    if (!playing && loaded.mediaId) { loaded.mediaId = null; showAt(playhead); }
+    if (!playing && player.videoId) { player.unload(); showAt(playhead); }
   }
   el.addEventListener('mediachanged', (e) => {
     const { id, media } = e.detail;
-    sourceCache.delete(id);
-    const ready = media?.proxy?.status === 'ready';
-    const madeNow = ready && !proxyReady.has(id);
-    if (ready) proxyReady.add(id); else proxyReady.delete(id);
-    if (id === loaded.mediaId && madeNow) reload();
+    sources.forget(id);
+    const madeNow = proxies.changed(id, media);
+    if (id === player.videoId && madeNow) reload();
   });
   // the settings decide which source comes first (remote preview, preview proxies)
-  el.addEventListener('sourceschanged', () => { sourceCache.clear(); reload(); });
+  el.addEventListener('sourceschanged', () => { sources.clear(); reload(); });
   el.addEventListener('noproject', () => { stop(); doc = null; playButton.disabled = true; video.removeAttribute('src'); video.load(); show('black'); });
 }
