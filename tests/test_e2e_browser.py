@@ -391,6 +391,11 @@ def test_an_import_during_the_refetch_after_a_reconnect_is_kept(server: ServerPr
     items = page.get_by_role("list", name="Media").get_by_role("listitem")
     expect(items).to_have_count(2)
     _wait_until(page, lambda: streams, 15, "the page never opened its event stream")
+    # both posters are in before one item goes: a poster still on its way would meet a 404 (a
+    # console error), and that race is not what this test is about
+    page.wait_for_function("() => { const imgs = [...document.querySelectorAll('.media-list img')];"
+                           " return imgs.length === 2 && imgs.every((i) => i.complete && i.naturalWidth > 0); }",
+                           timeout=15000)
 
     # deleted while the page hears nothing
     assert server.session().delete(f"{server.url}api/media/{gone_id}", timeout=30).status_code == 200

@@ -21,6 +21,9 @@ def test_wheel_contains_and_serves_the_page(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "reelcut/web/index.html" in names
     assert "reelcut/web/js/main.js" in names
+    # the page's feature folders come too, each of its modules
+    page = {f"reelcut/web/{f.relative_to(ROOT / 'web').as_posix()}" for f in (ROOT / "web" / "js").rglob("*.js")}
+    assert "reelcut/web/js/app/api.js" in page and page <= names, sorted(page - names)
     assert "reelcut/generation/models.json" in names
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],

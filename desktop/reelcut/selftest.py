@@ -19,7 +19,7 @@ from .media.ffmpeg import ffmpeg_exe
 PROMPT = "Reelcut self-test"
 DEFAULT_MODEL = "local/preview-t2v"
 MIN_PLAYED = 1.0  # seconds of currentTime the clip must reach
-# what the page's report must hold (web/js/selftest.js)
+# what the page's report must hold (web/js/app/selftest.js)
 PAGE_FIELDS = ("userAgent", "sourceKind", "currentTime", "violations", "firstFrameEpochMs")
 
 

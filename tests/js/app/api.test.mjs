@@ -1,0 +1,79 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { api } from '../../../web/js/app/api.js';
+
+test('API paths are relative to the page, so they stay under the session prefix', async () => {
+  const asked = [];
+  globalThis.fetch = async (url) => {
+    asked.push(url);
+    return { ok: true, json: async () => ({ ok: true }) };
+  };
+  assert.deepEqual(await api.get('api/health'), { ok: true });
+  assert.deepEqual(asked, ['api/health']);
+  await assert.rejects(api.get('/api/health'), /relative to the page: 'api\/health'/);
+  assert.equal(asked.length, 1); // the root path never reached the network
+});
+
+// Every request the page makes, named: its method, its relative URL and its body.
+const CALLS = [
+  [(s) => s.health(), 'GET', 'api/health'],
+  [(s) => s.models(), 'GET', 'api/models'],
+  [(s) => s.capabilities({ av1: '' }), 'POST', 'api/capabilities', { codecs: { av1: '' } }],
+  [(s) => s.settings.get(), 'GET', 'api/settings'],
+  [(s) => s.settings.save({ fal_key: null }), 'PUT', 'api/settings', { fal_key: null }],
+  [(s) => s.projects.list(), 'GET', 'api/projects'],
+  [(s) => s.projects.create('Cut'), 'POST', 'api/projects', { name: 'Cut' }],
+  [(s) => s.projects.rename('p1', 'Cut'), 'PATCH', 'api/projects/p1', { name: 'Cut' }],
+  [(s) => s.projects.remove('p1'), 'DELETE', 'api/projects/p1'],
+  [(s) => s.projects.media('p1'), 'GET', 'api/projects/p1/media'],
+  [(s) => s.projects.timeline('p1'), 'GET', 'api/projects/p1/timeline'],
+  [(s) => s.projects.saveTimeline('p1', { version: 1 }), 'PUT', 'api/projects/p1/timeline', { timeline: { version: 1 } }],
+  [(s) => s.projects.jobs('p 1'), 'GET', 'api/generations?project_id=p%201'],
+  [(s) => s.projects.startExport('p1'), 'POST', 'api/projects/p1/exports', {}],
+  [(s) => s.media.sources('m1'), 'GET', 'api/media/m1/sources'],
+  [(s) => s.media.waveform('m1'), 'GET', 'api/media/m1/waveform'],
+  [(s) => s.media.remove('m1'), 'DELETE', 'api/media/m1'],
+  [(s) => s.generations.start({ prompt: 'kite' }), 'POST', 'api/generations', { prompt: 'kite' }],
+  [(s) => s.generations.cancel('j1'), 'POST', 'api/generations/j1/cancel', {}],
+  [(s) => s.generations.retry('j1'), 'POST', 'api/generations/j1/retry', {}],
+  [(s) => s.exports.cancel('e1'), 'POST', 'api/exports/e1/cancel', {}],
+  [(s) => s.desktop.title('Cut — Reelcut', 'p1'), 'POST', 'api/desktop/title', { title: 'Cut — Reelcut', project_id: 'p1' }],
+  [(s) => s.desktop.open('p1'), 'POST', 'api/desktop/open', { project_id: 'p1' }],
+  [(s) => s.desktop.reveal('m1'), 'POST', 'api/desktop/reveal', { media_id: 'm1' }],
+  [(s) => s.desktop.saveExport('e1'), 'POST', 'api/desktop/save-export', { export_id: 'e1' }],
+  [(s) => s.desktop.selftest({ currentTime: 1 }), 'POST', 'api/desktop/selftest', { currentTime: 1 }],
+];
+
+test('every request the page makes is named in the api module, relative to the page', async () => {
+  const { server } = await import('../../../web/js/app/api.js');
+  const leaves = (o) => Object.values(o).flatMap((v) => (typeof v === 'function' ? [v] : leaves(v)));
+  assert.equal(CALLS.length + 1, leaves(server).length); // each one is pinned (the import, a form, below)
+  for (const [call, method, url, body] of CALLS) {
+    let asked = null;
+    globalThis.fetch = async (u, init) => {
+      asked = { url: u, method: init.method, body: init.body === undefined ? undefined : JSON.parse(init.body) };
+      return { ok: true, json: async () => ({}) };
+    };
+    await call(server);
+    assert.deepEqual(asked, { url, method, body }, url);
+  }
+});
+
+test('a file import is sent as the form itself', async () => {
+  const { server } = await import('../../../web/js/app/api.js');
+  const form = new FormData();
+  form.append('file', new Blob(['x']), 'a.mp4');
+  let asked = null;
+  globalThis.fetch = async (u, init) => { asked = { u, init }; return { ok: true, json: async () => ({}) }; };
+  await server.projects.importFile('p1', form);
+  assert.equal(asked.u, 'api/projects/p1/media');
+  assert.equal(asked.init.method, 'POST');
+  assert.equal(asked.init.body, form);
+  assert.deepEqual(asked.init.headers, {});
+});
+
+test('the URLs the page hands to the browser are relative too', async () => {
+  const { urls } = await import('../../../web/js/app/api.js');
+  assert.equal(urls.events, 'api/events');
+  assert.equal(urls.filmstrip('m1'), 'media/m1/filmstrip');
+});

@@ -1,0 +1,172 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  History, addTextClip, addTrack, deleteClips, dropClip, findClip, fitOnTrack, moveClip, removeMedia, removeTrack, snap,
+  snapPoints, splitAt, trimEnd, trimStart,
+} from '../../../web/js/timeline/edit-model.js';
+
+// V1: a [0,4) from media m1 (10 s long, in 2..6), b [6,8); V2: c [1,3)
+function doc() {
+  return {
+    version: 1, fps: 25, width: 1280, height: 720, playhead: 0, zoom: 50,
+    tracks: [
+      { id: 'v1', kind: 'video', muted: false, hidden: false, clips: [
+        { id: 'a', media_id: 'm1', start: 0, in: 2, out: 6 },
+        { id: 'b', media_id: 'm2', start: 6, in: 0, out: 2 }] },
+      { id: 'v2', kind: 'video', muted: false, hidden: false, clips: [{ id: 'c', media_id: 'm3', start: 1, in: 0, out: 2 }] },
+      { id: 'a1', kind: 'audio', muted: false, hidden: false, clips: [] },
+    ],
+  };
+}
+
+test('moving within a track and to another track; never onto another clip', () => {
+  const d = doc();
+  assert.equal(findClip(moveClip(d, 'b', 'v1', 9), 'b').clip.start, 9);
+  const moved = moveClip(d, 'c', 'v1', 4.5); // fits in the 4..6 gap? no: 2 s long, gap is 2 s
+  assert.equal(findClip(moved, 'c').track.id, 'v1');
+  assert.equal(findClip(moved, 'c').clip.start, 4);
+  const pushed = moveClip(d, 'b', 'v1', 1); // would overlap a: lands at the nearest free place
+  assert.equal(findClip(pushed, 'b').clip.start, 4);
+  assert.equal(d.tracks[0].clips.length, 2, 'the original document is untouched');
+});
+
+test('fitOnTrack finds the nearest free slot or none', () => {
+  const track = doc().tracks[0];
+  assert.equal(fitOnTrack(track, 4.2, 1), 4.2);
+  assert.equal(fitOnTrack(track, 3, 1), 4);
+  assert.equal(fitOnTrack(track, 5, 3), 8);
+});
+
+test('trimming the start moves the media in-point and stops at the media start and neighbours', () => {
+  const d = doc();
+  const t = findClip(trimStart(d, 'a', 1), 'a').clip;
+  assert.deepEqual([t.start, t.in, t.out], [1, 3, 6]);
+  const clamped = findClip(trimStart(trimStart(d, 'a', 1), 'a', -5), 'a').clip;
+  assert.deepEqual([clamped.start, clamped.in], [0, 2]);
+  const b = findClip(trimStart(d, 'b', 2), 'b').clip; // b's media starts at 0: cannot grow left
+  assert.equal(b.start, 6);
+});
+
+test('trimming the end stops at the media end and at the next clip', () => {
+  const d = doc();
+  assert.equal(findClip(trimEnd(d, 'a', 5.5, 10), 'a').clip.out, 7.5);
+  assert.equal(findClip(trimEnd(d, 'a', 7, 10), 'a').clip.out, 8, 'stops where the next clip starts (6)');
+  const short = findClip(trimEnd(d, 'a', 2, 10), 'a').clip;
+  assert.deepEqual([short.start, short.out], [0, 4]);
+  const b = findClip(trimEnd(d, 'b', 30, 3), 'b').clip; // media is 3 s long
+  assert.equal(b.out, 3);
+  const tiny = findClip(trimEnd(d, 'b', 0, 3), 'b').clip;
+  assert.ok(tiny.out - tiny.in >= 0.1 - 1e-9);
+});
+
+test('split at the playhead makes two clips that play the same media', () => {
+  const d = splitAt(doc(), ['a', 'c'], 2);
+  const v1 = d.tracks[0].clips;
+  assert.equal(v1.length, 3);
+  assert.deepEqual([v1[0].start, v1[0].in, v1[0].out], [0, 2, 4]);
+  assert.deepEqual([v1[1].start, v1[1].in, v1[1].out], [2, 4, 6]);
+  assert.notEqual(v1[1].id, 'a');
+  assert.equal(d.tracks[1].clips.length, 2);
+  const d0 = doc();
+  assert.equal(splitAt(d0, ['b'], 2), d0, 'a playhead outside the clip changes nothing');
+});
+
+test('delete, tracks and text clips', () => {
+  assert.deepEqual(deleteClips(doc(), ['a', 'c']).tracks.map((t) => t.clips.length), [1, 0, 0]);
+  const more = addTrack(doc(), 'video');
+  assert.equal(more.tracks.length, 4);
+  assert.equal(removeTrack(more, more.tracks[3].id).tracks.length, 3);
+  const { doc: withText, clip } = addTextClip(doc(), 1.5, 'Hello');
+  assert.equal(withText.tracks[0].kind, 'text');
+  assert.deepEqual([clip.start, clip.duration, clip.text], [1.5, 3, 'Hello']);
+});
+
+test('snapping to clip edges and the playhead, with a guide', () => {
+  const points = snapPoints(doc(), ['b'], 5);
+  assert.deepEqual(snap(3.93, points, 0.1), { time: 4, guide: 4 });
+  assert.deepEqual(snap(5.05, points, 0.1), { time: 5, guide: 5 });
+  assert.deepEqual(snap(4.5, points, 0.1), { time: 4.5, guide: null });
+});
+
+test('undo and redo walk the history', () => {
+  const h = new History();
+  const d0 = doc();
+  const d1 = deleteClips(d0, ['a']);
+  h.record(d0);
+  const d2 = deleteClips(d1, ['b']);
+  h.record(d1);
+  assert.equal(h.undo(d2), d1);
+  assert.equal(h.undo(d1), d0);
+  assert.equal(h.undo(d0), null);
+  assert.equal(h.redo(d0), d1);
+  assert.ok(h.canRedo && h.canUndo);
+  h.record(d1); // a new edit clears the redo branch
+  assert.equal(h.canRedo, false);
+});
+
+test('a drop lands at the drop point when free, else in the nearest free slot', () => {
+  const video = { id: 'm9', kind: 'video', duration: 1.5 };
+  const free = dropClip(doc(), 'v1', video, 4.2, 'new');
+  assert.deepEqual(free.clip, { id: 'new', media_id: 'm9', start: 4.2, in: 0, out: 1.5 });
+  assert.equal(dropClip(doc(), 'v1', video, 3).clip.start, 4);
+  assert.equal(dropClip(doc(), 'v1', { id: 'i', kind: 'image', duration: null }, 1).clip.start, 8);
+  assert.equal(dropClip(doc(), 'v1', video, -3).clip.start, 4);
+  assert.equal(dropClip(doc(), 'nope', video, 1), null);
+});
+
+const mediaIds = (d) => d.tracks.flatMap((t) => t.clips.map((c) => c.media_id));
+
+test('removing deleted media takes its clips off every track and leaves other documents alone', () => {
+  const d = doc();
+  const without = removeMedia(d, ['m1', 'm3']);
+  assert.deepEqual(mediaIds(without), ['m2']);
+  assert.deepEqual(mediaIds(d), ['m1', 'm2', 'm3'], 'the original document is untouched');
+  assert.equal(removeMedia(d, ['m9']), d, 'no clip of it: the same document');
+});
+
+test('media deleted for good: no undo or redo brings back one of its clips', () => {
+  // the user dropped m1's clip a, then moved b, then undid the move: a is in the past, the present and the future
+  const h = new History();
+  const d0 = deleteClips(doc(), ['a', 'b', 'c']);
+  const d1 = deleteClips(doc(), ['b', 'c']); // a dropped
+  const d2 = deleteClips(doc(), ['c']); // b dropped
+  const d3 = moveClip(d2, 'b', 'v1', 9);
+  h.record(d0);
+  h.record(d1);
+  h.record(d2);
+  assert.equal(h.undo(d3), d2);
+  const now = h.rewrite((d) => removeMedia(d, ['m1']), d2);
+  assert.deepEqual(mediaIds(now), ['m2']);
+  // d1 became the same as d0 (undoing the drop of a would change nothing now): one step fewer
+  assert.equal(h.past.length, 1);
+  const redone = h.redo(now);
+  assert.deepEqual(mediaIds(redone), ['m2']);
+  assert.equal(findClip(redone, 'b').clip.start, 9, 'the move is still there to redo');
+  let state = h.undo(redone);
+  const seen = [state];
+  for (let prev = h.undo(state); prev; prev = h.undo(state)) { state = prev; seen.push(state); }
+  assert.deepEqual(seen.map(mediaIds), [['m2'], []], 'undo walks back the drop of b, then nothing');
+  assert.ok(seen.every((s) => !mediaIds(s).includes('m1')));
+});
+
+test('a history with nothing of the deleted media keeps every step', () => {
+  const h = new History();
+  const d0 = doc();
+  const d1 = moveClip(d0, 'b', 'v1', 9);
+  h.record(d0);
+  const now = h.rewrite((d) => removeMedia(d, ['m9']), d1);
+  assert.equal(now, d1);
+  assert.equal(h.undo(now), d0);
+});
+
+test('the playhead and zoom alone do not make a step worth undoing', () => {
+  const h = new History();
+  const d0 = doc();
+  const d1 = { ...deleteClips(d0, ['a']), playhead: 3, zoom: 80 };
+  h.record({ ...d0, playhead: 1 });
+  h.record(d0); // the drop of a, made at another playhead
+  const now = h.rewrite((d) => removeMedia(d, ['m1']), d1);
+  assert.equal(h.past.length, 0, 'both steps only brought back the deleted clip');
+  assert.equal(h.canUndo, false);
+  assert.deepEqual(mediaIds(now), ['m2', 'm3']);
+});

@@ -1,0 +1,181 @@
+// Actions up: one handler per verb event the parts send (they bubble up to the document). Each
+// changes the state through the API or the project, and shows the result.
+import { server } from './api.js';
+import { send } from '../shared/dom.js';
+import { upsert } from '../media/library-model.js';
+import {
+  addTextClip, addTrack, deleteClips, dropClip, findClip, moveClip, removeTrack, setTrackFlag, splitAt,
+  trimEnd, trimStart, updateClip,
+} from '../timeline/edit-model.js';
+import { mediaDuration, nextSelection, splitTargets } from './state.js';
+
+export function createActions({ parts, state, show, project }) {
+  const { toast, fail } = show;
+  const { edit } = project;
+  return {
+    async createproject({ name }) {
+      const { project: created } = await server.projects.create(name);
+      await project.load();
+      await project.open(created.id);
+    },
+    openproject: ({ id }) => project.open(id),
+    async renameproject({ id, name }) {
+      await server.projects.rename(id, name);
+      await project.load();
+      state.project = state.projects.find((p) => p.id === id);
+      show.projects();
+    },
+    async deleteproject({ id }) {
+      await server.projects.remove(id);
+      await project.load();
+      await project.open(state.projects[0] ? state.projects[0].id : null);
+    },
+    async importnative() {
+      // desktop: the native Open dialog; files are copied in by path on the Python side
+      const { media } = await server.desktop.open(state.project.id);
+      for (const item of media) state.media = upsert(state.media, item);
+      show.media();
+    },
+    async revealmedia({ id }) {
+      await server.desktop.reveal(id);
+    },
+    async importfiles({ files }) {
+      if (!state.project) { toast('Open or create a project first.', 'warn'); return; }
+      for (const file of files) {
+        const form = new FormData();
+        form.append('file', file, file.name);
+        try {
+          const { media } = await server.projects.importFile(state.project.id, form);
+          for (const item of media) state.media = upsert(state.media, item);
+          show.media();
+          toast(`Imported ${file.name}.`);
+        } catch (err) {
+          fail(err);
+        }
+      }
+    },
+    async deletemedia({ id }) {
+      await server.media.remove(id);
+    },
+    async generate(request) {
+      try {
+        const { jobs } = await server.generations.start({ project_id: state.project.id, ...request });
+        send(parts.ai, 'generated', { jobs });
+        for (const job of jobs) {
+          if (!state.jobs.has(job.id)) state.jobs.set(job.id, { ...job, project_id: state.project.id, progress: 0, created_at: new Date().toISOString() });
+        }
+        show.jobs();
+      } catch (err) {
+        send(parts.ai, 'generateerror', { message: err.message, field: err.field, model_id: err.modelId });
+        fail(err);
+      }
+    },
+    canceljob: ({ id }) => server.generations.cancel(id),
+    retryjob: ({ id }) => server.generations.retry(id),
+    dropclip({ trackId, mediaId, start }) {
+      const media = state.media.find((m) => m.id === mediaId);
+      if (!media) return;
+      const dropped = dropClip(state.timeline, trackId, media, start);
+      if (dropped) edit(dropped.doc);
+    },
+    editclip({ op, clipId, trackId, start, time }) {
+      if (op === 'move') edit(moveClip(state.timeline, clipId, trackId, start));
+      else if (op === 'trimstart') edit(trimStart(state.timeline, clipId, time));
+      else if (op === 'trimend') {
+        const found = findClip(state.timeline, clipId);
+        edit(trimEnd(state.timeline, clipId, time, found && found.clip.media_id ? mediaDuration(state.media, found.clip.media_id) : Infinity));
+      }
+      if (op !== 'move') show.timeline();
+    },
+    select({ ids, additive }) {
+      state.selected = nextSelection(state.selected, ids, additive);
+      show.timeline();
+    },
+    split() {
+      const t = state.timeline.playhead;
+      edit(splitAt(state.timeline, splitTargets(state.timeline, state.selected), t));
+    },
+    deleteselected() {
+      if (!state.selected.length) return;
+      const ids = state.selected;
+      state.selected = [];
+      edit(deleteClips(state.timeline, ids));
+    },
+    undo() {
+      const prev = state.history.undo(state.timeline);
+      if (prev) { state.timeline = { ...prev, playhead: state.timeline.playhead, zoom: state.timeline.zoom }; show.timeline(); project.saveSoon(); }
+    },
+    redo() {
+      const next = state.history.redo(state.timeline);
+      if (next) { state.timeline = { ...next, playhead: state.timeline.playhead, zoom: state.timeline.zoom }; show.timeline(); project.saveSoon(); }
+    },
+    trackop({ op, kind, trackId, flag, value }) {
+      if (op === 'add') edit(addTrack(state.timeline, kind));
+      else if (op === 'remove') {
+        const track = state.timeline.tracks.find((t) => t.id === trackId);
+        if (track && track.clips.length && !window.confirm(`Remove ${track.name || 'the track'} and its ${track.clips.length} clip(s)?`)) return;
+        edit(removeTrack(state.timeline, trackId));
+      } else if (op === 'flag') edit(setTrackFlag(state.timeline, trackId, flag, value));
+    },
+    addtext() {
+      const { doc, clip } = addTextClip(state.timeline, state.timeline.playhead, 'Title');
+      if (!clip) { toast('No room for a title at the playhead.', 'warn'); return; }
+      state.selected = [clip.id];
+      edit(doc);
+    },
+    edittext({ clipId }) {
+      const found = findClip(state.timeline, clipId);
+      if (!found) return;
+      const text = window.prompt('Title text', found.clip.text);
+      if (text !== null) edit(updateClip(state.timeline, clipId, { text }));
+    },
+    async startexport() {
+      await project.saveNow();
+      const { job } = await server.projects.startExport(state.project.id);
+      send(parts.exportSlot, 'exportjob', { job });
+    },
+    cancelexport: ({ id }) => server.exports.cancel(id),
+    async saveexport({ id }) {
+      const { path } = await server.desktop.saveExport(id);
+      if (path) toast(`Saved ${path}.`);
+    },
+    seek({ time }) {
+      if (!state.timeline) return;
+      state.timeline.playhead = time;
+      send(parts.timeline, 'playhead', { time });
+      send(parts.preview, 'position', { time });
+      project.saveSoon();
+    },
+    zoom({ zoom }) {
+      state.timeline.zoom = zoom;
+      show.timeline();
+      project.saveSoon();
+    },
+    tick({ time }) {
+      state.timeline.playhead = time;
+      send(parts.timeline, 'playhead', { time });
+    },
+    playstate({ playing }) {
+      if (!playing) project.saveSoon();
+    },
+    toast({ message, kind }) {
+      toast(message, kind);
+    },
+    toggleplay() {
+      if (state.timeline) send(parts.preview, 'transport', { command: 'toggle' });
+    },
+  };
+}
+
+// Each action answers the verb event of its name; what fails is told in a toast.
+export function handleActions(target, actions, fail) {
+  for (const [name, handler] of Object.entries(actions)) {
+    target.addEventListener(name, async (e) => {
+      try {
+        await handler(e.detail || {});
+      } catch (err) {
+        fail(err);
+      }
+    });
+  }
+}

@@ -1,0 +1,24 @@
+// The desktop self-test's page side: when the shell asks (an SSE `selftest` event), play the
+// project it prepared and report what this engine did. Loaded only then.
+import { server } from './api.js';
+import { codecReport } from './capabilities.js';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export async function runSelfTest({ projectId, openProject, play, violations }) {
+  await openProject(projectId);
+  const video = document.querySelector("video[aria-label='Preview']");
+  let firstFrameEpochMs = null;
+  video.requestVideoFrameCallback(() => { firstFrameEpochMs = performance.timeOrigin + performance.now(); });
+  play();
+  const deadline = performance.now() + 20000;
+  while (performance.now() < deadline && !(video.currentTime > 1.2)) await sleep(100);
+  await server.desktop.selftest({
+    userAgent: navigator.userAgent,
+    currentTime: video.currentTime,
+    sourceKind: video.dataset.sourceKind || null,
+    violations,
+    firstFrameEpochMs,
+    codecs: codecReport(),
+  });
+}

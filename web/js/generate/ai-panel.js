@@ -1,0 +1,219 @@
+// The AI panel: Text and Image tabs, the prompt, model picker with each model's parameter form
+// built from the registry, the request's estimated cost, Generate, and one progress row per job.
+import { h, emit, clear } from '../shared/dom.js';
+import { money } from '../shared/format.js';
+import { defaults, typed, totalEstimate, ruleProblems, modelForError, numberProblem, rangeText } from './params-model.js';
+import { mountJobs } from './jobs-list.js';
+
+const MAX_PROMPT = 2000;
+const PREFERRED = { text: 'local/preview-t2v', image: 'local/preview-i2v' };
+
+export function mountAiPanel(el) {
+  let models = [];
+  let images = [];
+  let tab = 'text';
+  let enabled = false;
+  // Each tab keeps its own picks and values, so going Text → Image → Text loses nothing.
+  const chosenByTab = { text: new Map(), image: new Map() }; // model id -> current values
+  let chosen = chosenByTab.text;
+  const preselected = new Set(); // tabs whose built-in model was picked for the user once
+  const forms = new Map(); // model id -> {fieldset, errors: Map(field -> element), controls: Map(field -> element)}
+  // Number fields whose text is not a value the model takes: `${model id} ${field}` -> why. The
+  // field's value is left out meanwhile, and Generate refuses until it is put right.
+  const refused = new Map();
+  const refusedKey = (modelId, field) => `${modelId} ${field}`;
+
+  const tabs = ['text', 'image'].map((name) => h('button', {
+    type: 'button', role: 'tab', id: `tab-${name}`, 'aria-controls': 'ai-tabpanel', text: name === 'text' ? 'Text' : 'Image',
+    onclick: () => selectTab(name),
+    // the WAI-ARIA tabs pattern: arrows move between tabs, only the selected one is in Tab order
+    onkeydown: (e) => {
+      if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+      e.preventDefault();
+      selectTab(tab === 'text' ? 'image' : 'text');
+      tabs.find((t) => t.id === `tab-${tab}`).focus();
+    },
+  }));
+  const prompt = h('textarea', { 'aria-label': 'Prompt', rows: 4, maxlength: MAX_PROMPT, placeholder: 'Describe the clip…' });
+  const counter = h('span', { class: 'counter', 'aria-live': 'off' });
+  const imagePick = h('select', { 'aria-label': 'Source image' });
+  const imageRow = h('label', { class: 'image-pick' }, 'Image ', imagePick);
+  const promptError = h('span', { class: 'field-error', role: 'alert' });
+  const imageError = h('span', { class: 'field-error', role: 'alert' });
+  const modelList = h('div', { class: 'models', role: 'group', 'aria-label': 'Models' });
+  const cost = h('p', { class: 'cost' });
+  const generate = h('button', { type: 'submit', class: 'primary', text: 'Generate' });
+  const formError = h('p', { class: 'form-error', role: 'alert' });
+  const jobList = h('ul', { class: 'jobs', 'aria-label': 'Generations' });
+  const panel = h('form', {
+    id: 'ai-tabpanel', role: 'tabpanel', novalidate: true, onsubmit: (e) => { e.preventDefault(); submit(); },
+  }, prompt, counter, promptError, imageRow, imageError, modelList, cost, formError, generate);
+  el.append(h('div', { class: 'panel-head' }, h('h2', { text: 'Generate' })),
+    h('div', { role: 'tablist', 'aria-label': 'Generation mode', class: 'tabs' }, tabs), panel, jobList);
+  prompt.addEventListener('input', () => updateCounter());
+  mountJobs(jobList);
+  const tell = (name, detail) => jobList.dispatchEvent(new CustomEvent(name, { detail }));
+
+  function selectTab(name) {
+    tab = name;
+    chosen = chosenByTab[name];
+    render();
+  }
+
+  function modeModels() {
+    return models.filter((m) => m.mode === tab);
+  }
+
+  function paramControl(model, spec) {
+    const id = `p-${model.id}-${spec.name}`.replace(/[^A-Za-z0-9-]/g, '-');
+    const value = chosen.get(model.id)[spec.name];
+    let control;
+    let hint = null;
+    const number = !spec.choices && (spec.type === 'integer' || spec.type === 'number');
+    if (spec.choices) {
+      control = h('select', { id }, spec.choices.map((c) => h('option', { value: String(c), text: String(c), selected: c === value })));
+    } else if (spec.type === 'boolean') {
+      control = h('input', { id, type: 'checkbox', checked: Boolean(value) });
+    } else if (number) {
+      const range = [rangeText(spec), spec.help].filter(Boolean).join(' · '); // from the registry
+      if (range) hint = h('span', { class: 'hint range', id: `${id}-range`, text: range });
+      control = h('input', {
+        id, type: 'number', min: spec.min, max: spec.max, step: spec.step ?? (spec.type === 'integer' ? 1 : 'any'), value: value ?? '',
+        'aria-describedby': hint ? hint.id : undefined,
+      });
+    } else {
+      control = h('input', { id, type: 'text', value: value ?? '' });
+    }
+    const onChange = () => {
+      const raw = spec.type === 'boolean' ? control.checked : control.value;
+      const values = chosen.get(model.id);
+      const problem = number ? numberProblem(spec, raw, control.validity.badInput) : null;
+      if (problem) refused.set(refusedKey(model.id, spec.name), problem); else refused.delete(refusedKey(model.id, spec.name));
+      const v = problem ? undefined : spec.choices ? spec.choices.find((c) => String(c) === raw) : typed(spec, raw);
+      if (v === undefined) delete values[spec.name]; else values[spec.name] = v;
+      showErrors();
+      updateCost();
+    };
+    control.addEventListener('input', onChange);
+    control.addEventListener('change', onChange);
+    const error = h('span', { class: 'field-error', role: 'alert' });
+    forms.get(model.id).errors.set(spec.name, error);
+    forms.get(model.id).controls.set(spec.name, control);
+    return h('div', { class: 'param' }, h('label', { for: id, text: spec.label || spec.name }), control, hint, error);
+  }
+
+  function modelRow(model) {
+    const checked = chosen.has(model.id);
+    const box = h('input', {
+      type: 'checkbox', checked, 'aria-label': model.name,
+      onchange: () => {
+        if (box.checked) chosen.set(model.id, defaults(model)); else chosen.delete(model.id);
+        for (const spec of model.params) refused.delete(refusedKey(model.id, spec.name)); // back to its defaults
+        render();
+      },
+    });
+    const row = h('fieldset', { class: 'model', dataset: { modelId: model.id } },
+      h('legend', {}, h('label', {}, box, ` ${model.name}`), h('span', { class: 'price', text: model.price_per_second ? `$${model.price_per_second}/s` : 'free' })));
+    forms.set(model.id, { fieldset: row, errors: new Map(), controls: new Map() });
+    if (checked) for (const spec of model.params) row.append(paramControl(model, spec));
+    return row;
+  }
+
+  function render() {
+    for (const t of tabs) {
+      const on = t.id === `tab-${tab}`;
+      t.setAttribute('aria-selected', String(on));
+      t.tabIndex = on ? 0 : -1;
+    }
+    panel.setAttribute('aria-labelledby', `tab-${tab}`);
+    // Keep choices to this tab's models; preselect the built-in one the first time.
+    for (const id of [...chosen.keys()]) if (!modeModels().some((m) => m.id === id)) chosen.delete(id);
+    const preferred = models.find((m) => m.id === PREFERRED[tab]);
+    if (!chosen.size && preferred && !preselected.has(tab)) {
+      chosen.set(preferred.id, defaults(preferred));
+      preselected.add(tab);
+    }
+    forms.clear();
+    clear(modelList);
+    for (const m of modeModels()) modelList.append(modelRow(m));
+    imageRow.hidden = tab !== 'image';
+    renderImages();
+    showErrors();
+    updateCost();
+    updateCounter();
+  }
+
+  // Media events come often (thumbnails, proxies); they touch only the image picker, so a
+  // parameter being typed keeps its focus and value.
+  function renderImages() {
+    const previous = imagePick.value;
+    clear(imagePick);
+    imagePick.append(h('option', { value: '', text: images.length ? 'Choose an image…' : 'Import an image first' }));
+    for (const img of images) imagePick.append(h('option', { value: img.id, text: img.name, selected: img.id === previous }));
+  }
+
+  function showErrors(serverError) {
+    formError.textContent = '';
+    promptError.textContent = '';
+    imageError.textContent = '';
+    for (const { errors } of forms.values()) for (const e of errors.values()) e.textContent = '';
+    for (const [id, values] of chosen) {
+      const model = models.find((m) => m.id === id);
+      for (const p of ruleProblems(model, values)) {
+        const slot = forms.get(id)?.errors.get(p.field);
+        if (slot) slot.textContent = p.message;
+      }
+      for (const spec of model.params) {
+        const problem = refused.get(refusedKey(id, spec.name));
+        const slot = forms.get(id)?.errors.get(spec.name);
+        if (problem && slot) slot.textContent = problem;
+      }
+    }
+    if (serverError) {
+      const checked = models.filter((m) => chosen.has(m.id));
+      const modelId = modelForError(serverError, checked);
+      const slot = modelId ? forms.get(modelId)?.errors.get(serverError.field)
+        : { prompt: promptError, image_media_id: imageError }[serverError.field];
+      if (slot) slot.textContent = serverError.message; else formError.textContent = serverError.message;
+    }
+  }
+
+  function updateCost() {
+    const entries = [...chosen].map(([id, values]) => ({ model: models.find((m) => m.id === id), values }));
+    cost.textContent = `Estimated cost: ${money(totalEstimate(entries))}`;
+    generate.disabled = !enabled || !chosen.size;
+  }
+
+  function updateCounter() {
+    counter.textContent = `${prompt.value.length} / ${MAX_PROMPT}`;
+  }
+
+  function submit() {
+    const text = prompt.value.trim();
+    if (!text) { showErrors({ message: 'Write a prompt first.', field: 'prompt' }); prompt.focus(); return; }
+    if (tab === 'image' && !imagePick.value) { showErrors({ message: 'Choose an image for image-to-video.', field: 'image_media_id' }); return; }
+    const wrong = [...chosen.keys()].flatMap((id) => models.find((m) => m.id === id).params
+      .filter((spec) => refused.has(refusedKey(id, spec.name))).map((spec) => ({ id, spec })));
+    if (wrong.length) {
+      showErrors();
+      forms.get(wrong[0].id)?.controls.get(wrong[0].spec.name)?.focus();
+      return;
+    }
+    const params = Object.fromEntries(chosen);
+    emit(el, 'generate', {
+      model_ids: [...chosen.keys()], prompt: text, params, image_media_id: tab === 'image' ? imagePick.value : undefined,
+    });
+  }
+
+  el.addEventListener('models', (e) => { models = e.detail.models; tell('models', e.detail); render(); });
+  el.addEventListener('media', (e) => {
+    images = e.detail.items.filter((m) => m.kind === 'image');
+    enabled = e.detail.enabled;
+    renderImages();
+    updateCost();
+  });
+  el.addEventListener('jobs', (e) => tell('jobs', e.detail));
+  el.addEventListener('generateerror', (e) => showErrors(e.detail));
+  el.addEventListener('generated', () => showErrors());
+  render();
+}

@@ -1,0 +1,99 @@
+// The project's media library: import (picker or drag-and-drop), list with thumbnails, drag
+// items onto the timeline.
+import { h, emit } from '../shared/dom.js';
+import { duration, resolution } from '../shared/format.js';
+
+export const MEDIA_MIME = 'application/x-reelcut-media';
+
+function proxyNote(item) {
+  const p = item.proxy || {};
+  if (p.status === 'queued') return 'preview queued';
+  if (p.status === 'encoding') return `making preview ${Math.round(p.progress * 100)}%`;
+  if (p.status === 'failed') return 'preview failed';
+  return '';
+}
+
+export function mountMedia(el) {
+  let items = [];
+  let enabled = false;
+  let desktop = false; // the desktop window imports through its native dialog
+  const input = h('input', {
+    type: 'file', multiple: true, accept: 'video/*,image/*,audio/*', hidden: true,
+    onchange: () => {
+      if (input.files.length) emit(el, 'importfiles', { files: [...input.files] });
+      input.value = '';
+    },
+  });
+  const importButton = h('button', {
+    type: 'button', text: 'Import', onclick: () => (desktop ? emit(el, 'importnative') : input.click()),
+  });
+  const list = h('ul', { class: 'media-list', 'aria-label': 'Media' });
+  const hint = h('p', { class: 'hint', text: 'Drop video, image or audio files here, or generate a clip.' });
+  el.append(h('div', { class: 'panel-head' }, h('h2', { text: 'Media' }), importButton, input), list, hint);
+
+  el.addEventListener('dragover', (e) => {
+    if (enabled && e.dataTransfer.types.includes('Files')) {
+      e.preventDefault();
+      el.classList.add('dropping');
+    }
+  });
+  el.addEventListener('dragleave', () => el.classList.remove('dropping'));
+  el.addEventListener('drop', (e) => {
+    el.classList.remove('dropping');
+    if (!enabled || !e.dataTransfer.files.length) return;
+    e.preventDefault();
+    emit(el, 'importfiles', { files: [...e.dataTransfer.files] });
+  });
+
+  function row(item) {
+    const li = h('li', { class: `media-item ${item.kind}`, draggable: 'true', dataset: { mediaId: item.id } },
+      item.thumbnail_url
+        ? h('img', { src: item.thumbnail_url, alt: '', loading: 'lazy', draggable: 'false' })
+        : h('div', { class: 'thumb-placeholder', text: item.kind === 'audio' ? '♪' : '' }),
+      h('div', { class: 'meta' },
+        h('span', { class: 'name', text: item.name, title: item.name }),
+        h('span', { class: 'details', text: [duration(item.duration), resolution(item), proxyNote(item)].filter(Boolean).join(' · ') })),
+      desktop ? h('button', {
+        type: 'button', class: 'icon ghost', 'aria-label': `Reveal ${item.name} in the file manager`, text: '⤴',
+        onclick: () => emit(el, 'revealmedia', { id: item.id }),
+      }) : null,
+      h('button', {
+        type: 'button', class: 'icon ghost', 'aria-label': `Delete ${item.name}`, text: '✕',
+        onclick: () => window.confirm(`Delete “${item.name}” from the project?`) && emit(el, 'deletemedia', { id: item.id }),
+      }));
+    li.addEventListener('dragstart', (e) => {
+      e.dataTransfer.setData(MEDIA_MIME, item.id);
+      e.dataTransfer.effectAllowed = 'copy';
+    });
+    return li;
+  }
+
+  // Rows are kept per item and rebuilt only when what they show changed: media events arrive
+  // during generations and proxy encodes, and a rebuilt row would end a drag that started on it.
+  const rows = new Map(); // media id -> {li, key}
+  function update() {
+    const keep = new Set(items.map((i) => i.id));
+    for (const [id, r] of rows) if (!keep.has(id)) { r.li.remove(); rows.delete(id); }
+    items.forEach((item, i) => {
+      const key = JSON.stringify([item.name, item.thumbnail_url, item.duration, item.width, item.height, proxyNote(item), desktop]);
+      let r = rows.get(item.id);
+      if (!r || r.key !== key) {
+        const li = row(item);
+        if (r) r.li.replaceWith(li);
+        r = { li, key };
+        rows.set(item.id, r);
+      }
+      if (list.children[i] !== r.li) list.insertBefore(r.li, list.children[i] || null);
+    });
+    hint.hidden = items.length > 0;
+    importButton.disabled = !enabled;
+  }
+
+  el.addEventListener('mode', (e) => { desktop = e.detail.desktop; update(); });
+  el.addEventListener('media', (e) => {
+    items = e.detail.items;
+    enabled = e.detail.enabled;
+    update();
+  });
+  update();
+}
