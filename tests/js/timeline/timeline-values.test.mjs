@@ -4,9 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import * as values from '../../web/js/timeline/values.js';
+import * as values from '../../../web/js/timeline/values.js';
 
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/timeline-values.json', import.meta.url), 'utf8'));
+const fixture = JSON.parse(readFileSync(new URL('../../fixtures/timeline-values.json', import.meta.url), 'utf8'));
 const { clips, cases, tolerance } = fixture;
 
 // The fixture names the functions as Python does.
