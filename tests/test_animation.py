@@ -1,5 +1,5 @@
 """The value of a property at a time (media/animation.py) against the shared fixture file: the
-page's web/js/timeline/values.js runs the same cases (tests/js/timeline-values.test.mjs), so the
+page's web/js/timeline/values.js runs the same cases (tests/js/timeline/timeline-values.test.mjs), so the
 export and the preview cannot drift apart."""
 
 from __future__ import annotations
