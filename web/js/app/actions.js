@@ -60,7 +60,6 @@ export function createActions({ parts, state, show, project }) {
     async generate(request) {
       try {
         const { jobs } = await server.generations.start({ project_id: state.project.id, ...request });
-        send(parts.ai, 'generated', { jobs });
         for (const job of jobs) {
           if (!state.jobs.has(job.id)) state.jobs.set(job.id, { ...job, project_id: state.project.id, progress: 0, created_at: new Date().toISOString() });
         }

@@ -200,6 +200,9 @@ export function mountAiPanel(el) {
       return;
     }
     const params = Object.fromEntries(chosen);
+    // the last request's errors go as this one is sent, not when it is answered: a job can fail
+    // (its event arriving first) before the answer to its own request does
+    showErrors();
     emit(el, 'generate', {
       model_ids: [...chosen.keys()], prompt: text, params, image_media_id: tab === 'image' ? imagePick.value : undefined,
     });
@@ -214,6 +217,5 @@ export function mountAiPanel(el) {
   });
   el.addEventListener('jobs', (e) => tell('jobs', e.detail));
   el.addEventListener('generateerror', (e) => showErrors(e.detail));
-  el.addEventListener('generated', () => showErrors());
   render();
 }
