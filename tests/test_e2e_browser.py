@@ -528,3 +528,21 @@ def test_a_number_field_shows_its_range_and_refuses_empty_or_unreadable_text(ser
     expect(row).to_contain_text("done", timeout=60000)
     assert len(posts) == 1 and posts[0].post_data_json["params"]["local/preview-t2v"]["duration"] == 2
     watch.assert_clean()
+
+
+@pytest.mark.slow
+def test_split_after_selecting_text_in_a_field_is_no_error(server: ServerProcess, page: Page) -> None:
+    """Selecting text in a field fires the browser's own `select` event, which bubbled into the
+    app's clip selection and left it undefined: Split then threw "Cannot read properties of
+    undefined (reading 'length')"."""
+    server.post("/api/projects", json={"name": "Split"})
+    watch = Watch(page)
+    page.goto(server.login_url)
+    expect(page).to_have_title("Split — Reelcut")
+    prompt = page.get_by_role("textbox", name="Prompt")
+    prompt.fill("select me")
+    prompt.select_text()
+    page.get_by_role("button", name="Split").click()
+    page.get_by_role("button", name="Split").click()
+    expect(page.get_by_role("status", name="Notifications")).not_to_contain_text("Cannot read")
+    watch.assert_clean()

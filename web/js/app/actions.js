@@ -86,7 +86,9 @@ export function createActions({ parts, state, show, project }) {
       }
       if (op !== 'move') show.timeline();
     },
-    select({ ids, additive }) {
+    // not "select": the browser fires its own select event (text selected in any field), which
+    // bubbles here with no ids
+    selectclips({ ids, additive }) {
       state.selected = nextSelection(state.selected, ids, additive);
       show.timeline();
     },

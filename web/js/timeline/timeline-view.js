@@ -83,7 +83,7 @@ export function mountTimeline(el) {
   }, { passive: false });
 
   tracks.addEventListener('pointerdown', (e) => {
-    if (e.target === tracks || e.target.classList.contains('track')) emit(el, 'select', { ids: [] });
+    if (e.target === tracks || e.target.classList.contains('track')) emit(el, 'selectclips', { ids: [] });
   });
 
   // -- gestures on clips: move, trim ------------------------------------------------------
@@ -96,7 +96,7 @@ export function mountTimeline(el) {
     e.preventDefault();
     e.stopPropagation();
     const additive = e.shiftKey || e.ctrlKey || e.metaKey;
-    if (mode === 'move' && (additive || !selected.has(clip.id))) emit(el, 'select', { ids: [clip.id], additive });
+    if (mode === 'move' && (additive || !selected.has(clip.id))) emit(el, 'selectclips', { ids: [clip.id], additive });
     capture(node, e.pointerId);
     const x0 = e.clientX;
     const threshold = SNAP_PX / doc.zoom;
