@@ -546,3 +546,22 @@ def test_split_after_selecting_text_in_a_field_is_no_error(server: ServerProcess
     page.get_by_role("button", name="Split").click()
     expect(page.get_by_role("status", name="Notifications")).not_to_contain_text("Cannot read")
     watch.assert_clean()
+
+
+@pytest.mark.slow
+def test_the_zoom_slider_does_not_keep_space_and_home(server: ServerProcess, page: Page) -> None:
+    """After the zoom slider is used it keeps focus; Space and Home must still reach the editor."""
+    server.post("/api/projects", json={"name": "Keys"})
+    watch = Watch(page)
+    page.goto(server.login_url)
+    expect(page).to_have_title("Keys — Reelcut")
+    clock = page.get_by_role("status", name="Timecode")
+    page.get_by_role("region", name="Timeline").locator("[data-ruler]").click(position={"x": 250, "y": 5})
+    expect(clock).not_to_have_text("00:00:00:00")
+    zoom = page.get_by_role("slider", name="Zoom")
+    zoom.focus()
+    zoom.press("ArrowUp")  # used as a user would; it keeps the focus
+    expect(zoom).to_be_focused()
+    page.keyboard.press("Home")
+    expect(clock).to_have_text("00:00:00:00")
+    watch.assert_clean()

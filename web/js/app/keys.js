@@ -1,4 +1,5 @@
-// The editor's keyboard shortcuts, ignored while typing in a field.
+// The editor's keyboard shortcuts, ignored while typing in a field. A slider or a checkbox is
+// not typing: focus left on the zoom slider must not swallow Space and Home.
 import { send } from '../shared/dom.js';
 import { timelineEnd } from '../timeline/timeline-model.js';
 import { playheadWithin } from './state.js';
@@ -20,11 +21,17 @@ export function bindKeys(target, { parts, state, actions }) {
   };
 
   target.addEventListener('keydown', (e) => {
-    const typing = e.target.closest && e.target.closest('input, textarea, select, [contenteditable], dialog');
+    const typing = e.target.closest && e.target.closest(
+      'input:not([type=range]):not([type=checkbox]):not([type=button]), textarea, select, [contenteditable], dialog');
     if (typing || !state.timeline) return;
     if ((e.ctrlKey || e.metaKey) && e.code === 'KeyZ') {
       e.preventDefault();
       if (e.shiftKey) actions.redo(); else actions.undo();
+      return;
+    }
+    if ((e.ctrlKey || e.metaKey) && e.code === 'KeyY') {
+      e.preventDefault();
+      actions.redo();
       return;
     }
     if (e.ctrlKey || e.metaKey || e.altKey) return;
