@@ -76,8 +76,15 @@ test('delete, tracks and text clips', () => {
   const more = addTrack(doc(), 'video');
   assert.equal(more.tracks.length, 4);
   assert.equal(removeTrack(more, more.tracks[3].id).tracks.length, 3);
-  const { doc: withText, clip } = addTextClip(doc(), 1.5, 'Hello');
-  assert.equal(withText.tracks[0].kind, 'text');
+  // a new video track goes above the other video tracks and every audio track; audio at the bottom
+  const before = doc().tracks.map((t) => t.kind);
+  assert.deepEqual(more.tracks.map((t) => t.kind), ['video', ...before]);
+  assert.equal(more.tracks[0].name, `V${before.filter((k) => k === 'video').length + 1}`);
+  const withText = addTrack(addTrack(doc(), 'text'), 'video');
+  assert.deepEqual(withText.tracks.map((t) => t.kind).slice(0, 2), ['text', 'video']);
+  assert.equal(addTrack(doc(), 'audio').tracks.at(-1).kind, 'audio');
+  const { doc: titled, clip } = addTextClip(doc(), 1.5, 'Hello');
+  assert.equal(titled.tracks[0].kind, 'text');
   assert.deepEqual([clip.start, clip.duration, clip.text], [1.5, 3, 'Hello']);
 });
 

@@ -144,8 +144,13 @@ export function addTrack(doc, kind) {
   const n = next.tracks.filter((t) => t.kind === kind).length + 1;
   const prefix = { video: 'V', audio: 'A', text: 'T' }[kind];
   const track = { id: `${kind[0]}${n}-${uid().slice(0, 8)}`, name: `${prefix}${n}`, kind, muted: false, hidden: false, clips: [] };
-  // text goes on top, audio at the bottom
-  if (kind === 'text') next.tracks.unshift(track); else next.tracks.push(track);
+  // The first track is the top of the stack. Text goes on top; a new video track above the other
+  // video tracks (below any text), as in every editor; audio at the bottom.
+  if (kind === 'text') next.tracks.unshift(track);
+  else if (kind === 'video') {
+    const firstPicture = next.tracks.findIndex((t) => t.kind !== 'text');
+    next.tracks.splice(firstPicture === -1 ? next.tracks.length : firstPicture, 0, track);
+  } else next.tracks.push(track);
   return next;
 }
 
