@@ -268,15 +268,28 @@ export function mountTimeline(el) {
     movePlayhead();
   }
 
+  function markSelection() {
+    for (const node of tracks.querySelectorAll('[data-clip-id]')) {
+      const on = selected.has(node.dataset.clipId);
+      node.classList.toggle('selected', on);
+      node.setAttribute('aria-selected', String(on));
+    }
+  }
+
+  let shownMedia = null;
   el.addEventListener('timeline', (e) => {
+    // A new selection alone keeps the clip elements: the press that selected a clip may be the
+    // start of its drag (or the first click of a double-click), which a rebuilt element would lose.
+    const selectionOnly = doc !== null && e.detail.doc === doc && e.detail.media === shownMedia;
     doc = e.detail.doc;
+    shownMedia = e.detail.media;
     mediaById = new Map(e.detail.media.map((m) => [m.id, m]));
     selected = new Set(e.detail.selected || []);
     undoButton.disabled = !e.detail.canUndo;
     redoButton.disabled = !e.detail.canRedo;
     playhead = doc.playhead || 0;
     el.hidden = false;
-    update();
+    if (selectionOnly) markSelection(); else update();
   });
   el.addEventListener('playhead', (e) => {
     playhead = e.detail.time;
