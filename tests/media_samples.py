@@ -13,11 +13,13 @@ def _ffmpeg(*args: str) -> None:
 
 
 def make_video(path: Path, *, seconds: float = 2, size: str = "320x240", rate: int = 25,
-               color: str | None = None, faststart: bool = True, keyint: int | None = None) -> Path:
+               color: str | None = None, faststart: bool = True, keyint: int | None = None,
+               tone: int = 440) -> Path:
     """H.264/AAC MP4; a solid colour when `color` is given (for frame checks), else a test pattern.
-    `keyint`: frames between keyframes (x264's default is 250)."""
+    `keyint`: frames between keyframes (x264's default is 250). `tone`: the sine's frequency (Hz),
+    so a mix can tell which clip's sound is in it."""
     picture = f"color=c={color}:s={size}:r={rate}" if color else f"testsrc2=size={size}:rate={rate}"
-    args = ["-f", "lavfi", "-i", picture, "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+    args = ["-f", "lavfi", "-i", picture, "-f", "lavfi", "-i", f"sine=frequency={tone}:sample_rate=48000",
             "-t", str(seconds), "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
             "-shortest"]
     if faststart:
@@ -35,8 +37,8 @@ def make_image(path: Path, size: str = "640x360", noise: bool = False) -> Path:
     return path
 
 
-def make_audio(path: Path, seconds: float = 1.5) -> Path:
-    _ffmpeg("-f", "lavfi", "-i", "sine=frequency=330:sample_rate=44100", "-t", str(seconds), str(path))
+def make_audio(path: Path, seconds: float = 1.5, tone: int = 330) -> Path:
+    _ffmpeg("-f", "lavfi", "-i", f"sine=frequency={tone}:sample_rate=44100", "-t", str(seconds), str(path))
     return path
 
 
