@@ -7,18 +7,28 @@ const RUNNING = new Set(['queued', 'rendering']);
 export function mountExport(el) {
   let job = null;
   let desktop = false;
+  // Kept while an export runs: progress arrives five times a second, and a Cancel button rebuilt
+  // on each would lose a press that spans one (the release lands on another button).
+  const progress = h('progress', { max: 1, value: 0, 'aria-label': 'Export progress' });
+  const status = h('span', { class: 'export-status' });
+  const cancel = h('button', { type: 'button', class: 'ghost', text: 'Cancel export',
+    onclick: () => job && emit(el, 'cancelexport', { id: job.id }) });
+  const running = [progress, status, cancel];
 
   function update() {
-    clear(el);
-    if (!job || !RUNNING.has(job.status)) {
-      el.append(h('button', { type: 'button', class: 'primary', text: 'Export', onclick: () => emit(el, 'startexport') }));
+    if (job && RUNNING.has(job.status)) {
+      progress.value = job.progress || 0;
+      status.textContent = job.message || job.status;
+      if (el.firstChild !== progress || el.childNodes.length !== running.length) {
+        clear(el);
+        el.append(...running);
+      }
+      return;
     }
+    clear(el);
+    el.append(h('button', { type: 'button', class: 'primary', text: 'Export', onclick: () => emit(el, 'startexport') }));
     if (!job) return;
-    if (RUNNING.has(job.status)) {
-      el.append(h('progress', { max: 1, value: job.progress || 0, 'aria-label': 'Export progress' }),
-        h('span', { class: 'export-status', text: job.message || job.status }),
-        h('button', { type: 'button', class: 'ghost', text: 'Cancel export', onclick: () => emit(el, 'cancelexport', { id: job.id }) }));
-    } else if (job.status === 'done') {
+    if (job.status === 'done') {
       el.append(desktop
         ? h('button', { type: 'button', class: 'ghost', text: 'Save export…', onclick: () => emit(el, 'saveexport', { id: job.id }) })
         : h('a', { href: job.download_url, download: job.filename, class: 'button-link', text: `Download ${job.filename}` }));

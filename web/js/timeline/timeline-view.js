@@ -132,7 +132,9 @@ export function mountTimeline(el) {
       node.removeEventListener('pointermove', onMove);
       node.removeEventListener('pointerup', onUp);
       showGuide(null);
-      if (result) emit(el, 'editclip', result); else update();
+      // a press and release without a move changes nothing: rebuilding here would put the second
+      // click of a double-click on a new element, and no dblclick would fire
+      if (result) emit(el, 'editclip', result);
     };
     node.addEventListener('pointermove', onMove);
     node.addEventListener('pointerup', onUp);
