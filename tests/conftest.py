@@ -18,6 +18,7 @@ from reelcut.services import Services
 
 from . import media_samples
 from .fake_fal import fake_fal, fal_clip  # noqa: F401 - fixtures for the fal.ai tests
+from .server_process import ServerProcess
 
 TOKEN = "test-token-0123456789"
 TEST_PORT = 5999  # the Host the Flask test client claims to be
@@ -117,6 +118,14 @@ def live_server(data_dir: Path) -> Iterator[LocalServer]:
     server.start_background()
     yield server
     server.shutdown()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[ServerProcess]:
+    """`reelcut serve` as a real child process (the browser tests' app)."""
+    s = ServerProcess(tmp_path / "data", TOKEN).start()
+    yield s
+    s.stop()
 
 
 @pytest.fixture(scope="session")

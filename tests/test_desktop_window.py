@@ -295,11 +295,6 @@ def test_new_windows_never_open_in_the_app(probe: dict[str, Any]) -> None:
 
 # The first launch resizes and moves the window to this, then closes it.
 LEFT_AT = {"width": 1111, "height": 777, "x": 33, "y": 44}
-FRAME_POSITION_BUG = (
-    "shell.save_window_state saves pywebview's window.x/.y, which are QWidget.geometry(): the inside "
-    "of the frame; but create_window(x=, y=) places the frame (QWidget.move). So every launch opens "
-    "the window one frame margin down and right of where it was closed (2 px offscreen, a title "
-    "bar's height on a desktop). Saving window.native.x()/.y() (the frame's position) fixes it.")
 
 
 @pytest.mark.slow
@@ -312,7 +307,6 @@ def test_size_is_written_when_the_window_closes(probe: dict[str, Any]) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=FRAME_POSITION_BUG)
 def test_position_is_written_where_the_window_was(probe: dict[str, Any]) -> None:
     assert probe["state"] == LEFT_AT, f"the frame was at {probe['closed_at']}, its inside at " \
                                       f"{probe['closed_inner_position']}"
@@ -328,6 +322,5 @@ def test_a_second_launch_opens_at_what_the_first_saved(probe: dict[str, Any], se
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=FRAME_POSITION_BUG)
 def test_the_window_reopens_where_it_was_closed(second: dict[str, Any]) -> None:
     assert second["opened_at"] == LEFT_AT

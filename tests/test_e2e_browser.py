@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from .conftest import TOKEN
 from .server_process import ServerProcess
-
-TOKEN = "e2e-token"
 
 # Recorded from the very start of every document, before the app's own scripts run.
 RECORD_VIOLATIONS = """
@@ -26,13 +24,6 @@ document.addEventListener('securitypolicyviolation', (e) => {
   window.__csp.push({directive: e.violatedDirective, blocked: e.blockedURI, source: e.sourceFile});
 });
 """
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[ServerProcess]:
-    s = ServerProcess(tmp_path / "data", TOKEN).start()
-    yield s
-    s.stop()
 
 
 class Watch:

@@ -3,7 +3,6 @@ other, undo and redo, reload, export — and judge the export from the file itse
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,17 +12,9 @@ import requests
 from playwright.sync_api import Page, expect
 
 from . import media_samples as ms
+from .conftest import TOKEN
 from .server_process import ServerProcess
 from .test_e2e_browser import Watch
-
-TOKEN = "edit-token"
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[ServerProcess]:
-    s = ServerProcess(tmp_path / "data", TOKEN).start()
-    yield s
-    s.stop()
 
 
 def clips_on_server(s: ServerProcess, pid: str) -> list[dict[str, Any]]:

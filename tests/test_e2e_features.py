@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,20 +26,13 @@ from reelcut.media.filtergraph import path_value
 from reelcut.media.fonts import find_font
 
 from . import media_samples as ms
+from .conftest import TOKEN
 from .server_process import ServerProcess
 from .test_e2e_browser import Watch
 
-TOKEN = "features-token"
 ZOOM = 50  # the page's default pixels per second
 T2V = "local/preview-t2v"
 FAL_T2V = "fal-ai/ltx-2/text-to-video/fast"
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[ServerProcess]:
-    s = ServerProcess(tmp_path / "data", TOKEN).start()
-    yield s
-    s.stop()
 
 
 # -- helpers --------------------------------------------------------------------------------------

@@ -50,7 +50,11 @@ def load_window_state(data_dir: Path) -> dict[str, int]:
 
 
 def save_window_state(data_dir: Path, window: Any) -> None:
-    state = {"width": window.width, "height": window.height, "x": window.x, "y": window.y}
+    # The position is the frame's, as create_window(x=, y=) places it: pywebview's window.x/.y
+    # are the inside of the frame on Qt, so each launch crept one frame margin down and right.
+    native = getattr(window, "native", None)
+    x, y = (native.x(), native.y()) if native is not None and hasattr(native, "x") else (window.x, window.y)
+    state = {"width": window.width, "height": window.height, "x": x, "y": y}
     write_atomic(data_dir / STATE_FILE, json.dumps(state).encode("utf-8"))
 
 
