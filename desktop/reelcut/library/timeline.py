@@ -119,9 +119,11 @@ def _invalid(path: str, why: str) -> AppError:
     return AppError("invalid_timeline", f"Timeline {path} {why}.", field=path)
 
 
-def _field(path: str, key: str) -> str:
-    # keys such as "transform.x" (a keyframed property) are written as JavaScript would index
-    # them, so a path reads as one unambiguous accessor
+def field_path(path: str, key: str | int) -> str:
+    """The path of `key` inside `path`, as JavaScript would index it (`tracks[0].clips`,
+    `keyframes["transform.x"]`), so a field named in an error reads as one unambiguous accessor."""
+    if isinstance(key, int):
+        return f"{path}[{key}]"
     if not _NAME.match(key):
         return f"{path}[{json.dumps(key)}]"
     return f"{path}.{key}" if path else key
@@ -138,7 +140,7 @@ def _bounds(limit: Limit) -> str:
 
 
 def _number(obj: dict[str, Any], key: str, path: str, limit: str | None = None, *, required: bool = True) -> None:
-    field = _field(path, key)
+    field = field_path(path, key)
     if key not in obj:
         if required:
             raise _invalid(field, "is missing")
@@ -160,24 +162,24 @@ def _count(items: list[Any], limit: str, field: str) -> None:
 def _string(obj: dict[str, Any], key: str, path: str, max_len: int = 200) -> None:
     v = obj.get(key)
     if not isinstance(v, str) or not v or len(v) > max_len:
-        raise _invalid(_field(path, key), f"must be text of 1 to {max_len} characters")
+        raise _invalid(field_path(path, key), f"must be text of 1 to {max_len} characters")
 
 
 def _switch(obj: dict[str, Any], key: str, path: str) -> None:
     if key in obj and not isinstance(obj[key], bool):
-        raise _invalid(_field(path, key), "must be true or false")
+        raise _invalid(field_path(path, key), "must be true or false")
 
 
 def _object(obj: dict[str, Any], key: str, path: str, keys: tuple[str, ...]) -> dict[str, Any]:
     """A nested object with a closed set of keys: one it does not know would be dropped
     silently by every reader, so it is refused by name."""
-    field = _field(path, key)
+    field = field_path(path, key)
     v = obj[key]
     if not isinstance(v, dict):
         raise _invalid(field, f"must be an object with {', '.join(keys)}")
     for k in v:
         if k not in keys:
-            raise _invalid(_field(field, k), f"is not one of its fields ({', '.join(keys)})")
+            raise _invalid(field_path(field, k), f"is not one of its fields ({', '.join(keys)})")
     return v
 
 
@@ -227,7 +229,7 @@ def _keyframes(clip: dict[str, Any], cp: str, length: float, animatable: tuple[s
         raise _invalid(field, "must be an object of keyframe lists by property")
     count = 0
     for name, keys in by_property.items():
-        pp = _field(field, name)
+        pp = field_path(field, name)
         if name not in animatable:
             raise _invalid(pp, f"is not a property this clip can animate ({', '.join(animatable)})")
         if not isinstance(keys, list):
@@ -241,7 +243,7 @@ def _keyframes(clip: dict[str, Any], cp: str, length: float, animatable: tuple[s
                 raise _invalid(kp, "must be an object {time, value, easing}")
             for k in key:
                 if k not in KEYFRAME_KEYS:
-                    raise _invalid(_field(kp, k), f"is not one of its fields ({', '.join(KEYFRAME_KEYS)})")
+                    raise _invalid(field_path(kp, k), f"is not one of its fields ({', '.join(KEYFRAME_KEYS)})")
             _number(key, "time", kp, "seconds")
             if key["time"] > length + TOUCH:
                 raise _invalid(f"{kp}.time", f"must lie within the clip, from 0 to {length:g} seconds")

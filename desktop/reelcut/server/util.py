@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from typing import Any
 
 from flask import current_app, g, request
@@ -19,10 +18,10 @@ from flask.json.provider import DefaultJSONProvider
 
 from ..errors import AppError
 from ..library.files import human_size
+from ..library.timeline import field_path
 from ..services import Services
 
 MAX_DEPTH = 64
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def services() -> Services:
@@ -49,14 +48,6 @@ class _NonFinite:
 def _parse_float(text: str) -> float | _NonFinite:
     value = float(text)
     return value if math.isfinite(value) else _NonFinite(text)
-
-
-def _child(path: str, key: str | int) -> str:
-    if isinstance(key, int):
-        return f"{path}[{key}]"
-    if _IDENTIFIER.match(key):
-        return f"{path}.{key}" if path else key
-    return f"{path}[{json.dumps(key, ensure_ascii=True)}]"
 
 
 def _surrogate_at(text: str) -> int | None:
@@ -99,9 +90,9 @@ def check_json(value: Any) -> None:
                 if at is not None:
                     raise _refuse("invalid_text", path, f"A key in {where} has a lone surrogate "
                                                         f"(\\u{ord(key[at]):04x}), which is not text.")
-                stack.append((item, _child(path, key), depth + 1))
+                stack.append((item, field_path(path, key), depth + 1))
         else:
-            stack.extend((item, _child(path, i), depth + 1) for i, item in enumerate(node))
+            stack.extend((item, field_path(path, i), depth + 1) for i, item in enumerate(node))
 
 
 def parse_json(raw: bytes) -> Any:
