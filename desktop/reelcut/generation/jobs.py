@@ -243,6 +243,7 @@ class JobManager:
         finally:
             with self._lock:
                 self._live.pop(job_id, None)
+                self._cancelled.discard(job_id)  # read only above; a retry starts afresh
 
     def cancel(self, job_id: str) -> dict[str, Any]:
         job = self.get(job_id)
