@@ -15,6 +15,7 @@ BENCHES = {
     "export": ("Export encode", "export_encode"),
     "project": ("A big project", "big_project"),
     "playback": ("Playback in Chromium", "playback"),
+    "preview": ("The preview compositor in Chromium", "preview"),
     "proxy": ("Proxy encode", "proxy_encode"),
     "desktop": ("Desktop start", "desktop_start"),
     "projectui": ("A big project in the page", "big_project_ui"),

@@ -67,37 +67,41 @@ SEEK_JS = """async ([url, points, useBlob]) => {
 }"""
 
 
+# The compositor's element for the clip under the playhead (one per clip on screen or coming up).
+CLIP_ELEMENT = "document.querySelector('.screen .sources video')"
+
 # In the editor: the clip is on the timeline under the playhead, so the preview has already
-# loaded it; from the click on Play to the next presented frame.
-PRESS_PLAY_JS = """async () => {
-  const v = document.querySelector("video[aria-label='Preview']");
+# loaded it; from the click on Play to the next frame its element presents (the canvas draws it
+# in the same animation frame).
+PRESS_PLAY_JS = f"""async () => {{
+  const v = {CLIP_ELEMENT};
   while (v.readyState < 2) await new Promise((r) => setTimeout(r, 10));
   const t0 = performance.now();
   const frame = new Promise((r) => v.requestVideoFrameCallback(() => r(performance.now())));
   document.querySelector('.transport button').click();
   return (await frame) - t0;
-}"""
+}}"""
 
 # In the editor: a seek as the ruler sends it (the same event a click or a scrub emits), until
-# the preview presents the frame at the new playhead. The clip starts at 0 with in = 0.
-EDITOR_SEEK_JS = """async (points) => {
-  const v = document.querySelector("video[aria-label='Preview']");
+# the paused preview has drawn the frame at the new playhead (the canvas marks the time it
+# painted). The clip starts at 0 with in = 0.
+EDITOR_SEEK_JS = f"""async (points) => {{
+  const v = {CLIP_ELEMENT};
+  const canvas = document.querySelector("canvas[aria-label='Preview']");
   const ruler = document.querySelector('[data-ruler]');
   while (v.readyState < 2) await new Promise((r) => setTimeout(r, 10));
   const times = [];
-  for (const p of points) {
+  for (const p of points) {{
+    const time = p * v.duration;
     const t0 = performance.now();
-    const shown = new Promise((r) => v.requestVideoFrameCallback(() => r()));
-    const seeked = new Promise((r) => v.addEventListener('seeked', r, {once: true}));
-    ruler.dispatchEvent(new CustomEvent('seek', {bubbles: true, detail: {time: p * v.duration}}));
-    await seeked;
-    await shown;
+    ruler.dispatchEvent(new CustomEvent('seek', {{bubbles: true, detail: {{time}}}}));
+    while (canvas.dataset.paintedAt !== String(time)) await new Promise((r) => requestAnimationFrame(r));
     times.push(performance.now() - t0);
-  }
+  }}
   return times;
-}"""
+}}"""
 
-SOURCE_KIND_JS = "() => document.querySelector(\"video[aria-label='Preview']\").dataset.sourceKind"
+SOURCE_KIND_JS = f"() => {{ const v = {CLIP_ELEMENT}; return v ? v.dataset.sourceKind : null; }}"
 
 
 def _large_clip(path: Path, megabytes: int) -> Path:

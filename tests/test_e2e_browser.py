@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .conftest import TOKEN
+from .preview_probe import playing_time, source_kind, wait_paused, wait_playing, wait_source_kind
 from .server_process import ServerProcess
 
 # Recorded from the very start of every document, before the app's own scripts run.
@@ -57,17 +58,14 @@ class Watch:
 
 
 def play_and_check_it_plays(page: Page) -> float:
-    video = page.locator("video[aria-label='Preview']")
     page.get_by_role("button", name="Play").click()
-    page.wait_for_function(
-        "() => { const v = document.querySelector(\"video[aria-label='Preview']\");"
-        " return v && !v.paused && v.currentTime > 0.5; }", timeout=20000)
-    t1 = video.evaluate("v => v.currentTime")
+    wait_playing(page, after=0.5)
+    t1 = playing_time(page)
     page.wait_for_timeout(500)
-    t2 = video.evaluate("v => v.currentTime")
-    assert t2 > t1, "currentTime must keep advancing while playing"
+    t2 = playing_time(page)
+    assert t1 is not None and t2 is not None and t2 > t1, "currentTime must keep advancing while playing"
     page.keyboard.press("Space")  # pause
-    page.wait_for_function("() => document.querySelector(\"video[aria-label='Preview']\").paused")
+    wait_paused(page)
     return t2
 
 
@@ -277,18 +275,13 @@ def test_a_provider_refusal_shows_next_to_its_field(tmp_path: Path, page: Page, 
         s.stop()
 
 
-def _source_kind(page: Page) -> str | None:
-    return page.locator("video[aria-label='Preview']").evaluate("v => v.readyState >= 2 ? v.dataset.sourceKind : null")
-
-
 def _set_preview_proxies(page: Page, on: bool, then_playing: str) -> None:
     """Tick or clear the box in Settings, save, and wait (without touching anything else) for the
     paused preview to show the source named."""
     page.get_by_role("button", name="Settings").click()
     page.get_by_role("checkbox", name="Preview proxies").set_checked(on)
     page.get_by_role("button", name="Save").click()
-    page.wait_for_function("kind => document.querySelector(\"video[aria-label='Preview']\").dataset.sourceKind"
-                           " === kind", arg=then_playing, timeout=60000)
+    wait_source_kind(page, then_playing)
 
 
 @pytest.mark.slow
@@ -302,22 +295,24 @@ def test_preview_proxies_turned_on_in_settings(server: ServerProcess, page: Page
     item = _project_with_clip(server, "Proxies", ms.make_video(tmp_path / "hd.mp4", seconds=4, size="1920x1080"))
     watch = Watch(page)
     page.goto(server.login_url)
-    page.wait_for_function("() => document.querySelector(\"video[aria-label='Preview']\").readyState >= 2")
-    assert _source_kind(page) == "local"
+    page.wait_for_function("() => { const v = document.querySelector('.screen .sources video');"
+                           " return !!v && v.readyState >= 2; }")
+    assert source_kind(page) == "local"
 
     _set_preview_proxies(page, True, then_playing="proxy")
     assert server.get(f"/api/media/{item['id']}").json()["media"]["proxy"]["status"] == "ready"
-    video = page.locator("video[aria-label='Preview']")
+    video = page.locator(".screen .sources video").first
     page.wait_for_function("v => v.readyState >= 2", arg=video.element_handle())
     assert video.evaluate("v => v.videoHeight") == 540
     # a seek on the ruler shows the frame at the new playhead, from the proxy
     page.get_by_role("region", name="Timeline").locator("[data-ruler]").click(position={"x": 60, "y": 5})
     page.wait_for_function("v => !v.seeking && v.currentTime > 0.2", arg=video.element_handle())
     play_and_check_it_plays(page)
-    assert _source_kind(page) == "proxy"
+    wait_source_kind(page, "proxy", timeout=5000)
 
     _set_preview_proxies(page, False, then_playing="local")
-    page.wait_for_function("v => v.readyState >= 2 && v.videoHeight === 1080", arg=video.element_handle())
+    page.wait_for_function("() => { const v = document.querySelector('.screen .sources video');"
+                           " return !!v && v.readyState >= 2 && v.videoHeight === 1080; }")
     watch.assert_clean()
 
 

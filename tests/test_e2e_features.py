@@ -27,6 +27,7 @@ from reelcut.media.fonts import find_font
 
 from . import media_samples as ms
 from .conftest import TOKEN
+from .preview_probe import bright_box, expect_pixel, tap_audio, tones_while_playing, wait_paused, wait_playing
 from .server_process import ServerProcess
 from .test_e2e_browser import Watch
 
@@ -201,41 +202,19 @@ def tone_levels(path: Path, start: float, end: float, tones: tuple[int, ...]) ->
     return {f: float(spectrum[(hz > f - 5) & (hz < f + 5)].max()) for f in tones}
 
 
-PREVIEW_PIXEL = """() => {
-  const v = document.querySelector("video[aria-label='Preview']");
-  if (!v || v.parentElement.classList.contains('black') || v.readyState < 2 || v.seeking) return null;
-  const c = document.createElement('canvas');
-  c.width = 8; c.height = 8;
-  const g = c.getContext('2d');
-  g.drawImage(v, 0, 0, 8, 8);
-  return Array.from(g.getImageData(4, 4, 1, 1).data.slice(0, 3));
-}"""
-
-
 def expect_preview_shows(page: Page, rgb: tuple[int, int, int], what: str) -> None:
-    """The preview's picture (the frame the video element shows, read back in the test) turns
-    `rgb`; a black screen (a gap) or a frame still loading does not count."""
-    check = (f"([want]) => {{ const px = ({PREVIEW_PIXEL})();"
-             " return !!px && px.every((v, i) => Math.abs(v - want[i]) < 60); }")
-    try:
-        page.wait_for_function(check, arg=[list(rgb)], timeout=20000)
-    except PlaywrightTimeout:
-        raise AssertionError(f"the preview never showed {what} {rgb}: it shows {page.evaluate(PREVIEW_PIXEL)}"
-                             " (None: a black screen or no frame)") from None
+    """The preview's picture (the compositor's canvas, at its centre) turns `rgb`."""
+    expect_pixel(page, rgb, what)
 
 
 def expect_playing(page: Page) -> None:
     page.get_by_role("button", name="Play").click()
-    try:
-        page.wait_for_function("() => { const v = document.querySelector(\"video[aria-label='Preview']\");"
-                               " return v && !v.paused && v.currentTime > 0.3; }", timeout=20000)
-    except PlaywrightTimeout:
-        raise AssertionError("the preview did not start playing") from None
+    wait_playing(page)
 
 
 def pause(page: Page) -> None:
     page.get_by_role("button", name="Pause").click()
-    page.wait_for_function("() => document.querySelector(\"video[aria-label='Preview']\").paused")
+    wait_paused(page)
 
 
 # -- generations ---------------------------------------------------------------------------------
@@ -404,6 +383,7 @@ def test_hide_and_mute_tracks_in_the_preview_and_the_export(server: ServerProces
     red = ms.make_video(tmp_path / "red.mp4", color="red", seconds=2, tone=440)
     blue = ms.make_video(tmp_path / "blue.mp4", color="blue", seconds=2, tone=660)
     tone = ms.make_audio(tmp_path / "tone.mp3", seconds=1.5, tone=330)
+    tap_audio(page)
     watch = open_app(page, server, "Tracks")
     page.locator("input[type=file]").set_input_files([str(red), str(blue), str(tone)])
     items = media_items(page)
@@ -424,18 +404,21 @@ def test_hide_and_mute_tracks_in_the_preview_and_the_export(server: ServerProces
     expect(v1).to_have_class(re.compile(r"\bis-hidden\b"))
     expect_preview_shows(page, (0, 0, 255), "V2's blue clip once V1 is hidden")
 
+    # what the preview plays, heard through an analyser on its mix (to the end of the timeline)
     seek(page, 0.0)
     expect_playing(page)
-    assert page.locator("video[aria-label='Preview']").evaluate("v => v.muted") is False, "V2 is not muted yet"
-    pause(page)
+    before = tones_while_playing(page, (330, 440, 660))
+    assert min(before.values()) > -45, f"every track sounds before any is muted (dBFS): {before}"
     mute_v2.click()
     expect(mute_v2).to_have_attribute("aria-pressed", "true")
     seek(page, 0.0)
     expect_playing(page)
     expect_preview_shows(page, (0, 0, 255), "V2's blue clip playing")
-    assert page.locator("video[aria-label='Preview']").evaluate("v => v.muted") is True, \
-        "the preview plays the muted track V2 with its sound on"
-    pause(page)
+    heard = tones_while_playing(page, (330, 440, 660))
+    # what is left at 660 Hz is the other tones' leakage through the analyser's window (-60 dB)
+    assert heard[660] < min(-50, before[660] - 24), f"the preview plays the muted track V2's 660 Hz: {heard}"
+    assert heard[440] > -45, f"the hidden (not muted) V1 is silent in the preview (dBFS): {heard}"
+    wait_paused(page)
 
     def flags() -> dict[str, tuple[bool, bool]]:
         return {t["name"]: (bool(t.get("hidden")), bool(t.get("muted"))) for t in timeline(server, pid)["tracks"]}
@@ -495,7 +478,7 @@ def add_title(page: Page, server: ServerProcess, pid: str) -> Locator:
     clip = t1.locator("[data-clip-id]")
     expect(clip).to_have_count(1)
     expect(clip).to_have_text("Title")
-    expect(page.get_by_role("region", name="Preview panel").get_by_text("Title", exact=True)).to_be_visible()
+    until(lambda: bright_box(page), 10, "the title drawn over the preview")
     [saved] = until(lambda: text_clips(server, pid), 10, "the text clip on the server")
     assert (saved["text"], saved["start"], saved["duration"]) == ("Title", 0, 3), saved
     return clip
@@ -553,14 +536,18 @@ def test_double_click_edits_a_text_clip_and_the_export_draws_the_edit(server: Se
     except AssertionError as exc:
         raise PageBug(str(exc)) from None
     assert [(d.type, d.message, d.default_value) for d in dialogs] == [("prompt", "Title text", "Title")]
-    preview = page.get_by_role("region", name="Preview panel")
     expect(clip).to_have_text("HELLO WORLD AGAIN")
-    expect(preview.get_by_text("HELLO WORLD AGAIN", exact=True)).to_be_visible()
-    expect(preview.get_by_text("Title", exact=True)).to_have_count(0)
     until(lambda: [c["text"] for c in text_clips(server, pid)] == ["HELLO WORLD AGAIN"], 10,
           "the edited text on the server")
     out = download_export(page, server, tmp_path)
     assert_export_draws(out, "HELLO WORLD AGAIN", server, pid, tmp_path, not_text="Title")
+    # the preview draws the new text as wide as the export's drawtext does (within 3% of the width)
+    doc, [saved] = timeline(server, pid), text_clips(server, pid)
+    want = reference_text_box("HELLO WORLD AGAIN", tmp_path, doc["width"], doc["height"], saved["size"])
+    want_width = (want[2] - want[0]) / doc["width"]
+    box = until(lambda: (b := bright_box(page)) and abs((b[2] - b[0]) - want_width) < 0.03 and b, 10,
+                f"the edited title drawn in the preview {want_width:.3f} of the width wide (it is {bright_box(page)})")
+    assert abs((box[0] + box[2]) / 2 - saved["x"]) < 0.02, f"the preview's title is not centred on x: {box}"
     watch.assert_clean()
 
 

@@ -86,6 +86,7 @@ def run_self_test(server: Any, shell: Any, window: Any, started: float, timings:
             "window_title": window.title,  # the page asks for it over /api/desktop/title
             **report_drop,
             "current_time": page["currentTime"],
+            **({"page_error": page["error"]} if page.get("error") else {}),
             "csp_violations": page["violations"],
             "timings": {**timings, "first_frame_s": round(first_frame / 1000 - started, 3) if first_frame else None},
         }

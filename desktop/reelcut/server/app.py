@@ -15,6 +15,7 @@ from . import (
     api_capabilities,
     api_desktop,
     api_exports,
+    api_fonts,
     api_generate,
     api_health,
     api_media,
@@ -29,7 +30,7 @@ from . import (
 from .util import StrictJSONProvider
 
 ROUTES = (api_health, api_projects, api_media, api_settings, api_capabilities, api_generate, api_exports,
-          api_desktop, events, media, pages)
+          api_fonts, api_desktop, events, media, pages)
 
 log = logging.getLogger(__name__)
 

@@ -96,4 +96,5 @@ export const server = {
 export const urls = {
   events: 'api/events',
   filmstrip: (mediaId) => `media/${mediaId}/filmstrip`,
+  titleFont: 'api/fonts/title', // the font file the export draws titles with
 };

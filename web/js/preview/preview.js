@@ -1,184 +1,235 @@
-// The preview panel: plays the timeline at the playhead, with its transport (Play, J/K/L) and
-// timecode. Each clip's media gets its sources from the server (local first); a source that fails
-// (`error`, or a CSP violation) falls back to the next, and the user is told (player.js). Gaps are
-// black and the playhead keeps moving in real time. What shows when is preview-model.js's.
+// The preview panel: a compositor that plays the timeline at the playhead, with its transport
+// (Play, J/K/L), timecode and level meter. What is drawn and heard at a time is
+// compose-model.js's; the canvas drawing is compositor.js's, the sound mixer.js's, and the media
+// elements (one per clip on screen or coming up, loaded ahead so a cut does not wait) are
+// media-pool.js's.
+//
+// While playing, the wall clock is the master: the playhead is where the clock says, and every
+// element follows it, nudged by its playback rate when it drifts and sought when it is far off.
+// A frame whose layers are not ready yet (a seek in flight) is not drawn, so the screen holds
+// the last picture instead of flashing black.
 import { h, emit } from '../shared/dom.js';
-import { server } from '../app/api.js';
+import { server, urls } from '../app/api.js';
 import { timecode } from '../shared/format.js';
-import { clipEnd, mediaTime } from '../timeline/timeline-model.js';
-import { createSourceCache, preloadSource } from './sources.js';
-import {
-  advanceByClock, advanceWithVideo, createProxyWatch, mediaKinds, onScreen, playsFromStart, titlesAt, toPreload,
-} from './preview-model.js';
-import { createPlayer } from './player.js';
+import { timelineEnd } from '../timeline/timeline-model.js';
+import { layersAt, soundsAt, titlesAt, upcoming } from './compose-model.js';
+import { createCompositor, loadTitleFont } from './compositor.js';
+import { createMediaPool } from './media-pool.js';
+import { createMixer } from './mixer.js';
+import { createProxyWatch, driftRate, mediaKinds, playsFromStart } from './preview-model.js';
+import { createSourceCache } from './sources.js';
+
+const FAR = 0.3; // seconds an element may be off the clock before it is sought, not nudged
+const HOLD_LIMIT = 0.5; // seconds the screen holds a frame for a layer that is still loading
+const SEEK_TIMEOUT = 3000;
+
+function seekTo(el, time) {
+  const target = Math.max(0, Math.min(time, (el.duration || Infinity) - 0.001));
+  if (Math.abs(el.currentTime - target) < 0.001 && !el.seeking) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => { clearTimeout(timer); el.removeEventListener('seeked', done); resolve(); };
+    const timer = setTimeout(done, SEEK_TIMEOUT);
+    el.addEventListener('seeked', done);
+    el.currentTime = target;
+  });
+}
 
 export function mountPreview(el) {
   let doc = null;
+  let kinds = new Map();
   let playhead = 0;
   let playing = false;
-  let lastWall = 0;
-  const sources = createSourceCache((mediaId) => server.media.sources(mediaId).then((r) => r.sources));
-  let kinds = new Map(); // media id -> kind, to show stills in an <img> rather than the <video>
-  const proxies = createProxyWatch();
-
-  const video = h('video', { 'aria-label': 'Preview', playsinline: true, preload: 'auto' });
-  const titles = h('div', { class: 'titles', 'aria-live': 'off' });
-  const picture = h('img', { class: 'still', alt: '', hidden: true });
-  const screen = h('div', { class: 'screen black' }, video, picture, titles);
-  const warm = new Map(); // media id -> hidden element fetching the next clip ahead of time
+  let rate = 1; // L doubles it, up to 4
+  let clock = { wall: 0, time: 0 };
+  let resync = false; // the next frame seeks every element (the playhead jumped)
+  let heldSince = null;
+  let paint = 0; // the paused paint in flight; a newer one wins
   let shuttle = null; // reverse play timer
+  const proxies = createProxyWatch();
+  const sources = createSourceCache((mediaId) => server.media.sources(mediaId).then((r) => r.sources));
+
+  const canvas = h('canvas', { class: 'composite', role: 'img', 'aria-label': 'Preview' });
+  const pool = h('div', { class: 'sources', hidden: true });
+  const screen = h('div', { class: 'screen' }, canvas, pool);
   const playButton = h('button', { type: 'button', class: 'primary', text: 'Play', disabled: true, onclick: () => emit(el, 'toggleplay') });
-  const clock = h('output', { class: 'timecode', text: timecode(0) });
+  const clockOut = h('output', { class: 'timecode', text: timecode(0) });
+  const meter = h('meter', { class: 'level', min: 0, max: 1, value: 0, 'aria-label': 'Audio level' });
   el.append(h('div', { class: 'panel-head' }, h('h2', { text: 'Preview' })), screen,
-    h('div', { class: 'transport' }, playButton, clock));
+    h('div', { class: 'transport' }, playButton, clockOut, meter));
 
-  function toast(message, kind = 'warn') {
-    emit(el, 'toast', { message, kind });
+  const toast = (message, kind = 'warn') => emit(el, 'toast', { message, kind });
+  const mixer = createMixer();
+  const media = createMediaPool({ container: pool, sourcesFor: (id) => sources.get(id), toast,
+    onCreate: (v) => mixer.add(v), onRemove: (v) => mixer.remove(v) });
+  const compositor = createCompositor(canvas);
+  loadTitleFont(urls.titleFont, () => { if (!playing) showAt(playhead); });
+
+  // Every clip the screen or the speakers need at t, and the ones coming up: clip id -> need.
+  function needs(t) {
+    const layers = layersAt(doc, kinds, t);
+    const want = new Map();
+    for (const layer of layers) want.set(layer.clip.id, { clip: layer.clip, still: layer.still, time: layer.time, gain: 0, speed: layer.clip.speed ?? 1 });
+    for (const s of soundsAt(doc, kinds, t)) {
+      const need = want.get(s.clip.id) ?? { clip: s.clip, still: false, time: s.time, gain: 0, speed: s.speed };
+      need.gain = s.gain;
+      want.set(s.clip.id, need);
+    }
+    const ahead = upcoming(doc, kinds, t).filter((u) => !want.has(u.clip.id));
+    return { layers, want, ahead };
   }
 
-  const player = createPlayer({ video, picture, sourcesFor: (mediaId) => sources.get(mediaId), toast });
+  const sourceOf = (layer) => {
+    const entry = media.peek(layer.clip.id);
+    if (!entry || !entry.ok) return null;
+    return entry.still || entry.el.readyState >= 2 ? entry.el : null;
+  };
+  const isReady = (layer) => {
+    const entry = media.peek(layer.clip.id);
+    return Boolean(entry && (entry.failed || (entry.ok && (entry.still || (entry.el.readyState >= 2 && !entry.el.seeking)))));
+  };
 
-  // What the screen shows: nothing (a gap), the video element, or a still image.
-  function show(what) {
-    screen.classList.toggle('black', what !== 'video');
-    picture.hidden = what !== 'still';
+  function fit() {
+    return compositor.fitTo(doc, screen.clientWidth, screen.clientHeight);
   }
 
-  // Show the frame at time t (paused).
+  // The frame at t, paused: every element sought to its time, then one drawing.
   async function showAt(t) {
-    const { show: what, hit } = onScreen(doc, kinds, t);
-    if (what === 'black') { show('black'); return; }
-    if (what === 'still') {
-      try { await player.loadStill(hit.clip.media_id); } catch { return; }
-      show('still');
-      return;
+    const mine = ++paint;
+    canvas.dataset.paintedAt = '';
+    if (!doc) { compositor.clear(); return; }
+    fit();
+    const { layers, want, ahead } = needs(t);
+    const entries = [...want.values()].map((need) => [media.get(need.clip, need.still), need]);
+    for (const u of ahead) media.get(u.clip, false);
+    media.keep(new Set([...want.keys(), ...ahead.map((u) => u.clip.id)]));
+    for (const entry of media.entries()) if (!entry.still) { entry.el.pause(); mixer.set(entry.el, 0); }
+    await Promise.all(entries.map(([entry]) => entry.loading));
+    if (mine !== paint) return;
+    await Promise.all(entries.filter(([e]) => e.ok && !e.still).map(([e, need]) => seekTo(e.el, need.time)));
+    for (const u of ahead) {
+      const entry = media.peek(u.clip.id);
+      if (entry && entry.ok) seekTo(entry.el, u.time);
     }
-    try {
-      await player.load(hit.clip.media_id);
-    } catch { return; }
-    video.currentTime = mediaTime(hit.clip, t);
-    show('video');
-  }
-
-  // Text clips of visible text tracks, drawn over the picture at their place and size.
-  function renderTitles(t) {
-    while (titles.firstChild) titles.firstChild.remove();
-    if (!doc) return;
-    for (const title of titlesAt(doc, t, screen.clientHeight)) {
-      const node = h('div', { class: 'title', text: title.text });
-      node.style.left = `${title.left}%`;
-      node.style.top = `${title.top}%`;
-      node.style.fontSize = `${title.fontSize}px`;
-      node.style.color = title.color;
-      titles.append(node);
-    }
-  }
-
-  // Fetch the next clip's first source into a hidden element, so the boundary does not stall.
-  async function preloadAfter(t) {
-    const mediaId = toPreload(doc, kinds, t, warm, player.videoId);
-    if (!mediaId) return;
-    try {
-      const first = preloadSource(await sources.get(mediaId));
-      if (!first) return;
-      const el2 = h('video', { preload: 'auto', muted: true, hidden: true, src: first.url });
-      warm.set(mediaId, el2);
-      if (warm.size > 3) warm.delete(warm.keys().next().value);
-    } catch { /* preloading is best effort */ }
+    if (mine !== paint || playing) return;
+    compositor.draw(layers, titlesAt(doc, t), sourceOf);
+    canvas.dataset.paintedAt = String(t);
   }
 
   function setPlayhead(t, announce = true) {
     playhead = t;
-    renderTitles(t);
-    clock.textContent = timecode(t, doc ? doc.fps : 25);
+    clockOut.textContent = timecode(t, doc ? doc.fps : 25);
     if (announce) emit(el, 'tick', { time: t });
   }
 
-  async function frame(now) {
-    if (!playing) return;
-    const dt = lastWall ? (now - lastWall) / 1000 : 0;
-    lastWall = now;
-    const { show: what, hit } = onScreen(doc, kinds, playhead);
-    if (what === 'still') {
-      // a still holds the screen while the playhead moves on in real time
-      video.pause();
-      if (player.stillId !== hit.clip.media_id) {
-        try { await player.loadStill(hit.clip.media_id); } catch { stop(); return; }
-        if (!playing) return;
-        lastWall = 0;
+  // Set every element the frame at t needs going at the clock's pace; stop the others.
+  function drive(t, { want, ahead }) {
+    const live = new Set();
+    for (const need of want.values()) {
+      const entry = media.get(need.clip, need.still);
+      if (entry.still || !entry.ok) continue;
+      const v = entry.el;
+      live.add(v);
+      mixer.set(v, need.gain);
+      if (v.paused || resync) {
+        if (resync || Math.abs(v.currentTime - need.time) > 0.05) v.currentTime = need.time;
+        v.playbackRate = need.speed * rate;
+        if (v.paused) v.play().catch(() => {});
+        continue;
       }
-      show('still');
-      const step = advanceByClock(doc, playhead, dt);
-      setPlayhead(step.time);
-      if (step.done) { stop(); return; }
-    } else if (what === 'video') {
-      const { clip } = hit;
-      if (player.videoId !== clip.media_id || video.paused) {
-        video.pause();
-        try {
-          await player.load(clip.media_id);
-        } catch { stop(); return; }
-        if (!playing) return;
-        video.currentTime = mediaTime(clip, playhead);
-        video.muted = Boolean(hit.track.muted);
-        show('video');
-        preloadAfter(clipEnd(clip) - 0.01);
-        try {
-          await video.play();
-        } catch (err) {
-          toast(`Playback failed: ${err.message}`, 'error');
-          stop();
-          return;
-        }
-        lastWall = 0;
-      } else {
-        const step = advanceWithVideo(clip, playhead, video.currentTime, video.ended);
-        if (step.done) video.pause();
-        setPlayhead(step.time);
-      }
-    } else {
-      video.pause();
-      show('black');
-      const step = advanceByClock(doc, playhead, dt);
-      setPlayhead(step.time);
-      if (step.done) { stop(); return; }
+      const drift = v.currentTime - need.time;
+      if (Math.abs(drift) > FAR && !v.seeking) v.currentTime = need.time;
+      else v.playbackRate = driftRate(need.speed * rate, drift);
     }
+    resync = false;
+    for (const u of ahead) {
+      const entry = media.get(u.clip, false);
+      if (entry.ok && entry.el.paused && !entry.el.seeking && Math.abs(entry.el.currentTime - u.time) > 0.01) entry.el.currentTime = u.time;
+    }
+    for (const entry of media.entries()) {
+      if (entry.still || live.has(entry.el)) continue;
+      mixer.set(entry.el, 0);
+      if (!entry.el.paused) entry.el.pause();
+    }
+    media.keep(new Set([...want.keys(), ...ahead.map((u) => u.clip.id)]));
+  }
+
+  function frame(now) {
+    if (!playing) return;
+    const end = timelineEnd(doc);
+    const t = Math.min(end, clock.time + ((now - clock.wall) / 1000) * rate);
+    const need = needs(t);
+    drive(t, need);
+    // hold the last picture while a layer is not ready, but not for ever
+    const ready = need.layers.every(isReady);
+    if (ready || (heldSince !== null && now - heldSince > HOLD_LIMIT * 1000)) {
+      compositor.draw(need.layers, titlesAt(doc, t), sourceOf);
+      heldSince = null;
+    } else if (heldSince === null) heldSince = now;
+    meter.value = mixer.level();
+    setPlayhead(t);
+    if (t >= end) { stop(); return; }
     requestAnimationFrame(frame);
   }
 
-  function play() {
+  async function play() {
     if (!doc || playing) return;
     if (playsFromStart(doc, playhead)) setPlayhead(0);
     playing = true;
-    lastWall = 0;
+    ++paint;
     playButton.textContent = 'Pause';
     emit(el, 'playstate', { playing: true });
+    try { await mixer.start(); } catch (err) { toast(`No sound: ${err.message}`); }
+    // start the elements of the first frame before the clock, so playback opens without a jump
+    const { want } = needs(playhead);
+    const starting = [];
+    for (const need of want.values()) {
+      const entry = media.get(need.clip, need.still);
+      starting.push(entry.loading.then(async () => {
+        if (!entry.ok || entry.still || !playing) return;
+        await seekTo(entry.el, need.time);
+        entry.el.playbackRate = need.speed * rate;
+        mixer.set(entry.el, need.gain);
+        await entry.el.play();
+      }).catch((err) => toast(`Playback failed: ${err.message}`, 'error')));
+    }
+    await Promise.race([Promise.all(starting), new Promise((r) => setTimeout(r, 1000))]);
+    if (!playing) return;
+    clock = { wall: performance.now(), time: playhead };
+    heldSince = null;
     requestAnimationFrame(frame);
   }
 
   function stop() {
     clearInterval(shuttle);
     shuttle = null;
-    video.playbackRate = 1;
+    rate = 1;
     if (!playing) return;
     playing = false;
-    video.pause();
+    for (const entry of media.entries()) if (!entry.still) { entry.el.pause(); mixer.set(entry.el, 0); }
+    meter.value = 0;
     playButton.textContent = 'Play';
     emit(el, 'playstate', { playing: false, time: playhead });
+    showAt(playhead);
   }
+
+  new ResizeObserver(() => { if (fit() && !playing) showAt(playhead); }).observe(screen);
 
   el.addEventListener('timeline', (e) => {
     doc = e.detail.doc;
     playButton.disabled = false;
     kinds = mediaKinds(e.detail.media);
     proxies.reset(e.detail.media);
-    setPlayhead(doc.playhead || 0, false);
-    if (!playing) showAt(playhead);
+    if (!playing) {
+      setPlayhead(doc.playhead || 0, false);
+      showAt(playhead);
+    }
   });
   el.addEventListener('position', (e) => {
     setPlayhead(e.detail.time, false);
-    // While playing, a paused element makes the next frame re-seek it to the new playhead.
-    if (playing) video.pause(); else showAt(playhead);
+    if (playing) {
+      clock = { wall: performance.now(), time: playhead };
+      resync = true;
+    } else showAt(playhead);
   });
   // Data down is a noun (`transport`); the Play button's action bubbles up as `toggleplay`.
   el.addEventListener('transport', (e) => {
@@ -187,9 +238,12 @@ export function mountPreview(el) {
     else if (command === 'shuttle' && speed > 0) {
       // L: play, and each further L doubles the speed (up to 4x)
       if (shuttle) stop();
-      if (playing) video.playbackRate = Math.min(4, video.playbackRate * 2); else play();
+      if (playing) {
+        clock = { wall: performance.now(), time: playhead };
+        rate = Math.min(4, rate * 2);
+      } else play();
     } else if (command === 'shuttle' && speed < 0) {
-      // J: backwards in steps (a video element cannot play in reverse)
+      // J: backwards in steps (a media element cannot play in reverse)
       stop();
       shuttle = setInterval(() => {
         const t = Math.max(0, playhead - 0.1);
@@ -199,17 +253,24 @@ export function mountPreview(el) {
       }, 100);
     } else stop();
   });
-  // A paused preview moves to the clip's new first source at once; a playing one at its next load.
-  function reload() {
-    if (!playing && player.videoId) { player.unload(); showAt(playhead); }
+  // A paused preview moves to an item's new first source at once; a playing one at its next load.
+  function reload(mediaId) {
+    media.forget(mediaId);
+    if (!playing) showAt(playhead);
   }
   el.addEventListener('mediachanged', (e) => {
-    const { id, media } = e.detail;
+    const { id, media: item } = e.detail;
     sources.forget(id);
-    const madeNow = proxies.changed(id, media);
-    if (id === player.videoId && madeNow) reload();
+    if (proxies.changed(id, item) && !playing) reload(id);
   });
   // the settings decide which source comes first (remote preview, preview proxies)
-  el.addEventListener('sourceschanged', () => { sources.clear(); reload(); });
-  el.addEventListener('noproject', () => { stop(); doc = null; playButton.disabled = true; video.removeAttribute('src'); video.load(); show('black'); });
+  el.addEventListener('sourceschanged', () => { sources.clear(); if (!playing) reload(); });
+  el.addEventListener('noproject', () => {
+    stop();
+    doc = null;
+    paint += 1;
+    playButton.disabled = true;
+    media.forget();
+    compositor.clear();
+  });
 }

@@ -1,5 +1,6 @@
 // The timeline document and the pure rules for editing it: no DOM here. Clips refer to media by
 // id only; a playable URL is resolved at playback time.
+import { clipLength } from './values.js';
 
 export const DEFAULT_ZOOM = 50; // pixels per second
 export const IMAGE_SECONDS = 5;
@@ -12,9 +13,8 @@ export function xToTime(x, zoom) {
   return Math.max(0, x / zoom);
 }
 
-export function clipLength(clip) {
-  return clip.duration !== undefined && clip.media_id === undefined ? clip.duration : clip.out - clip.in;
-}
+// A clip's length on the timeline (speed included) is values.js's, the export's twin.
+export { clipLength };
 
 export function clipEnd(clip) {
   return clip.start + clipLength(clip);
@@ -53,34 +53,6 @@ export function placeClip(doc, trackId, media, start, id) {
   track.clips.push(clip);
   track.clips.sort((a, b) => a.start - b.start);
   return { doc: next, clip };
-}
-
-// The clip that is showing at time t: the first (top) visible video track wins.
-export function clipAt(doc, t) {
-  for (const track of doc.tracks) {
-    if (track.kind !== 'video' || track.hidden) continue;
-    for (const clip of track.clips) {
-      if (t >= clip.start - 1e-6 && t < clipEnd(clip) - 1e-6) return { track, clip };
-    }
-  }
-  return null;
-}
-
-// The next clip to start after time t on any visible video track (for gaps and preloading).
-export function nextClipAfter(doc, t) {
-  let best = null;
-  for (const track of doc.tracks) {
-    if (track.kind !== 'video' || track.hidden) continue;
-    for (const clip of track.clips) {
-      if (clip.start > t + 1e-6 && (!best || clip.start < best.clip.start)) best = { track, clip };
-    }
-  }
-  return best;
-}
-
-// Where inside the media the picture for timeline time t is.
-export function mediaTime(clip, t) {
-  return clip.in + (t - clip.start);
 }
 
 export function uid() {

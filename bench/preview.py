@@ -1,0 +1,233 @@
+"""The preview as a compositor, in Chromium: what the canvas shows while a timeline plays, against
+a plain <video> playing one of its clips from the same source, in the same run.
+
+What is read, without any hook in the app: every frame the compositor draws goes through
+`drawImage` on the preview's canvas, so an init script records each call (when, which clip's
+element, that element's media time). A drawn frame counts as new when its media time moved on
+since the last draw of that clip. The baseline's frames come from requestVideoFrameCallback.
+
+- playback: a 1080p timeline with a crossfade and a keyframed scale; the intervals between new
+  frames of the top layer (median and 95th percentile), and the share of frames the elements
+  dropped (getVideoPlaybackQuality), against the plain <video>;
+- cuts: three clips back to back; at each cut, the time from the last drawn frame of the clip
+  that ends to the first drawn frame of the one that starts (target: within one frame at 30 fps);
+- drift: one long clip played to its end; how far its element (its picture, and its sound,
+  which the element keeps with it) ends from the clock (wall time since its first frame), against
+  the same of the plain <video> (target: within one frame);
+- CPU: the browser's processor time per second of playback, against the plain <video>.
+
+Headless Chromium composites in software here (--disable-gpu): frame rates are a floor."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import sync_playwright
+
+from reelcut.server.runner import LocalServer
+
+from .common import Row, scratch
+from .fixtures import make_clip, running_server
+from .playback import CHROMIUM_ARGS
+
+FRAME_30 = 1000 / 30  # ms
+
+RECORD_DRAWS = """
+(() => {
+  window.__draws = [];
+  const draw = CanvasRenderingContext2D.prototype.drawImage;
+  CanvasRenderingContext2D.prototype.drawImage = function (src, ...rest) {
+    if (src instanceof HTMLVideoElement && this.canvas.getAttribute('aria-label') === 'Preview') {
+      window.__draws.push([performance.now(), src.dataset.clip, src.currentTime]);
+    }
+    return draw.call(this, src, ...rest);
+  };
+})();
+"""
+
+# Play the timeline from the start to its end; the draws, and the elements' playback quality.
+PLAY_THROUGH_JS = """async () => {
+  const button = document.querySelector('.transport button');
+  window.__draws = [];
+  button.click();
+  while (button.textContent !== 'Pause') await new Promise((r) => setTimeout(r, 5));
+  while (button.textContent !== 'Play') await new Promise((r) => setTimeout(r, 20));
+  let dropped = 0, total = 0;
+  for (const v of document.querySelectorAll('.screen .sources video')) {
+    const q = v.getVideoPlaybackQuality();
+    dropped += q.droppedVideoFrames; total += q.totalVideoFrames;
+  }
+  return {draws: window.__draws, dropped, total};
+}"""
+
+# The baseline: a plain <video> plays `url` for `seconds`; its presented frames.
+PLAIN_JS = """async ([url, seconds]) => {
+  const v = document.createElement('video');
+  v.preload = 'auto';
+  v.src = url;
+  document.body.append(v);
+  await new Promise((r) => v.addEventListener('canplaythrough', r, {once: true}));
+  const frames = [];
+  const onFrame = (now, meta) => { frames.push([now, meta.mediaTime]); v.requestVideoFrameCallback(onFrame); };
+  v.requestVideoFrameCallback(onFrame);
+  await v.play();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  v.pause();
+  const q = v.getVideoPlaybackQuality();
+  v.remove();
+  return {frames, dropped: q.droppedVideoFrames, total: q.totalVideoFrames};
+}"""
+
+PLAYING_SOURCE_JS = "() => { const v = document.querySelector('.screen .sources video'); return v && v.currentSrc; }"
+
+
+def _browser_cpu() -> float:
+    """Processor seconds used so far by this process's descendants (the browser and its helpers)."""
+    me, children, cpu = os.getpid(), {}, {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        rest = stat[stat.rindex(")") + 2:].split()
+        children.setdefault(int(rest[1]), []).append(int(entry.name))
+        cpu[int(entry.name)] = (int(rest[11]) + int(rest[12])) / tick
+    total, todo = 0.0, list(children.get(me, []))
+    while todo:
+        pid = todo.pop()
+        total += cpu.get(pid, 0.0)
+        todo += children.get(pid, [])
+    return total
+
+
+def _new_frames(draws: list[list[Any]], clip: str | None = None) -> list[tuple[float, str, float]]:
+    """The draws that showed a new frame: the first of each media time of each clip."""
+    seen: dict[str, float] = {}
+    out = []
+    for now, c, media_time in draws:
+        if (clip is None or c == clip) and seen.get(c) != media_time:
+            seen[c] = media_time
+            out.append((now, c, media_time))
+    return out
+
+
+def _intervals(times: list[float]) -> list[float]:
+    return [b - a for a, b in zip(times, times[1:], strict=False)]
+
+
+def _p95(values: list[float]) -> float:
+    return sorted(values)[max(0, int(len(values) * 0.95) - 1)] if values else float("nan")
+
+
+def _timeline(server: LocalServer, pid: str, clips: list[dict[str, Any]]) -> None:
+    tl = server.services.projects.timeline(pid)
+    tl["tracks"][0]["clips"] = clips
+    tl["playhead"] = 0
+    server.services.projects.save_timeline(pid, tl)
+
+
+def _open(page: Any, server: LocalServer) -> None:
+    page.goto(server.app_url)
+    page.wait_for_function("() => { const v = document.querySelector('.screen .sources video');"
+                           " return !!v && v.readyState >= 2; }", timeout=60000)
+
+
+def _ready(server: LocalServer, *media_ids: str) -> None:
+    deadline = time.monotonic() + 600
+    while any(server.services.media.get(m)["proxy"]["status"] not in ("ready", "failed", "none")
+              for m in media_ids):
+        assert time.monotonic() < deadline, "preview proxies were not made"
+        time.sleep(0.1)
+
+
+def run(small: bool) -> list[Row]:
+    seconds = 10 if small else 60
+    with scratch() as d:
+        a = make_clip(d / "a.mp4", seconds=6, size="1920x1080", preset="ultrafast")
+        b = make_clip(d / "b.mp4", seconds=6, size="1920x1080", preset="ultrafast")
+        long = make_clip(d / "long.mp4", seconds=seconds, size="1920x1080", preset="ultrafast")
+        with running_server(d / "data", preview_proxies=True) as server, sync_playwright() as pw:
+            pid = server.services.projects.create("Bench")["id"]
+            ma, mb, ml = (server.services.media.import_path(pid, p) for p in (a, b, long))
+            _ready(server, ma["id"], mb["id"], ml["id"])
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.add_init_script(RECORD_DRAWS)
+            page.goto(server.login_url)
+
+            # playback: A, then B crossfading in over A's last second with its scale keyframed
+            scale = {"transform.scale": [{"time": 0, "value": 0.6, "easing": "linear"},
+                                         {"time": 4, "value": 1.0, "easing": "linear"}]}
+            _timeline(server, pid, [
+                {"id": "a", "media_id": ma["id"], "start": 0, "in": 0, "out": 5},
+                {"id": "b", "media_id": mb["id"], "start": 4, "in": 0, "out": 5, "keyframes": scale,
+                 "transition_in": {"type": "crossfade", "duration": 1}}])
+            _open(page, server)
+            source = page.evaluate(PLAYING_SOURCE_JS)
+            cpu0, t0 = _browser_cpu(), time.monotonic()
+            played = page.evaluate(PLAY_THROUGH_JS)
+            cpu_composed = (_browser_cpu() - cpu0) / (time.monotonic() - t0)
+            top = [f[0] for f in _new_frames(played["draws"], "a") if f[0] < _first(played["draws"], "b")]
+            top += [f[0] for f in _new_frames(played["draws"], "b")]
+            composed = _intervals(top)
+            cpu0, t0 = _browser_cpu(), time.monotonic()
+            plain = page.evaluate(PLAIN_JS, [source, 8])
+            cpu_plain = (_browser_cpu() - cpu0) / (time.monotonic() - t0)
+            plain_intervals = _intervals([f[0] for f in plain["frames"]])
+
+            # cuts: three clips back to back
+            _timeline(server, pid, [
+                {"id": "c1", "media_id": ma["id"], "start": 0, "in": 0, "out": 2},
+                {"id": "c2", "media_id": mb["id"], "start": 2, "in": 1, "out": 3},
+                {"id": "c3", "media_id": ma["id"], "start": 4, "in": 3, "out": 5}])
+            _open(page, server)
+            cut = page.evaluate(PLAY_THROUGH_JS)["draws"]
+            gaps = [_first(cut, nxt) - _last(cut, prev) for prev, nxt in (("c1", "c2"), ("c2", "c3"))]
+
+            # drift: one long clip to its end
+            _timeline(server, pid, [{"id": "l", "media_id": ml["id"], "start": 0, "in": 0, "out": ml["duration"]}])
+            _open(page, server)
+            long_source = page.evaluate(PLAYING_SOURCE_JS)
+            drift = _drift([(f[0], f[2]) for f in _new_frames(page.evaluate(PLAY_THROUGH_JS)["draws"], "l")])
+            plain_drift = _drift(page.evaluate(PLAIN_JS, [long_source, seconds - 0.5])["frames"])
+            browser.close()
+
+    dropped = played["dropped"] / max(1, played["total"])
+    plain_dropped = plain["dropped"] / max(1, plain["total"])
+    return [
+        Row("playback, 1080p crossfade + keyframed scale: frame interval, median, ms", statistics.median(composed),
+            "ms", "a plain <video> playing one clip, median, ms", statistics.median(plain_intervals), "", None),
+        Row("playback: frame interval, 95th percentile, ms", _p95(composed), "ms",
+            "a plain <video>, 95th percentile, ms", _p95(plain_intervals), "<= 2 x baseline",
+            _p95(composed) <= 2 * _p95(plain_intervals)),
+        Row("playback: frames dropped, %", 100 * dropped, "%", "a plain <video>, %", 100 * plain_dropped, "", None),
+        Row("playback: browser CPU, s per s", cpu_composed, "s", "a plain <video>, s per s", cpu_plain, "", None),
+        Row("cut: last frame before to first frame after, worst of 2, ms", max(gaps), "ms",
+            "one frame at 30 fps, ms", FRAME_30, "<= 1 frame at 30 fps", max(gaps) <= FRAME_30),
+        Row(f"A/V drift after {seconds} s, ms", drift, "ms", f"a plain <video> after {seconds} s, ms", plain_drift,
+            "<= 1 frame at 30 fps", drift <= FRAME_30),
+    ]
+
+
+def _first(draws: list[list[Any]], clip: str) -> float:
+    return min(d[0] for d in draws if d[1] == clip)
+
+
+def _last(draws: list[list[Any]], clip: str) -> float:
+    return max(d[0] for d in draws if d[1] == clip)
+
+
+def _drift(frames: list[Any]) -> float:
+    """How far the picture ends from the clock, in ms: the offset between wall time and media time
+    (averaged over a second of frames, which a frame's own length would blur) at the end, against
+    the same at the start."""
+    offsets = [w - m * 1000 for w, m in frames]
+    n = max(1, min(25, len(offsets) // 4))
+    return abs(statistics.mean(offsets[-n:]) - statistics.mean(offsets[:n]))

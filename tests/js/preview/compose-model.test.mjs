@@ -1,0 +1,119 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fitRect, gainAt, layersAt, placeTrack, soundsAt, sourceTime, titlesAt, upcoming } from '../../../web/js/preview/compose-model.js';
+import { mediaKinds } from '../../../web/js/preview/preview-model.js';
+
+const kinds = mediaKinds([{ id: 'v', kind: 'video' }, { id: 'i', kind: 'image' }, { id: 'm', kind: 'audio' }]);
+const near = (a, b, msg) => assert.ok(Math.abs(a - b) < 1e-9, `${msg}: ${a} != ${b}`);
+
+// V1 (top): a [0,4) then b transitioning in at 3 for 1 s; V2: an image under it; A1: music
+function doc(type = 'crossfade') {
+  return {
+    version: 2, fps: 25, width: 1920, height: 1080,
+    tracks: [
+      { id: 'T', kind: 'text', clips: [{ id: 't', start: 1, duration: 2, text: 'Hi', x: 0.5, y: 0.2, size: 90, color: '#ff0000' }] },
+      { id: 'V1', kind: 'video', clips: [
+        { id: 'a', media_id: 'v', start: 0, in: 1, out: 5 },
+        { id: 'b', media_id: 'v', start: 3, in: 0, out: 4, transition_in: { type, duration: 1 } },
+      ] },
+      { id: 'V2', kind: 'video', clips: [{ id: 'p', media_id: 'i', start: 0, in: 0, out: 10, opacity: 0.5 }] },
+      { id: 'A1', kind: 'audio', volume: 0.5, clips: [{ id: 's', media_id: 'm', start: 0, in: 0, out: 8, fade_in: 2 }] },
+    ],
+  };
+}
+
+test('the first track is the top of the stack: layers come bottom first', () => {
+  assert.deepEqual(layersAt(doc(), kinds, 1).map((l) => l.clip.id), ['p', 'a']);
+  const d = doc();
+  d.tracks[1].hidden = true;
+  assert.deepEqual(layersAt(d, kinds, 1).map((l) => l.clip.id), ['p'], 'a hidden track draws nothing');
+});
+
+test('a crossfade lays the incoming clip over the outgoing one, its alpha rising', () => {
+  const layers = layersAt(doc(), kinds, 3.5);
+  assert.deepEqual(layers.map((l) => l.clip.id), ['p', 'a', 'b']);
+  near(layers[2].look.alpha, 0.5, 'midpoint');
+  near(layers[1].look.alpha, 1, 'the outgoing one stays opaque under it');
+  near(layers[0].look.alpha, 0.5, 'opacity');
+});
+
+test('a dip shows the outgoing picture to the midpoint and the incoming one after it', () => {
+  const before = layersAt(doc('dip_white'), kinds, 3.25);
+  assert.deepEqual(before.map((l) => l.clip.id), ['p', 'a']);
+  near(before[1].look.dip, 0.5, 'half way into white');
+  assert.equal(before[1].look.dipColor, '#ffffff');
+  const after = layersAt(doc('dip_black'), kinds, 3.75);
+  assert.deepEqual(after.map((l) => l.clip.id), ['p', 'b']);
+  near(after[1].look.dip, 0.5, 'half way out of black');
+});
+
+test('wipes and slides, in canvas fractions', () => {
+  const wipe = layersAt(doc('wipe_left'), kinds, 3.25)[2].look.wipe;
+  assert.equal(wipe.side, 'left');
+  near(wipe.edge, 0.75, 'revealed from the right edge');
+  near(layersAt(doc('wipe_right'), kinds, 3.25)[2].look.wipe.edge, 0.25, 'from the left');
+  const slide = layersAt(doc('slide_left'), kinds, 3.25);
+  near(slide[2].look.dx, 0.75, 'incoming from the right');
+  near(slide[1].look.dx, -0.25, 'outgoing pushed left');
+  near(layersAt(doc('slide_right'), kinds, 3.25)[2].look.dx, -0.75, 'mirror');
+});
+
+test('speed maps timeline time into the media, and a still or sound-only clip is placed right', () => {
+  near(sourceTime({ start: 2, in: 1, out: 9, speed: 2 }, 3), 3, 'one second at double speed');
+  const layers = layersAt(doc(), kinds, 1);
+  near(layers[1].time, 2, 'a: in 1, one second in');
+  assert.equal(layers[0].still, true);
+  assert.ok(!layersAt(doc(), kinds, 1).some((l) => l.clip.id === 's'), 'music draws no picture');
+});
+
+test('keyframed scale and a scale too small to see', () => {
+  const d = doc();
+  d.tracks[1].clips[0].keyframes = { 'transform.scale': [{ time: 0, value: 1, easing: 'linear' }, { time: 2, value: 2 }] };
+  near(layersAt(d, kinds, 1).at(-1).look.scale, 1.5, 'half way');
+  d.tracks[1].clips[0].transform = { scale: 0.0001 };
+  delete d.tracks[1].clips[0].keyframes;
+  assert.deepEqual(layersAt(d, kinds, 1).map((l) => l.clip.id), ['p']);
+});
+
+test('sounds: every unmuted track at its gain, crossfading with the picture', () => {
+  const at = (t) => Object.fromEntries(soundsAt(doc(), kinds, t).map((s) => [s.clip.id, s.gain]));
+  near(at(1).s, 0.25, 'music: half the fade in, track at 0.5');
+  near(at(1).a, 1, 'the clip sounds too');
+  assert.equal(at(1).p, undefined, 'an image has no sound');
+  near(at(3.25).a, 0.75, 'outgoing falls');
+  near(at(3.25).b, 0.25, 'incoming rises');
+  const d = doc();
+  d.tracks[1].hidden = true;
+  d.tracks[3].muted = true;
+  const ids = soundsAt(d, kinds, 1).map((s) => s.clip.id);
+  assert.deepEqual(ids, ['a'], 'hidden still sounds; muted does not');
+  const p = placeTrack(doc().tracks[1])[0];
+  near(gainAt(p, 2, 3.5), 1, 'track volume 2 times the falling half');
+});
+
+test('the next clip on each track is made ready ahead of its cut', () => {
+  const d = doc();
+  assert.deepEqual(upcoming(d, kinds, 2).map((u) => [u.clip.id, u.time]), [['b', 0]]);
+  assert.deepEqual(upcoming(d, kinds, 2, 0.5), [], 'too far ahead');
+});
+
+test('fit: contain pillarboxes, cover cuts, stretch fills; crop comes first', () => {
+  // a 9:16 source in a 16:9 box
+  const contain = fitRect(1080, 1920, null, 'contain', 1920, 1080);
+  near(contain.dh, 1080, 'full height');
+  near(contain.dw, 607.5, 'pillarboxed');
+  const cover = fitRect(1080, 1920, null, 'cover', 1920, 1080);
+  assert.deepEqual([cover.dw, cover.dh], [1920, 1080]);
+  near(cover.sw, 1080, 'full width of the source');
+  near(cover.sy, (1920 - 607.5) / 2, 'centred cut');
+  const stretch = fitRect(1080, 1920, { left: 0.5 }, 'stretch', 100, 50);
+  assert.deepEqual(stretch, { sx: 540, sy: 0, sw: 540, sh: 1920, dw: 100, dh: 50 });
+});
+
+test('titles as drawtext places them, with its default size', () => {
+  assert.deepEqual(titlesAt(doc(), 2), [{ text: 'Hi', x: 0.5, y: 0.2, size: 90, color: '#ff0000' }]);
+  assert.deepEqual(titlesAt(doc(), 3), []);
+  const d = doc();
+  delete d.tracks[0].clips[0].size;
+  assert.equal(titlesAt(d, 2)[0].size, 90, '1080 / 12');
+});
