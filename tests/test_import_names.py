@@ -7,9 +7,11 @@ holds for a chunked body."""
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import struct
 import threading
+import time
 import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -67,9 +69,20 @@ def running(data_dir: Path) -> Iterator[LocalServer]:
 @pytest.fixture
 def in_step(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
     """Line the writers up where each picks its stored name (old and new code alike), so the
-    names are chosen at the same moment, not one probe apart."""
+    names are chosen at the same moment, not one probe apart; and let a little time pass after
+    any check that a stored name exists, as when a thread is descheduled there (so a check-then-
+    move race shows in every round instead of now and then)."""
     state: dict[str, Any] = {"barrier": None}
     real = media_store.safe_filename
+    real_exists = Path.exists
+
+    def slow_exists(self: Path, *args: Any, **kw: Any) -> bool:
+        found = real_exists(self, *args, **kw)
+        if self.parent.name == "media":
+            time.sleep(0.005)
+        return found
+
+    monkeypatch.setattr(Path, "exists", slow_exists)
 
     def lined_up(*args: Any, **kw: Any) -> str:
         barrier = state["barrier"]
@@ -143,6 +156,30 @@ def test_concurrent_generation_downloads_of_one_model_each_keep_their_bytes(
             for item, data in zip(pool.map(store, bodies), bodies, strict=True):
                 path, _ = services.media.file_path(item["id"])
                 assert path.read_bytes() == data
+    assert_rows_own_their_files(services, project["id"])
+    assert files_under(services.config.temp_dir) == []
+
+
+def test_without_hard_links_the_name_is_still_claimed_exclusively(
+        services: Services, project: dict, in_step: Callable[[int], None], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A FAT or exFAT drive has no hard links: the name is reserved by an exclusive create."""
+    def no_links(*args: Any, **kw: Any) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    writers = 6
+    bodies = [png(16, 16, shade) for shade in range(1, writers + 1)]
+
+    def store(data: bytes) -> dict[str, Any]:
+        tmp = services.config.temp_dir / f"take-{hashlib.sha256(data).hexdigest()[:12]}.part"
+        tmp.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        return services.media.ingest(project["id"], tmp, name="x", filename="same.png", source={"type": "import"})
+
+    in_step(writers)
+    with ThreadPoolExecutor(writers) as pool:
+        items = list(pool.map(store, bodies))
+    assert {i["filename"] for i in items} == {"same.png"} | {f"same-{n}.png" for n in range(1, writers)}
     assert_rows_own_their_files(services, project["id"])
     assert files_under(services.config.temp_dir) == []
 
