@@ -241,6 +241,9 @@ def test_the_migration_repairs_rows_sharing_a_file(data_dir: Path) -> None:
     _add_row(conn, "c", "twin one", "projects/p1/media/pair.png", sha["t"], "2026-01-01T00:00:02.000Z")
     _add_row(conn, "d", "twin two", "projects/p1/media/pair.png", sha["t"], "2026-01-01T00:00:03.000Z")
     _add_row(conn, "e", "alone", "projects/p1/media/alone.png", sha["l"], "2026-01-01T00:00:04.000Z")
+    # a shared file that matches neither row (or is gone): both are told, neither serves it
+    _add_row(conn, "f", "gone one", "projects/p1/media/gone.png", sha["w"], "2026-01-01T00:00:05.000Z")
+    _add_row(conn, "g", "gone two", "projects/p1/media/gone.png", sha["t"], "2026-01-01T00:00:06.000Z")
     conn.commit()
     conn.close()
 
@@ -249,7 +252,7 @@ def test_the_migration_repairs_rows_sharing_a_file(data_dir: Path) -> None:
         db = services.db
         assert db.one("PRAGMA user_version")[0] == len(dbmod.MIGRATIONS)
         rows = {r["id"]: r for r in db.query("SELECT * FROM media")}
-        assert len(rows) == 5, "no row is dropped"
+        assert len(rows) == 7, "no row is dropped"
         # the row whose hash matches keeps the file; the other is marked missing, saying why
         assert rows["b"]["path"] == "projects/p1/media/clash.png" and rows["b"]["missing_reason"] is None
         assert rows["a"]["path"] != rows["b"]["path"]
@@ -267,6 +270,12 @@ def test_the_migration_repairs_rows_sharing_a_file(data_dir: Path) -> None:
         for mid in ("c", "d"):
             assert services.media.file_path(mid)[0].read_bytes() == twin
         assert rows["e"]["path"] == "projects/p1/media/alone.png" and rows["e"]["missing_reason"] is None
+        assert rows["f"]["missing_reason"] and rows["g"]["missing_reason"] and rows["f"]["path"] != rows["g"]["path"]
+        for mid in ("f", "g"):
+            with pytest.raises(Exception) as e:
+                services.media.file_path(mid)
+            assert getattr(e.value, "status", None) == 404
+        assert [m["id"] for m in services.media.list("p1") if m["missing"]] == ["a", "f", "g"]
         # the index holds from now on
         with pytest.raises(sqlite3.IntegrityError):
             db._conn.execute("UPDATE media SET path = 'projects/p1/media/clash.png' WHERE id = 'e'")

@@ -6,6 +6,7 @@ tiny, and one writer avoids SQLITE_BUSY between our own threads."""
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import sqlite3
 import threading
@@ -18,6 +19,8 @@ from typing import Any
 
 from ..errors import AppError
 from .files import claim_path, hash_file
+
+log = logging.getLogger(__name__)
 
 
 def unique_media_paths(c: sqlite3.Connection, data_dir: Path) -> None:
@@ -58,6 +61,7 @@ def unique_media_paths(c: sqlite3.Connection, data_dir: Path) -> None:
                           "one another, and no item's bytes are left in it. Import it again.")
             new_path = path if row is keeper else f"{path}#missing-{media_id}"
             c.execute("UPDATE media SET path = ?, missing_reason = ? WHERE id = ?", (new_path, reason, media_id))
+            log.warning("media %s (%s) lost its file %s to another import of that name", media_id, row[1], path)
     c.execute("CREATE UNIQUE INDEX media_path ON media(path)")
 
 
