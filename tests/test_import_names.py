@@ -331,9 +331,12 @@ def test_a_name_encoded_with_a_line_feed_is_cleaned(api: Api, services: Services
 
 
 # -- 4. errors say what is wrong ------------------------------------------------------------------
-def test_a_raw_line_feed_in_the_file_name_is_named(api: Api, services: Services, project: dict) -> None:
-    body = (b"--XX\r\nContent-Disposition: form-data; name=\"file\"; filename=\"two\nlines.png\"\r\n"
-            b"Content-Type: image/png\r\n\r\n" + png(8, 8, 4) + b"\r\n--XX--\r\n")
+@pytest.mark.parametrize("padding", [0, 3 * 1024 * 1024], ids=["small", "past-the-form-memory-cap"])
+def test_a_raw_line_feed_in_the_file_name_is_named(api: Api, services: Services, project: dict,
+                                                   padding: int) -> None:
+    body = (b"--XX\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nhello\r\n"
+            b"--XX\r\nContent-Disposition: form-data; name=\"file\"; filename=\"two\nlines.png\"\r\n"
+            b"Content-Type: image/png\r\n\r\n" + png(8, 8, 4) + b"\0" * padding + b"\r\n--XX--\r\n")
     r = api.post(f"/api/projects/{project['id']}/media", data=body,
                  content_type="multipart/form-data; boundary=XX")
     assert r.status_code == 400
@@ -414,3 +417,22 @@ def test_a_chunked_upload_under_the_cap_is_imported(small_cap: LocalServer) -> N
     assert r.json()["media"][0]["sha256"] == hashlib.sha256(data).hexdigest()
     assert files_under(services.config.temp_dir) == []
 
+
+
+def test_a_cut_file_name_is_seen_across_reads() -> None:
+    """The part's head may arrive over several reads: it is checked once it is whole."""
+    import io
+
+    from reelcut.errors import AppError
+    from reelcut.server.uploads import _PartHeads
+
+    ok = (b"--XX\r\nContent-Disposition: form-data; name=\"file\"; filename=\"fine.png\"\r\n\r\n" + b"x" * 50_000
+          + b"\r\n--XX--\r\n")
+    cut = ok.replace(b"fine.png", b"fi\nne.png")
+    for size in (1, 7, 4096):
+        reader = _PartHeads(io.BytesIO(ok), b"XX")
+        assert b"".join(iter(lambda r=reader: r.read(size), b"")) == ok  # noqa: B023 - read at once
+        reader = _PartHeads(io.BytesIO(cut), b"XX")
+        with pytest.raises(AppError, match="The file name contains a line break."):
+            while reader.read(size):
+                pass

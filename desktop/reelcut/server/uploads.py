@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from flask import Request, current_app
-from werkzeug.datastructures import Headers
-from werkzeug.formparser import FormDataParser, MultiPartParser
+from werkzeug.formparser import FormDataParser
+from werkzeug.http import parse_options_header
 
 from ..errors import AppError, from_os_error
 from ..library.files import human_size
@@ -52,26 +52,52 @@ class _Spool:
         return getattr(self._f, name)
 
 
-class _MultiPartParser(MultiPartParser):
-    def get_part_charset(self, headers: Headers) -> str:
-        # called for each plain field once it has arrived: a file part whose name was cut by a
-        # line feed has a Content-Disposition that starts a filename and never ends it
-        disposition = headers.get("content-disposition", "")
-        if "filename" in disposition.lower():
-            raise AppError("invalid_name", "The file name contains a line break.", field="file")
-        return super().get_part_charset(headers)
+class _PartHeads:
+    """The body as the multipart parser reads it, each part's head checked as it goes by: a raw
+    line feed in a file name cuts the Content-Disposition line, so the filename never ends and
+    the part would arrive as a plain field (held in memory, then "no file"). It is refused at
+    its head instead, whatever the size of what follows."""
+
+    KEEP = 16 * 1024  # the most of one head kept while it arrives over several reads
+
+    def __init__(self, stream: IO[bytes], boundary: bytes) -> None:
+        self._stream = stream
+        self._delimiter = b"--" + boundary
+        self._tail = b""
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        window = self._tail + data
+        at = window.find(self._delimiter)
+        while at != -1:
+            end = window.find(b"\r\n\r\n", at)
+            if end == -1:  # this head is still arriving: keep it for the next read
+                self._tail = window[at:at + self.KEEP]
+                return data
+            _check_head(window[at:end])
+            at = window.find(self._delimiter, end)
+        self._tail = window[-(len(self._delimiter) + 3):]  # a delimiter cut by this read
+        return data
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _check_head(head: bytes) -> None:
+    for line in head.splitlines():  # split as Werkzeug splits it, at a bare \r or \n too
+        if line[:20].lower() == b"content-disposition:":
+            value = line[20:].decode("utf-8", "replace")
+            if "filename" in value.lower() and not set(parse_options_header(value)[1]) & {"filename", "filename*"}:
+                raise AppError("invalid_name", "The file name contains a line break.", field="file")
 
 
 class _FormDataParser(FormDataParser):
     def _parse_multipart(self, stream: IO[bytes], mimetype: str, content_length: int | None,
                          options: dict[str, str]) -> Any:
-        parser = _MultiPartParser(stream_factory=self.stream_factory, max_form_memory_size=self.max_form_memory_size,
-                                  max_form_parts=self.max_form_parts, cls=self.cls)
         boundary = options.get("boundary", "").encode("ascii")
-        if not boundary:
-            raise ValueError("Missing boundary")
-        form, files = parser.parse(stream, boundary, content_length)
-        return stream, form, files
+        if boundary:
+            stream = _PartHeads(stream, boundary)  # type: ignore[assignment]
+        return super()._parse_multipart(stream, mimetype, content_length, options)
 
 
 def request_class(temp_dir: Path) -> type[Request]:
