@@ -67,7 +67,7 @@ def safe_filename(name: str, default: str = "media") -> str:
 
 
 # Bidirectional marks, embeddings, overrides and isolates: invisible, they make a name read
-# otherwise than it is ("evil\u202egnp.mp4" shows as "evilmp4.png").
+# otherwise than it is ("evil\u202egnp.mp4" shows as "evil4pm.png").
 _BIDI = dict.fromkeys(map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 
 
