@@ -6,17 +6,68 @@ tiny, and one writer avoids SQLITE_BUSY between our own threads."""
 from __future__ import annotations
 
 import json
+import logging
+import shutil
 import sqlite3
 import threading
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from ..errors import AppError
+from .files import claim_path, hash_file
 
-MIGRATIONS: list[str] = [
+log = logging.getLogger(__name__)
+
+
+def unique_media_paths(c: sqlite3.Connection, data_dir: Path) -> None:
+    """One file per media row, held by a unique index. Before names were claimed atomically, two
+    imports of one file name finishing together could be given the same file, the later bytes
+    overwriting the earlier. Each such group is repaired first: the file is hashed again, the row
+    whose sha256 matches keeps it, and every other row is marked missing with the reason (its
+    path is set aside, so the index holds and the item answers 404 instead of another's bytes).
+    Rows whose bytes are the same each get their own copy: nothing of theirs was lost."""
+    c.execute("ALTER TABLE media ADD COLUMN missing_reason TEXT")
+    shared = [r[0] for r in c.execute("SELECT path FROM media GROUP BY path HAVING COUNT(*) > 1").fetchall()]
+    for path in shared:
+        rows = c.execute("SELECT id, name, sha256 FROM media WHERE path = ? ORDER BY created_at, rowid",
+                         (path,)).fetchall()
+        file = data_dir / path
+        try:
+            actual: str | None = hash_file(file)[1]
+        except OSError:
+            actual = None
+        matching = [r for r in rows if r[2] == actual]
+        keeper = matching[0] if matching else rows[0]
+        filename = Path(path).name
+        for row in rows:
+            media_id = row[0]
+            if row is keeper and matching:
+                continue
+            if row in matching:  # the same bytes as the keeper's: a copy of its own
+                copy = file.with_name(f".{uuid.uuid4().hex}.part")
+                shutil.copyfile(file, copy)
+                dest = claim_path(file.parent, filename, copy)
+                c.execute("UPDATE media SET path = ? WHERE id = ?", (str(dest.relative_to(data_dir)), media_id))
+                continue
+            if matching:
+                reason = (f"The file of this item was lost: another import with the same file name ({filename}) "
+                          f"replaced it, and that file now belongs to \u201c{keeper[1]}\u201d. Import it again.")
+            else:
+                reason = (f"The file of this item was lost: imports with the same file name ({filename}) replaced "
+                          "one another, and no item's bytes are left in it. Import it again.")
+            new_path = path if row is keeper else f"{path}#missing-{media_id}"
+            c.execute("UPDATE media SET path = ?, missing_reason = ? WHERE id = ?", (new_path, reason, media_id))
+            log.warning("media %s (%s) lost its file %s to another import of that name", media_id, row[1], path)
+    c.execute("CREATE UNIQUE INDEX media_path ON media(path)")
+
+
+# Each step is SQL (statements split at ';') or a Python function of (connection, data dir), for
+# a step that needs the files too. All run in one transaction with the version bump.
+MIGRATIONS: list[str | Callable[[sqlite3.Connection, Path], None]] = [
     # 1: projects, media, generation jobs, settings
     """
     CREATE TABLE projects (
@@ -92,6 +143,9 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE media ADD COLUMN keyframe_interval REAL;
     """,
+    # 5: one file per row (a unique index on media.path), repairing rows that shared one, and
+    # media.missing_reason saying why an item's file is gone
+    unique_media_paths,
 ]
 
 
@@ -117,8 +171,11 @@ class Database:
             if version > len(MIGRATIONS):
                 raise AppError("db_too_new", f"The library at {self.path} was made by a newer Reelcut.")
             for i, script in enumerate(MIGRATIONS[version:], start=version + 1):
-                for statement in filter(str.strip, script.split(";")):
-                    c.execute(statement)
+                if callable(script):
+                    script(c, self.path.parent)  # the data dir: the db file lives at its top
+                else:
+                    for statement in filter(str.strip, script.split(";")):
+                        c.execute(statement)
                 c.execute(f"PRAGMA user_version = {i}")
 
     @contextmanager

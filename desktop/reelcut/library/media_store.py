@@ -17,7 +17,16 @@ from ..media.filmstrip import make_filmstrip, waveform_peaks
 from ..media.probe import NotMedia, ProbeResult, probe
 from ..media.thumbnail import make_thumbnail
 from .db import Database, dumps, loads, now
-from .files import copy_stream, fsync_dir, hash_file, human_size, safe_filename, temp_path, unique_path, write_atomic
+from .files import (
+    claim_path,
+    clean_name,
+    copy_stream,
+    hash_file,
+    human_size,
+    safe_filename,
+    temp_path,
+    write_atomic,
+)
 from .projects import Projects
 from .timeline import without_clips
 
@@ -39,6 +48,8 @@ def media_dict(row: Any) -> dict[str, Any]:
         "source": loads(row["source"], {}), "cost": row["cost"], "created_at": row["created_at"],
         "keyframe_interval": row["keyframe_interval"],
         "proxy": {"status": row["proxy_status"], "progress": row["proxy_progress"]},
+        # why the item's file is gone (set by the repair of rows that shared one file), or None
+        "missing": row["missing_reason"],
     }
 
 
@@ -77,6 +88,8 @@ class MediaStore:
 
     def file_path(self, media_id: str) -> tuple[Path, str]:
         row = self._row(media_id)
+        if row["missing_reason"]:
+            raise NotFound("The media file", row["missing_reason"])
         return self._inside(row["path"]), row["mime"]
 
     def proxy_path(self, media_id: str) -> Path:
@@ -160,16 +173,15 @@ class MediaStore:
         size, sha = digest if digest else hash_file(tmp)
         folder = self.projects.folder(project_id) / "media"
         folder.mkdir(parents=True, exist_ok=True)
-        base = safe_filename(filename or name)
+        base = safe_filename(clean_name(filename or name))
         ext = _EXT.get(info.mime, "")
         if ext and not base.lower().endswith(ext):
             base = os.path.splitext(base)[0] + ext
         media_id = uuid.uuid4().hex
-        final = unique_path(folder, base)
-        os.replace(tmp, final)
-        fsync_dir(folder)
+        final = claim_path(folder, base, tmp)  # the name is reserved and the file moved in one step
         thumb_rel = self._make_thumbnail(project_id, media_id, final, info.kind) if thumbnail_now else None
         display = name if source.get("type") != "import" else os.path.splitext(Path(name).name)[0] or name
+        display = clean_name(display) or clean_name(name) or "media"
         try:
             self.db.execute(
                 "INSERT INTO media (id, project_id, name, kind, path, mime, size, sha256, width, height, fps,"
@@ -202,10 +214,12 @@ class MediaStore:
         return self.get(media_id)
 
     def rename(self, media_id: str, name: Any) -> dict[str, Any]:
-        if not isinstance(name, str) or not name.strip() or len(name) > 200:
+        if isinstance(name, str):
+            name = clean_name(name)
+        if not isinstance(name, str) or not name or len(name) > 200:
             raise AppError("invalid_name", "A media name must be 1 to 200 characters.", field="name")
         self._row(media_id)
-        self.db.execute("UPDATE media SET name = ? WHERE id = ?", (" ".join(name.split()), media_id))
+        self.db.execute("UPDATE media SET name = ? WHERE id = ?", (name, media_id))
         return self.published(self.get(media_id))
 
     def delete(self, media_id: str) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 from dataclasses import asdict, dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -14,6 +15,60 @@ from ..errors import AppError
 # Demuxers that take arbitrary bytes as "media" (text shown as a picture): not media to a user.
 _TEXT_CODECS = {"ansi", "bintext", "xbin", "idf", "tty"}
 _IMAGE_FORMAT_SUFFIXES = ("_pipe", "image2")
+
+
+# The most pixels a picture may have: FFmpeg refuses a frame near 16,000×16,000 (a buffer of
+# INT_MAX bytes), and one frame this size is a gigabyte decoded.
+MAX_PIXELS = 250_000_000
+
+
+class TooManyPixels(AppError):
+    def __init__(self, name: str, width: int, height: int) -> None:
+        super().__init__("too_large", f"'{name}' cannot be imported: {width}×{height} is over the limit of "
+                                      f"{MAX_PIXELS:,} pixels.", field="file")
+
+
+def _header_size(source: Path | BinaryIO) -> tuple[int, int] | None:
+    """A picture's size from its file's head (PNG, GIF, JPEG, WebP), for a picture FFmpeg will not
+    open far enough to say (an image stream's size is known only once a frame is decoded)."""
+    try:
+        if isinstance(source, (str, Path)):
+            with open(source, "rb") as f:
+                head = f.read(256 * 1024)
+        else:
+            at = source.tell()
+            head = source.read(256 * 1024)
+            source.seek(at)
+    except (OSError, ValueError):
+        return None
+    if head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR":
+        return struct.unpack(">II", head[16:24])
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return struct.unpack("<HH", head[6:10])
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP" and len(head) >= 30:
+        kind = head[12:16]
+        if kind == b"VP8X":
+            return 1 + int.from_bytes(head[24:27], "little"), 1 + int.from_bytes(head[27:30], "little")
+        if kind == b"VP8L":
+            bits = int.from_bytes(head[21:25], "little")
+            return 1 + (bits & 0x3FFF), 1 + ((bits >> 14) & 0x3FFF)
+        if kind == b"VP8 ":
+            w, h = struct.unpack("<HH", head[26:30])
+            return w & 0x3FFF, h & 0x3FFF
+    if head[:2] == b"\xff\xd8":  # JPEG: walk the segments to a start-of-frame
+        i = 2
+        while i + 9 <= len(head) and head[i] == 0xFF:
+            marker, length = head[i + 1], int.from_bytes(head[i + 2:i + 4], "big")
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+                h, w = struct.unpack(">HH", head[i + 5:i + 9])
+                return w, h
+            i += 2 + length
+    return None
+
+
+def _check_pixels(label: str, width: int | None, height: int | None) -> None:
+    if width and height and width * height > MAX_PIXELS:
+        raise TooManyPixels(label, width, height)
 
 
 class NotMedia(AppError):
@@ -122,6 +177,10 @@ def probe(source: Path | BinaryIO, name: str | None = None) -> ProbeResult:
         fmt = container.format.name
         is_image = video is not None and audio is None and (
             fmt.endswith(_IMAGE_FORMAT_SUFFIXES) or (video.frames or 0) == 1 and fmt == "gif")
+        if video is not None:  # refused before a frame of it is decoded
+            _check_pixels(label, video.codec_context.width, video.codec_context.height)
+            if not video.codec_context.width:
+                _check_pixels(label, *(_header_size(source) or (None, None)))
         try:
             first = next(container.decode(video if video is not None else audio), None)
         except (av.error.FFmpegError, ValueError) as exc:
