@@ -92,6 +92,10 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE media ADD COLUMN keyframe_interval REAL;
     """,
+    # why a preview proxy failed ({code, message} as JSON), until it is asked for again
+    """
+    ALTER TABLE media ADD COLUMN proxy_error TEXT;
+    """,
 ]
 
 
