@@ -146,6 +146,10 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection, Path], None]] = [
     # 5: one file per row (a unique index on media.path), repairing rows that shared one, and
     # media.missing_reason saying why an item's file is gone
     unique_media_paths,
+    # 6: why a preview proxy failed ({code, message} as JSON), until it is asked for again
+    """
+    ALTER TABLE media ADD COLUMN proxy_error TEXT;
+    """,
 ]
 
 

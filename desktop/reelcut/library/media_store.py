@@ -47,7 +47,8 @@ def media_dict(row: Any) -> dict[str, Any]:
         "has_thumbnail": bool(row["thumbnail"]),
         "source": loads(row["source"], {}), "cost": row["cost"], "created_at": row["created_at"],
         "keyframe_interval": row["keyframe_interval"],
-        "proxy": {"status": row["proxy_status"], "progress": row["proxy_progress"]},
+        "proxy": {"status": row["proxy_status"], "progress": row["proxy_progress"],
+                  "error": loads(row["proxy_error"])},
         # why the item's file is gone (set by the repair of rows that shared one file), or None
         "missing": row["missing_reason"],
     }

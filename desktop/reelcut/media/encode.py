@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -19,6 +20,8 @@ class EncodeCancelled(Exception):
     pass
 
 
+# the "[vost#0:0/libvpx-vp9 @ 0x55…] [enc:libvpx-vp9 @ 0x55…] " ffmpeg puts before a message
+_PREFIX = re.compile(r"^(\[[^\]]*\] ?)+")
 KEYFRAME_SECONDS = 0.5
 
 
@@ -89,6 +92,15 @@ def run_ffmpeg(args: Sequence[str], *, duration: float, on_progress: Callable[[f
         text = "".join(stderr)
         if "No space left on device" in text:
             raise from_os_error(OSError(errno.ENOSPC, "No space left on device"), f"running {what.lower()}")
-        detail = text.strip().splitlines()
-        reason = detail[-1] if detail else f"exit code {code}"
-        raise AppError("ffmpeg_failed", f"{what} failed: {reason}")
+        raise AppError("ffmpeg_failed", f"{what} failed: {_reason(text, code)}")
+
+
+def _reason(stderr: str, code: int) -> str:
+    """What ffmpeg said went wrong: its first error (the cause: "Pixel format 'gbrap' is not widely
+    supported", "moov atom not found"), not its last (the consequence: "Nothing was written into
+    output file"), without the "[component @ 0x…]" prefixes, and kept to a readable length."""
+    for line in stderr.splitlines():
+        text = _PREFIX.sub("", line).strip()
+        if text:
+            return text if len(text) <= 300 else text[:297] + "..."
+    return f"exit code {code}"

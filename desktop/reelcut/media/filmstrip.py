@@ -8,7 +8,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-from .thumbnail import write_jpeg
+from .thumbnail import upright, write_jpeg
 
 STRIP_FRAMES = 10
 STRIP_HEIGHT = 54
@@ -21,18 +21,24 @@ def make_filmstrip(src: Path, dest: Path, frames: int = STRIP_FRAMES, height: in
             return False
         stream = container.streams.video[0]
         duration = container.duration / av.time_base if container.duration else 0
-        width = max(2, round(stream.codec_context.width * height / stream.codec_context.height) // 2 * 2)
-        canvas = np.zeros((height, width * frames, 3), dtype=np.uint8)
+        width = 0
+        canvas = None
         last = None
         for i in range(frames):
             when = duration * (i + 0.5) / frames
             if duration and stream.time_base:
                 container.seek(int(when / stream.time_base), stream=stream)
-            frame = next(container.decode(stream), None) or last
+            frame = next(container.decode(stream), None)
+            frame = upright(frame) if frame is not None else last
             if frame is None:
                 break
             last = frame
+            if canvas is None:  # sized by the first picture as shown (a phone's portrait video turned)
+                width = max(2, round(frame.width * height / frame.height) // 2 * 2)
+                canvas = np.zeros((height, width * frames, 3), dtype=np.uint8)
             canvas[:, i * width:(i + 1) * width] = frame.to_ndarray(width=width, height=height, format="rgb24")
+    if canvas is None:
+        canvas = np.zeros((height, 2 * frames, 3), dtype=np.uint8)
     write_jpeg(av.VideoFrame.from_ndarray(canvas, format="rgb24"), dest)
     return True
 

@@ -99,6 +99,48 @@ class ProbeResult:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class Picture:
+    """How a video's pixels are stored, as a proxy needs to know: the decoder's pixel format,
+    whether it carries alpha (a GIF, PNG or QuickTime RLE in a MOV, ProRes 4444), and whether
+    any component has more than 8 bits."""
+    pix_fmt: str
+    has_alpha: bool
+    high_bit_depth: bool
+
+
+def picture_of(fmt: Any) -> Picture:
+    """A PyAV VideoFormat as a Picture: alpha is the fourth component (the second of a grey
+    picture), or a palette (a GIF's may hold a transparent entry)."""
+    components = fmt.components
+    return Picture(pix_fmt=fmt.name, has_alpha=len(components) in (2, 4) or bool(fmt.has_palette),
+                   high_bit_depth=max((c.bits for c in components), default=8) > 8)
+
+
+def picture(path: Path) -> Picture | None:
+    """The pixel format of the first video frame; None for a file without a decodable picture.
+    Read when a proxy is made (the media row does not keep it)."""
+    try:
+        with av.open(str(path)) as container:
+            stream = next((s for s in container.streams.video if _decodable(s)), None)
+            if stream is None:
+                return None
+            frame = next(container.decode(stream), None)
+            return picture_of(frame.format) if frame is not None else None
+    except (av.error.FFmpegError, OSError, ValueError):
+        return None
+
+
+def display_rotation(frame: Any) -> int:
+    """The counterclockwise turn (0, 90, 180 or 270 degrees) a player applies to this decoded
+    frame, from its display matrix (a phone's portrait video is coded landscape with a matrix
+    saying so); np.rot90(picture, turn // 90) shows it as ffmpeg's autorotation does."""
+    try:
+        return round(float(getattr(frame, "rotation", 0) or 0) / 90) % 4 * 90
+    except (TypeError, ValueError):
+        return 0
+
+
 _MIME = {"mp4": "video/mp4", "mov": "video/quicktime", "webm": "video/webm", "matroska": "video/x-matroska",
          "png": "image/png", "jpeg": "image/jpeg", "mjpeg": "image/jpeg", "webp": "image/webp", "gif": "image/gif",
          "mp3": "audio/mpeg", "wav": "audio/wav", "ogg": "audio/ogg", "flac": "audio/flac", "aac": "audio/aac"}
@@ -201,10 +243,16 @@ def probe(source: Path | BinaryIO, name: str | None = None) -> ProbeResult:
             raise NotMedia(label, "its duration is unknown, so it may be truncated")
         if kind != "image" and not _tail_present(container, [s for s in (video, audio) if s is not None], duration):
             raise NotMedia(label, "it is truncated: its last seconds are missing")
+        width = video.codec_context.width if video is not None else None
+        height = video.codec_context.height if video is not None else None
+        if video is not None and display_rotation(first) in (90, 270):
+            # stored and shown as players show it (ffmpeg turns it the same way for proxies and
+            # exports), not as coded
+            width, height = height, width
         return ProbeResult(
             kind=kind,
-            width=video.codec_context.width if video is not None else None,
-            height=video.codec_context.height if video is not None else None,
+            width=width,
+            height=height,
             fps=fps,
             duration=round(duration, 3) if duration and kind != "image" else None,
             video_codec=vcodec,

@@ -6,6 +6,9 @@ from fractions import Fraction
 from pathlib import Path
 
 import av
+import numpy as np
+
+from .probe import display_rotation
 
 THUMB_WIDTH = 320
 
@@ -24,10 +27,21 @@ def make_thumbnail(src: Path, dest: Path, at: float | None = None) -> bool:
         frame = next(container.decode(stream), None)
         if frame is None:
             return False
+    frame = upright(frame)
     width = min(THUMB_WIDTH, frame.width) // 2 * 2
     height = max(2, round(frame.height * width / frame.width) // 2 * 2)
     write_jpeg(frame.reformat(width=width, height=height), dest)
     return True
+
+
+def upright(frame: av.VideoFrame) -> av.VideoFrame:
+    """The frame as players show it, turned by its display matrix: the way ffmpeg turns it for
+    proxies and exports, and the way the media's stored size is."""
+    turns = display_rotation(frame) // 90
+    if not turns:
+        return frame
+    picture = np.ascontiguousarray(np.rot90(frame.to_ndarray(format="rgb24"), turns))
+    return av.VideoFrame.from_ndarray(picture, format="rgb24")
 
 
 def write_jpeg(frame: av.VideoFrame, dest: Path) -> None:

@@ -21,7 +21,8 @@ from ..library.db import Database
 from ..library.files import temp_path
 from ..library.media_store import MediaStore, media_dict
 from ..media.encode import EncodeCancelled, run_ffmpeg, seekable_keyframes
-from ..runs import StatusRows, Threads, failure, move_into_place
+from ..media.probe import Picture, picture
+from ..runs import NULL, StatusRows, Threads, failure, move_into_place
 
 log = logging.getLogger(__name__)
 PROXY_HEIGHT = 540
@@ -54,11 +55,26 @@ def slow_to_seek(item: dict[str, Any]) -> bool:
     return item["keyframe_interval"] * (item["fps"] or 25) * pixels > SEEK_BUDGET_PIXELS
 
 
-def proxy_args(src: Path, out: Path, height: int, fps: float | None) -> list[str]:
+def proxy_pix_fmt(picture: Picture | None) -> str:
+    """The proxy's pixels, set explicitly (left to itself, libvpx keeps a source's RGB or 4:4:4
+    layout, which it either cannot encode, "gbrap is not widely supported", or encodes as a VP9
+    profile 1 some engines cannot play): 4:2:0, 8 bits (profile 0), with an alpha plane where the
+    source has one (VP9 alpha in WebM, which Chromium shows; libvpx's alpha is 8-bit only), and
+    10 bits (profile 2) only for an opaque source deeper than 8."""
+    if picture is None:
+        return "yuv420p"
+    if picture.has_alpha:
+        return "yuva420p"
+    return "yuv420p10le" if picture.high_bit_depth else "yuv420p"
+
+
+def proxy_args(src: Path, out: Path, height: int, fps: float | None, pix_fmt: str = "yuv420p") -> list[str]:
+    """The height is the display height (a rotated source is turned by ffmpeg before scaling, as
+    the stored size is)."""
     target = min(PROXY_HEIGHT, height or PROXY_HEIGHT) // 2 * 2
-    return ["-i", str(src), "-map", "0:v:0", "-map", "0:a:0?", "-vf", f"scale=-2:{target}",
-            "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-row-mt", "1", "-b:v", "1M",
-            *seekable_keyframes(fps), "-c:a", "libopus", "-b:a", "96k", "-f", "webm", str(out)]
+    return ["-i", str(src), "-map", "0:v:0", "-map", "0:a:0?", "-vf", f"scale=-2:{target},format={pix_fmt}",
+            "-pix_fmt", pix_fmt, "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-row-mt", "1",
+            "-b:v", "1M", *seekable_keyframes(fps), "-c:a", "libopus", "-b:a", "96k", "-f", "webm", str(out)]
 
 
 class ProxyMaker:
@@ -77,11 +93,12 @@ class ProxyMaker:
         self._changed = threading.Condition()
         self._pending = 0
         self._decided: OrderedDict[str, bool] = OrderedDict()
-        # A proxy once made is never made again; a failed one may be asked for again. The media
-        # row has no message or error column: why it failed goes to the log.
+        # A proxy once made is never made again; a failed one may be asked for again (Retry). Why
+        # it failed is kept on the row (proxy_error) until it is asked for again.
         self.rows = StatusRows(db, bus, table="media", event="media", payload=self._event, terminal=("ready",),
                                touched=None, columns={"status": "proxy_status", "progress": "proxy_progress",
-                                                      "path": "proxy_path", "message": None, "error": None})
+                                                      "path": "proxy_path", "message": None,
+                                                      "error": "proxy_error"})
         # a newly stored clip gets its proxy as soon as it appears, if it needs one; turning
         # preview proxies on asks for the missing ones
         self._feed = threading.Thread(target=self._follow_events, name="proxy-feed", daemon=True)
@@ -168,10 +185,20 @@ class ProxyMaker:
             self._changed.wait_for(lambda: media_id in self._decided, timeout)
             return self._decided.get(media_id)
 
+    def retry(self, media_id: str) -> dict[str, Any]:
+        """The user asks for a video's proxy again (Retry after a failure): queued whether or not
+        the engine needs one now (the worker skips it if not), unless it is made or on its way."""
+        item = self.media.get(media_id)
+        if item["kind"] != "video":
+            raise AppError("not_video", "Only a video has a preview proxy.", field="media_id")
+        if item["proxy"]["status"] in ("none", "failed"):
+            self.request(media_id)
+        return self.media.get(media_id)
+
     def request(self, media_id: str) -> None:
         if self._cancel.is_set():
             return  # shutting down: the next start asks again
-        if not self.rows.update(media_id, status="queued", progress=0.0):
+        if not self.rows.update(media_id, status="queued", progress=0.0, error=NULL):
             return  # gone, or its proxy is made already
         with self._changed:
             self._pending += 1
@@ -228,7 +255,8 @@ class ProxyMaker:
         try:
             src, _ = self.media.file_path(media_id)
             self.rows.update(media_id, status="encoding", progress=0.0)
-            run_ffmpeg(proxy_args(src, tmp, row["height"], row["fps"]), duration=row["duration"] or 0,
+            pix_fmt = proxy_pix_fmt(picture(src))
+            run_ffmpeg(proxy_args(src, tmp, row["height"], row["fps"], pix_fmt), duration=row["duration"] or 0,
                        on_progress=progress, cancel=self._cancel, what="The preview proxy", background=True)
             folder = self.media.projects.folder(row["project_id"]) / "proxies"
             folder.mkdir(parents=True, exist_ok=True)
@@ -238,7 +266,8 @@ class ProxyMaker:
         except EncodeCancelled:
             self.rows.update(media_id, status="none", progress=0.0)
         except Exception as exc:  # noqa: BLE001 - the row must not stay "encoding" after any failure
-            failure(exc, what="The preview proxy", doing="making a preview proxy", run_id=media_id)
-            self.rows.update(media_id, status="failed", progress=0.0)
+            err = failure(exc, what="The preview proxy", doing="making a preview proxy", run_id=media_id)
+            log.warning("The preview proxy of %s (%s) failed: %s", media_id, row["name"], err.message)
+            self.rows.update(media_id, status="failed", progress=0.0, error=err.to_dict())
         finally:
             tmp.unlink(missing_ok=True)

@@ -62,6 +62,12 @@ def sources(media_id: str):
     return jsonify({"sources": urls.sources(media_id, entries)})
 
 
+@bp.post("/media/<media_id>/proxy")
+def request_proxy(media_id: str):
+    """Make the video's preview proxy (again, after a failure: the page's Retry)."""
+    return jsonify({"media": urls.media_item(services().proxies.retry(media_id))}), 202
+
+
 @bp.get("/media/<media_id>/waveform")
 def waveform(media_id: str):
     return jsonify(services().media.waveform(media_id))

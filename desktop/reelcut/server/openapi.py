@@ -94,6 +94,8 @@ def spec() -> dict[str, Any]:
                 "delete": _op("Delete a media item", _ok(_OBJ), params=["media_id"])},
             "/api/media/{media_id}/sources": {"get": _op("Playable sources, best first", _ok(_OBJ),
                                                          params=["media_id"])},
+            "/api/media/{media_id}/proxy": {"post": _op("Make the preview proxy (again, after a failure)",
+                                                        _ok(_OBJ, "202"), params=["media_id"])},
             "/api/media/{media_id}/waveform": {"get": _op("Audio peaks", _ok(_OBJ), params=["media_id"])},
             "/api/models": {"get": _op("The model registry", _ok(_OBJ))},
             "/api/generations": {
