@@ -229,3 +229,17 @@ def test_failed_waveform_is_an_error_once_then_tried_again(
     monkeypatch.undo()
     r = api.get(f"/api/media/{item['id']}/waveform")
     assert r.status_code == 200 and len(r.json["peaks"]) > 50
+
+
+def test_very_wide_video_gets_a_bounded_filmstrip(api: Api, services: Any, project: dict, tmp_path: Path) -> None:
+    from reelcut.media.filmstrip import STRIP_FRAMES, STRIP_HEIGHT
+
+    path = tmp_path / "wide.mp4"
+    _ffmpeg("-f", "lavfi", "-i", "color=c=blue:size=2000x2:rate=25", "-t", "1", "-c:v", "libx264", "-pix_fmt",
+            "yuv444p", str(path))
+    item = services.media.import_path(project["id"], path)
+    strip = api.get(f"/media/{item['id']}/filmstrip")
+    assert strip.status_code == 200 and strip.data[:3] == b"\xff\xd8\xff"
+    with av.open(str(services.media.filmstrip_path(item["id"]))) as c:
+        frame = next(c.decode(video=0))
+    assert frame.height == STRIP_HEIGHT and frame.width <= STRIP_FRAMES * 4 * STRIP_HEIGHT

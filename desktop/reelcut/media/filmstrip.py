@@ -14,12 +14,13 @@ import av
 import numpy as np
 
 from ..errors import AppError
-from .encode import _background_child
+from .encode import _die_with_parent
 from .ffmpeg import ffmpeg_exe
 from .thumbnail import write_jpeg
 
 STRIP_FRAMES = 10
 STRIP_HEIGHT = 54
+STRIP_MAX_ASPECT = 4
 
 
 def make_filmstrip(src: Path, dest: Path, frames: int = STRIP_FRAMES, height: int = STRIP_HEIGHT) -> bool:
@@ -29,7 +30,9 @@ def make_filmstrip(src: Path, dest: Path, frames: int = STRIP_FRAMES, height: in
             return False
         stream = container.streams.video[0]
         duration = container.duration / av.time_base if container.duration else 0
-        width = max(2, round(stream.codec_context.width * height / stream.codec_context.height) // 2 * 2)
+        # each picture keeps its aspect up to 4:1; a 2000×2 video once asked for a 540000-pixel sprite
+        aspect = stream.codec_context.width / stream.codec_context.height
+        width = max(2, round(min(aspect, STRIP_MAX_ASPECT) * height) // 2 * 2)
         canvas = np.zeros((height, width * frames, 3), dtype=np.uint8)
         last = None
         for i in range(frames):
@@ -73,7 +76,7 @@ def waveform_peaks(src: Path, per_second: int = 50, max_points: int = 4000, *,
            "-vn", "-sn", "-dn", "-ac", "1", "-ar", str(WAVE_RATE), "-f", "f32le", "pipe:1"]
     try:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                                preexec_fn=_background_child if sys.platform.startswith("linux") else None,
+                                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
                                 creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
     except OSError as exc:
         raise AppError("ffmpeg_missing", f"ffmpeg could not be started: {exc.strerror}.") from exc
