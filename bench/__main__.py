@@ -19,6 +19,7 @@ BENCHES = {
     "proxy": ("Proxy encode", "proxy_encode"),
     "desktop": ("Desktop start", "desktop_start"),
     "projectui": ("A big project in the page", "big_project_ui"),
+    "waveform": ("Waveform of long sound", "waveform"),
 }
 
 

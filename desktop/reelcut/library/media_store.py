@@ -7,13 +7,14 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import threading
 import uuid
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..errors import AppError, NotFound, from_os_error
 from ..eventbus import EventBus
-from ..media.filmstrip import make_filmstrip, waveform_peaks
+from ..media.filmstrip import WaveformCancelled, make_filmstrip, waveform_peaks
 from ..media.probe import NotMedia, ProbeResult, probe
 from ..media.thumbnail import make_thumbnail
 from .db import Database, dumps, loads, now
@@ -54,6 +55,23 @@ def media_dict(row: Any) -> dict[str, Any]:
     }
 
 
+WAVE_WAIT = 2.0  # seconds a waveform request waits for the peaks before it answers "pending"
+
+
+class _WaveTask:
+    """One waveform being computed: its progress, its end, and how to stop it."""
+
+    def __init__(self) -> None:
+        self.progress = 0.0
+        self.done = threading.Event()
+        self.cancel = threading.Event()
+        self.result: dict[str, Any] | None = None
+        self.error: AppError | None = None
+
+    def report(self, progress: float) -> None:
+        self.progress = progress
+
+
 class MediaStore:
     def __init__(self, db: Database, projects: Projects, data_dir: Path, temp_dir: Path,
                  upload_limit: int = 4 * 1024**3, bus: EventBus | None = None) -> None:
@@ -63,6 +81,10 @@ class MediaStore:
         self.data_dir = data_dir.resolve()
         self.temp_dir = temp_dir
         self.upload_limit = upload_limit
+        self.wave_wait = WAVE_WAIT
+        self._wave_lock = threading.Lock()
+        self._wave_tasks: dict[str, _WaveTask] = {}
+        self._wave_slots = threading.BoundedSemaphore(2)
 
     # -- reading ------------------------------------------------------------------------------
     def list(self, project_id: str) -> list[dict[str, Any]]:
@@ -118,17 +140,70 @@ class MediaStore:
                 raise NotFound("The filmstrip")
         return dest
 
-    def waveform(self, media_id: str) -> dict[str, Any]:
+    def _wave_cache(self, row: Any) -> Path:
+        return self.projects.folder(row["project_id"]) / "thumbs" / f"{row['id']}-wave.json"
+
+    def waveform(self, media_id: str, wait: float | None = None) -> dict[str, Any]:
+        """The peaks of the item's sound, made once and kept beside its thumbnail. They are
+        computed in the background: a request waits up to `wait` seconds (short sounds are ready
+        by then), else answers {status: "pending", progress} at once and the page asks again."""
         row = self._row(media_id)
         if not row["audio_codec"]:
             return {"duration": row["duration"] or 0, "peaks": []}
         src = self._inside(row["path"])
-        cache = self.projects.folder(row["project_id"]) / "thumbs" / f"{media_id}-wave.json"
+        cache = self._wave_cache(row)
         if cache.is_file():
-            return loads(cache.read_text("utf-8"))
-        data = waveform_peaks(src)
-        write_atomic(cache, dumps(data).encode("utf-8"))
-        return data
+            try:
+                return loads(cache.read_text("utf-8"))
+            except (OSError, ValueError):
+                log.warning("the waveform cache %s is unreadable; it is made again", cache)
+        with self._wave_lock:
+            task = self._wave_tasks.get(media_id)
+            if task is None:
+                task = self._wave_tasks[media_id] = _WaveTask()
+                threading.Thread(target=self._compute_waveform, args=(media_id, src, cache, task),
+                                 name=f"waveform-{media_id[:8]}", daemon=True).start()
+        task.done.wait(self.wave_wait if wait is None else wait)
+        if task.done.is_set():
+            with self._wave_lock:
+                if self._wave_tasks.get(media_id) is task:
+                    del self._wave_tasks[media_id]  # an error is told once; the next request tries again
+            if task.error is not None:
+                raise task.error
+            if task.result is None:  # cancelled: the item was deleted meanwhile
+                raise NotFound("The media item")
+            return task.result
+        return {"status": "pending", "progress": round(task.progress, 3), "duration": row["duration"] or 0,
+                "peaks": []}
+
+    def _compute_waveform(self, media_id: str, src: Path, cache: Path, task: _WaveTask) -> None:
+        try:
+            with self._wave_slots:  # two at a time: a timeline full of sound does not start one per clip
+                if task.cancel.is_set():
+                    return
+                data = waveform_peaks(src, on_progress=task.report, cancel=task.cancel)
+            with self._wave_lock:  # delete() cancels under this lock: a deleted item's cache is never written
+                if not task.cancel.is_set() and cache.parent.parent.is_dir():
+                    write_atomic(cache, dumps(data).encode("utf-8"))
+            task.result = data
+        except WaveformCancelled:
+            pass
+        except AppError as exc:
+            log.warning("waveform of %s failed: %s", src, exc.message)
+            task.error = exc
+        except Exception as exc:  # noqa: BLE001 - told to the request that waits, and logged
+            log.warning("waveform of %s failed", src, exc_info=True)
+            task.error = AppError("waveform_failed", f"The sound could not be read: {exc}", status=422)
+        finally:
+            task.done.set()
+
+    def _forget_waveform(self, row: Any) -> None:
+        with self._wave_lock:
+            task = self._wave_tasks.pop(row["id"], None)
+            if task is not None:
+                task.cancel.set()
+            for name in (f"{row['id']}-wave.json", f"{row['id']}-strip.jpg"):
+                (self.projects.folder(row["project_id"]) / "thumbs" / name).unlink(missing_ok=True)
 
     # -- writing ------------------------------------------------------------------------------
     def import_stream(self, project_id: str, stream: BinaryIO, filename: str) -> dict[str, Any]:
@@ -231,6 +306,7 @@ class MediaStore:
             doc = without_clips(doc, lambda clip: clip.get("media_id") == media_id)
             c.execute("UPDATE projects SET timeline = ? WHERE id = ?", (dumps(doc), row["project_id"]))
             c.execute("DELETE FROM media WHERE id = ?", (media_id,))
+        self._forget_waveform(row)
         for rel in (row["path"], row["thumbnail"], row["proxy_path"]):
             if rel:
                 (self.data_dir / rel).unlink(missing_ok=True)

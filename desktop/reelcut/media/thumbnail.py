@@ -28,8 +28,7 @@ def make_thumbnail(src: Path, dest: Path, at: float | None = None) -> bool:
         if frame is None:
             return False
     frame = upright(frame)
-    width = min(THUMB_WIDTH, frame.width) // 2 * 2
-    height = max(2, round(frame.height * width / frame.width) // 2 * 2)
+    width, height = thumb_size(frame.width, frame.height)
     write_jpeg(frame.reformat(width=width, height=height), dest)
     return True
 
@@ -42,6 +41,13 @@ def upright(frame: av.VideoFrame) -> av.VideoFrame:
         return frame
     picture = np.ascontiguousarray(np.rot90(frame.to_ndarray(format="rgb24"), turns))
     return av.VideoFrame.from_ndarray(picture, format="rgb24")
+
+
+def thumb_size(width: int, height: int) -> tuple[int, int]:
+    """At most THUMB_WIDTH wide (and, for a very tall picture, 2 × that high), even sides of at
+    least 2 pixels: a 1-pixel-wide video once gave a width of 0, and the encoder refused it."""
+    scale = min(1.0, THUMB_WIDTH / width, 2 * THUMB_WIDTH / height)
+    return max(2, round(width * scale) // 2 * 2), max(2, round(height * scale) // 2 * 2)
 
 
 def write_jpeg(frame: av.VideoFrame, dest: Path) -> None:

@@ -70,4 +70,6 @@ def request_proxy(media_id: str):
 
 @bp.get("/media/<media_id>/waveform")
 def waveform(media_id: str):
-    return jsonify(services().media.waveform(media_id))
+    """The peaks; 202 {status: "pending", progress} while a long sound is still being read."""
+    data = services().media.waveform(media_id)
+    return jsonify(data), 202 if data.get("status") == "pending" else 200

@@ -142,7 +142,12 @@ export function mountTimeline(el) {
 
   function waveform(canvas, clip) {
     if (!waveforms.has(clip.media_id)) {
-      waveforms.set(clip.media_id, server.media.waveform(clip.media_id).catch(() => ({ peaks: [], duration: 0 })));
+      // a long sound is read in the background: the server answers {status: 'pending'} until
+      // its peaks are ready, so ask again a little later
+      const load = (delay) => server.media.waveform(clip.media_id).then((data) => (data && data.status === 'pending'
+        ? new Promise((resolve) => setTimeout(resolve, delay)).then(() => load(Math.min(5000, delay * 1.5)))
+        : data));
+      waveforms.set(clip.media_id, load(1000).catch(() => ({ peaks: [], duration: 0 })));
     }
     waveforms.get(clip.media_id).then(({ peaks, duration }) => {
       if (!peaks.length || !duration) return;
