@@ -1,10 +1,11 @@
 """The preview as a compositor, in Chromium: what the canvas shows while a timeline plays, against
 a plain <video> playing one of its clips from the same source, in the same run.
 
-What is read, without any hook in the app: every frame the compositor draws goes through
-`drawImage` on the preview's canvas, so an init script records each call (when, which clip's
-element, that element's media time). A drawn frame counts as new when its media time moved on
-since the last draw of that clip. The baseline's frames come from requestVideoFrameCallback.
+What is read, without any hook in the app: an init script records every `drawImage` on the
+preview's canvas (when, which clip's element) and, through requestVideoFrameCallback, every
+frame each of the compositor's media elements presents (when, its media time); the canvas shows
+an element's new frame at its next draw. The baseline's frames come from requestVideoFrameCallback
+too.
 
 - playback: a 1080p timeline with a crossfade and a keyframed scale; the intervals between new
   frames of the top layer (median and 95th percentile), and the share of frames the elements
@@ -39,6 +40,7 @@ FRAME_30 = 1000 / 30  # ms
 RECORD_DRAWS = """
 (() => {
   window.__draws = [];
+  window.__frames = [];
   const draw = CanvasRenderingContext2D.prototype.drawImage;
   CanvasRenderingContext2D.prototype.drawImage = function (src, ...rest) {
     if (src instanceof HTMLVideoElement && this.canvas.getAttribute('aria-label') === 'Preview') {
@@ -46,6 +48,19 @@ RECORD_DRAWS = """
     }
     return draw.call(this, src, ...rest);
   };
+  // every frame each of the compositor's elements presents: [when, clip, its media time]
+  const follow = (v) => {
+    const onFrame = (now, meta) => {
+      window.__frames.push([now, v.dataset.clip, meta.mediaTime]);
+      v.requestVideoFrameCallback(onFrame);
+    };
+    v.requestVideoFrameCallback(onFrame);
+  };
+  new MutationObserver((changes) => {
+    for (const c of changes) {
+      for (const n of c.addedNodes) if (n instanceof HTMLVideoElement && n.dataset.clip) follow(n);
+    }
+  }).observe(document, {childList: true, subtree: true});
 })();
 """
 
@@ -53,6 +68,7 @@ RECORD_DRAWS = """
 PLAY_THROUGH_JS = """async () => {
   const button = document.querySelector('.transport button');
   window.__draws = [];
+  window.__frames = [];
   button.click();
   while (button.textContent !== 'Pause') await new Promise((r) => setTimeout(r, 5));
   while (button.textContent !== 'Play') await new Promise((r) => setTimeout(r, 20));
@@ -61,7 +77,7 @@ PLAY_THROUGH_JS = """async () => {
     const q = v.getVideoPlaybackQuality();
     dropped += q.droppedVideoFrames; total += q.totalVideoFrames;
   }
-  return {draws: window.__draws, dropped, total};
+  return {draws: window.__draws, frames: window.__frames, dropped, total};
 }"""
 
 # The baseline: a plain <video> plays `url` for `seconds`; its presented frames.
@@ -107,15 +123,9 @@ def _browser_cpu() -> float:
     return total
 
 
-def _new_frames(draws: list[list[Any]], clip: str | None = None) -> list[tuple[float, str, float]]:
-    """The draws that showed a new frame: the first of each media time of each clip."""
-    seen: dict[str, float] = {}
-    out = []
-    for now, c, media_time in draws:
-        if (clip is None or c == clip) and seen.get(c) != media_time:
-            seen[c] = media_time
-            out.append((now, c, media_time))
-    return out
+def _presented(frames: list[list[Any]], clip: str) -> list[tuple[float, float]]:
+    """The frames one clip's element presented: (when, media time)."""
+    return [(f[0], f[2]) for f in frames if f[1] == clip]
 
 
 def _intervals(times: list[float]) -> list[float]:
@@ -174,9 +184,10 @@ def run(small: bool) -> list[Row]:
             cpu0, t0 = _browser_cpu(), time.monotonic()
             played = page.evaluate(PLAY_THROUGH_JS)
             cpu_composed = (_browser_cpu() - cpu0) / (time.monotonic() - t0)
-            top = [f[0] for f in _new_frames(played["draws"], "a") if f[0] < _first(played["draws"], "b")]
-            top += [f[0] for f in _new_frames(played["draws"], "b")]
-            composed = _intervals(top)
+            # what changes on screen: the top layer's new frames (A's, then B's once it comes in)
+            b_in = min(f[0] for f in _presented(played["frames"], "b"))
+            top = [w for w, _ in _presented(played["frames"], "a") if w < b_in]
+            composed = _intervals(top + [w for w, _ in _presented(played["frames"], "b")])
             cpu0, t0 = _browser_cpu(), time.monotonic()
             plain = page.evaluate(PLAIN_JS, [source, 8])
             cpu_plain = (_browser_cpu() - cpu0) / (time.monotonic() - t0)
@@ -195,7 +206,7 @@ def run(small: bool) -> list[Row]:
             _timeline(server, pid, [{"id": "l", "media_id": ml["id"], "start": 0, "in": 0, "out": ml["duration"]}])
             _open(page, server)
             long_source = page.evaluate(PLAYING_SOURCE_JS)
-            drift = _drift([(f[0], f[2]) for f in _new_frames(page.evaluate(PLAY_THROUGH_JS)["draws"], "l")])
+            drift = _drift(_presented(page.evaluate(PLAY_THROUGH_JS)["frames"], "l"))
             plain_drift = _drift(page.evaluate(PLAIN_JS, [long_source, seconds - 0.5])["frames"])
             browser.close()
 

@@ -18,6 +18,7 @@ import { mountAiPanel } from './generate/ai-panel.js';
 import { mountTimeline } from './timeline/timeline-view.js';
 import { mountExport } from './export/export-panel.js';
 import { mountPreview } from './preview/preview.js';
+import { mountInspector } from './inspector/inspector.js';
 import { mountSettings } from './settings/settings-dialog.js';
 
 const violations = recordViolations(document);
@@ -25,6 +26,7 @@ const violations = recordViolations(document);
 const slot = (name) => document.querySelector(`[data-mount="${name}"]`);
 const parts = {
   projects: slot('projects'), media: slot('media'), ai: slot('ai'), timeline: slot('timeline'), preview: slot('preview'),
+  inspector: slot('inspector'),
   toasts: slot('toasts'), settings: slot('settings'), empty: document.querySelector('[data-empty]'),
   exportSlot: null, // inside the timeline's bar, once it is mounted
 };
@@ -43,6 +45,7 @@ mountAiPanel(parts.ai);
 parts.exportSlot = mountTimeline(parts.timeline).exportSlot;
 mountExport(parts.exportSlot);
 mountPreview(parts.preview);
+mountInspector(parts.inspector);
 const settings = mountSettings(parts.settings);
 // which source plays first can change with the settings (remote preview, preview proxies)
 parts.settings.addEventListener('settingschanged', () => send(parts.preview, 'sourceschanged'));

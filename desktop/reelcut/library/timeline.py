@@ -54,7 +54,8 @@ def _new_track(name: str, kind: str) -> dict[str, Any]:
 def default_timeline() -> dict[str, Any]:
     # The first track is the top of the stack, and the higher track is on top in every editor:
     # V2 is listed above V1, video above audio.
-    return {"version": VERSION, "fps": 25, "width": 1280, "height": 720, "playhead": 0.0, "zoom": 50.0,
+    # a new project is Full HD at 30 fps, as the editors people know start (the canvas control changes it)
+    return {"version": VERSION, "fps": 30, "width": 1920, "height": 1080, "playhead": 0.0, "zoom": 50.0,
             "tracks": [_new_track("V2", "video"), _new_track("V1", "video"), _new_track("A1", "audio")]}
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from flask import Blueprint, jsonify
 
+from ..library.timeline import LIMITS
 from .util import body, services
 
 bp = Blueprint("api_projects", __name__, url_prefix="/api")
@@ -43,3 +46,9 @@ def get_timeline(project_id: str):
 @bp.put("/projects/<project_id>/timeline")
 def put_timeline(project_id: str):
     return jsonify({"timeline": services().projects.save_timeline(project_id, body().get("timeline"))})
+
+
+@bp.get("/timeline/limits")
+def timeline_limits():
+    """What a timeline may hold, for the page to refuse a value beside its field before saving."""
+    return jsonify({"limits": {name: asdict(limit) for name, limit in LIMITS.items()}})

@@ -19,6 +19,7 @@ const CALLS = [
   [(s) => s.health(), 'GET', 'api/health'],
   [(s) => s.models(), 'GET', 'api/models'],
   [(s) => s.capabilities({ av1: '' }), 'POST', 'api/capabilities', { codecs: { av1: '' } }],
+  [(s) => s.timelineLimits(), 'GET', 'api/timeline/limits', undefined],
   [(s) => s.settings.get(), 'GET', 'api/settings'],
   [(s) => s.settings.save({ fal_key: null }), 'PUT', 'api/settings', { fal_key: null }],
   [(s) => s.projects.list(), 'GET', 'api/projects'],
@@ -76,4 +77,5 @@ test('the URLs the page hands to the browser are relative too', async () => {
   const { urls } = await import('../../../web/js/app/api.js');
   assert.equal(urls.events, 'api/events');
   assert.equal(urls.filmstrip('m1'), 'media/m1/filmstrip');
+  assert.equal(urls.titleFont, 'api/fonts/title');
 });

@@ -8,10 +8,24 @@ import {
   trimEnd, trimStart, updateClip,
 } from '../timeline/edit-model.js';
 import { mediaDuration, nextSelection, splitTargets } from './state.js';
+import {
+  MEDIA_FIELDS, TEXT_FIELDS, addKeyframe, adjacentKeyframe, applyField, applyValue, removeKeyframe, setEasing,
+} from '../inspector/inspector-model.js';
+import { withCanvas } from '../preview/canvas-model.js';
+
+const FIELDS = new Map([...MEDIA_FIELDS, ...TEXT_FIELDS].map((f) => [f.key, f]));
 
 export function createActions({ parts, state, show, project }) {
   const { toast, fail } = show;
   const { edit } = project;
+  function seekTo(time) {
+    if (!state.timeline) return;
+    state.timeline.playhead = time;
+    send(parts.timeline, 'playhead', { time });
+    send(parts.inspector, 'playhead', { time });
+    send(parts.preview, 'position', { time });
+    project.saveSoon();
+  }
   return {
     async createproject({ name }) {
       const { project: created } = await server.projects.create(name);
@@ -140,12 +154,40 @@ export function createActions({ parts, state, show, project }) {
       const { path } = await server.desktop.saveExport(id);
       if (path) toast(`Saved ${path}.`);
     },
-    seek({ time }) {
-      if (!state.timeline) return;
-      state.timeline.playhead = time;
-      send(parts.timeline, 'playhead', { time });
-      send(parts.preview, 'position', { time });
-      project.saveSoon();
+    seek: ({ time }) => seekTo(time),
+    // the inspector: a number (live while its label is dragged), a fit, a title's text or colour
+    setfield({ key, value, ids, live = false }) {
+      const field = FIELDS.get(key);
+      // a media property changes the media clips of the selection, a title's field the titles
+      const isTitleField = TEXT_FIELDS.includes(field);
+      const targets = ids.filter((id) => {
+        const found = findClip(state.timeline, id);
+        return found && (found.clip.media_id === undefined) === isTitleField;
+      });
+      const result = applyField(state.timeline, targets, field, value, state.timeline.playhead);
+      if (result.error) { send(parts.inspector, 'fielderror', { key, message: result.error }); return; }
+      edit(result.doc, { live });
+    },
+    setvalue({ key, value, ids }) {
+      edit(applyValue(state.timeline, ids, key, value));
+    },
+    keyframe({ op, key, id, easing }) {
+      const doc = state.timeline;
+      const t = doc.playhead;
+      if (op === 'add') {
+        const result = addKeyframe(doc, id, key, t);
+        if (result.error) send(parts.inspector, 'fielderror', { key, message: result.error });
+        else edit(result.doc);
+      } else if (op === 'remove') edit(removeKeyframe(doc, id, key, t));
+      else if (op === 'easing') edit(setEasing(doc, id, key, t, easing));
+      else {
+        const found = findClip(doc, id);
+        const time = found && adjacentKeyframe(found.clip, key, t, op === 'prev' ? -1 : 1, doc.fps);
+        if (time !== null && time !== undefined) seekTo(time);
+      }
+    },
+    setcanvas(size) {
+      edit(withCanvas(state.timeline, size));
     },
     zoom({ zoom }) {
       state.timeline.zoom = zoom;
@@ -155,6 +197,7 @@ export function createActions({ parts, state, show, project }) {
     tick({ time }) {
       state.timeline.playhead = time;
       send(parts.timeline, 'playhead', { time });
+      send(parts.inspector, 'playhead', { time });
     },
     playstate({ playing }) {
       if (!playing) project.saveSoon();

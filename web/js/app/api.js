@@ -52,6 +52,7 @@ export const server = {
   health: () => api.get('api/health'),
   models: () => api.get('api/models'),
   capabilities: (codecs) => api.post('api/capabilities', { codecs }),
+  timelineLimits: () => api.get('api/timeline/limits'),
   settings: {
     get: () => api.get('api/settings'),
     save: (changes) => api.put('api/settings', changes),

@@ -56,15 +56,22 @@ export function createProject(parts, state, show) {
     return localStorage.getItem(LAST_PROJECT);
   }
 
-  // Every edit goes through here: remembered for undo, shown, and saved a moment later.
-  function edit(next) {
+  // Every edit goes through here: remembered for undo, shown, and saved a moment later. A `live`
+  // edit (a value being dragged) is shown only; the edit that ends it is one undo step from
+  // where the drag began.
+  let liveBase = null;
+  function edit(next, { live = false } = {}) {
     if (!next || next === state.timeline) return;
-    state.history.record(state.timeline);
+    if (live) liveBase ??= state.timeline;
+    else {
+      state.history.record(liveBase ?? state.timeline);
+      liveBase = null;
+    }
     next.playhead = state.timeline.playhead;
     next.zoom = state.timeline.zoom;
     state.timeline = next;
     show.timeline();
-    saveSoon();
+    if (!live) saveSoon();
   }
 
   // Media deleted from the library is gone for good: its clips leave the timeline and every step of

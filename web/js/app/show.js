@@ -36,9 +36,11 @@ export function createShow(parts, state) {
   function timeline() {
     if (!state.timeline) return; // a project still opening: its timeline comes with it
     const { history } = state;
-    const detail = { doc: state.timeline, media: state.media, selected: state.selected, canUndo: history.canUndo, canRedo: history.canRedo };
+    const detail = { doc: state.timeline, media: state.media, selected: state.selected, canUndo: history.canUndo, canRedo: history.canRedo,
+      limits: state.limits };
     send(parts.timeline, 'timeline', detail);
     send(parts.preview, 'timeline', detail);
+    send(parts.inspector, 'timeline', detail);
   }
 
   return { toast, fail, projects, media, jobs, timeline };

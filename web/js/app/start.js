@@ -7,7 +7,9 @@ import { projectToOpen } from './state.js';
 export async function start({ parts, state, show, project }) {
   try {
     // independent requests in parallel: start-up is a round trip, not five
-    const [health, models] = await Promise.all([server.health(), server.models(), project.load()]);
+    const [health, models, limits] = await Promise.all([server.health(), server.models(), server.timelineLimits(),
+      project.load()]);
+    state.limits = limits.limits;
     state.desktop = Boolean(health.desktop);
     send(parts.media, 'mode', { desktop: state.desktop });
     send(parts.exportSlot, 'mode', { desktop: state.desktop });

@@ -13,6 +13,7 @@ export function createState() {
     desktop: false, // shown in the desktop window (native dialogs) rather than a browser
     selected: [], // ids of the selected clips
     history: new History(), // the timeline's undo history
+    limits: null, // what a timeline may hold (the server's), for refusing a value beside its field
   };
 }
 

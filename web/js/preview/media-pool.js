@@ -6,6 +6,8 @@
 import { h } from '../shared/dom.js';
 import { blockedBy, mediaErrorReason, playFirstWorking } from './sources.js';
 
+const RETIRE_MS = 1000;
+
 // Hand a source to `start`: a URL as is, or for the `blob` kind its bytes fetched into memory
 // and given as an object URL (returned through `made`, to be freed with the element).
 function startSource(source, start, made, reject) {
@@ -119,9 +121,15 @@ export function createMediaPool({ container, sourcesFor, toast, onCreate = () =>
     },
     peek(clipId) { return entries.get(clipId); },
     entries() { return [...entries.values()]; },
-    // Let go of every element whose clip is not in `clipIds` (off screen and not coming up).
-    keep(clipIds) {
-      for (const entry of [...entries.values()]) if (!clipIds.has(entry.clipId)) remove(entry);
+    // Let go of every element whose clip is not in `clipIds` (off screen and not coming up) once it
+    // has not been needed for RETIRE_MS: the clip that just ended at a cut is released a moment
+    // later, not in the very frame that must show the next one.
+    keep(clipIds, now = performance.now()) {
+      for (const entry of [...entries.values()]) {
+        if (clipIds.has(entry.clipId)) entry.idleSince = null;
+        else if (entry.idleSince == null) entry.idleSince = now;
+        else if (now - entry.idleSince >= RETIRE_MS) remove(entry);
+      }
     },
     // A media item's first source changed (a proxy was made, settings changed): load it again.
     forget(mediaId) {

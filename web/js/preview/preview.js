@@ -13,6 +13,7 @@ import { server, urls } from '../app/api.js';
 import { timecode } from '../shared/format.js';
 import { timelineEnd } from '../timeline/timeline-model.js';
 import { layersAt, soundsAt, titlesAt, upcoming } from './compose-model.js';
+import { mountCanvasControl } from './canvas-control.js';
 import { createCompositor, loadTitleFont } from './compositor.js';
 import { createMediaPool } from './media-pool.js';
 import { createMixer } from './mixer.js';
@@ -54,8 +55,9 @@ export function mountPreview(el) {
   const playButton = h('button', { type: 'button', class: 'primary', text: 'Play', disabled: true, onclick: () => emit(el, 'toggleplay') });
   const clockOut = h('output', { class: 'timecode', text: timecode(0) });
   const meter = h('meter', { class: 'level', min: 0, max: 1, value: 0, 'aria-label': 'Audio level' });
-  el.append(h('div', { class: 'panel-head' }, h('h2', { text: 'Preview' })), screen,
-    h('div', { class: 'transport' }, playButton, clockOut, meter));
+  const head = h('div', { class: 'panel-head' }, h('h2', { text: 'Preview' }));
+  el.append(head, screen, h('div', { class: 'transport' }, playButton, clockOut, meter));
+  const canvasControl = mountCanvasControl(head);
 
   const toast = (message, kind = 'warn') => emit(el, 'toast', { message, kind });
   const mixer = createMixer();
@@ -216,6 +218,7 @@ export function mountPreview(el) {
 
   el.addEventListener('timeline', (e) => {
     doc = e.detail.doc;
+    canvasControl.update(doc, e.detail.limits);
     playButton.disabled = false;
     kinds = mediaKinds(e.detail.media);
     proxies.reset(e.detail.media);

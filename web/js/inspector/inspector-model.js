@@ -1,0 +1,271 @@
+// The inspector's rules, as pure functions (no DOM; tested with node): which property each field
+// edits, the unit a person reads it in (percent, pixels, degrees, seconds) against the unit the
+// document stores, what is refused and why, and the keyframes at the playhead. The ranges are
+// the server's own (GET /api/timeline/limits), so a value refused here is one it would refuse.
+import { DEFAULTS, EASINGS, FITS, clipLength, propertyAt } from '../timeline/values.js';
+
+const EPS = 1e-6;
+
+// One field per property. `scale`: display = stored x scale; `by`: display = stored x the canvas's
+// width or height (a centre in fractions of the canvas is shown in canvas pixels); `digits`: the
+// decimals shown; `step`: what an arrow key adds (Shift: ten times).
+export const MEDIA_FIELDS = Object.freeze([
+  { key: 'speed', label: 'Speed', unit: '%', limit: 'speed', scale: 100, digits: 0, step: 5 },
+  { key: 'volume', label: 'Volume', unit: '%', limit: 'volume', scale: 100, digits: 0, step: 1, animatable: true },
+  { key: 'opacity', label: 'Opacity', unit: '%', limit: 'opacity', scale: 100, digits: 0, step: 1, animatable: true },
+  { key: 'transform.x', label: 'Position X', unit: 'px', limit: 'transform.x', by: 'width', digits: 0, step: 1, animatable: true },
+  { key: 'transform.y', label: 'Position Y', unit: 'px', limit: 'transform.y', by: 'height', digits: 0, step: 1, animatable: true },
+  { key: 'transform.scale', label: 'Scale', unit: '%', limit: 'transform.scale', scale: 100, digits: 1, step: 1, animatable: true },
+  { key: 'transform.rotation', label: 'Rotation', unit: '°', limit: 'transform.rotation', scale: 1, digits: 1, step: 1, animatable: true },
+  { key: 'crop.left', label: 'Crop left', unit: '%', limit: 'crop', scale: 100, digits: 1, step: 1 },
+  { key: 'crop.top', label: 'Crop top', unit: '%', limit: 'crop', scale: 100, digits: 1, step: 1 },
+  { key: 'crop.right', label: 'Crop right', unit: '%', limit: 'crop', scale: 100, digits: 1, step: 1 },
+  { key: 'crop.bottom', label: 'Crop bottom', unit: '%', limit: 'crop', scale: 100, digits: 1, step: 1 },
+  { key: 'fade_in', label: 'Fade in', unit: 's', limit: 'fade', scale: 1, digits: 2, step: 0.1 },
+  { key: 'fade_out', label: 'Fade out', unit: 's', limit: 'fade', scale: 1, digits: 2, step: 0.1 },
+]);
+
+// A title's fields: its font size in canvas pixels, its centre as canvas pixels.
+export const TEXT_FIELDS = Object.freeze([
+  { key: 'size', label: 'Font size', unit: 'px', limit: 'size', scale: 1, digits: 0, step: 1 },
+  { key: 'x', label: 'Position X', unit: 'px', limit: 'x', by: 'width', digits: 0, step: 1 },
+  { key: 'y', label: 'Position Y', unit: 'px', limit: 'y', by: 'height', digits: 0, step: 1 },
+]);
+
+// How the three fits read in the inspector.
+export const FIT_LABELS = Object.freeze({ contain: 'Fit (show all)', cover: 'Fill (crop to fill)', stretch: 'Stretch' });
+export const EASING_LABELS = Object.freeze({ linear: 'Linear', 'ease-in': 'Ease in', 'ease-out': 'Ease out',
+  'ease-in-out': 'Ease in and out', hold: 'Hold' });
+export { EASINGS, FITS };
+
+const FIELD_DEFAULTS = { speed: 1, fade_in: 0, fade_out: 0, 'crop.left': 0, 'crop.top': 0, 'crop.right': 0,
+  'crop.bottom': 0, size: null, x: 0.5, y: 0.85 };
+
+export function isTextClip(clip) {
+  return clip.media_id === undefined;
+}
+
+// The clip's own (static) value of a field, with the document's default.
+export function storedValue(clip, key) {
+  const [head, tail] = key.split('.');
+  if (tail !== undefined) {
+    const value = (clip[head] ?? {})[tail];
+    return value ?? (DEFAULTS[key] ?? FIELD_DEFAULTS[key]);
+  }
+  return clip[key] ?? (DEFAULTS[key] ?? FIELD_DEFAULTS[key]);
+}
+
+export function keyframesOf(clip, key) {
+  return (clip.keyframes ?? {})[key] ?? [];
+}
+
+// The value the field shows: for a keyframed property, its value at the playhead (t seconds from
+// the clip's start); else the clip's own. A text clip's size defaults to a twelfth of the height.
+export function valueAt(clip, key, t, doc) {
+  if (keyframesOf(clip, key).length) return propertyAt(clip, key, Math.max(0, Math.min(t, clipLength(clip))));
+  if (key === 'size' && clip.size == null) return Math.trunc(doc.height / 12);
+  return storedValue(clip, key);
+}
+
+function factor(field, doc) {
+  if (field.by) return doc[field.by];
+  return field.scale;
+}
+
+export function toDisplay(field, value, doc) {
+  return value * factor(field, doc);
+}
+
+export function fromDisplay(field, shown, doc) {
+  return shown / factor(field, doc);
+}
+
+// A number as the field shows it: rounded to its digits, with no trailing zeros.
+export function formatShown(field, shown) {
+  return String(Number(shown.toFixed(field.digits)));
+}
+
+// The one value all the clips share, for display; null when they differ ("Mixed").
+export function sharedDisplay(field, clips, t0s, doc) {
+  const shown = clips.map((c, i) => Number(toDisplay(field, valueAt(c, field.key, t0s[i], doc), doc).toFixed(field.digits)));
+  return shown.every((v) => Math.abs(v - shown[0]) < 1e-9) ? shown[0] : null;
+}
+
+// The range a person may type, in the field's units.
+export function displayRange(field, limits, doc) {
+  const limit = limits[field.limit];
+  const f = factor(field, doc);
+  return { low: Number((limit.low * f).toFixed(field.digits)), high: Number((limit.high * f).toFixed(field.digits)) };
+}
+
+function rangeText(field, limits, doc) {
+  const { low, high } = displayRange(field, limits, doc);
+  return `${low} to ${high} ${field.unit}`;
+}
+
+// Typed text to a stored value, or the reason it is refused (shown beside the field).
+export function parseField(field, text, limits, doc) {
+  const cleaned = String(text).trim().replace(new RegExp(`\\s*${field.unit.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`), '');
+  const shown = cleaned === '' ? NaN : Number(cleaned);
+  if (!Number.isFinite(shown)) return { error: `${field.label}: enter a number, ${rangeText(field, limits, doc)}.` };
+  const { low, high } = displayRange(field, limits, doc);
+  if (shown < low - EPS || shown > high + EPS) return { error: `${field.label} must be ${rangeText(field, limits, doc)}.` };
+  let value = fromDisplay(field, shown, doc);
+  if (limits[field.limit].whole) value = Math.round(value);
+  return { value };
+}
+
+// An arrow key's step from the shown value, kept in range.
+export function stepped(field, shown, direction, big, limits, doc) {
+  const { low, high } = displayRange(field, limits, doc);
+  const next = shown + direction * field.step * (big ? 10 : 1);
+  return Math.min(high, Math.max(low, Number(next.toFixed(field.digits))));
+}
+
+function setStored(clip, key, value) {
+  const [head, tail] = key.split('.');
+  if (tail === undefined) clip[key] = value;
+  else clip[head] = { ...(clip[head] ?? {}), [tail]: value };
+}
+
+function findPlaced(doc, clipId) {
+  for (const track of doc.tracks) {
+    const clip = track.clips.find((c) => c.id === clipId);
+    if (clip) return { track, clip };
+  }
+  return null;
+}
+
+// Whether a clip still fits where it is, after a change of its length: not into the next clip
+// on its track, and its fades within it. Returns the reason when it does not.
+function fitsAfter(track, clip, label) {
+  const length = clipLength(clip);
+  const end = clip.start + length;
+  const next = track.clips.filter((c) => c.id !== clip.id && c.start >= clip.start - EPS)
+    .reduce((min, c) => Math.min(min, c.start + (c.transition_in ? c.transition_in.duration : 0)), Infinity);
+  if (end > next + EPS) {
+    return `${label}: at this speed the clip lasts ${length.toFixed(2)} s and would run into the next clip`
+      + ` (${(next - clip.start).toFixed(2)} s of room).`;
+  }
+  if ((clip.fade_in ?? 0) + (clip.fade_out ?? 0) > length + EPS) {
+    return `${label}: the fades (${((clip.fade_in ?? 0) + (clip.fade_out ?? 0)).toFixed(2)} s together) must fit in`
+      + ` the clip (${length.toFixed(2)} s).`;
+  }
+  for (const keys of Object.values(clip.keyframes ?? {})) {
+    if (keys.length && keys[keys.length - 1].time > length + EPS) {
+      return `${label}: the clip would end (${length.toFixed(2)} s) before its last keyframe`
+        + ` (${keys[keys.length - 1].time.toFixed(2)} s).`;
+    }
+  }
+  return null;
+}
+
+// Set a field on every given clip (the playhead at `playhead` on the timeline): a keyframed
+// property gets a keyframe at the playhead instead. Returns {doc} or {error} (nothing changed).
+export function applyField(doc, clipIds, field, value, playhead) {
+  const next = structuredClone(doc);
+  for (const id of clipIds) {
+    const found = findPlaced(next, id);
+    if (!found) continue;
+    const { track, clip } = found;
+    if (keyframesOf(clip, field.key).length) {
+      const t = playhead - clip.start;
+      if (t < -EPS || t > clipLength(clip) + EPS) {
+        return { error: `${field.label} is keyframed: move the playhead over the clip to change it.` };
+      }
+      clip.keyframes[field.key] = withKeyframe(keyframesOf(clip, field.key), Math.max(0, t), value, next.fps);
+    } else {
+      setStored(clip, field.key, value);
+    }
+    if (field.key.startsWith('crop.')) {
+      const c = clip.crop;
+      if ((c.left ?? 0) + (c.right ?? 0) > 0.99 + EPS || (c.top ?? 0) + (c.bottom ?? 0) > 0.99 + EPS) {
+        return { error: `${field.label}: opposite crops must leave at least 1 % of the picture.` };
+      }
+    }
+    const why = fitsAfter(track, clip, field.label);
+    if (why) return { error: why };
+  }
+  return { doc: next };
+}
+
+// A fit, or a title's text or colour: a plain value set on every given clip.
+export function applyValue(doc, clipIds, key, value) {
+  const next = structuredClone(doc);
+  for (const id of clipIds) {
+    const found = findPlaced(next, id);
+    if (found) found.clip[key] = value;
+  }
+  return next;
+}
+
+// -- keyframes --------------------------------------------------------------------------------
+// A keyframe within half a frame of t is the one "at" t.
+function near(a, b, fps) {
+  return Math.abs(a - b) < 0.5 / fps;
+}
+
+export function keyframeAt(keys, t, fps) {
+  return keys.find((k) => near(k.time, t, fps)) ?? null;
+}
+
+// The list with a keyframe of `value` at t: the one there updated, or a new one in time order
+// (a new keyframe takes the easing of the one before it).
+export function withKeyframe(keys, t, value, fps = 30) {
+  const time = Number(t.toFixed(4));
+  const at = keys.findIndex((k) => near(k.time, time, fps));
+  if (at >= 0) return keys.map((k, i) => (i === at ? { ...k, value } : k));
+  const before = [...keys].reverse().find((k) => k.time < time);
+  return [...keys, { time, value, easing: before?.easing ?? 'linear' }].sort((a, b) => a.time - b.time);
+}
+
+// The diamond: add (or update) a keyframe of the property's value at the playhead. The first
+// keyframe of a property also keeps the clip's static value at the clip's start, so the change
+// animates from what was there. Returns {doc} or {error}.
+export function addKeyframe(doc, clipId, key, playhead) {
+  const next = structuredClone(doc);
+  const found = findPlaced(next, clipId);
+  if (!found) return { error: 'The clip is gone.' };
+  const { clip } = found;
+  const t = playhead - clip.start;
+  if (t < -EPS || t > clipLength(clip) + EPS) return { error: 'Move the playhead over the clip to add a keyframe.' };
+  const value = valueAt(clip, key, t, doc);
+  let keys = keyframesOf(clip, key);
+  keys = withKeyframe(keys, Math.max(0, t), value, doc.fps);
+  clip.keyframes = { ...(clip.keyframes ?? {}), [key]: keys };
+  return { doc: next };
+}
+
+export function removeKeyframe(doc, clipId, key, playhead) {
+  const next = structuredClone(doc);
+  const { clip } = findPlaced(next, clipId) ?? {};
+  if (!clip) return next;
+  const t = playhead - clip.start;
+  const keys = keyframesOf(clip, key).filter((k) => !near(k.time, t, doc.fps));
+  const all = { ...(clip.keyframes ?? {}) };
+  if (keys.length) all[key] = keys;
+  else {
+    // the last keyframe gone: the property keeps the value it had there
+    delete all[key];
+    setStored(clip, key, valueAt(findPlaced(doc, clipId).clip, key, t, doc));
+  }
+  if (Object.keys(all).length) clip.keyframes = all; else delete clip.keyframes;
+  return next;
+}
+
+export function setEasing(doc, clipId, key, playhead, easing) {
+  const next = structuredClone(doc);
+  const { clip } = findPlaced(next, clipId) ?? {};
+  if (!clip) return next;
+  const t = playhead - clip.start;
+  clip.keyframes[key] = keyframesOf(clip, key).map((k) => (near(k.time, t, doc.fps) ? { ...k, easing } : k));
+  return next;
+}
+
+// Where the previous or next keyframe of a property is, on the timeline; null when there is none.
+export function adjacentKeyframe(clip, key, playhead, direction, fps) {
+  const t = playhead - clip.start;
+  const times = keyframesOf(clip, key).map((k) => k.time).filter((time) => !near(time, t, fps));
+  const pick = direction < 0 ? times.filter((time) => time < t).pop() : times.find((time) => time > t);
+  return pick === undefined ? null : clip.start + pick;
+}

@@ -1,0 +1,236 @@
+// The inspector: one labelled control per property of the selected clip (or clips), in the units
+// a person thinks in, with keyframe buttons beside each animatable one. Shown while clips are
+// selected. The document, the selection, the limits and the playhead come down in `timeline`
+// and `playhead` events; changes go up as `setfield` (a number, `live` while a label is dragged),
+// `setvalue` (fit, text, colour) and `keyframe` (add, remove, easing, previous, next). The rules
+// (units, ranges, refusals) are inspector-model.js's.
+import { h, emit, clear } from '../shared/dom.js';
+import { clipLength } from '../timeline/values.js';
+import {
+  EASINGS, EASING_LABELS, FITS, FIT_LABELS, MEDIA_FIELDS, TEXT_FIELDS, displayRange, formatShown, isTextClip,
+  keyframeAt, keyframesOf, parseField, sharedDisplay, stepped,
+} from './inspector-model.js';
+
+const DRAG_PX = 4; // pixels a label must move before a press becomes a drag
+let ids = 0;
+
+export function mountInspector(el) {
+  let doc = null;
+  let limits = null;
+  let clips = []; // the selected clips, as in the document
+  let playhead = 0;
+  let shape = ''; // which clips and fields the controls were built for
+  const rows = new Map(); // field key -> {field, input, error, diamond, easing, remove}
+
+  const title = h('h2', { text: 'Inspector' });
+  const count = h('span', { class: 'hint' });
+  const body = h('div', { class: 'inspector-body' });
+  el.append(h('div', { class: 'panel-head' }, title, count), body);
+
+  const selectedIds = () => clips.map((c) => c.id);
+
+  function showError(key, message) {
+    const row = rows.get(key);
+    if (!row) return;
+    row.error.textContent = message || '';
+    row.error.hidden = !message;
+    row.input.setAttribute('aria-invalid', String(Boolean(message)));
+  }
+
+  function commit(field, text) {
+    const parsed = parseField(field, text, limits, doc);
+    if (parsed.error) { showError(field.key, parsed.error); return; }
+    showError(field.key, '');
+    emit(el, 'setfield', { key: field.key, value: parsed.value, ids: selectedIds() });
+  }
+
+  // A number field: type and press Enter (or leave it), arrow keys step it (Shift: ten steps),
+  // and its label drags it (one step a pixel) with the preview following, as one undo step.
+  function numberRow(field) {
+    const id = `insp-${++ids}`;
+    const errorId = `${id}-error`;
+    const { low, high } = displayRange(field, limits, doc);
+    const input = h('input', {
+      id, type: 'text', inputmode: 'decimal', autocomplete: 'off', 'aria-describedby': errorId,
+      title: `${low} to ${high} ${field.unit}`,
+      onchange: () => commit(field, input.value),
+      onkeydown: (e) => {
+        if (e.key === 'Enter') { e.preventDefault(); commit(field, input.value); return; }
+        if (e.key !== 'ArrowUp' && e.key !== 'ArrowDown') return;
+        e.preventDefault();
+        const shown = Number(input.value);
+        const base = Number.isFinite(shown) && input.value.trim() !== '' ? shown : (low + high) / 2;
+        input.value = String(stepped(field, base, e.key === 'ArrowUp' ? 1 : -1, e.shiftKey, limits, doc));
+        commit(field, input.value);
+      },
+    });
+    const label = h('label', { for: id, class: 'scrub', text: field.label, title: 'Drag to change' });
+    label.addEventListener('pointerdown', (e) => dragNumber(e, field, input, label));
+    const error = h('p', { id: errorId, class: 'field-error', role: 'alert', hidden: true });
+    const row = { field, input, error };
+    const parts = [label, h('span', { class: 'number' }, input, h('span', { class: 'unit', text: field.unit }))];
+    if (field.animatable) parts.push(keyframeControls(field, row));
+    rows.set(field.key, row);
+    return h('div', { class: 'field' }, ...parts, error);
+  }
+
+  function dragNumber(e, field, input, label) {
+    if (e.button !== 0) return;
+    const x0 = e.clientX;
+    const start = Number(input.value);
+    if (!Number.isFinite(start) || input.value.trim() === '') return; // mixed values: type one first
+    let moved = false;
+    let last = start;
+    const { low, high } = displayRange(field, limits, doc);
+    const move = (m) => {
+      const dx = m.clientX - x0;
+      if (!moved && Math.abs(dx) < DRAG_PX) return;
+      moved = true;
+      last = Math.min(high, Math.max(low, Number((start + dx * field.step).toFixed(field.digits))));
+      input.value = String(last);
+      const parsed = parseField(field, String(last), limits, doc);
+      if (!parsed.error) emit(el, 'setfield', { key: field.key, value: parsed.value, ids: selectedIds(), live: true });
+    };
+    const up = () => {
+      label.removeEventListener('pointermove', move);
+      label.removeEventListener('pointerup', up);
+      label.removeEventListener('pointercancel', up);
+      if (!moved) return;
+      commit(field, String(last));
+      // the click that ends a drag would focus the field (it is the field's label): the drag
+      // leaves the keyboard where it was, so Ctrl+Z undoes it at once
+      label.addEventListener('click', (c) => c.preventDefault(), { once: true, capture: true });
+    };
+    try { label.setPointerCapture(e.pointerId); } catch { /* a pointer already gone still drags */ }
+    label.addEventListener('pointermove', move);
+    label.addEventListener('pointerup', up);
+    label.addEventListener('pointercancel', up);
+  }
+
+  // Beside an animatable property: previous keyframe, the diamond (add or update at the playhead),
+  // next keyframe; with a keyframe under the playhead, its easing and a delete button.
+  function keyframeControls(field, row) {
+    const action = (op, extra = {}) => emit(el, 'keyframe', { op, key: field.key, id: clips[0].id, ...extra });
+    const button = (text, label, op) => h('button', { type: 'button', class: 'icon', text, 'aria-label': `${label}: ${field.label}`, title: `${label}: ${field.label}`, onclick: () => action(op) });
+    row.prev = button('‹', 'Previous keyframe', 'prev');
+    row.diamond = button('◆', 'Keyframe at the playhead', 'add');
+    row.next = button('›', 'Next keyframe', 'next');
+    row.easing = h('select', {
+      'aria-label': `Easing: ${field.label}`,
+      onchange: () => action('easing', { easing: row.easing.value }),
+    }, EASINGS.map((name) => h('option', { value: name, text: EASING_LABELS[name] })));
+    row.remove = button('✕', 'Delete keyframe', 'remove');
+    row.keyed = h('span', { class: 'keyed' }, row.easing, row.remove);
+    return h('span', { class: 'keyframes' }, row.prev, row.diamond, row.next, row.keyed);
+  }
+
+  function fitRow() {
+    const id = `insp-${++ids}`;
+    const select = h('select', { id, onchange: () => emit(el, 'setvalue', { key: 'fit', value: select.value, ids: selectedIds() }) },
+      h('option', { value: '', text: 'Mixed', hidden: true }),
+      FITS.map((fit) => h('option', { value: fit, text: FIT_LABELS[fit] })));
+    rows.set('fit', { select });
+    return h('div', { class: 'field' }, h('label', { for: id, text: 'Fit' }), select);
+  }
+
+  function textRows() {
+    const id = `insp-${++ids}`;
+    const text = h('textarea', {
+      id, rows: 3, maxlength: limits.text.high,
+      onchange: () => emit(el, 'setvalue', { key: 'text', value: text.value, ids: selectedIds() }),
+    });
+    const colourId = `insp-${++ids}`;
+    const colour = h('input', {
+      id: colourId, type: 'color',
+      onchange: () => emit(el, 'setvalue', { key: 'color', value: colour.value, ids: selectedIds() }),
+    });
+    rows.set('text', { text });
+    rows.set('color', { colour });
+    return [h('div', { class: 'field wide' }, h('label', { for: id, text: 'Text' }), text),
+      ...TEXT_FIELDS.map(numberRow),
+      h('div', { class: 'field' }, h('label', { for: colourId, text: 'Colour' }), colour)];
+  }
+
+  function build() {
+    clear(body);
+    rows.clear();
+    if (!clips.length) return;
+    if (clips.every(isTextClip)) {
+      body.append(h('fieldset', {}, h('legend', { text: 'Title' }), ...textRows()));
+      return;
+    }
+    const group = (legend, keys) => h('fieldset', {}, h('legend', { text: legend }),
+      ...MEDIA_FIELDS.filter((f) => keys.includes(f.key)).map(numberRow));
+    body.append(
+      group('Clip', ['speed', 'volume', 'opacity']),
+      group('Transform', ['transform.x', 'transform.y', 'transform.scale', 'transform.rotation']),
+      h('fieldset', {}, h('legend', { text: 'Crop and fit' }),
+        ...MEDIA_FIELDS.filter((f) => f.key.startsWith('crop.')).map(numberRow), fitRow()),
+      group('Fades', ['fade_in', 'fade_out']),
+    );
+  }
+
+  // The controls' values from the document at the playhead; the field being typed in is left alone.
+  function update() {
+    const media = clips.filter((c) => !isTextClip(c));
+    const shownClips = media.length ? media : clips;
+    const t0s = shownClips.map((c) => playhead - c.start);
+    for (const row of rows.values()) {
+      if (row.field) {
+        if (document.activeElement !== row.input) {
+          const shared = sharedDisplay(row.field, shownClips, t0s, doc);
+          row.input.value = shared === null ? '' : formatShown(row.field, shared);
+          row.input.placeholder = shared === null ? 'Mixed' : '';
+        }
+        if (row.diamond) updateKeyframes(row);
+      }
+    }
+    if (rows.has('fit')) {
+      const fits = new Set(shownClips.map((c) => c.fit ?? FITS[0]));
+      rows.get('fit').select.value = fits.size === 1 ? [...fits][0] : '';
+    }
+    if (rows.has('text') && document.activeElement !== rows.get('text').text) {
+      const texts = new Set(clips.map((c) => c.text ?? ''));
+      rows.get('text').text.value = texts.size === 1 ? [...texts][0] : '';
+    }
+    if (rows.has('color')) rows.get('color').colour.value = clips[0].color || '#ffffff';
+  }
+
+  function updateKeyframes(row) {
+    const single = clips.length === 1 ? clips[0] : null;
+    const t = single ? playhead - single.start : 0;
+    const over = single && t >= -1e-6 && t <= clipLength(single) + 1e-6;
+    const keys = single ? keyframesOf(single, row.field.key) : [];
+    const here = over ? keyframeAt(keys, t, doc.fps) : null;
+    row.diamond.disabled = !over;
+    row.diamond.title = over ? `Keyframe at the playhead: ${row.field.label}` : 'Move the playhead over the clip to add a keyframe';
+    row.diamond.setAttribute('aria-pressed', String(Boolean(here)));
+    row.diamond.classList.toggle('on', Boolean(here));
+    row.prev.disabled = !single || !keys.some((k) => k.time < t - 0.5 / doc.fps);
+    row.next.disabled = !single || !keys.some((k) => k.time > t + 0.5 / doc.fps);
+    row.keyed.hidden = !here;
+    if (here) row.easing.value = here.easing ?? 'linear';
+  }
+
+  el.addEventListener('timeline', (e) => {
+    doc = e.detail.doc;
+    limits = e.detail.limits;
+    playhead = doc.playhead || 0;
+    const selected = new Set(e.detail.selected || []);
+    clips = doc.tracks.flatMap((t) => t.clips).filter((c) => selected.has(c.id));
+    el.hidden = !clips.length || !limits;
+    if (el.hidden) { shape = ''; return; }
+    count.textContent = clips.length > 1 ? `${clips.length} clips` : '';
+    const nextShape = `${clips.map((c) => c.id).join(',')}|${clips.every(isTextClip)}|${doc.width}x${doc.height}`;
+    if (nextShape !== shape) { shape = nextShape; build(); }
+    update();
+  });
+  el.addEventListener('playhead', (e) => {
+    playhead = e.detail.time;
+    if (!el.hidden && doc) update();
+  });
+  // a change the document refused (a clip that would run into the next one, a keyframed value
+  // with the playhead off the clip): said beside the field
+  el.addEventListener('fielderror', (e) => showError(e.detail.key, e.detail.message));
+  el.addEventListener('noproject', () => { el.hidden = true; doc = null; shape = ''; });
+}
