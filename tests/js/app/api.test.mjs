@@ -34,6 +34,7 @@ const CALLS = [
   [(s) => s.media.sources('m1'), 'GET', 'api/media/m1/sources'],
   [(s) => s.media.waveform('m1'), 'GET', 'api/media/m1/waveform'],
   [(s) => s.media.remove('m1'), 'DELETE', 'api/media/m1'],
+  [(s) => s.media.retryProxy('m1'), 'POST', 'api/media/m1/proxy', {}],
   [(s) => s.generations.start({ prompt: 'kite' }), 'POST', 'api/generations', { prompt: 'kite' }],
   [(s) => s.generations.cancel('j1'), 'POST', 'api/generations/j1/cancel', {}],
   [(s) => s.generations.retry('j1'), 'POST', 'api/generations/j1/retry', {}],

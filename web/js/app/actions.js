@@ -2,7 +2,7 @@
 // changes the state through the API or the project, and shows the result.
 import { server } from './api.js';
 import { send } from '../shared/dom.js';
-import { upsert } from '../media/library-model.js';
+import { dragRefusal, upsert } from '../media/library-model.js';
 import {
   addTextClip, addTrack, deleteClips, dropClip, findClip, moveClip, removeTrack, setTrackFlag, splitAt,
   trimEnd, trimStart, updateClip,
@@ -71,6 +71,11 @@ export function createActions({ parts, state, show, project }) {
     async deletemedia({ id }) {
       await server.media.remove(id);
     },
+    // Retry a failed preview copy: the media events that follow (queued, encoding, ready or
+    // failed again) update the item; the answer itself may arrive after them, so it is not used.
+    async retryproxy({ id }) {
+      await server.media.retryProxy(id);
+    },
     async generate(request) {
       try {
         const { jobs } = await server.generations.start({ project_id: state.project.id, ...request });
@@ -88,6 +93,8 @@ export function createActions({ parts, state, show, project }) {
     dropclip({ trackId, mediaId, start }) {
       const media = state.media.find((m) => m.id === mediaId);
       if (!media) return;
+      const refusal = dragRefusal(media);
+      if (refusal) { toast(refusal, 'warn'); return; }
       const dropped = dropClip(state.timeline, trackId, media, start);
       if (dropped) edit(dropped.doc);
     },

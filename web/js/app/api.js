@@ -72,6 +72,7 @@ export const server = {
   media: {
     sources: (id) => api.get(`api/media/${id}/sources`),
     waveform: (id) => api.get(`api/media/${id}/waveform`),
+    retryProxy: (id) => api.post(`api/media/${id}/proxy`),
     remove: (id) => api.del(`api/media/${id}`),
   },
   generations: {

@@ -22,3 +22,38 @@ export function upsert(list, item) {
   const i = list.findIndex((m) => m.id === item.id);
   return i >= 0 ? list.map((m, j) => (j === i ? item : m)) : [...list, item];
 }
+
+// What an item's row says about its state, beside its length and size:
+// - `note`: the preview copy (proxy) on its way, shown with the details ('' when none);
+// - `problem`: a sentence in plain words when something is wrong (null when all is well): its file
+//   is missing (with the server's reason), or its preview copy failed (with ffmpeg's reason);
+// - `retry`: whether the row offers Retry (a failed preview copy of a file that is there);
+// - `usable`: whether it may go onto the timeline (not when its file is missing).
+export function itemStatus(item) {
+  const proxy = item.proxy || {};
+  if (item.missing) {
+    return { note: '', problem: `File missing: ${sentence(item.missing)}`, retry: false, usable: false };
+  }
+  if (proxy.status === 'failed') {
+    // the server's message names what failed ("The preview proxy failed: …"): the row says that already
+    const reason = proxy.error && proxy.error.message && proxy.error.message.replace(/^the preview proxy failed:\s*/i, '');
+    return {
+      note: '', problem: reason ? `Preview copy failed: ${sentence(reason)}` : 'Preview copy failed.', retry: true, usable: true,
+    };
+  }
+  let note = '';
+  if (proxy.status === 'queued') note = 'preview queued';
+  else if (proxy.status === 'encoding') note = `making preview ${Math.round((proxy.progress || 0) * 100)}%`;
+  return { note, problem: null, retry: false, usable: true };
+}
+
+// Why an item cannot be laid on the timeline, or null when it can.
+export function dragRefusal(item) {
+  if (!item || !item.missing) return null;
+  return `“${item.name}” cannot go on the timeline: its file is missing. ${sentence(item.missing)}`;
+}
+
+function sentence(text) {
+  const t = String(text).trim();
+  return /[.!?…]$/.test(t) ? t : `${t}.`;
+}

@@ -1,17 +1,11 @@
 // The project's media library: import (picker or drag-and-drop), list with thumbnails, drag
-// items onto the timeline.
+// items onto the timeline. An item whose file is missing, or whose preview copy failed, says so
+// in its row (a failed preview copy with Retry: `retryproxy` up).
 import { h, emit } from '../shared/dom.js';
 import { duration, resolution } from '../shared/format.js';
+import { dragRefusal, itemStatus } from './library-model.js';
 
 export const MEDIA_MIME = 'application/x-reelcut-media';
-
-function proxyNote(item) {
-  const p = item.proxy || {};
-  if (p.status === 'queued') return 'preview queued';
-  if (p.status === 'encoding') return `making preview ${Math.round(p.progress * 100)}%`;
-  if (p.status === 'failed') return 'preview failed';
-  return '';
-}
 
 export function mountMedia(el) {
   let items = [];
@@ -46,13 +40,24 @@ export function mountMedia(el) {
   });
 
   function row(item) {
-    const li = h('li', { class: `media-item ${item.kind}`, draggable: 'true', dataset: { mediaId: item.id } },
+    const status = itemStatus(item);
+    const problemId = `media-problem-${item.id}`;
+    const problem = status.problem ? h('span', { class: 'problem', id: problemId, role: 'note', text: status.problem }) : null;
+    const retry = status.retry ? h('button', {
+      type: 'button', class: 'retry', text: 'Retry', 'aria-label': `Retry the preview copy of ${item.name}`,
+      onclick: () => emit(el, 'retryproxy', { id: item.id }), // a second click asks again, harmlessly
+    }) : null;
+    const li = h('li', {
+      class: `media-item ${item.kind}${item.missing ? ' missing' : ''}${status.retry ? ' failed' : ''}`,
+      draggable: 'true', dataset: { mediaId: item.id }, 'aria-describedby': problem ? problemId : null,
+    },
       item.thumbnail_url
         ? h('img', { src: item.thumbnail_url, alt: '', loading: 'lazy', draggable: 'false' })
         : h('div', { class: 'thumb-placeholder', text: item.kind === 'audio' ? '♪' : '' }),
       h('div', { class: 'meta' },
         h('span', { class: 'name', text: item.name, title: item.name }),
-        h('span', { class: 'details', text: [duration(item.duration), resolution(item), proxyNote(item)].filter(Boolean).join(' · ') })),
+        h('span', { class: 'details', text: [duration(item.duration), resolution(item), status.note].filter(Boolean).join(' · ') }),
+        problem, retry),
       desktop ? h('button', {
         type: 'button', class: 'icon ghost', 'aria-label': `Reveal ${item.name} in the file manager`, text: '⤴',
         onclick: () => emit(el, 'revealmedia', { id: item.id }),
@@ -62,6 +67,13 @@ export function mountMedia(el) {
         onclick: () => window.confirm(`Delete “${item.name}” from the project?`) && emit(el, 'deletemedia', { id: item.id }),
       }));
     li.addEventListener('dragstart', (e) => {
+      const refusal = dragRefusal(item);
+      if (refusal) {
+        // its file is missing: nothing to lay on the timeline, and the user is told why
+        e.preventDefault();
+        emit(el, 'toast', { message: refusal, kind: 'warn' });
+        return;
+      }
       e.dataTransfer.setData(MEDIA_MIME, item.id);
       e.dataTransfer.effectAllowed = 'copy';
     });
@@ -75,7 +87,7 @@ export function mountMedia(el) {
     const keep = new Set(items.map((i) => i.id));
     for (const [id, r] of rows) if (!keep.has(id)) { r.li.remove(); rows.delete(id); }
     items.forEach((item, i) => {
-      const key = JSON.stringify([item.name, item.thumbnail_url, item.duration, item.width, item.height, proxyNote(item), desktop]);
+      const key = JSON.stringify([item.name, item.thumbnail_url, item.duration, item.width, item.height, itemStatus(item), desktop]);
       let r = rows.get(item.id);
       if (!r || r.key !== key) {
         const li = row(item);
