@@ -8,8 +8,11 @@ server makes VP9 preview proxies; nothing is judged until every proxy is ready a
 on screen plays from one. The picture's bound is test_preview_parity's (and its `difference`);
 the sound's thresholds are test_preview_sound's. Playback starts from a real mouse click
 (Input.dispatchMouseEvent), a user gesture, so the AudioContext may start as it would for a
-person; with no sound card (no /dev/snd here) Chromium still runs the context on its fake
-output, and the test hears the mix through preview_probe's analyser tap."""
+person: Play clicked by a script instead (no gesture, and the window, unlike its self-test, has
+no --autoplay-policy flag) leaves the context 'suspended' and every element paused. With no sound
+card (no /dev/snd here: ALSA says "Unknown PCM default", Chromium "PcmOpen: default") Chromium
+falls back to its fake output, which runs the context in real time, and the test hears the mix
+through preview_probe's analyser tap."""
 
 from __future__ import annotations
 
