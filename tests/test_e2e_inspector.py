@@ -195,3 +195,73 @@ def test_keyframes_at_the_playhead_and_the_canvas_reach_the_export(server: Serve
     assert centre(1.5)[0] < 30, f"opacity 0 at the first keyframe: {centre(1.5)}"
     assert centre(3.0)[0] > 220, f"opacity 1 at the second: {centre(3.0)}"
     watch.assert_clean()
+
+
+def test_a_crossfade_dropped_on_a_cut_overlaps_the_clips_and_reaches_the_export(server: ServerProcess, page: Page,
+                                                                                 tmp_path: Path) -> None:
+    pid = server.post("/api/projects", json={"name": "Inspect"}).json()["project"]["id"]
+    media = {}
+    for colour in ("red", "blue"):
+        with open(ms.make_solid(tmp_path / f"{colour}.mp4", colour, seconds=3), "rb") as f:
+            media[colour] = server.post(f"/api/projects/{pid}/media", files={"file": (f"{colour}.mp4", f, "video/mp4")}
+                                        ).json()["media"][0]
+    doc = saved(server, pid)
+    top = next(t for t in doc["tracks"] if t["kind"] == "video")
+    top["clips"] = [{"id": "red", "media_id": media["red"]["id"], "start": 0, "in": 0, "out": 2},
+                    {"id": "blue", "media_id": media["blue"]["id"], "start": 2, "in": 0, "out": 2}]
+    assert server.put(f"/api/projects/{pid}/timeline", json={"timeline": doc}).status_code == 200
+    watch = Watch(page)
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(server.login_url)
+    expect(page).to_have_title("Inspect — Reelcut")
+
+    def clips() -> dict[str, dict[str, Any]]:
+        return {c["id"]: c for t in saved(server, pid)["tracks"] for c in t["clips"]}
+
+    row = page.get_by_role("region", name="Timeline").locator(f"[data-track-id='{top['id']}']")
+    crossfade = page.get_by_role("list", name="Transitions").get_by_role("button", name="Crossfade")
+    crossfade.drag_to(row, target_position={"x": 2 * ZOOM + 5, "y": 20})
+    until(lambda: clips()["blue"].get("transition_in") == {"type": "crossfade", "duration": 0.5}, 10,
+          "a crossfade on the cut")
+    assert clips()["red"]["out"] == 2.5, "the overlap comes from the media after the red clip's end"
+    assert clips()["blue"]["start"] == 2
+
+    # the overlap is drawn; pressing it shows the transition in the inspector, which changes it
+    drawn = row.get_by_role("button", name="Transition: Crossfade, 0.50 s")
+    expect(drawn).to_be_visible()
+    drawn.click()
+    inspector = page.get_by_role("region", name="Inspector")
+    expect(inspector.get_by_role("combobox", name="Transition")).to_have_value("crossfade")
+    duration = inspector.get_by_role("textbox", name="Duration")
+    expect(duration).to_have_value("0.5")
+    duration.fill("5")
+    duration.press("Enter")
+    expect(inspector.get_by_role("alert").filter(has_text="longer")).to_have_text(
+        "A 5 s crossfade is longer than a clip it joins (2.00 s).")
+    duration.fill("1")
+    duration.press("Enter")
+    until(lambda: clips()["blue"].get("transition_in", {}).get("duration") == 1, 10, "a 1 s crossfade")
+    assert clips()["red"]["out"] == 3
+
+    # the export at the crossfade's midpoint (2.5 s): half red, half blue
+    job = server.post(f"/api/projects/{pid}/exports", json={}).json()["job"]
+
+    def finished() -> dict[str, Any] | None:
+        j = server.get(f"/api/exports/{job['id']}").json()["job"]
+        return j if j["status"] in ("done", "failed") else None
+    job = until(finished, 120, "the export")
+    assert job["status"] == "done", job
+    r = requests.get(server.url.rstrip("/") + job["download_url"], headers={"Authorization": f"Bearer {TOKEN}"},
+                     timeout=60)
+    out = tmp_path / "crossfade.mp4"
+    out.write_bytes(r.content)
+    with av.open(str(out)) as c:
+        frames = [(float(f.time), f.to_ndarray(format="rgb24")) for f in c.decode(video=0)]
+    mid = min(frames, key=lambda f: abs(f[0] - 2.5))[1]
+    red, _, blue = (int(v) for v in mid[mid.shape[0] // 2, mid.shape[1] // 2])
+    assert abs(red - 128) < 30 and abs(blue - 128) < 30, f"the midpoint is half red, half blue: {(red, blue)}"
+
+    # Undo takes the transition off in one step
+    page.get_by_role("button", name="Undo").click()
+    until(lambda: clips()["blue"].get("transition_in", {}).get("duration") == 0.5, 10, "undo to the 0.5 s crossfade")
+    watch.assert_clean()

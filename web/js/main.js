@@ -16,6 +16,7 @@ import { mountProjects } from './projects/projects-bar.js';
 import { mountMedia } from './media/media-panel.js';
 import { mountAiPanel } from './generate/ai-panel.js';
 import { mountTimeline } from './timeline/timeline-view.js';
+import { mountTransitions } from './timeline/transitions-list.js';
 import { mountExport } from './export/export-panel.js';
 import { mountPreview } from './preview/preview.js';
 import { mountInspector } from './inspector/inspector.js';
@@ -26,7 +27,7 @@ const violations = recordViolations(document);
 const slot = (name) => document.querySelector(`[data-mount="${name}"]`);
 const parts = {
   projects: slot('projects'), media: slot('media'), ai: slot('ai'), timeline: slot('timeline'), preview: slot('preview'),
-  inspector: slot('inspector'),
+  inspector: slot('inspector'), transitions: slot('transitions'),
   toasts: slot('toasts'), settings: slot('settings'), empty: document.querySelector('[data-empty]'),
   exportSlot: null, // inside the timeline's bar, once it is mounted
 };
@@ -46,6 +47,7 @@ parts.exportSlot = mountTimeline(parts.timeline).exportSlot;
 mountExport(parts.exportSlot);
 mountPreview(parts.preview);
 mountInspector(parts.inspector);
+mountTransitions(parts.transitions);
 const settings = mountSettings(parts.settings);
 // which source plays first can change with the settings (remote preview, preview proxies)
 parts.settings.addEventListener('settingschanged', () => send(parts.preview, 'sourceschanged'));

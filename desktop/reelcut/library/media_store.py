@@ -193,7 +193,7 @@ class MediaStore:
             task.error = exc
         except Exception as exc:  # noqa: BLE001 - told to the request that waits, and logged
             log.warning("waveform of %s failed", src, exc_info=True)
-            task.error = AppError("waveform_failed", f"The sound could not be read: {exc}", status=422)
+            task.error = AppError("waveform_failed", f"The sound could not be read: {exc}")
         finally:
             task.done.set()
 

@@ -116,8 +116,7 @@ def waveform_peaks(src: Path, per_second: int = 50, max_points: int = 4000, *,
         raise WaveformCancelled()
     if code != 0 and not done:
         lines = b"".join(errors).decode("utf-8", "replace").strip().splitlines()
-        raise AppError("waveform_failed", f"The sound could not be read: {lines[-1] if lines else f'exit {code}'}",
-                       status=422)
+        raise AppError("waveform_failed", f"The sound could not be read: {lines[-1] if lines else f'exit {code}'}")
     return {"duration": round(duration, 3), "peaks": [round(float(p), 3) for p in np.minimum(peaks, 1.0)]}
 
 

@@ -12,6 +12,7 @@ import {
   MEDIA_FIELDS, TEXT_FIELDS, addKeyframe, adjacentKeyframe, applyField, applyValue, removeKeyframe, setEasing,
 } from '../inspector/inspector-model.js';
 import { withCanvas } from '../preview/canvas-model.js';
+import { DEFAULT_TRANSITION, removeTransition, setTransition } from '../timeline/transitions-model.js';
 
 const FIELDS = new Map([...MEDIA_FIELDS, ...TEXT_FIELDS].map((f) => [f.key, f]));
 
@@ -25,6 +26,17 @@ export function createActions({ parts, state, show, project }) {
     send(parts.inspector, 'playhead', { time });
     send(parts.preview, 'position', { time });
     project.saveSoon();
+  }
+  // a transition from the list, the inspector or the timeline: onto a clip's start, changed, or off
+  function placeTransition({ clipId, type, duration }) {
+    if (!type) { edit(removeTransition(state.timeline, clipId)); return; }
+    const result = setTransition(state.timeline, clipId, type, duration, (id) => mediaDuration(state.media, id));
+    if (result.error) {
+      toast(result.error, 'warn');
+      send(parts.inspector, 'fielderror', { key: 'transition', message: result.error });
+      return;
+    }
+    edit(result.doc);
   }
   return {
     async createproject({ name }) {
@@ -192,6 +204,13 @@ export function createActions({ parts, state, show, project }) {
         const time = found && adjacentKeyframe(found.clip, key, t, op === 'prev' ? -1 : 1, doc.fps);
         if (time !== null && time !== undefined) seekTo(time);
       }
+    },
+    settransition: placeTransition,
+    applytransition({ type }) {
+      const target = state.selected.map((id) => findClip(state.timeline, id)).find((f) => f && f.clip.media_id !== undefined);
+      if (!target) { toast('Select the clip a transition leads into, or drag the transition onto a cut.', 'warn'); return; }
+      const current = target.clip.transition_in;
+      placeTransition({ clipId: target.clip.id, type, duration: current ? current.duration : DEFAULT_TRANSITION });
     },
     setcanvas(size) {
       edit(withCanvas(state.timeline, size));

@@ -5,6 +5,7 @@ import { send } from '../shared/dom.js';
 import { mergeFetched } from '../media/library-model.js';
 import { withTracks } from '../timeline/timeline-model.js';
 import { History, findClip, removeMedia } from '../timeline/edit-model.js';
+import { settleTransitions } from '../timeline/transitions-model.js';
 
 const LAST_PROJECT = 'reelcut.project';
 const SAVE_DELAY_MS = 300;
@@ -67,6 +68,8 @@ export function createProject(parts, state, show) {
       state.history.record(liveBase ?? state.timeline);
       liveBase = null;
     }
+    // a trim moves a transition's overlap: the transition follows it (or goes with it)
+    next = settleTransitions(next);
     next.playhead = state.timeline.playhead;
     next.zoom = state.timeline.zoom;
     state.timeline = next;

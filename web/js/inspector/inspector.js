@@ -6,6 +6,7 @@
 // (units, ranges, refusals) are inspector-model.js's.
 import { h, emit, clear } from '../shared/dom.js';
 import { clipLength } from '../timeline/values.js';
+import { DEFAULT_TRANSITION, TRANSITIONS, TRANSITION_LABELS } from '../timeline/transitions-model.js';
 import {
   EASINGS, EASING_LABELS, FITS, FIT_LABELS, MEDIA_FIELDS, TEXT_FIELDS, displayRange, formatShown, isTextClip,
   keyframeAt, keyframesOf, parseField, sharedDisplay, stepped,
@@ -37,7 +38,11 @@ export function mountInspector(el) {
     row.input.setAttribute('aria-invalid', String(Boolean(message)));
   }
 
+  // Enter commits, and so does leaving the field (change): the value committed last is not sent
+  // twice, which would be a second undo step (and would redo what Undo just took back)
   function commit(field, text) {
+    const row = rows.get(field.key);
+    if (row) row.committed = text;
     const parsed = parseField(field, text, limits, doc);
     if (parsed.error) { showError(field.key, parsed.error); return; }
     showError(field.key, '');
@@ -53,7 +58,7 @@ export function mountInspector(el) {
     const input = h('input', {
       id, type: 'text', inputmode: 'decimal', autocomplete: 'off', 'aria-describedby': errorId,
       title: `${low} to ${high} ${field.unit}`,
-      onchange: () => commit(field, input.value),
+      onchange: () => { if (input.value !== rows.get(field.key)?.committed) commit(field, input.value); },
       onkeydown: (e) => {
         if (e.key === 'Enter') { e.preventDefault(); commit(field, input.value); return; }
         if (e.key !== 'ArrowUp' && e.key !== 'ArrowDown') return;
@@ -133,6 +138,41 @@ export function mountInspector(el) {
     return h('div', { class: 'field' }, h('label', { for: id, text: 'Fit' }), select);
   }
 
+  // The transition into the one selected clip: its type (or none) and its duration in seconds.
+  function transitionRows() {
+    const typeId = `insp-${++ids}`;
+    const durationId = `insp-${++ids}`;
+    const errorId = `${durationId}-error`;
+    const send = () => {
+      const clip = clips[0];
+      rows.get('transition').committed = `${type.value}|${duration.value}`;
+      if (!type.value) { emit(el, 'settransition', { clipId: clip.id, type: null }); return; }
+      const text = duration.value.trim().replace(/\s*s$/, '');
+      const seconds = text === '' ? DEFAULT_TRANSITION : Number(text);
+      const { low, high } = limits.transition;
+      if (!Number.isFinite(seconds) || seconds < low || seconds > high) {
+        showError('transition', `Duration must be ${low} to ${high} s.`);
+        return;
+      }
+      showError('transition', '');
+      emit(el, 'settransition', { clipId: clip.id, type: type.value, duration: seconds });
+    };
+    const type = h('select', { id: typeId, onchange: send },
+      h('option', { value: '', text: 'None' }),
+      TRANSITIONS.map((t) => h('option', { value: t, text: TRANSITION_LABELS[t] })));
+    const duration = h('input', {
+      id: durationId, type: 'text', inputmode: 'decimal', autocomplete: 'off', 'aria-describedby': errorId,
+      onchange: () => { if (`${type.value}|${duration.value}` !== rows.get('transition').committed) send(); },
+      onkeydown: (e) => { if (e.key === 'Enter') { e.preventDefault(); send(); } },
+    });
+    const error = h('p', { id: errorId, class: 'field-error', role: 'alert', hidden: true });
+    rows.set('transition', { type, input: duration, error });
+    return h('fieldset', {}, h('legend', { text: 'Transition in' }),
+      h('div', { class: 'field' }, h('label', { for: typeId, text: 'Transition' }), type),
+      h('div', { class: 'field' }, h('label', { for: durationId, text: 'Duration' }),
+        h('span', { class: 'number' }, duration, h('span', { class: 'unit', text: 's' })), error));
+  }
+
   function textRows() {
     const id = `insp-${++ids}`;
     const text = h('textarea', {
@@ -168,6 +208,7 @@ export function mountInspector(el) {
         ...MEDIA_FIELDS.filter((f) => f.key.startsWith('crop.')).map(numberRow), fitRow()),
       group('Fades', ['fade_in', 'fade_out']),
     );
+    if (clips.length === 1) body.append(transitionRows());
   }
 
   // The controls' values from the document at the playhead; the field being typed in is left alone.
@@ -180,6 +221,7 @@ export function mountInspector(el) {
         if (document.activeElement !== row.input) {
           const shared = sharedDisplay(row.field, shownClips, t0s, doc);
           row.input.value = shared === null ? '' : formatShown(row.field, shared);
+          row.committed = row.input.value;
           row.input.placeholder = shared === null ? 'Mixed' : '';
         }
         if (row.diamond) updateKeyframes(row);
@@ -194,6 +236,14 @@ export function mountInspector(el) {
       rows.get('text').text.value = texts.size === 1 ? [...texts][0] : '';
     }
     if (rows.has('color')) rows.get('color').colour.value = clips[0].color || '#ffffff';
+    if (rows.has('transition')) {
+      const { type, input } = rows.get('transition');
+      const tr = clips[0].transition_in;
+      type.value = tr ? tr.type : '';
+      if (document.activeElement !== input) input.value = tr ? String(Number(tr.duration.toFixed(3))) : '';
+      rows.get('transition').committed = `${type.value}|${input.value}`;
+      input.placeholder = tr ? '' : String(DEFAULT_TRANSITION);
+    }
   }
 
   function updateKeyframes(row) {

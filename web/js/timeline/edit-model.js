@@ -2,6 +2,7 @@
 // deleting, tracks, snapping and the overlap rule. Every function returns a new document, so
 // undo is keeping the old one.
 import { clipEnd, clipLength, newClip, placeClip, uid } from './timeline-model.js';
+import { previousClip, removeTransition } from './transitions-model.js';
 
 const EPS = 1e-6;
 export const MIN_CLIP = 0.1; // seconds: trims stop here
@@ -39,9 +40,21 @@ export function dropClip(doc, trackId, media, start, id) {
   return at === null ? null : placeClip(doc, trackId, media, at, id);
 }
 
-export function moveClip(doc, clipId, toTrackId, start) {
+// A moved clip leaves its transitions behind: the one into it, and the one into the clip after it
+// (each is an overlap with a neighbour it no longer has).
+function withoutTransitionsAround(doc, clipId) {
   const found = findClip(doc, clipId);
-  if (!found) return doc;
+  let next = doc;
+  for (const c of found.track.clips) {
+    if (c.transition_in && (c.id === clipId || previousClip(found.track, c)?.id === clipId)) next = removeTransition(next, c.id);
+  }
+  return next;
+}
+
+export function moveClip(doc, clipId, toTrackId, start) {
+  if (!findClip(doc, clipId)) return doc;
+  doc = withoutTransitionsAround(doc, clipId);
+  const found = findClip(doc, clipId);
   const target = doc.tracks.find((t) => t.id === toTrackId);
   if (!target || (target.kind === 'text') !== (found.track.kind === 'text')) return doc;
   const placed = fitOnTrack(target, Math.max(0, start), clipLength(found.clip), new Set([clipId]));

@@ -5,6 +5,7 @@ import { h, emit, clear } from '../shared/dom.js';
 import { timecode } from '../shared/format.js';
 import { clipEnd, clipLength, timeToX, xToTime, timelineEnd } from './timeline-model.js';
 import { snap, snapPoints } from './edit-model.js';
+import { DEFAULT_TRANSITION, TRANSITION_LABELS, cutsOf } from './transitions-model.js';
 import { server, urls } from '../app/api.js';
 import { MEDIA_MIME } from '../media/media-panel.js';
 
@@ -19,6 +20,9 @@ function capture(node, pointerId) {
 }
 const SNAP_PX = 8;
 const HEADER_PX = 120;
+const CUT_PX = 24; // how near a cut a dragged transition must be dropped
+// what a transition dragged from the list carries (its type)
+export const TRANSITION_MIME = 'application/x-reelcut-transition';
 
 export function mountTimeline(el) {
   let doc = null;
@@ -205,20 +209,82 @@ export function mountTimeline(el) {
     return node;
   }
 
+  // A transition over its overlap: pressing it selects the clip it leads into (the inspector
+  // then shows its type and duration); its right edge drags its duration.
+  function transitionNode(clip) {
+    const { type, duration } = clip.transition_in;
+    const name = TRANSITION_LABELS[type] || type;
+    const node = h('button', {
+      type: 'button', class: 'transition', dataset: { transitionFor: clip.id }, title: `${name}, ${duration.toFixed(2)} s`,
+      'aria-label': `Transition: ${name}, ${duration.toFixed(2)} s`,
+      onclick: () => emit(el, 'selectclips', { ids: [clip.id] }),
+    }, h('span', { class: 'transition-label', text: name }));
+    node.style.left = `${timeToX(clip.start, doc.zoom)}px`;
+    node.style.width = `${timeToX(duration, doc.zoom)}px`;
+    const grip = h('span', { class: 'grip', 'aria-hidden': 'true', title: 'Drag to change the duration' });
+    grip.addEventListener('pointerdown', (e) => {
+      e.preventDefault();
+      e.stopPropagation();
+      capture(grip, e.pointerId);
+      const x0 = e.clientX;
+      let next = duration;
+      const move = (m) => {
+        next = Math.max(0.05, Number((duration + (m.clientX - x0) / doc.zoom).toFixed(3)));
+        node.style.width = `${timeToX(next, doc.zoom)}px`;
+      };
+      const up = () => {
+        grip.removeEventListener('pointermove', move);
+        grip.removeEventListener('pointerup', up);
+        if (next !== duration) emit(el, 'settransition', { clipId: clip.id, type, duration: next });
+      };
+      grip.addEventListener('pointermove', move);
+      grip.addEventListener('pointerup', up);
+    });
+    node.append(grip);
+    return node;
+  }
+
+  // the cut nearest the pointer (x in the row), within CUT_PX
+  function cutNear(track, x) {
+    let best = null;
+    for (const cut of cutsOf(track)) {
+      const d = Math.abs(timeToX(cut.time, doc.zoom) - x);
+      if (d <= CUT_PX && (!best || d < best.d)) best = { ...cut, d };
+    }
+    return best;
+  }
+
   function trackRow(track) {
     const row = h('div', { class: `track ${track.kind}${track.hidden ? ' is-hidden' : ''}${track.muted ? ' is-muted' : ''}`,
       dataset: { trackId: track.id }, 'aria-label': `Track ${track.name || track.id}` });
     for (const clip of track.clips) row.append(clipNode(clip, track));
+    for (const clip of track.clips) if (clip.transition_in) row.append(transitionNode(clip));
+    const rowX = (e) => e.clientX - row.getBoundingClientRect().left;
     row.addEventListener('dragover', (e) => {
+      if (track.kind === 'video' && e.dataTransfer.types.includes(TRANSITION_MIME)) {
+        const cut = cutNear(track, rowX(e));
+        showGuide(cut ? cut.time : null);
+        if (cut) { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; }
+        return;
+      }
       if (track.kind !== 'text' && e.dataTransfer.types.includes(MEDIA_MIME)) {
         e.preventDefault();
         e.dataTransfer.dropEffect = 'copy';
         row.classList.add('drop-target');
       }
     });
-    row.addEventListener('dragleave', () => row.classList.remove('drop-target'));
+    row.addEventListener('dragleave', () => { row.classList.remove('drop-target'); showGuide(null); });
     row.addEventListener('drop', (e) => {
       row.classList.remove('drop-target');
+      showGuide(null);
+      const type = e.dataTransfer.getData(TRANSITION_MIME);
+      if (type) {
+        const cut = cutNear(track, rowX(e));
+        if (!cut) return;
+        e.preventDefault();
+        emit(el, 'settransition', { clipId: cut.clipId, type, duration: DEFAULT_TRANSITION });
+        return;
+      }
       const mediaId = e.dataTransfer.getData(MEDIA_MIME);
       if (!mediaId) return;
       e.preventDefault();
