@@ -81,6 +81,25 @@ def test_the_worst_timeline_the_limits_allow_is_refused_at_once_naming_the_clip(
     assert not temp.exists() or list(temp.iterdir()) == []
 
 
+@pytest.mark.timeout(60)
+def test_two_hundred_hours_of_sound_to_plan_are_refused_at_once(api: Api, services: Any, project: dict,
+                                                                item: dict) -> None:
+    """Every audible clip's gain is sampled every 10 ms before ffmpeg starts: 200 clips of 2 h on
+    100 tracks (all within the limits) is 144 million samples, many minutes of planning."""
+    tl = api.get(f"/api/projects/{project['id']}/timeline").json["timeline"]
+    tl.update(width=16, height=16, fps=1)
+    tl["tracks"] = [{"id": f"a{t}", "kind": "audio", "clips": [
+        {"id": f"c{t}-{i}", "media_id": item["id"], "start": i * 7200.0, "in": 0, "out": 7200} for i in range(2)]}
+        for t in range(100)]
+    assert api.put(f"/api/projects/{project['id']}/timeline", json={"timeline": tl}).status_code == 200
+    t0 = time.monotonic()
+    r = api.post(f"/api/projects/{project['id']}/exports", json={})
+    assert time.monotonic() - t0 < 2.0
+    assert r.status_code == 422, r.json
+    assert r.json["error"]["code"] == "over_budget" and r.json["error"]["field"] == "tracks[0].clips[0]"
+    assert "c0-0" in r.json["error"]["message"] and "minutes" in r.json["error"]["message"]
+
+
 def _start_slow_planning(api: Api, project: dict, item: dict) -> tuple[dict[str, Any], float]:
     """An export within the budget whose planning alone takes seconds (432,000 frames of a
     turning layer, sampled in Python): accepted at once, still planning when the test acts."""
