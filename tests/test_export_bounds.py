@@ -20,6 +20,7 @@ from reelcut.render import exports
 
 from .conftest import Api
 
+pytestmark = pytest.mark.timeout(30)  # each test here answers in seconds; the old code hung for minutes
 CLIP_ID = "the-long-one"
 
 
