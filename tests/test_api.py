@@ -374,7 +374,7 @@ def test_each_event_the_page_depends_on_arrives(live_server: Any, samples: dict,
         tl["tracks"][0]["clips"] = [{"id": "c1", "media_id": item["id"], "start": 0, "in": 0, "out": 1.0}]
         assert requests.put(f"{base}/api/projects/{pid}/timeline", json={"timeline": tl}, headers=auth,
                             timeout=10).status_code == 200
-        job = requests.post(f"{base}/api/projects/{pid}/exports", headers=auth, timeout=10).json()["job"]
+        job = requests.post(f"{base}/api/projects/{pid}/exports", json={}, headers=auth, timeout=10).json()["job"]
         exported = stream.wait_for("export")
         assert exported["id"] == job["id"] and "path" not in exported
         live_server.services.exports.wait(job["id"], timeout=120)

@@ -20,6 +20,7 @@ Through a proxy set in the environment the proxy resolves names; the name rules 
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -37,6 +38,8 @@ from .base import GenerationError
 
 Dest = Literal["queue", "rest", "media"]
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# one label of a host name: letters, digits and inner hyphens (fullmatch: "$" would pass "a\n")
+_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 
 
 def is_loopback(host: str | None) -> bool:
@@ -107,13 +110,36 @@ class HostRule:
 
     @classmethod
     def parse(cls, entry: str) -> HostRule:
+        """The rule an entry states, or ValueError naming the entry and what is wrong with it: a
+        malformed pattern must not quietly match nothing (or, worse, something else)."""
+        def bad(why: str) -> ValueError:
+            return ValueError(f"The media host {entry!r} in the model registry is not valid: {why}. Write it "
+                              "as https://host.example or https://*.host.example.")
+
+        if not isinstance(entry, str):
+            raise bad("it is not text")
+        if any(c.isspace() or not c.isprintable() for c in entry):
+            raise bad("it holds white space or a control character")  # urlsplit drops "\n" silently
         parts = urlsplit(entry)
+        scheme = parts.scheme.lower()
+        if scheme not in DEFAULT_PORTS or not entry.lower().startswith(scheme + "://"):
+            raise bad("it has no http or https scheme")
+        if parts.path not in ("", "/") or parts.query or parts.fragment or "@" in parts.netloc:
+            raise bad("it names more than a scheme, a host and a port")
         netloc = parts.netloc.lower()
         wild = netloc.startswith("*.")
         host = netloc[2:] if wild else netloc
-        name, _, port = host.partition(":")
-        return cls(parts.scheme.lower(), name.rstrip("."), int(port) if port else DEFAULT_PORTS[parts.scheme.lower()],
-                   wild)
+        name, colon, port = host.partition(":")
+        if name.endswith("."):
+            name = name[:-1]  # the root's dot: fal.media. is fal.media
+        labels = name.split(".")
+        if not name or any(not _LABEL.fullmatch(label) for label in labels):
+            raise bad("its host name has an empty or invalid part")
+        if colon and not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+            raise bad("its port is not a number from 1 to 65535")
+        if wild and len(labels) < 2:
+            raise bad("a wildcard must stand before a domain with a dot in it")
+        return cls(scheme, name, int(port) if port else DEFAULT_PORTS[scheme], wild)
 
     def matches(self, origin: Origin) -> bool:
         if (origin.scheme, origin.port) != (self.scheme, self.port):

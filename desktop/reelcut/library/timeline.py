@@ -112,8 +112,8 @@ LIMITS: dict[str, Limit] = {
     "keyframes": Limit(0, 500, "keyframes", whole=True),  # of one property of one clip
     "all_keyframes": Limit(0, 20000, "keyframes", whole=True),  # in the whole timeline
 }
-_COLOR = re.compile(r"^#?[0-9a-fA-F]{6}$")
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_COLOR = re.compile(r"#?[0-9a-fA-F]{6}")  # whole values only: fullmatch ($ passes "…\n")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _invalid(path: str, why: str) -> AppError:
@@ -125,7 +125,7 @@ def field_path(path: str, key: str | int) -> str:
     `keyframes["transform.x"]`), so a field named in an error reads as one unambiguous accessor."""
     if isinstance(key, int):
         return f"{path}[{key}]"
-    if not _NAME.match(key):
+    if not _NAME.fullmatch(key):
         return f"{path}[{json.dumps(key)}]"
     return f"{path}.{key}" if path else key
 
@@ -193,7 +193,7 @@ def _text_clip(clip: dict[str, Any], cp: str) -> None:
     for key in ("size", "x", "y"):
         _number(clip, key, cp, required=False)
     color = clip.get("color", "#ffffff")
-    if not isinstance(color, str) or not _COLOR.match(color):
+    if not isinstance(color, str) or not _COLOR.fullmatch(color):
         raise _invalid(f"{cp}.color", "must be a colour written like #ffcc00")
 
 

@@ -12,11 +12,16 @@ parameter at every frame, while a polynomial is one ffmpeg expression (`u*u`, `3
 so the export can write each curve into its filter graph exactly as it is computed here.
 
 Pure: no I/O, no validation (library/timeline.py validates documents; these functions assume
-a valid clip and never raise on one).
+a valid clip and never raise on one). One exception, for the export: inside `watched(check)`,
+every `EVERY` picture or sound samples on this thread call `check()`, which may raise (a
+cancelled export stops its sampling there, rather than after hours of it).
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 EASINGS: tuple[str, ...] = ("linear", "ease-in", "ease-out", "ease-in-out", "hold")
@@ -124,13 +129,40 @@ def transition_at(clip: dict[str, Any], t: float) -> tuple[str, float] | None:
     return str(tr["type"]), t / duration
 
 
+EVERY = 2048  # samples between checks: about 30 ms of sampling
+_watch = threading.local()
+
+
+@contextmanager
+def watched(check: Callable[[], None]) -> Iterator[None]:
+    """Call `check()` every EVERY samples taken on this thread inside the block (it may raise to
+    stop the sampling)."""
+    before = getattr(_watch, "check", None), getattr(_watch, "left", EVERY)
+    _watch.check, _watch.left = check, EVERY
+    try:
+        yield
+    finally:
+        _watch.check, _watch.left = before
+
+
+def _tick() -> None:
+    check = getattr(_watch, "check", None)
+    if check is not None:
+        _watch.left -= 1
+        if _watch.left <= 0:
+            _watch.left = EVERY
+            check()
+
+
 def opacity_at(clip: dict[str, Any], t: float) -> float:
     """The picture's opacity: the (keyframed) opacity times the fades. A transition's own mix
     comes on top of this, from transition_at."""
+    _tick()
     return property_at(clip, "opacity", t) * fade_factor(clip, t)
 
 
 def volume_at(clip: dict[str, Any], t: float) -> float:
     """The sound's gain: the (keyframed) volume times the fades. A crossfade's sound ramp is the
     caller's to apply, from transition_at; the track's volume too."""
+    _tick()
     return property_at(clip, "volume", t) * fade_factor(clip, t)

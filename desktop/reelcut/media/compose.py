@@ -18,12 +18,14 @@ field it lacks has its default, which adds no filter."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import AppError
-from .animation import clip_length
+from .animation import clip_length, watched
 from .commands import num as _num
 from .filtergraph import path_value, write_graph
 from .layers import Canvas, picture
@@ -47,12 +49,12 @@ def timeline_end(doc: dict[str, Any]) -> float:
     return end
 
 
-_COLOR = re.compile(r"^#?[0-9a-fA-F]{6}$")
+_COLOR = re.compile(r"#?[0-9a-fA-F]{6}")  # whole values only: fullmatch ($ passes "…\n")
 
 
 def _text_filter(clip: dict[str, Any], font: str | None, text_file: Path, height: int) -> str:
     color = clip.get("color") or "#ffffff"
-    color = "0x" + color.lstrip("#") if _COLOR.match(color) else "white"
+    color = "0x" + color.lstrip("#") if _COLOR.fullmatch(color) else "white"
     size = max(8, int(clip.get("size") or height // 12))
     x = float(clip.get("x", 0.5))
     y = float(clip.get("y", 0.85))
@@ -62,13 +64,33 @@ def _text_filter(clip: dict[str, Any], font: str | None, text_file: Path, height
             f":x=w*{_num(x)}-text_w/2:y=h*{_num(y)}-text_h/2:enable='between(t,{_num(start)},{_num(end)})'")
 
 
-def build_export_args(doc: dict[str, Any], sources: dict[str, Source], out: Path, work_dir: Path,
-                      font: str | None) -> tuple[list[str], float]:
-    """Return (ffmpeg arguments, output duration). Text for drawtext goes in files in work_dir
-    so no user text is ever parsed as filter syntax; the graph goes in work_dir too."""
+def preflight(doc: dict[str, Any], sources: dict[str, Source]) -> float:
+    """What refuses an export before any work, cheaply (no sampling): an empty timeline, a clip
+    whose media is gone. The output's duration."""
     duration = timeline_end(doc)
     if duration <= 0:
         raise AppError("empty_timeline", "The timeline is empty: add clips before exporting.")
+    for track in doc["tracks"]:
+        if track["kind"] != "text":
+            for clip in track["clips"]:
+                if clip["media_id"] not in sources:
+                    raise AppError("missing_media", "A clip refers to media that is no longer in the library.")
+    return duration
+
+
+def build_export_args(doc: dict[str, Any], sources: dict[str, Source], out: Path, work_dir: Path,
+                      font: str | None, check: Callable[[], None] | None = None) -> tuple[list[str], float]:
+    """Return (ffmpeg arguments, output duration). Text for drawtext goes in files in work_dir
+    so no user text is ever parsed as filter syntax; the graph goes in work_dir too. `check()` is
+    called between clips and every few thousand samples; it may raise to stop the building (a
+    cancelled export)."""
+    with watched(check) if check is not None else nullcontext():
+        return _build(doc, sources, out, work_dir, font, check or (lambda: None))
+
+
+def _build(doc: dict[str, Any], sources: dict[str, Source], out: Path, work_dir: Path, font: str | None,
+           check: Callable[[], None]) -> tuple[list[str], float]:
+    duration = preflight(doc, sources)
     w, h, fps = int(doc["width"]), int(doc["height"]), float(doc["fps"])
     inputs: list[str] = []
     graph: list[str] = [f"color=c=black:s={w}x{h}:r={_num(fps)}:d={_num(duration)},format=yuv420p[base0]",
@@ -90,6 +112,7 @@ def build_export_args(doc: dict[str, Any], sources: dict[str, Source], out: Path
             continue
         track_volume = float(track.get("volume", 1.0))
         for placed in place_track(track):
+            check()
             clip = placed.clip
             src = sources.get(clip["media_id"])
             if src is None:

@@ -5,6 +5,7 @@ project's exports folder only when complete."""
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import threading
 import time
@@ -18,13 +19,17 @@ from ..library.db import Database, loads, now
 from ..library.files import safe_filename, unique_path
 from ..library.media_store import MediaStore
 from ..library.timeline import validate_timeline
-from ..media.compose import Source, build_export_args
+from ..media.compose import Source, build_export_args, preflight
 from ..media.encode import EncodeCancelled, run_ffmpeg
 from ..media.fonts import find_font
 from ..runs import StatusRows, Threads, failed, failure, move_into_place
+from . import budget
 
 log = logging.getLogger(__name__)
 ACTIVE = ("queued", "rendering")
+# Exports running at once, in all projects: each ffmpeg uses every core it is given, and about
+# 180 MB; one a project (a second of the same timeline is a click too many, not a wish).
+MAX_RUNNING = max(1, os.cpu_count() or 1)
 
 
 def export_dict(row: Any) -> dict[str, Any]:
@@ -46,6 +51,7 @@ class ExportManager:
         self._threads = Threads("export")
         self._stopping = threading.Event()
         self._lock = threading.Lock()
+        self._running: dict[str, str] = {}  # export id -> project id, from start until its thread ends
         self.rows = StatusRows(db, bus, table="exports", event="export", payload=self.get)
 
     def get(self, export_id: str) -> dict[str, Any]:
@@ -69,32 +75,51 @@ class ExportManager:
         return path
 
     def start(self, project_id: str) -> dict[str, Any]:
-        """Render the project's saved timeline, from the original files."""
+        """Render the project's saved timeline, from the original files. Answers at once: what
+        refuses an export is checked here cheaply (the document, its media, the render budget,
+        the exports already running); the graph is planned on the export's own thread, where
+        Cancel reaches it."""
         project = self.media.projects.get(project_id)
         timeline = self.media.projects.timeline(project_id)
         sources = self.sources(project_id)
         # what was saved before today's limits, or a document that was never saved, is
         # refused with the same reason a save gives
         validate_timeline(timeline, set(sources))
-        work = self.temp_dir / f"export-{uuid.uuid4().hex}"
-        work.mkdir(parents=True, exist_ok=True)
-        tmp_out = work / "out.mp4"
-        try:
-            args, duration = build_export_args(timeline, sources, tmp_out, work, find_font())
-        except BaseException:
-            shutil.rmtree(work, ignore_errors=True)
-            raise
+        duration = preflight(timeline, sources)
+        budget.check(timeline)
         export_id = uuid.uuid4().hex
-        ts = now()
-        self.db.execute("INSERT INTO exports (id, project_id, status, progress, message, duration, created_at,"
-                        " updated_at) VALUES (?,?,?,?,?,?,?,?)",
-                        (export_id, project_id, "queued", 0.0, "Starting", duration, ts, ts))
         cancel = threading.Event()
         with self._lock:
+            if project_id in self._running.values():
+                raise AppError("export_running", "An export of this project is already running. Wait for it to "
+                                                 "finish, or cancel it, before starting another.")
+            if len(self._running) >= MAX_RUNNING:
+                n = len(self._running)
+                raise AppError("too_many_exports", f"{n} {'exports are' if n > 1 else 'export is'} running; wait "
+                                                   "for one to finish (or cancel one) before starting another.")
+            self._running[export_id] = project_id
             self._cancel[export_id] = cancel
-        self.rows.publish(export_id)
-        self._threads.start(export_id, lambda: self._run(export_id, project, args, duration, work, tmp_out, cancel))
+        try:
+            ts = now()
+            self.db.execute("INSERT INTO exports (id, project_id, status, progress, message, duration, created_at,"
+                            " updated_at) VALUES (?,?,?,?,?,?,?,?)",
+                            (export_id, project_id, "queued", 0.0, "Preparing the render", duration, ts, ts))
+            self.rows.publish(export_id)
+            self._threads.start(export_id, lambda: self._run(export_id, project, timeline, sources, duration,
+                                                             cancel))
+        except BaseException:
+            self._release(export_id)
+            raise
         return self.get(export_id)
+
+    def _release(self, export_id: str) -> None:
+        with self._lock:
+            self._cancel.pop(export_id, None)
+            self._running.pop(export_id, None)
+
+    def running(self) -> int:
+        with self._lock:
+            return len(self._running)
 
     def sources(self, project_id: str) -> dict[str, Source]:
         """The files an export of this project reads: always the originals, never a proxy."""
@@ -105,8 +130,22 @@ class ExportManager:
                                          has_video=bool(item["video_codec"]))
         return sources
 
-    def _run(self, export_id: str, project: dict[str, Any], args: list[str], duration: float, work: Path,
-             tmp_out: Path, cancel: threading.Event) -> None:
+    def _run(self, export_id: str, project: dict[str, Any], timeline: dict[str, Any], sources: dict[str, Source],
+             duration: float, cancel: threading.Event) -> None:
+        try:
+            self._render(export_id, project, timeline, sources, duration, cancel)
+        finally:
+            self._release(export_id)
+
+    def _render(self, export_id: str, project: dict[str, Any], timeline: dict[str, Any],
+                sources: dict[str, Source], duration: float, cancel: threading.Event) -> None:
+        work = self.temp_dir / f"export-{export_id}"
+        tmp_out = work / "out.mp4"
+
+        def check() -> None:
+            if cancel.is_set():
+                raise EncodeCancelled()
+
         last = [0.0]
 
         def progress(f: float) -> None:
@@ -120,6 +159,9 @@ class ExportManager:
 
         outcome: dict[str, Any]
         try:
+            work.mkdir(parents=True, exist_ok=True)
+            args, _ = build_export_args(timeline, sources, tmp_out, work, find_font(), check=check)
+            check()
             self.rows.update(export_id, status="rendering", message="Rendering")
             run_ffmpeg(args, duration=duration, on_progress=progress, cancel=cancel, what="The export")
             folder = self.media.projects.folder(project["id"]) / "exports"
@@ -139,8 +181,6 @@ class ExportManager:
         finally:
             # Free the space first: after a full disk, the row update below needs room too.
             shutil.rmtree(work, ignore_errors=True)
-            with self._lock:
-                self._cancel.pop(export_id, None)
         try:
             self.rows.update(export_id, **outcome)
         except AppError:

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, send_file
 
+from ..errors import AppError
 from . import urls
-from .util import services
+from .util import body, services
 
 bp = Blueprint("api_exports", __name__, url_prefix="/api")
 
 
 @bp.post("/projects/<project_id>/exports")
 def start(project_id: str):
+    # read like every route's body: not JSON is a 400; the export takes no options yet, so any
+    # field is one it would silently ignore (a 422 that names it)
+    unknown = sorted(body())
+    if unknown:
+        raise AppError("unknown_field", f"An export takes no options; {unknown[0]!r} is not one.", field=unknown[0])
     return jsonify({"job": urls.export_job(services().exports.start(project_id))}), 201
 
 
