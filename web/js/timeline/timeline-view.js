@@ -7,6 +7,7 @@ import { clipEnd, clipLength, timeToX, xToTime, timelineEnd } from './timeline-m
 import { snap, snapPoints } from './edit-model.js';
 import { server, urls } from '../app/api.js';
 import { MEDIA_MIME } from '../media/media-panel.js';
+import { markLink, mountLinkTools } from './link-tools.js';
 
 const MIN_SECONDS = 60;
 
@@ -52,7 +53,7 @@ export function mountTimeline(el) {
     h('h2', { text: 'Timeline' }), clock,
     tool('Split', 'split', {}, 'S'), tool('Delete', 'deleteselected', {}, 'Delete'), undoButton, redoButton,
     tool('+ Video track', 'trackop', { op: 'add', kind: 'video' }), tool('+ Audio track', 'trackop', { op: 'add', kind: 'audio' }),
-    tool('+ Text', 'addtext'),
+    tool('+ Text', 'addtext'), ...mountLinkTools(el),
     h('label', { class: 'zoom' }, 'Zoom ', zoomInput), exportSlot));
 
   const ruler = h('div', { class: 'ruler', dataset: { ruler: '' } });
@@ -198,6 +199,7 @@ export function mountTimeline(el) {
     const left = h('div', { class: 'handle start', dataset: { handle: 'start' }, 'aria-label': 'Trim start' });
     const right = h('div', { class: 'handle end', dataset: { handle: 'end' }, 'aria-label': 'Trim end' });
     node.append(left, right);
+    markLink(node, clip);
     node.addEventListener('pointerdown', (e) => startGesture(e, clip, track, node, 'move'));
     left.addEventListener('pointerdown', (e) => startGesture(e, clip, track, node, 'trimstart'));
     right.addEventListener('pointerdown', (e) => startGesture(e, clip, track, node, 'trimend'));
