@@ -4,7 +4,7 @@
 import { h, emit, clear } from '../shared/dom.js';
 import { timecode } from '../shared/format.js';
 import { clipEnd, clipLength, timeToX, xToTime, timelineEnd } from './timeline-model.js';
-import { snap, snapPoints } from './edit-model.js';
+import { linkedClips, snap, snapPoints } from './edit-model.js';
 import { server, urls } from '../app/api.js';
 import { MEDIA_MIME } from '../media/media-panel.js';
 import { markLink, mountLinkTools } from './link-tools.js';
@@ -101,7 +101,7 @@ export function mountTimeline(el) {
     capture(node, e.pointerId);
     const x0 = e.clientX;
     const threshold = SNAP_PX / doc.zoom;
-    const points = snapPoints(doc, [clip.id], playhead);
+    const points = snapPoints(doc, [clip.id, ...linkedClips(doc, clip).map((c) => c.id)], playhead); // not to its own sound
     const length = clipLength(clip);
     let result = null;
     const onMove = (m) => {
