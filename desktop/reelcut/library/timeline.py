@@ -33,7 +33,7 @@ VERSION = 2
 TRACK_KINDS = ("video", "audio", "text")
 # Fields of a media clip that mean nothing on a text clip: refused there rather than kept and
 # silently ignored by the preview and the export.
-MEDIA_ONLY = ("speed", "volume", "transform", "crop", "fit", "transition_in")
+MEDIA_ONLY = ("speed", "volume", "transform", "crop", "fit", "transition_in", "audio_detached")
 TEXT_PROPERTIES = ("opacity",)  # what a text clip may animate (its place is its own x and y)
 TRANSFORM_KEYS = ("x", "y", "scale", "rotation")
 CROP_KEYS = ("left", "top", "right", "bottom")
@@ -287,6 +287,16 @@ def _look(clip: dict[str, Any], cp: str, length: float) -> None:
             raise _invalid(f"{tp}.duration", f"must not be longer than the clip ({length:g} seconds)")
 
 
+LINK_CHARS = 64
+
+
+def _link(clip: dict[str, Any], cp: str) -> None:
+    """`link`: an id shared by clips that move together (a video clip and its detached sound).
+    Any text of 1 to 64 characters, so an interchange format's own ids can be kept."""
+    if "link" in clip:
+        _string(clip, "link", cp, LINK_CHARS)
+
+
 def _clip_v2(clip: dict[str, Any], cp: str, text: bool) -> tuple[float, int]:
     """A clip's version 2 fields; return its length on the timeline and its keyframe count."""
     if text:
@@ -296,6 +306,8 @@ def _clip_v2(clip: dict[str, Any], cp: str, text: bool) -> tuple[float, int]:
         _number(clip, "opacity", cp, required=False)
     else:
         _number(clip, "speed", cp, required=False)
+        _switch(clip, "audio_detached", cp)
+    _link(clip, cp)
     length = clip_length(clip)
     _fades(clip, cp, length)
     if not text:
@@ -515,7 +527,7 @@ def _start(clip: dict[str, Any]) -> float:
 def without_clips(doc: dict[str, Any], gone: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
     """The document without the clips `gone` picks (a copy). A clip whose transition_in came
     from a clip that went loses its transition: it would have nothing to come from, and the
-    document would no longer save."""
+    document would no longer save. A clip whose linked partner went loses its link."""
     new = copy.deepcopy(doc)
     for track in new.get("tracks", []):
         clips = track.get("clips", [])
@@ -524,4 +536,14 @@ def without_clips(doc: dict[str, Any], gone: Callable[[dict[str, Any]], bool]) -
             if "transition_in" in clip and gone(before) and not gone(clip):
                 del clip["transition_in"]
         track["clips"] = [c for c in clips if not gone(c)]
+    # a link left with one clip links nothing (the page drops it the same way)
+    links: dict[str, int] = {}
+    for track in new.get("tracks", []):
+        for clip in track.get("clips", []):
+            if isinstance(clip.get("link"), str):
+                links[clip["link"]] = links.get(clip["link"], 0) + 1
+    for track in new.get("tracks", []):
+        for clip in track.get("clips", []):
+            if isinstance(clip.get("link"), str) and links[clip["link"]] < 2:
+                del clip["link"]
     return new

@@ -30,7 +30,7 @@ from .commands import num as _num
 from .filtergraph import path_value, write_graph
 from .layers import Canvas, picture
 from .placement import place_track
-from .sound import sound
+from .sound import plays_own_sound, sound
 
 
 @dataclass
@@ -118,7 +118,7 @@ def _build(doc: dict[str, Any], sources: dict[str, Source], out: Path, work_dir:
             if src is None:
                 raise AppError("missing_media", "A clip refers to media that is no longer in the library.")
             show_picture = track["kind"] == "video" and not track.get("hidden") and src.has_video
-            use_audio = not track.get("muted") and src.has_audio
+            use_audio = not track.get("muted") and src.has_audio and plays_own_sound(clip)
             if not (show_picture or use_audio):
                 continue
             i = n_in

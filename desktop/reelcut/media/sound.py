@@ -40,6 +40,12 @@ def tempo_chain(speed: float) -> list[str]:
     return filters
 
 
+def plays_own_sound(clip: dict) -> bool:
+    """Whether a clip's own sound is heard: not when it was detached (`audio_detached`), its
+    sound being then a clip of its own on an audio track (linked to it by `link`)."""
+    return not clip.get("audio_detached", False)
+
+
 def _gain(p: Placed, t: float, track_volume: float) -> float:
     g = volume_at(p.clip, t) * track_volume
     own = p.own(p.start + t)

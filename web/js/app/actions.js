@@ -13,6 +13,7 @@ import {
 } from '../inspector/inspector-model.js';
 import { withCanvas } from '../preview/canvas-model.js';
 import { DEFAULT_TRANSITION, removeTransition, setTransition } from '../timeline/transitions-model.js';
+import { detachAudio, unlink } from '../timeline/link-model.js';
 
 const FIELDS = new Map([...MEDIA_FIELDS, ...TEXT_FIELDS].map((f) => [f.key, f]));
 
@@ -134,6 +135,17 @@ export function createActions({ parts, state, show, project }) {
       const ids = state.selected;
       state.selected = [];
       edit(deleteClips(state.timeline, ids));
+    },
+    // Detach audio: the selected video clip's sound becomes a linked clip on an audio track
+    detachaudio() {
+      if (state.selected.length !== 1) return;
+      const { doc, clip } = detachAudio(state.timeline, state.selected[0], new Map(state.media.map((m) => [m.id, m])));
+      if (!clip) { toast('Select one video clip with sound to detach its audio.', 'warn'); return; }
+      edit(doc);
+    },
+    unlink() {
+      const doc = state.selected.reduce((d, id) => unlink(d, id), state.timeline);
+      if (doc !== state.timeline) edit(doc);
     },
     undo() {
       const prev = state.history.undo(state.timeline);

@@ -120,14 +120,14 @@ export function gainAt(p, trackVolume, t) {
 }
 
 // The sounds at time t: every clip with sound under the playhead on an unmuted track (a hidden
-// video track still sounds, as in the export): {track, clip, time, gain, speed}.
+// video track still sounds, as in the export), but a clip whose audio is detached: {track, clip, time, gain, speed}.
 export function soundsAt(doc, kinds, t) {
   if (!doc) return [];
   const sounds = [];
   for (const track of doc.tracks) {
     if (track.kind === 'text' || track.muted) continue;
     for (const p of placeTrack(track)) {
-      if (isMedia(kinds, p.clip, 'image')) continue;
+      if (isMedia(kinds, p.clip, 'image') || p.clip.audio_detached) continue; // detached: its sound is its own clip
       if (t < p.start - EPS || t >= p.end - EPS) continue;
       sounds.push({ track, clip: p.clip, time: sourceTime(p.clip, t), gain: gainAt(p, track.volume ?? 1, t),
         speed: p.clip.speed ?? 1 });

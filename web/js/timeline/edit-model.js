@@ -51,14 +51,16 @@ function withoutTransitionsAround(doc, clipId) {
   return next;
 }
 
-export function moveClip(doc, clipId, toTrackId, start) {
-  if (!findClip(doc, clipId)) return doc;
-  doc = withoutTransitionsAround(doc, clipId);
+// A refused move returns the document as it was (its transitions too).
+export function moveClip(original, clipId, toTrackId, start) {
+  if (!findClip(original, clipId)) return original;
+  const doc = withoutTransitionsAround(original, clipId);
   const found = findClip(doc, clipId);
   const target = doc.tracks.find((t) => t.id === toTrackId);
-  if (!target || (target.kind === 'text') !== (found.track.kind === 'text')) return doc;
-  const placed = fitOnTrack(target, Math.max(0, start), clipLength(found.clip), new Set([clipId]));
-  if (placed === null) return doc;
+  if (!target || (target.kind === 'text') !== (found.track.kind === 'text')) return original;
+  const group = new Set([clipId, ...linkedClips(doc, found.clip).map((c) => c.id)]);
+  const placed = fitOnTrack(target, Math.max(0, start), clipLength(found.clip), group);
+  if (placed === null) return original;
   const next = clone(doc);
   const from = next.tracks.find((t) => t.id === found.track.id);
   const clip = from.clips.find((c) => c.id === clipId);
@@ -67,7 +69,36 @@ export function moveClip(doc, clipId, toTrackId, start) {
   const to = next.tracks.find((t) => t.id === toTrackId);
   to.clips.push(clip);
   to.clips.sort((a, b) => a.start - b.start);
+  return group.size > 1 ? moveLinked(original, next, clip, placed - found.clip.start) : next;
+}
+
+// -- linked clips (a video clip and its detached sound) ----------------------------------------
+// The other clips sharing `clip`'s link; none when it has no link.
+export function linkedClips(doc, clip) {
+  if (typeof clip.link !== 'string') return [];
+  return doc.tracks.flatMap((t) => t.clips.filter((c) => c.link === clip.link && c.id !== clip.id));
+}
+
+// The clips linked to the moved one follow it by the same amount, each on its own track, or the
+// move is refused (the document before it) when one of them has no room there.
+function moveLinked(before, next, moved, delta) {
+  for (const partner of linkedClips(next, moved)) {
+    const { track } = findClip(next, partner.id);
+    const at = partner.start + delta;
+    const fits = fitOnTrack(track, at, clipLength(partner), new Set([partner.id]));
+    if (at < -EPS || fits === null || Math.abs(fits - at) > EPS) return before;
+    partner.start = Math.max(0, at);
+    track.clips.sort((a, b) => a.start - b.start);
+  }
   return next;
+}
+
+// A link left with one clip (its partner deleted) links nothing: it is removed, in place.
+export function dropLonelyLinks(doc) {
+  const count = new Map();
+  for (const t of doc.tracks) for (const c of t.clips) if (typeof c.link === 'string') count.set(c.link, (count.get(c.link) || 0) + 1);
+  for (const t of doc.tracks) for (const c of t.clips) if (typeof c.link === 'string' && count.get(c.link) < 2) delete c.link;
+  return doc;
 }
 
 // Trim the left edge to timeline time t: the clip's media `in` moves with it, never below 0,
@@ -119,6 +150,7 @@ export function splitAt(doc, clipIds, t) {
         changed = true;
         const left = { ...clip };
         const right = { ...clip, id: uid(), start: t };
+        delete right.link; // the left part keeps the link (a split pair is linked by its left parts)
         if (clip.media_id === undefined) {
           left.duration = t - clip.start;
           right.duration = clipEnd(clip) - t;
@@ -139,7 +171,7 @@ export function splitAt(doc, clipIds, t) {
 export function deleteClips(doc, clipIds) {
   const next = clone(doc);
   for (const track of next.tracks) track.clips = track.clips.filter((c) => !clipIds.includes(c.id));
-  return next;
+  return dropLonelyLinks(next);
 }
 
 // Media deleted from the library is gone for good (its files with it): its clips leave the document.
@@ -149,7 +181,7 @@ export function removeMedia(doc, mediaIds) {
   if (!doc.tracks.some((t) => t.clips.some((c) => gone.has(c.media_id)))) return doc;
   const next = clone(doc);
   for (const track of next.tracks) track.clips = track.clips.filter((c) => !gone.has(c.media_id));
-  return next;
+  return dropLonelyLinks(next);
 }
 
 export function addTrack(doc, kind) {

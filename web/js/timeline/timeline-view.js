@@ -4,10 +4,11 @@
 import { h, emit, clear } from '../shared/dom.js';
 import { timecode } from '../shared/format.js';
 import { clipEnd, clipLength, timeToX, xToTime, timelineEnd } from './timeline-model.js';
-import { snap, snapPoints } from './edit-model.js';
+import { linkedClips, snap, snapPoints } from './edit-model.js';
 import { DEFAULT_TRANSITION, TRANSITION_LABELS, cutsOf } from './transitions-model.js';
 import { server, urls } from '../app/api.js';
 import { MEDIA_MIME } from '../media/media-panel.js';
+import { markLink, mountLinkTools } from './link-tools.js';
 
 const MIN_SECONDS = 60;
 
@@ -56,7 +57,7 @@ export function mountTimeline(el) {
     h('h2', { text: 'Timeline' }), clock,
     tool('Split', 'split', {}, 'S'), tool('Delete', 'deleteselected', {}, 'Delete'), undoButton, redoButton,
     tool('+ Video track', 'trackop', { op: 'add', kind: 'video' }), tool('+ Audio track', 'trackop', { op: 'add', kind: 'audio' }),
-    tool('+ Text', 'addtext'),
+    tool('+ Text', 'addtext'), ...mountLinkTools(el),
     h('label', { class: 'zoom' }, 'Zoom ', zoomInput), exportSlot));
 
   const ruler = h('div', { class: 'ruler', dataset: { ruler: '' } });
@@ -104,7 +105,7 @@ export function mountTimeline(el) {
     capture(node, e.pointerId);
     const x0 = e.clientX;
     const threshold = SNAP_PX / doc.zoom;
-    const points = snapPoints(doc, [clip.id], playhead);
+    const points = snapPoints(doc, [clip.id, ...linkedClips(doc, clip).map((c) => c.id)], playhead); // not to its own sound
     const length = clipLength(clip);
     let result = null;
     const onMove = (m) => {
@@ -202,6 +203,7 @@ export function mountTimeline(el) {
     const left = h('div', { class: 'handle start', dataset: { handle: 'start' }, 'aria-label': 'Trim start' });
     const right = h('div', { class: 'handle end', dataset: { handle: 'end' }, 'aria-label': 'Trim end' });
     node.append(left, right);
+    markLink(node, clip);
     node.addEventListener('pointerdown', (e) => startGesture(e, clip, track, node, 'move'));
     left.addEventListener('pointerdown', (e) => startGesture(e, clip, track, node, 'trimstart'));
     right.addEventListener('pointerdown', (e) => startGesture(e, clip, track, node, 'trimend'));
