@@ -150,6 +150,11 @@ def test_keyframes_at_the_playhead_and_the_canvas_reach_the_export(server: Serve
     def opacity_keys() -> list[tuple[float, float]]:
         return [(k["time"], k["value"]) for k in saved_clip(server, pid)["keyframes"]["opacity"]]
     until(lambda: opacity_keys() == [(1, 0), (2.5, 1)], 10, f"keyframes at 1 s and 2.5 s of the clip (seen {keys})")
+    # the keyframes show as diamonds on the clip, where they are
+    clip = page.get_by_role("region", name="Timeline").locator("[data-clip-id='red']")
+    diamonds = clip.locator(".keyframe")
+    expect(diamonds).to_have_count(2)
+    assert [d.evaluate("d => parseFloat(d.style.left)") for d in diamonds.all()] == [1 * ZOOM, 2.5 * ZOOM]
     inspector.get_by_role("button", name="Previous keyframe: Opacity").click()
     expect(page.get_by_role("region", name="Timeline").get_by_label("Timecode")).to_contain_text("00:00:01")
     inspector.get_by_role("combobox", name="Easing: Opacity").select_option(label="Ease out")

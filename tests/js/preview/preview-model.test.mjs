@@ -50,3 +50,16 @@ test('a proxy made just now is told once; one that was ready already is not', ()
   assert.equal(proxies.changed('w', { ...media[1], proxy: { status: 'ready' } }), true); // and made again
   assert.equal(proxies.changed('x', undefined), false);
 });
+
+test('a frame is drawn again only when a layer\'s source frame, its look or a title changes', async () => {
+  const { frameKey } = await import('../../../web/js/preview/preview-model.js');
+  const look = { x: 0.5, y: 0.5, scale: 1, rotation: 0, alpha: 1, dip: 0, dx: 0, wipe: null };
+  const layers = [{ clip: { id: 'a' }, look }];
+  const titles = [{ text: 'Hi', x: 0.5, y: 0.85, size: 60, color: '#fff' }];
+  const key = frameKey(layers, titles, () => 12);
+  assert.equal(frameKey(layers, titles, () => 12), key);
+  assert.notEqual(frameKey(layers, titles, () => 13), key, 'the element moved on a frame');
+  assert.notEqual(frameKey([{ clip: { id: 'a' }, look: { ...look, alpha: 0.99 } }], titles, () => 12), key, 'a fade');
+  assert.notEqual(frameKey(layers, [{ ...titles[0], text: 'Ho' }], () => 12), key, 'a title');
+  assert.notEqual(frameKey(layers, [], () => 12), key);
+});

@@ -17,7 +17,7 @@ import { mountCanvasControl } from './canvas-control.js';
 import { createCompositor, loadTitleFont } from './compositor.js';
 import { createMediaPool } from './media-pool.js';
 import { createMixer } from './mixer.js';
-import { createProxyWatch, driftRate, mediaKinds, playsFromStart } from './preview-model.js';
+import { createProxyWatch, driftRate, frameKey, mediaKinds, playsFromStart } from './preview-model.js';
 import { createSourceCache } from './sources.js';
 
 const FAR = 0.3; // seconds an element may be off the clock before it is sought, not nudged
@@ -38,6 +38,8 @@ function seekTo(el, time) {
 export function mountPreview(el) {
   let doc = null;
   let kinds = new Map();
+  let fps = new Map(); // media id -> its frame rate
+  let drawnKey = null; // what the canvas shows while playing (preview-model's frameKey)
   let playhead = 0;
   let playing = false;
   let rate = 1; // L doubles it, up to 4
@@ -85,13 +87,21 @@ export function mountPreview(el) {
     if (!entry || !entry.ok) return null;
     return entry.still || entry.el.readyState >= 2 ? entry.el : null;
   };
+  // the source frame a layer's element is on (a still has one)
+  const sourceFrame = (layer) => {
+    const entry = media.peek(layer.clip.id);
+    if (!entry || !entry.ok) return -1;
+    return entry.still ? 0 : Math.floor(entry.el.currentTime * (fps.get(layer.clip.media_id) || 30) + 1e-6);
+  };
   const isReady = (layer) => {
     const entry = media.peek(layer.clip.id);
     return Boolean(entry && (entry.failed || (entry.ok && (entry.still || (entry.el.readyState >= 2 && !entry.el.seeking)))));
   };
 
   function fit() {
-    return compositor.fitTo(doc, screen.clientWidth, screen.clientHeight);
+    const resized = compositor.fitTo(doc, screen.clientWidth, screen.clientHeight);
+    if (resized) drawnKey = null;
+    return resized;
   }
 
   // The frame at t, paused: every element sought to its time, then one drawing.
@@ -114,6 +124,7 @@ export function mountPreview(el) {
     }
     if (mine !== paint || playing) return;
     compositor.draw(layers, titlesAt(doc, t), sourceOf);
+    drawnKey = null;
     canvas.dataset.paintedAt = String(t);
   }
 
@@ -164,7 +175,10 @@ export function mountPreview(el) {
     // hold the last picture while a layer is not ready, but not for ever
     const ready = need.layers.every(isReady);
     if (ready || (heldSince !== null && now - heldSince > HOLD_LIMIT * 1000)) {
-      compositor.draw(need.layers, titlesAt(doc, t), sourceOf);
+      const titles = titlesAt(doc, t);
+      const key = frameKey(need.layers, titles, sourceFrame);
+      if (key !== drawnKey) compositor.draw(need.layers, titles, sourceOf);
+      drawnKey = key;
       heldSince = null;
     } else if (heldSince === null) heldSince = now;
     meter.value = mixer.level();
@@ -221,6 +235,7 @@ export function mountPreview(el) {
     canvasControl.update(doc, e.detail.limits);
     playButton.disabled = false;
     kinds = mediaKinds(e.detail.media);
+    fps = new Map(e.detail.media.map((m) => [m.id, m.fps]));
     proxies.reset(e.detail.media);
     if (!playing) {
       setPlayhead(doc.playhead || 0, false);

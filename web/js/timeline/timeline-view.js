@@ -181,6 +181,17 @@ export function mountTimeline(el) {
     node.style.left = `${timeToX(clip.start, doc.zoom)}px`;
     const width = timeToX(clipLength(clip), doc.zoom);
     node.style.width = `${width}px`;
+    // its keyframes, as diamonds where they are (times are from the clip's start, so they move
+    // with it); the inspector names and edits them
+    const times = new Set(Object.values(clip.keyframes ?? {}).flat().map((k) => k.time));
+    if (times.size) {
+      node.dataset.keyframes = String(times.size);
+      for (const t of times) {
+        const diamond = h('span', { class: 'keyframe', 'aria-hidden': 'true' });
+        diamond.style.left = `${timeToX(t, doc.zoom)}px`;
+        node.append(diamond);
+      }
+    }
     // video: the server's filmstrip; a still: its own thumbnail, repeated along the clip
     const wantsStrip = media && (media.kind === 'video' || media.kind === 'image') && media.thumbnail_url;
     const wantsWave = media && (media.kind === 'audio' || track.kind === 'audio') && media.audio_codec;
