@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -69,8 +70,12 @@ def big_project(services: Services, clip: Path, n_media: int, n_clips: int) -> s
     first = services.media.import_path(pid, clip)
     with services.db.transaction() as c:
         row = dict(c.execute("SELECT * FROM media WHERE id = ?", (first["id"],)).fetchone())
+        original = services.config.data_dir / row["path"]
         for i in range(n_media - 1):
-            row.update(id=uuid.uuid4().hex, name=f"Clip {i}")
+            # each row has a file of its own (a hard link: no copy), as media paths are unique
+            path = original.with_name(f"{original.stem}-{i}{original.suffix}")
+            os.link(original, path)
+            row.update(id=uuid.uuid4().hex, name=f"Clip {i}", path=str(path.relative_to(services.config.data_dir)))
             c.execute(f"INSERT INTO media ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", tuple(row.values()))
     ids = [m["id"] for m in services.media.list(pid)]
     tl = services.projects.timeline(pid)
