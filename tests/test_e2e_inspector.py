@@ -154,7 +154,7 @@ def test_keyframes_at_the_playhead_and_the_canvas_reach_the_export(server: Serve
     clip = page.get_by_role("region", name="Timeline").locator("[data-clip-id='red']")
     diamonds = clip.locator(".keyframe")
     expect(diamonds).to_have_count(2)
-    assert [d.evaluate("d => parseFloat(d.style.left)") for d in diamonds.all()] == [1 * ZOOM, 2.5 * ZOOM]
+    assert [d.evaluate("d => parseFloat(getComputedStyle(d).left)") for d in diamonds.all()] == [1 * ZOOM, 2.5 * ZOOM]
     inspector.get_by_role("button", name="Previous keyframe: Opacity").click()
     expect(page.get_by_role("region", name="Timeline").get_by_label("Timecode")).to_contain_text("00:00:01")
     inspector.get_by_role("combobox", name="Easing: Opacity").select_option(label="Ease out")

@@ -227,9 +227,11 @@ export function createActions({ parts, state, show, project }) {
     setcanvas(size) {
       edit(withCanvas(state.timeline, size));
     },
-    zoom({ zoom }) {
+    // the view's scale only: one change of geometry on screen, not an edit (no undo step)
+    zoom({ zoom, anchor }) {
+      if (!state.timeline) return;
       state.timeline.zoom = zoom;
-      show.timeline();
+      send(parts.timeline, 'zoomlevel', { zoom, anchor });
       project.saveSoon();
     },
     tick({ time }) {

@@ -1,11 +1,17 @@
 // The timeline: ruler, track headers, clips with trim handles, filmstrips and waveforms, the
 // playhead and a snap guide. Rendering and pointer gestures only: the document comes down in
-// `timeline` events; edits go up as `editclip`, `dropclip`, `select`, `seek`, `zoom`, `trackop`.
+// `timeline` events, the zoom in `zoomlevel`; edits go up as `editclip`, `dropclip`, `selectclips`,
+// `seek`, `zoom`, `trackop`.
+//
+// Clip elements are keyed by id (lanes-model.js): an edit replaces only the elements of the clips
+// it changed, and only clips near the visible stretch are in the DOM. Every position is a time
+// times the CSS variable --zoom, so a zoom is one change of that variable, not a rebuild.
 import { h, emit, clear } from '../shared/dom.js';
 import { timecode } from '../shared/format.js';
 import { clipEnd, clipLength, timeToX, xToTime, timelineEnd } from './timeline-model.js';
 import { linkedClips, snap, snapPoints } from './edit-model.js';
 import { DEFAULT_TRANSITION, TRANSITION_LABELS, cutsOf } from './transitions-model.js';
+import { anchoredScroll, clipSignature, planLane, rulerStep, transitionSignature, visibleWindow } from './lanes-model.js';
 import { server, urls } from '../app/api.js';
 import { MEDIA_MIME } from '../media/media-panel.js';
 import { markLink, mountLinkTools } from './link-tools.js';
@@ -42,9 +48,10 @@ export function mountTimeline(el) {
   }, { rootMargin: '0px 400px' });
 
   const clock = h('output', { class: 'timecode', 'aria-label': 'Timecode', text: timecode(0) });
+  // the slider keeps the playhead where it is on screen; Ctrl+wheel keeps the time under the pointer
   const zoomInput = h('input', {
     type: 'range', min: 5, max: 400, step: 1, 'aria-label': 'Zoom',
-    oninput: () => emit(el, 'zoom', { zoom: Number(zoomInput.value) }),
+    oninput: () => emit(el, 'zoom', { zoom: Number(zoomInput.value), anchor: playhead }),
   });
   const tool = (label, action, detail = {}, key = '') => h('button', {
     type: 'button', class: 'ghost', text: label, title: key ? `${label} (${key})` : label,
@@ -84,7 +91,7 @@ export function mountTimeline(el) {
     if (!e.ctrlKey || !doc) return;
     e.preventDefault();
     const factor = e.deltaY < 0 ? 1.15 : 1 / 1.15;
-    emit(el, 'zoom', { zoom: Math.min(400, Math.max(5, doc.zoom * factor)) });
+    emit(el, 'zoom', { zoom: Math.min(400, Math.max(5, doc.zoom * factor)), anchor: timeAt(e.clientX) });
   }, { passive: false });
 
   tracks.addEventListener('pointerdown', (e) => {
@@ -103,6 +110,7 @@ export function mountTimeline(el) {
     const additive = e.shiftKey || e.ctrlKey || e.metaKey;
     if (mode === 'move' && (additive || !selected.has(clip.id))) emit(el, 'selectclips', { ids: [clip.id], additive });
     capture(node, e.pointerId);
+    gesture = true;
     const x0 = e.clientX;
     const threshold = SNAP_PX / doc.zoom;
     const points = snapPoints(doc, [clip.id, ...linkedClips(doc, clip).map((c) => c.id)], playhead); // not to its own sound
@@ -137,6 +145,10 @@ export function mountTimeline(el) {
       node.removeEventListener('pointermove', onMove);
       node.removeEventListener('pointerup', onUp);
       showGuide(null);
+      gesture = false;
+      // back to the place its variables give: an edit that is refused leaves the clip where it was
+      node.style.left = '';
+      node.style.width = '';
       // a press and release without a move changes nothing: rebuilding here would put the second
       // click of a double-click on a new element, and no dblclick would fire
       if (result) emit(el, 'editclip', result);
@@ -178,9 +190,8 @@ export function mountTimeline(el) {
       class: `clip${selected.has(clip.id) ? ' selected' : ''}`, dataset: { clipId: clip.id, mediaId: clip.media_id || '' },
       title: label, 'aria-selected': String(selected.has(clip.id)),
     }, h('span', { class: 'clip-label', text: label }));
-    node.style.left = `${timeToX(clip.start, doc.zoom)}px`;
+    place(node, clip.start, clipLength(clip));
     const width = timeToX(clipLength(clip), doc.zoom);
-    node.style.width = `${width}px`;
     // its keyframes, as diamonds where they are (times are from the clip's start, so they move
     // with it); the inspector names and edits them
     const times = new Set(Object.values(clip.keyframes ?? {}).flat().map((k) => k.time));
@@ -188,7 +199,7 @@ export function mountTimeline(el) {
       node.dataset.keyframes = String(times.size);
       for (const t of times) {
         const diamond = h('span', { class: 'keyframe', 'aria-hidden': 'true' });
-        diamond.style.left = `${timeToX(t, doc.zoom)}px`;
+        diamond.style.setProperty('--t', String(t));
         node.append(diamond);
       }
     }
@@ -232,8 +243,7 @@ export function mountTimeline(el) {
       'aria-label': `Transition: ${name}, ${duration.toFixed(2)} s`,
       onclick: () => emit(el, 'selectclips', { ids: [clip.id] }),
     }, h('span', { class: 'transition-label', text: name }));
-    node.style.left = `${timeToX(clip.start, doc.zoom)}px`;
-    node.style.width = `${timeToX(duration, doc.zoom)}px`;
+    place(node, clip.start, duration);
     const grip = h('span', { class: 'grip', 'aria-hidden': 'true', title: 'Drag to change the duration' });
     grip.addEventListener('pointerdown', (e) => {
       e.preventDefault();
@@ -248,6 +258,7 @@ export function mountTimeline(el) {
       const up = () => {
         grip.removeEventListener('pointermove', move);
         grip.removeEventListener('pointerup', up);
+        node.style.width = '';
         if (next !== duration) emit(el, 'settransition', { clipId: clip.id, type, duration: next });
       };
       grip.addEventListener('pointermove', move);
@@ -270,8 +281,6 @@ export function mountTimeline(el) {
   function trackRow(track) {
     const row = h('div', { class: `track ${track.kind}${track.hidden ? ' is-hidden' : ''}${track.muted ? ' is-muted' : ''}`,
       dataset: { trackId: track.id }, 'aria-label': `Track ${track.name || track.id}` });
-    for (const clip of track.clips) row.append(clipNode(clip, track));
-    for (const clip of track.clips) if (clip.transition_in) row.append(transitionNode(clip));
     const rowX = (e) => e.clientX - row.getBoundingClientRect().left;
     row.addEventListener('dragover', (e) => {
       if (track.kind === 'video' && e.dataTransfer.types.includes(TRANSITION_MIME)) {
@@ -322,43 +331,149 @@ export function mountTimeline(el) {
         onclick: () => emit(el, 'trackop', { op: 'remove', trackId: track.id }) }));
   }
 
-  function drawRuler(width) {
+  // -- rendering --------------------------------------------------------------------------
+  // the element at `start` for `length` seconds, by the variables the zoom scales
+  function place(node, start, length) {
+    node.style.setProperty('--start', String(start));
+    node.style.setProperty('--len', String(length));
+  }
+
+  let rulerShown = ''; // the step and length the ruler was drawn for
+  function drawRuler(seconds) {
+    const step = rulerStep(doc.zoom);
+    const key = `${step}|${seconds}`;
+    if (key === rulerShown) return;
+    rulerShown = key;
     clear(ruler);
-    const step = doc.zoom >= 80 ? 1 : doc.zoom >= 20 ? 5 : doc.zoom >= 8 ? 15 : 30;
-    for (let t = 0; t * doc.zoom < width; t += step) {
+    for (let t = 0; t < seconds; t += step) {
       const tick = h('span', { class: 'tick', text: `${Math.floor(t / 60)}:${String(t % 60).padStart(2, '0')}` });
-      tick.style.left = `${timeToX(t, doc.zoom)}px`;
+      tick.style.setProperty('--t', String(t));
       ruler.append(tick);
     }
   }
 
   function movePlayhead() {
     if (!doc) return;
-    head.style.left = `${timeToX(playhead, doc.zoom)}px`;
+    head.style.setProperty('--t', String(playhead));
     clock.textContent = timecode(playhead, doc.fps);
   }
 
-  function update() {
-    if (!doc) return;
-    const width = Math.max(timelineEnd(doc) + 10, MIN_SECONDS) * doc.zoom;
-    content.style.width = `${width}px`;
-    zoomInput.value = String(Math.round(doc.zoom));
-    drawRuler(width);
-    lazy.disconnect();
-    clear(tracks);
-    clear(headers);
-    for (const t of doc.tracks) {
-      tracks.append(trackRow(t));
-      headers.append(trackHeader(t));
+  // track id -> {track, row, header, headerKey, clips: Map(id -> {node, sig}), transitions: Map}
+  const lanes = new Map();
+  let gesture = false; // a clip is being dragged: its lane is left alone until it ends
+  let zoomShown = 50; // the zoom the lanes are drawn at
+
+  function laneFor(track) {
+    let lane = lanes.get(track.id);
+    const headerKey = `${track.name}|${track.kind}|${track.muted}|${track.hidden}`;
+    if (!lane) {
+      lane = { track, row: trackRow(track), header: trackHeader(track), headerKey, clips: new Map(), transitions: new Map() };
+      lanes.set(track.id, lane);
+    } else if (lane.headerKey !== headerKey || lane.track.kind !== track.kind) {
+      const header = trackHeader(track);
+      lane.header.replaceWith(header);
+      lane.header = header;
+      lane.headerKey = headerKey;
+      lane.row.className = `track ${track.kind}${track.hidden ? ' is-hidden' : ''}${track.muted ? ' is-muted' : ''}`;
+      lane.row.setAttribute('aria-label', `Track ${track.name || track.id}`);
     }
+    lane.track = track; // the row's drop and drag handlers read the track of the latest document
+    return lane;
+  }
+
+  const windowNow = () => visibleWindow(scroller.scrollLeft, scroller.clientWidth || 1200, doc.zoom);
+
+  // One lane brought up to date: only the elements whose clip changed (or came into or left the
+  // visible stretch) are touched.
+  function renderLane(lane, win) {
+    const { track } = lane;
+    const sigOf = (clip) => clipSignature(clip, mediaById.get(clip.media_id));
+    const shown = new Map([...lane.clips].map(([id, v]) => [id, v.sig]));
+    const plan = planLane(shown, track.clips, sigOf, win);
+    for (const id of plan.remove) { lane.clips.get(id).node.remove(); lane.clips.delete(id); }
+    for (const clip of plan.replace) {
+      const node = clipNode(clip, track);
+      lane.clips.get(clip.id).node.replaceWith(node);
+      lane.clips.set(clip.id, { node, sig: sigOf(clip) });
+    }
+    for (const clip of plan.add) {
+      const node = clipNode(clip, track);
+      lane.row.append(node);
+      lane.clips.set(clip.id, { node, sig: sigOf(clip) });
+    }
+    const withTransition = track.clips.filter((c) => c.transition_in);
+    const shownTransitions = new Map([...lane.transitions].map(([id, v]) => [id, v.sig]));
+    const tplan = planLane(shownTransitions, withTransition, transitionSignature, win);
+    for (const id of tplan.remove) { lane.transitions.get(id).node.remove(); lane.transitions.delete(id); }
+    for (const clip of [...tplan.replace, ...tplan.add]) {
+      const node = transitionNode(clip);
+      const old = lane.transitions.get(clip.id);
+      if (old) old.node.replaceWith(node); else lane.row.append(node);
+      lane.transitions.set(clip.id, { node, sig: transitionSignature(clip) });
+    }
+  }
+
+  function render() {
+    if (!doc) return;
+    const seconds = Math.max(timelineEnd(doc) + 10, MIN_SECONDS);
+    content.style.setProperty('--zoom', String(doc.zoom));
+    zoomShown = doc.zoom;
+    content.style.setProperty('--seconds', String(seconds));
+    zoomInput.value = String(Math.round(doc.zoom));
+    drawRuler(seconds);
+    const ids = new Set(doc.tracks.map((t) => t.id));
+    for (const [id, lane] of lanes) {
+      if (!ids.has(id)) { lane.row.remove(); lane.header.remove(); lanes.delete(id); }
+    }
+    const win = windowNow();
+    doc.tracks.forEach((track, i) => {
+      const lane = laneFor(track);
+      if (tracks.children[i] !== lane.row) tracks.insertBefore(lane.row, tracks.children[i] ?? null);
+      if (headers.children[i] !== lane.header) headers.insertBefore(lane.header, headers.children[i] ?? null);
+      renderLane(lane, win);
+    });
+    markSelection();
+    movePlayhead();
+  }
+
+  // a scroll brings the clips of the new stretch into the DOM (at most once a frame)
+  let rewindow = 0;
+  scroller.addEventListener('scroll', () => {
+    if (rewindow || !doc) return;
+    rewindow = requestAnimationFrame(() => {
+      rewindow = 0;
+      if (!doc || gesture) return;
+      const win = windowNow();
+      for (const lane of lanes.values()) renderLane(lane, win);
+      markSelection();
+    });
+  });
+
+  // A zoom: one change of --zoom, the ruler's labels if their step changed, and the scroll that
+  // keeps the anchor (the playhead, or the time under the pointer) where it was on screen.
+  function zoomTo(zoom, anchor) {
+    const before = zoomShown; // the document may hold the new zoom already (it is the app's object)
+    doc.zoom = zoom;
+    zoomShown = zoom;
+    content.style.setProperty('--zoom', String(zoom));
+    zoomInput.value = String(Math.round(zoom));
+    drawRuler(Math.max(timelineEnd(doc) + 10, MIN_SECONDS));
+    scroller.scrollLeft = anchoredScroll(anchor ?? playhead, scroller.scrollLeft, before, zoom);
+    const win = windowNow();
+    for (const lane of lanes.values()) renderLane(lane, win);
+    markSelection();
     movePlayhead();
   }
 
   function markSelection() {
-    for (const node of tracks.querySelectorAll('[data-clip-id]')) {
-      const on = selected.has(node.dataset.clipId);
-      node.classList.toggle('selected', on);
-      node.setAttribute('aria-selected', String(on));
+    for (const lane of lanes.values()) {
+      for (const [id, { node }] of lane.clips) {
+        const on = selected.has(id);
+        if (node.classList.contains('selected') !== on) {
+          node.classList.toggle('selected', on);
+          node.setAttribute('aria-selected', String(on));
+        }
+      }
     }
   }
 
@@ -375,12 +490,19 @@ export function mountTimeline(el) {
     redoButton.disabled = !e.detail.canRedo;
     playhead = doc.playhead || 0;
     el.hidden = false;
-    if (selectionOnly) markSelection(); else update();
+    if (selectionOnly) markSelection(); else render();
   });
+  el.addEventListener('zoomlevel', (e) => { if (doc) zoomTo(e.detail.zoom, e.detail.anchor); });
   el.addEventListener('playhead', (e) => {
     playhead = e.detail.time;
     movePlayhead();
   });
-  el.addEventListener('noproject', () => { doc = null; el.hidden = true; });
+  el.addEventListener('noproject', () => {
+    doc = null;
+    el.hidden = true;
+    for (const lane of lanes.values()) { lane.row.remove(); lane.header.remove(); }
+    lanes.clear();
+    rulerShown = '';
+  });
   return { exportSlot, headerWidth: HEADER_PX };
 }
