@@ -19,6 +19,7 @@ def test_benchmarks_run_small() -> None:
     assert out.returncode == 0, out.stderr[-3000:]
     for title in ("Range serving throughput", "Several models at once", "Export encode", "A big project",
                   "Playback in Chromium", "Proxy encode", "A big project in the page", "Ingest: COMPLETED to playable",
-                  "The preview compositor in Chromium", "Waveform of long sound"):
+                  "The preview compositor in Chromium", "Waveform of long sound",
+                  "Animated values: render time per frame"):
         assert f"## {title}" in out.stdout
     assert "baseline:" in out.stdout

@@ -3,7 +3,7 @@ overlay that places the layer on the canvas.
 
     [i:v] setpts (speed, timeline start) -> fps -> crop (fractions of the source)
           -> fit into a box the canvas's shape (contain: transparent bars; cover: cropped; stretch)
-          -> sendcmd (this layer's per-frame values) -> rotate -> scale (animated scale only)
+          -> sendcmd (this layer's per-frame values, one per window of time) -> rotate -> scale (animated scale only)
           -> drawbox (a wipe clears what it has not reached) -> lut (alpha; a dip's colour)
     [canvas][layer] overlay at (x, y) from the clip's centre, only while the clip is visible
 
@@ -140,8 +140,9 @@ def _fit(clip: dict[str, Any], box: tuple[int, int]) -> list[str]:
 
 
 # Values are quantized to what the picture can show, so a slow ramp over minutes writes as many
-# commands as the value has steps, not one a frame: sendcmd scans every command it holds on
-# every frame, so its cost is commands times frames.
+# commands as the value has steps, not one a frame. A value that does change every frame writes
+# one a frame, and the script is cut into windows (commands.WINDOW) so a frame's cost in sendcmd
+# stays bounded however long the clip.
 LEVEL = 1 / 255  # alpha and a dip's mix: the 8-bit planes have no finer step
 DEGREE_STEP = 0.05  # a turn that small moves a corner 1000 px from the centre less than a pixel
 
@@ -226,7 +227,7 @@ def picture(p: Placed, source_pad: str, k: int, canvas: Canvas, work_dir: Path) 
     pts = f"(PTS-STARTPTS)/{num(speed)}" if speed != 1 else "PTS-STARTPTS"
     chain = [f"setpts={pts}+{num(p.start)}/TB", f"fps={num(fps)}", *_fit(p.clip, box)]
     if script:
-        chain.append(f"sendcmd={script.write(work_dir / f'layer-{k}.cmd')}")
+        chain.append(script.write(work_dir / f"layer-{k}.cmd", f"cmd{k}", fps))
     if turned:
         chain.append(f"{names['rotate']}=a={first['rotate']['a']}:ow={layer[0]}:oh={layer[1]}:c=black@0")
     if animated_scale:

@@ -21,7 +21,7 @@ from .placement import Placed
 RATE = 48000
 STEP = 480  # samples per envelope step: 10 ms, fine enough that a ramp has no audible stairs
 # gains are quantized so a slow fade writes as many commands as it has levels, not one per step
-# (asendcmd scans all its commands on every frame); 1/1024 of full gain is far below hearing
+# (and a long script is cut into windows, commands.WINDOW); 1/1024 of full gain is far below hearing
 GAIN_LEVEL = 1 / 1024
 
 
@@ -72,7 +72,7 @@ def sound(p: Placed, source_pad: str, k: int, track_volume: float, work_dir: Pat
         script.initial(name, "volume", num(gains[0]))
         for j, g in enumerate(gains[1:], start=1):
             script.set(j * step, name, "volume", num(g))
-        chain += [f"asetnsamples=n={STEP}", f"asendcmd={script.write(work_dir / f'sound-{k}.cmd')}",
+        chain += [f"asetnsamples=n={STEP}", script.write(work_dir / f"sound-{k}.cmd", f"acmd{k}", RATE, audio=True),
                   f"{name}=volume={num(gains[0])}"]
     elif abs(gains[0] - 1) > 1e-6:
         chain.append(f"volume={num(gains[0])}")
