@@ -17,6 +17,7 @@ BENCHES = {
     "project": ("A big project", "big_project"),
     "playback": ("Playback in Chromium", "playback"),
     "preview": ("The preview compositor in Chromium", "preview"),
+    "timeline": ("The timeline at 50, 500 and 2000 clips", "timeline_ui"),
     "proxy": ("Proxy encode", "proxy_encode"),
     "desktop": ("Desktop start", "desktop_start"),
     "projectui": ("A big project in the page", "big_project_ui"),

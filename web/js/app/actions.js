@@ -118,7 +118,6 @@ export function createActions({ parts, state, show, project }) {
         const found = findClip(state.timeline, clipId);
         edit(trimEnd(state.timeline, clipId, time, found && found.clip.media_id ? mediaDuration(state.media, found.clip.media_id) : Infinity));
       }
-      if (op !== 'move') show.timeline();
     },
     // not "select": the browser fires its own select event (text selected in any field), which
     // bubbles here with no ids

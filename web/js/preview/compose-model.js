@@ -12,8 +12,19 @@ const DIPS = { dip_black: '#000000', dip_white: '#ffffff' };
 const EPS = 1e-6;
 
 // A track's media clips in timeline order, each knowing the clip that transitions in over its
-// end (`incoming`), as placement.py's place_track.
+// end (`incoming`), as placement.py's place_track. Worked out once per track object: an edit
+// makes new track objects, and playing asks for every track on every frame.
+const placedTracks = new WeakMap();
 export function placeTrack(track) {
+  let placed = placedTracks.get(track);
+  if (!placed) {
+    placed = placeClips(track);
+    placedTracks.set(track, placed);
+  }
+  return placed;
+}
+
+function placeClips(track) {
   const placed = track.clips
     .filter((c) => c.media_id !== undefined)
     .map((clip) => ({ clip, start: clip.start, end: clip.start + clipLength(clip), incoming: null }))

@@ -15,10 +15,10 @@ export function transitionSignature(clip) {
   return `${clip.start}|${clip.transition_in.type}|${clip.transition_in.duration}`;
 }
 
-// The stretch of time [t0, t1) to keep in the DOM: what is visible, and as much again on each side
-// so a scroll shows clips that are there already.
+// The stretch of time [t0, t1) to keep in the DOM: what is visible, and half as much again on each
+// side so a scroll shows clips that are there already.
 export function visibleWindow(scrollLeft, width, zoom) {
-  const margin = Math.max(width, 400);
+  const margin = Math.max(width / 2, 400);
   return [Math.max(0, (scrollLeft - margin) / zoom), (scrollLeft + width + margin) / zoom];
 }
 

@@ -338,14 +338,19 @@ export function mountTimeline(el) {
     node.style.setProperty('--len', String(length));
   }
 
-  let rulerShown = ''; // the step and length the ruler was drawn for
+  // the ruler's labels, only over the visible stretch (like the clips): redrawn when the step or
+  // the stretch changes
+  let rulerShown = '';
   function drawRuler(seconds) {
     const step = rulerStep(doc.zoom);
-    const key = `${step}|${seconds}`;
+    const [t0, t1] = windowNow();
+    const from = Math.floor(t0 / step) * step;
+    const to = Math.min(seconds, Math.ceil(t1 / step) * step);
+    const key = `${step}|${from}|${to}`;
     if (key === rulerShown) return;
     rulerShown = key;
     clear(ruler);
-    for (let t = 0; t < seconds; t += step) {
+    for (let t = from; t < to; t += step) {
       const tick = h('span', { class: 'tick', text: `${Math.floor(t / 60)}:${String(t % 60).padStart(2, '0')}` });
       tick.style.setProperty('--t', String(t));
       ruler.append(tick);
@@ -445,6 +450,7 @@ export function mountTimeline(el) {
       if (!doc || gesture) return;
       const win = windowNow();
       for (const lane of lanes.values()) renderLane(lane, win);
+      drawRuler(Math.max(timelineEnd(doc) + 10, MIN_SECONDS));
       markSelection();
     });
   });
@@ -457,8 +463,8 @@ export function mountTimeline(el) {
     zoomShown = zoom;
     content.style.setProperty('--zoom', String(zoom));
     zoomInput.value = String(Math.round(zoom));
-    drawRuler(Math.max(timelineEnd(doc) + 10, MIN_SECONDS));
     scroller.scrollLeft = anchoredScroll(anchor ?? playhead, scroller.scrollLeft, before, zoom);
+    drawRuler(Math.max(timelineEnd(doc) + 10, MIN_SECONDS));
     const win = windowNow();
     for (const lane of lanes.values()) renderLane(lane, win);
     markSelection();

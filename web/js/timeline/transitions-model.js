@@ -96,19 +96,22 @@ export function setTransition(doc, clipId, type, duration, mediaLength) {
 // After any other edit: each transition follows its clip's overlap with the clip before (a trim
 // lengthens or shortens it), and goes when the two no longer overlap (one moved away).
 export function settleTransitions(doc) {
-  let changed = false;
-  const next = structuredClone(doc);
-  for (const track of next.tracks) {
-    for (const clip of track.clips) {
-      if (!clip.transition_in) continue;
+  // only the tracks and clips that change are copied: most edits have nothing to settle
+  let next = doc;
+  doc.tracks.forEach((track, ti) => {
+    track.clips.forEach((clip, ci) => {
+      if (!clip.transition_in) return;
       const before = previousClip(track, clip);
       const overlap = before ? end(before) - clip.start : 0;
-      if (Math.abs(overlap - clip.transition_in.duration) < EPS) continue;
-      changed = true;
+      if (Math.abs(overlap - clip.transition_in.duration) < EPS) return;
+      if (next === doc) next = { ...doc, tracks: [...doc.tracks] };
+      if (next.tracks[ti] === track) next.tracks[ti] = { ...track, clips: [...track.clips] };
+      const settled = { ...clip };
       if (overlap >= MIN_TRANSITION && overlap <= Math.min(clipLength(clip), clipLength(before)) + EPS) {
-        clip.transition_in = { ...clip.transition_in, duration: Number(overlap.toFixed(6)) };
-      } else delete clip.transition_in;
-    }
-  }
-  return changed ? next : doc;
+        settled.transition_in = { ...clip.transition_in, duration: Number(overlap.toFixed(6)) };
+      } else delete settled.transition_in;
+      next.tracks[ti].clips[ci] = settled;
+    });
+  });
+  return next;
 }
