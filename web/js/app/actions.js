@@ -4,7 +4,7 @@ import { server } from './api.js';
 import { send } from '../shared/dom.js';
 import { dragRefusal, upsert } from '../media/library-model.js';
 import {
-  addTextClip, addTrack, deleteClips, dropClip, findClip, moveClip, removeTrack, setTrackFlag, splitAt,
+  addTextClip, addTrack, deleteClips, dropClip, findClip, moveClip, moveClips, removeTrack, setTrackFlag, splitAt,
   trimEnd, trimStart, updateClip,
 } from '../timeline/edit-model.js';
 import { mediaDuration, nextSelection, playheadWithin, splitTargets } from './state.js';

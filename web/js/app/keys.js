@@ -13,6 +13,6 @@ export function bindKeys(target, { state, actions }) {
     const entry = matchShortcut(e);
     if (!entry || (!state.timeline && !entry.anytime)) return;
     e.preventDefault();
-    Promise.resolve(actions[entry.action]({ ...entry.detail })).catch((err) => actions.toast({ message: err.message || String(err), kind: 'error' }));
+    (async () => actions[entry.action]({ ...entry.detail }))().catch((err) => actions.toast({ message: err.message || String(err), kind: 'error' }));
   });
 }

@@ -12,7 +12,7 @@ export function mountShortcutSheet(host) {
     h('div', { class: 'shortcut-groups' }, sheetGroups(undefined, { mac }).map(({ group, rows }) => h('section', { 'aria-label': group },
       h('h3', { text: group }),
       h('dl', {}, rows.flatMap(({ keys, description }) => [
-        h('dt', {}, keys.map((k, i) => [i ? ' or ' : '', h('kbd', { text: k })])),
+        h('dt', {}, keys.flatMap((k, i) => [i ? ' or ' : '', h('kbd', { text: k })])),
         h('dd', { text: description }),
       ]))))),
     h('div', { class: 'actions' }, close));
