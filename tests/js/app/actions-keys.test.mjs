@@ -99,3 +99,20 @@ test('snapping, zoom to fit, jumps and the sheet', async () => {
   assert.equal(log.sheet, 1);
   assert.equal(log.edits, 1, 'only the close gap was an edit');
 });
+
+test('cut takes the clips out in one step and paste puts them back at the playhead', () => {
+  const { state, actions, log } = app();
+  state.selected = ['a', 'b'];
+  actions.cutclips();
+  assert.deepEqual(starts(state), [['c', 6]]);
+  assert.deepEqual(state.selected, []);
+  state.timeline.playhead = 8;
+  actions.pasteclips();
+  assert.deepEqual(starts(state).map(([, s]) => s), [6, 8, 10]);
+  assert.equal(log.edits, 2);
+  actions.pasteclips(); // again: after the first paste, where it fits
+  assert.deepEqual(starts(state).map(([, s]) => s), [6, 8, 10, 12, 14]);
+  state.selected = [];
+  actions.copyclips();
+  assert.match(log.toasts.at(-1), /Select the clips to copy/);
+});
