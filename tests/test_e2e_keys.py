@@ -1,6 +1,6 @@
 """The timeline's shortcuts (issue 27), pressed as a user presses them in Debian's Chromium on a
-real server: ripple delete, copy and paste, duplicate, select all and nudge, a marker, the
-shortcut sheet. After each edit the saved document (GET /api/projects/<id>/timeline) shows it,
+real server: ripple delete, copy and paste, duplicate, select all and nudge, a marker, snapping
+off, zoom to fit, the shortcut sheet. After each edit the saved document (GET /api/projects/<id>/timeline) shows it,
 and one undo restores the document before it; no CSP violation, no console error."""
 
 from __future__ import annotations
@@ -132,6 +132,16 @@ def test_shortcuts_edit_the_saved_document_and_undo_each_in_one_step(server: Ser
     keys.press("Control+z")
     until(lambda: saved(server, pid)["markers"] == [], 10, "one undo of the marker")
     assert clips(server, pid) == START
+
+    # N turns snapping off (and says so); Shift+Z zooms so the whole 6 s fit the timeline's width
+    keys.press("n")
+    expect(page.get_by_text("Snapping off.")).to_be_visible()
+    keys.press("Shift+z")
+    zoom = until(lambda: saved(server, pid)["zoom"] if saved(server, pid)["zoom"] != 50 else None, 10, "zoom to fit")
+    lanes = page.evaluate("document.querySelector('[data-mount=timeline]').clientWidth") - 120
+    assert zoom == pytest.approx((lanes - 24) / 6)
+    expect(timeline.get_by_role("slider", name="Zoom")).to_have_value(str(round(zoom)))
+    assert clips(server, pid) == START, "a zoom is no edit"
 
     # the shortcut sheet: ? opens it, listing the shortcuts by group; Esc closes it
     keys.press("?")

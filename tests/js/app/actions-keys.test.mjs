@@ -6,7 +6,8 @@ import { createActions } from '../../../web/js/app/actions.js';
 import { SHORTCUTS } from '../../../web/js/app/shortcuts.js';
 import { History } from '../../../web/js/timeline/edit-model.js';
 
-const part = () => ({ dispatchEvent() { return true; }, clientWidth: 1000 });
+const sent = [];
+const part = () => ({ dispatchEvent(e) { sent.push([e.type, e.detail]); return true; }, clientWidth: 1000 });
 
 function app() {
   const state = {
@@ -86,6 +87,8 @@ test('snapping, zoom to fit, jumps and the sheet', async () => {
   assert.equal(state.snapping, false);
   actions.zoomtofit({ width: 824 });
   assert.equal(state.timeline.zoom, 100);
+  assert.deepEqual(sent.at(-1), ['zoomlevel', { zoom: 100, anchor: 0, fit: true }]);
+  assert.equal(log.edits, 0, 'a zoom is no edit');
   actions.jumpedit({ dir: 1 });
   assert.equal(state.timeline.playhead, 2);
   actions.jumpmarker({ dir: 1 });

@@ -238,9 +238,11 @@ export function createActions({ parts, state, show, project, sheet }) {
     // Zoom to fit: `width` is the lanes' visible width in pixels (the timeline sends it)
     zoomtofit({ width } = {}) {
       if (!state.timeline) return;
-      const visible = Number.isFinite(width) ? width : parts.timeline.clientWidth - 120;
-      state.timeline.zoom = zoomToFit(state.timeline, visible);
-      show.timeline();
+      const visible = Number.isFinite(width) ? width : parts.timeline.clientWidth - 120; // less the track headers
+      const zoom = zoomToFit(state.timeline, visible);
+      state.timeline.zoom = zoom;
+      // as the Zoom slider's: the view's scale only, not an edit; `fit`: the view shows it from 0
+      send(parts.timeline, 'zoomlevel', { zoom, anchor: 0, fit: true });
       project.saveSoon();
     },
     shortcuts() { sheet.open(); },
