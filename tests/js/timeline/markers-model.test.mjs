@@ -22,6 +22,8 @@ test('markers are added at a time, named Marker N, kept in time order', () => {
   assert.match(addMarker(two.doc, 2).error, /already/);
   assert.equal(d.markers, undefined, 'the document is untouched');
   assert.equal(addMarker(d, -3, 'x').marker.time, 0);
+  const full = { ...d, markers: Array.from({ length: 1000 }, (_, i) => ({ id: `k${i}`, time: i, name: 'm' })) };
+  assert.match(addMarker(full, 2000).error, /at most 1000 markers/);
   // a name in use is not given twice
   const renamed = renameMarker(two.doc, 'm2', 'Marker 3').doc;
   assert.equal(addMarker(renamed, 9).marker.name, 'Marker 4');

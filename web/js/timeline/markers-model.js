@@ -6,6 +6,7 @@ import { uid } from './timeline-model.js';
 const EPS = 1e-6;
 export const MARKER_NAME = 200; // characters, the server's limit
 export const LAST_SECOND = 4 * 3600;
+export const MAX_MARKERS = 1000; // the server's limit
 
 export function markersOf(doc) {
   return doc.markers || [];
@@ -20,6 +21,7 @@ export function addMarker(doc, t, id = uid()) {
   const markers = markersOf(doc);
   const time = within(t);
   if (markers.some((m) => Math.abs(m.time - time) < EPS)) return { error: 'There is a marker at the playhead already.' };
+  if (markers.length >= MAX_MARKERS) return { error: `A timeline holds at most ${MAX_MARKERS} markers: delete one first.` };
   const names = new Set(markers.map((m) => m.name));
   let n = markers.length + 1;
   while (names.has(`Marker ${n}`)) n += 1;
