@@ -7,6 +7,7 @@ import { createShow } from './app/show.js';
 import { createProject } from './app/project.js';
 import { createActions, handleActions } from './app/actions.js';
 import { bindKeys } from './app/keys.js';
+import { mountShortcutSheet } from './app/shortcut-sheet.js';
 import { listen } from './app/events.js';
 import { start } from './app/start.js';
 import { reportCapabilities } from './app/capabilities.js';
@@ -35,9 +36,10 @@ const parts = {
 const state = createState();
 const show = createShow(parts, state);
 const project = createProject(parts, state, show);
-const actions = createActions({ parts, state, show, project });
+const sheet = mountShortcutSheet(document.body);
+const actions = createActions({ parts, state, show, project, sheet });
 handleActions(document, actions, show.fail);
-bindKeys(document, { parts, state, actions });
+bindKeys(document, { state, actions });
 
 mountToasts(parts.toasts);
 mountProjects(parts.projects);

@@ -56,7 +56,8 @@ def default_timeline() -> dict[str, Any]:
     # V2 is listed above V1, video above audio.
     # a new project is Full HD at 30 fps, as the editors people know start (the canvas control changes it)
     return {"version": VERSION, "fps": 30, "width": 1920, "height": 1080, "playhead": 0.0, "zoom": 50.0,
-            "tracks": [_new_track("V2", "video"), _new_track("V1", "video"), _new_track("A1", "audio")]}
+            "tracks": [_new_track("V2", "video"), _new_track("V1", "video"), _new_track("A1", "audio")],
+            "markers": []}
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,10 @@ LIMITS: dict[str, Limit] = {
     # each keyframe is a term of an expression ffmpeg evaluates for every frame
     "keyframes": Limit(0, 500, "keyframes", whole=True),  # of one property of one clip
     "all_keyframes": Limit(0, 20000, "keyframes", whole=True),  # in the whole timeline
+    "markers": Limit(0, 1000, "markers", whole=True),
 }
+MARKER_KEYS = ("id", "time", "name", "color")
+MARKER_NAME = 200  # characters
 _COLOR = re.compile(r"#?[0-9a-fA-F]{6}")  # whole values only: fullmatch ($ passes "…\n")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -356,6 +360,36 @@ def _no_overlaps(clips: list[dict[str, Any]], spans: list[tuple[float, float]], 
         prev = i
 
 
+# -- markers --------------------------------------------------------------------------------------
+def _markers(doc: dict[str, Any]) -> None:
+    """`markers`: [{id, time, name, color?}] at the top level, optional (a document saved before
+    markers has none). Each has an id of its own, a time on the timeline, a name and maybe a colour."""
+    if "markers" not in doc:
+        return
+    markers = doc["markers"]
+    if not isinstance(markers, list):
+        raise _invalid("markers", "must be a list")
+    _count(markers, "markers", "markers")
+    seen: set[str] = set()
+    for mi, marker in enumerate(markers):
+        mp = f"markers[{mi}]"
+        if not isinstance(marker, dict):
+            raise _invalid(mp, "must be an object {id, time, name, color}")
+        for k in marker:
+            if k not in MARKER_KEYS:
+                raise _invalid(field_path(mp, k), f"is not one of its fields ({', '.join(MARKER_KEYS)})")
+        _string(marker, "id", mp, LINK_CHARS)
+        if marker["id"] in seen:
+            raise _invalid(f"{mp}.id", "is used twice")
+        seen.add(marker["id"])
+        _number(marker, "time", mp, "seconds")
+        _string(marker, "name", mp, MARKER_NAME)
+        if "color" in marker:
+            color = marker["color"]
+            if not isinstance(color, str) or not re.fullmatch(r"#[0-9a-fA-F]{6}", color):
+                raise _invalid(f"{mp}.color", "must be a colour written like #ffcc00")
+
+
 # -- the document ---------------------------------------------------------------------------------
 def _check(doc: dict[str, Any], media_ids: set[str], v2: bool) -> None:
     """Raise naming the first field of the document (of this version's rules) that is wrong."""
@@ -421,6 +455,8 @@ def _check(doc: dict[str, Any], media_ids: set[str], v2: bool) -> None:
             spans.append((clip["start"], end))
         if v2:
             _no_overlaps(clips, spans, tp)
+    if v2:
+        _markers(doc)
 
 
 def _version(doc: dict[str, Any]) -> Any:
@@ -506,7 +542,8 @@ def migrate(doc: Any) -> Any:
 
     Version 1 → 2: `version` becomes 2; audio tracks move below the video and text tracks
     (`_stack_order`); clips that overlap on one track (v1 allowed it, v2 does not without a
-    transition) move to new tracks directly above it (`_lanes`), named after it ("V1 (2)").
+    transition) move to new tracks directly above it (`_lanes`), named after it ("V1 (2)");
+    `markers` (version 1 had none) is empty.
     Nothing else changes: every field v2 adds is optional and defaults to what v1 rendered, and
     unknown fields are kept. Never raises: a stored document is migrated as it is read, and
     validation (at save and at export) names what is wrong with it."""
@@ -514,6 +551,7 @@ def migrate(doc: Any) -> Any:
         return doc
     new = copy.deepcopy(doc)
     new["version"] = VERSION
+    new["markers"] = []
     if isinstance(new.get("tracks"), list):
         new["tracks"] = _stack_order(_split_overlaps(new["tracks"]))
     return new

@@ -4,20 +4,25 @@ import { server } from './api.js';
 import { send } from '../shared/dom.js';
 import { dragRefusal, upsert } from '../media/library-model.js';
 import {
-  addTextClip, addTrack, deleteClips, dropClip, findClip, moveClip, removeTrack, setTrackFlag, splitAt,
+  addTextClip, addTrack, deleteClips, dropClip, findClip, moveClip, moveClips, removeTrack, setTrackFlag, splitAt,
   trimEnd, trimStart, updateClip,
 } from '../timeline/edit-model.js';
-import { mediaDuration, nextSelection, splitTargets } from './state.js';
+import { mediaDuration, nextSelection, playheadWithin, splitTargets } from './state.js';
 import {
   MEDIA_FIELDS, TEXT_FIELDS, addKeyframe, adjacentKeyframe, applyField, applyValue, removeKeyframe, setEasing,
 } from '../inspector/inspector-model.js';
 import { withCanvas } from '../preview/canvas-model.js';
 import { DEFAULT_TRANSITION, removeTransition, setTransition } from '../timeline/transitions-model.js';
 import { detachAudio, unlink } from '../timeline/link-model.js';
+import { closeGap, rippleDelete } from '../timeline/ripple-model.js';
+import { copyClips, duplicateClips, pasteClips } from '../timeline/clipboard-model.js';
+import { addMarker, adjacentMarker, deleteMarker, moveMarker, renameMarker } from '../timeline/markers-model.js';
+import { adjacentEditPoint, zoomToFit } from '../timeline/navigation-model.js';
+import { timelineEnd } from '../timeline/timeline-model.js';
 
 const FIELDS = new Map([...MEDIA_FIELDS, ...TEXT_FIELDS].map((f) => [f.key, f]));
 
-export function createActions({ parts, state, show, project }) {
+export function createActions({ parts, state, show, project, sheet }) {
   const { toast, fail } = show;
   const { edit } = project;
   function seekTo(time) {
@@ -38,6 +43,23 @@ export function createActions({ parts, state, show, project }) {
       return;
     }
     edit(result.doc);
+  }
+  // an edit that may be refused: {doc} is one undo step, {error} is told
+  function editOr(result, kind = 'warn') {
+    if (result.error) { toast(result.error, kind); return false; }
+    edit(result.doc);
+    return true;
+  }
+  const seekWithin = (time) => seekTo(playheadWithin(state.timeline, time));
+  const hasMedia = (id) => state.media.some((m) => m.id === id);
+  const pasteOptions = () => ({ hasMedia, lastSecond: state.limits && state.limits.seconds ? state.limits.seconds.high : undefined });
+  // the selected clips moved by `delta` seconds, all or none
+  function moveSelection(delta, refusal) {
+    const ids = state.selected.filter((id) => findClip(state.timeline, id));
+    if (!ids.length) return;
+    const next = moveClips(state.timeline, ids, delta);
+    if (next === state.timeline) { toast(refusal, 'warn'); show.timeline(); return; }
+    edit(next);
   }
   return {
     async createproject({ name }) {
@@ -112,6 +134,12 @@ export function createActions({ parts, state, show, project }) {
       if (dropped) edit(dropped.doc);
     },
     editclip({ op, clipId, trackId, start, time }) {
+      // a clip of a selection of several: the whole selection moves by as much, on its tracks
+      if (op === 'move' && state.selected.length > 1 && state.selected.includes(clipId)) {
+        const found = findClip(state.timeline, clipId);
+        if (found) moveSelection(start - found.clip.start, 'No room to move the selection there: a clip would land on another.');
+        return;
+      }
       if (op === 'move') edit(moveClip(state.timeline, clipId, trackId, start));
       else if (op === 'trimstart') edit(trimStart(state.timeline, clipId, time));
       else if (op === 'trimend') {
@@ -135,6 +163,88 @@ export function createActions({ parts, state, show, project }) {
       state.selected = [];
       edit(deleteClips(state.timeline, ids));
     },
+    // Ripple delete: the selected clips go and what follows each on its track moves up
+    rippledelete() {
+      if (!state.selected.length) return;
+      const ids = state.selected;
+      state.selected = [];
+      edit(rippleDelete(state.timeline, ids));
+    },
+    // Close gap: the empty stretch at a time (the playhead), on one track or on all of them
+    closegap({ time, trackId } = {}) {
+      editOr(closeGap(state.timeline, Number.isFinite(time) ? time : state.timeline.playhead, trackId || null));
+    },
+    copyclips() {
+      const clipboard = copyClips(state.timeline, state.selected);
+      if (!clipboard) { toast('Select the clips to copy.', 'warn'); return; }
+      state.clipboard = clipboard;
+    },
+    cutclips() {
+      const clipboard = copyClips(state.timeline, state.selected);
+      if (!clipboard) { toast('Select the clips to cut.', 'warn'); return; }
+      state.clipboard = clipboard;
+      const ids = state.selected;
+      state.selected = [];
+      edit(deleteClips(state.timeline, ids));
+    },
+    pasteclips() {
+      const result = pasteClips(state.timeline, state.clipboard, state.timeline.playhead, pasteOptions());
+      if (result.error) { toast(result.error, 'warn'); return; }
+      state.selected = result.ids;
+      edit(result.doc);
+    },
+    duplicateclips() {
+      const result = duplicateClips(state.timeline, state.selected, pasteOptions());
+      if (result.error) { toast(result.error, 'warn'); return; }
+      state.selected = result.ids;
+      edit(result.doc);
+    },
+    // Nudge: the selection by whole frames of the canvas's fps
+    nudge({ frames }) {
+      moveSelection(frames / state.timeline.fps, `No room to nudge the selection ${Math.abs(frames)} frame${Math.abs(frames) === 1 ? '' : 's'} ${frames < 0 ? 'left' : 'right'}.`);
+    },
+    selectall() {
+      state.selected = state.timeline.tracks.flatMap((t) => t.clips.map((c) => c.id));
+      show.timeline();
+    },
+    clearselection() {
+      if (!state.selected.length) return;
+      state.selected = [];
+      show.timeline();
+    },
+    addmarker({ time } = {}) {
+      editOr(addMarker(state.timeline, Number.isFinite(time) ? time : state.timeline.playhead), 'info');
+    },
+    renamemarker({ id, name }) { editOr(renameMarker(state.timeline, id, name)); },
+    movemarker({ id, time }) { editOr(moveMarker(state.timeline, id, time)); },
+    deletemarker({ id }) { editOr(deleteMarker(state.timeline, id)); },
+    jumpmarker({ dir }) {
+      const time = adjacentMarker(state.timeline, state.timeline.playhead, dir);
+      if (time !== null) seekTo(time);
+    },
+    jumpedit({ dir }) {
+      const time = adjacentEditPoint(state.timeline, state.timeline.playhead, dir);
+      if (time !== null) seekWithin(time);
+    },
+    stepframes({ frames }) { seekWithin(state.timeline.playhead + frames / state.timeline.fps); },
+    seekedge({ edge }) { seekWithin(edge === 'end' ? timelineEnd(state.timeline) : 0); },
+    shuttle(detail) { send(parts.preview, 'transport', detail); },
+    togglesnapping() {
+      state.snapping = !state.snapping;
+      toast(state.snapping ? 'Snapping on.' : 'Snapping off.');
+      show.timeline();
+    },
+    // Zoom to fit: `width` is the lanes' visible width in pixels (the timeline sends it)
+    zoomtofit({ width } = {}) {
+      if (!state.timeline) return;
+      const visible = Number.isFinite(width) ? width : parts.timeline.clientWidth - 120; // less the track headers
+      const zoom = zoomToFit(state.timeline, visible);
+      state.timeline.zoom = zoom;
+      // as the Zoom slider's: the view's scale only, not an edit; `fit`: the view shows it from 0
+      send(parts.timeline, 'zoomlevel', { zoom, anchor: 0, fit: true });
+      project.saveSoon();
+    },
+    shortcuts() { sheet.open(); },
     // Detach audio: the selected video clip's sound becomes a linked clip on an audio track
     detachaudio() {
       if (state.selected.length !== 1) return;

@@ -37,7 +37,7 @@ export function createShow(parts, state) {
     if (!state.timeline) return; // a project still opening: its timeline comes with it
     const { history } = state;
     const detail = { doc: state.timeline, media: state.media, selected: state.selected, canUndo: history.canUndo, canRedo: history.canRedo,
-      limits: state.limits };
+      limits: state.limits, snapping: state.snapping };
     send(parts.timeline, 'timeline', detail);
     send(parts.preview, 'timeline', detail);
     send(parts.inspector, 'timeline', detail);

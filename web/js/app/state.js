@@ -14,6 +14,8 @@ export function createState() {
     selected: [], // ids of the selected clips
     history: new History(), // the timeline's undo history
     limits: null, // what a timeline may hold (the server's), for refusing a value beside its field
+    snapping: true, // whether drops, moves and trims snap (N toggles it; the timeline shows and obeys it)
+    clipboard: null, // copied clips (timeline/clipboard-model.js), in page memory
   };
 }
 

@@ -72,6 +72,38 @@ export function moveClip(original, clipId, toTrackId, start) {
   return group.size > 1 ? moveLinked(original, next, clip, placed - found.clip.start) : next;
 }
 
+// Move several clips by `delta` seconds at once, each on its own track (a selection dragged or
+// nudged): the clips linked to any of them come too. Transitions between a moving clip and one
+// staying behind come off (their overlap is gone); those inside the moving set stay. Refused as a
+// whole, the document as it was, when any clip would go before 0 or onto a clip that stays.
+export function moveClips(original, clipIds, delta) {
+  const ids = new Set(clipIds.filter((id) => findClip(original, id)));
+  if (!ids.size || !Number.isFinite(delta) || Math.abs(delta) < EPS) return original;
+  for (const id of [...ids]) for (const c of linkedClips(original, findClip(original, id).clip)) ids.add(c.id);
+  let doc = original;
+  for (const track of original.tracks) {
+    for (const c of track.clips) {
+      if (!c.transition_in) continue;
+      const before = previousClip(track, c);
+      if (before && ids.has(c.id) !== ids.has(before.id)) doc = removeTransition(doc, c.id);
+    }
+  }
+  const next = clone(doc);
+  for (const track of next.tracks) {
+    const staying = track.clips.filter((c) => !ids.has(c.id));
+    for (const c of track.clips) {
+      if (!ids.has(c.id)) continue;
+      const start = c.start + delta;
+      if (start < -EPS) return original;
+      const end = start + clipLength(c);
+      if (staying.some((o) => start < clipEnd(o) - EPS && end > o.start + EPS)) return original;
+      c.start = Math.max(0, start);
+    }
+    track.clips.sort((a, b) => a.start - b.start);
+  }
+  return next;
+}
+
 // -- linked clips (a video clip and its detached sound) ----------------------------------------
 // The other clips sharing `clip`'s link; none when it has no link.
 export function linkedClips(doc, clip) {
@@ -230,10 +262,10 @@ export function updateClip(doc, clipId, changes) {
   return next;
 }
 
-// Snapping: the edit point moves to the nearest clip edge or the playhead within `threshold`
-// seconds; `guide` is where to draw the line (null: no snap).
+// Snapping: the edit point moves to the nearest clip edge, marker or the playhead within
+// `threshold` seconds; `guide` is where to draw the line (null: no snap).
 export function snapPoints(doc, excludeIds, playhead) {
-  const points = [playhead, 0];
+  const points = [playhead, 0, ...(doc.markers || []).map((m) => m.time)];
   for (const track of doc.tracks) {
     for (const clip of track.clips) {
       if (!excludeIds.includes(clip.id)) points.push(clip.start, clipEnd(clip));

@@ -1,0 +1,121 @@
+// Every shortcut's action, run on a small document as the keys run it: each edit is one step of
+// the project's history (one call of project.edit), and what is refused is told in a toast.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createActions } from '../../../web/js/app/actions.js';
+import { SHORTCUTS } from '../../../web/js/app/shortcuts.js';
+import { History } from '../../../web/js/timeline/edit-model.js';
+
+const sent = [];
+const part = () => ({ dispatchEvent(e) { sent.push([e.type, e.detail]); return true; }, clientWidth: 1000 });
+
+function app() {
+  const state = {
+    timeline: {
+      version: 2, fps: 25, width: 1920, height: 1080, playhead: 1, zoom: 50, markers: [],
+      tracks: [{ id: 'v', kind: 'video', clips: [
+        { id: 'a', media_id: 'm', start: 0, in: 0, out: 2 }, { id: 'b', media_id: 'm', start: 2, in: 0, out: 2 },
+        { id: 'c', media_id: 'm', start: 6, in: 0, out: 2 }] }],
+    },
+    media: [{ id: 'm', kind: 'video', duration: 10 }], selected: [], history: new History(), limits: null,
+    snapping: true, clipboard: null,
+  };
+  const log = { edits: 0, toasts: [], sheet: 0, shown: 0 };
+  const project = {
+    edit(next) { if (next && next !== state.timeline) { state.history.record(state.timeline); state.timeline = next; log.edits += 1; } },
+    saveSoon() {},
+  };
+  const show = { toast: (m) => log.toasts.push(m), fail: (e) => { throw e; }, timeline: () => { log.shown += 1; } };
+  const parts = { timeline: part(), inspector: part(), preview: part() };
+  const actions = createActions({ parts, state, show, project, sheet: { open: () => { log.sheet += 1; } } });
+  return { state, actions, log };
+}
+const starts = (state) => state.timeline.tracks[0].clips.map((c) => [c.id, Number(c.start.toFixed(4))]);
+
+test('every row of the table runs, with a selection and without', async () => {
+  for (const selected of [[], ['b']]) {
+    for (const entry of SHORTCUTS) {
+      const { state, actions } = app();
+      state.selected = selected;
+      await actions[entry.action]({ ...entry.detail });
+    }
+  }
+});
+
+test('each edit by a key is one undo step', async () => {
+  const { state, actions, log } = app();
+  state.selected = ['b'];
+  actions.rippledelete();
+  assert.deepEqual(starts(state), [['a', 0], ['c', 4]]);
+  assert.equal(log.edits, 1);
+  actions.undo();
+  assert.deepEqual(starts(state), [['a', 0], ['b', 2], ['c', 6]]);
+  state.selected = ['a'];
+  actions.copyclips();
+  state.timeline.playhead = 4;
+  actions.pasteclips();
+  assert.equal(state.timeline.tracks[0].clips.length, 4);
+  assert.deepEqual(state.selected.length, 1, 'the pasted clip is selected');
+  actions.duplicateclips();
+  assert.equal(state.timeline.tracks[0].clips.length, 5);
+  actions.selectall();
+  assert.equal(state.selected.length, 5);
+  actions.nudge({ frames: 1 });
+  assert.deepEqual(log.edits, 4);
+  assert.equal(starts(state)[0][1], 0.04);
+  actions.nudge({ frames: -10 });
+  assert.match(log.toasts.at(-1), /No room to nudge the selection 10 frames left/);
+  actions.clearselection();
+  assert.deepEqual(state.selected, []);
+  actions.addmarker();
+  assert.deepEqual(state.timeline.markers.map((m) => [m.time, m.name]), [[4, 'Marker 1']]);
+  const { id } = state.timeline.markers[0];
+  actions.renamemarker({ id, name: 'Drop' });
+  actions.movemarker({ id, time: 5 });
+  assert.deepEqual(state.timeline.markers.map((m) => [m.time, m.name]), [[5, 'Drop']]);
+  actions.deletemarker({ id });
+  assert.deepEqual(state.timeline.markers, []);
+  assert.equal(log.edits, 8);
+  for (let i = 0; i < 7; i += 1) actions.undo(); // each edit since the first undo
+  assert.deepEqual(starts(state), [['a', 0], ['b', 2], ['c', 6]]);
+  assert.deepEqual(state.timeline.markers, []);
+});
+
+test('snapping, zoom to fit, jumps and the sheet', async () => {
+  const { state, actions, log } = app();
+  actions.togglesnapping();
+  assert.equal(state.snapping, false);
+  actions.zoomtofit({ width: 824 });
+  assert.equal(state.timeline.zoom, 100);
+  assert.deepEqual(sent.at(-1), ['zoomlevel', { zoom: 100, anchor: 0, fit: true }]);
+  assert.equal(log.edits, 0, 'a zoom is no edit');
+  actions.jumpedit({ dir: 1 });
+  assert.equal(state.timeline.playhead, 2);
+  actions.jumpmarker({ dir: 1 });
+  assert.equal(state.timeline.playhead, 2, 'no marker: the playhead stays');
+  actions.closegap({});
+  assert.match(log.toasts.at(-1), /a clip is under it/);
+  state.timeline.playhead = 5;
+  actions.closegap({});
+  assert.deepEqual(starts(state), [['a', 0], ['b', 2], ['c', 4]]);
+  actions.shortcuts();
+  assert.equal(log.sheet, 1);
+  assert.equal(log.edits, 1, 'only the close gap was an edit');
+});
+
+test('cut takes the clips out in one step and paste puts them back at the playhead', () => {
+  const { state, actions, log } = app();
+  state.selected = ['a', 'b'];
+  actions.cutclips();
+  assert.deepEqual(starts(state), [['c', 6]]);
+  assert.deepEqual(state.selected, []);
+  state.timeline.playhead = 8;
+  actions.pasteclips();
+  assert.deepEqual(starts(state).map(([, s]) => s), [6, 8, 10]);
+  assert.equal(log.edits, 2);
+  actions.pasteclips(); // again: after the first paste, where it fits
+  assert.deepEqual(starts(state).map(([, s]) => s), [6, 8, 10, 12, 14]);
+  state.selected = [];
+  actions.copyclips();
+  assert.match(log.toasts.at(-1), /Select the clips to copy/);
+});
