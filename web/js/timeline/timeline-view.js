@@ -57,6 +57,14 @@ export function mountTimeline(el) {
     type: 'button', class: 'ghost', text: label, title: key ? `${label} (${key})` : label,
     onclick: () => emit(el, action, detail),
   });
+  const snapButton = h('button', {
+    type: 'button', class: 'ghost toggle', text: 'Snap', title: 'Snapping (N)', 'aria-pressed': 'true',
+    onclick: () => emit(el, 'togglesnapping'),
+  });
+  const fitButton = h('button', {
+    type: 'button', class: 'ghost', text: 'Fit', title: 'Zoom to fit the whole timeline (Shift+Z)',
+    onclick: () => emit(el, 'zoomtofit', { width: scroller.clientWidth }),
+  });
   const undoButton = tool('Undo', 'undo', {}, 'Ctrl+Z');
   const redoButton = tool('Redo', 'redo', {}, 'Ctrl+Shift+Z');
   const exportSlot = h('div', { class: 'export-slot' });
@@ -64,10 +72,13 @@ export function mountTimeline(el) {
     h('h2', { text: 'Timeline' }), clock,
     tool('Split', 'split', {}, 'S'), tool('Delete', 'deleteselected', {}, 'Delete'), undoButton, redoButton,
     tool('+ Video track', 'trackop', { op: 'add', kind: 'video' }), tool('+ Audio track', 'trackop', { op: 'add', kind: 'audio' }),
-    tool('+ Text', 'addtext'), ...mountLinkTools(el),
-    h('label', { class: 'zoom' }, 'Zoom ', zoomInput), exportSlot));
+    tool('+ Text', 'addtext'), ...mountLinkTools(el), tool('Close gap', 'closegap', {}, 'Alt+Backspace'),
+    tool('+ Marker', 'addmarker', {}, 'M'), tool('◂ Marker', 'jumpmarker', { dir: -1 }, 'Shift+Up'),
+    tool('Marker ▸', 'jumpmarker', { dir: 1 }, 'Shift+Down'), snapButton,
+    h('label', { class: 'zoom' }, 'Zoom ', zoomInput), fitButton, exportSlot));
 
-  const ruler = h('div', { class: 'ruler', dataset: { ruler: '' } });
+  const ticks = h('div', { class: 'ticks' });
+  const ruler = h('div', { class: 'ruler', dataset: { ruler: '' } }, ticks);
   const tracks = h('div', { class: 'tracks' });
   const head = h('div', { class: 'playhead', 'aria-hidden': 'true' });
   const guide = h('div', { class: 'snap-guide', 'aria-hidden': 'true', hidden: true });
@@ -94,9 +105,61 @@ export function mountTimeline(el) {
     emit(el, 'zoom', { zoom: Math.min(400, Math.max(5, doc.zoom * factor)), anchor: timeAt(e.clientX) });
   }, { passive: false });
 
+  // A press on an empty stretch of a lane clears the selection; dragged, it draws a box and
+  // selects every clip the box touches (Shift or Ctrl: adds them). A double-click on an empty
+  // stretch closes that gap.
+  const box = h('div', { class: 'select-box', hidden: true, 'aria-hidden': 'true' });
+  content.append(box);
   tracks.addEventListener('pointerdown', (e) => {
-    if (e.target === tracks || e.target.classList.contains('track')) emit(el, 'selectclips', { ids: [] });
+    if (!doc || !(e.target === tracks || e.target.classList.contains('track')) || e.button !== 0) return;
+    const origin = content.getBoundingClientRect();
+    const x0 = e.clientX - origin.left;
+    const y0 = e.clientY - origin.top;
+    const additive = e.shiftKey || e.ctrlKey || e.metaKey;
+    let moved = false;
+    capture(tracks, e.pointerId);
+    const rect = (m) => {
+      const x1 = m.clientX - origin.left;
+      const y1 = m.clientY - origin.top;
+      return { left: Math.min(x0, x1), right: Math.max(x0, x1), top: Math.min(y0, y1), bottom: Math.max(y0, y1) };
+    };
+    const move = (m) => {
+      const r = rect(m);
+      if (!moved && r.right - r.left < 4 && r.bottom - r.top < 4) return;
+      moved = true;
+      Object.assign(box.style, { left: `${r.left}px`, top: `${r.top}px`, width: `${r.right - r.left}px`, height: `${r.bottom - r.top}px` });
+      box.hidden = false;
+    };
+    const up = (m) => {
+      tracks.removeEventListener('pointermove', move);
+      tracks.removeEventListener('pointerup', up);
+      box.hidden = true;
+      if (!moved) { if (!additive) emit(el, 'selectclips', { ids: [] }); return; }
+      const r = rect(m);
+      const [t0, t1] = [xToTime(r.left, doc.zoom), xToTime(r.right, doc.zoom)];
+      const ids = [];
+      for (const lane of lanes.values()) {
+        const top = lane.row.offsetTop + ruler.offsetHeight;
+        if (top + lane.row.offsetHeight < r.top || top > r.bottom) continue;
+        for (const clip of lane.track.clips) if (clip.start < t1 && clipEnd(clip) > t0) ids.push(clip.id);
+      }
+      emit(el, 'selectclips', { ids, additive });
+    };
+    tracks.addEventListener('pointermove', move);
+    tracks.addEventListener('pointerup', up);
   });
+  tracks.addEventListener('dblclick', (e) => {
+    // the press captured the pointer on the lanes, so the lane is found by where the click was
+    if (!doc || !(e.target === tracks || e.target.classList.contains('track'))) return;
+    const lane = [...lanes.values()].find(({ row }) => {
+      const r = row.getBoundingClientRect();
+      return e.clientY >= r.top && e.clientY < r.bottom;
+    });
+    if (lane) emit(el, 'closegap', { time: timeAt(e.clientX), trackId: lane.track.id });
+  });
+
+  // the track headers follow the lanes when they scroll up and down
+  scroller.addEventListener('scroll', () => { headers.scrollTop = scroller.scrollTop; });
 
   // -- gestures on clips: move, trim ------------------------------------------------------
   function showGuide(t) {
@@ -112,7 +175,7 @@ export function mountTimeline(el) {
     capture(node, e.pointerId);
     gesture = true;
     const x0 = e.clientX;
-    const threshold = SNAP_PX / doc.zoom;
+    const threshold = snapping ? SNAP_PX / doc.zoom : 0;
     const points = snapPoints(doc, [clip.id, ...linkedClips(doc, clip).map((c) => c.id)], playhead); // not to its own sound
     const length = clipLength(clip);
     let result = null;
@@ -349,12 +412,20 @@ export function mountTimeline(el) {
     const key = `${step}|${from}|${to}`;
     if (key === rulerShown) return;
     rulerShown = key;
-    clear(ruler);
+    clear(ticks);
     for (let t = from; t < to; t += step) {
       const tick = h('span', { class: 'tick', text: `${Math.floor(t / 60)}:${String(t % 60).padStart(2, '0')}` });
       tick.style.setProperty('--t', String(t));
-      ruler.append(tick);
+      ticks.append(tick);
     }
+  }
+
+  // Keep the playhead in view: when it leaves the visible stretch (playing on, a jump), the view
+  // turns a page so it shows near the left edge.
+  function followPlayhead() {
+    const x = playhead * doc.zoom;
+    const { scrollLeft, clientWidth } = scroller;
+    if (clientWidth && (x < scrollLeft || x > scrollLeft + clientWidth - 20)) scroller.scrollLeft = Math.max(0, x - 40);
   }
 
   function movePlayhead() {
@@ -363,10 +434,82 @@ export function mountTimeline(el) {
     clock.textContent = timecode(playhead, doc.fps);
   }
 
+  // The document's markers on the ruler: pressed, the playhead goes there; dragged, the marker
+  // moves; double-clicked, its name is edited in place; Delete removes the focused one.
+  const markerLayer = h('div', { class: 'markers' });
+  ruler.append(markerLayer);
+  let markersShown = '';
+  function drawMarkers() {
+    const key = JSON.stringify(doc.markers ?? []);
+    if (key === markersShown) return;
+    markersShown = key;
+    clear(markerLayer);
+    for (const marker of doc.markers ?? []) markerLayer.append(markerNode(marker));
+  }
+
+  function markerNode(marker) {
+    const node = h('button', {
+      type: 'button', class: 'marker', title: `${marker.name} (${timecode(marker.time, doc.fps)})`,
+      'aria-label': `Marker ${marker.name} at ${timecode(marker.time, doc.fps)}`, dataset: { markerId: marker.id },
+      onkeydown: (e) => {
+        if (e.key === 'Delete' || e.key === 'Backspace') { e.preventDefault(); e.stopPropagation(); emit(el, 'deletemarker', { id: marker.id }); }
+        if (e.key === 'Enter') { e.preventDefault(); e.stopPropagation(); rename(); }
+      },
+      ondblclick: () => rename(),
+    }, h('span', { class: 'marker-name', text: marker.name }));
+    if (marker.color) node.style.setProperty('--marker', marker.color);
+    node.style.setProperty('--t', String(marker.time));
+    node.addEventListener('pointerdown', (e) => {
+      e.stopPropagation(); // not a seek of the ruler under it
+      if (e.button !== 0) return;
+      capture(node, e.pointerId);
+      const x0 = e.clientX;
+      let time = marker.time;
+      let moved = false;
+      const move = (m) => {
+        if (!moved && Math.abs(m.clientX - x0) < 4) return;
+        moved = true;
+        time = Math.max(0, marker.time + (m.clientX - x0) / doc.zoom);
+        node.style.setProperty('--t', String(time));
+      };
+      const up = () => {
+        node.removeEventListener('pointermove', move);
+        node.removeEventListener('pointerup', up);
+        if (moved) emit(el, 'movemarker', { id: marker.id, time });
+        else emit(el, 'seek', { time: marker.time });
+      };
+      node.addEventListener('pointermove', move);
+      node.addEventListener('pointerup', up);
+    });
+    function rename() {
+      const input = h('input', { type: 'text', class: 'marker-rename', value: marker.name, maxlength: 200, 'aria-label': 'Marker name' });
+      input.style.setProperty('--t', String(marker.time));
+      let finished = false; // removing a focused field blurs it: the blur must not end it twice
+      const done = (commit) => {
+        if (finished) return;
+        finished = true;
+        input.remove();
+        if (commit && input.value.trim() && input.value !== marker.name) emit(el, 'renamemarker', { id: marker.id, name: input.value.trim() });
+      };
+      input.addEventListener('keydown', (e) => {
+        e.stopPropagation();
+        if (e.key === 'Enter') done(true);
+        if (e.key === 'Escape') done(false);
+      });
+      input.addEventListener('blur', () => done(true));
+      input.addEventListener('pointerdown', (e) => e.stopPropagation());
+      markerLayer.append(input);
+      input.focus();
+      input.select();
+    }
+    return node;
+  }
+
   // track id -> {track, row, header, headerKey, clips: Map(id -> {node, sig}), transitions: Map}
   const lanes = new Map();
   let gesture = false; // a clip is being dragged: its lane is left alone until it ends
   let zoomShown = 50; // the zoom the lanes are drawn at
+  let snapping = true;
 
   function laneFor(track) {
     let lane = lanes.get(track.id);
@@ -437,6 +580,7 @@ export function mountTimeline(el) {
       if (headers.children[i] !== lane.header) headers.insertBefore(lane.header, headers.children[i] ?? null);
       renderLane(lane, win);
     });
+    drawMarkers();
     markSelection();
     movePlayhead();
   }
@@ -492,16 +636,23 @@ export function mountTimeline(el) {
     shownMedia = e.detail.media;
     mediaById = new Map(e.detail.media.map((m) => [m.id, m]));
     selected = new Set(e.detail.selected || []);
+    snapping = e.detail.snapping !== false;
+    snapButton.setAttribute('aria-pressed', String(snapping));
     undoButton.disabled = !e.detail.canUndo;
     redoButton.disabled = !e.detail.canRedo;
     playhead = doc.playhead || 0;
     el.hidden = false;
     if (selectionOnly) markSelection(); else render();
   });
-  el.addEventListener('zoomlevel', (e) => { if (doc) zoomTo(e.detail.zoom, e.detail.anchor); });
+  el.addEventListener('zoomlevel', (e) => {
+    if (!doc) return;
+    zoomTo(e.detail.zoom, e.detail.anchor);
+    if (e.detail.fit) scroller.scrollLeft = 0; // the whole timeline, from its start
+  });
   el.addEventListener('playhead', (e) => {
     playhead = e.detail.time;
     movePlayhead();
+    if (doc) followPlayhead();
   });
   el.addEventListener('noproject', () => {
     doc = null;
@@ -509,6 +660,7 @@ export function mountTimeline(el) {
     for (const lane of lanes.values()) { lane.row.remove(); lane.header.remove(); }
     lanes.clear();
     rulerShown = '';
+    markersShown = '';
   });
   return { exportSlot, headerWidth: HEADER_PX };
 }

@@ -1,0 +1,140 @@
+"""The timeline's own gestures, in Debian's Chromium on a real server: markers on the ruler (added,
+dragged, renamed in place, deleted), a selection box on an empty lane, the snapping toggle, Close
+gap, zoom to fit and the view following the playhead. Each edit is checked in the saved document,
+and undone in one step."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from . import media_samples as ms
+from .server_process import ServerProcess
+from .test_e2e_browser import Watch
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
+ZOOM = 50
+
+
+def until(predicate: Callable[[], Any], seconds: float, what: str) -> Any:
+    deadline = time.monotonic() + seconds
+    last: Any = None
+    while time.monotonic() < deadline:
+        last = predicate()
+        if last:
+            return last
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {seconds} s waiting for {what}; last seen: {last!r}")
+
+
+@pytest.fixture
+def project(server: ServerProcess, tmp_path: Path) -> tuple[str, str]:
+    """Three 2 s clips on the top video track: 0-2, 3-5 (a 1 s gap before it), 5-7."""
+    pid = server.post("/api/projects", json={"name": "View"}).json()["project"]["id"]
+    with open(ms.make_solid(tmp_path / "red.mp4", "red", seconds=2), "rb") as f:
+        item = server.post(f"/api/projects/{pid}/media", files={"file": ("red.mp4", f, "video/mp4")}).json()["media"][0]
+    doc = server.get(f"/api/projects/{pid}/timeline").json()["timeline"]
+    top = next(t for t in doc["tracks"] if t["kind"] == "video")
+    top["clips"] = [{"id": cid, "media_id": item["id"], "start": start, "in": 0, "out": 2}
+                    for cid, start in (("a", 0), ("b", 3), ("c", 5))]
+    assert server.put(f"/api/projects/{pid}/timeline", json={"timeline": doc}).status_code == 200
+    return pid, top["id"]
+
+
+def saved(server: ServerProcess, pid: str) -> dict[str, Any]:
+    return server.get(f"/api/projects/{pid}/timeline").json()["timeline"]
+
+
+def test_markers_on_the_ruler(server: ServerProcess, page: Page, project: tuple[str, str]) -> None:
+    pid, _ = project
+    watch = Watch(page)
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(server.login_url)
+    expect(page).to_have_title("View — Reelcut")
+    timeline = page.get_by_role("region", name="Timeline")
+    ruler = timeline.locator("[data-ruler]")
+    ruler.click(position={"x": 2 * ZOOM, "y": 5})
+    timeline.get_by_role("button", name="+ Marker").click()
+    marker = timeline.get_by_role("button", name="Marker Marker 1 at 00:00:02:00")
+    expect(marker).to_be_visible()
+    until(lambda: [(m["name"], m["time"]) for m in saved(server, pid).get("markers", [])] == [("Marker 1", 2)], 10,
+          "a marker at 2 s")
+
+    # dragged one second right
+    box = marker.bounding_box()
+    page.mouse.move(box["x"] + 3, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 3 + ZOOM / 2, box["y"] + box["height"] / 2)
+    page.mouse.move(box["x"] + 3 + ZOOM, box["y"] + box["height"] / 2)
+    page.mouse.up()
+    until(lambda: abs(saved(server, pid)["markers"][0]["time"] - 3) < 0.05, 10, "the marker dragged to 3 s")
+
+    # renamed in place
+    timeline.locator("[data-marker-id]").dblclick()
+    name = timeline.get_by_role("textbox", name="Marker name")
+    name.fill("Drop")
+    name.press("Enter")
+    until(lambda: saved(server, pid)["markers"][0]["name"] == "Drop", 10, "the marker renamed")
+    page.keyboard.press("Control+z")
+    until(lambda: saved(server, pid)["markers"][0]["name"] == "Marker 1", 10, "the rename undone in one step")
+    page.keyboard.press("Control+Shift+z")
+
+    # jumps, then Delete on the focused marker
+    page.keyboard.press("Home")
+    timeline.get_by_role("button", name="Marker ▸").click()
+    expect(timeline.get_by_label("Timecode")).to_have_text("00:00:03:00")
+    timeline.locator("[data-marker-id]").focus()
+    page.keyboard.press("Delete")
+    until(lambda: saved(server, pid).get("markers") == [], 10, "the marker deleted")
+    watch.assert_clean()
+
+
+def test_selection_box_snapping_close_gap_and_fit(server: ServerProcess, page: Page, project: tuple[str, str]) -> None:
+    pid, track_id = project
+    watch = Watch(page)
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(server.login_url)
+    expect(page).to_have_title("View — Reelcut")
+    timeline = page.get_by_role("region", name="Timeline")
+    row = timeline.locator(f"[data-track-id='{track_id}']")
+
+    # a box from the empty stretch after the clips back over b and c selects both
+    box = row.bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + 9 * ZOOM, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 6 * ZOOM, y + 2)
+    page.mouse.move(box["x"] + 4 * ZOOM, y + 4)
+    page.mouse.up()
+    for cid, on in (("a", "false"), ("b", "true"), ("c", "true")):
+        expect(timeline.locator(f"[data-clip-id='{cid}']")).to_have_attribute("aria-selected", on)
+
+    # the snapping toggle shows its state
+    snap = timeline.get_by_role("button", name="Snap")
+    expect(snap).to_have_attribute("aria-pressed", "true")
+    snap.click()
+    expect(snap).to_have_attribute("aria-pressed", "false")
+    page.keyboard.press("n")
+    expect(snap).to_have_attribute("aria-pressed", "true")
+
+    # a double-click on the gap between a and b closes it: b and c move left by 1 s
+    page.mouse.dblclick(box["x"] + 2.5 * ZOOM, y)
+    until(lambda: [c["start"] for c in next(t for t in saved(server, pid)["tracks"] if t["id"] == track_id)["clips"]]
+          == [0, 2, 4], 10, "the gap closed")
+    page.keyboard.press("Control+z")
+    until(lambda: [c["start"] for c in next(t for t in saved(server, pid)["tracks"] if t["id"] == track_id)["clips"]]
+          == [0, 3, 5], 10, "close gap undone in one step")
+
+    # Fit: the whole timeline (7 s) fills the visible lanes
+    timeline.get_by_role("button", name="Fit").click()
+    width = page.evaluate("() => document.querySelector('.timeline-scroll').clientWidth")
+    page.wait_for_function("(w) => { const c = document.querySelector(\"[data-clip-id='c']\").getBoundingClientRect();"
+                           " const s = document.querySelector('.timeline-scroll').getBoundingClientRect();"
+                           " return c.right <= s.left + w + 1 && c.right > s.left + w * 0.5; }",
+                           arg=width, timeout=5000)
+    watch.assert_clean()
