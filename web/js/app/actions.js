@@ -26,7 +26,7 @@ export function createActions({ parts, state, show, project }) {
     send(parts.timeline, 'playhead', { time });
     send(parts.inspector, 'playhead', { time });
     send(parts.preview, 'position', { time });
-    project.saveSoon();
+    project.saveViewSoon();
   }
   // a transition from the list, the inspector or the timeline: onto a clip's start, changed, or off
   function placeTransition({ clipId, type, duration }) {
@@ -230,7 +230,7 @@ export function createActions({ parts, state, show, project }) {
     zoom({ zoom }) {
       state.timeline.zoom = zoom;
       show.timeline();
-      project.saveSoon();
+      project.saveViewSoon();
     },
     tick({ time }) {
       state.timeline.playhead = time;
@@ -238,7 +238,7 @@ export function createActions({ parts, state, show, project }) {
       send(parts.inspector, 'playhead', { time });
     },
     playstate({ playing }) {
-      if (!playing) project.saveSoon();
+      if (!playing) project.saveViewSoon();
     },
     toast({ message, kind }) {
       toast(message, kind);
