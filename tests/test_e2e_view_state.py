@@ -100,10 +100,13 @@ def test_view_state_is_saved_apart_and_a_stale_save_recovers(server: ServerProce
                   and g, 10, "the page's edit saved")
     assert conflicts, "the page's save was not refused as stale"
     clips = sorted((c for t in saved["timeline"]["tracks"] for c in t["clips"]), key=lambda c: c["start"])
-    # the edit was not lost: the red clip is split at 2 s
-    assert [(c["start"], c["in"], c["out"]) for c in clips[:2]] == [(0.5, 0, 1.5), (2, 1.5, 3)], clips
+    # the edit was not lost: the red clip is split at 2 s; nor was theirs: their clip is still there
+    assert [(c["start"], c["in"], c["out"]) for c in clips] == [(0.5, 0, 1.5), (2, 1.5, 3), (6, 0, 3)], clips
+    assert clips[2]["id"] == "other"
     toast = page.get_by_role("status", name="Notifications").filter(has_text="changed elsewhere")
-    expect(toast).to_be_visible()
+    expect(toast).to_contain_text("made again")
+    # and the page shows what was saved: their clip too
+    expect(timeline.locator("[data-clip-id='other']")).to_be_visible()
     # one save in flight at a time: no more refusals after the one
     page.wait_for_timeout(800)
     assert len(conflicts) == 1, conflicts

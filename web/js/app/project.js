@@ -4,12 +4,14 @@
 //
 // The timeline carries the server's revision. Saves go one at a time, each made on the revision the
 // last one answered. When another writer (a second window, an agent) saved in between, the server
-// answers 409 `stale_timeline`: the page reads the server's copy and saves its own over it on the new
-// revision ("last writer wins, knowingly"), telling the user in a toast when the other copy had
-// changes of its own; the user's edit is never lost, and undo still steps back through it.
+// answers 409 `stale_timeline`: the page reads the server's copy and its revision, makes its edit
+// (what it changed since its last save: fields, tracks, clips by id) again on that copy, shows and
+// saves it, with a toast. When the two do not fit together (the server refuses the combination), the
+// page's copy is saved over the other ("last writer wins, knowingly"), and said so. The user's edit
+// is never lost.
 import { server } from './api.js';
 import { createSaveQueue } from './save-queue.js';
-import { sameTimeline } from './sync-model.js';
+import { rebase, sameTimeline } from './sync-model.js';
 import { send } from '../shared/dom.js';
 import { mergeFetched } from '../media/library-model.js';
 import { withTracks } from '../timeline/timeline-model.js';
@@ -140,32 +142,50 @@ export function createProject(parts, state, show) {
     }
   }
 
-  // 409: another writer saved since. Read its copy, then save ours on its revision.
+  // 409: another writer saved since. Read its copy and make the page's edit again on it; if the
+  // server refuses that (the two no longer fit together), save the page's copy over it; if even that
+  // is refused (e.g. its media was deleted there), show theirs.
   async function saveOverStale(id) {
     for (let attempt = 1; ; attempt += 1) {
       const fresh = await server.projects.timeline(id);
       if (!state.project || state.project.id !== id) return null;
+      const mine = state.timeline;
       const theirs = !sameTimeline(fresh.timeline, lastSaved);
-      try {
-        const answer = await server.projects.saveTimeline(id, state.timeline, fresh.revision);
-        if (theirs) {
-          show.toast('The timeline was changed elsewhere (in another window or by an agent). It was reloaded, '
-            + 'and your edit was saved on top of it.', 'warn');
+      const tries = theirs && lastSaved ? [rebase(lastSaved, mine, fresh.timeline), mine] : [mine];
+      let refused = null;
+      for (const doc of tries) {
+        if (doc !== mine) show1(doc);
+        try {
+          const answer = await server.projects.saveTimeline(id, doc, fresh.revision);
+          if (theirs) {
+            show.toast(doc === mine
+              ? 'The timeline was changed elsewhere (in another window or by an agent), and the change could not be '
+                + 'combined with yours: your timeline was saved over it.'
+              : 'The timeline was changed elsewhere (in another window or by an agent). It was reloaded, and your '
+                + 'edit made again on it.', 'warn');
+          }
+          return answer;
+        } catch (err) {
+          if (state.timeline === doc && doc !== mine) show1(mine);
+          if (err.code === 'stale_timeline') { refused = err; break; }
+          if (err.status !== 422) throw err;
+          refused = err;
         }
-        return answer;
-      } catch (err) {
-        if (err.code === 'stale_timeline' && attempt < STALE_TRIES) continue;
-        if (err.status === 422 || err.code === 'invalid_timeline') {
-          // ours no longer fits theirs (e.g. its media was deleted there): theirs is shown instead
-          state.timeline = withTracks({ ...fresh.timeline, playhead: state.timeline.playhead, zoom: state.timeline.zoom });
-          show.timeline();
-          show.toast(`The timeline was changed elsewhere, and your edit no longer fits it (${err.message}). `
-            + 'The changed timeline was loaded instead.', 'error');
-          return fresh;
-        }
-        throw err;
       }
+      if (refused.code === 'stale_timeline' && attempt < STALE_TRIES) continue;
+      if (refused.code === 'stale_timeline') throw refused;
+      show1(fresh.timeline);
+      show.toast(`The timeline was changed elsewhere, and your edit no longer fits it (${refused.message}). `
+        + 'The changed timeline was loaded instead.', 'error');
+      return fresh;
     }
+  }
+
+  // another copy of the timeline shown in place of the page's (the view stays the page's)
+  function show1(doc) {
+    state.timeline = withTracks({ ...doc, playhead: state.timeline.playhead, zoom: state.timeline.zoom });
+    state.selected = state.selected.filter((id) => findClip(state.timeline, id));
+    show.timeline();
   }
 
   async function putView() {
