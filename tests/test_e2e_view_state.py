@@ -110,5 +110,17 @@ def test_view_state_is_saved_apart_and_a_stale_save_recovers(server: ServerProce
     # one save in flight at a time: no more refusals after the one
     page.wait_for_timeout(800)
     assert len(conflicts) == 1, conflicts
+
+    # scrolled far in at a high zoom, then opened again: the view is where it was left
+    page.get_by_label("Zoom").evaluate(
+        "(el) => { el.value = '400'; el.dispatchEvent(new Event('input', { bubbles: true })); }")
+    page.locator(".timeline-scroll").evaluate("(el) => { el.scrollLeft = 900; }")
+    until(page, lambda: server.get(f"/api/projects/{project}/view").json()["view"]
+          == {"playhead": view["playhead"], "zoom": 400, "scroll": 900}, 5, "the scroll saved")
+    page.reload()
+    expect(page.get_by_label("Zoom")).to_have_value("400")
+    until(page, lambda: page.locator(".timeline-scroll").evaluate("(el) => el.scrollLeft") == 900, 5,
+          "the scroll restored")
     assert watch.violations() == []
+    # a refused save is logged by Chromium as a failed load; nothing else went wrong
     assert [e for e in watch.console_errors if "409" not in e] == []
