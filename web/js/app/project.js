@@ -122,7 +122,7 @@ export function createProject(parts, state, show) {
     if (!state.timeline || !ids.length) return;
     state.timeline = state.history.rewrite((doc) => removeMedia(doc, ids), state.timeline);
     state.selected = state.selected.filter((id) => findClip(state.timeline, id));
-    // the server took them out of its copy (a new revision): ours is compared without them
+    // the server took them out of its copy (no new revision): ours is compared without them
     if (lastSaved) lastSaved = removeMedia(lastSaved, ids);
   }
 
@@ -154,7 +154,7 @@ export function createProject(parts, state, show) {
       const tries = theirs && lastSaved ? [rebase(lastSaved, mine, fresh.timeline), mine] : [mine];
       let refused = null;
       for (const doc of tries) {
-        if (doc !== mine) show1(doc);
+        const shown = doc === mine ? null : showCopy(doc);
         try {
           const answer = await server.projects.saveTimeline(id, doc, fresh.revision);
           if (theirs) {
@@ -166,7 +166,7 @@ export function createProject(parts, state, show) {
           }
           return answer;
         } catch (err) {
-          if (state.timeline === doc && doc !== mine) show1(mine);
+          if (shown && state.timeline === shown) showCopy(mine); // not edited meanwhile: back to the page's own
           if (err.code === 'stale_timeline') { refused = err; break; }
           if (err.status !== 422) throw err;
           refused = err;
@@ -174,7 +174,7 @@ export function createProject(parts, state, show) {
       }
       if (refused.code === 'stale_timeline' && attempt < STALE_TRIES) continue;
       if (refused.code === 'stale_timeline') throw refused;
-      show1(fresh.timeline);
+      showCopy(fresh.timeline);
       show.toast(`The timeline was changed elsewhere, and your edit no longer fits it (${refused.message}). `
         + 'The changed timeline was loaded instead.', 'error');
       return fresh;
@@ -182,10 +182,11 @@ export function createProject(parts, state, show) {
   }
 
   // another copy of the timeline shown in place of the page's (the view stays the page's)
-  function show1(doc) {
+  function showCopy(doc) {
     state.timeline = withTracks({ ...doc, playhead: state.timeline.playhead, zoom: state.timeline.zoom });
     state.selected = state.selected.filter((id) => findClip(state.timeline, id));
     show.timeline();
+    return state.timeline;
   }
 
   async function putView() {
