@@ -124,3 +124,39 @@ def test_view_state_is_saved_apart_and_a_stale_save_recovers(server: ServerProce
     assert watch.violations() == []
     # a refused save is logged by Chromium as a failed load; nothing else went wrong
     assert [e for e in watch.console_errors if "409" not in e] == []
+
+
+def test_an_edit_that_no_longer_fits_the_other_copy_is_saved_over_it(server: ServerProcess, page: Page,
+                                                                      project: str) -> None:
+    """Their copy put a clip where the page splits its own: the two overlap, so the combination is
+    refused, and the page's copy is saved over theirs (last writer wins, knowingly: a toast says so)."""
+    watch = Watch(page)
+    conflicts: list[int] = []
+    page.on("response", lambda r: conflicts.append(r.status) if r.request.method == "PUT" and r.status >= 400
+            else None)
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(server.login_url)
+    expect(page).to_have_title("Views — Reelcut")
+    timeline = page.get_by_role("region", name="Timeline")
+    expect(timeline.locator("[data-clip-id='red']")).to_be_visible()
+    timeline.locator("[data-ruler]").click(position={"x": 100, "y": 5})  # 2 s at 50 pixels a second
+    got = server.get(f"/api/projects/{project}/timeline").json()
+    theirs = got["timeline"]
+    top = next(t for t in theirs["tracks"] if t["kind"] == "video")
+    red = top["clips"][0]
+    top["clips"] = [{**red, "id": "x"}, {**red, "start": 5}]  # red moved on, another clip in its place
+    assert server.put(f"/api/projects/{project}/timeline",
+                      json={"timeline": theirs, "revision": got["revision"]}).status_code == 200
+
+    timeline.locator("[data-clip-id='red']").click(position={"x": 5, "y": 5})
+    page.keyboard.press("s")
+    toast = page.get_by_role("status", name="Notifications").filter(has_text="could not be combined")
+    expect(toast).to_be_visible(timeout=10000)
+    assert 409 in conflicts and 422 in conflicts, conflicts
+    saved = server.get(f"/api/projects/{project}/timeline").json()
+    assert saved["revision"] == got["revision"] + 2
+    clips = sorted((c for t in saved["timeline"]["tracks"] for c in t["clips"]), key=lambda c: c["start"])
+    assert [(c["start"], c["in"], c["out"]) for c in clips] == [(0.5, 0, 1.5), (2, 1.5, 3)], clips
+    expect(timeline.locator("[data-clip-id='x']")).to_have_count(0)
+    assert watch.violations() == []
+    assert [e for e in watch.console_errors if "409" not in e and "422" not in e] == []
