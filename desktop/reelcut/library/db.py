@@ -150,6 +150,12 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection, Path], None]] = [
     """
     ALTER TABLE media ADD COLUMN proxy_error TEXT;
     """,
+    # 7: the timeline's revision (one more each save: a save made on an older one is refused), and
+    # the view (playhead, zoom, scroll as JSON), saved apart from the timeline
+    """
+    ALTER TABLE projects ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE projects ADD COLUMN view TEXT;
+    """,
 ]
 
 

@@ -304,6 +304,9 @@ class MediaStore:
         with self.db.transaction() as c:
             doc = loads(c.execute("SELECT timeline FROM projects WHERE id = ?", (row["project_id"],)).fetchone()[0])
             doc = without_clips(doc, lambda clip: clip.get("media_id") == media_id)
+            # not a new revision: no writer can bring the clips back (a save naming the item is
+            # refused), and each open page takes them out of its copy too (media_deleted), so its
+            # next save is not refused as stale for it
             c.execute("UPDATE projects SET timeline = ? WHERE id = ?", (dumps(doc), row["project_id"]))
             c.execute("DELETE FROM media WHERE id = ?", (media_id,))
         self._forget_waveform(row)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import shutil
 import uuid
 from collections.abc import Callable
@@ -11,7 +12,7 @@ from typing import Any
 from ..errors import AppError, NotFound
 from ..eventbus import EventBus
 from .db import Database, dumps, loads, now
-from .timeline import default_timeline, migrate, validate_timeline
+from .timeline import LIMITS, Limit, default_timeline, migrate, validate_timeline
 
 MAX_NAME = 120
 
@@ -97,20 +98,84 @@ class Projects:
 
     def timeline(self, project_id: str) -> dict[str, Any]:
         """The document at the current version: one stored by an older Reelcut is migrated as it
-        is read (the row itself is upgraded by the next save)."""
-        row = self.db.one("SELECT timeline FROM projects WHERE id = ?", (project_id,))
+        is read (the row itself is upgraded by the next save). Its playhead and zoom are the
+        view's (saved apart, see `save_view`)."""
+        return self.timeline_at(project_id)[0]
+
+    def timeline_at(self, project_id: str) -> tuple[dict[str, Any], int]:
+        """The document (as `timeline`) and its revision, read together."""
+        row = self.db.one("SELECT timeline, revision, view FROM projects WHERE id = ?", (project_id,))
         if row is None:
             raise NotFound("The project")
         doc: dict[str, Any] = migrate(loads(row["timeline"]))
-        return doc
+        view = loads(row["view"], {})
+        for key in ("playhead", "zoom"):
+            if key in view:
+                doc[key] = view[key]
+        return doc, int(row["revision"])
 
-    def save_timeline(self, project_id: str, doc: Any) -> dict[str, Any]:
+    def save_timeline(self, project_id: str, doc: Any, revision: Any = None) -> dict[str, Any]:
+        return self.save_timeline_at(project_id, doc, revision)[0]
+
+    def save_timeline_at(self, project_id: str, doc: Any, revision: Any = None) -> tuple[dict[str, Any], int]:
+        """Store the document and return it with its new revision. `revision` is the one the
+        document was made from: a save made on an older one is refused (409 `stale_timeline`),
+        so one writer cannot silently overwrite another. Without it (a script) the save is taken
+        as it comes. The document's playhead and zoom, when it has them, become the view's."""
+        if revision is not None and (isinstance(revision, bool) or not isinstance(revision, int) or revision < 0):
+            raise AppError("invalid_revision", "The revision must be a whole number (the one the timeline was "
+                           "read at).", field="revision")
         with self.db.transaction() as c:
-            if c.execute("SELECT 1 FROM projects WHERE id = ?", (project_id,)).fetchone() is None:
+            row = c.execute("SELECT revision, view FROM projects WHERE id = ?", (project_id,)).fetchone()
+            if row is None:
                 raise NotFound("The project")
+            current = int(row[0])
+            if revision is not None and revision != current:
+                err = AppError("stale_timeline", f"The timeline was changed elsewhere since it was read (it is at "
+                               f"revision {current}, this save was made on revision {revision}). Nothing was saved: "
+                               "read it again and make the change on the current revision.")
+                err.extra["revision"] = current
+                raise err
             media_ids = {r[0] for r in c.execute("SELECT id FROM media WHERE project_id = ?", (project_id,))}
             # what is stored is the document validated: a version 1 document migrated, tracks in
             # stack order
             doc = validate_timeline(doc, media_ids)
-            c.execute("UPDATE projects SET timeline = ?, updated_at = ? WHERE id = ?", (dumps(doc), now(), project_id))
-        return doc
+            view = {**loads(row[1], {}), **{k: doc[k] for k in ("playhead", "zoom") if k in doc}}
+            c.execute("UPDATE projects SET timeline = ?, revision = ?, view = ?, updated_at = ? WHERE id = ?",
+                      (dumps(doc), current + 1, dumps(view), now(), project_id))
+        return doc, current + 1
+
+    def view(self, project_id: str) -> dict[str, Any]:
+        """Where the user was: playhead (seconds), zoom (pixels a second), scroll (pixels)."""
+        row = self.db.one("SELECT timeline, view FROM projects WHERE id = ?", (project_id,))
+        if row is None:
+            raise NotFound("The project")
+        view = loads(row["view"], {})
+        if "playhead" not in view or "zoom" not in view:
+            doc = migrate(loads(row["timeline"]))
+            view = {"playhead": doc.get("playhead", 0.0), "zoom": doc.get("zoom", 50.0), **view}
+        return {"playhead": view["playhead"], "zoom": view["zoom"], "scroll": view.get("scroll", 0.0)}
+
+    def save_view(self, project_id: str, view: Any) -> dict[str, Any]:
+        """Save the view state, any of its fields: cheap, not an undo step, and it never rewrites
+        the timeline nor changes its revision or the project's updated_at."""
+        if not isinstance(view, dict):
+            raise AppError("invalid_view", "The view must be an object {playhead, zoom, scroll}.")
+        bounds = {"playhead": LIMITS["seconds"], "zoom": LIMITS["zoom"], "scroll": Limit(0, 1e9, "pixels")}
+        clean: dict[str, float] = {}
+        for key, value in view.items():
+            limit = bounds.get(key)
+            if limit is None:
+                raise AppError("invalid_view", f"The view has no field '{key}' (it has playhead, zoom and scroll).",
+                               field=key)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \
+                    or not limit.low <= value <= limit.high:
+                raise AppError("invalid_view", f"The view's {key} must be a number from {limit.low:g} to "
+                               f"{limit.high:g} {limit.unit}.", field=key)
+            clean[key] = float(value)
+        with self.db.transaction() as c:
+            row = c.execute("SELECT view FROM projects WHERE id = ?", (project_id,)).fetchone()
+            if row is None:
+                raise NotFound("The project")
+            c.execute("UPDATE projects SET view = ? WHERE id = ?", (dumps({**loads(row[0], {}), **clean}), project_id))
+        return self.view(project_id)

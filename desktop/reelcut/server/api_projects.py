@@ -40,12 +40,25 @@ def delete_project(project_id: str):
 
 @bp.get("/projects/<project_id>/timeline")
 def get_timeline(project_id: str):
-    return jsonify({"timeline": services().projects.timeline(project_id)})
+    doc, revision = services().projects.timeline_at(project_id)
+    return jsonify({"timeline": doc, "revision": revision})
 
 
 @bp.put("/projects/<project_id>/timeline")
 def put_timeline(project_id: str):
-    return jsonify({"timeline": services().projects.save_timeline(project_id, body().get("timeline"))})
+    data = body()
+    doc, revision = services().projects.save_timeline_at(project_id, data.get("timeline"), data.get("revision"))
+    return jsonify({"timeline": doc, "revision": revision})
+
+
+@bp.get("/projects/<project_id>/view")
+def get_view(project_id: str):
+    return jsonify({"view": services().projects.view(project_id)})
+
+
+@bp.put("/projects/<project_id>/view")
+def put_view(project_id: str):
+    return jsonify({"view": services().projects.save_view(project_id, body())})
 
 
 @bp.get("/timeline/limits")

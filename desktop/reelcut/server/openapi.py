@@ -81,9 +81,17 @@ def spec() -> dict[str, Any]:
             "/api/timeline/limits": {"get": _op("What a timeline may hold: {limits: {name: {low, high, unit,"
                                                 " whole, even}}}", _ok(_OBJ))},
             "/api/projects/{project_id}/timeline": {
-                "get": _op("The timeline", _ok(_OBJ), params=["project_id"]),
-                "put": _op("Save the timeline", _ok(_OBJ), _json({"type": "object", "properties": {
-                    "timeline": _OBJ}}), ["project_id"])},
+                "get": _op("The timeline and its revision: {timeline, revision}", _ok(_OBJ), params=["project_id"]),
+                "put": _op("Save the timeline made on `revision` (409 stale_timeline with the current revision if"
+                           " it has moved on; no revision: saved as it comes): {timeline, revision}", _ok(_OBJ),
+                           _json({"type": "object", "properties": {
+                               "timeline": _OBJ, "revision": {"type": "integer", "minimum": 0}}}), ["project_id"])},
+            "/api/projects/{project_id}/view": {
+                "get": _op("The view: {view: {playhead, zoom, scroll}}", _ok(_OBJ), params=["project_id"]),
+                "put": _op("Save the view (any of its fields); never the timeline nor its revision", _ok(_OBJ),
+                           _json({"type": "object", "properties": {
+                               "playhead": {"type": "number"}, "zoom": {"type": "number"},
+                               "scroll": {"type": "number"}}}), ["project_id"])},
             "/api/projects/{project_id}/exports": {
                 "get": _op("The project's exports", _ok(_OBJ), params=["project_id"]),
                 "post": _op("Export the timeline", _ok(_OBJ, "201"), _json(_OBJ), ["project_id"])},

@@ -24,6 +24,7 @@ function app() {
   const project = {
     edit(next) { if (next && next !== state.timeline) { state.history.record(state.timeline); state.timeline = next; log.edits += 1; } },
     saveSoon() {},
+    saveViewSoon() {},
   };
   const show = { toast: (m) => log.toasts.push(m), fail: (e) => { throw e; }, timeline: () => { log.shown += 1; } };
   const parts = { timeline: part(), inspector: part(), preview: part() };

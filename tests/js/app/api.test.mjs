@@ -29,6 +29,8 @@ const CALLS = [
   [(s) => s.projects.media('p1'), 'GET', 'api/projects/p1/media'],
   [(s) => s.projects.timeline('p1'), 'GET', 'api/projects/p1/timeline'],
   [(s) => s.projects.saveTimeline('p1', { version: 1 }), 'PUT', 'api/projects/p1/timeline', { timeline: { version: 1 } }],
+  [(s) => s.projects.view('p1'), 'GET', 'api/projects/p1/view'],
+  [(s) => s.projects.saveView('p1', { zoom: 80 }), 'PUT', 'api/projects/p1/view', { zoom: 80 }],
   [(s) => s.projects.jobs('p 1'), 'GET', 'api/generations?project_id=p%201'],
   [(s) => s.projects.startExport('p1'), 'POST', 'api/projects/p1/exports', {}],
   [(s) => s.media.sources('m1'), 'GET', 'api/media/m1/sources'],
@@ -79,4 +81,14 @@ test('the URLs the page hands to the browser are relative too', async () => {
   assert.equal(urls.events, 'api/events');
   assert.equal(urls.filmstrip('m1'), 'media/m1/filmstrip');
   assert.equal(urls.titleFont, 'api/fonts/title');
+});
+
+test('a timeline is saved with the revision it was read at', async () => {
+  const { server } = await import('../../../web/js/app/api.js');
+  let asked = null;
+  globalThis.fetch = async (u, init) => { asked = JSON.parse(init.body); return { ok: true, json: async () => ({}) }; };
+  await server.projects.saveTimeline('p1', { version: 2 }, 3);
+  assert.deepEqual(asked, { timeline: { version: 2 }, revision: 3 });
+  await server.projects.saveTimeline('p1', { version: 2 }, null);
+  assert.deepEqual(asked, { timeline: { version: 2 } });
 });

@@ -31,7 +31,7 @@ export function createActions({ parts, state, show, project, sheet }) {
     send(parts.timeline, 'playhead', { time });
     send(parts.inspector, 'playhead', { time });
     send(parts.preview, 'position', { time });
-    project.saveSoon();
+    project.saveViewSoon();
   }
   // a transition from the list, the inspector or the timeline: onto a clip's start, changed, or off
   function placeTransition({ clipId, type, duration }) {
@@ -242,7 +242,7 @@ export function createActions({ parts, state, show, project, sheet }) {
       state.timeline.zoom = zoom;
       // as the Zoom slider's: the view's scale only, not an edit; `fit`: the view shows it from 0
       send(parts.timeline, 'zoomlevel', { zoom, anchor: 0, fit: true });
-      project.saveSoon();
+      project.saveViewSoon();
     },
     shortcuts() { sheet.open(); },
     // Detach audio: the selected video clip's sound becomes a linked clip on an audio track
@@ -341,7 +341,7 @@ export function createActions({ parts, state, show, project, sheet }) {
       if (!state.timeline) return;
       state.timeline.zoom = zoom;
       send(parts.timeline, 'zoomlevel', { zoom, anchor });
-      project.saveSoon();
+      project.saveViewSoon();
     },
     tick({ time }) {
       state.timeline.playhead = time;
@@ -349,7 +349,7 @@ export function createActions({ parts, state, show, project, sheet }) {
       send(parts.inspector, 'playhead', { time });
     },
     playstate({ playing }) {
-      if (!playing) project.saveSoon();
+      if (!playing) project.saveViewSoon();
     },
     toast({ message, kind }) {
       toast(message, kind);

@@ -65,7 +65,11 @@ export const server = {
     media: (id) => api.get(`api/projects/${id}/media`),
     importFile: (id, form) => api.post(`api/projects/${id}/media`, form),
     timeline: (id) => api.get(`api/projects/${id}/timeline`),
-    saveTimeline: (id, timeline) => api.put(`api/projects/${id}/timeline`, { timeline }),
+    // `revision`: the one the timeline was read at (409 `stale_timeline` if it has moved on)
+    saveTimeline: (id, timeline, revision) => api.put(`api/projects/${id}/timeline`,
+      revision === undefined || revision === null ? { timeline } : { timeline, revision }),
+    view: (id) => api.get(`api/projects/${id}/view`),
+    saveView: (id, view) => api.put(`api/projects/${id}/view`, view),
     jobs: (id) => api.get(`api/generations?project_id=${encodeURIComponent(id)}`),
     startExport: (id) => api.post(`api/projects/${id}/exports`, {}),
   },

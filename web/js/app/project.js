@@ -1,6 +1,17 @@
 // The open project: the list of projects, opening one, every edit of its timeline (remembered for
-// undo, shown, and saved a moment later), and media gone for good.
+// undo, shown, and saved a moment later), its view (playhead, zoom, scroll: saved apart, cheaply),
+// and media gone for good.
+//
+// The timeline carries the server's revision. Saves go one at a time, each made on the revision the
+// last one answered. When another writer (a second window, an agent) saved in between, the server
+// answers 409 `stale_timeline`: the page reads the server's copy and its revision, makes its edit
+// (what it changed since its last save: fields, tracks, clips by id) again on that copy, shows and
+// saves it, with a toast. When the two do not fit together (the server refuses the combination), the
+// page's copy is saved over the other ("last writer wins, knowingly"), and said so. The user's edit
+// is never lost.
 import { server } from './api.js';
+import { createSaveQueue } from './save-queue.js';
+import { rebase, sameTimeline } from './sync-model.js';
 import { send } from '../shared/dom.js';
 import { mergeFetched } from '../media/library-model.js';
 import { withTracks } from '../timeline/timeline-model.js';
@@ -9,9 +20,22 @@ import { settleTransitions } from '../timeline/transitions-model.js';
 
 const LAST_PROJECT = 'reelcut.project';
 const SAVE_DELAY_MS = 300;
+const VIEW_DELAY_MS = 500;
+const STALE_TRIES = 3;
 
 export function createProject(parts, state, show) {
-  let saveTimer = null;
+  let revision = null; // the revision of the open project's timeline the page last read or saved
+  let lastSaved = null; // the server's copy at that revision
+  let scroll = 0;
+  const timelineSaves = createSaveQueue(putTimeline, { delay: SAVE_DELAY_MS });
+  const viewSaves = createSaveQueue(putView, { delay: VIEW_DELAY_MS });
+
+  // the timeline's scroll position is view state too
+  parts.timeline.addEventListener('scroll', (e) => {
+    if (!state.project || !e.target.classList || !e.target.classList.contains('timeline-scroll')) return;
+    scroll = e.target.scrollLeft;
+    saveViewSoon();
+  }, true);
 
   async function load() {
     state.projects = (await server.projects.list()).projects;
@@ -19,6 +43,11 @@ export function createProject(parts, state, show) {
 
   async function open(id) {
     send(parts.preview, 'transport', { command: 'stop' });
+    // what the last project still had to save is saved (a deleted project's is not found: fine)
+    await Promise.all([
+      timelineSaves.idle() ? null : timelineSaves.now().catch((err) => { if (err.code !== 'not_found') show.fail(err); }),
+      viewSaves.idle() ? null : viewSaves.now().catch(() => {}),
+    ]);
     const project = state.projects.find((p) => p.id === id);
     if (!project) {
       state.project = null;
@@ -36,13 +65,18 @@ export function createProject(parts, state, show) {
     state.project = project;
     state.media = []; // from here on, what arrives (an import, an event) belongs to this project
     localStorage.setItem(LAST_PROJECT, id);
-    const [media, timeline, jobs] = await Promise.all([
+    const [media, timeline, jobs, view] = await Promise.all([
       server.projects.media(id),
       server.projects.timeline(id),
       server.projects.jobs(id),
+      server.projects.view(id),
     ]);
     state.media = mergeFetched(media.media, state.media, id);
-    state.timeline = withTracks(timeline.timeline);
+    revision = timeline.revision;
+    lastSaved = timeline.timeline;
+    // the view is restored: the document's playhead and zoom are the view's (the server merges them)
+    state.timeline = withTracks({ ...timeline.timeline, playhead: view.view.playhead, zoom: view.view.zoom });
+    scroll = view.view.scroll;
     state.history = new History();
     state.selected = [];
     state.jobs = new Map(jobs.jobs.map((j) => [j.id, j]));
@@ -50,6 +84,10 @@ export function createProject(parts, state, show) {
     show.media();
     show.jobs();
     show.timeline();
+    requestAnimationFrame(() => {
+      const scroller = parts.timeline.querySelector('.timeline-scroll');
+      if (scroller && state.project && state.project.id === id) scroller.scrollLeft = scroll;
+    });
   }
 
   // The project opened last time (in this browser), by id.
@@ -84,26 +122,93 @@ export function createProject(parts, state, show) {
     if (!state.timeline || !ids.length) return;
     state.timeline = state.history.rewrite((doc) => removeMedia(doc, ids), state.timeline);
     state.selected = state.selected.filter((id) => findClip(state.timeline, id));
+    // the server took them out of its copy (no new revision): ours is compared without them
+    if (lastSaved) lastSaved = removeMedia(lastSaved, ids);
+  }
+
+  async function putTimeline() {
+    if (!state.project || !state.timeline) return;
+    const id = state.project.id;
+    let answer;
+    try {
+      answer = await server.projects.saveTimeline(id, state.timeline, revision);
+    } catch (err) {
+      if (err.code !== 'stale_timeline') throw err;
+      answer = await saveOverStale(id);
+    }
+    if (answer && state.project && state.project.id === id) {
+      revision = answer.revision;
+      lastSaved = answer.timeline;
+    }
+  }
+
+  // 409: another writer saved since. Read its copy and make the page's edit again on it; if the
+  // server refuses that (the two no longer fit together), save the page's copy over it; if even that
+  // is refused (e.g. its media was deleted there), show theirs.
+  async function saveOverStale(id) {
+    for (let attempt = 1; ; attempt += 1) {
+      const fresh = await server.projects.timeline(id);
+      if (!state.project || state.project.id !== id) return null;
+      const mine = state.timeline;
+      const theirs = !sameTimeline(fresh.timeline, lastSaved);
+      const tries = theirs && lastSaved ? [rebase(lastSaved, mine, fresh.timeline), mine] : [mine];
+      let refused = null;
+      for (const doc of tries) {
+        const shown = doc === mine ? null : showCopy(doc);
+        try {
+          const answer = await server.projects.saveTimeline(id, doc, fresh.revision);
+          if (theirs) {
+            show.toast(doc === mine
+              ? 'The timeline was changed elsewhere (in another window or by an agent), and the change could not be '
+                + 'combined with yours: your timeline was saved over it.'
+              : 'The timeline was changed elsewhere (in another window or by an agent). It was reloaded, and your '
+                + 'edit made again on it.', 'warn');
+          }
+          return answer;
+        } catch (err) {
+          if (shown && state.timeline === shown) showCopy(mine); // not edited meanwhile: back to the page's own
+          if (err.code === 'stale_timeline') { refused = err; break; }
+          if (err.status !== 422) throw err;
+          refused = err;
+        }
+      }
+      if (refused.code === 'stale_timeline' && attempt < STALE_TRIES) continue;
+      if (refused.code === 'stale_timeline') throw refused;
+      showCopy(fresh.timeline);
+      show.toast(`The timeline was changed elsewhere, and your edit no longer fits it (${refused.message}). `
+        + 'The changed timeline was loaded instead.', 'error');
+      return fresh;
+    }
+  }
+
+  // another copy of the timeline shown in place of the page's (the view stays the page's)
+  function showCopy(doc) {
+    state.timeline = withTracks({ ...doc, playhead: state.timeline.playhead, zoom: state.timeline.zoom });
+    state.selected = state.selected.filter((id) => findClip(state.timeline, id));
+    show.timeline();
+    return state.timeline;
+  }
+
+  async function putView() {
+    if (!state.project || !state.timeline) return;
+    await server.projects.saveView(state.project.id, {
+      playhead: state.timeline.playhead, zoom: state.timeline.zoom, scroll,
+    });
   }
 
   function saveSoon() {
-    clearTimeout(saveTimer);
-    const projectId = state.project && state.project.id;
-    saveTimer = setTimeout(async () => {
-      if (!projectId || !state.project || state.project.id !== projectId) return;
-      try {
-        await server.projects.saveTimeline(projectId, state.timeline);
-      } catch (err) {
-        show.fail(err);
-      }
-    }, SAVE_DELAY_MS);
+    timelineSaves.soon(show.fail);
   }
 
   // Saved at once (before an export reads it), instead of a moment later.
   async function saveNow() {
-    clearTimeout(saveTimer);
-    await server.projects.saveTimeline(state.project.id, state.timeline);
+    await timelineSaves.now();
   }
 
-  return { load, open, lastOpened, edit, forgetMedia, saveSoon, saveNow };
+  // A seek, a zoom, a pause or a scroll: the view is saved a moment later, never the timeline.
+  function saveViewSoon() {
+    viewSaves.soon(() => {}); // the view is a convenience: a failed save of it is not worth a toast
+  }
+
+  return { load, open, lastOpened, edit, forgetMedia, saveSoon, saveNow, saveViewSoon };
 }
