@@ -40,3 +40,27 @@ test('the ruler labels stay 60 px or more apart; a zoom keeps its anchor on scre
   assert.equal(anchoredScroll(10, 100, 50, 100), 600);
   assert.equal(anchoredScroll(1, 0, 50, 5), 0, 'never before the start');
 });
+
+test('an edit copies only the clips it changes: the others stay the same objects', async () => {
+  const { splitAt, trimEnd, deleteClips, moveClip } = await import('../../../web/js/timeline/edit-model.js');
+  const { placeClip } = await import('../../../web/js/timeline/timeline-model.js');
+  const doc = { version: 2, fps: 30, width: 1920, height: 1080, tracks: [
+    { id: 'v', kind: 'video', clips: clips.map((c) => ({ ...c })) },
+    { id: 'w', kind: 'video', clips: [] },
+  ] };
+  const untouched = (next, except) => next.tracks[0].clips.filter((c) => !except.includes(c.id))
+    .every((c) => doc.tracks[0].clips.includes(c));
+  const trimmed = trimEnd(doc, 'c5', 10.5, 2);
+  assert.ok(untouched(trimmed, ['c5']));
+  assert.notEqual(trimmed.tracks[0].clips[5], doc.tracks[0].clips[5]);
+  assert.equal(doc.tracks[0].clips[5].out, 2, 'the old document (an undo step) is unchanged');
+  const split = splitAt(doc, ['c7'], 14.5);
+  assert.equal(split.tracks[0].clips.length, 2001);
+  assert.equal(split.tracks[0].clips.filter((c) => doc.tracks[0].clips.includes(c)).length, 1999, 'all but the split one');
+  assert.ok(untouched(deleteClips(doc, ['c9']), []));
+  const moved = moveClip(doc, 'c3', 'w', 0);
+  assert.ok(untouched(moved, ['c3']));
+  assert.equal(doc.tracks[0].clips[3].start, 6);
+  const dropped = placeClip(doc, 'w', { id: 'm', kind: 'video', duration: 2 }, 0).doc;
+  assert.equal(dropped.tracks[0], doc.tracks[0], 'a drop copies only the track it lands on');
+});

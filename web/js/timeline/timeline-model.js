@@ -46,9 +46,10 @@ export function newClip(media, start, id = uid()) {
 
 // Place a media item on a track at a time; returns a new document.
 export function placeClip(doc, trackId, media, start, id) {
-  const next = structuredClone(doc);
+  // only the track that takes the clip is copied; the others, and every clip, are shared
+  if (!doc.tracks.some((t) => t.id === trackId)) throw new Error(`no track ${trackId}`);
+  const next = { ...doc, tracks: doc.tracks.map((t) => (t.id === trackId ? { ...t, clips: [...t.clips] } : t)) };
   const track = next.tracks.find((t) => t.id === trackId);
-  if (!track) throw new Error(`no track ${trackId}`);
   const clip = newClip(media, start, id);
   track.clips.push(clip);
   track.clips.sort((a, b) => a.start - b.start);

@@ -529,13 +529,25 @@ export function mountTimeline(el) {
     return lane;
   }
 
+  // A clip's signature, worked out once per clip object (an edit shares the clips it did not touch)
+  // and again only when its media item changed.
+  const signatures = new WeakMap();
+  function signatureOf(clip) {
+    const media = mediaById.get(clip.media_id);
+    const known = signatures.get(clip);
+    if (known && known.media === media) return known.sig;
+    const sig = clipSignature(clip, media);
+    signatures.set(clip, { media, sig });
+    return sig;
+  }
+
   const windowNow = () => visibleWindow(scroller.scrollLeft, scroller.clientWidth || 1200, doc.zoom);
 
   // One lane brought up to date: only the elements whose clip changed (or came into or left the
   // visible stretch) are touched.
   function renderLane(lane, win) {
     const { track } = lane;
-    const sigOf = (clip) => clipSignature(clip, mediaById.get(clip.media_id));
+    const sigOf = signatureOf;
     const shown = new Map([...lane.clips].map(([id, v]) => [id, v.sig]));
     const plan = planLane(shown, track.clips, sigOf, win);
     for (const id of plan.remove) { lane.clips.get(id).node.remove(); lane.clips.delete(id); }
