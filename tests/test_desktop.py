@@ -44,6 +44,9 @@ def assert_played(report: dict[str, Any]) -> None:
     assert report["window_title"] == "Self-test — Reelcut"  # the open project's name
     assert report["current_time"] >= 1.0
     assert report["csp_violations"] == []
+    assert report["page_errors"] == []                   # console errors and uncaught exceptions
+    first, second = report["playback_samples"]           # sampled from the window after the page's report
+    assert report["playback_advancing"] is True and second > first >= 1.0, report["playback_samples"]
     assert report["dropped_file_imported"] is True       # a real Qt drop event, imported by its path
     assert 0 < report["timings"]["window_loaded_s"] < report["timings"]["first_frame_s"]
 

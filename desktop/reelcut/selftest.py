@@ -1,6 +1,6 @@
 """`reelcut --self-test`: in the real window, generate with the offline model, put the clip on
 the timeline, play it in the window's own engine, and report as JSON. Exit 0 only if it
-played with no CSP violation."""
+played (and kept playing) with no CSP violation and no console error."""
 
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ PROMPT = "Reelcut self-test"
 DEFAULT_MODEL = "local/preview-t2v"
 MIN_PLAYED = 1.0  # seconds of currentTime the clip must reach
 # what the page's report must hold (web/js/app/selftest.js)
+# the clip's element, as the page's self-test finds it (web/js/app/selftest.js)
+CURRENT_TIME = "(document.querySelector('.screen .sources video') || {}).currentTime ?? null"
+SAMPLE_GAP = 0.3  # seconds between two samples of currentTime after the page's report
 PAGE_FIELDS = ("userAgent", "sourceKind", "currentTime", "violations", "firstFrameEpochMs")
 
 
@@ -77,6 +80,10 @@ def run_self_test(server: Any, shell: Any, window: Any, started: float, timings:
             # a page that stopped reporting a field must not pass as "no violations"
             raise AppError("selftest_report", f"The page's report lacks {', '.join(missing)}.")
         first_frame = page["firstFrameEpochMs"]
+        # playback keeps going after the page's one sample: sampled again, twice, from the window
+        samples = [shell.evaluate(CURRENT_TIME)]
+        time.sleep(SAMPLE_GAP)
+        samples.append(shell.evaluate(CURRENT_TIME))
         report = {
             "engine": page["userAgent"],
             "codecs": s.proxies.capabilities,
@@ -87,11 +94,15 @@ def run_self_test(server: Any, shell: Any, window: Any, started: float, timings:
             **report_drop,
             "current_time": page["currentTime"],
             **({"page_error": page["error"]} if page.get("error") else {}),
+            "playback_samples": samples,
+            "playback_advancing": all(isinstance(t, (int, float)) for t in samples) and samples[1] > samples[0],
             "csp_violations": page["violations"],
+            "page_errors": list(shell.console_errors),  # console errors and uncaught exceptions
             "timings": {**timings, "first_frame_s": round(first_frame / 1000 - started, 3) if first_frame else None},
         }
         report["ok"] = bool((report["current_time"] or 0) >= MIN_PLAYED and not report["csp_violations"]
-                            and report["dropped_file_imported"])
+                            and report["dropped_file_imported"] and report["playback_advancing"]
+                            and not report["page_errors"])
     except Exception as exc:  # noqa: BLE001 - the report must say what went wrong
         report["error"] = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
     finally:

@@ -95,6 +95,21 @@ def lock_navigation(app_origin: str) -> None:
     qt.BrowserView.NavigationHandler.acceptNavigationRequest = new_window
 
 
+def record_console_errors(sink: list[str]) -> None:
+    """Qt: the page's console errors (an uncaught exception is one) are appended to sink, for the
+    self-test to fail on. pywebview's page class is extended, as for navigation."""
+    try:
+        from webview.platforms import qt
+    except ImportError:
+        return
+
+    def console(self: Any, level: Any, message: str, line: int, source: str) -> None:
+        if getattr(level, "name", str(level)).startswith("Error"):
+            sink.append(f"{message} ({source}:{line})")
+
+    qt.BrowserView.WebPage.javaScriptConsoleMessage = console
+
+
 _invoker: Any = None  # made on first use, then lives on the GUI thread
 
 
@@ -163,6 +178,7 @@ class DesktopShell:
         self.selftest_report: dict[str, Any] | None = None
         self.selftest_done = threading.Event()
         self.project_id: str | None = None  # the project the page shows: where drops go
+        self.console_errors: list[str] = []  # filled in a self-test (record_console_errors)
 
     def pick_files(self) -> list[str]:
         import webview
@@ -209,6 +225,22 @@ class DesktopShell:
 
         on_gui_thread(self.window, send)
 
+    def evaluate(self, expression: str, timeout: float = 10) -> Any:
+        """The value of a JavaScript expression in the page (Qt's runJavaScript, which the page's
+        CSP does not govern; pywebview's evaluate_js wraps it in eval, which it does). Raises
+        TimeoutError when Qt does not answer within timeout."""
+        answered = threading.Event()
+        result: list[Any] = []
+
+        def done(value: Any) -> None:
+            result.append(value)
+            answered.set()
+
+        on_gui_thread(self.window, lambda: self.window.native.webview.page().runJavaScript(expression, 0, done))
+        if not answered.wait(timeout):
+            raise TimeoutError(f"the page did not answer {expression!r} within {timeout} s")
+        return result[0]
+
     def report(self, data: dict[str, Any]) -> None:
         self.selftest_report = data
         self.selftest_done.set()
@@ -242,6 +274,8 @@ def run_desktop(config: Config, self_test: bool = False) -> int:
     shell = DesktopShell(window)
     server.services.desktop.window = shell
     lock_navigation(server.url.rstrip("/"))
+    if self_test:
+        record_console_errors(shell.console_errors)
     timings: dict[str, float] = {}
 
     def import_dropped(paths: list[str]) -> None:
