@@ -150,6 +150,10 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection, Path], None]] = [
     """
     ALTER TABLE media ADD COLUMN proxy_error TEXT;
     """,
+    # 7: an export's smart render plan (render/plan.py), as JSON
+    """
+    ALTER TABLE exports ADD COLUMN plan TEXT;
+    """,
 ]
 
 
