@@ -157,6 +157,9 @@ def test_the_sound_is_copied_only_when_it_is_each_clips_own() -> None:
     mono = info()
     mono["audio"]["channels"] = 1
     assert sound(video(clip("m", 0)), sources={"m": mono})["action"] == "mix"
+    short = info()
+    short["audio"]["duration"] = 1.5
+    assert sound(video(clip("s", 0)), sources={"s": short})["reason"] == "a clip's sound is shorter than its picture"
     silent = info()
     silent["audio"] = None
     assert sound(video(clip("s", 0)), sources={"s": silent})["reason"] == "a clip without sound"

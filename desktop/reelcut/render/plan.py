@@ -153,6 +153,8 @@ def _sound(doc: dict[str, Any], shown: set[str], sources_info: dict[str, Any]) -
             volume = float(clip.get("volume", DEFAULTS["volume"]))
             if abs(volume - 1) > _EPS or (clip.get("keyframes") or {}).get("volume"):
                 return {"action": "mix", "reason": "a clip's volume"}
+            if a.get("duration") is not None and float(a["duration"]) < float(clip["out"]) - 1024 / 48000:
+                return {"action": "mix", "reason": "a clip's sound is shorter than its picture"}
             if any(a.get(k) != want for k, want in OUTPUT_AUDIO.items()):
                 return {"action": "mix", "reason": f"{a.get('codec')} {a.get('rate')} Hz {a.get('channels')} "
                                                    "channels, the export is AAC 48000 Hz stereo"}

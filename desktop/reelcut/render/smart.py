@@ -61,8 +61,10 @@ def source_info(src: Source, check: Callable[[], None] = lambda: None) -> dict[s
                  "params": hashlib.sha256(bytes(cc.extradata or b"")).hexdigest()[:16]}
         audio = None
         if c.streams.audio:
-            a = c.streams.audio[0].codec_context
-            audio = {"codec": a.name, "profile": a.profile, "rate": a.sample_rate, "channels": a.channels}
+            stream = c.streams.audio[0]
+            a = stream.codec_context
+            audio = {"codec": a.name, "profile": a.profile, "rate": a.sample_rate, "channels": a.channels,
+                     "duration": float(stream.duration * stream.time_base) if stream.duration else None}
     return {"kind": "video", "video": video, "audio": audio}
 
 
@@ -155,8 +157,8 @@ def copy_render(doc: dict[str, Any], plan: dict[str, Any], sources: dict[str, So
                         else:
                             t = float(packet.pts * tb) - a_start
                             if t < cin - 1e-6:
-                                if n > 0 or t < -0.5:
-                                    continue  # a later clip's priming: its time is the previous clip's
+                                if n > 0 or cin > 0 or t < -0.5:
+                                    continue  # before the in point, or a later clip's priming
                                 # the first clip's priming frame: before 0, as in its source
                                 packet.pts = packet.dts = round(-AUDIO_FRAME / rate / tb)
                             else:
