@@ -12,7 +12,7 @@ from .errors import AppError
 from .eventbus import EventBus
 from .library.settings import Settings
 
-SWITCHES = ("remote_preview", "preview_proxies")
+SWITCHES = ("remote_preview", "preview_proxies", "smart_render")
 MAX_KEY = 500
 
 
@@ -28,6 +28,10 @@ class Preferences:
     def preview_proxies_enabled(self) -> bool:
         return bool(self.settings.get("preview_proxies"))
 
+    def smart_render_enabled(self) -> bool:
+        """Export by copying the sources' packets where the plan allows (render/plan.py)."""
+        return bool(self.settings.get("smart_render"))
+
     def fal_key(self) -> str | None:
         return keystore.get_key(self.data_dir)
 
@@ -35,6 +39,7 @@ class Preferences:
         source = keystore.key_source(self.data_dir)
         return {"remote_preview": self.remote_preview_enabled(),
                 "preview_proxies": self.preview_proxies_enabled(),
+                "smart_render": self.smart_render_enabled(),
                 "fal_key_set": source is not None, "fal_key_source": source}
 
     def update(self, values: Any) -> dict[str, Any]:

@@ -156,6 +156,10 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection, Path], None]] = [
     ALTER TABLE projects ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE projects ADD COLUMN view TEXT;
     """,
+    # 8: an export's smart render plan (render/plan.py), as JSON
+    """
+    ALTER TABLE exports ADD COLUMN plan TEXT;
+    """,
 ]
 
 
