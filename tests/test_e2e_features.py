@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import subprocess
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from reelcut.media.fonts import find_font
 
 from . import media_samples as ms
 from .conftest import TOKEN
+from .e2e_helpers import import_file, saved_timeline, until
 from .preview_probe import bright_box, expect_pixel, tap_audio, tones_while_playing, wait_paused, wait_playing
 from .server_process import ServerProcess
 from .test_e2e_browser import Watch
@@ -37,17 +37,6 @@ FAL_T2V = "fal-ai/ltx-2/text-to-video/fast"
 
 
 # -- helpers --------------------------------------------------------------------------------------
-def until(predicate: Callable[[], Any], seconds: float, what: str) -> Any:
-    """Poll the server side until predicate() is truthy; fail naming what did not happen and the
-    last value seen."""
-    deadline = time.monotonic() + seconds
-    last: Any = None
-    while time.monotonic() < deadline:
-        last = predicate()
-        if last:
-            return last
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {seconds} s waiting for {what}; last seen: {last!r}")
 
 
 def ffmpeg_children(pid: int) -> list[int]:
@@ -83,15 +72,8 @@ def new_project(server: ServerProcess, name: str) -> str:
     return pid
 
 
-def import_file(server: ServerProcess, pid: str, path: Path) -> dict[str, Any]:
-    with open(path, "rb") as f:
-        r = server.post(f"/api/projects/{pid}/media", files={"file": (path.name, f, "application/octet-stream")})
-    assert r.status_code == 201, r.text
-    return r.json()["media"][0]
-
-
 def timeline(server: ServerProcess, pid: str) -> dict[str, Any]:
-    return server.get(f"/api/projects/{pid}/timeline").json()["timeline"]
+    return saved_timeline(server, pid)
 
 
 def put_timeline(server: ServerProcess, pid: str, doc: dict[str, Any]) -> None:
