@@ -119,6 +119,14 @@ def test_selection_box_snapping_close_gap_and_fit(server: ServerProcess, page: P
     until(lambda: [c["start"] for c in next(t for t in saved(server, pid)["tracks"] if t["id"] == track_id)["clips"]]
           == [0, 3, 5], 10, "close gap undone in one step")
 
+    # a drop snaps: let go 5 px after a's end on the track below, and the new clip starts at a's end
+    lower = next(t for t in saved(server, pid)["tracks"] if t["kind"] == "video" and t["id"] != track_id)
+    lower_row = timeline.locator(f"[data-track-id='{lower['id']}']")
+    item = page.get_by_role("list", name="Media").get_by_role("listitem").first
+    item.drag_to(lower_row, target_position={"x": 2 * ZOOM + 5, "y": 20})
+    until(lambda: [c["start"] for c in next(t for t in saved(server, pid)["tracks"] if t["id"] == lower["id"])["clips"]]
+          == [2], 10, "the drop snapped to the clip's end at 2 s")
+
     # Fit: the whole timeline (7 s) fills the visible lanes
     timeline.get_by_role("button", name="Fit").click()
     width = page.evaluate("() => document.querySelector('.timeline-scroll').clientWidth")
