@@ -49,7 +49,7 @@ class Services:
         self.exports = ExportManager(self.db, self.media, self.bus, config.data_dir, config.temp_dir)
         self.proxies = ProxyMaker(self.db, self.media, self.bus, config.temp_dir,
                                   seek_proxies=self.preferences.preview_proxies_enabled)
-        self.desktop = DesktopActions(self.projects, self.media, self.exports, self.bus)
+        self.desktop = DesktopActions(self.projects, self.media, self.exports, self.bus, self.preferences.settings)
 
     def start(self) -> None:
         """Recover from whatever the last run left behind, then resume its jobs."""

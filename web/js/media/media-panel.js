@@ -64,7 +64,7 @@ export function mountMedia(el) {
       }) : null,
       h('button', {
         type: 'button', class: 'icon ghost', 'aria-label': `Delete ${item.name}`, text: '✕',
-        onclick: () => window.confirm(`Delete “${item.name}” from the project?`) && emit(el, 'deletemedia', { id: item.id }),
+        onclick: () => emit(el, 'deletemedia', { id: item.id, name: item.name }), // asked in the page's dialog
       }));
     li.addEventListener('dragstart', (e) => {
       const refusal = dragRefusal(item);
