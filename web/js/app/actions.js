@@ -102,7 +102,7 @@ export function createActions({ parts, state, show, project, sheet }) {
       show.projects();
     },
     async deleteproject({ id, name }) {
-      if (!await askConfirm({ message: `Delete “${name}” and all its files?`, confirm: 'Delete project' })) {
+      if (!await askConfirm({ message: `Delete “${name}” and all its files?`, confirm: `Delete “${name}”`, cancel: 'Keep the project' })) {
         toast('The project was kept.');
         return;
       }
@@ -143,7 +143,7 @@ export function createActions({ parts, state, show, project, sheet }) {
       }
     },
     async deletemedia({ id, name }) {
-      if (!await askConfirm({ message: `Delete “${name}” from the project?`, confirm: 'Delete media' })) return;
+      if (!await askConfirm({ message: `Delete “${name}” from the project?`, confirm: `Delete “${name}”`, cancel: 'Keep it' })) return;
       await server.media.remove(id);
     },
     // Retry a failed preview copy: the media events that follow (queued, encoding, ready or

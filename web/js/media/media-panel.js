@@ -63,7 +63,7 @@ export function mountMedia(el) {
         onclick: () => emit(el, 'revealmedia', { id: item.id }),
       }) : null,
       h('button', {
-        type: 'button', class: 'icon ghost', 'aria-label': `Delete ${item.name}`, text: '✕',
+        type: 'button', class: 'icon ghost', 'aria-label': `Delete ${item.name} from the library`, text: '✕',
         onclick: () => emit(el, 'deletemedia', { id: item.id, name: item.name }), // asked in the page's dialog
       }));
     li.addEventListener('dragstart', (e) => {
