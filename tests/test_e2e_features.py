@@ -159,7 +159,7 @@ def download_export(page: Page, server: ServerProcess, folder: Path) -> Path:
     page.get_by_role("button", name="Export", exact=True).click()
     link = page.get_by_role("link", name=re.compile(r"^Download "))
     expect(link).to_be_visible(timeout=120000)
-    expect(toasts(page)).to_contain_text("Export finished.")
+    expect(toasts(page)).to_contain_text(re.compile(r"Export finished: .+\.mp4\."))  # it names the file
     r = requests.get(server.url.rstrip("/") + link.get_attribute("href"),
                      headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60)
     assert r.status_code == 200, r.text
