@@ -415,13 +415,19 @@ export function createActions({ parts, state, show, project, sheet }) {
 const NATIVE = new Set(['importnative', 'saveexport']); // the actions that open a native dialog
 
 export function handleActions(target, actions, fail) {
+  // the button being pressed (a click, or Enter/Space on it), while its click is handled: the
+  // verb event it sends is handled in the same turn
+  let pressed = null;
+  target.addEventListener('click', (e) => {
+    pressed = e.target instanceof Element ? e.target.closest('button') : null;
+    setTimeout(() => { pressed = null; });
+  }, true);
   for (const [name, handler] of Object.entries(actions)) {
     target.addEventListener(name, async (e) => {
       try {
         const detail = e.detail || {};
         // the button that asked, for the actions that show a wait (native dialogs)
-        const active = document.activeElement;
-        const button = NATIVE.has(name) && active && active.closest && e.target.contains(active) ? active.closest('button') : null;
+        const button = NATIVE.has(name) && pressed && e.target.contains(pressed) ? pressed : null;
         await handler(button && !detail.button ? { ...detail, button } : detail);
       } catch (err) {
         fail(err);
