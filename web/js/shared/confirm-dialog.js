@@ -5,11 +5,12 @@
 import { h } from './dom.js';
 
 let open = null; // the dialog waiting for an answer
+let asked = 0;
 
 export function askConfirm({ message, confirm = 'OK', cancel = 'Cancel' }) {
   if (open) open.close('');
   return new Promise((resolve) => {
-    const text = h('p', { class: 'confirm-message', id: 'confirm-message', text: message });
+    const text = h('p', { class: 'confirm-message', id: `confirm-message-${++asked}`, text: message });
     const yes = h('button', { type: 'submit', class: 'primary danger', value: 'yes', text: confirm });
     const dialog = h('dialog', { class: 'confirm-dialog', 'aria-labelledby': text.id },
       h('form', { method: 'dialog' }, text,
