@@ -50,7 +50,7 @@ class Services:
                                      smart_render=self.preferences.smart_render_enabled)
         self.proxies = ProxyMaker(self.db, self.media, self.bus, config.temp_dir,
                                   seek_proxies=self.preferences.preview_proxies_enabled)
-        self.desktop = DesktopActions(self.projects, self.media, self.exports, self.bus)
+        self.desktop = DesktopActions(self.projects, self.media, self.exports, self.bus, self.preferences.settings)
 
     def start(self) -> None:
         """Recover from whatever the last run left behind, then resume its jobs."""

@@ -39,8 +39,9 @@ def job_dict(row: Any) -> dict[str, Any]:
 
 
 def media_name(prompt: str) -> str:
-    """The field report's convention: 'AI: ' and the prompt's first 30 characters."""
-    return f"AI: {prompt[:30]}..."
+    """'AI: ' and the whole prompt. The name is kept whole in the data; the page shortens it with
+    CSS only and shows it whole on hover."""
+    return f"AI: {prompt}"
 
 
 def media_filename(model_id: str, when: float) -> str:

@@ -120,12 +120,14 @@ def spec() -> dict[str, Any]:
                               "put": _op("Change settings", _ok(_OBJ), _json({"type": "object", "properties": {
                                   "remote_preview": {"type": "boolean"}, "preview_proxies": {"type": "boolean"},
                                   "fal_key": {"type": "string"}}}))},
+            "/api/settings/test-key": {"post": _op("Ask fal.ai once (an unpaid status GET) whether a key is accepted",
+                                                   _ok(_OBJ), _json(_OBJ))},
             "/api/capabilities": {"post": _op("What the page's engine can play", _ok(_OBJ),
                                               _json({"type": "object", "properties": {"codecs": _OBJ}}))},
             **{f"/api/desktop/{name}": {"post": _op(summary, _ok(_OBJ), _json(_OBJ))} for name, summary in (
                 ("open", "Desktop: native Open dialog, files imported by path"),
                 ("save-export", "Desktop: native Save dialog for an export"),
-                ("reveal", "Desktop: show a media file in the file manager"),
+                ("reveal", "Desktop: show a media file, an export or a saved file in the file manager"),
                 ("title", "Desktop: the window title"),
                 ("selftest", "Desktop: the page's self-test report"))},
             "/media/{media_id}": {"get": _op("Media bytes (Range)", {"200": {"description": "bytes"},

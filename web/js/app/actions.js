@@ -2,10 +2,11 @@
 // changes the state through the API or the project, and shows the result.
 import { server } from './api.js';
 import { send } from '../shared/dom.js';
+import { askConfirm } from '../shared/confirm-dialog.js';
 import { dragRefusal, upsert } from '../media/library-model.js';
 import {
   addTextClip, addTrack, deleteClips, dropClip, findClip, moveClip, moveClips, removeTrack, setTrackFlag, splitAt,
-  trimEnd, trimStart, updateClip,
+  trimEnd, trimStart,
 } from '../timeline/edit-model.js';
 import { mediaDuration, nextSelection, playheadWithin, splitTargets } from './state.js';
 import {
@@ -25,6 +26,32 @@ const FIELDS = new Map([...MEDIA_FIELDS, ...TEXT_FIELDS].map((f) => [f.key, f]))
 export function createActions({ parts, state, show, project, sheet }) {
   const { toast, fail } = show;
   const { edit } = project;
+  // A desktop action that opens a native dialog: its button says it is waiting until the answer.
+  async function whileWaiting(button, work) {
+    if (!button) return work();
+    const label = button.textContent;
+    button.disabled = true;
+    button.setAttribute('aria-busy', 'true');
+    button.textContent = 'Waiting…';
+    try {
+      return await work();
+    } finally {
+      button.disabled = false;
+      button.removeAttribute('aria-busy');
+      button.textContent = label;
+    }
+  }
+  // Reveal: done, or why not and where the file is, with a Copy path button
+  async function reveal(what) {
+    try {
+      const { path } = await server.desktop.reveal(what);
+      toast(`Shown in the file manager: ${path}`);
+    } catch (err) {
+      if (err.code !== 'no_file_manager' || !err.path) throw err;
+      toast(err.message, 'error', [{ label: 'Copy path', event: 'copytext', detail: { text: err.path, what: 'The path' } }]);
+    }
+  }
+  const fileName = (path) => path.split(/[\\/]/).pop();
   function seekTo(time) {
     if (!state.timeline) return;
     state.timeline.playhead = time;
@@ -74,19 +101,31 @@ export function createActions({ parts, state, show, project, sheet }) {
       state.project = state.projects.find((p) => p.id === id);
       show.projects();
     },
-    async deleteproject({ id }) {
+    async deleteproject({ id, name }) {
+      if (!await askConfirm({ message: `Delete “${name}” and all its files?`, confirm: `Delete “${name}”`, cancel: 'Keep the project' })) {
+        toast('The project was kept.');
+        return;
+      }
       await server.projects.remove(id);
       await project.load();
       await project.open(state.projects[0] ? state.projects[0].id : null);
     },
-    async importnative() {
+    async importnative({ button }) {
       // desktop: the native Open dialog; files are copied in by path on the Python side
-      const { media } = await server.desktop.open(state.project.id);
+      const { media } = await whileWaiting(button, () => server.desktop.open(state.project.id));
       for (const item of media) state.media = upsert(state.media, item);
       show.media();
+      toast(media.length ? `Imported ${media.length === 1 ? media[0].name : `${media.length} files`}.` : 'Import cancelled.');
     },
-    async revealmedia({ id }) {
-      await server.desktop.reveal(id);
+    revealmedia: ({ id }) => reveal({ media_id: id }),
+    revealfile: (what) => reveal(what),
+    async copytext({ text, what = 'The text' }) {
+      try {
+        await navigator.clipboard.writeText(text);
+        toast(`${what} is copied.`);
+      } catch (err) {
+        toast(`Could not copy: ${text}`, 'warn');
+      }
     },
     async importfiles({ files }) {
       if (!state.project) { toast('Open or create a project first.', 'warn'); return; }
@@ -103,7 +142,8 @@ export function createActions({ parts, state, show, project, sheet }) {
         }
       }
     },
-    async deletemedia({ id }) {
+    async deletemedia({ id, name }) {
+      if (!await askConfirm({ message: `Delete “${name}” from the project?`, confirm: `Delete “${name}”`, cancel: 'Keep it' })) return;
       await server.media.remove(id);
     },
     // Retry a failed preview copy: the media events that follow (queued, encoding, ready or
@@ -267,9 +307,16 @@ export function createActions({ parts, state, show, project, sheet }) {
     trackop({ op, kind, trackId, flag, value }) {
       if (op === 'add') edit(addTrack(state.timeline, kind));
       else if (op === 'remove') {
+        // no question first: the removal is one undo step, and the toast offers Undo
         const track = state.timeline.tracks.find((t) => t.id === trackId);
-        if (track && track.clips.length && !window.confirm(`Remove ${track.name || 'the track'} and its ${track.clips.length} clip(s)?`)) return;
-        edit(removeTrack(state.timeline, trackId));
+        const next = removeTrack(state.timeline, trackId);
+        if (next === state.timeline) return;
+        edit(next);
+        if (track && track.clips.length) {
+          const n = track.clips.length;
+          toast(`Removed ${track.name || 'the track'} and its ${n} clip${n === 1 ? '' : 's'}.`, 'info',
+            [{ label: 'Undo', name: 'Undo the track removal', event: 'undo' }]);
+        }
       } else if (op === 'flag') edit(setTrackFlag(state.timeline, trackId, flag, value));
     },
     addtext() {
@@ -278,11 +325,13 @@ export function createActions({ parts, state, show, project, sheet }) {
       state.selected = [clip.id];
       edit(doc);
     },
+    // a double-click on a title: it is selected and its text is edited in the inspector (no prompt)
     edittext({ clipId }) {
       const found = findClip(state.timeline, clipId);
       if (!found) return;
-      const text = window.prompt('Title text', found.clip.text);
-      if (text !== null) edit(updateClip(state.timeline, clipId, { text }));
+      state.selected = [clipId];
+      show.timeline();
+      send(parts.inspector, 'focusfield', { key: 'text' });
     },
     async startexport() {
       await project.saveNow();
@@ -290,9 +339,11 @@ export function createActions({ parts, state, show, project, sheet }) {
       send(parts.exportSlot, 'exportjob', { job });
     },
     cancelexport: ({ id }) => server.exports.cancel(id),
-    async saveexport({ id }) {
-      const { path } = await server.desktop.saveExport(id);
-      if (path) toast(`Saved ${path}.`);
+    async saveexport({ id, button }) {
+      const { path } = await whileWaiting(button, () => server.desktop.saveExport(id));
+      if (!path) { toast('Save cancelled.'); return; }
+      toast(`Saved ${fileName(path)} in ${path.slice(0, path.length - fileName(path).length - 1) || '/'}.`, 'info',
+        [{ label: 'Reveal', name: `Reveal ${fileName(path)} in the file manager`, event: 'revealfile', detail: { path } }]);
     },
     seek: ({ time }) => seekTo(time),
     // the inspector: a number (live while its label is dragged), a fit, a title's text or colour
@@ -361,11 +412,23 @@ export function createActions({ parts, state, show, project, sheet }) {
 }
 
 // Each action answers the verb event of its name; what fails is told in a toast.
+const NATIVE = new Set(['importnative', 'saveexport']); // the actions that open a native dialog
+
 export function handleActions(target, actions, fail) {
+  // the button being pressed (a click, or Enter/Space on it), while its click is handled: the
+  // verb event it sends is handled in the same turn
+  let pressed = null;
+  target.addEventListener('click', (e) => {
+    pressed = e.target instanceof Element ? e.target.closest('button') : null;
+    setTimeout(() => { pressed = null; });
+  }, true);
   for (const [name, handler] of Object.entries(actions)) {
     target.addEventListener(name, async (e) => {
       try {
-        await handler(e.detail || {});
+        const detail = e.detail || {};
+        // the button that asked, for the actions that show a wait (native dialogs)
+        const button = NATIVE.has(name) && pressed && e.target.contains(pressed) ? pressed : null;
+        await handler(button && !detail.button ? { ...detail, button } : detail);
       } catch (err) {
         fail(err);
       }

@@ -5,8 +5,8 @@ import { send } from '../shared/dom.js';
 import { jobsNewestFirst } from './state.js';
 
 export function createShow(parts, state) {
-  function toast(message, kind = 'info') {
-    send(parts.toasts, 'toast', { message, kind });
+  function toast(message, kind = 'info', actions = []) {
+    send(parts.toasts, 'toast', { message, kind, actions });
   }
 
   function fail(err) {

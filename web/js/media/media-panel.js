@@ -63,8 +63,8 @@ export function mountMedia(el) {
         onclick: () => emit(el, 'revealmedia', { id: item.id }),
       }) : null,
       h('button', {
-        type: 'button', class: 'icon ghost', 'aria-label': `Delete ${item.name}`, text: '✕',
-        onclick: () => window.confirm(`Delete “${item.name}” from the project?`) && emit(el, 'deletemedia', { id: item.id }),
+        type: 'button', class: 'icon ghost', 'aria-label': `Delete ${item.name} from the library`, text: '✕',
+        onclick: () => emit(el, 'deletemedia', { id: item.id, name: item.name }), // asked in the page's dialog
       }));
     li.addEventListener('dragstart', (e) => {
       const refusal = dragRefusal(item);

@@ -70,7 +70,7 @@ export function mountTimeline(el) {
   const exportSlot = h('div', { class: 'export-slot' });
   el.append(h('div', { class: 'timeline-bar' },
     h('h2', { text: 'Timeline' }), clock,
-    tool('Split', 'split', {}, 'S'), tool('Delete', 'deleteselected', {}, 'Delete'), undoButton, redoButton,
+    tool('Split', 'split', {}, 'S'), Object.assign(tool('Delete', 'deleteselected', {}, 'Delete'), { ariaLabel: 'Delete clip' }), undoButton, redoButton,
     tool('+ Video track', 'trackop', { op: 'add', kind: 'video' }), tool('+ Audio track', 'trackop', { op: 'add', kind: 'audio' }),
     tool('+ Text', 'addtext'), ...mountLinkTools(el), tool('Close gap', 'closegap', {}, 'Alt+Backspace'),
     tool('+ Marker', 'addmarker', {}, 'M'), tool('◂ Marker', 'jumpmarker', { dir: -1 }, 'Shift+Up'),
