@@ -20,6 +20,8 @@ from tests.server_process import ServerProcess
 mcp = pytest.importorskip("mcp")
 from mcp import Client, StdioServerParameters  # noqa: E402
 
+pytestmark = pytest.mark.timeout(120)
+
 TOKEN = "mcp-test-token"
 REPO = Path(__file__).resolve().parents[1]
 
@@ -80,6 +82,27 @@ def test_import_by_path_route(server: ServerProcess, tmp_path: Path) -> None:
     assert r.status_code in (401, 403)
 
 
+def test_edit_rereads_and_retries_once_on_a_stale_revision(server: ServerProcess, tmp_path: Path) -> None:
+    from reelcut.mcp_server import Api, Session
+
+    session = Session(Api(server.url, TOKEN), tmp_path)
+    session.project_id = server.post("/api/projects", json={"name": "P"}).json()["project"]["id"]
+    calls = []
+
+    def change(doc: dict) -> None:
+        calls.append(1)
+        if len(calls) == 1:  # another writer (the page) saves in between
+            got = server.get(f"/api/projects/{session.project_id}/timeline").json()
+            got["timeline"]["markers"] = [{"id": "page", "time": 1, "name": "from the page"}]
+            assert server.put(f"/api/projects/{session.project_id}/timeline", json=got).status_code == 200
+        doc["markers"].append({"id": f"agent{len(calls)}", "time": 2, "name": "from the agent"})
+
+    out = session.edit(change)
+    assert len(calls) == 2
+    assert [m["id"] for m in out["timeline"]["markers"]] == ["page", "agent2"]
+    assert out["revision"] == 2
+
+
 async def _session_flow(data_dir: Path, server: ServerProcess, out: Path) -> None:
     async with Client(params(data_dir), read_timeout_seconds=120) as client:
         names = {t.name for t in (await client.list_tools()).tools}
@@ -115,6 +138,18 @@ async def _session_flow(data_dir: Path, server: ServerProcess, out: Path) -> Non
         assert kinds[title["track_id"]] == "text"
         marked = data(await client.call_tool("add_marker", {"time": 1.0, "name": "beat"}))
         assert marked["timeline"]["markers"][0]["name"] == "beat"
+        # split, move and delete, on a second title
+        extra = data(await client.call_tool("add_title", {"text": "End", "start": 2, "duration": 1}))
+        split = data(await client.call_tool("split_clip", {"clip_id": extra["clip_id"], "time": 2.4}))
+        moved = data(await client.call_tool("move_clip", {"clip_id": split["new_clip_id"], "start": 2.5}))
+        texts = {c["id"]: c for t in moved["timeline"]["tracks"] for c in t["clips"] if "text" in c}
+        assert texts[extra["clip_id"]]["duration"] == pytest.approx(0.4)
+        assert texts[split["new_clip_id"]]["start"] == 2.5
+        assert texts[split["new_clip_id"]]["duration"] == pytest.approx(0.6)
+        data(await client.call_tool("delete_clip", {"clip_id": extra["clip_id"]}))
+        marked = data(await client.call_tool("delete_clip", {"clip_id": split["new_clip_id"]}))
+        assert [c["id"] for t in marked["timeline"]["tracks"] for c in t["clips"] if "text" in c] == [
+            title["clip_id"]]
         revision = marked["revision"]
 
         # bad calls: tool errors with the API's or the tool's message, and nothing changes
@@ -124,6 +159,8 @@ async def _session_flow(data_dir: Path, server: ServerProcess, out: Path) -> Non
         msg = error_text(await client.call_tool("set_clip_property",
                                                 {"clip_id": first["clip_id"], "name": "opacity", "value": 7}))
         assert "invalid_timeline" in msg and "opacity" in msg and "Traceback" not in msg
+        msg = error_text(await client.call_tool("move_clip", {"clip_id": second["clip_id"], "start": 0.2}))
+        assert "invalid_timeline" in msg  # it would overlap the first clip
         msg = error_text(await client.call_tool("generate", {"model_ids": ["local/preview-t2v"], "prompt": "x",
                                                              "params": {"duration": 999}}))
         assert "duration" in msg
