@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import socket
 import threading
@@ -214,6 +215,8 @@ class _Server(ThreadedWSGIServer):
             self._refusing.release()
 
 
+log = logging.getLogger(__name__)
+
 DISCOVERY_FILE = "server.json"
 
 
@@ -239,13 +242,18 @@ class LocalServer:
         """Write the discovery file (`server.json` in the data dir: {url, token, pid}), readable
         by the user only: how `reelcut mcp` finds this running Reelcut. Removed by shutdown."""
         path = discovery_path(self.config)
-        path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as f:
-            json.dump({"url": self.url, "token": self.config.token, "pid": os.getpid()}, f)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as f:
+                json.dump({"url": self.url, "token": self.config.token, "pid": os.getpid()}, f)
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, path)
+        except OSError as exc:  # a full disk costs agents the discovery, not the user the app
+            log.warning("could not write %s: %s", path, exc)
+            tmp.unlink(missing_ok=True)
+            return
         self._advertised = True
 
     def _withdraw(self) -> None:
