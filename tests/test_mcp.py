@@ -15,6 +15,7 @@ import av
 import pytest
 import requests
 
+from tests.media_samples import make_image
 from tests.server_process import ServerProcess
 
 mcp = pytest.importorskip("mcp")
@@ -75,6 +76,12 @@ def test_import_by_path_route(server: ServerProcess, tmp_path: Path) -> None:
     r = server.post(f"/api/projects/{pid}/media/path", json={"path": str(text)})
     assert r.status_code == 415
     assert server.get(f"/api/projects/{pid}/media").json()["media"] == []
+    still = make_image(tmp_path / "still.png", size="64x36")
+    r = server.post(f"/api/projects/{pid}/media/path", json={"path": str(still)})
+    assert r.status_code == 201, r.text
+    item = r.json()["media"][0]
+    assert item["kind"] == "image" and item["width"] == 64 and item["source"] == {"type": "import"}
+    assert still.exists()  # copied, never moved
     # a page's cookie may not make the server read a file it names
     s = requests.Session()
     s.get(server.login_url, timeout=10)
