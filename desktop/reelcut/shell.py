@@ -296,6 +296,7 @@ def run_desktop(config: Config, self_test: bool = False) -> int:
     os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join(flags)
     server = LocalServer(config)
     server.start_background()
+    server.advertise()  # `reelcut mcp` finds this window's server (removed by shutdown)
     size = load_window_state(config.data_dir)
     window = webview.create_window("Reelcut", server.login_url, hidden=True, min_size=(960, 600),
                                    width=size.get("width", DEFAULT_SIZE[0]), height=size.get("height", DEFAULT_SIZE[1]),

@@ -78,6 +78,10 @@ def spec() -> dict[str, Any]:
             "/api/projects/{project_id}/media": {
                 "get": _op("The project's media", _ok(_OBJ), params=["project_id"]),
                 "post": _op("Import files", _ok(_OBJ, "201"), upload, ["project_id"])},
+            "/api/projects/{project_id}/media/path": {
+                "post": _op("Import a local file by its absolute path (copied; Bearer only)", _ok(_OBJ, "201"),
+                            _json({"type": "object", "properties": {"path": {"type": "string"}},
+                                   "required": ["path"]}), ["project_id"])},
             "/api/timeline/limits": {"get": _op("What a timeline may hold: {limits: {name: {low, high, unit,"
                                                 " whole, even}}}", _ok(_OBJ))},
             "/api/projects/{project_id}/timeline": {
