@@ -91,14 +91,14 @@ export function saveDraft(storage, projectId, draft) {
 
 // -- why Generate is refused ------------------------------------------------------------------
 // The first reason Generate cannot run, as the button's note says it, or null.
-export function blocker({ enabled = true, chosen = [], prompt = '', tab = 'text', imageId = '', refused = 0, keySet = true }) {
+// A refused number field does not disable it: pressed, Generate takes the user to that field.
+export function blocker({ enabled = true, chosen = [], prompt = '', tab = 'text', imageId = '', keySet = true }) {
   if (!enabled) return 'Open a project first.';
   if (!chosen.length) return 'Tick a model first.';
   if (!String(prompt).trim()) return 'Write a prompt first.';
   if (tab === 'image' && !imageId) return 'Choose a source image first.';
   const keyless = chosen.filter(needsKey);
   if (!keySet && keyless.length) return `${keyless[0].name} needs a fal.ai key (Settings).`;
-  if (refused) return 'Put the marked fields right first.';
   return null;
 }
 

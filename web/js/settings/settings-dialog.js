@@ -35,7 +35,14 @@ export function mountSettings(dialog) {
   h('p', {}, h('label', { for: 'set-key', text: 'fal.ai API key' }), key),
   status, error,
   h('div', { class: 'actions' },
-    h('button', { type: 'button', class: 'ghost', text: 'Remove key', onclick: async () => { render(await server.settings.save({ fal_key: null })); } }),
+    h('button', {
+      type: 'button', class: 'ghost', text: 'Remove key',
+      onclick: async () => {
+        const saved = await server.settings.save({ fal_key: null });
+        render(saved);
+        emit(dialog, 'settingschanged', saved);
+      },
+    }),
     h('button', { type: 'button', class: 'ghost', text: 'Close', onclick: () => dialog.close() }),
     h('button', { type: 'submit', class: 'primary', text: 'Save' })));
   clear(dialog);
@@ -51,13 +58,15 @@ export function mountSettings(dialog) {
   }
 
   return {
-    async open() {
+    // {focus: 'fal_key'}: opened at the key field (from a paid model that needs one)
+    async open({ focus } = {}) {
       try {
         render(await server.settings.get());
       } catch (err) {
         error.textContent = err.message;
       }
-      dialog.showModal();
+      if (!dialog.open) dialog.showModal();
+      if (focus === 'fal_key') key.focus();
     },
   };
 }
