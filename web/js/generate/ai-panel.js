@@ -98,7 +98,6 @@ export function mountAiPanel(el) {
   // starts afresh (the built-in model preselected).
   function restore() {
     if (!projectId || !models.length || restoredFor === projectId) return;
-    if (saveTimer) saveNow(); // the previous project's last keystrokes
     restoredFor = projectId;
     const draft = loadDraft(localStorage, projectId, models);
     preselected.clear();
@@ -299,7 +298,11 @@ export function mountAiPanel(el) {
     images = e.detail.items.filter((m) => m.kind === 'image');
     enabled = e.detail.enabled;
     tell('media', e.detail);
-    if ((e.detail.project || null) !== projectId) { projectId = e.detail.project || null; restore(); }
+    if ((e.detail.project || null) !== projectId) {
+      if (saveTimer) saveNow(); // the previous project's last keystrokes, under its own id
+      projectId = e.detail.project || null;
+      restore();
+    }
     renderImages();
     updateCost();
   });
