@@ -98,8 +98,10 @@ export function mountAiPanel(el) {
   // starts afresh (the built-in model preselected).
   function restore() {
     if (!projectId || !models.length || restoredFor === projectId) return;
+    const first = restoredFor === null;
     restoredFor = projectId;
     const draft = loadDraft(localStorage, projectId, models);
+    if (!draft && first) { saveSoon(); return; } // the page's first project, nothing kept: what is typed stays
     preselected.clear();
     refused.clear();
     chosenByTab.text = draft ? draft.chosenByTab.text : new Map();
@@ -159,6 +161,23 @@ export function mountAiPanel(el) {
     return h('div', { class: 'param' }, h('label', { for: id, text: spec.label || spec.name }), control, hint, error);
   }
 
+  // A paid model while no fal.ai key is set: marked, with a way to Settings' key field; ticked,
+  // it says so at once. Updated in place when the settings change, so a field being typed in
+  // keeps its focus.
+  const keyMarks = new Map(); // model id -> {model, row, badge, note, checked}
+  function fillKeyMarks({ model, row, badge, note, checked }) {
+    const keyless = keySet === false && needsKey(model);
+    row.classList.toggle('needs-key', keyless);
+    badge.hidden = !keyless;
+    clear(note);
+    if (!keyless) return;
+    const addKey = h('button', {
+      type: 'button', class: 'link', text: 'Add a fal.ai key', onclick: () => emit(el, 'opensettings', { focus: 'fal_key' }),
+    });
+    note.append(checked ? h('p', { class: 'key-note', role: 'alert' }, `${model.name} needs a fal.ai key to generate. `, addKey)
+      : h('p', { class: 'key-hint' }, addKey));
+  }
+
   function modelRow(model) {
     const checked = chosen.has(model.id);
     const box = h('input', {
@@ -170,18 +189,13 @@ export function mountAiPanel(el) {
         saveSoon();
       },
     });
-    const keyless = keySet === false && needsKey(model);
-    const addKey = () => h('button', {
-      type: 'button', class: 'link', text: 'Add a fal.ai key', onclick: () => emit(el, 'opensettings', { focus: 'fal_key' }),
-    });
-    const row = h('fieldset', { class: `model${keyless ? ' needs-key' : ''}`, dataset: { modelId: model.id } },
+    const badge = h('span', { class: 'key-badge', text: 'needs key', hidden: true });
+    const note = h('div', { class: 'key-slot' });
+    const row = h('fieldset', { class: 'model', dataset: { modelId: model.id } },
       h('legend', {}, h('label', {}, box, ` ${model.name}`), h('span', { class: 'price', text: model.price_per_second ? `$${model.price_per_second}/s` : 'free' }),
-        keyless ? h('span', { class: 'key-badge', text: 'needs key' }) : null));
-    if (keyless && checked) {
-      row.append(h('p', { class: 'key-note', role: 'alert' }, `${model.name} needs a fal.ai key to generate. `, addKey()));
-    } else if (keyless) {
-      row.append(h('p', { class: 'key-hint' }, addKey()));
-    }
+        badge), note);
+    keyMarks.set(model.id, { model, row, badge, note, checked });
+    fillKeyMarks(keyMarks.get(model.id));
     forms.set(model.id, { fieldset: row, errors: new Map(), controls: new Map() });
     if (checked) for (const spec of model.params) row.append(paramControl(model, spec));
     return row;
@@ -210,6 +224,7 @@ export function mountAiPanel(el) {
   // The tab's models by family, through the filter and the search (a ticked one stays listed).
   function renderModels() {
     forms.clear();
+    keyMarks.clear();
     clear(modelList);
     const groups = groupModels(models, { mode: tab, filter, query, chosen: new Set(chosen.keys()) });
     for (const { family, models: list } of groups) {
@@ -311,7 +326,8 @@ export function mountAiPanel(el) {
     const next = Boolean(e.detail.fal_key_set);
     if (next === keySet) return;
     keySet = next;
-    renderModels();
+    for (const marks of keyMarks.values()) fillKeyMarks(marks);
+    updateCost();
   });
   el.addEventListener('jobs', (e) => tell('jobs', e.detail));
   el.addEventListener('generateerror', (e) => showErrors(e.detail));
