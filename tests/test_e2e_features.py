@@ -636,7 +636,7 @@ def test_allow_remote_preview_offers_the_remote_url(tmp_path: Path, page: Page, 
         assert all(h in _media_src(response.headers["content-security-policy"]) for h in hosts)
         page.get_by_role("button", name="Settings").click()
         expect(box).to_be_checked()  # the dialog shows what is saved
-        page.get_by_role("button", name="Close").click()
+        page.get_by_role("button", name="Close", exact=True).click()
 
         _save_remote_preview(page, box, False)
         assert s.get("/api/settings").json()["remote_preview"] is False

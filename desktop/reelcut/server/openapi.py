@@ -116,7 +116,10 @@ def spec() -> dict[str, Any]:
                 "get": _op("Generation jobs", _ok(_OBJ), query=[
                     {"name": "project_id", "in": "query", "required": False, "schema": {"type": "string"}}]),
                 "post": _op("Start generating with one or more models", _ok(_OBJ, "201"), gen_body)},
-            "/api/generations/{job_id}": {"get": _op("A job", _ok(_OBJ), params=["job_id"])},
+            "/api/generations/{job_id}": {
+                "get": _op("A job", _ok(_OBJ), params=["job_id"]),
+                "delete": _op("Clear a finished, failed or cancelled job from the list (409 while it runs)",
+                              _ok(_OBJ), params=["job_id"])},
             "/api/generations/{job_id}/cancel": {"post": _op("Cancel a job", _ok(_OBJ), _json(_OBJ), ["job_id"])},
             "/api/generations/{job_id}/retry": {"post": _op("Run a failed job again from its saved state",
                                                             _ok(_OBJ), _json(_OBJ), ["job_id"])},

@@ -41,6 +41,7 @@ const CALLS = [
   [(s) => s.generations.start({ prompt: 'kite' }), 'POST', 'api/generations', { prompt: 'kite' }],
   [(s) => s.generations.cancel('j1'), 'POST', 'api/generations/j1/cancel', {}],
   [(s) => s.generations.retry('j1'), 'POST', 'api/generations/j1/retry', {}],
+  [(s) => s.generations.clear('j1'), 'DELETE', 'api/generations/j1'],
   [(s) => s.exports.cancel('e1'), 'POST', 'api/exports/e1/cancel', {}],
   [(s) => s.desktop.title('Cut — Reelcut', 'p1'), 'POST', 'api/desktop/title', { title: 'Cut — Reelcut', project_id: 'p1' }],
   [(s) => s.desktop.open('p1'), 'POST', 'api/desktop/open', { project_id: 'p1' }],

@@ -165,6 +165,19 @@ export function createActions({ parts, state, show, project, sheet }) {
     },
     canceljob: ({ id }) => server.generations.cancel(id),
     retryjob: ({ id }) => server.generations.retry(id),
+    // finished, failed or cancelled jobs off the list for good (the server forgets them too)
+    async clearjobs({ ids }) {
+      try {
+        for (const id of ids || []) {
+          await server.generations.clear(id);
+          state.jobs.delete(id);
+        }
+      } finally {
+        show.jobs();
+      }
+    },
+    // a finished job's card: its clip, shown and selected in the media library
+    showmedia: ({ id }) => send(parts.media, 'reveal', { id }),
     dropclip({ trackId, mediaId, start }) {
       const media = state.media.find((m) => m.id === mediaId);
       if (!media) return;

@@ -87,6 +87,7 @@ export const server = {
     start: (request) => api.post('api/generations', request),
     cancel: (id) => api.post(`api/generations/${id}/cancel`),
     retry: (id) => api.post(`api/generations/${id}/retry`),
+    clear: (id) => api.del(`api/generations/${id}`),
   },
   exports: {
     cancel: (id) => api.post(`api/exports/${id}/cancel`),

@@ -102,6 +102,17 @@ export function mountMedia(el) {
   }
 
   el.addEventListener('mode', (e) => { desktop = e.detail.desktop; update(); });
+  // a finished generation's card was clicked: its item is scrolled to, marked and focused
+  el.addEventListener('reveal', (e) => {
+    const r = rows.get(e.detail.id);
+    if (!r) return;
+    for (const other of rows.values()) { other.li.classList.remove('revealed'); other.li.removeAttribute('aria-current'); }
+    r.li.classList.add('revealed');
+    r.li.setAttribute('aria-current', 'true');
+    if (!r.li.hasAttribute('tabindex')) r.li.tabIndex = -1;
+    r.li.scrollIntoView({ block: 'nearest' });
+    r.li.focus({ preventScroll: true });
+  });
   el.addEventListener('media', (e) => {
     items = e.detail.items;
     enabled = e.detail.enabled;

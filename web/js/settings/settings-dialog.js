@@ -36,7 +36,9 @@ export function mountSettings(dialog) {
     type: 'button', class: 'ghost', text: 'Remove key',
     onclick: async () => {
       try {
-        render(await server.settings.save({ fal_key: null }));
+        const saved = await server.settings.save({ fal_key: null });
+        render(saved);
+        emit(dialog, 'settingschanged', saved); // the generate panel marks the paid models again
         emit(dialog, 'toast', { message: 'The fal.ai key is removed.' });
       } catch (err) {
         error.textContent = err.message;
@@ -115,13 +117,15 @@ export function mountSettings(dialog) {
   }
 
   return {
-    async open() {
+    // {focus: 'fal_key'}: opened at the key field (from a paid model that needs one)
+    async open({ focus } = {}) {
       try {
         render(await server.settings.get());
       } catch (err) {
         error.textContent = err.message;
       }
-      dialog.showModal();
+      if (!dialog.open) dialog.showModal();
+      if (focus === 'fal_key') key.focus();
     },
   };
 }
