@@ -1,5 +1,5 @@
-"""The `reelcut` command: the desktop app (default), `serve` for a browser, `generate` for
-scripts."""
+"""The `reelcut` command: the desktop app (default), `serve` for a browser, `generate` and
+`timeline export|import` for scripts."""
 
 from __future__ import annotations
 
@@ -103,6 +103,44 @@ def cmd_generate(args: argparse.Namespace) -> int:
         s.close()
 
 
+def cmd_timeline_export(args: argparse.Namespace) -> int:
+    from .interchange import service as interchange
+    from .services import Services
+
+    s = Services(_config(args))
+    try:
+        project = s.projects.by_name(args.project)
+        content, _, _, warnings = interchange.export_timeline(s.projects, s.media, project["id"], args.format)
+        Path(args.out).expanduser().write_bytes(content)
+        for line in warnings:
+            print(f"reelcut: warning: {line}", file=sys.stderr)
+        print(Path(args.out).expanduser().resolve())
+        return 0
+    finally:
+        s.close()
+
+
+def cmd_timeline_import(args: argparse.Namespace) -> int:
+    from .interchange import service as interchange
+    from .services import Services
+
+    path = Path(args.path).expanduser()
+    if not path.is_file():
+        raise AppError("not_found", f"'{args.path}' does not exist.")
+    s = Services(_config(args))
+    try:
+        project = s.projects.by_name(args.project, create=True)
+        doc, revision, warnings = interchange.import_timeline(
+            s.projects, s.media, project["id"], path.read_bytes(), path.name, args.format, base=path.resolve().parent)
+        for line in warnings:
+            print(f"reelcut: warning: {line}", file=sys.stderr)
+        clips = sum(len(t["clips"]) for t in doc["tracks"])
+        print(f"{project['name']}: {clips} clips on {len(doc['tracks'])} tracks (revision {revision})")
+        return 0
+    finally:
+        s.close()
+
+
 def cmd_desktop(args: argparse.Namespace) -> int:
     # pywebview is imported only when the window opens, so look for it first: a plain
     # `pip install .` has no desktop extra, and that deserves a sentence, not a traceback
@@ -152,6 +190,22 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--project", default="Generated", help="project name (created if missing)")
     gen.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)  # keeps a global --data-dir
     gen.set_defaults(func=cmd_generate)
+
+    timeline = sub.add_parser("timeline", help="export or import a project's timeline (OTIO, FCP 7 XML, FCPXML, EDL)")
+    tsub = timeline.add_subparsers(dest="timeline_command", required=True)
+    formats = ("otio", "fcp7xml", "fcpxml", "edl")
+    texp = tsub.add_parser("export", help="write the timeline as an interchange file")
+    texp.add_argument("--project", required=True, help="project name")
+    texp.add_argument("--format", required=True, choices=formats)
+    texp.add_argument("--out", required=True, help="the file to write")
+    texp.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    texp.set_defaults(func=cmd_timeline_export)
+    timp = tsub.add_parser("import", help="replace the project's timeline with an interchange file's")
+    timp.add_argument("--project", required=True, help="project name (created if missing)")
+    timp.add_argument("--format", choices=formats, help="the file's format (default: from its extension)")
+    timp.add_argument("path", help="the .otio, .xml, .fcpxml or .edl file")
+    timp.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    timp.set_defaults(func=cmd_timeline_import)
 
     mcp = sub.add_parser("mcp", help="an MCP server on stdio for agents (uses the running Reelcut, or starts one)")
     mcp.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)  # keeps a global --data-dir

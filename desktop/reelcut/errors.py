@@ -13,7 +13,7 @@ STATUS: dict[str, int] = {
     "invalid_models": 422, "invalid_param": 422, "invalid_project": 422, "invalid_prompt": 422,
     "image_required": 422, "unknown_model": 422, "invalid_timeline": 422, "unknown_field": 422,
     "over_budget": 422, "waveform_failed": 422,
-    "invalid_view": 422,
+    "invalid_view": 422, "invalid_interchange": 422, "unknown_format": 422,
     "not_found": 404,
     "desktop_only": 409, "not_retryable": 409, "missing_media": 409, "export_running": 409,
     "too_many_exports": 409, "stale_timeline": 409, "no_file_manager": 409, "job_running": 409,
@@ -27,7 +27,7 @@ STATUS: dict[str, int] = {
     "provider_timeout": 504,
     # Reelcut itself failed
     "internal": 500, "db_error": 500, "db_too_new": 500, "ffmpeg_failed": 500, "ffmpeg_missing": 500,
-    "io_error": 500, "no_permission": 500, "no_provider": 500, "selftest_generation": 500,
+    "io_error": 500, "interchange_failed": 500, "no_permission": 500, "no_provider": 500, "selftest_generation": 500,
     "selftest_timeout": 500, "selftest_report": 500,
 }
 

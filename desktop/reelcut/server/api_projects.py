@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, Response, jsonify, request
 
+from ..errors import AppError
+from ..interchange import service as interchange
 from ..library.timeline import LIMITS
 from .util import body, services
 
@@ -49,6 +52,44 @@ def put_timeline(project_id: str):
     data = body()
     doc, revision = services().projects.save_timeline_at(project_id, data.get("timeline"), data.get("revision"))
     return jsonify({"timeline": doc, "revision": revision})
+
+
+@bp.get("/projects/<project_id>/timeline/export")
+def export_timeline(project_id: str):
+    """The timeline as an interchange file (`format`: otio, fcp7xml, fcpxml or edl), downloaded.
+    What the format cannot carry is listed in the `X-Reelcut-Warnings` header, a JSON array of
+    sentences (ASCII-escaped, so any name fits in a header)."""
+    s = services()
+    content, filename, mime, warnings = interchange.export_timeline(s.projects, s.media, project_id,
+                                                                    request.args.get("format"))
+    response = Response(content, mimetype=mime)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["X-Reelcut-Warnings"] = json.dumps(warnings, ensure_ascii=True)
+    response.headers["Access-Control-Expose-Headers"] = "X-Reelcut-Warnings, Content-Disposition"
+    return response
+
+
+@bp.post("/projects/<project_id>/timeline/import")
+def import_timeline(project_id: str):
+    """A multipart `file` (OTIO, FCP 7 XML, FCPXML or EDL, told by its extension or the form field
+    `format`) becomes the project's timeline; the media it names by existing paths comes into the
+    library. Answers {timeline, revision, warnings}."""
+    s = services()
+    s.projects.get(project_id)
+    upload = request.files.get("file")
+    if upload is None:
+        raise AppError("no_file", "Choose a timeline file to import.", field="file")
+    raw_revision = request.form.get("revision")
+    revision: int | None = None
+    if raw_revision not in (None, ""):
+        if not raw_revision.isdigit():
+            raise AppError("invalid_revision", "The revision must be a whole number (the one the timeline was "
+                           "read at).", field="revision")
+        revision = int(raw_revision)
+    data = upload.stream.read(interchange.MAX_FILE + 1)
+    doc, new_revision, warnings = interchange.import_timeline(
+        s.projects, s.media, project_id, data, upload.filename or "", request.form.get("format") or None, revision)
+    return jsonify({"timeline": doc, "revision": new_revision, "warnings": warnings})
 
 
 @bp.get("/projects/<project_id>/view")
