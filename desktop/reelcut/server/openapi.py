@@ -90,6 +90,15 @@ def spec() -> dict[str, Any]:
                            " it has moved on; no revision: saved as it comes): {timeline, revision}", _ok(_OBJ),
                            _json({"type": "object", "properties": {
                                "timeline": _OBJ, "revision": {"type": "integer", "minimum": 0}}}), ["project_id"])},
+            "/api/projects/{project_id}/timeline/import": {
+                "post": _op("Replace the timeline with an interchange file's (multipart `file`: .otio, .xml FCP 7,"
+                            " .fcpxml, .edl; optional `format` and `revision` fields); media it names by existing"
+                            " paths comes into the library: {timeline, revision, warnings}; 422 invalid_interchange"
+                            " (nothing stored)", _ok(_OBJ),
+                            {"content": {"multipart/form-data": {"schema": {"type": "object", "properties": {
+                                "file": {"type": "string", "format": "binary"},
+                                "format": {"type": "string", "enum": ["otio", "fcp7xml", "fcpxml", "edl"]},
+                                "revision": {"type": "string"}}}}}}, ["project_id"])},
             "/api/projects/{project_id}/view": {
                 "get": _op("The view: {view: {playhead, zoom, scroll}}", _ok(_OBJ), params=["project_id"]),
                 "put": _op("Save the view (any of its fields); never the timeline nor its revision", _ok(_OBJ),
