@@ -49,20 +49,20 @@ class Format:
     video_tracks: int | None  # how many video tracks it holds (None: any)
     audio: bool  # writes audio tracks
     transitions: bool
-    markers: bool
+    markers: str | None  # "timeline" (markers of its own), "clips" (only on the clips under them) or None
     speed: bool
     text: bool
 
 
 FORMATS: dict[str, Format] = {
     "otio": Format("otio", "otio_json", ".otio", "application/json", "OpenTimelineIO", metadata=True,
-                   video_tracks=None, audio=True, transitions=True, markers=True, speed=True, text=True),
+                   video_tracks=None, audio=True, transitions=True, markers="timeline", speed=True, text=True),
     "fcp7xml": Format("fcp7xml", "fcp_xml", ".xml", "application/xml", "FCP 7 XML", metadata=False,
-                      video_tracks=None, audio=True, transitions=True, markers=True, speed=False, text=False),
+                      video_tracks=None, audio=True, transitions=True, markers="timeline", speed=False, text=False),
     "fcpxml": Format("fcpxml", "fcpx_xml", ".fcpxml", "application/xml", "FCPXML", metadata=False,
-                     video_tracks=None, audio=True, transitions=False, markers=False, speed=False, text=False),
+                     video_tracks=None, audio=True, transitions=False, markers="clips", speed=False, text=False),
     "edl": Format("edl", "cmx_3600", ".edl", "text/plain", "CMX 3600 EDL", metadata=False,
-                  video_tracks=1, audio=False, transitions=True, markers=False, speed=True, text=False),
+                  video_tracks=1, audio=False, transitions=True, markers="clips", speed=True, text=False),
 }
 
 # what a media clip has beyond its place, range and speed, and what a warning calls it
@@ -237,6 +237,43 @@ def _track(track: dict[str, Any], media: dict[str, dict[str, Any]], fps: float, 
     return out
 
 
+def _markers_on_clips(tl: otio.schema.Timeline, markers: list[dict[str, Any]], fps: float, fmt: Format,
+                      lost: _Lost) -> None:
+    """Markers for a format that holds them only on the items of a track: each goes on the item
+    of the lowest video track under it, in that item's own time (its source range's)."""
+    main = next((t for t in tl.tracks if t.kind == otio.schema.TrackKind.Video
+                 and (_reelcut(t).get("kind") != "text")), None)
+    left: list[str] = []
+    upper = False
+    for m in markers:
+        t = _frames(m["time"], fps)
+        placed = False
+        for i, item in enumerate(main or []):
+            if isinstance(item, otio.schema.Transition):
+                continue
+            rng = main.range_of_child_at_index(i)
+            if not rng.start_time.to_frames() <= t < rng.end_time_exclusive().to_frames():
+                continue
+            # an EDL writes an outgoing clip's locators again in the dissolve's event
+            before_transition = i + 1 < len(main) and isinstance(main[i + 1], otio.schema.Transition)
+            if isinstance(item, otio.schema.Clip) and not (fmt.adapter == "cmx_3600" and before_transition) \
+                    or isinstance(item, otio.schema.Gap) and fmt.adapter == "fcpx_xml":
+                at = item.source_range.start_time.to_frames() + t - rng.start_time.to_frames()
+                item.markers.append(otio.schema.Marker(
+                    name=m["name"], marked_range=TR(RT(at, fps), RT(0, fps)), color=nearest_color(m.get("color"))))
+                placed = True
+                upper = upper or m["name"] != m["name"].upper()
+            break
+        if not placed:
+            left.append(m["name"])
+    if left:
+        where = "on a clip not followed by a dissolve" if fmt.adapter == "cmx_3600" else "on a clip or a gap"
+        lost.line(f"{fmt.label} holds markers only {where} of the main video track: "
+                  f"{_plural(len(left), 'marker')} left out ({', '.join(left[:5])}{'…' if len(left) > 5 else ''})")
+    if fmt.adapter == "cmx_3600" and upper:
+        lost.line(f"{fmt.label} writes marker names in capitals")
+
+
 def to_otio(doc: dict[str, Any], media: dict[str, dict[str, Any]], fmt: Format | str = "otio",
             name: str = "Reelcut") -> tuple[otio.schema.Timeline, list[str]]:
     """The document as an OTIO timeline shaped for `fmt`, and what `fmt` cannot carry.
@@ -282,11 +319,17 @@ def to_otio(doc: dict[str, Any], media: dict[str, dict[str, Any]], fmt: Format |
     markers = doc.get("markers") or []
     if markers and not fmt.markers:
         lost.line(f"{fmt.label} has no timeline markers: {_plural(len(markers), 'marker')} left out")
+    elif markers and fmt.markers == "clips":
+        _markers_on_clips(tl, markers, fps, fmt, lost)
     elif markers:
         for m in markers:
             tl.tracks.markers.append(otio.schema.Marker(
                 name=m["name"], marked_range=TR(RT(_frames(m["time"], fps), fps), RT(0, fps)),
                 color=nearest_color(m.get("color")), metadata={META: {k: m[k] for k in ("id", "color") if k in m}}))
+    coloured = sum(1 for m in markers if m.get("color"))
+    if coloured and fmt.markers and not fmt.metadata:
+        lost.line(f"{fmt.label} has no exact marker colours: {_plural(coloured, 'marker')} simplified (they "
+                  "come back in the nearest of a few named colours, or red)")
     warnings = [f"Missing media: {name} (its file is gone; {_plural(n, 'clip')} written without a file)"
                 for name, n in sorted(missing.items())]
     return tl, warnings + lost.warnings()
@@ -437,7 +480,7 @@ def from_otio(tl: otio.schema.Timeline, fmt: Format | str, defaults: dict[str, A
         mapped: dict[int, dict[str, Any]] = {}
         for i, item in enumerate(track):
             for m in getattr(item, "markers", []):
-                if isinstance(item, otio.schema.Clip) and item.source_range is not None:
+                if isinstance(item, (otio.schema.Clip, otio.schema.Gap)) and item.source_range is not None:
                     rng = track.range_of_child_at_index(i)
                     offset = _seconds(rng.start_time) - _seconds(item.source_range.start_time)
                     markers_src.append((offset, m))
