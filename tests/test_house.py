@@ -22,6 +22,7 @@ MAY_IMPORT = {
     "runs": {"library"},
     "generation": {"media", "library", "runs"},
     "render": {"media", "library", "runs"},
+    "interchange": {"media", "library"},  # the timeline to and from OpenTimelineIO
 }
 
 
