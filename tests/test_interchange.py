@@ -316,6 +316,24 @@ def test_a_file_that_maps_to_an_invalid_timeline_imports_no_media(api: Api, serv
     assert services.media.list(project["id"]) == []
 
 
+def test_a_file_that_is_not_media_and_a_relative_path_are_left_out_and_named(
+        api: Api, services: Services, project: dict[str, Any], files: dict[str, Path], tmp_path: Path) -> None:
+    secret = media_samples.make_text(tmp_path / "secret.mp4")
+    tl = otio.schema.Timeline(name="x")
+    track = otio.schema.Track(kind=otio.schema.TrackKind.Video)
+    for url in (secret.as_uri(), "relative/b.mp4", files["a"].as_uri()):
+        track.append(otio.schema.Clip(name=url, media_reference=otio.schema.ExternalReference(target_url=url),
+                                      source_range=TR(RT(0, FPS), RT(10, FPS))))
+    tl.tracks.append(track)
+    r = _import(api, project["id"], otio.adapters.write_to_string(tl, "otio_json").encode(), "x.otio")
+    assert r.status_code == 200, r.get_data(as_text=True)
+    warnings = r.get_json()["warnings"]
+    assert any(w.startswith("Not a media file Reelcut reads: secret.mp4") for w in warnings), warnings
+    assert any(w.startswith("Missing media: b.mp4 (relative/b.mp4)") for w in warnings), warnings
+    assert [m["filename"] for m in services.media.list(project["id"])] == ["a clip.mp4"]
+    assert len(_media_clips(r.get_json()["timeline"])) == 1
+
+
 def test_an_unknown_extension_is_refused(api: Api, project: dict[str, Any]) -> None:
     r = _import(api, project["id"], b"hello", "notes.txt")
     assert r.status_code == 422

@@ -348,8 +348,9 @@ def url_path(url: str, base: Path | None = None) -> Path | None:
     if parsed.scheme and len(parsed.scheme) > 1:  # http:, https:… (a drive letter is one character)
         return None
     path = Path(url)
-    if not path.is_absolute() and base is not None:
-        path = base / path
+    if not path.is_absolute():
+        # relative to the file's folder, when it is known (the command line); an upload has none
+        return base / path if base is not None else None
     return path
 
 
@@ -533,8 +534,8 @@ def from_otio(tl: otio.schema.Timeline, fmt: Format | str, defaults: dict[str, A
             url = _media_url(item, after)
             media_name = (getattr(ref, "name", None) or item.name or
                           (Path(url_path(url) or "media").name if url else "media"))
-            if url and url_path(url, base) is not None:
-                media_name = url_path(url, base).name
+            if url:  # a file's own name says more than a clip's
+                media_name = Path(unquote(urlparse(url).path)).name or media_name
             key = ref_key(url, media_name)
             clip = {k: cmeta[k] for k in MEDIA_EXTRA if k in cmeta and k != "id"}
             clip.update(id=ids.take(cmeta.get("id"), "clip"), media_id=key, start=start,
