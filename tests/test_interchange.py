@@ -334,6 +334,18 @@ def test_a_file_that_is_not_media_and_a_relative_path_are_left_out_and_named(
     assert len(_media_clips(r.get_json()["timeline"])) == 1
 
 
+def test_an_import_on_a_stale_revision_is_refused_and_its_media_removed(
+        api: Api, services: Services, project: dict[str, Any], files: dict[str, Path], tmp_path: Path) -> None:
+    import io
+
+    data = otio.adapters.write_to_string(_foreign(files, tmp_path / "gone.mp4"), "otio_json").encode()
+    r = api.post(f"/api/projects/{project['id']}/timeline/import", content_type="multipart/form-data",
+                 data={"file": (io.BytesIO(data), "t.otio"), "revision": "7"})
+    assert r.status_code == 409, r.get_data(as_text=True)
+    assert r.get_json()["error"]["code"] == "stale_timeline"
+    assert services.media.list(project["id"]) == []  # the two files it brought in are gone again
+
+
 def test_an_unknown_extension_is_refused(api: Api, project: dict[str, Any]) -> None:
     r = _import(api, project["id"], b"hello", "notes.txt")
     assert r.status_code == 422

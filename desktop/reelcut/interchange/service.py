@@ -111,7 +111,11 @@ def import_timeline(projects: Projects, media: MediaStore, project_id: str, data
     """Replace the project's timeline with the file's: (document, revision, warnings).
     `base` resolves media paths written relative to the file (the file's folder, when known)."""
     fmt = format_of(filename, fmt_key)
-    current = projects.timeline(project_id)
+    current, at = projects.timeline_at(project_id)
+    if revision is not None and revision != at:
+        # refused now, before any media is copied in (the save below would refuse it too, with the
+        # same answer: 409 stale_timeline with the current revision, or 400 for a revision that is none)
+        projects.save_timeline_at(project_id, current, revision)
     tl = parse(data, fmt, float(current["fps"]))
     try:
         imp = from_otio(tl, fmt, current, base)

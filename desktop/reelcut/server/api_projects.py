@@ -13,6 +13,7 @@ from ..library.timeline import LIMITS
 from .util import body, services
 
 bp = Blueprint("api_projects", __name__, url_prefix="/api")
+WARNINGS_HEADER = 6000  # characters of the export's X-Reelcut-Warnings
 
 
 @bp.get("/projects")
@@ -64,7 +65,12 @@ def export_timeline(project_id: str):
                                                                     request.args.get("format"))
     response = Response(content, mimetype=mime)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["X-Reelcut-Warnings"] = json.dumps(warnings, ensure_ascii=True)
+    header = json.dumps(warnings, ensure_ascii=True)
+    kept = len(warnings)
+    while len(header) > WARNINGS_HEADER and kept > 0:  # a header stays well under servers' 8 KB
+        kept -= 1
+        header = json.dumps([*warnings[:kept], f"…and {len(warnings) - kept} more"], ensure_ascii=True)
+    response.headers["X-Reelcut-Warnings"] = header
     response.headers["Access-Control-Expose-Headers"] = "X-Reelcut-Warnings, Content-Disposition"
     return response
 
