@@ -346,6 +346,24 @@ def test_an_import_on_a_stale_revision_is_refused_and_its_media_removed(
     assert services.media.list(project["id"]) == []  # the two files it brought in are gone again
 
 
+def test_a_save_that_fails_after_the_media_came_in_removes_that_media(
+        services: Services, project: dict[str, Any], files: dict[str, Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from reelcut.errors import AppError
+    from reelcut.interchange import service
+
+    kept = services.media.import_path(project["id"], files["a"])  # already there: reused, and kept
+    data = otio.adapters.write_to_string(_foreign(files, tmp_path / "gone.mp4"), "otio_json").encode()
+
+    def fail(*args: Any, **kw: Any) -> Any:
+        raise AppError("db_locked", "The database is busy.")
+
+    monkeypatch.setattr(services.projects, "save_timeline_at", fail)
+    with pytest.raises(AppError):
+        service.import_timeline(services.projects, services.media, project["id"], data, "t.otio")
+    assert [m["id"] for m in services.media.list(project["id"])] == [kept["id"]]
+
+
 def test_an_unknown_extension_is_refused(api: Api, project: dict[str, Any]) -> None:
     r = _import(api, project["id"], b"hello", "notes.txt")
     assert r.status_code == 422
