@@ -415,3 +415,31 @@ def test_the_mapping_is_pure(files: dict[str, Path]) -> None:
     tl, warnings = to_otio(_doc(ids), media, "edl")
     assert len(tl.tracks) == 1 and len(list(tl.tracks[0].find_clips())) == 3
     assert "CMX 3600 EDL has no titles: 1 text clip left out" in warnings
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_an_ntsc_rate_goes_through_every_format(fmt: str, files: dict[str, Path]) -> None:
+    """29.97 fps: the EDL's drop-frame timecodes (its speed line too) read back; FCPXML, which OTIO's
+    adapter writes at whole rates only, says so."""
+    from reelcut.interchange import from_otio
+    from reelcut.interchange.service import parse
+
+    ids = {k: k for k in files}
+    media = {k: {"name": k, "path": str(p), "duration": 3.0} for k, p in files.items()}
+    doc = {**_doc(ids), "fps": 29.97}
+    f = FORMATS[fmt]
+    tl, warnings = to_otio(doc, media, fmt)
+    text = otio.adapters.write_to_string(tl, f.adapter, **({"rate": 30000 / 1001} if fmt == "edl" else {}))
+    back = from_otio(parse(text.encode(), f, 29.97), fmt, {"fps": 29.97, "width": 1920, "height": 1080}).doc
+    want = sorted((c for t in doc["tracks"] if t["kind"] == "video" and (fmt != "edl" or t["id"] == "v1")
+                   for c in t["clips"]), key=lambda c: c["start"])
+    got = _media_clips(back)
+    assert len(got) == len(want)
+    if fmt == "fcpxml":
+        assert any("whole frame rates only: 29.97 fps is written as 30" in w for w in warnings)
+        return
+    assert back["fps"] == 29.97
+    for w, g in zip(want, got, strict=True):
+        assert abs(w["start"] - g["start"]) <= 1 / 29.97 + 1e-6 and abs(w["in"] - g["in"]) <= 1 / 29.97 + 1e-6
+    if f.speed:
+        assert got[-1]["speed"] == 2.0

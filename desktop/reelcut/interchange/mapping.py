@@ -93,6 +93,18 @@ def nearest_color(color: str | None) -> str:
                                                                              strict=True)))
 
 
+def otio_rate(fps: float) -> float:
+    """The rate OTIO is given: a whole fps as it is, an NTSC one (29.97…) as the exact 30000/1001
+    SMPTE timecode knows (the EDL's timecodes refuse 29.97)."""
+    fps = float(fps)
+    if fps == int(fps):
+        return int(fps)
+    for n in (24, 30, 48, 60, 120):
+        if abs(fps - n * 1000 / 1001) < 0.005:
+            return n * 1000 / 1001
+    return fps
+
+
 def _frames(seconds: float, fps: float) -> int:
     return round(float(seconds) * fps)
 
@@ -281,9 +293,13 @@ def to_otio(doc: dict[str, Any], media: dict[str, dict[str, Any]], fmt: Format |
     `media` maps each media id to {name, path (absolute, or None when the file is gone),
     duration (seconds, or None for a still)}."""
     fmt = FORMATS[fmt] if isinstance(fmt, str) else fmt
-    fps = float(doc["fps"])
-    fps = int(fps) if fps == int(fps) else fps
+    fps = otio_rate(doc["fps"])
     lost = _Lost(fmt.label)
+    if fmt.adapter == "fcpx_xml" and fps != int(fps):
+        # the adapter writes a frame duration it cannot read back for any other rate
+        lost.line(f"{fmt.label} as OTIO's adapter writes it has whole frame rates only: {doc['fps']:g} fps is "
+                  f"written as {round(fps)} (times move by {abs(round(fps) / fps - 1):.1%})")
+        fps = round(fps)
     missing: Counter = Counter()
     tl = otio.schema.Timeline(name=name, global_start_time=RT(0, fps))
     tl.metadata[META] = {"version": VERSION, "fps": doc["fps"], "width": doc["width"], "height": doc["height"]}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from ..library.files import safe_filename
 from ..library.media_store import MediaStore
 from ..library.projects import Projects
 from ..library.timeline import validate_timeline, without_clips
-from .mapping import FORMATS, Format, from_otio, to_otio
+from .mapping import FORMATS, Format, from_otio, otio_rate, to_otio
 
 log = logging.getLogger(__name__)
 BY_EXT = {f.ext: f for f in FORMATS.values()}
@@ -45,7 +46,7 @@ def format_of(filename: str, key: Any = None) -> Format:
 
 
 def _adapter_args(fmt: Format, fps: float) -> dict[str, Any]:
-    return {"rate": fps} if fmt.adapter == "cmx_3600" else {}
+    return {"rate": otio_rate(fps)} if fmt.adapter == "cmx_3600" else {}
 
 
 def export_timeline(projects: Projects, media: MediaStore, project_id: str,
@@ -91,6 +92,10 @@ def parse(data: bytes, fmt: Format, fps: float) -> otio.schema.Timeline:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise AppError("invalid_interchange", f"The {fmt.label} file is not UTF-8 text.") from None
+    if fmt.adapter == "cmx_3600":
+        # the reader's M2 (speed) line takes a non-drop timecode only; its writer writes drop-frame
+        # ones (29.97): read "00:00:01;02" as "00:00:01:02" there
+        text = re.sub(r"(?m)^(M2 .*?)(\d\d):(\d\d):(\d\d);(\d\d)\s*$", r"\1\2:\3:\4:\5", text)
     try:
         result = otio.adapters.read_from_string(text, fmt.adapter, **_adapter_args(fmt, fps))
     except Exception as exc:  # noqa: BLE001 - every parser error, told as a 422 with its words
