@@ -487,6 +487,8 @@ def from_otio(tl: otio.schema.Timeline, fmt: Format | str, defaults: dict[str, A
             n_video += 1
             default_name = f"V{n_video}"
         name = tmeta.get("name") or track.name or default_name
+        if re.fullmatch(r"-?\d+", str(name)):  # FCPXML's lanes ("0", "-1") are no names
+            name = default_name
         new: dict[str, Any] = {"id": ids.take(tmeta.get("id"), name.lower()[:16] or "track"), "name": str(name)[:200],
                                "kind": kind, "muted": bool(tmeta.get("muted", False)),
                                "hidden": bool(tmeta.get("hidden", False)), "clips": []}
