@@ -218,7 +218,7 @@ class MediaStore:
             except OverflowError:
                 raise AppError("too_large", f"'{filename}' is larger than the {human_size(self.upload_limit)} "
                                "upload limit.") from None
-            item = self.ingest(project_id, tmp, name=filename, source={"type": "import"})
+            item = self.ingest(project_id, tmp, name=filename, source={"type": "import", "original_name": filename})
         finally:
             tmp.unlink(missing_ok=True)
         self.published(item)

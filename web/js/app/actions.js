@@ -103,6 +103,16 @@ export function createActions({ parts, state, show, project, sheet }) {
         }
       }
     },
+    // Rename a media item (F2 in the library): the answer (and its media event) carries the new name.
+    async renamemedia({ id, name }) {
+      try {
+        const { media } = await server.media.rename(id, name);
+        state.media = upsert(state.media, media);
+      } catch (err) {
+        fail(err);
+      }
+      show.media();
+    },
     async deletemedia({ id }) {
       await server.media.remove(id);
     },

@@ -77,6 +77,7 @@ export const server = {
     sources: (id) => api.get(`api/media/${id}/sources`),
     waveform: (id) => api.get(`api/media/${id}/waveform`),
     retryProxy: (id) => api.post(`api/media/${id}/proxy`),
+    rename: (id, name) => api.patch(`api/media/${id}`, { name }),
     remove: (id) => api.del(`api/media/${id}`),
   },
   generations: {

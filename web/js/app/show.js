@@ -24,7 +24,7 @@ export function createShow(parts, state) {
   }
 
   function media() {
-    const detail = { items: state.media, enabled: Boolean(state.project) };
+    const detail = { items: state.media, enabled: Boolean(state.project), projectId: state.project ? state.project.id : null };
     send(parts.media, 'media', detail);
     send(parts.ai, 'media', detail);
   }

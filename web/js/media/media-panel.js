@@ -1,9 +1,14 @@
 // The project's media library: import (picker or drag-and-drop), list with thumbnails, drag
 // items onto the timeline. An item whose file is missing, or whose preview copy failed, says so
-// in its row (a failed preview copy with Retry: `retryproxy` up).
-import { h, emit } from '../shared/dom.js';
+// in its row (a failed preview copy with Retry: `retryproxy` up). The list is searched, filtered
+// and sorted in place (the view is the panel's own, per project); clicking an item selects it and
+// shows its details under the list; F2 (or a double-click on its name) renames it in place
+// (`renamemedia` up). Names that collide carry a short time and id.
+import { h, emit, clear } from '../shared/dom.js';
 import { duration, resolution } from '../shared/format.js';
-import { dragRefusal, itemStatus } from './library-model.js';
+import {
+  DEFAULT_VIEW, KINDS, ORIGINS, SORTS, collisionTags, detailRows, dragRefusal, itemStatus, renameTo, visibleItems,
+} from './library-model.js';
 
 export const MEDIA_MIME = 'application/x-reelcut-media';
 
@@ -21,9 +26,106 @@ export function mountMedia(el) {
   const importButton = h('button', {
     type: 'button', text: 'Import', onclick: () => (desktop ? emit(el, 'importnative') : input.click()),
   });
+  let view = { ...DEFAULT_VIEW };
+  let projectId = null;
+  let selectedId = null;
+  let editingId = null;
+  const select = (label, options, key) => {
+    const sel = h('select', { 'aria-label': label, onchange: () => { view = { ...view, [key]: sel.value }; saveView(); update(); } },
+      Object.entries(options).map(([value, text]) => h('option', { value, text })));
+    return sel;
+  };
+  const search = h('input', {
+    type: 'search', class: 'media-search', placeholder: 'Search name or prompt', 'aria-label': 'Search media',
+    oninput: () => { view = { ...view, query: search.value }; saveView(); update(); },
+  });
+  const sortSelect = select('Sort media', SORTS, 'sort');
+  const kindSelect = select('Filter by kind', KINDS, 'kind');
+  const originSelect = select('Filter by source', ORIGINS, 'origin');
+  const tools = h('div', { class: 'media-tools' }, search, h('div', { class: 'media-filters' }, sortSelect, kindSelect, originSelect));
   const list = h('ul', { class: 'media-list', 'aria-label': 'Media' });
   const hint = h('p', { class: 'hint', text: 'Drop video, image or audio files here, or generate a clip.' });
-  el.append(h('div', { class: 'panel-head' }, h('h2', { text: 'Media' }), importButton, input), list, hint);
+  const none = h('p', { class: 'hint media-none', text: 'No media matches the search or filters.' });
+  const details = h('dl', { class: 'media-details', 'aria-label': 'Media details' });
+  el.append(h('div', { class: 'panel-head' }, h('h2', { text: 'Media' }), importButton, input), tools, list, none, hint, details);
+
+  // The view (search, sort, filters) is kept per project for the session's tab.
+  const viewKey = () => `reelcut.mediaView.${projectId}`;
+  function saveView() {
+    try { if (projectId) sessionStorage.setItem(viewKey(), JSON.stringify(view)); } catch { /* storage off: nothing kept */ }
+  }
+  function loadView() {
+    let stored = null;
+    try { stored = projectId && JSON.parse(sessionStorage.getItem(viewKey()) || 'null'); } catch { stored = null; }
+    view = { ...DEFAULT_VIEW, ...(stored && typeof stored === 'object' ? stored : {}) };
+  }
+
+  function choose(id, focus = false) {
+    selectedId = id;
+    for (const [rid, r] of rows) {
+      r.li.classList.toggle('selected', rid === id);
+      r.li.setAttribute('aria-selected', String(rid === id));
+    }
+    const r = rows.get(id);
+    if (focus && r) r.li.focus();
+    showDetails();
+  }
+
+  function showDetails() {
+    const item = items.find((m) => m.id === selectedId);
+    clear(details);
+    details.hidden = !item;
+    if (!item) return;
+    for (const [label, value] of detailRows(item)) details.append(h('dt', { text: label }), h('dd', { text: value, title: value }));
+  }
+
+  function startRename(item) {
+    const r = rows.get(item.id);
+    if (!r) return;
+    editingId = item.id;
+    const name = r.li.querySelector('.name');
+    const field = h('input', { type: 'text', class: 'rename', value: item.name, 'aria-label': `New name for ${item.name}` });
+    let done = false;
+    const finish = (commit) => {
+      if (done) return;
+      done = true;
+      editingId = null;
+      const to = commit ? renameTo(item, field.value) : null;
+      field.replaceWith(name);
+      if (to) {
+        name.textContent = to; // shown at once; the server's answer (or a refusal) follows
+        emit(el, 'renamemedia', { id: item.id, name: to });
+      }
+      update();
+      const row = rows.get(item.id);
+      if (row) row.li.focus();
+    };
+    field.addEventListener('keydown', (e) => {
+      e.stopPropagation(); // typing here is not a shortcut
+      if (e.key === 'Enter') { e.preventDefault(); finish(true); }
+      else if (e.key === 'Escape') { e.preventDefault(); finish(false); }
+    });
+    field.addEventListener('blur', () => finish(true));
+    name.replaceWith(field);
+    field.focus();
+    field.select();
+  }
+
+  list.addEventListener('keydown', (e) => {
+    const li = e.target.closest && e.target.closest('.media-item');
+    if (!li || e.target.tagName === 'INPUT' || e.target.tagName === 'BUTTON') return;
+    const item = items.find((m) => m.id === li.dataset.mediaId);
+    if (!item) return;
+    if (e.key === 'F2') {
+      e.preventDefault();
+      e.stopPropagation();
+      startRename(item);
+    } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      const next = e.key === 'ArrowDown' ? li.nextElementSibling : li.previousElementSibling;
+      if (next) choose(next.dataset.mediaId, true);
+    }
+  });
 
   el.addEventListener('dragover', (e) => {
     if (enabled && e.dataTransfer.types.includes('Files')) {
@@ -47,15 +149,21 @@ export function mountMedia(el) {
       type: 'button', class: 'retry', text: 'Retry', 'aria-label': `Retry the preview copy of ${item.name}`,
       onclick: () => emit(el, 'retryproxy', { id: item.id }), // a second click asks again, harmlessly
     }) : null;
+    const tag = tags.get(item.id);
     const li = h('li', {
       class: `media-item ${item.kind}${item.missing ? ' missing' : ''}${status.retry ? ' failed' : ''}`,
-      draggable: 'true', dataset: { mediaId: item.id }, 'aria-describedby': problem ? problemId : null,
+      draggable: 'true', tabindex: '0', dataset: { mediaId: item.id }, 'aria-describedby': problem ? problemId : null,
+      title: tag ? `${item.name} (${tag})` : item.name,
+      onclick: (e) => { if (!e.target.closest('button, input')) choose(item.id); },
+      onfocus: (e) => { if (e.target === li && selectedId !== item.id) choose(item.id); },
     },
       item.thumbnail_url
         ? h('img', { src: item.thumbnail_url, alt: '', loading: 'lazy', draggable: 'false' })
         : h('div', { class: 'thumb-placeholder', text: item.kind === 'audio' ? '♪' : '' }),
       h('div', { class: 'meta' },
-        h('span', { class: 'name', text: item.name, title: item.name }),
+        h('span', { class: 'name-line' },
+          h('span', { class: 'name', text: item.name, title: item.name, ondblclick: () => startRename(item) }),
+          tag ? h('span', { class: 'tag', text: tag, title: `Another item has this name: added ${tag}` }) : null),
         h('span', { class: 'details', text: [duration(item.duration), resolution(item), status.note].filter(Boolean).join(' · ') }),
         problem, retry),
       desktop ? h('button', {
@@ -83,28 +191,50 @@ export function mountMedia(el) {
   // Rows are kept per item and rebuilt only when what they show changed: media events arrive
   // during generations and proxy encodes, and a rebuilt row would end a drag that started on it.
   const rows = new Map(); // media id -> {li, key}
+  let tags = new Map(); // media id -> what tells it apart from another item of the same name
   function update() {
-    const keep = new Set(items.map((i) => i.id));
+    tags = collisionTags(items);
+    const shown = visibleItems(items, view);
+    const keep = new Set(shown.map((i) => i.id));
     for (const [id, r] of rows) if (!keep.has(id)) { r.li.remove(); rows.delete(id); }
-    items.forEach((item, i) => {
-      const key = JSON.stringify([item.name, item.thumbnail_url, item.duration, item.width, item.height, itemStatus(item), desktop]);
+    shown.forEach((item, i) => {
+      const key = JSON.stringify([item.name, item.thumbnail_url, item.duration, item.width, item.height, itemStatus(item), desktop,
+        tags.get(item.id) || '']);
       let r = rows.get(item.id);
-      if (!r || r.key !== key) {
+      if (!r || (r.key !== key && editingId !== item.id)) {
         const li = row(item);
+        li.classList.toggle('selected', item.id === selectedId);
+        li.setAttribute('aria-selected', String(item.id === selectedId));
+        const hadFocus = r && r.li.contains(document.activeElement);
         if (r) r.li.replaceWith(li);
         r = { li, key };
         rows.set(item.id, r);
+        if (hadFocus) li.focus();
       }
       if (list.children[i] !== r.li) list.insertBefore(r.li, list.children[i] || null);
     });
+    if (selectedId && !items.some((m) => m.id === selectedId)) selectedId = null;
     hint.hidden = items.length > 0;
+    none.hidden = !items.length || shown.length > 0;
+    tools.hidden = !items.length;
+    if (search.value !== view.query) search.value = view.query;
+    sortSelect.value = view.sort;
+    kindSelect.value = view.kind;
+    originSelect.value = view.origin;
     importButton.disabled = !enabled;
+    showDetails();
   }
 
   el.addEventListener('mode', (e) => { desktop = e.detail.desktop; update(); });
   el.addEventListener('media', (e) => {
     items = e.detail.items;
     enabled = e.detail.enabled;
+    const pid = e.detail.projectId ?? null;
+    if (pid !== projectId) {
+      projectId = pid;
+      selectedId = null;
+      loadView();
+    }
     update();
   });
   update();

@@ -1,0 +1,166 @@
+"""The media library as a person uses it, in Debian's Chromium on a real server: search by name
+and prompt, sort, filter by kind and by source, names that collide told apart, the details of a
+selected item, the full name on hover, and rename in place with F2."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from . import media_samples as ms
+from .server_process import ServerProcess
+from .test_e2e_features import T2V, import_file, media_items, new_project, open_app, until
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
+
+DAWN = "a red fox running through fresh snow at dawn"
+DUSK = "a red fox running through fresh snow at dusk"  # the same first 30 characters: the same name
+
+
+def generate(server: ServerProcess, pid: str, prompt: str) -> dict[str, Any]:
+    r = server.post("/api/generations", json={"project_id": pid, "model_ids": [T2V], "prompt": prompt,
+                                              "params": {T2V: {"duration": 1, "resolution": "360p"}}})
+    assert r.status_code == 201, r.text
+    [job] = r.json()["jobs"]
+
+    def done() -> dict[str, Any] | None:
+        j = server.get(f"/api/generations/{job['id']}").json()["job"]
+        assert j["status"] not in ("failed", "cancelled"), j
+        return j if j["status"] == "done" else None
+    return until(done, 120, f"the generation of {prompt!r}")
+
+
+def names(page: Page) -> list[str]:
+    return media_items(page).locator(".name").all_inner_texts()
+
+
+@pytest.fixture
+def library(server: ServerProcess, tmp_path: Path) -> dict[str, Any]:
+    """A project with an imported video, image and sound, and two generated clips whose names
+    collide."""
+    pid = new_project(server, "Library")
+    video = import_file(server, pid, Path(shutil.copyfile(ms.make_video(tmp_path / "v.mp4", seconds=3),
+                                                          tmp_path / "Interview take 2.mp4")))
+    image = import_file(server, pid, ms.make_image(tmp_path / "logo.png"))
+    audio = import_file(server, pid, ms.make_audio(tmp_path / "music.mp3", seconds=2))
+    dawn = generate(server, pid, DAWN)
+    dusk = generate(server, pid, DUSK)
+    return {"pid": pid, "video": video, "image": image, "audio": audio, "dawn": dawn, "dusk": dusk}
+
+
+def test_search_sort_filter_and_names_that_collide(server: ServerProcess, page: Page, library: dict[str, Any]) -> None:
+    watch = open_app(page, server, "Library")
+    items = media_items(page)
+    expect(items).to_have_count(5)
+    ai = "AI: a red fox running through fres..."
+    assert names(page) == ["Interview take 2", "logo", "music", ai, ai]  # the library's order: oldest first
+
+    # the two generated clips share a name: each carries its creation time and a short id
+    tags = items.locator(".tag")
+    expect(tags).to_have_count(2)
+    dawn_id, dusk_id = library["dawn"]["media_id"], library["dusk"]["media_id"]
+    for mid in (dawn_id, dusk_id):
+        expect(page.locator(f"[data-media-id='{mid}'] .tag")).to_have_text(re.compile(rf"^\d\d:\d\d:\d\d · {mid[:6]}$"))
+    # the full name on hover, even where the row cuts it
+    expect(page.locator(f"[data-media-id='{dusk_id}'] .name")).to_have_attribute("title", ai)
+
+    search = page.get_by_role("searchbox", name="Search media")
+    search.fill("dusk")  # a word of the prompt only
+    expect(items).to_have_count(1)
+    expect(items).to_have_attribute("data-media-id", dusk_id)
+    search.fill("INTERVIEW")
+    expect(items).to_have_count(1)
+    expect(items).to_contain_text("Interview take 2")
+    search.fill("nothing like this")
+    expect(items).to_have_count(0)
+    expect(page.get_by_text("No media matches the search or filters.")).to_be_visible()
+    search.fill("")
+    expect(items).to_have_count(5)
+
+    kind = page.get_by_role("combobox", name="Filter by kind")
+    kind.select_option("audio")
+    expect(items).to_have_count(1)
+    expect(items).to_contain_text("music")
+    kind.select_option("image")
+    expect(items).to_have_count(1)
+    expect(items).to_contain_text("logo")
+    kind.select_option("all")
+    origin = page.get_by_role("combobox", name="Filter by source")
+    origin.select_option("generated")
+    expect(items).to_have_count(2)
+    origin.select_option("imported")
+    expect(items).to_have_count(3)
+    origin.select_option("all")
+
+    sort = page.get_by_role("combobox", name="Sort media")
+    sort.select_option("name")
+    until(lambda: names(page) == [ai, ai, "Interview take 2", "logo", "music"], 5, "the list sorted by name")
+    sort.select_option("newest")
+    until(lambda: names(page) == [ai, ai, "music", "logo", "Interview take 2"], 5, "the list newest first")
+    expect(items.first).to_have_attribute("data-media-id", dusk_id)
+    sort.select_option("duration")
+    until(lambda: names(page)[0] == "Interview take 2" and names(page)[-1] == "logo", 5, "the list longest first")
+
+    # the view stays across a reload of the page
+    page.reload()
+    expect(items).to_have_count(5)
+    expect(sort).to_have_value("duration")
+    assert names(page)[0] == "Interview take 2"
+    watch.assert_clean()
+
+
+def test_details_and_rename_in_place(server: ServerProcess, page: Page, library: dict[str, Any]) -> None:
+    watch = open_app(page, server, "Library")
+    items = media_items(page)
+    expect(items).to_have_count(5)
+    details = page.get_by_label("Media details")
+    expect(details).to_be_hidden()
+
+    video = library["video"]
+    row = page.locator(f"[data-media-id='{video['id']}']")
+    row.click()
+    expect(row).to_have_attribute("aria-selected", "true")
+    expect(details).to_be_visible()
+    for text in ("Interview take 2", "320×240", "25 fps", "h264", "Imported", "Interview take 2.mp4", "3.00 s"):
+        expect(details).to_contain_text(text)
+
+    dusk = page.locator(f"[data-media-id='{library['dusk']['media_id']}']")
+    dusk.click()
+    expect(row).to_have_attribute("aria-selected", "false")
+    for text in ("Generated", T2V, DUSK, "360p", "Preview copy"):
+        expect(details).to_contain_text(text)
+
+    # F2 renames the selected item in place; Escape leaves it as it was
+    row.click()
+    row.press("F2")
+    field = page.get_by_role("textbox", name="New name for Interview take 2")
+    expect(field).to_be_focused()
+    field.fill("Scrapped")
+    field.press("Escape")
+    expect(field).to_have_count(0)
+    expect(row.locator(".name")).to_have_text("Interview take 2")
+    row.press("F2")
+    field.fill("  Opening shot  ")
+    field.press("Enter")
+    expect(row.locator(".name")).to_have_text("Opening shot")
+    until(lambda: server.get(f"/api/media/{video['id']}").json()["media"]["name"] == "Opening shot", 5,
+          "the new name on the server")
+    expect(details).to_contain_text("Opening shot")
+    expect(row).to_be_focused()  # the keyboard stays in the list
+
+    # a rename that makes two names collide tags both
+    row.press("F2")
+    field = page.get_by_role("textbox", name="New name for Opening shot")
+    field.fill("logo")
+    field.press("Enter")
+    expect(page.locator(f"[data-media-id='{library['image']['id']}'] .tag")).to_contain_text(library["image"]["id"][:6])
+    expect(row.locator(".tag")).to_contain_text(video["id"][:6])
+
+    page.reload()
+    expect(page.locator(f"[data-media-id='{video['id']}'] .name")).to_have_text("logo")
+    watch.assert_clean()
