@@ -203,6 +203,8 @@ def test_deleting_media_removes_its_clips_and_files(services: Services, project:
     path, _ = services.media.file_path(media_id)
     services.media.delete(media_id)
     assert services.projects.timeline(project["id"])["tracks"][0]["clips"] == []
+    assert path.exists()  # kept until the undo window closes
+    services.media.purge_deleted()
     assert not path.exists()
     assert files_under(services.projects.folder(project["id"]) / "thumbs") == []
 

@@ -156,6 +156,11 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection, Path], None]] = [
     ALTER TABLE projects ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE projects ADD COLUMN view TEXT;
     """,
+    # 8: a deleted media item is kept (row and files) until its undo window closes: deleted_at
+    # says when it was deleted (NULL: in the library)
+    """
+    ALTER TABLE media ADD COLUMN deleted_at TEXT;
+    """,
 ]
 
 

@@ -31,7 +31,7 @@ def import_media(project_id: str):
     except Exception:
         # one refused file refuses the request: the answer is an error, so nothing may stay stored
         for item in items:
-            media.delete(item["id"])
+            media.delete(item["id"], for_good=True)
         raise
     return jsonify({"media": [urls.media_item(m) for m in items]}), 201
 
@@ -50,6 +50,11 @@ def rename_media(media_id: str):
 def delete_media(media_id: str):
     services().media.delete(media_id)
     return jsonify({"ok": True})
+
+
+@bp.post("/media/<media_id>/restore")
+def restore_media(media_id: str):
+    return jsonify({"media": urls.media_item(services().media.restore(media_id))})
 
 
 @bp.get("/media/<media_id>/sources")
