@@ -333,7 +333,8 @@ def test_rename_and_delete_projects(server: ServerProcess, page: Page, samples: 
 @pytest.mark.slow
 def test_delete_media_and_no_reveal_in_a_browser(server: ServerProcess, page: Page, samples: dict[str, Path],
                                                  tmp_path: Path) -> None:
-    """Delete asks first, then the item leaves the list, the library and the disk. Reveal needs
+    """Delete asks first (in the row), then the item leaves the list and the library; its file stays
+    for Undo until the undo window closes (tests/test_media_undo.py). Reveal needs
     the desktop app: a browser page offers no Reveal control, and the route it would call says why."""
     import shutil
 
@@ -352,19 +353,23 @@ def test_delete_media_and_no_reveal_in_a_browser(server: ServerProcess, page: Pa
     assert r.status_code == 409 and r.json()["error"] == {"code": "desktop_only",
                                                           "message": "This needs the Reelcut desktop app."}, r.text
 
-    dialogs: list[Dialog] = []
-    answer_next_dialog(page, False, dialogs)
+    # the question is asked in the row, not in a blocking dialog
+    page.on("dialog", lambda d: pytest.fail(f"a blocking dialog: {d.message}"))
     page.get_by_role("button", name="Delete drop").click()
-    assert [d.message for d in dialogs] == ["Delete “drop” from the project?"]
+    question = page.get_by_role("group", name="Delete drop?")
+    expect(question).to_contain_text("Delete “drop” from the project?")
+    question.get_by_role("button", name="Keep").click()
+    expect(question).to_have_count(0)
     expect(items).to_have_count(2)
     assert media_names(server, pid) == ["drop", "keep"]
 
-    answer_next_dialog(page, True, dialogs)
     page.get_by_role("button", name="Delete drop").click()
+    question.get_by_role("button", name="Delete").click()
     expect(items).to_have_count(1)
     expect(items).to_contain_text(["keep"])
     assert media_names(server, pid) == ["keep"]
-    until(lambda: not any(p.exists() for p in drop_files), 10, "the deleted item's file to go")
+    # the file stays until the undo window closes (the next start)
+    assert all(p.exists() for p in drop_files)
     assert files_named(server.data_dir, keep["filename"]), "the other item's file went too"
     page.reload()
     expect(items).to_have_count(1)

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from . import media_samples as ms
 from .server_process import ServerProcess
-from .test_e2e_features import T2V, import_file, media_items, new_project, open_app, until
+from .test_e2e_features import T2V, import_file, media_items, new_project, open_app, put_timeline, timeline, until
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
@@ -163,4 +163,58 @@ def test_details_and_rename_in_place(server: ServerProcess, page: Page, library:
 
     page.reload()
     expect(page.locator(f"[data-media-id='{video['id']}'] .name")).to_have_text("logo")
+    watch.assert_clean()
+
+
+def test_deleting_media_on_the_timeline_says_so_and_undo_brings_it_back(server: ServerProcess, page: Page,
+                                                                        tmp_path: Path) -> None:
+    pid = new_project(server, "Library")
+    red = import_file(server, pid, ms.make_solid(tmp_path / "red.mp4", "red", seconds=3))
+    import_file(server, pid, ms.make_solid(tmp_path / "blue.mp4", "blue", seconds=3))
+    doc = timeline(server, pid)
+    v1 = next(t for t in doc["tracks"] if t["name"] == "V1")
+    v1["clips"] = [{"id": "r1", "media_id": red["id"], "start": 0, "in": 0, "out": 2},
+                   {"id": "r2", "media_id": red["id"], "start": 4, "in": 1, "out": 3}]
+    put_timeline(server, pid, doc)
+    page.on("dialog", lambda d: pytest.fail(f"a blocking dialog: {d.message}"))
+    watch = open_app(page, server, "Library")
+    items = media_items(page)
+    expect(items).to_have_count(2)
+    clips = page.get_by_role("region", name="Timeline").locator("[data-clip-id]")
+    expect(clips).to_have_count(2)
+
+    page.get_by_role("button", name="Delete red").click()
+    question = page.get_by_role("group", name="Delete red?")
+    expect(question).to_contain_text("Delete “red”? It is used by 2 clips on the timeline, which go with it.")
+    expect(question.get_by_role("button", name="Keep")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(question).to_have_count(0)
+    expect(items).to_have_count(2)
+
+    page.get_by_role("button", name="Delete red").click()
+    question.get_by_role("button", name="Delete").click()
+    expect(items).to_have_count(1)
+    expect(clips).to_have_count(0)
+    undo = page.get_by_role("status", name="Deleted media")
+    expect(undo).to_contain_text("Deleted “red” and its 2 clips.")
+    assert [m["name"] for m in server.get(f"/api/projects/{pid}/media").json()["media"]] == ["blue"]
+    assert all(not t["clips"] for t in timeline(server, pid)["tracks"])
+
+    undo.get_by_role("button", name="Undo").click()
+    expect(undo).to_be_hidden()
+    expect(items).to_have_count(2)
+    expect(items.first).to_contain_text("red")  # back in its place
+    expect(clips).to_have_count(2)
+    until(lambda: [(c["id"], c["start"]) for t in timeline(server, pid)["tracks"] for c in t["clips"]]
+          == [("r1", 0), ("r2", 4)], 10, "the clips saved again")
+    assert server.get(f"/media/{red['id']}").status_code == 200
+    # the Undo in the timeline takes them out again, as any edit
+    page.keyboard.press("Control+z")
+    expect(clips).to_have_count(0)
+    page.keyboard.press("Control+Shift+z")
+    expect(clips).to_have_count(2)
+
+    page.reload()
+    expect(items).to_have_count(2)
+    expect(clips).to_have_count(2)
     watch.assert_clean()

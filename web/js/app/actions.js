@@ -3,6 +3,7 @@
 import { server } from './api.js';
 import { send } from '../shared/dom.js';
 import { dragRefusal, upsert } from '../media/library-model.js';
+import { clipCount, deleteQuestion, deletedNote, putBack, takenOut } from '../media/delete-model.js';
 import {
   addTextClip, addTrack, deleteClips, dropClip, findClip, moveClip, moveClips, removeTrack, setTrackFlag, splitAt,
   trimEnd, trimStart, updateClip,
@@ -25,6 +26,7 @@ const FIELDS = new Map([...MEDIA_FIELDS, ...TEXT_FIELDS].map((f) => [f.key, f]))
 export function createActions({ parts, state, show, project, sheet }) {
   const { toast, fail } = show;
   const { edit } = project;
+  const deleted = new Map(); // media id -> the clips its delete took out (see restoremedia)
   function seekTo(time) {
     if (!state.timeline) return;
     state.timeline.playhead = time;
@@ -113,8 +115,31 @@ export function createActions({ parts, state, show, project, sheet }) {
       }
       show.media();
     },
+    // Delete asks first, naming the clips that use the item; the delete can be undone while the
+    // project is open: the server keeps the item (a soft delete), the page keeps its clips.
+    askdeletemedia({ id }) {
+      const item = state.media.find((m) => m.id === id);
+      if (item) send(parts.media, 'confirmdelete', { id, question: deleteQuestion(item, clipCount(state.timeline, id)) });
+    },
     async deletemedia({ id }) {
+      const item = state.media.find((m) => m.id === id);
+      const taken = takenOut(state.timeline, id);
       await server.media.remove(id);
+      if (!item) return;
+      deleted.set(id, taken);
+      send(parts.media, 'mediadeleted', { id, note: deletedNote(item, taken.clips.length) });
+    },
+    async restoremedia({ id }) {
+      const { media } = await server.media.restore(id);
+      if (!state.project || media.project_id !== state.project.id) return;
+      state.media = upsert(state.media, media);
+      show.media();
+      const taken = deleted.get(id);
+      deleted.delete(id);
+      if (!taken || !state.timeline) return;
+      const back = putBack(state.timeline, taken);
+      if (back.doc !== state.timeline) edit(back.doc);
+      if (back.skipped) toast(`${back.skipped} of its clips could not go back: their place on the timeline is taken.`, 'warn');
     },
     // Retry a failed preview copy: the media events that follow (queued, encoding, ready or
     // failed again) update the item; the answer itself may arrive after them, so it is not used.

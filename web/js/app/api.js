@@ -78,6 +78,7 @@ export const server = {
     waveform: (id) => api.get(`api/media/${id}/waveform`),
     retryProxy: (id) => api.post(`api/media/${id}/proxy`),
     rename: (id, name) => api.patch(`api/media/${id}`, { name }),
+    restore: (id) => api.post(`api/media/${id}/restore`),
     remove: (id) => api.del(`api/media/${id}`),
   },
   generations: {

@@ -47,7 +47,34 @@ export function mountMedia(el) {
   const hint = h('p', { class: 'hint', text: 'Drop video, image or audio files here, or generate a clip.' });
   const none = h('p', { class: 'hint media-none', text: 'No media matches the search or filters.' });
   const details = h('dl', { class: 'media-details', 'aria-label': 'Media details' });
-  el.append(h('div', { class: 'panel-head' }, h('h2', { text: 'Media' }), importButton, input), tools, list, none, hint, details);
+  // the last delete, with Undo, for as long as this project is open
+  const undoNote = h('span', { class: 'note' });
+  let undoId = null;
+  const undoBar = h('div', { class: 'media-undo', role: 'status', 'aria-label': 'Deleted media', hidden: true },
+    undoNote,
+    h('button', { type: 'button', text: 'Undo', onclick: () => { const id = undoId; hideUndo(); emit(el, 'restoremedia', { id }); } }),
+    h('button', { type: 'button', class: 'icon ghost', text: '✕', 'aria-label': 'Dismiss', onclick: () => hideUndo() }));
+  function hideUndo() { undoId = null; undoBar.hidden = true; }
+  el.append(h('div', { class: 'panel-head' }, h('h2', { text: 'Media' }), importButton, input), tools, undoBar, list, none, hint, details);
+
+  // Delete asks first, in the item's row (no blocking dialog): the question names the clips that
+  // use it.
+  function confirmDelete(item, question) {
+    const r = rows.get(item.id);
+    if (!r) return;
+    r.li.querySelector('.media-confirm')?.remove();
+    const keep = h('button', { type: 'button', text: 'Keep', onclick: () => { box.remove(); r.li.focus(); } });
+    const box = h('div', { class: 'media-confirm', role: 'group', 'aria-label': `Delete ${item.name}?` },
+      h('span', { text: question }),
+      h('button', { type: 'button', class: 'danger', text: 'Delete', onclick: () => { box.remove(); emit(el, 'deletemedia', { id: item.id }); } }),
+      keep);
+    box.addEventListener('keydown', (e) => {
+      e.stopPropagation();
+      if (e.key === 'Escape') { e.preventDefault(); box.remove(); r.li.focus(); }
+    });
+    r.li.append(box);
+    keep.focus();
+  }
 
   // The view (search, sort, filters) is kept per project for the session's tab.
   const viewKey = () => `reelcut.mediaView.${projectId}`;
@@ -172,7 +199,7 @@ export function mountMedia(el) {
       }) : null,
       h('button', {
         type: 'button', class: 'icon ghost', 'aria-label': `Delete ${item.name}`, text: '✕',
-        onclick: () => window.confirm(`Delete “${item.name}” from the project?`) && emit(el, 'deletemedia', { id: item.id }),
+        onclick: () => emit(el, 'askdeletemedia', { id: item.id }), // answered with `confirmdelete`
       }));
     li.addEventListener('dragstart', (e) => {
       const refusal = dragRefusal(item);
@@ -225,6 +252,15 @@ export function mountMedia(el) {
     showDetails();
   }
 
+  el.addEventListener('confirmdelete', (e) => {
+    const item = items.find((m) => m.id === e.detail.id);
+    if (item) confirmDelete(item, e.detail.question);
+  });
+  el.addEventListener('mediadeleted', (e) => {
+    undoId = e.detail.id;
+    undoNote.textContent = e.detail.note;
+    undoBar.hidden = false;
+  });
   el.addEventListener('mode', (e) => { desktop = e.detail.desktop; update(); });
   el.addEventListener('media', (e) => {
     items = e.detail.items;
@@ -233,6 +269,7 @@ export function mountMedia(el) {
     if (pid !== projectId) {
       projectId = pid;
       selectedId = null;
+      hideUndo(); // the undo window of a project closes with it
       loadView();
     }
     update();
