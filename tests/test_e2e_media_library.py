@@ -106,6 +106,14 @@ def test_search_sort_filter_and_names_that_collide(server: ServerProcess, page: 
     sort.select_option("duration")
     until(lambda: names(page)[0] == "Interview take 2" and names(page)[-1] == "logo", 5, "the list longest first")
 
+    # a sound shows its waveform, not a placeholder
+    wave = page.get_by_role("img", name="Waveform of music")
+    expect(wave).to_have_attribute("data-drawn", "36", timeout=15000)
+    lit = wave.evaluate("c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                        " let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n += 1; return n; }")
+    assert lit > 200, lit
+    expect(page.locator(f"[data-media-id='{library['audio']['id']}']")).not_to_contain_text("♪")
+
     # the view stays across a reload of the page
     page.reload()
     expect(items).to_have_count(5)

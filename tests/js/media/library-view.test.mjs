@@ -110,3 +110,13 @@ test('the details say what the item is and where it came from', () => {
   assert.equal(imported.Problem, 'File missing: gone');
   assert.equal(Object.fromEntries(detailRows(imp('c', 'still', { kind: 'image', duration: 5 }))).Duration, undefined);
 });
+
+test('a waveform thumbnail keeps the loudest peak of each bar', async () => {
+  const { waveformBars } = await import('../../../web/js/media/library-model.js');
+  assert.deepEqual(waveformBars([0.1, 0.9, 0.2, 0.3], 2), [0.9, 0.3]);
+  assert.deepEqual(waveformBars([0.5, -0.7], 4), [0.5, 0.5, 0.7, 0.7]); // fewer peaks than bars: each repeated
+  assert.deepEqual(waveformBars([2, 0], 2), [1, 0]); // never above full height
+  assert.deepEqual(waveformBars([], 10), []);
+  assert.deepEqual(waveformBars(null, 10), []);
+  assert.equal(waveformBars(Array.from({ length: 1000 }, (_, i) => i / 1000), 36).length, 36);
+});

@@ -199,3 +199,20 @@ export function detailRows(item) {
   if (item.missing) rows.push(['Problem', `File missing: ${item.missing}`]);
   return rows.filter(([, v]) => v !== '' && v !== null && v !== undefined);
 }
+
+// -- audio thumbnails ----------------------------------------------------------------------------
+
+// A sound's peaks (0..1, evenly spaced) as `bars` heights (0..1): each bar the loudest peak of its
+// share, so a short loud sound is not averaged away. Empty when there are no peaks.
+export function waveformBars(peaks, bars) {
+  if (!Array.isArray(peaks) || !peaks.length || !(bars > 0)) return [];
+  const out = [];
+  for (let i = 0; i < bars; i += 1) {
+    const from = Math.floor((i * peaks.length) / bars);
+    const to = Math.max(from + 1, Math.floor(((i + 1) * peaks.length) / bars));
+    let top = 0;
+    for (let j = from; j < to && j < peaks.length; j += 1) top = Math.max(top, Math.abs(Number(peaks[j]) || 0));
+    out.push(Math.min(1, top));
+  }
+  return out;
+}

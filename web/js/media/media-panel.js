@@ -6,8 +6,10 @@
 // (`renamemedia` up). Names that collide carry a short time and id.
 import { h, emit, clear } from '../shared/dom.js';
 import { duration, resolution } from '../shared/format.js';
+import { server } from '../app/api.js';
 import {
   DEFAULT_VIEW, KINDS, ORIGINS, SORTS, collisionTags, detailRows, dragRefusal, itemStatus, renameTo, visibleItems,
+  waveformBars,
 } from './library-model.js';
 
 export const MEDIA_MIME = 'application/x-reelcut-media';
@@ -168,6 +170,36 @@ export function mountMedia(el) {
     emit(el, 'importfiles', { files: [...e.dataTransfer.files] });
   });
 
+  // An audio item's thumbnail is its waveform, drawn once its peaks arrive (a long sound is read
+  // in the background: the server answers {status: 'pending'} until they are ready).
+  const waves = new Map(); // media id -> Promise of peaks
+  function peaksOf(id) {
+    if (!waves.has(id)) {
+      const load = (delay) => server.media.waveform(id).then((data) => (data && data.status === 'pending'
+        ? new Promise((resolve) => setTimeout(resolve, delay)).then(() => load(Math.min(5000, delay * 1.5)))
+        : (data && data.peaks) || []));
+      waves.set(id, load(1000).catch(() => []));
+    }
+    return waves.get(id);
+  }
+  function thumbnail(item) {
+    if (item.thumbnail_url) return h('img', { src: item.thumbnail_url, alt: '', loading: 'lazy', draggable: 'false' });
+    if (item.kind !== 'audio' || item.missing) return h('div', { class: 'thumb-placeholder', text: item.kind === 'audio' ? '♪' : '' });
+    const canvas = h('canvas', { class: 'thumb-wave', width: 72, height: 40, role: 'img', 'aria-label': `Waveform of ${item.name}` });
+    peaksOf(item.id).then((peaks) => {
+      const ctx = canvas.getContext('2d');
+      const bars = waveformBars(peaks, 36);
+      ctx.clearRect(0, 0, canvas.width, canvas.height);
+      ctx.fillStyle = getComputedStyle(canvas).color || '#7fd1a0';
+      bars.forEach((b, i) => {
+        const height = Math.max(1, b * (canvas.height - 4));
+        ctx.fillRect(i * 2, (canvas.height - height) / 2, 1.5, height);
+      });
+      canvas.dataset.drawn = String(bars.length);
+    });
+    return canvas;
+  }
+
   function row(item) {
     const status = itemStatus(item);
     const problemId = `media-problem-${item.id}`;
@@ -184,9 +216,7 @@ export function mountMedia(el) {
       onclick: (e) => { if (!e.target.closest('button, input')) choose(item.id); },
       onfocus: (e) => { if (e.target === li && selectedId !== item.id) choose(item.id); },
     },
-      item.thumbnail_url
-        ? h('img', { src: item.thumbnail_url, alt: '', loading: 'lazy', draggable: 'false' })
-        : h('div', { class: 'thumb-placeholder', text: item.kind === 'audio' ? '♪' : '' }),
+      thumbnail(item),
       h('div', { class: 'meta' },
         h('span', { class: 'name-line' },
           h('span', { class: 'name', text: item.name, title: item.name, ondblclick: () => startRename(item) }),
