@@ -226,3 +226,81 @@ def test_deleting_media_on_the_timeline_says_so_and_undo_brings_it_back(server: 
     expect(items).to_have_count(2)
     expect(clips).to_have_count(2)
     watch.assert_clean()
+
+
+def clip_spans(server: ServerProcess, pid: str, track: str = "V1") -> list[tuple[str, float, float, float]]:
+    t = next(t for t in timeline(server, pid)["tracks"] if t["name"] == track)
+    return [(c["media_id"], round(c["start"], 2), round(c["in"], 2), round(c["out"], 2)) for c in t["clips"]]
+
+
+def test_source_monitor_marks_in_and_out_and_inserts_or_overwrites_at_the_playhead(server: ServerProcess, page: Page,
+                                                                                  tmp_path: Path) -> None:
+    pid = new_project(server, "Library")
+    red = import_file(server, pid, ms.make_solid(tmp_path / "red.mp4", "red", seconds=3))
+    blue = import_file(server, pid, ms.make_solid(tmp_path / "blue.mp4", "blue", seconds=3))
+    green = import_file(server, pid, ms.make_solid(tmp_path / "green.mp4", "green", seconds=4))
+    doc = timeline(server, pid)
+    v1 = next(t for t in doc["tracks"] if t["name"] == "V1")
+    v1["clips"] = [{"id": "r", "media_id": red["id"], "start": 0, "in": 0, "out": 2},
+                   {"id": "b", "media_id": blue["id"], "start": 2, "in": 0, "out": 2}]
+    put_timeline(server, pid, doc)
+    assert server.put(f"/api/projects/{pid}/view", json={"playhead": 1.0}).status_code == 200
+    watch = open_app(page, server, "Library")
+    expect(media_items(page)).to_have_count(3)
+
+    monitor = page.get_by_role("region", name="Source monitor")
+    expect(monitor.get_by_role("button", name="Add to timeline")).to_be_disabled()
+    page.locator(f"[data-media-id='{green['id']}']").click()
+    expect(monitor.locator(".source-name")).to_have_text("green")
+    video = monitor.locator("video")
+    page.wait_for_function("v => v.readyState >= 2 && !v.hidden", arg=video.element_handle(), timeout=15000)
+
+    # its own play controls: it plays, and the timeline's preview does not move
+    monitor.get_by_role("button", name="Play source").click()
+    page.wait_for_function("v => v.currentTime > 0.3", arg=video.element_handle(), timeout=10000)
+    monitor.get_by_role("button", name="Pause source").click()
+    expect(monitor.get_by_role("button", name="Play source")).to_be_visible()
+
+    def seek(t: float) -> None:
+        monitor.get_by_role("slider", name="Source position").evaluate(
+            "(el, t) => { el.value = t; el.dispatchEvent(new Event('input', { bubbles: true })); }", t)
+        page.wait_for_function("([v, t]) => Math.abs(v.currentTime - t) < 0.05 && !v.seeking",
+                               arg=[video.element_handle(), t], timeout=5000)
+
+    seek(0.5)
+    monitor.focus()
+    page.keyboard.press("i")
+    marked = monitor.get_by_label("Marked range")
+    expect(marked).to_have_text("In 0:00.50 · Out – · 3.50 s")
+    seek(2.0)
+    monitor.focus()
+    page.keyboard.press("o")
+    expect(marked).to_have_text("In 0:00.50 · Out 0:02.00 · 1.50 s")
+
+    # `,` inserts the range at the playhead (1 s): red is cut there, and what follows moves right
+    page.keyboard.press(",")
+    inserted = [(red["id"], 0, 0, 1), (green["id"], 1, 0.5, 2), (red["id"], 2.5, 1, 2), (blue["id"], 3.5, 0, 2)]
+    until(lambda: clip_spans(server, pid) == inserted, 10, "the insert saved")
+    clips = page.get_by_role("region", name="Timeline").locator("[data-clip-id]")
+    expect(clips).to_have_count(4)
+
+    # `.` overwrites at the playhead, now at the end of the new clip (2.5 s): nothing moves
+    monitor.focus()
+    page.keyboard.press(".")
+    overwritten = [(red["id"], 0, 0, 1), (green["id"], 1, 0.5, 2), (green["id"], 2.5, 0.5, 2),
+                   (blue["id"], 4.0, 0.5, 2)]
+    until(lambda: clip_spans(server, pid) == overwritten, 10, "the overwrite saved")
+
+    # Undo takes the overwrite back, as any edit
+    page.keyboard.press("Control+z")
+    until(lambda: clip_spans(server, pid) == inserted, 10, "the undo saved")
+
+    # with the marks cleared, Add to timeline inserts the whole item at the playhead (1 s again)
+    monitor.get_by_role("button", name="Clear the marks").click()
+    expect(marked).to_have_text("In – · Out – · 4.00 s")
+    page.get_by_role("region", name="Timeline").focus()
+    page.keyboard.press("Home")  # the timeline's own key: the playhead to the start
+    monitor.get_by_role("button", name="Add to timeline").click()
+    until(lambda: clip_spans(server, pid)[:2] == [(green["id"], 0, 0, 4), (red["id"], 4, 0, 1)], 10,
+          "the whole item inserted at the start")
+    watch.assert_clean()

@@ -4,6 +4,7 @@ import { server } from './api.js';
 import { send } from '../shared/dom.js';
 import { dragRefusal, upsert } from '../media/library-model.js';
 import { clipCount, deleteQuestion, deletedNote, putBack, takenOut } from '../media/delete-model.js';
+import { placeRange } from '../media/source-model.js';
 import {
   addTextClip, addTrack, deleteClips, dropClip, findClip, moveClip, moveClips, removeTrack, setTrackFlag, splitAt,
   trimEnd, trimStart, updateClip,
@@ -140,6 +141,20 @@ export function createActions({ parts, state, show, project, sheet }) {
       const back = putBack(state.timeline, taken);
       if (back.doc !== state.timeline) edit(back.doc);
       if (back.skipped) toast(`${back.skipped} of its clips could not go back: their place on the timeline is taken.`, 'warn');
+    },
+    // The source monitor's marked range at the playhead: inserted (what follows moves right) or
+    // overwriting; the new clip is selected and the playhead goes to its end.
+    placesource({ id, in: from, out: to, mode }) {
+      const media = state.media.find((m) => m.id === id);
+      if (!media || !state.timeline) return;
+      const refusal = dragRefusal(media);
+      if (refusal) { toast(refusal, 'warn'); return; }
+      const at = state.timeline.playhead || 0;
+      const placed = placeRange(state.timeline, media, { in: from, out: to, length: to - from }, at, mode);
+      if (!placed) { toast(`No ${media.kind === 'audio' ? 'audio' : 'video'} track to put “${media.name}” on.`, 'warn'); return; }
+      state.selected = [placed.clip.id];
+      edit(placed.doc);
+      seekTo(at + (to - from));
     },
     // Retry a failed preview copy: the media events that follow (queued, encoding, ready or
     // failed again) update the item; the answer itself may arrive after them, so it is not used.

@@ -4,9 +4,10 @@
 // and sorted in place (the view is the panel's own, per project); clicking an item selects it and
 // shows its details under the list; F2 (or a double-click on its name) renames it in place
 // (`renamemedia` up). Names that collide carry a short time and id.
-import { h, emit, clear } from '../shared/dom.js';
+import { h, emit, clear, send } from '../shared/dom.js';
 import { duration, resolution } from '../shared/format.js';
 import { server } from '../app/api.js';
+import { mountSourceMonitor } from './source-monitor.js';
 import {
   DEFAULT_VIEW, KINDS, ORIGINS, SORTS, collisionTags, detailRows, dragRefusal, itemStatus, renameTo, visibleItems,
   waveformBars,
@@ -57,7 +58,11 @@ export function mountMedia(el) {
     h('button', { type: 'button', text: 'Undo', onclick: () => { const id = undoId; hideUndo(); emit(el, 'restoremedia', { id }); } }),
     h('button', { type: 'button', class: 'icon ghost', text: '✕', 'aria-label': 'Dismiss', onclick: () => hideUndo() }));
   function hideUndo() { undoId = null; undoBar.hidden = true; }
-  el.append(h('div', { class: 'panel-head' }, h('h2', { text: 'Media' }), importButton, input), tools, undoBar, list, none, hint, details);
+  const monitor = h('section', { class: 'source-monitor', 'aria-label': 'Source monitor' });
+  mountSourceMonitor(monitor);
+  el.append(h('div', { class: 'panel-head' }, h('h2', { text: 'Media' }), importButton, input), tools, undoBar, list, none, hint, details,
+    monitor);
+  let shownInMonitor = null; // the item the monitor shows, as it was sent
 
   // Delete asks first, in the item's row (no blocking dialog): the question names the clips that
   // use it.
@@ -98,6 +103,15 @@ export function mountMedia(el) {
     const r = rows.get(id);
     if (focus && r) r.li.focus();
     showDetails();
+    showInMonitor();
+  }
+
+  // The selected item in the source monitor (sent again when it changes, e.g. renamed).
+  function showInMonitor(play = false) {
+    const item = items.find((m) => m.id === selectedId) || null;
+    if (item === shownInMonitor && !play) return;
+    shownInMonitor = item;
+    send(monitor, 'source', { item, play });
   }
 
   function showDetails() {
@@ -214,6 +228,8 @@ export function mountMedia(el) {
       draggable: 'true', tabindex: '0', dataset: { mediaId: item.id }, 'aria-describedby': problem ? problemId : null,
       title: tag ? `${item.name} (${tag})` : item.name,
       onclick: (e) => { if (!e.target.closest('button, input')) choose(item.id); },
+      // a double-click opens it: it plays in the source monitor
+      ondblclick: (e) => { if (!e.target.closest('button, input, .name')) { choose(item.id); showInMonitor(true); } },
       onfocus: (e) => { if (e.target === li && selectedId !== item.id) choose(item.id); },
     },
       thumbnail(item),
@@ -280,6 +296,7 @@ export function mountMedia(el) {
     originSelect.value = view.origin;
     importButton.disabled = !enabled;
     showDetails();
+    showInMonitor();
   }
 
   el.addEventListener('confirmdelete', (e) => {
