@@ -53,7 +53,7 @@ test('sorts by date (newest or oldest first), by name and by duration, stills la
   assert.deepEqual(ids(library), before);
 });
 
-test('names that collide (in any case) carry a short time and id; unique names carry nothing', () => {
+test('names that collide (in any case) carry their creation time, or a short id when that is shared too', () => {
   const items = [
     gen('3fa9c1d2-0000', 'A red fox', 'p', { created_at: '2026-12-07T10:00:01Z' }),
     gen('77bb0a9e-1111', 'a red fox', 'p', { created_at: '2026-12-07T10:02:37Z' }),
@@ -61,15 +61,21 @@ test('names that collide (in any case) carry a short time and id; unique names c
   ];
   const tags = collisionTags(items);
   assert.equal(tags.size, 2);
-  assert.equal(tags.get('3fa9c1d2-0000'), `${shortTime('2026-12-07T10:00:01Z')} · 3fa9c1`);
-  assert.equal(tags.get('77bb0a9e-1111'), `${shortTime('2026-12-07T10:02:37Z')} · 77bb0a`);
+  assert.equal(tags.get('3fa9c1d2-0000'), shortTime('2026-12-07T10:00:01Z'));
+  assert.equal(tags.get('77bb0a9e-1111'), shortTime('2026-12-07T10:02:37Z'));
   assert.notEqual(tags.get('3fa9c1d2-0000'), tags.get('77bb0a9e-1111'));
   assert.equal(tags.has('99'), false);
+  // made in the same second: the short ids
+  const same = collisionTags([
+    gen('3fa9c1d2-0000', 'x', 'p', { created_at: '2026-12-07T10:00:01.100Z' }),
+    gen('77bb0a9e-1111', 'x', 'p', { created_at: '2026-12-07T10:00:01.900Z' }),
+  ]);
+  assert.deepEqual([...same.values()], ['3fa9c1', '77bb0a']);
   assert.match(shortTime('2026-12-07T10:00:01Z'), /^\d\d:\d\d:01$/);
   assert.equal(shortTime('nonsense'), '');
   assert.equal(shortTime(null), '');
   assert.equal(shortId({ id: 'ab-cd-ef-gh' }), 'abcdef');
-  // without a creation time, the id alone
+  // without a creation time, the id
   assert.equal(collisionTags([{ id: 'aaaaaaaa', name: 'x' }, { id: 'bbbbbbbb', name: 'x' }]).get('aaaaaaaa'), 'aaaaaa');
 });
 

@@ -123,8 +123,9 @@ export function shortTime(createdAt) {
   return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
-// What tells apart items whose names collide (the same name, in any case): id -> a tag of its
-// creation time and short id ("14:02:37 · 3fa9c1"); items with a name of their own have none.
+// What tells apart items whose names collide (the same name, in any case): id -> a short tag,
+// their creation times ("14:02:37") when those differ, else their short ids ("3fa9c1"); items
+// with a name of their own have none.
 export function collisionTags(items) {
   const groups = new Map();
   for (const m of items) {
@@ -134,7 +135,9 @@ export function collisionTags(items) {
   const tags = new Map();
   for (const group of groups.values()) {
     if (group.length < 2) continue;
-    for (const m of group) tags.set(m.id, [shortTime(m.created_at), shortId(m)].filter(Boolean).join(' · '));
+    const times = group.map((m) => shortTime(m.created_at));
+    const byTime = times.every(Boolean) && new Set(times).size === group.length;
+    group.forEach((m, i) => tags.set(m.id, byTime ? times[i] : shortId(m)));
   }
   return tags;
 }
