@@ -161,6 +161,10 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection, Path], None]] = [
     """
     ALTER TABLE media ADD COLUMN deleted_at TEXT;
     """,
+    # 9: the library's bin (one level of folders) an item is filed in (NULL: none)
+    """
+    ALTER TABLE media ADD COLUMN bin TEXT;
+    """,
 ]
 
 

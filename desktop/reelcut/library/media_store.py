@@ -49,6 +49,7 @@ def media_dict(row: Any) -> dict[str, Any]:
         "has_thumbnail": bool(row["thumbnail"]),
         "source": loads(row["source"], {}), "cost": row["cost"], "created_at": row["created_at"],
         "keyframe_interval": row["keyframe_interval"],
+        "bin": row["bin"],  # the bin it is filed in, or None
         "proxy": {"status": row["proxy_status"], "progress": row["proxy_progress"],
                   "error": loads(row["proxy_error"])},
         # why the item's file is gone (set by the repair of rows that shared one file), or None
@@ -302,6 +303,16 @@ class MediaStore:
             raise AppError("invalid_name", "A media name must be 1 to 200 characters.", field="name")
         self._row(media_id)
         self.db.execute("UPDATE media SET name = ? WHERE id = ?", (name, media_id))
+        return self.published(self.get(media_id))
+
+    def file_in_bin(self, media_id: str, bin_name: Any) -> dict[str, Any]:
+        """File the item in a bin (a name, one level), or in none (None or '')."""
+        if isinstance(bin_name, str):
+            bin_name = clean_name(bin_name) or None
+        if bin_name is not None and (not isinstance(bin_name, str) or len(bin_name) > 100):
+            raise AppError("invalid_bin", "A bin name must be 1 to 100 characters, or null for none.", field="bin")
+        self._row(media_id)
+        self.db.execute("UPDATE media SET bin = ? WHERE id = ?", (bin_name, media_id))
         return self.published(self.get(media_id))
 
     def delete(self, media_id: str, *, for_good: bool = False) -> dict[str, Any]:

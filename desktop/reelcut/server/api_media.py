@@ -43,7 +43,17 @@ def get_media(media_id: str):
 
 @bp.patch("/media/<media_id>")
 def rename_media(media_id: str):
-    return jsonify({"media": urls.media_item(services().media.rename(media_id, body().get("name")))})
+    """Change an item's name, its bin ({"bin": name or null}), or both."""
+    fields = body()
+    media = services().media
+    if "name" not in fields and "bin" not in fields:
+        raise AppError("invalid_media", "Send a new name, a bin, or both.", field="name")
+    item = None
+    if "bin" in fields:
+        item = media.file_in_bin(media_id, fields["bin"])
+    if "name" in fields or item is None:
+        item = media.rename(media_id, fields.get("name"))
+    return jsonify({"media": urls.media_item(item)})
 
 
 @bp.delete("/media/<media_id>")
