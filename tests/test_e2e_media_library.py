@@ -310,3 +310,51 @@ def test_source_monitor_marks_in_and_out_and_inserts_or_overwrites_at_the_playhe
     until(lambda: clip_spans(server, pid)[:2] == [(green["id"], 0, 0, 4), (red["id"], 4, 0, 1)], 10,
           "the whole item inserted at the start")
     watch.assert_clean()
+
+
+def test_bins_group_media_with_drag_and_drop(server: ServerProcess, page: Page, tmp_path: Path) -> None:
+    pid = new_project(server, "Library")
+    red = import_file(server, pid, ms.make_solid(tmp_path / "red.mp4", "red", seconds=1))
+    blue = import_file(server, pid, ms.make_solid(tmp_path / "blue.mp4", "blue", seconds=1))
+    import_file(server, pid, ms.make_image(tmp_path / "logo.png"))
+    watch = open_app(page, server, "Library")
+    items = media_items(page)
+    expect(items).to_have_count(3)
+    bins = page.get_by_role("group", name="Bins")
+
+    def bin_of(media_id: str) -> str | None:
+        return server.get(f"/api/media/{media_id}").json()["media"]["bin"]
+
+    bins.get_by_role("button", name="New bin").click()
+    field = page.get_by_role("textbox", name="New bin name")
+    field.fill("B-roll")
+    field.press("Enter")
+    broll = bins.get_by_role("button", name="B-roll")
+    expect(broll).to_have_attribute("aria-pressed", "true")  # the new bin is shown: empty
+    expect(items).to_have_count(0)
+    bins.get_by_role("button", name="All").click()
+    expect(items).to_have_count(3)
+
+    for item in (red, blue):
+        page.locator(f"[data-media-id='{item['id']}']").drag_to(broll)
+        until(lambda item=item: bin_of(item["id"]) == "B-roll", 10, f"{item['name']} filed in B-roll")
+    broll.click()
+    expect(items).to_have_count(2)
+    bins.get_by_role("button", name="Unfiled").click()
+    expect(items).to_have_count(1)
+    expect(items).to_contain_text("logo")
+
+    # out of the bin again: dragged onto Unfiled
+    broll.click()
+    page.locator(f"[data-media-id='{blue['id']}']").drag_to(bins.get_by_role("button", name="Unfiled"))
+    until(lambda: bin_of(blue["id"]) is None, 10, "blue out of its bin")
+    expect(items).to_have_count(1)
+    expect(items).to_contain_text("red")
+    items.first.click()
+    expect(page.get_by_label("Media details")).to_contain_text("red")
+    expect(page.get_by_label("Media details")).to_contain_text("B-roll")
+
+    page.reload()
+    expect(bins.get_by_role("button", name="B-roll")).to_have_attribute("aria-pressed", "true")
+    expect(items).to_have_count(1)
+    watch.assert_clean()

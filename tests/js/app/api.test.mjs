@@ -39,6 +39,7 @@ const CALLS = [
   [(s) => s.media.retryProxy('m1'), 'POST', 'api/media/m1/proxy', {}],
   [(s) => s.media.rename('m1', 'Fox'), 'PATCH', 'api/media/m1', { name: 'Fox' }],
   [(s) => s.media.restore('m1'), 'POST', 'api/media/m1/restore', {}],
+  [(s) => s.media.fileInBin('m1', 'B-roll'), 'PATCH', 'api/media/m1', { bin: 'B-roll' }],
   [(s) => s.generations.start({ prompt: 'kite' }), 'POST', 'api/generations', { prompt: 'kite' }],
   [(s) => s.generations.cancel('j1'), 'POST', 'api/generations/j1/cancel', {}],
   [(s) => s.generations.retry('j1'), 'POST', 'api/generations/j1/retry', {}],

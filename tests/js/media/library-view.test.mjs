@@ -126,3 +126,19 @@ test('a waveform thumbnail keeps the loudest peak of each bar', async () => {
   assert.deepEqual(waveformBars(null, 10), []);
   assert.equal(waveformBars(Array.from({ length: 1000 }, (_, i) => i / 1000), 36).length, 36);
 });
+
+test('bins: one level, filed or not; the view shows one bin, the unfiled, or all', async () => {
+  const { ALL_BINS, binsOf, newBinName } = await import('../../../web/js/media/library-model.js');
+  const items = [imp('a', 'a', { bin: 'B-roll' }), imp('b', 'b', { bin: 'Final' }), imp('c', 'c'), imp('d', 'd', { bin: 'B-roll' })];
+  assert.deepEqual(binsOf(items), ['B-roll', 'Final']);
+  assert.deepEqual(binsOf(items, ['Music', 'B-roll', '']), ['B-roll', 'Final', 'Music']);
+  assert.deepEqual(ids(visibleItems(items, { bin: 'B-roll' })), ['a', 'd']);
+  assert.deepEqual(ids(visibleItems(items, { bin: '' })), ['c']);
+  assert.deepEqual(ids(visibleItems(items, { bin: ALL_BINS })), ['a', 'b', 'c', 'd']);
+  assert.deepEqual(ids(visibleItems(items, {})), ['a', 'b', 'c', 'd']);
+  assert.equal(newBinName('  Sound   fx ', ['B-roll']), 'Sound fx');
+  assert.equal(newBinName('b-ROLL', ['B-roll']), null);
+  assert.equal(newBinName('   ', []), null);
+  assert.equal(newBinName('x'.repeat(101), []), null);
+  assert.equal(Object.fromEntries(detailRows(items[0])).Bin, 'B-roll');
+});

@@ -116,6 +116,16 @@ export function createActions({ parts, state, show, project, sheet }) {
       }
       show.media();
     },
+    // File a media item in a bin (null: in none).
+    async fileinbin({ id, bin }) {
+      try {
+        const { media } = await server.media.fileInBin(id, bin);
+        state.media = upsert(state.media, media);
+      } catch (err) {
+        fail(err);
+      }
+      show.media();
+    },
     // Delete asks first, naming the clips that use the item; the delete can be undone while the
     // project is open: the server keeps the item (a soft delete), the page keeps its clips.
     askdeletemedia({ id }) {

@@ -79,6 +79,7 @@ export const server = {
     retryProxy: (id) => api.post(`api/media/${id}/proxy`),
     rename: (id, name) => api.patch(`api/media/${id}`, { name }),
     restore: (id) => api.post(`api/media/${id}/restore`),
+    fileInBin: (id, bin) => api.patch(`api/media/${id}`, { bin }),
     remove: (id) => api.del(`api/media/${id}`),
   },
   generations: {

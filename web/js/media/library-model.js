@@ -60,6 +60,8 @@ function sentence(text) {
 
 // -- finding things: search, filters, sort -------------------------------------------------------
 
+export const ALL_BINS = '*'; // the view's bin: every item, whatever its bin ('' is the items in none)
+
 export const SORTS = {
   oldest: 'Oldest first',
   newest: 'Newest first',
@@ -68,7 +70,7 @@ export const SORTS = {
 };
 export const KINDS = { all: 'All kinds', video: 'Video', image: 'Images', audio: 'Audio' };
 export const ORIGINS = { all: 'All sources', generated: 'Generated', imported: 'Imported' };
-export const DEFAULT_VIEW = Object.freeze({ query: '', sort: 'oldest', kind: 'all', origin: 'all' });
+export const DEFAULT_VIEW = Object.freeze({ query: '', sort: 'oldest', kind: 'all', origin: 'all', bin: ALL_BINS });
 
 // Where an item came from: 'generated' (a model made it) or 'imported' (a file brought in).
 export function origin(item) {
@@ -101,10 +103,26 @@ export function visibleItems(items, view = DEFAULT_VIEW) {
   const v = { ...DEFAULT_VIEW, ...view };
   const compare = COMPARE[v.sort] || COMPARE.newest;
   return items
-    .filter((m) => (v.kind === 'all' || m.kind === v.kind)
+    .filter((m) => (v.bin === ALL_BINS || (m.bin || '') === v.bin)
+      && (v.kind === 'all' || m.kind === v.kind)
       && (v.origin === 'all' || origin(m) === v.origin)
       && matches(m, v.query))
     .sort(compare);
+}
+
+// The bins there are: those items are filed in, and those made in this session and still empty
+// (`made`), by name.
+export function binsOf(items, made = []) {
+  const names = new Set(made.filter(Boolean));
+  for (const m of items) if (m.bin) names.add(m.bin);
+  return [...names].sort((a, b) => a.localeCompare(b, undefined, { numeric: true, sensitivity: 'base' }));
+}
+
+// A new bin's name, typed: trimmed; null when empty or taken already (in any case).
+export function newBinName(typed, bins) {
+  const name = String(typed || '').trim().replace(/\s+/g, ' ');
+  if (!name || name.length > 100) return null;
+  return bins.some((b) => b.toLowerCase() === name.toLowerCase()) ? null : name;
 }
 
 // -- names ---------------------------------------------------------------------------------------
@@ -187,6 +205,7 @@ export function detailRows(item) {
     ['Video codec', item.video_codec || ''],
     ['Audio codec', item.audio_codec || ''],
     ['Size', humanBytes(item.size)],
+    ['Bin', item.bin || ''],
   ];
   if (origin(item) === 'generated') {
     const params = s.params && typeof s.params === 'object'

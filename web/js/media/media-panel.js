@@ -9,7 +9,7 @@ import { duration, resolution } from '../shared/format.js';
 import { server } from '../app/api.js';
 import { mountSourceMonitor } from './source-monitor.js';
 import {
-  DEFAULT_VIEW, KINDS, ORIGINS, SORTS, collisionTags, detailRows, dragRefusal, itemStatus, renameTo, visibleItems,
+  ALL_BINS, DEFAULT_VIEW, KINDS, ORIGINS, SORTS, binsOf, collisionTags, newBinName, detailRows, dragRefusal, itemStatus, renameTo, visibleItems,
   waveformBars,
 } from './library-model.js';
 
@@ -46,6 +46,69 @@ export function mountMedia(el) {
   const kindSelect = select('Filter by kind', KINDS, 'kind');
   const originSelect = select('Filter by source', ORIGINS, 'origin');
   const tools = h('div', { class: 'media-tools' }, search, h('div', { class: 'media-filters' }, sortSelect, kindSelect, originSelect));
+  // Bins: one level of folders. A bin shows its items; an item is dragged onto a bin to file it
+  // there (`fileinbin` up), onto Unfiled to take it out. A new bin lives in this tab until an
+  // item is filed in it.
+  let madeBins = [];
+  const binBar = h('div', { class: 'media-bins', role: 'group', 'aria-label': 'Bins' });
+  tools.append(binBar);
+  function binChip(label, value, droppable) {
+    const chip = h('button', {
+      type: 'button', class: 'bin', text: label, 'aria-pressed': String(view.bin === value), dataset: { bin: value },
+      onclick: () => { view = { ...view, bin: value }; saveView(); update(); },
+    });
+    if (droppable) {
+      chip.addEventListener('dragover', (e) => {
+        if (!e.dataTransfer.types.includes(MEDIA_MIME)) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'move';
+        chip.classList.add('drop-target');
+      });
+      chip.addEventListener('dragleave', () => chip.classList.remove('drop-target'));
+      chip.addEventListener('drop', (e) => {
+        chip.classList.remove('drop-target');
+        const id = e.dataTransfer.getData(MEDIA_MIME);
+        if (!id) return;
+        e.preventDefault();
+        e.stopPropagation();
+        emit(el, 'fileinbin', { id, bin: value || null });
+      });
+    }
+    return chip;
+  }
+  function newBin() {
+    const field = h('input', { type: 'text', class: 'bin-name', 'aria-label': 'New bin name', placeholder: 'Bin name' });
+    let done = false;
+    const finish = (commit) => {
+      if (done) return;
+      done = true;
+      const name = commit ? newBinName(field.value, binsOf(items, madeBins)) : null;
+      if (name) { madeBins = [...madeBins, name]; view = { ...view, bin: name }; saveView(); }
+      field.remove();
+      showBins(true);
+      update();
+    };
+    field.addEventListener('keydown', (e) => {
+      e.stopPropagation();
+      if (e.key === 'Enter') { e.preventDefault(); finish(true); }
+      else if (e.key === 'Escape') { e.preventDefault(); finish(false); }
+    });
+    field.addEventListener('blur', () => finish(true));
+    binBar.append(field);
+    field.focus();
+  }
+  let binsKey = '';
+  function showBins(force = false) {
+    const bins = binsOf(items, madeBins);
+    if (view.bin !== ALL_BINS && view.bin !== '' && !bins.includes(view.bin)) view = { ...view, bin: ALL_BINS };
+    const key = JSON.stringify([bins, view.bin]);
+    if (key === binsKey && !force) return;
+    if (binBar.querySelector('input.bin-name')) return; // a new bin being named
+    binsKey = key;
+    clear(binBar);
+    binBar.append(binChip('All', ALL_BINS, false), binChip('Unfiled', '', true), ...bins.map((b) => binChip(b, b, true)),
+      h('button', { type: 'button', class: 'ghost bin-new', text: '+ Bin', 'aria-label': 'New bin', onclick: newBin }));
+  }
   const list = h('ul', { class: 'media-list', 'aria-label': 'Media' });
   const hint = h('p', { class: 'hint', text: 'Drop video, image or audio files here, or generate a clip.' });
   const none = h('p', { class: 'hint media-none', text: 'No media matches the search or filters.' });
@@ -256,7 +319,7 @@ export function mountMedia(el) {
         return;
       }
       e.dataTransfer.setData(MEDIA_MIME, item.id);
-      e.dataTransfer.effectAllowed = 'copy';
+      e.dataTransfer.effectAllowed = 'copyMove'; // copied onto the timeline, moved into a bin
     });
     return li;
   }
@@ -267,6 +330,7 @@ export function mountMedia(el) {
   let tags = new Map(); // media id -> what tells it apart from another item of the same name
   function update() {
     tags = collisionTags(items);
+    showBins();
     const shown = visibleItems(items, view);
     const keep = new Set(shown.map((i) => i.id));
     for (const [id, r] of rows) if (!keep.has(id)) { r.li.remove(); rows.delete(id); }
@@ -317,6 +381,7 @@ export function mountMedia(el) {
       projectId = pid;
       selectedId = null;
       hideUndo(); // the undo window of a project closes with it
+      madeBins = [];
       loadView();
     }
     update();
