@@ -262,10 +262,10 @@ def test_source_monitor_marks_in_and_out_and_inserts_or_overwrites_at_the_playhe
     page.wait_for_function("v => v.readyState >= 2 && !v.hidden", arg=video.element_handle(), timeout=15000)
 
     # its own play controls: it plays, and the timeline's preview does not move
-    monitor.get_by_role("button", name="Play source").click()
+    monitor.get_by_role("button", name="Start source").click()
     page.wait_for_function("v => v.currentTime > 0.3", arg=video.element_handle(), timeout=10000)
-    monitor.get_by_role("button", name="Pause source").click()
-    expect(monitor.get_by_role("button", name="Play source")).to_be_visible()
+    monitor.get_by_role("button", name="Stop source").click()
+    expect(monitor.get_by_role("button", name="Start source")).to_be_visible()
 
     def seek(t: float) -> None:
         monitor.get_by_role("slider", name="Source position").evaluate(

@@ -26,7 +26,7 @@ export function mountSourceMonitor(el) {
   const span = h('div', { class: 'source-span', 'aria-hidden': 'true' });
   const time = h('span', { class: 'source-time', 'aria-label': 'Source time', text: '0:00.00' });
   const range = h('span', { class: 'source-range', 'aria-label': 'Marked range' });
-  const play = h('button', { type: 'button', text: '▶', 'aria-label': 'Play source', onclick: () => toggle() });
+  const play = h('button', { type: 'button', text: '▶', 'aria-label': 'Start source', onclick: () => toggle() });
   const inButton = h('button', { type: 'button', text: 'In', title: 'Mark In (I)', 'aria-label': 'Mark In', onclick: () => mark('in') });
   const outButton = h('button', { type: 'button', text: 'Out', title: 'Mark Out (O)', 'aria-label': 'Mark Out', onclick: () => mark('out') });
   const clearButton = h('button', { type: 'button', class: 'ghost', text: 'Clear', 'aria-label': 'Clear the marks', onclick: () => setMarks(NO_MARKS) });
@@ -162,8 +162,8 @@ export function mountSourceMonitor(el) {
 
   video.addEventListener('timeupdate', showTime);
   video.addEventListener('seeked', showTime);
-  video.addEventListener('play', () => { play.textContent = '⏸'; play.setAttribute('aria-label', 'Pause source'); });
-  video.addEventListener('pause', () => { play.textContent = '▶'; play.setAttribute('aria-label', 'Play source'); });
+  video.addEventListener('play', () => { play.textContent = '⏸'; play.setAttribute('aria-label', 'Stop source'); });
+  video.addEventListener('pause', () => { play.textContent = '▶'; play.setAttribute('aria-label', 'Start source'); });
   video.addEventListener('loadedmetadata', () => {
     if (Number.isFinite(video.duration) && video.duration > 0) position.max = String(video.duration);
   });
