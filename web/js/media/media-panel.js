@@ -363,6 +363,15 @@ export function mountMedia(el) {
     showInMonitor();
   }
 
+  // Another part selects an item (a finished generation's card): shown in the list, chosen.
+  el.addEventListener('select', (e) => {
+    const { id } = e.detail;
+    if (!items.some((m) => m.id === id)) return;
+    if (!visibleItems(items, view).some((m) => m.id === id)) { view = { ...DEFAULT_VIEW, sort: view.sort }; saveView(); update(); }
+    choose(id, true);
+    const r = rows.get(id);
+    if (r) r.li.scrollIntoView({ block: 'nearest' });
+  });
   el.addEventListener('confirmdelete', (e) => {
     const item = items.find((m) => m.id === e.detail.id);
     if (item) confirmDelete(item, e.detail.question);
