@@ -363,8 +363,8 @@ export function mountMedia(el) {
     showInMonitor();
   }
 
-  // Another part selects an item (a finished generation's card): shown in the list, chosen.
-  el.addEventListener('select', (e) => {
+  // Another part shows an item (a finished generation's card): `showitem` {id}; it is chosen in the list.
+  el.addEventListener('showitem', (e) => {
     const { id } = e.detail;
     if (!items.some((m) => m.id === id)) return;
     if (!visibleItems(items, view).some((m) => m.id === id)) { view = { ...DEFAULT_VIEW, sort: view.sort }; saveView(); update(); }
