@@ -13,6 +13,7 @@ BENCHES = {
     "range": ("Range serving throughput", "range_serving"),
     "parallel": ("Several models at once", "parallel_models"),
     "export": ("Export encode", "export_encode"),
+    "smart": ("Smart render: a timeline of cuts exported by copy", "smart_render"),
     "animated": ("Animated values: render time per frame", "animated_values"),
     "project": ("A big project", "big_project"),
     "playback": ("Playback in Chromium", "playback"),

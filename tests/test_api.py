@@ -272,7 +272,7 @@ def test_jobs_list_cancel_and_retry(api: Api, services: Any, project: dict) -> N
 def test_settings_never_return_a_key_and_check_their_types(api: Api, monkeypatch: Any) -> None:
     monkeypatch.delenv("FAL_KEY", raising=False)
     s = api.get("/api/settings").json
-    assert set(s) == {"remote_preview", "preview_proxies", "fal_key_set", "fal_key_source"}
+    assert set(s) == {"remote_preview", "preview_proxies", "smart_render", "fal_key_set", "fal_key_source"}
     assert s["remote_preview"] is False and s["preview_proxies"] is True
     err = _error(api.put("/api/settings", json={"remote_preview": "yes"}), 400)
     assert err["field"] == "remote_preview"

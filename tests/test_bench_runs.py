@@ -20,6 +20,7 @@ def test_benchmarks_run_small() -> None:
     for title in ("Range serving throughput", "Several models at once", "Export encode", "A big project",
                   "Playback in Chromium", "Proxy encode", "A big project in the page", "Ingest: COMPLETED to playable",
                   "The preview compositor in Chromium", "Waveform of long sound",
-                  "Animated values: render time per frame", "The timeline at 50, 500 and 2000 clips"):
+                  "Animated values: render time per frame", "The timeline at 50, 500 and 2000 clips",
+                  "Smart render: a timeline of cuts exported by copy"):
         assert f"## {title}" in out.stdout
     assert "baseline:" in out.stdout

@@ -114,11 +114,13 @@ class RecordingShell(DesktopShell):
         self.picks, self.save_to = picks, save_to
         self.revealed: list[Path] = []
         self.titles: list[str] = []
+        self.save_dirs: list[str] = []
 
     def pick_files(self) -> list[str]:
         return self.picks
 
-    def pick_save(self, name: str) -> str | None:
+    def pick_save(self, name: str, directory: str = "") -> str | None:
+        self.save_dirs.append(directory)
         return self.save_to
 
     def reveal(self, path: Path) -> None:

@@ -405,8 +405,7 @@ def test_an_import_during_the_refetch_after_a_reconnect_is_kept(server: ServerPr
 def test_undo_after_deleting_media_brings_none_of_its_clips_back(server: ServerProcess, page: Page, samples: dict,
                                                                  tmp_path: Path) -> None:
     """Two clips on the timeline, the first one's media is deleted: its clip goes, and no undo or
-    redo of the timeline brings it back (the server would refuse to save it); undo still walks the
-    other edits. (The library's own Undo restores the media and its clips: test_e2e_media_library.)"""
+    redo brings it back (the server would refuse to save it); undo still walks the other edits."""
     gone, kept = _copies(samples["video"], tmp_path, "gone", "kept")
     pid = server.post("/api/projects", json={"name": "Deleting"}).json()["project"]["id"]
     gone_id = _import(server, pid, gone)["id"]
@@ -429,7 +428,8 @@ def test_undo_after_deleting_media_brings_none_of_its_clips_back(server: ServerP
     server.wait_for(lambda: len(saved()) == 2, timeout=10)
 
     page.get_by_role("button", name="Delete gone").click()
-    page.get_by_role("group", name="Delete gone?").get_by_role("button", name="Delete").click()
+    asked = page.get_by_role("dialog", name="Delete “gone”? It is used by 1 clip on the timeline, which goes with it.")
+    asked.get_by_role("button", name="Delete “gone”").click()
     expect(items).to_have_count(1)
     expect(clips).to_have_count(1)
     errors = page.get_by_role("status", name="Notifications").locator(".error")

@@ -12,9 +12,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from . import media_samples as ms
+from .e2e_helpers import until
 from .server_process import ServerProcess
 from .test_e2e_browser import Watch
-from .test_e2e_inspector import ZOOM, saved, until
+from .test_e2e_inspector import ZOOM, saved
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 

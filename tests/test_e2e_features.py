@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +16,7 @@ import av
 import numpy as np
 import pytest
 import requests
-from playwright.sync_api import Dialog, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from reelcut.media.ffmpeg import ffmpeg_exe
@@ -27,6 +25,7 @@ from reelcut.media.fonts import find_font
 
 from . import media_samples as ms
 from .conftest import TOKEN
+from .e2e_helpers import import_file, saved_timeline, until
 from .preview_probe import bright_box, expect_pixel, tap_audio, tones_while_playing, wait_paused, wait_playing
 from .server_process import ServerProcess
 from .test_e2e_browser import Watch
@@ -37,17 +36,6 @@ FAL_T2V = "fal-ai/ltx-2/text-to-video/fast"
 
 
 # -- helpers --------------------------------------------------------------------------------------
-def until(predicate: Callable[[], Any], seconds: float, what: str) -> Any:
-    """Poll the server side until predicate() is truthy; fail naming what did not happen and the
-    last value seen."""
-    deadline = time.monotonic() + seconds
-    last: Any = None
-    while time.monotonic() < deadline:
-        last = predicate()
-        if last:
-            return last
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {seconds} s waiting for {what}; last seen: {last!r}")
 
 
 def ffmpeg_children(pid: int) -> list[int]:
@@ -83,15 +71,8 @@ def new_project(server: ServerProcess, name: str) -> str:
     return pid
 
 
-def import_file(server: ServerProcess, pid: str, path: Path) -> dict[str, Any]:
-    with open(path, "rb") as f:
-        r = server.post(f"/api/projects/{pid}/media", files={"file": (path.name, f, "application/octet-stream")})
-    assert r.status_code == 201, r.text
-    return r.json()["media"][0]
-
-
 def timeline(server: ServerProcess, pid: str) -> dict[str, Any]:
-    return server.get(f"/api/projects/{pid}/timeline").json()["timeline"]
+    return saved_timeline(server, pid)
 
 
 def put_timeline(server: ServerProcess, pid: str, doc: dict[str, Any]) -> None:
@@ -143,14 +124,15 @@ def seek(page: Page, seconds: float) -> None:
     page.get_by_role("region", name="Timeline").locator("[data-ruler]").click(position={"x": seconds * ZOOM, "y": 5})
 
 
-def answer_next_dialog(page: Page, accept: bool, seen: list[Dialog], text: str | None = None) -> None:
-    def handle(dialog: Dialog) -> None:
-        seen.append(dialog)
-        if accept:
-            dialog.accept(text) if text is not None else dialog.accept()
-        else:
-            dialog.dismiss()
-    page.once("dialog", handle)
+def answer_page_dialog(page: Page, message: str, accept: bool) -> None:
+    """The page's own confirmation (a <dialog>, never window.confirm): named by its question,
+    answered by its first button (confirm) or the other (keep)."""
+    dialog = page.get_by_role("dialog", name=message)
+    expect(dialog).to_be_visible()
+    buttons = dialog.get_by_role("button")
+    expect(buttons).to_have_count(2)
+    (buttons.nth(1) if accept else buttons.nth(0)).click()
+    expect(dialog).to_have_count(0)
 
 
 def download_export(page: Page, server: ServerProcess, folder: Path) -> Path:
@@ -158,7 +140,7 @@ def download_export(page: Page, server: ServerProcess, folder: Path) -> Path:
     page.get_by_role("button", name="Export", exact=True).click()
     link = page.get_by_role("link", name=re.compile(r"^Download "))
     expect(link).to_be_visible(timeout=120000)
-    expect(toasts(page)).to_contain_text("Export finished.")
+    expect(toasts(page)).to_contain_text(re.compile(r"Export finished: .+\.mp4\."))  # it names the file
     r = requests.get(server.url.rstrip("/") + link.get_attribute("href"),
                      headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60)
     assert r.status_code == 200, r.text
@@ -301,24 +283,22 @@ def test_rename_and_delete_projects(server: ServerProcess, page: Page, samples: 
     page.reload()
     expect(page).to_have_title("Alpha cut — Reelcut")  # the last project opened is opened again
 
-    dialogs: list[Dialog] = []
-    delete = bar.get_by_role("button", name="Delete")
-    answer_next_dialog(page, False, dialogs)
+    delete = bar.get_by_role("button", name="Delete project")
     delete.click()
-    assert [d.message for d in dialogs] == ["Delete “Alpha cut” and all its files?"]
+    answer_page_dialog(page, "Delete “Alpha cut” and all its files?", False)
     assert {p["id"] for p in server.get("/api/projects").json()["projects"]} == {alpha, beta}  # dismissed: kept
     expect(page).to_have_title("Alpha cut — Reelcut")
 
-    answer_next_dialog(page, True, dialogs)
     delete.click()
+    answer_page_dialog(page, "Delete “Alpha cut” and all its files?", True)
     expect(page).to_have_title("Beta — Reelcut")  # the next project opens
     expect(switcher.locator("option")).to_have_text(["Beta"])
     assert [p["id"] for p in server.get("/api/projects").json()["projects"]] == [beta]
     until(lambda: not any(p.exists() for p in alpha_files), 10, "the deleted project's files to go")
     assert not (server.data_dir / "projects" / alpha).exists()
 
-    answer_next_dialog(page, True, dialogs)
     delete.click()
+    answer_page_dialog(page, "Delete “Beta” and all its files?", True)
     expect(page).to_have_title("Reelcut")
     expect(page.get_by_text("Create a project to start")).to_be_visible()
     expect(switcher).to_be_disabled()
@@ -333,8 +313,8 @@ def test_rename_and_delete_projects(server: ServerProcess, page: Page, samples: 
 @pytest.mark.slow
 def test_delete_media_and_no_reveal_in_a_browser(server: ServerProcess, page: Page, samples: dict[str, Path],
                                                  tmp_path: Path) -> None:
-    """Delete asks first (in the row), then the item leaves the list and the library; its file stays
-    for Undo until the undo window closes (tests/test_media_undo.py). Reveal needs
+    """Delete asks first, then the item leaves the list and the library (its file stays for Undo until
+    the undo window closes: tests/test_media_undo.py). Reveal needs
     the desktop app: a browser page offers no Reveal control, and the route it would call says why."""
     import shutil
 
@@ -353,23 +333,17 @@ def test_delete_media_and_no_reveal_in_a_browser(server: ServerProcess, page: Pa
     assert r.status_code == 409 and r.json()["error"] == {"code": "desktop_only",
                                                           "message": "This needs the Reelcut desktop app."}, r.text
 
-    # the question is asked in the row, not in a blocking dialog
-    page.on("dialog", lambda d: pytest.fail(f"a blocking dialog: {d.message}"))
     page.get_by_role("button", name="Delete drop").click()
-    question = page.get_by_role("group", name="Delete drop?")
-    expect(question).to_contain_text("Delete “drop” from the project?")
-    question.get_by_role("button", name="Keep").click()
-    expect(question).to_have_count(0)
+    answer_page_dialog(page, "Delete “drop” from the project?", False)
     expect(items).to_have_count(2)
     assert media_names(server, pid) == ["drop", "keep"]
 
     page.get_by_role("button", name="Delete drop").click()
-    question.get_by_role("button", name="Delete").click()
+    answer_page_dialog(page, "Delete “drop” from the project?", True)
     expect(items).to_have_count(1)
     expect(items).to_contain_text(["keep"])
     assert media_names(server, pid) == ["keep"]
-    # the file stays until the undo window closes (the next start)
-    assert all(p.exists() for p in drop_files)
+    assert all(p.exists() for p in drop_files), "the file went at once: Undo could not bring it back"
     assert files_named(server.data_dir, keep["filename"]), "the other item's file went too"
     page.reload()
     expect(items).to_have_count(1)
@@ -528,19 +502,18 @@ def test_a_text_clip_added_through_the_page_is_drawn_in_the_export(server: Serve
 @pytest.mark.slow
 def test_double_click_edits_a_text_clip_and_the_export_draws_the_edit(server: ServerProcess, page: Page,
                                                                       tmp_path: Path) -> None:
-    """A double-click on the title asks for its text; the edit shows on the clip and over the
-    preview, is saved, and the export draws the new text, not "Title"."""
+    """A double-click on the title puts the cursor in the inspector's Text field (no prompt: the
+    page is never blocked); the edit shows on the clip and over the preview, is saved, and the
+    export draws the new text, not "Title"."""
     pid = new_project(server, "Edited titles")
     watch = open_app(page, server, "Edited titles")
     clip = add_title(page, server, pid)
-    dialogs: list[Dialog] = []
-    answer_next_dialog(page, True, dialogs, "HELLO WORLD AGAIN")
     clip.dblclick()
-    try:
-        _wait_for_dialog(page, dialogs)
-    except AssertionError as exc:
-        raise PageBug(str(exc)) from None
-    assert [(d.type, d.message, d.default_value) for d in dialogs] == [("prompt", "Title text", "Title")]
+    text = page.get_by_role("region", name="Inspector").get_by_label("Text", exact=True)
+    expect(text).to_be_focused()
+    expect(text).to_have_value("Title")
+    page.keyboard.type("HELLO WORLD AGAIN")  # the text was selected: typing replaces it
+    text.press("Tab")
     expect(clip).to_have_text("HELLO WORLD AGAIN")
     until(lambda: [c["text"] for c in text_clips(server, pid)] == ["HELLO WORLD AGAIN"], 10,
           "the edited text on the server")
@@ -554,15 +527,6 @@ def test_double_click_edits_a_text_clip_and_the_export_draws_the_edit(server: Se
                 f"the edited title drawn in the preview {want_width:.3f} of the width wide (it is {bright_box(page)})")
     assert abs((box[0] + box[2]) / 2 - saved["x"]) < 0.02, f"the preview's title is not centred on x: {box}"
     watch.assert_clean()
-
-
-def _wait_for_dialog(page: Page, dialogs: list[Dialog], seconds: float = 3) -> None:
-    """Let the page run until a dialog was answered (the handler runs while Playwright waits)."""
-    deadline = time.monotonic() + seconds
-    while not dialogs:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"a double-click on the text clip opened no editor within {seconds} s")
-        page.wait_for_timeout(50)
 
 
 # -- moving clips --------------------------------------------------------------------------------
@@ -673,7 +637,7 @@ def test_allow_remote_preview_offers_the_remote_url(tmp_path: Path, page: Page, 
         assert all(h in _media_src(response.headers["content-security-policy"]) for h in hosts)
         page.get_by_role("button", name="Settings").click()
         expect(box).to_be_checked()  # the dialog shows what is saved
-        page.get_by_role("button", name="Close").click()
+        page.get_by_role("button", name="Close", exact=True).click()
 
         _save_remote_preview(page, box, False)
         assert s.get("/api/settings").json()["remote_preview"] is False

@@ -7,17 +7,14 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import av
 import pytest
-import requests
 from playwright.sync_api import Page, expect
 
 from . import media_samples as ms
-from .conftest import TOKEN
+from .e2e_helpers import decoded_frames, export_file, import_file, saved_timeline, until
 from .server_process import ServerProcess
 from .test_e2e_browser import Watch
 
@@ -26,19 +23,10 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 ZOOM = 50
 
 
-def until(predicate: Callable[[], Any], seconds: float, what: str) -> Any:
-    deadline = time.monotonic() + seconds
-    last: Any = None
-    while time.monotonic() < deadline:
-        last = predicate()
-        if last:
-            return last
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {seconds} s waiting for {what}; last seen: {last!r}")
 
 
 def saved(server: ServerProcess, pid: str) -> dict[str, Any]:
-    return server.get(f"/api/projects/{pid}/timeline").json()["timeline"]
+    return saved_timeline(server, pid)
 
 
 def saved_clip(server: ServerProcess, pid: str) -> dict[str, Any]:
@@ -49,9 +37,7 @@ def saved_clip(server: ServerProcess, pid: str) -> dict[str, Any]:
 def project(server: ServerProcess, tmp_path: Path) -> str:
     """One red clip on the top video track, starting at 0.5 s."""
     pid = server.post("/api/projects", json={"name": "Inspect"}).json()["project"]["id"]
-    path = ms.make_solid(tmp_path / "red.mp4", "red", seconds=3)
-    with open(path, "rb") as f:
-        item = server.post(f"/api/projects/{pid}/media", files={"file": ("red.mp4", f, "video/mp4")}).json()["media"][0]
+    item = import_file(server, pid, ms.make_solid(tmp_path / "red.mp4", "red", seconds=3))
     doc = saved(server, pid)
     top = next(t for t in doc["tracks"] if t["kind"] == "video")
     top["clips"] = [{"id": "red", "media_id": item["id"], "start": 0.5, "in": 0, "out": 3}]
@@ -180,18 +166,7 @@ def test_keyframes_at_the_playhead_and_the_canvas_reach_the_export(server: Serve
     until(lambda: saved(server, pid)["width"] == 1080, 10, "back to 9:16")
 
     # the export: 1080 × 1920, the red clip invisible at 1.5 s and full at 3 s (the keyframes)
-    job = server.post(f"/api/projects/{pid}/exports", json={}).json()["job"]
-    def finished() -> dict[str, Any] | None:
-        j = server.get(f"/api/exports/{job['id']}").json()["job"]
-        return j if j["status"] in ("done", "failed") else None
-    job = until(finished, 120, "the export")
-    assert job["status"] == "done", job
-    r = requests.get(server.url.rstrip("/") + job["download_url"], headers={"Authorization": f"Bearer {TOKEN}"},
-                     timeout=60)
-    out = tmp_path / "out.mp4"
-    out.write_bytes(r.content)
-    with av.open(str(out)) as c:
-        frames = [(float(f.time), f.to_ndarray(format="rgb24")) for f in c.decode(video=0)]
+    frames = decoded_frames(export_file(server, pid, tmp_path))
     assert frames[0][1].shape[:2] == (1920, 1080)
 
     def centre(t: float) -> tuple[int, ...]:
@@ -205,11 +180,8 @@ def test_keyframes_at_the_playhead_and_the_canvas_reach_the_export(server: Serve
 def test_a_crossfade_dropped_on_a_cut_overlaps_the_clips_and_reaches_the_export(server: ServerProcess, page: Page,
                                                                                  tmp_path: Path) -> None:
     pid = server.post("/api/projects", json={"name": "Inspect"}).json()["project"]["id"]
-    media = {}
-    for colour in ("red", "blue"):
-        with open(ms.make_solid(tmp_path / f"{colour}.mp4", colour, seconds=3), "rb") as f:
-            media[colour] = server.post(f"/api/projects/{pid}/media", files={"file": (f"{colour}.mp4", f, "video/mp4")}
-                                        ).json()["media"][0]
+    media = {colour: import_file(server, pid, ms.make_solid(tmp_path / f"{colour}.mp4", colour, seconds=3))
+             for colour in ("red", "blue")}
     doc = saved(server, pid)
     top = next(t for t in doc["tracks"] if t["kind"] == "video")
     top["clips"] = [{"id": "red", "media_id": media["red"]["id"], "start": 0, "in": 0, "out": 2},
@@ -249,19 +221,7 @@ def test_a_crossfade_dropped_on_a_cut_overlaps_the_clips_and_reaches_the_export(
     assert clips()["red"]["out"] == 3
 
     # the export at the crossfade's midpoint (2.5 s): half red, half blue
-    job = server.post(f"/api/projects/{pid}/exports", json={}).json()["job"]
-
-    def finished() -> dict[str, Any] | None:
-        j = server.get(f"/api/exports/{job['id']}").json()["job"]
-        return j if j["status"] in ("done", "failed") else None
-    job = until(finished, 120, "the export")
-    assert job["status"] == "done", job
-    r = requests.get(server.url.rstrip("/") + job["download_url"], headers={"Authorization": f"Bearer {TOKEN}"},
-                     timeout=60)
-    out = tmp_path / "crossfade.mp4"
-    out.write_bytes(r.content)
-    with av.open(str(out)) as c:
-        frames = [(float(f.time), f.to_ndarray(format="rgb24")) for f in c.decode(video=0)]
+    frames = decoded_frames(export_file(server, pid, tmp_path))
     mid = min(frames, key=lambda f: abs(f[0] - 2.5))[1]
     red, _, blue = (int(v) for v in mid[mid.shape[0] // 2, mid.shape[1] // 2])
     assert abs(red - 128) < 30 and abs(blue - 128) < 30, f"the midpoint is half red, half blue: {(red, blue)}"

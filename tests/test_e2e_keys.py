@@ -5,8 +5,6 @@ and one undo restores the document before it; no CSP violation, no console error
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from . import media_samples as ms
+from .e2e_helpers import saved_timeline, until
 from .server_process import ServerProcess
 from .test_e2e_browser import Watch
 
@@ -22,19 +21,10 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 FPS = 30
 
 
-def until(predicate: Callable[[], Any], seconds: float, what: str) -> Any:
-    deadline = time.monotonic() + seconds
-    last: Any = None
-    while time.monotonic() < deadline:
-        last = predicate()
-        if last:
-            return last
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {seconds} s waiting for {what}; last seen: {last!r}")
 
 
 def saved(server: ServerProcess, pid: str) -> dict[str, Any]:
-    return server.get(f"/api/projects/{pid}/timeline").json()["timeline"]
+    return saved_timeline(server, pid)
 
 
 def clips(server: ServerProcess, pid: str) -> list[tuple[float, float, float]]:

@@ -19,7 +19,7 @@ from .test_e2e_features import T2V, import_file, media_items, new_project, open_
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
 DAWN = "a red fox running through fresh snow at dawn"
-DUSK = "a red fox running through fresh snow at dusk"  # the same first 30 characters: the same name
+DUSK = "a red fox running through fresh snow at dusk"
 
 
 def generate(server: ServerProcess, pid: str, prompt: str) -> dict[str, Any]:
@@ -50,6 +50,10 @@ def library(server: ServerProcess, tmp_path: Path) -> dict[str, Any]:
     audio = import_file(server, pid, ms.make_audio(tmp_path / "music.mp3", seconds=2))
     dawn = generate(server, pid, DAWN)
     dusk = generate(server, pid, DUSK)
+    for job in (dawn, dusk):  # one name for both (a generated name is its whole prompt)
+        r = server.session().patch(f"{server.url.rstrip('/')}/api/media/{job['media_id']}", json={"name": "Fox take"},
+                                   timeout=30)
+        assert r.status_code == 200, r.text
     return {"pid": pid, "video": video, "image": image, "audio": audio, "dawn": dawn, "dusk": dusk}
 
 
@@ -57,7 +61,7 @@ def test_search_sort_filter_and_names_that_collide(server: ServerProcess, page: 
     watch = open_app(page, server, "Library")
     items = media_items(page)
     expect(items).to_have_count(5)
-    ai = "AI: a red fox running through fres..."
+    ai = "Fox take"
     assert names(page) == ["Interview take 2", "logo", "music", ai, ai]  # the library's order: oldest first
 
     # the two generated clips share a name: each carries its creation time, or its short id when
@@ -197,16 +201,16 @@ def test_deleting_media_on_the_timeline_says_so_and_undo_brings_it_back(server: 
     clips = page.get_by_role("region", name="Timeline").locator("[data-clip-id]")
     expect(clips).to_have_count(2)
 
-    page.get_by_role("button", name="Delete red").click()
-    question = page.get_by_role("group", name="Delete red?")
-    expect(question).to_contain_text("Delete “red”? It is used by 2 clips on the timeline, which go with it.")
-    expect(question.get_by_role("button", name="Keep")).to_be_focused()
-    page.keyboard.press("Escape")
+    ask = "Delete “red”? It is used by 2 clips on the timeline, which go with it."
+    page.get_by_role("button", name="Delete red from the library").click()
+    question = page.get_by_role("dialog", name=ask)
+    expect(question).to_be_visible()
+    question.get_by_role("button", name="Keep it").click()
     expect(question).to_have_count(0)
     expect(items).to_have_count(2)
 
-    page.get_by_role("button", name="Delete red").click()
-    question.get_by_role("button", name="Delete").click()
+    page.get_by_role("button", name="Delete red from the library").click()
+    question.get_by_role("button", name="Delete “red”").click()
     expect(items).to_have_count(1)
     expect(clips).to_have_count(0)
     undo = page.get_by_role("status", name="Deleted media")

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from . import media_samples as ms
+from .e2e_helpers import import_file
 from .server_process import ServerProcess
 from .test_e2e_browser import Watch
 
@@ -19,8 +20,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
 def project(server: ServerProcess, tmp_path: Path, name: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
     pid = server.post("/api/projects", json={"name": name}).json()["project"]["id"]
-    with open(ms.make_solid(tmp_path / "red.mp4", "red", seconds=2), "rb") as f:
-        item = server.post(f"/api/projects/{pid}/media", files={"file": ("red.mp4", f, "video/mp4")}).json()["media"][0]
+    item = import_file(server, pid, ms.make_solid(tmp_path / "red.mp4", "red", seconds=2))
     return pid, item, server.get(f"/api/projects/{pid}/timeline").json()["timeline"]
 
 

@@ -5,8 +5,6 @@ and undone in one step."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from . import media_samples as ms
+from .e2e_helpers import import_file, saved_timeline, until
 from .server_process import ServerProcess
 from .test_e2e_browser import Watch
 
@@ -21,23 +20,13 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 ZOOM = 50
 
 
-def until(predicate: Callable[[], Any], seconds: float, what: str) -> Any:
-    deadline = time.monotonic() + seconds
-    last: Any = None
-    while time.monotonic() < deadline:
-        last = predicate()
-        if last:
-            return last
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {seconds} s waiting for {what}; last seen: {last!r}")
 
 
 @pytest.fixture
 def project(server: ServerProcess, tmp_path: Path) -> tuple[str, str]:
     """Three 2 s clips on the top video track: 0-2, 3-5 (a 1 s gap before it), 5-7."""
     pid = server.post("/api/projects", json={"name": "View"}).json()["project"]["id"]
-    with open(ms.make_solid(tmp_path / "red.mp4", "red", seconds=2), "rb") as f:
-        item = server.post(f"/api/projects/{pid}/media", files={"file": ("red.mp4", f, "video/mp4")}).json()["media"][0]
+    item = import_file(server, pid, ms.make_solid(tmp_path / "red.mp4", "red", seconds=2))
     doc = server.get(f"/api/projects/{pid}/timeline").json()["timeline"]
     top = next(t for t in doc["tracks"] if t["kind"] == "video")
     top["clips"] = [{"id": cid, "media_id": item["id"], "start": start, "in": 0, "out": 2}
@@ -47,7 +36,7 @@ def project(server: ServerProcess, tmp_path: Path) -> tuple[str, str]:
 
 
 def saved(server: ServerProcess, pid: str) -> dict[str, Any]:
-    return server.get(f"/api/projects/{pid}/timeline").json()["timeline"]
+    return saved_timeline(server, pid)
 
 
 def test_markers_on_the_ruler(server: ServerProcess, page: Page, project: tuple[str, str]) -> None:
@@ -129,6 +118,14 @@ def test_selection_box_snapping_close_gap_and_fit(server: ServerProcess, page: P
     page.keyboard.press("Control+z")
     until(lambda: [c["start"] for c in next(t for t in saved(server, pid)["tracks"] if t["id"] == track_id)["clips"]]
           == [0, 3, 5], 10, "close gap undone in one step")
+
+    # a drop snaps: let go 5 px after a's end on the track below, and the new clip starts at a's end
+    lower = next(t for t in saved(server, pid)["tracks"] if t["kind"] == "video" and t["id"] != track_id)
+    lower_row = timeline.locator(f"[data-track-id='{lower['id']}']")
+    item = page.get_by_role("list", name="Media").get_by_role("listitem").first
+    item.drag_to(lower_row, target_position={"x": 2 * ZOOM + 5, "y": 20})
+    until(lambda: [c["start"] for c in next(t for t in saved(server, pid)["tracks"] if t["id"] == lower["id"])["clips"]]
+          == [2], 10, "the drop snapped to the clip's end at 2 s")
 
     # Fit: the whole timeline (7 s) fills the visible lanes
     timeline.get_by_role("button", name="Fit").click()

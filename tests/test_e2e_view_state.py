@@ -5,7 +5,6 @@ behind the page's back, the page's next edit meets the 409 and is saved anyway, 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ import pytest
 from playwright.sync_api import Page, Request, Response, expect
 
 from . import media_samples as ms
+from .e2e_helpers import until as wait_until
 from .server_process import ServerProcess
 from .test_e2e_browser import Watch
 
@@ -22,14 +22,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
 def until(page: Page, predicate: Callable[[], Any], seconds: float, what: str) -> Any:
     """Waiting in the page (page.on handlers run only while Playwright is being called)."""
-    deadline = time.monotonic() + seconds
-    last: Any = None
-    while time.monotonic() < deadline:
-        last = predicate()
-        if last:
-            return last
-        page.wait_for_timeout(50)
-    raise AssertionError(f"timed out after {seconds} s waiting for {what}; last seen: {last!r}")
+    return wait_until(predicate, seconds, what, page=page)
 
 
 @pytest.fixture

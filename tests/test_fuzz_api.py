@@ -17,7 +17,9 @@ REQUIRED = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Polic
 
 
 @pytest.fixture
-def api_schema(live_server: Any) -> Any:
+def api_schema(live_server: Any, fake_fal: Any) -> Any:
+    """fal.ai is the fake one on loopback: a fuzzed "Test key" with a well-shaped key asks it, never
+    the real host (these tests talk only to 127.0.0.1)."""
     live_server.services.projects.create("Fuzzed")
     return schemathesis.openapi.from_dict(spec())
 

@@ -79,7 +79,7 @@ def test_names_and_provenance_follow_the_field_report(services: Services, projec
     prompt = "a lighthouse on a cliff during a thunderstorm at night"
     job = run(services, project, prompt)
     item = services.media.get(job["media_id"])
-    assert item["name"] == f"AI: {prompt[:30]}..."
+    assert item["name"] == f"AI: {prompt}"  # whole: the page shortens it with CSS only
     assert re.fullmatch(r"AI-Video-local_preview-t2v-\d{8}-\d{6}-\d{3}\.mp4", item["filename"])
     assert item["source"] == {"type": "generation", "model_id": T2V, "prompt": prompt,
                               "params": {**FAST, "aspect_ratio": "16:9", "fps": 25}, "remote_url": None}
@@ -327,3 +327,19 @@ def test_closing_the_app_mid_render_leaves_the_job_to_resume(config: Config) -> 
         assert again.media.get(done["media_id"])["duration"] == pytest.approx(20, abs=0.2)
     finally:
         again.close()
+
+
+def test_clear_takes_a_finished_job_off_the_list_and_refuses_a_running_one(services: Services, project: dict,
+                                                                          gated: GatedProvider) -> None:
+    from reelcut.errors import AppError
+
+    job = services.jobs.start(project["id"], ["test/m0"], "clear me")[0]
+    assert gated.started.wait(10), "the job did not reach its provider within 10 s"
+    with pytest.raises(AppError) as refused:
+        services.jobs.clear(job["id"])
+    assert refused.value.status == 409
+    gated.release.set()
+    assert services.jobs.wait(job["id"], timeout=30)["status"] == "done"
+    services.jobs.clear(job["id"])
+    assert services.jobs.list(project["id"]) == []
+    assert len(services.media.list(project["id"])) == 1  # the clip stays

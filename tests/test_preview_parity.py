@@ -16,18 +16,16 @@ from __future__ import annotations
 
 import io
 import itertools
-import time
 from pathlib import Path
 from typing import Any
 
 import av
 import numpy as np
 import pytest
-import requests
 from playwright.sync_api import Page
 
 from . import media_samples as ms
-from .conftest import TOKEN
+from .e2e_helpers import decoded_frames, export_file, import_file
 from .server_process import ServerProcess
 from .test_e2e_browser import Watch
 
@@ -50,11 +48,6 @@ def track(kind: str, *clips: dict[str, Any], name: str = "") -> dict[str, Any]:
             "clips": list(clips)}
 
 
-def import_file(server: ServerProcess, pid: str, path: Path) -> dict[str, Any]:
-    with open(path, "rb") as f:
-        r = server.post(f"/api/projects/{pid}/media", files={"file": (path.name, f, "application/octet-stream")})
-    assert r.status_code == 201, r.text
-    return r.json()["media"][0]
 
 
 def new_project(server: ServerProcess, name: str, paths: dict[str, Path]) -> tuple[str, dict[str, dict[str, Any]]]:
@@ -72,19 +65,7 @@ def put_doc(server: ServerProcess, pid: str, width: int, height: int, tracks: li
 
 def export(server: ServerProcess, pid: str, folder: Path) -> list[tuple[float, np.ndarray]]:
     """Export through the API, download the file, and decode every frame."""
-    job = server.post(f"/api/projects/{pid}/exports", json={}).json()["job"]
-    deadline = time.monotonic() + 180
-    while job["status"] not in ("done", "failed", "cancelled") and time.monotonic() < deadline:
-        time.sleep(0.2)
-        job = server.get(f"/api/exports/{job['id']}").json()["job"]
-    assert job["status"] == "done", job
-    r = requests.get(server.url.rstrip("/") + job["download_url"], headers={"Authorization": f"Bearer {TOKEN}"},
-                     timeout=60)
-    assert r.status_code == 200, r.text
-    out = folder / f"{pid}.mp4"
-    out.write_bytes(r.content)
-    with av.open(str(out)) as c:
-        return [(float(f.time), f.to_ndarray(format="rgb24")) for f in c.decode(video=0)]
+    return decoded_frames(export_file(server, pid, folder))
 
 
 def frame_at(frames: list[tuple[float, np.ndarray]], t: float) -> np.ndarray:

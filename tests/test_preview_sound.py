@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from . import media_samples as ms
+from .e2e_helpers import import_file
 from .preview_probe import tap_audio, tones_while_playing, wait_paused, wait_playing
 from .server_process import ServerProcess
 from .test_e2e_browser import Watch
@@ -25,11 +26,6 @@ HEARD, ABSENT = -45.0, -50.0
 _ids = itertools.count()
 
 
-def import_file(server: ServerProcess, pid: str, path: Path) -> dict[str, Any]:
-    with open(path, "rb") as f:
-        r = server.post(f"/api/projects/{pid}/media", files={"file": (path.name, f, "application/octet-stream")})
-    assert r.status_code == 201, r.text
-    return r.json()["media"][0]
 
 
 def clip(media: dict[str, Any], start: float, length: float, **props: Any) -> dict[str, Any]:

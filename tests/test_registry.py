@@ -134,3 +134,10 @@ def test_prompt_limits_are_per_model() -> None:
     with pytest.raises(AppError) as e:
         registry.check_prompt(wan, "x" * 801)
     assert e.value.field == "prompt" and "800" in e.value.message
+
+
+def test_every_model_names_its_family() -> None:
+    """The generate panel groups the models by family (LTX, Kling, Veo, ...); the offline ones are 'Offline'."""
+    for m in registry.all_models():
+        assert isinstance(m.get("family"), str) and m["family"], m["id"]
+        assert (m["family"] == "Offline") == (m["provider"] == "local"), m["id"]

@@ -31,6 +31,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # A service manager's SIGTERM shuts down like Ctrl+C: streams end cleanly, the db closes.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
+        server.advertise()
         print(f"Reelcut running at {server.login_url}", flush=True)
         if not args.no_browser:
             webbrowser.open(server.login_url)
@@ -117,6 +118,17 @@ def cmd_desktop(args: argparse.Namespace) -> int:
     return run_desktop(_config(args), self_test=args.self_test)
 
 
+def cmd_mcp(args: argparse.Namespace) -> int:
+    try:
+        from .mcp_server import run
+    except ImportError as exc:
+        print(f"reelcut: the MCP server needs the mcp package ({exc}). Install it with pip install 'mcp>=2.3'.",
+              file=sys.stderr)
+        return 2
+    data_dir = Path(args.data_dir).expanduser() if getattr(args, "data_dir", None) else default_data_dir()
+    return run(data_dir)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reelcut", description="A video editor with AI clip generation.")
     parser.add_argument("--data-dir", help="where projects live (default: REELCUT_DATA_DIR or the user data dir)")
@@ -140,6 +152,10 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--project", default="Generated", help="project name (created if missing)")
     gen.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)  # keeps a global --data-dir
     gen.set_defaults(func=cmd_generate)
+
+    mcp = sub.add_parser("mcp", help="an MCP server on stdio for agents (uses the running Reelcut, or starts one)")
+    mcp.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)  # keeps a global --data-dir
+    mcp.set_defaults(func=cmd_mcp)
     return parser
 
 

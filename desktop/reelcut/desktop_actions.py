@@ -20,10 +20,26 @@ class Window(Protocol):
     """The part of the desktop shell these actions use (shell.DesktopShell)."""
 
     def pick_files(self) -> list[str]: ...
-    def pick_save(self, suggested: str) -> str | None: ...
+    def pick_save(self, suggested: str, directory: str) -> str | None: ...
     def reveal(self, path: Path) -> None: ...
     def set_title(self, title: str, project_id: str | None) -> None: ...
     def report(self, data: dict[str, Any]) -> None: ...
+
+
+LAST_EXPORT_DIR = "last_export_dir"  # the setting: the folder the Save dialog starts in
+
+
+def default_save_dir() -> Path:
+    """The first time: the platform's Videos folder, or home when there is none."""
+    try:
+        import platformdirs
+
+        videos = Path(platformdirs.user_videos_dir())
+        if videos.is_dir():
+            return videos
+    except Exception:  # noqa: BLE001 - any failure here means "use home"
+        pass
+    return Path.home()
 
 
 def _text_id(value: Any, what: str, field: str) -> str:
@@ -33,8 +49,11 @@ def _text_id(value: Any, what: str, field: str) -> str:
 
 
 class DesktopActions:
-    def __init__(self, projects: Projects, media: MediaStore, exports: ExportManager, bus: EventBus) -> None:
+    def __init__(self, projects: Projects, media: MediaStore, exports: ExportManager, bus: EventBus,
+                 settings: Any = None) -> None:
         self.projects = projects
+        self.settings = settings  # library.settings.Settings: keeps the last export folder
+        self.saved: set[str] = set()  # files this launch saved: the page may ask to reveal them
         self.media = media
         self.exports = exports
         self.bus = bus
@@ -60,7 +79,7 @@ class DesktopActions:
         """Copy a finished export where the user chooses; the destination appears whole or not at all."""
         window = self._window()
         src = self.exports.file_path(_text_id(export_id, "export", "export_id"))
-        dest = window.pick_save(src.name)
+        dest = window.pick_save(src.name, str(self.save_dir()))
         if not dest:
             return None
         tmp = Path(dest + ".part")
@@ -70,12 +89,32 @@ class DesktopActions:
         except OSError as exc:
             tmp.unlink(missing_ok=True)
             raise from_os_error(exc, "saving the export") from exc
+        self.saved.add(dest)
+        if self.settings is not None:
+            self.settings.set(LAST_EXPORT_DIR, str(Path(dest).parent))
         return dest
 
-    def reveal(self, media_id: Any) -> None:
+    def save_dir(self) -> Path:
+        """Where the Save dialog starts: the folder of the last export saved, while it exists."""
+        last = self.settings.get(LAST_EXPORT_DIR) if self.settings is not None else None
+        if isinstance(last, str) and last and Path(last).is_dir():
+            return Path(last)
+        return default_save_dir()
+
+    def reveal(self, media_id: Any = None, export_id: Any = None, path: Any = None) -> str:
+        """Show a media file, an export, or a file saved in this launch in the file manager.
+        Returns the file's path; raises no_file_manager (naming the path) when none can show it."""
         window = self._window()
-        path, _ = self.media.file_path(_text_id(media_id, "media", "media_id"))
-        window.reveal(path)
+        if media_id is not None:
+            target, _ = self.media.file_path(_text_id(media_id, "media", "media_id"))
+        elif export_id is not None:
+            target = self.exports.file_path(_text_id(export_id, "export", "export_id"))
+        elif isinstance(path, str) and path in self.saved:
+            target = Path(path)
+        else:
+            raise AppError("invalid_reveal", "Say which file to reveal.", field="media_id")
+        window.reveal(target)
+        return str(target)
 
     def set_title(self, title: Any, project_id: Any = None) -> None:
         window = self._window()

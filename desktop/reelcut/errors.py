@@ -16,10 +16,10 @@ STATUS: dict[str, int] = {
     "invalid_view": 422,
     "not_found": 404,
     "desktop_only": 409, "not_retryable": 409, "missing_media": 409, "export_running": 409,
-    "too_many_exports": 409, "stale_timeline": 409,
+    "too_many_exports": 409, "stale_timeline": 409, "no_file_manager": 409, "job_running": 409,
     "too_large": 413, "image_too_large": 413, "not_media": 415,
     "disk_full": 507, "db_locked": 503, "busy": 503,
-    "invalid_key": 401, "no_api_key": 401, "account_locked": 403,
+    "invalid_key": 401, "no_api_key": 401, "account_locked": 403, "bearer_only": 403,
     # the provider failed us: a bad gateway, or a timeout
     "bad_response": 502, "bad_result": 502, "generation_failed": 502, "insecure_url": 502,
     "provider_error": 502, "provider_unreachable": 502, "request_expired": 502, "unknown_endpoint": 502,

@@ -4,6 +4,7 @@ when preview proxies are turned on) and every open window shows it."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,20 @@ from .errors import AppError
 from .eventbus import EventBus
 from .library.settings import Settings
 
-SWITCHES = ("remote_preview", "preview_proxies")
+SWITCHES = ("remote_preview", "preview_proxies", "smart_render")
 MAX_KEY = 500
+KEY_SHAPE = re.compile(r"[A-Za-z0-9._-]+:[A-Za-z0-9._-]+")
+
+
+def key_shape_problem(key: str) -> str | None:
+    """Why a fal.ai key cannot be right by its shape alone (key_id:key_secret), or None."""
+    key = key.strip()
+    if ":" not in key:
+        return "A fal.ai key has two parts, key_id:key_secret, joined by a colon."
+    if not KEY_SHAPE.fullmatch(key):
+        return ("A fal.ai key is key_id:key_secret: letters, digits, dots, dashes or underscores on each side "
+                "of one colon.")
+    return None
 
 
 class Preferences:
@@ -28,6 +41,10 @@ class Preferences:
     def preview_proxies_enabled(self) -> bool:
         return bool(self.settings.get("preview_proxies"))
 
+    def smart_render_enabled(self) -> bool:
+        """Export by copying the sources' packets where the plan allows (render/plan.py)."""
+        return bool(self.settings.get("smart_render"))
+
     def fal_key(self) -> str | None:
         return keystore.get_key(self.data_dir)
 
@@ -35,6 +52,7 @@ class Preferences:
         source = keystore.key_source(self.data_dir)
         return {"remote_preview": self.remote_preview_enabled(),
                 "preview_proxies": self.preview_proxies_enabled(),
+                "smart_render": self.smart_render_enabled(),
                 "fal_key_set": source is not None, "fal_key_source": source}
 
     def update(self, values: Any) -> dict[str, Any]:
@@ -51,6 +69,10 @@ class Preferences:
         key = values.get("fal_key")
         if "fal_key" in values and key is not None and (not isinstance(key, str) or len(key) > MAX_KEY):
             raise AppError("invalid_settings", "The fal.ai key must be text.", field="fal_key")
+        if isinstance(key, str) and key.strip():
+            problem = key_shape_problem(key)
+            if problem:
+                raise AppError("invalid_settings", problem, field="fal_key")
         for name in switches:
             self.settings.set(name, values[name])
         if "fal_key" in values:

@@ -46,10 +46,11 @@ class Services:
         self.providers = {**default_providers(self.preferences), **(providers or {})}
         self.jobs = JobManager(self.db, self.media, self.bus, config.temp_dir, self.providers)
         self.projects.before_delete.append(self.jobs.cancel_project)
-        self.exports = ExportManager(self.db, self.media, self.bus, config.data_dir, config.temp_dir)
+        self.exports = ExportManager(self.db, self.media, self.bus, config.data_dir, config.temp_dir,
+                                     smart_render=self.preferences.smart_render_enabled)
         self.proxies = ProxyMaker(self.db, self.media, self.bus, config.temp_dir,
                                   seek_proxies=self.preferences.preview_proxies_enabled)
-        self.desktop = DesktopActions(self.projects, self.media, self.exports, self.bus)
+        self.desktop = DesktopActions(self.projects, self.media, self.exports, self.bus, self.preferences.settings)
 
     def start(self) -> None:
         """Recover from whatever the last run left behind, then resume its jobs."""

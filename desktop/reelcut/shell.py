@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -58,14 +59,45 @@ def save_window_state(data_dir: Path, window: Any) -> None:
     write_atomic(data_dir / STATE_FILE, json.dumps(state).encode("utf-8"))
 
 
+REVEAL_WAIT = 5.0  # seconds to wait for the file manager's launcher to say whether it worked
+
+
+def _reap(proc: subprocess.Popen[bytes]) -> None:
+    """Wait for a child in the background, so it never stays defunct."""
+    threading.Thread(target=proc.wait, name="reap", daemon=True).start()
+
+
 def reveal(path: Path) -> None:
-    """Show a file in the system's file manager."""
+    """Show a file in the system's file manager. Raises AppError("no_file_manager"), naming the
+    file, when there is no launcher or it fails; the child is always waited for."""
+    from .errors import AppError
+
     if sys.platform == "darwin":
-        subprocess.Popen(["open", "-R", str(path)])
+        argv = ["open", "-R", str(path)]
     elif sys.platform == "win32":
-        subprocess.Popen(["explorer", "/select,", str(path)])
+        argv = ["explorer", "/select,", str(path)]
     else:
-        subprocess.Popen(["xdg-open", str(path.parent)])
+        argv = ["xdg-open", str(path.parent)]
+
+    def refused() -> AppError:
+        err = AppError("no_file_manager", f"No file manager is available: the file is at {path}")
+        err.extra["path"] = str(path)
+        return err
+
+    if shutil.which(argv[0]) is None:
+        raise refused()
+    try:
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+    except OSError as exc:
+        raise refused() from exc
+    try:
+        code = proc.wait(timeout=REVEAL_WAIT)
+    except subprocess.TimeoutExpired:
+        _reap(proc)  # still running (a file manager that stays): reaped when it ends
+        return
+    if code != 0 and sys.platform != "win32":  # explorer /select answers 1 when it worked
+        raise refused()
 
 
 def lock_navigation(app_origin: str) -> None:
@@ -189,10 +221,10 @@ class DesktopShell:
                         "*.m4a)", "All files (*.*)"))
         return list(chosen or [])
 
-    def pick_save(self, name: str) -> str | None:
+    def pick_save(self, name: str, directory: str = "") -> str | None:
         import webview
 
-        chosen = self.window.create_file_dialog(webview.FileDialog.SAVE, save_filename=name,
+        chosen = self.window.create_file_dialog(webview.FileDialog.SAVE, directory=directory, save_filename=name,
                                                 file_types=("MP4 video (*.mp4)",))
         if not chosen:
             return None
@@ -264,6 +296,7 @@ def run_desktop(config: Config, self_test: bool = False) -> int:
     os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join(flags)
     server = LocalServer(config)
     server.start_background()
+    server.advertise()  # `reelcut mcp` finds this window's server (removed by shutdown)
     size = load_window_state(config.data_dir)
     window = webview.create_window("Reelcut", server.login_url, hidden=True, min_size=(960, 600),
                                    width=size.get("width", DEFAULT_SIZE[0]), height=size.get("height", DEFAULT_SIZE[1]),

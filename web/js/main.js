@@ -12,6 +12,7 @@ import { listen } from './app/events.js';
 import { start } from './app/start.js';
 import { reportCapabilities } from './app/capabilities.js';
 import { send } from './shared/dom.js';
+import { server } from './app/api.js';
 import { mountToasts } from './shared/toasts.js';
 import { mountProjects } from './projects/projects-bar.js';
 import { mountMedia } from './media/media-panel.js';
@@ -52,8 +53,14 @@ mountInspector(parts.inspector);
 mountTransitions(parts.transitions);
 const settings = mountSettings(parts.settings);
 // which source plays first can change with the settings (remote preview, preview proxies)
-parts.settings.addEventListener('settingschanged', () => send(parts.preview, 'sourceschanged'));
+parts.settings.addEventListener('settingschanged', (e) => {
+  send(parts.preview, 'sourceschanged');
+  send(parts.ai, 'settings', e.detail); // whether a fal.ai key is set
+});
 document.querySelector('[data-action="open-settings"]').addEventListener('click', () => settings.open());
+// "Add a fal.ai key" beside a paid model: Settings, at the key field
+document.addEventListener('opensettings', (e) => settings.open(e.detail || {}));
+server.settings.get().then((s) => send(parts.ai, 'settings', s)).catch(() => {});
 
 reportCapabilities();
 listen({ parts, state, show, project, actions, violations });

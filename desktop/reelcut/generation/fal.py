@@ -69,6 +69,18 @@ class FalProvider:
     def _rest(self) -> str:
         return check_url((self.rest_url or fal_rest_url()).rstrip("/"))
 
+    def test_key(self, key: str) -> bool:
+        """Whether fal.ai accepts a key: one GET of a request's status that does not exist. It
+        costs nothing; 401 (or 403) means refused, anything else (404) means the key is known."""
+        http = FalHttp(key, queue_url=self._queue(), rest_url=self._rest(), attempts=2, base_delay=0.2,
+                       timeout=(10.0, 20.0))
+        try:
+            url = f"{http.queue_url}/fal-ai/reelcut-key-check/requests/00000000-0000-0000-0000-000000000000/status"
+            resp = http.request("GET", url, model_name="the key check", ok=tuple(range(400, 500)))
+            return resp.status_code not in (401, 403)
+        finally:
+            http.close()
+
     # -- the job ------------------------------------------------------------------------------
     def generate(self, ctx: JobContext) -> GeneratedFile:
         http = self._http()

@@ -39,8 +39,9 @@ def job_dict(row: Any) -> dict[str, Any]:
 
 
 def media_name(prompt: str) -> str:
-    """The field report's convention: 'AI: ' and the prompt's first 30 characters."""
-    return f"AI: {prompt[:30]}..."
+    """'AI: ' and the whole prompt. The name is kept whole in the data; the page shortens it with
+    CSS only and shows it whole on hover."""
+    return f"AI: {prompt}"
 
 
 def media_filename(model_id: str, when: float) -> str:
@@ -292,6 +293,17 @@ class JobManager:
                             message="Retrying", error=NULL):
             self._spawn(job_id)  # only the first of two retries at once reopens the row
         return self.get(job_id)
+
+    def clear(self, job_id: str) -> None:
+        """Take a finished, failed or cancelled job off the list for good (its clip stays in the
+        library); a running job is refused: cancel it first."""
+        job = self.get(job_id)
+        if job["status"] in ACTIVE:
+            raise AppError("job_running", "This generation is still running: cancel it first.")
+        with self._lock:
+            if job_id in self._live:
+                raise AppError("job_running", "This generation is still running: cancel it first.")
+            self.db.execute("DELETE FROM jobs WHERE id = ? AND status NOT IN (?, ?, ?, ?)", (job_id, *ACTIVE))
 
     def wait(self, job_id: str, timeout: float | None = None) -> dict[str, Any]:
         """Block until the job's thread ends or `timeout` passes (CLI and tests); the job as it is then."""

@@ -156,12 +156,16 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection, Path], None]] = [
     ALTER TABLE projects ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE projects ADD COLUMN view TEXT;
     """,
-    # 8: a deleted media item is kept (row and files) until its undo window closes: deleted_at
+    # 8: an export's smart render plan (render/plan.py), as JSON
+    """
+    ALTER TABLE exports ADD COLUMN plan TEXT;
+    """,
+    # 9: a deleted media item is kept (row and files) until its undo window closes: deleted_at
     # says when it was deleted (NULL: in the library)
     """
     ALTER TABLE media ADD COLUMN deleted_at TEXT;
     """,
-    # 9: the library's bin (one level of folders) an item is filed in (NULL: none)
+    # 10: the library's bin (one level of folders) an item is filed in (NULL: none)
     """
     ALTER TABLE media ADD COLUMN bin TEXT;
     """,

@@ -7,7 +7,8 @@ from typing import Any
 from .db import Database, dumps, loads
 
 # preview_proxies: play a seek-friendly proxy of videos that are slow to seek (render/proxies.py)
-DEFAULTS: dict[str, Any] = {"remote_preview": False, "preview_proxies": True}
+# smart_render: an export copies its sources' packets where its plan allows (render/plan.py)
+DEFAULTS: dict[str, Any] = {"remote_preview": False, "preview_proxies": True, "smart_render": True}
 
 
 class Settings:

@@ -39,6 +39,8 @@ class Source:
     kind: str  # video | image | audio
     has_audio: bool
     has_video: bool
+    name: str = ""  # the media's name, for errors that name a clip
+    size: int | None = None  # the file's size when imported: a different size means it changed
 
 
 def timeline_end(doc: dict[str, Any]) -> float:

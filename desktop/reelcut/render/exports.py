@@ -10,6 +10,7 @@ import shutil
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,8 @@ from ..media.encode import EncodeCancelled, run_ffmpeg
 from ..media.fonts import find_font
 from ..runs import StatusRows, Threads, failed, failure, move_into_place
 from . import budget
+from .plan import plan_export, smart_render_off
+from .smart import copy_render, sources_info
 
 log = logging.getLogger(__name__)
 ACTIVE = ("queued", "rendering")
@@ -37,12 +40,16 @@ def export_dict(row: Any) -> dict[str, Any]:
     return {"id": row["id"], "project_id": row["project_id"], "status": row["status"], "progress": row["progress"],
             "message": row["message"], "error": loads(row["error"]),
             "filename": Path(row["path"]).name if row["path"] else None, "duration": row["duration"],
+            # smart render's plan: {"summary", "stretches", "sound", "copy"}; None until planned
+            "plan": loads(row["plan"]),
             "created_at": row["created_at"], "updated_at": row["updated_at"]}
 
 
 class ExportManager:
-    def __init__(self, db: Database, media: MediaStore, bus: EventBus, data_dir: Path, temp_dir: Path) -> None:
+    def __init__(self, db: Database, media: MediaStore, bus: EventBus, data_dir: Path, temp_dir: Path,
+                 smart_render: Callable[[], bool] = lambda: True) -> None:
         self.db = db
+        self.smart_render = smart_render  # the setting, read when an export starts
         self.media = media
         self.bus = bus
         self.data_dir = data_dir.resolve()
@@ -81,7 +88,7 @@ class ExportManager:
         Cancel reaches it."""
         project = self.media.projects.get(project_id)
         timeline = self.media.projects.timeline(project_id)
-        sources = self.sources(project_id)
+        sources = self.sources(project_id, timeline)
         # what was saved before today's limits, or a document that was never saved, is
         # refused with the same reason a save gives
         validate_timeline(timeline, set(sources))
@@ -105,8 +112,9 @@ class ExportManager:
                             " updated_at) VALUES (?,?,?,?,?,?,?,?)",
                             (export_id, project_id, "queued", 0.0, "Preparing the render", duration, ts, ts))
             self.rows.publish(export_id)
+            smart = bool(self.smart_render())
             self._threads.start(export_id, lambda: self._run(export_id, project, timeline, sources, duration,
-                                                             cancel))
+                                                             cancel, smart))
         except BaseException:
             self._release(export_id)
             raise
@@ -121,24 +129,32 @@ class ExportManager:
         with self._lock:
             return len(self._running)
 
-    def sources(self, project_id: str) -> dict[str, Source]:
-        """The files an export of this project reads: always the originals, never a proxy."""
+    def sources(self, project_id: str, timeline: dict[str, Any] | None = None) -> dict[str, Source]:
+        """The files an export of this project reads: always the originals, never a proxy. A
+        clip of `timeline` whose file is gone is refused, naming it."""
         sources = {}
+        used = {c.get("media_id") for t in (timeline or {}).get("tracks", []) for c in t["clips"]}
         for item in self.media.list(project_id):
-            path, _ = self.media.file_path(item["id"])
+            try:
+                path, _ = self.media.file_path(item["id"])
+            except NotFound as exc:
+                if timeline is None or item["id"] in used:
+                    raise AppError("source_missing", f"The clip '{item['name']}' has lost its file since it was "
+                                                     "imported. Re-import it.") from exc
+                continue
             sources[item["id"]] = Source(path=path, kind=item["kind"], has_audio=bool(item["audio_codec"]),
-                                         has_video=bool(item["video_codec"]))
+                                         has_video=bool(item["video_codec"]), name=item["name"], size=item["size"])
         return sources
 
     def _run(self, export_id: str, project: dict[str, Any], timeline: dict[str, Any], sources: dict[str, Source],
-             duration: float, cancel: threading.Event) -> None:
+             duration: float, cancel: threading.Event, smart: bool = True) -> None:
         try:
-            self._render(export_id, project, timeline, sources, duration, cancel)
+            self._render(export_id, project, timeline, sources, duration, cancel, smart)
         finally:
             self._release(export_id)
 
     def _render(self, export_id: str, project: dict[str, Any], timeline: dict[str, Any],
-                sources: dict[str, Source], duration: float, cancel: threading.Event) -> None:
+                sources: dict[str, Source], duration: float, cancel: threading.Event, smart: bool) -> None:
         work = self.temp_dir / f"export-{export_id}"
         tmp_out = work / "out.mp4"
 
@@ -160,10 +176,19 @@ class ExportManager:
         outcome: dict[str, Any]
         try:
             work.mkdir(parents=True, exist_ok=True)
-            args, _ = build_export_args(timeline, sources, tmp_out, work, find_font(), check=check)
+            # plan, then render: copied where the plan says the whole export can be (render/plan.py)
+            plan = plan_export(timeline, sources_info(timeline, sources, check)) if smart \
+                else smart_render_off(timeline)
             check()
-            self.rows.update(export_id, status="rendering", message="Rendering")
-            run_ffmpeg(args, duration=duration, on_progress=progress, cancel=cancel, what="The export")
+            self.rows.update(export_id, plan=plan)
+            if plan["copy"]:
+                self.rows.update(export_id, status="rendering", message="Copying")
+                copy_render(timeline, plan, sources, tmp_out, duration, on_progress=progress, cancel=cancel)
+            else:
+                args, _ = build_export_args(timeline, sources, tmp_out, work, find_font(), check=check)
+                check()
+                self.rows.update(export_id, status="rendering", message="Rendering")
+                run_ffmpeg(args, duration=duration, on_progress=progress, cancel=cancel, what="The export")
             folder = self.media.projects.folder(project["id"]) / "exports"
             folder.mkdir(parents=True, exist_ok=True)
             stamp = time.strftime("%Y%m%d-%H%M%S")

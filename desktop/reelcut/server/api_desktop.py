@@ -23,8 +23,9 @@ def save_export():
 
 @bp.post("/reveal")
 def reveal():
-    services().desktop.reveal(body().get("media_id"))
-    return jsonify({"ok": True})
+    data = body()
+    path = services().desktop.reveal(data.get("media_id"), data.get("export_id"), data.get("path"))
+    return jsonify({"ok": True, "path": path})
 
 
 @bp.post("/title")

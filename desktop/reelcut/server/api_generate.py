@@ -41,3 +41,9 @@ def cancel(job_id: str):
 @bp.post("/generations/<job_id>/retry")
 def retry(job_id: str):
     return jsonify({"job": services().jobs.retry(job_id)})
+
+
+@bp.delete("/generations/<job_id>")
+def clear(job_id: str):
+    services().jobs.clear(job_id)
+    return jsonify({"ok": True})

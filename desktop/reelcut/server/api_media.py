@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from pathlib import Path
+
+from flask import Blueprint, g, jsonify, request
 
 from ..errors import AppError
 from ..playback import playback_sources
@@ -34,6 +36,25 @@ def import_media(project_id: str):
             media.delete(item["id"], for_good=True)
         raise
     return jsonify({"media": [urls.media_item(m) for m in items]}), 201
+
+
+@bp.post("/projects/<project_id>/media/path")
+def import_media_path(project_id: str):
+    """Import a local file by its path (copied, never moved): for scripts and `reelcut mcp`, which
+    run as the user on this machine. Bearer only: a page (cookie) must not make the server read
+    files it names. The file must be a regular file that probes as media (415 otherwise)."""
+    if g.get("auth") != "bearer":
+        raise AppError("bearer_only", "Importing by path needs the Bearer token (scripts and agents only).")
+    raw = body().get("path")
+    if not isinstance(raw, str) or not raw.strip():
+        raise AppError("invalid_path", "path must be the absolute path of a local file.", field="path")
+    path = Path(raw).expanduser()
+    if not path.is_absolute():
+        raise AppError("invalid_path", f"path must be absolute, not '{raw}'.", field="path")
+    if not path.is_file():
+        raise AppError("invalid_path", f"'{raw}' is not a file.", field="path")
+    item = services().media.import_path(project_id, path)
+    return jsonify({"media": [urls.media_item(item)]}), 201
 
 
 @bp.get("/media/<media_id>")

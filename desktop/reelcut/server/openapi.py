@@ -78,6 +78,10 @@ def spec() -> dict[str, Any]:
             "/api/projects/{project_id}/media": {
                 "get": _op("The project's media", _ok(_OBJ), params=["project_id"]),
                 "post": _op("Import files", _ok(_OBJ, "201"), upload, ["project_id"])},
+            "/api/projects/{project_id}/media/path": {
+                "post": _op("Import a local file by its absolute path (copied; Bearer only)", _ok(_OBJ, "201"),
+                            _json({"type": "object", "properties": {"path": {"type": "string"}},
+                                   "required": ["path"]}), ["project_id"])},
             "/api/timeline/limits": {"get": _op("What a timeline may hold: {limits: {name: {low, high, unit,"
                                                 " whole, even}}}", _ok(_OBJ))},
             "/api/projects/{project_id}/timeline": {
@@ -112,7 +116,10 @@ def spec() -> dict[str, Any]:
                 "get": _op("Generation jobs", _ok(_OBJ), query=[
                     {"name": "project_id", "in": "query", "required": False, "schema": {"type": "string"}}]),
                 "post": _op("Start generating with one or more models", _ok(_OBJ, "201"), gen_body)},
-            "/api/generations/{job_id}": {"get": _op("A job", _ok(_OBJ), params=["job_id"])},
+            "/api/generations/{job_id}": {
+                "get": _op("A job", _ok(_OBJ), params=["job_id"]),
+                "delete": _op("Clear a finished, failed or cancelled job from the list (409 while it runs)",
+                              _ok(_OBJ), params=["job_id"])},
             "/api/generations/{job_id}/cancel": {"post": _op("Cancel a job", _ok(_OBJ), _json(_OBJ), ["job_id"])},
             "/api/generations/{job_id}/retry": {"post": _op("Run a failed job again from its saved state",
                                                             _ok(_OBJ), _json(_OBJ), ["job_id"])},
@@ -120,12 +127,14 @@ def spec() -> dict[str, Any]:
                               "put": _op("Change settings", _ok(_OBJ), _json({"type": "object", "properties": {
                                   "remote_preview": {"type": "boolean"}, "preview_proxies": {"type": "boolean"},
                                   "fal_key": {"type": "string"}}}))},
+            "/api/settings/test-key": {"post": _op("Ask fal.ai once (an unpaid status GET) whether a key is accepted",
+                                                   _ok(_OBJ), _json(_OBJ))},
             "/api/capabilities": {"post": _op("What the page's engine can play", _ok(_OBJ),
                                               _json({"type": "object", "properties": {"codecs": _OBJ}}))},
             **{f"/api/desktop/{name}": {"post": _op(summary, _ok(_OBJ), _json(_OBJ))} for name, summary in (
                 ("open", "Desktop: native Open dialog, files imported by path"),
                 ("save-export", "Desktop: native Save dialog for an export"),
-                ("reveal", "Desktop: show a media file in the file manager"),
+                ("reveal", "Desktop: show a media file, an export or a saved file in the file manager"),
                 ("title", "Desktop: the window title"),
                 ("selftest", "Desktop: the page's self-test report"))},
             "/media/{media_id}": {"get": _op("Media bytes (Range)", {"200": {"description": "bytes"},

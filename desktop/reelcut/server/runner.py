@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import io
 import json
+import logging
+import os
 import socket
 import threading
 import time
@@ -213,6 +215,16 @@ class _Server(ThreadedWSGIServer):
             self._refusing.release()
 
 
+log = logging.getLogger(__name__)
+
+DISCOVERY_FILE = "server.json"
+
+
+def discovery_path(config: Config) -> Any:
+    """Where a running Reelcut says where it is, for `reelcut mcp` and scripts."""
+    return config.data_dir / DISCOVERY_FILE
+
+
 class LocalServer:
     def __init__(self, config: Config, services: Services | None = None) -> None:
         self.services = services or Services(config)
@@ -224,6 +236,36 @@ class LocalServer:
         self.config = config
         self._thread: threading.Thread | None = None
         self._serving = False
+        self._advertised = False
+
+    def advertise(self) -> None:
+        """Write the discovery file (`server.json` in the data dir: {url, token, pid}), readable
+        by the user only: how `reelcut mcp` finds this running Reelcut. Removed by shutdown."""
+        path = discovery_path(self.config)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as f:
+                json.dump({"url": self.url, "token": self.config.token, "pid": os.getpid()}, f)
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, path)
+        except OSError as exc:  # a full disk costs agents the discovery, not the user the app
+            log.warning("could not write %s: %s", path, exc)
+            tmp.unlink(missing_ok=True)
+            return
+        self._advertised = True
+
+    def _withdraw(self) -> None:
+        if not self._advertised:
+            return
+        self._advertised = False
+        path = discovery_path(self.config)
+        try:  # only our own: a later launch may have written its own since
+            if json.loads(path.read_text()).get("pid") == os.getpid():
+                path.unlink()
+        except (OSError, ValueError):
+            pass
 
     @property
     def url(self) -> str:
@@ -251,6 +293,7 @@ class LocalServer:
         self._thread.start()
 
     def shutdown(self) -> None:
+        self._withdraw()
         self.services.bus.close()  # open event streams end with their final chunk
         if self._serving:  # socketserver's shutdown() waits forever for a loop that never ran
             self.server.shutdown()

@@ -2,12 +2,13 @@
 // changes the state through the API or the project, and shows the result.
 import { server } from './api.js';
 import { send } from '../shared/dom.js';
+import { askConfirm } from '../shared/confirm-dialog.js';
 import { dragRefusal, upsert } from '../media/library-model.js';
 import { clipCount, deleteQuestion, deletedNote, putBack, takenOut } from '../media/delete-model.js';
 import { placeRange } from '../media/source-model.js';
 import {
   addTextClip, addTrack, deleteClips, dropClip, findClip, moveClip, moveClips, removeTrack, setTrackFlag, splitAt,
-  trimEnd, trimStart, updateClip,
+  trimEnd, trimStart,
 } from '../timeline/edit-model.js';
 import { mediaDuration, nextSelection, playheadWithin, splitTargets } from './state.js';
 import {
@@ -28,6 +29,32 @@ export function createActions({ parts, state, show, project, sheet }) {
   const { toast, fail } = show;
   const { edit } = project;
   const deleted = new Map(); // media id -> the clips its delete took out (see restoremedia)
+  // A desktop action that opens a native dialog: its button says it is waiting until the answer.
+  async function whileWaiting(button, work) {
+    if (!button) return work();
+    const label = button.textContent;
+    button.disabled = true;
+    button.setAttribute('aria-busy', 'true');
+    button.textContent = 'Waiting…';
+    try {
+      return await work();
+    } finally {
+      button.disabled = false;
+      button.removeAttribute('aria-busy');
+      button.textContent = label;
+    }
+  }
+  // Reveal: done, or why not and where the file is, with a Copy path button
+  async function reveal(what) {
+    try {
+      const { path } = await server.desktop.reveal(what);
+      toast(`Shown in the file manager: ${path}`);
+    } catch (err) {
+      if (err.code !== 'no_file_manager' || !err.path) throw err;
+      toast(err.message, 'error', [{ label: 'Copy path', event: 'copytext', detail: { text: err.path, what: 'The path' } }]);
+    }
+  }
+  const fileName = (path) => path.split(/[\\/]/).pop();
   function seekTo(time) {
     if (!state.timeline) return;
     state.timeline.playhead = time;
@@ -77,19 +104,31 @@ export function createActions({ parts, state, show, project, sheet }) {
       state.project = state.projects.find((p) => p.id === id);
       show.projects();
     },
-    async deleteproject({ id }) {
+    async deleteproject({ id, name }) {
+      if (!await askConfirm({ message: `Delete “${name}” and all its files?`, confirm: `Delete “${name}”`, cancel: 'Keep the project' })) {
+        toast('The project was kept.');
+        return;
+      }
       await server.projects.remove(id);
       await project.load();
       await project.open(state.projects[0] ? state.projects[0].id : null);
     },
-    async importnative() {
+    async importnative({ button }) {
       // desktop: the native Open dialog; files are copied in by path on the Python side
-      const { media } = await server.desktop.open(state.project.id);
+      const { media } = await whileWaiting(button, () => server.desktop.open(state.project.id));
       for (const item of media) state.media = upsert(state.media, item);
       show.media();
+      toast(media.length ? `Imported ${media.length === 1 ? media[0].name : `${media.length} files`}.` : 'Import cancelled.');
     },
-    async revealmedia({ id }) {
-      await server.desktop.reveal(id);
+    revealmedia: ({ id }) => reveal({ media_id: id }),
+    revealfile: (what) => reveal(what),
+    async copytext({ text, what = 'The text' }) {
+      try {
+        await navigator.clipboard.writeText(text);
+        toast(`${what} is copied.`);
+      } catch (err) {
+        toast(`Could not copy: ${text}`, 'warn');
+      }
     },
     async importfiles({ files }) {
       if (!state.project) { toast('Open or create a project first.', 'warn'); return; }
@@ -126,14 +165,12 @@ export function createActions({ parts, state, show, project, sheet }) {
       }
       show.media();
     },
-    // Delete asks first, naming the clips that use the item; the delete can be undone while the
-    // project is open: the server keeps the item (a soft delete), the page keeps its clips.
-    askdeletemedia({ id }) {
+    // Delete asks first (the page's dialog), naming the clips that use the item; the delete can be
+    // undone while the project is open: the server keeps the item (a soft delete), the page its clips.
+    async deletemedia({ id, name }) {
       const item = state.media.find((m) => m.id === id);
-      if (item) send(parts.media, 'confirmdelete', { id, question: deleteQuestion(item, clipCount(state.timeline, id)) });
-    },
-    async deletemedia({ id }) {
-      const item = state.media.find((m) => m.id === id);
+      const question = item ? deleteQuestion(item, clipCount(state.timeline, id)) : `Delete “${name}” from the project?`;
+      if (!await askConfirm({ message: question, confirm: `Delete “${name}”`, cancel: 'Keep it' })) return;
       const taken = takenOut(state.timeline, id);
       await server.media.remove(id);
       if (!item) return;
@@ -185,6 +222,19 @@ export function createActions({ parts, state, show, project, sheet }) {
     },
     canceljob: ({ id }) => server.generations.cancel(id),
     retryjob: ({ id }) => server.generations.retry(id),
+    // finished, failed or cancelled jobs off the list for good (the server forgets them too)
+    async clearjobs({ ids }) {
+      try {
+        for (const id of ids || []) {
+          await server.generations.clear(id);
+          state.jobs.delete(id);
+        }
+      } finally {
+        show.jobs();
+      }
+    },
+    // a finished job's card: its clip, shown and selected in the media library
+    showmedia: ({ id }) => send(parts.media, 'reveal', { id }),
     dropclip({ trackId, mediaId, start }) {
       const media = state.media.find((m) => m.id === mediaId);
       if (!media) return;
@@ -327,9 +377,16 @@ export function createActions({ parts, state, show, project, sheet }) {
     trackop({ op, kind, trackId, flag, value }) {
       if (op === 'add') edit(addTrack(state.timeline, kind));
       else if (op === 'remove') {
+        // no question first: the removal is one undo step, and the toast offers Undo
         const track = state.timeline.tracks.find((t) => t.id === trackId);
-        if (track && track.clips.length && !window.confirm(`Remove ${track.name || 'the track'} and its ${track.clips.length} clip(s)?`)) return;
-        edit(removeTrack(state.timeline, trackId));
+        const next = removeTrack(state.timeline, trackId);
+        if (next === state.timeline) return;
+        edit(next);
+        if (track && track.clips.length) {
+          const n = track.clips.length;
+          toast(`Removed ${track.name || 'the track'} and its ${n} clip${n === 1 ? '' : 's'}.`, 'info',
+            [{ label: 'Undo', name: 'Undo the track removal', event: 'undo' }]);
+        }
       } else if (op === 'flag') edit(setTrackFlag(state.timeline, trackId, flag, value));
     },
     addtext() {
@@ -338,11 +395,13 @@ export function createActions({ parts, state, show, project, sheet }) {
       state.selected = [clip.id];
       edit(doc);
     },
+    // a double-click on a title: it is selected and its text is edited in the inspector (no prompt)
     edittext({ clipId }) {
       const found = findClip(state.timeline, clipId);
       if (!found) return;
-      const text = window.prompt('Title text', found.clip.text);
-      if (text !== null) edit(updateClip(state.timeline, clipId, { text }));
+      state.selected = [clipId];
+      show.timeline();
+      send(parts.inspector, 'focusfield', { key: 'text' });
     },
     async startexport() {
       await project.saveNow();
@@ -350,9 +409,11 @@ export function createActions({ parts, state, show, project, sheet }) {
       send(parts.exportSlot, 'exportjob', { job });
     },
     cancelexport: ({ id }) => server.exports.cancel(id),
-    async saveexport({ id }) {
-      const { path } = await server.desktop.saveExport(id);
-      if (path) toast(`Saved ${path}.`);
+    async saveexport({ id, button }) {
+      const { path } = await whileWaiting(button, () => server.desktop.saveExport(id));
+      if (!path) { toast('Save cancelled.'); return; }
+      toast(`Saved ${fileName(path)} in ${path.slice(0, path.length - fileName(path).length - 1) || '/'}.`, 'info',
+        [{ label: 'Reveal', name: `Reveal ${fileName(path)} in the file manager`, event: 'revealfile', detail: { path } }]);
     },
     seek: ({ time }) => seekTo(time),
     // the inspector: a number (live while its label is dragged), a fit, a title's text or colour
@@ -421,11 +482,23 @@ export function createActions({ parts, state, show, project, sheet }) {
 }
 
 // Each action answers the verb event of its name; what fails is told in a toast.
+const NATIVE = new Set(['importnative', 'saveexport']); // the actions that open a native dialog
+
 export function handleActions(target, actions, fail) {
+  // the button being pressed (a click, or Enter/Space on it), while its click is handled: the
+  // verb event it sends is handled in the same turn
+  let pressed = null;
+  target.addEventListener('click', (e) => {
+    pressed = e.target instanceof Element ? e.target.closest('button') : null;
+    setTimeout(() => { pressed = null; });
+  }, true);
   for (const [name, handler] of Object.entries(actions)) {
     target.addEventListener(name, async (e) => {
       try {
-        await handler(e.detail || {});
+        const detail = e.detail || {};
+        // the button that asked, for the actions that show a wait (native dialogs)
+        const button = NATIVE.has(name) && pressed && e.target.contains(pressed) ? pressed : null;
+        await handler(button && !detail.button ? { ...detail, button } : detail);
       } catch (err) {
         fail(err);
       }

@@ -10,6 +10,7 @@ export class ApiError extends Error {
     this.code = code;
     this.field = field;
     this.modelId = modelId; // which model a refused parameter belongs to
+    this.path = undefined; // the file a failed desktop action was about (no_file_manager)
   }
 }
 
@@ -34,7 +35,9 @@ async function request(method, path, body) {
   const data = await response.json().catch(() => null);
   if (!response.ok) {
     const e = (data && data.error) || {};
-    throw new ApiError(response.status, e.code || 'error', e.message || `Request failed (${response.status}).`, e.field, e.model_id);
+    const err = new ApiError(response.status, e.code || 'error', e.message || `Request failed (${response.status}).`, e.field, e.model_id);
+    err.path = e.path;
+    throw err;
   }
   return data;
 }
@@ -56,6 +59,7 @@ export const server = {
   settings: {
     get: () => api.get('api/settings'),
     save: (changes) => api.put('api/settings', changes),
+    testKey: (key) => api.post('api/settings/test-key', { fal_key: key }),
   },
   projects: {
     list: () => api.get('api/projects'),
@@ -86,6 +90,7 @@ export const server = {
     start: (request) => api.post('api/generations', request),
     cancel: (id) => api.post(`api/generations/${id}/cancel`),
     retry: (id) => api.post(`api/generations/${id}/retry`),
+    clear: (id) => api.del(`api/generations/${id}`),
   },
   exports: {
     cancel: (id) => api.post(`api/exports/${id}/cancel`),
@@ -94,7 +99,7 @@ export const server = {
   desktop: {
     title: (title, projectId) => api.post('api/desktop/title', { title, project_id: projectId }),
     open: (projectId) => api.post('api/desktop/open', { project_id: projectId }),
-    reveal: (mediaId) => api.post('api/desktop/reveal', { media_id: mediaId }),
+    reveal: (what) => api.post('api/desktop/reveal', what), // {media_id} | {export_id} | {path} saved in this launch
     saveExport: (exportId) => api.post('api/desktop/save-export', { export_id: exportId }),
     selftest: (report) => api.post('api/desktop/selftest', report),
   },

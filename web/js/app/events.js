@@ -60,7 +60,11 @@ export function listen({ parts, state, show, project, actions, violations }) {
   events.addEventListener('export', (e) => {
     const job = JSON.parse(e.data);
     if (state.project && job.project_id === state.project.id) send(parts.exportSlot, 'exportjob', { job });
-    if (job.status === 'done') show.toast('Export finished.');
+    if (job.status === 'done') {
+      const name = job.filename || 'the export';
+      show.toast(`Export finished: ${name}.`, 'info', state.desktop
+        ? [{ label: 'Reveal', name: `Reveal ${name} in the file manager`, event: 'revealfile', detail: { export_id: job.id } }] : []);
+    }
   });
   events.addEventListener('media_deleted', (e) => {
     const { project_id: projectId, id } = JSON.parse(e.data);

@@ -5,8 +5,8 @@ import { send } from '../shared/dom.js';
 import { jobsNewestFirst } from './state.js';
 
 export function createShow(parts, state) {
-  function toast(message, kind = 'info') {
-    send(parts.toasts, 'toast', { message, kind });
+  function toast(message, kind = 'info', actions = []) {
+    send(parts.toasts, 'toast', { message, kind, actions });
   }
 
   function fail(err) {
@@ -24,7 +24,8 @@ export function createShow(parts, state) {
   }
 
   function media() {
-    const detail = { items: state.media, enabled: Boolean(state.project), projectId: state.project ? state.project.id : null };
+    const detail = { items: state.media, enabled: Boolean(state.project), project: state.project ? state.project.id : null,
+      projectId: state.project ? state.project.id : null };
     send(parts.media, 'media', detail);
     send(parts.ai, 'media', detail);
   }

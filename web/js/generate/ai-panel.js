@@ -1,8 +1,11 @@
-// The AI panel: Text and Image tabs, the prompt, model picker with each model's parameter form
-// built from the registry, the request's estimated cost, Generate, and one progress row per job.
+// The AI panel: Text and Image tabs, the prompt, the jobs right under it, the models grouped by
+// family (a filter by what they make, a search) with each model's parameter form built from the
+// registry, and a footer that stays in view: the estimated cost, Generate and why it is refused.
+// The draft (prompt, models, parameters, tab) is kept per project in localStorage.
 import { h, emit, clear } from '../shared/dom.js';
 import { money } from '../shared/format.js';
 import { defaults, typed, totalEstimate, ruleProblems, modelForError, numberProblem, rangeText } from './params-model.js';
+import { MAKES, blocker, groupModels, loadDraft, needsKey, saveDraft } from './panel-model.js';
 import { mountJobs } from './jobs-list.js';
 
 const MAX_PROMPT = 2000;
@@ -13,6 +16,12 @@ export function mountAiPanel(el) {
   let images = [];
   let tab = 'text';
   let enabled = false;
+  let projectId = null;
+  let restoredFor = null; // the project whose draft the panel shows
+  let keySet = null; // whether a fal.ai key is set; unknown until the settings arrive
+  let filter = '';
+  let query = '';
+  let imageWanted = ''; // the draft's image, until the media list has it
   // Each tab keeps its own picks and values, so going Text → Image → Text loses nothing.
   const chosenByTab = { text: new Map(), image: new Map() }; // model id -> current values
   let chosen = chosenByTab.text;
@@ -41,22 +50,71 @@ export function mountAiPanel(el) {
   const promptError = h('span', { class: 'field-error', role: 'alert' });
   const imageError = h('span', { class: 'field-error', role: 'alert' });
   const modelList = h('div', { class: 'models', role: 'group', 'aria-label': 'Models' });
+  const filterPick = h('select', { 'aria-label': 'Show models that make', onchange: () => { filter = filterPick.value; renderModels(); saveSoon(); } },
+    MAKES.map((o) => h('option', { value: o.value, text: o.label })));
+  const search = h('input', { type: 'search', 'aria-label': 'Search models', placeholder: 'Search models…',
+    oninput: () => { query = search.value; renderModels(); saveSoon(); } });
   const cost = h('p', { class: 'cost' });
-  const generate = h('button', { type: 'submit', class: 'primary', text: 'Generate' });
+  const why = h('p', { class: 'generate-why', id: 'generate-why', 'aria-live': 'polite' });
+  const generate = h('button', { type: 'submit', class: 'primary', text: 'Generate', 'aria-describedby': 'generate-why' });
   const formError = h('p', { class: 'form-error', role: 'alert' });
+  const jobsSection = h('section', { class: 'jobs-section', 'aria-label': 'Jobs' });
   const jobList = h('ul', { class: 'jobs', 'aria-label': 'Generations' });
+  jobsSection.append(jobList);
+  const footer = h('div', { class: 'generate-bar' }, h('div', { class: 'generate-row' }, cost, generate), why, formError);
   const panel = h('form', {
     id: 'ai-tabpanel', role: 'tabpanel', novalidate: true, onsubmit: (e) => { e.preventDefault(); submit(); },
-  }, prompt, counter, promptError, imageRow, imageError, modelList, cost, formError, generate);
+  }, prompt, counter, promptError, imageRow, imageError, jobsSection,
+  h('div', { class: 'model-tools' }, filterPick, search), modelList, footer);
   el.append(h('div', { class: 'panel-head' }, h('h2', { text: 'Generate' })),
-    h('div', { role: 'tablist', 'aria-label': 'Generation mode', class: 'tabs' }, tabs), panel, jobList);
-  prompt.addEventListener('input', () => updateCounter());
+    h('div', { role: 'tablist', 'aria-label': 'Generation mode', class: 'tabs' }, tabs), panel);
+  prompt.addEventListener('input', () => { updateCounter(); updateCost(); saveSoon(); });
+  imagePick.addEventListener('change', () => { imageWanted = imagePick.value; updateCost(); saveSoon(); });
   mountJobs(jobList);
   const tell = (name, detail) => jobList.dispatchEvent(new CustomEvent(name, { detail }));
 
   function selectTab(name) {
     tab = name;
     chosen = chosenByTab[name];
+    render();
+    saveSoon();
+  }
+
+  // -- the draft, per project ------------------------------------------------------------------
+  let saveTimer = null;
+  function saveNow() {
+    clearTimeout(saveTimer);
+    saveTimer = null;
+    if (restoredFor !== projectId || !projectId) return; // not before the project's own draft is in
+    saveDraft(localStorage, projectId, { tab, prompt: prompt.value, imageId: imagePick.value || imageWanted, filter, query, chosenByTab });
+  }
+  function saveSoon() {
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(saveNow, 150);
+  }
+  window.addEventListener('pagehide', () => { if (saveTimer) saveNow(); });
+
+  // The project's draft, once both the project and the models are known; a project without one
+  // starts afresh (the built-in model preselected).
+  function restore() {
+    if (!projectId || !models.length || restoredFor === projectId) return;
+    const first = restoredFor === null;
+    restoredFor = projectId;
+    const draft = loadDraft(localStorage, projectId, models);
+    if (!draft && first) { saveSoon(); return; } // the page's first project, nothing kept: what is typed stays
+    preselected.clear();
+    refused.clear();
+    chosenByTab.text = draft ? draft.chosenByTab.text : new Map();
+    chosenByTab.image = draft ? draft.chosenByTab.image : new Map();
+    if (draft) { preselected.add('text'); preselected.add('image'); }
+    tab = draft ? draft.tab : 'text';
+    chosen = chosenByTab[tab];
+    prompt.value = draft ? draft.prompt : '';
+    imageWanted = draft ? draft.imageId : '';
+    filter = draft ? draft.filter : '';
+    query = draft ? draft.query : '';
+    filterPick.value = filter;
+    search.value = query;
     render();
   }
 
@@ -93,6 +151,7 @@ export function mountAiPanel(el) {
       if (v === undefined) delete values[spec.name]; else values[spec.name] = v;
       showErrors();
       updateCost();
+      saveSoon();
     };
     control.addEventListener('input', onChange);
     control.addEventListener('change', onChange);
@@ -102,6 +161,23 @@ export function mountAiPanel(el) {
     return h('div', { class: 'param' }, h('label', { for: id, text: spec.label || spec.name }), control, hint, error);
   }
 
+  // A paid model while no fal.ai key is set: marked, with a way to Settings' key field; ticked,
+  // it says so at once. Updated in place when the settings change, so a field being typed in
+  // keeps its focus.
+  const keyMarks = new Map(); // model id -> {model, row, badge, note, checked}
+  function fillKeyMarks({ model, row, badge, note, checked }) {
+    const keyless = keySet === false && needsKey(model);
+    row.classList.toggle('needs-key', keyless);
+    badge.hidden = !keyless;
+    clear(note);
+    if (!keyless) return;
+    const addKey = h('button', {
+      type: 'button', class: 'link', text: 'Add a fal.ai key', onclick: () => emit(el, 'opensettings', { focus: 'fal_key' }),
+    });
+    note.append(checked ? h('p', { class: 'key-note', role: 'alert' }, `${model.name} needs a fal.ai key to generate. `, addKey)
+      : h('p', { class: 'key-hint' }, addKey));
+  }
+
   function modelRow(model) {
     const checked = chosen.has(model.id);
     const box = h('input', {
@@ -109,11 +185,17 @@ export function mountAiPanel(el) {
       onchange: () => {
         if (box.checked) chosen.set(model.id, defaults(model)); else chosen.delete(model.id);
         for (const spec of model.params) refused.delete(refusedKey(model.id, spec.name)); // back to its defaults
-        render();
+        renderModels();
+        saveSoon();
       },
     });
+    const badge = h('span', { class: 'key-badge', text: 'needs key', hidden: true });
+    const note = h('div', { class: 'key-slot' });
     const row = h('fieldset', { class: 'model', dataset: { modelId: model.id } },
-      h('legend', {}, h('label', {}, box, ` ${model.name}`), h('span', { class: 'price', text: model.price_per_second ? `$${model.price_per_second}/s` : 'free' })));
+      h('legend', {}, h('label', {}, box, ` ${model.name}`), h('span', { class: 'price', text: model.price_per_second ? `$${model.price_per_second}/s` : 'free' }),
+        badge), note);
+    keyMarks.set(model.id, { model, row, badge, note, checked });
+    fillKeyMarks(keyMarks.get(model.id));
     forms.set(model.id, { fieldset: row, errors: new Map(), controls: new Map() });
     if (checked) for (const spec of model.params) row.append(paramControl(model, spec));
     return row;
@@ -133,14 +215,26 @@ export function mountAiPanel(el) {
       chosen.set(preferred.id, defaults(preferred));
       preselected.add(tab);
     }
-    forms.clear();
-    clear(modelList);
-    for (const m of modeModels()) modelList.append(modelRow(m));
+    renderModels();
     imageRow.hidden = tab !== 'image';
     renderImages();
+    updateCounter();
+  }
+
+  // The tab's models by family, through the filter and the search (a ticked one stays listed).
+  function renderModels() {
+    forms.clear();
+    keyMarks.clear();
+    clear(modelList);
+    const groups = groupModels(models, { mode: tab, filter, query, chosen: new Set(chosen.keys()) });
+    for (const { family, models: list } of groups) {
+      const id = `family-${family}`.replace(/[^A-Za-z0-9-]/g, '-');
+      modelList.append(h('div', { class: 'family', role: 'group', 'aria-labelledby': id },
+        h('h3', { id, text: family }), list.map(modelRow)));
+    }
+    if (!groups.length) modelList.append(h('p', { class: 'hint', text: 'No model matches.' }));
     showErrors();
     updateCost();
-    updateCounter();
   }
 
   // Media events come often (thumbnails, proxies); they touch only the image picker, so a
@@ -149,7 +243,8 @@ export function mountAiPanel(el) {
     const previous = imagePick.value;
     clear(imagePick);
     imagePick.append(h('option', { value: '', text: images.length ? 'Choose an image…' : 'Import an image first' }));
-    for (const img of images) imagePick.append(h('option', { value: img.id, text: img.name, selected: img.id === previous }));
+    const wanted = previous || imageWanted;
+    for (const img of images) imagePick.append(h('option', { value: img.id, text: img.name, selected: img.id === wanted }));
   }
 
   function showErrors(serverError) {
@@ -181,7 +276,12 @@ export function mountAiPanel(el) {
   function updateCost() {
     const entries = [...chosen].map(([id, values]) => ({ model: models.find((m) => m.id === id), values }));
     cost.textContent = `Estimated cost: ${money(totalEstimate(entries))}`;
-    generate.disabled = !enabled || !chosen.size;
+    const reason = blocker({
+      enabled, chosen: entries.map((e) => e.model), prompt: prompt.value, tab, imageId: imagePick.value, keySet: keySet !== false,
+    });
+    generate.disabled = Boolean(reason);
+    why.textContent = reason || '';
+    why.hidden = !reason;
   }
 
   function updateCounter() {
@@ -208,11 +308,25 @@ export function mountAiPanel(el) {
     });
   }
 
-  el.addEventListener('models', (e) => { models = e.detail.models; tell('models', e.detail); render(); });
+  el.addEventListener('models', (e) => { models = e.detail.models; tell('models', e.detail); render(); restore(); });
   el.addEventListener('media', (e) => {
     images = e.detail.items.filter((m) => m.kind === 'image');
     enabled = e.detail.enabled;
+    tell('media', e.detail);
+    if ((e.detail.project || null) !== projectId) {
+      if (saveTimer) saveNow(); // the previous project's last keystrokes, under its own id
+      projectId = e.detail.project || null;
+      restore();
+    }
     renderImages();
+    updateCost();
+  });
+  // whether a fal.ai key is set (GET /api/settings, and after each save in Settings)
+  el.addEventListener('settings', (e) => {
+    const next = Boolean(e.detail.fal_key_set);
+    if (next === keySet) return;
+    keySet = next;
+    for (const marks of keyMarks.values()) fillKeyMarks(marks);
     updateCost();
   });
   el.addEventListener('jobs', (e) => tell('jobs', e.detail));

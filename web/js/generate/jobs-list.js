@@ -1,7 +1,11 @@
-// One row per generation job, kept and updated in place: progress events arrive several times a
-// second, and rebuilding a row would pull its Cancel button out from under the user's pointer.
+// One card per generation job, kept and updated in place: progress events arrive several times a
+// second, and rebuilding a card would pull its Cancel button out from under the user's pointer.
+// A card names the prompt's first line, the model, the key parameters and the cost, with the
+// clip's thumbnail once it exists; a finished card shows its clip in the library when clicked.
+// Finished and failed cards are cleared one by one, or all with "Clear finished".
 import { h, emit } from '../shared/dom.js';
 import { jobDetail } from '../shared/format.js';
+import { FINISHED, jobCard } from './panel-model.js';
 
 const RUNNING = new Set(['queued', 'generating', 'downloading', 'storing']);
 const SHOWN = 30;
@@ -9,37 +13,65 @@ const SHOWN = 30;
 export function mountJobs(list) {
   let models = [];
   let jobs = [];
-  const rows = new Map(); // job id -> the row's parts
+  let media = [];
+  const rows = new Map(); // job id -> the card's parts
 
-  const modelName = (job) => (models.find((m) => m.id === job.model_id) || {}).name || job.model_id;
+  const count = h('span', { class: 'badge', 'aria-live': 'polite' });
+  const clearAll = h('button', {
+    type: 'button', class: 'ghost small', text: 'Clear finished',
+    onclick: () => emit(list, 'clearjobs', { ids: jobs.filter((j) => FINISHED.has(j.status)).map((j) => j.id) }),
+  });
+  const head = h('div', { class: 'jobs-head' }, h('h3', { text: 'Jobs' }), count, clearAll);
+  list.before(head);
+
+  const show = (job) => { if (job.status === 'done' && job.media_id) emit(list, 'showmedia', { id: job.media_id }); };
 
   function make(job) {
     const parts = {
       li: h('li', { class: 'job', dataset: { jobId: job.id } }),
-      name: h('span', { class: 'job-model' }),
+      thumb: h('img', { class: 'job-thumb', alt: '', hidden: true }),
+      title: h('span', { class: 'job-title' }),
+      meta: h('span', { class: 'job-meta' }),
       status: h('span', { class: 'job-status' }),
       bar: h('progress', { max: 1, value: 0 }),
       detail: h('div', { class: 'job-detail' }),
+      open: h('button', { type: 'button', class: 'ghost', text: 'Show in library', onclick: () => show(job) }),
       cancel: h('button', { type: 'button', class: 'ghost', text: 'Cancel', onclick: () => emit(list, 'canceljob', { id: job.id }) }),
       retry: h('button', { type: 'button', class: 'ghost', text: 'Retry', onclick: () => emit(list, 'retryjob', { id: job.id }) }),
+      clear: h('button', { type: 'button', class: 'ghost', text: 'Clear', onclick: () => emit(list, 'clearjobs', { ids: [job.id] }) }),
+      job,
     };
-    parts.li.append(h('div', { class: 'job-head' }, parts.name, parts.status), parts.bar, parts.detail,
-      h('div', { class: 'job-actions' }, parts.cancel, parts.retry));
+    parts.li.append(h('div', { class: 'job-card' }, parts.thumb,
+      h('div', { class: 'job-text' }, h('div', { class: 'job-head' }, parts.title, parts.status), parts.meta)),
+    parts.bar, parts.detail, h('div', { class: 'job-actions' }, parts.open, parts.cancel, parts.retry, parts.clear));
+    // a click anywhere on a finished card but its buttons shows its clip
+    parts.li.addEventListener('click', (e) => { if (!e.target.closest('button')) show(parts.job); });
     rows.set(job.id, parts);
     return parts;
   }
 
   function fill(parts, job) {
-    const name = modelName(job);
+    parts.job = job;
+    const card = jobCard(job, models);
     parts.li.className = `job ${job.status}`;
     parts.li.dataset.status = job.status;
-    parts.name.textContent = name;
+    parts.li.title = job.prompt || '';
+    parts.title.textContent = card.title;
+    parts.meta.textContent = [card.model, card.params, card.cost].filter(Boolean).join(' · ');
     parts.status.textContent = job.status;
     parts.bar.value = job.status === 'done' ? 1 : job.progress || 0;
-    parts.bar.setAttribute('aria-label', `${name} progress`);
+    parts.bar.setAttribute('aria-label', `${card.title} progress`);
+    parts.bar.hidden = job.status === 'done';
     parts.detail.textContent = jobDetail(job);
+    const item = job.media_id && media.find((m) => m.id === job.media_id);
+    const src = item && item.thumbnail_url;
+    if (src && parts.thumb.getAttribute('src') !== src) parts.thumb.src = src;
+    parts.thumb.hidden = !src;
+    parts.open.hidden = !(job.status === 'done' && item);
     parts.cancel.hidden = !RUNNING.has(job.status);
     parts.retry.hidden = job.status !== 'failed' && job.status !== 'cancelled';
+    parts.clear.hidden = !card.clearable;
+    parts.clear.setAttribute('aria-label', `Clear ${card.title}`);
   }
 
   function update() {
@@ -53,8 +85,15 @@ export function mountJobs(list) {
       fill(parts, job);
       if (list.children[i] !== parts.li) list.insertBefore(parts.li, list.children[i] || null);
     });
+    const running = jobs.filter((j) => RUNNING.has(j.status)).length;
+    const finished = jobs.filter((j) => FINISHED.has(j.status)).length;
+    count.textContent = running ? `${running} running` : jobs.length ? `${jobs.length}` : 'none yet';
+    clearAll.hidden = !finished;
+    head.parentElement?.classList.toggle('empty', !jobs.length);
   }
 
   list.addEventListener('jobs', (e) => { jobs = e.detail.jobs; update(); });
   list.addEventListener('models', (e) => { models = e.detail.models; update(); });
+  list.addEventListener('media', (e) => { media = e.detail.items; update(); });
+  update();
 }

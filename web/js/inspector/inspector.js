@@ -282,5 +282,11 @@ export function mountInspector(el) {
   // a change the document refused (a clip that would run into the next one, a keyframed value
   // with the playhead off the clip): said beside the field
   el.addEventListener('fielderror', (e) => showError(e.detail.key, e.detail.message));
+  // a title double-clicked on the timeline: its text is edited here, in place
+  el.addEventListener('focusfield', (e) => {
+    const row = rows.get(e.detail.key);
+    const input = row && (row.input || row.text);
+    if (input) { input.focus(); if (input.select) input.select(); }
+  });
   el.addEventListener('noproject', () => { el.hidden = true; doc = null; shape = ''; });
 }

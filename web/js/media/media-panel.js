@@ -127,26 +127,7 @@ export function mountMedia(el) {
     monitor);
   let shownInMonitor = null; // the item the monitor shows, as it was sent
 
-  // Delete asks first, in the item's row (no blocking dialog): the question names the clips that
-  // use it.
-  function confirmDelete(item, question) {
-    const r = rows.get(item.id);
-    if (!r) return;
-    r.li.querySelector('.media-confirm')?.remove();
-    const keep = h('button', { type: 'button', text: 'Keep', onclick: () => { box.remove(); r.li.focus(); } });
-    const box = h('div', { class: 'media-confirm', role: 'group', 'aria-label': `Delete ${item.name}?` },
-      h('span', { text: question }),
-      h('button', { type: 'button', class: 'danger', text: 'Delete', onclick: () => { box.remove(); emit(el, 'deletemedia', { id: item.id }); } }),
-      keep);
-    box.addEventListener('keydown', (e) => {
-      e.stopPropagation();
-      if (e.key === 'Escape') { e.preventDefault(); box.remove(); r.li.focus(); }
-    });
-    r.li.append(box);
-    keep.focus();
-  }
-
-  // The view (search, sort, filters) is kept per project for the session's tab.
+  // The view (search, sort, filters, bin) is kept per project for the session's tab.
   const viewKey = () => `reelcut.mediaView.${projectId}`;
   function saveView() {
     try { if (projectId) sessionStorage.setItem(viewKey(), JSON.stringify(view)); } catch { /* storage off: nothing kept */ }
@@ -307,8 +288,8 @@ export function mountMedia(el) {
         onclick: () => emit(el, 'revealmedia', { id: item.id }),
       }) : null,
       h('button', {
-        type: 'button', class: 'icon ghost', 'aria-label': `Delete ${item.name}`, text: '✕',
-        onclick: () => emit(el, 'askdeletemedia', { id: item.id }), // answered with `confirmdelete`
+        type: 'button', class: 'icon ghost', 'aria-label': `Delete ${item.name} from the library`, text: '✕',
+        onclick: () => emit(el, 'deletemedia', { id: item.id, name: item.name }), // asked in the page's dialog
       }));
     li.addEventListener('dragstart', (e) => {
       const refusal = dragRefusal(item);
@@ -363,25 +344,30 @@ export function mountMedia(el) {
     showInMonitor();
   }
 
-  // Another part shows an item (a finished generation's card): `showitem` {id}; it is chosen in the list.
-  el.addEventListener('showitem', (e) => {
-    const { id } = e.detail;
-    if (!items.some((m) => m.id === id)) return;
-    if (!visibleItems(items, view).some((m) => m.id === id)) { view = { ...DEFAULT_VIEW, sort: view.sort }; saveView(); update(); }
-    choose(id, true);
-    const r = rows.get(id);
-    if (r) r.li.scrollIntoView({ block: 'nearest' });
-  });
-  el.addEventListener('confirmdelete', (e) => {
-    const item = items.find((m) => m.id === e.detail.id);
-    if (item) confirmDelete(item, e.detail.question);
-  });
   el.addEventListener('mediadeleted', (e) => {
     undoId = e.detail.id;
     undoNote.textContent = e.detail.note;
     undoBar.hidden = false;
   });
   el.addEventListener('mode', (e) => { desktop = e.detail.desktop; update(); });
+  // a finished generation's card was clicked: its item is scrolled to, marked and focused
+  el.addEventListener('reveal', (e) => {
+    const { id } = e.detail;
+    // a search, filter or bin that hides it is cleared first
+    if (items.some((m) => m.id === id) && !visibleItems(items, view).some((m) => m.id === id)) {
+      view = { ...DEFAULT_VIEW, sort: view.sort };
+      saveView();
+      update();
+    }
+    const r = rows.get(id);
+    if (!r) return;
+    for (const other of rows.values()) { other.li.classList.remove('revealed'); other.li.removeAttribute('aria-current'); }
+    r.li.classList.add('revealed');
+    r.li.setAttribute('aria-current', 'true');
+    if (!r.li.hasAttribute('tabindex')) r.li.tabIndex = -1;
+    r.li.scrollIntoView({ block: 'nearest' });
+    r.li.focus({ preventScroll: true });
+  });
   el.addEventListener('media', (e) => {
     items = e.detail.items;
     enabled = e.detail.enabled;

@@ -22,16 +22,26 @@ import { createSourceCache } from './sources.js';
 
 const FAR = 0.3; // seconds an element may be off the clock before it is sought, not nudged
 const HOLD_LIMIT = 0.5; // seconds the screen holds a frame for a layer that is still loading
-const SEEK_TIMEOUT = 3000;
+const SEEK_TIMEOUT = 10000; // a loaded machine can take seconds; a newer paint supersedes the wait
 
+// Seek an element and wait until it shows the frame there: sought, and its frame decoded (a frame
+// drawn before `readyState` reaches HAVE_CURRENT_DATA is blank).
 function seekTo(el, time) {
   const target = Math.max(0, Math.min(time, (el.duration || Infinity) - 0.001));
-  if (Math.abs(el.currentTime - target) < 0.001 && !el.seeking) return Promise.resolve();
+  const shown = () => !el.seeking && el.readyState >= 2;
+  if (Math.abs(el.currentTime - target) < 0.001 && shown()) return Promise.resolve();
   return new Promise((resolve) => {
-    const done = () => { clearTimeout(timer); el.removeEventListener('seeked', done); resolve(); };
+    const events = ['seeked', 'loadeddata', 'canplay'];
+    const check = () => { if (shown()) done(); };
+    const done = () => {
+      clearTimeout(timer);
+      for (const name of events) el.removeEventListener(name, check);
+      resolve();
+    };
     const timer = setTimeout(done, SEEK_TIMEOUT);
-    el.addEventListener('seeked', done);
-    el.currentTime = target;
+    for (const name of events) el.addEventListener(name, check);
+    if (Math.abs(el.currentTime - target) >= 0.001) el.currentTime = target;
+    else check();
   });
 }
 

@@ -9,12 +9,10 @@ export function mountProjects(el) {
 
   const select = h('select', { 'aria-label': 'Open project', onchange: () => emit(el, 'openproject', { id: select.value }) });
   const newButton = h('button', { type: 'button', text: 'New project', onclick: () => setMode('create') });
-  const renameButton = h('button', { type: 'button', class: 'ghost', text: 'Rename', onclick: () => setMode('rename') });
+  const renameButton = h('button', { type: 'button', class: 'ghost', text: 'Rename', 'aria-label': 'Rename project', onclick: () => setMode('rename') });
   const deleteButton = h('button', {
-    type: 'button', class: 'ghost danger', text: 'Delete',
-    onclick: () => {
-      if (current && window.confirm(`Delete “${current.name}” and all its files?`)) emit(el, 'deleteproject', { id: current.id });
-    },
+    type: 'button', class: 'ghost danger', text: 'Delete project',
+    onclick: () => { if (current) emit(el, 'deleteproject', { id: current.id, name: current.name }); }, // asked in the page's dialog
   });
   const nameError = h('span', { class: 'field-error', id: 'project-name-error', role: 'alert' });
   const nameInput = h('input', {

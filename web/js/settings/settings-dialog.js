@@ -3,10 +3,68 @@
 import { h, emit, clear } from '../shared/dom.js';
 import { server } from '../app/api.js';
 
+// The shape of a fal.ai key, checked here before it is sent (the server checks it again).
+export function keyShapeProblem(value) {
+  const key = value.trim();
+  if (!key) return '';
+  if (!key.includes(':')) return 'A fal.ai key has two parts, key_id:key_secret, joined by a colon.';
+  if (!/^[A-Za-z0-9._-]+:[A-Za-z0-9._-]+$/.test(key)) {
+    return 'A fal.ai key is key_id:key_secret: letters, digits, dots, dashes or underscores on each side of one colon.';
+  }
+  return '';
+}
+
 export function mountSettings(dialog) {
   const remote = h('input', { type: 'checkbox', id: 'set-remote', 'aria-describedby': 'set-remote-hint' });
   const proxies = h('input', { type: 'checkbox', id: 'set-proxies', 'aria-describedby': 'set-proxies-hint' });
-  const key = h('input', { type: 'password', id: 'set-key', autocomplete: 'off', 'aria-label': 'fal.ai API key', placeholder: 'key_id:key_secret' });
+  const keyError = h('span', { class: 'field-error', id: 'set-key-error', role: 'alert' });
+  const keyResult = h('span', { class: 'hint', id: 'set-key-result', role: 'status' });
+  const key = h('input', {
+    type: 'password', id: 'set-key', autocomplete: 'off', 'aria-label': 'fal.ai API key', placeholder: 'key_id:key_secret',
+    'aria-describedby': 'set-key-error set-key-result',
+    oninput: () => { keyError.textContent = ''; keyResult.textContent = ''; key.removeAttribute('aria-invalid'); },
+    onchange: () => checkShape(),
+  });
+  function checkShape() {
+    const problem = keyShapeProblem(key.value);
+    keyError.textContent = problem;
+    if (problem) key.setAttribute('aria-invalid', 'true'); else key.removeAttribute('aria-invalid');
+    return !problem;
+  }
+  let keyStored = false;
+  const removeKey = h('button', {
+    type: 'button', class: 'ghost', text: 'Remove key',
+    onclick: async () => {
+      try {
+        const saved = await server.settings.save({ fal_key: null });
+        render(saved);
+        emit(dialog, 'settingschanged', saved); // the generate panel marks the paid models again
+        emit(dialog, 'toast', { message: 'The fal.ai key is removed.' });
+      } catch (err) {
+        error.textContent = err.message;
+      }
+    },
+  });
+  const testKey = h('button', {
+    type: 'button', class: 'ghost', text: 'Test key',
+    onclick: async () => {
+      if (!checkShape()) { key.focus(); return; }
+      testKey.disabled = true;
+      testKey.setAttribute('aria-busy', 'true');
+      keyResult.textContent = 'Asking fal.ai…';
+      try {
+        const { accepted } = await server.settings.testKey(key.value.trim() || null);
+        keyResult.textContent = accepted ? 'fal.ai accepted the key.' : 'fal.ai refused the key.';
+        keyResult.dataset.result = accepted ? 'accepted' : 'refused';
+      } catch (err) {
+        keyResult.textContent = '';
+        if (err.field === 'fal_key') keyError.textContent = err.message; else error.textContent = err.message;
+      } finally {
+        testKey.disabled = false;
+        testKey.removeAttribute('aria-busy');
+      }
+    },
+  });
   const status = h('p', { class: 'hint' });
   const error = h('p', { class: 'form-error', role: 'alert' });
   const form = h('form', {
@@ -14,6 +72,7 @@ export function mountSettings(dialog) {
     onsubmit: async (e) => {
       e.preventDefault();
       const body = { remote_preview: remote.checked, preview_proxies: proxies.checked };
+      if (!checkShape()) { key.focus(); return; }
       if (key.value.trim()) body.fal_key = key.value.trim();
       try {
         const saved = await server.settings.save(body);
@@ -23,7 +82,7 @@ export function mountSettings(dialog) {
         emit(dialog, 'settingschanged', saved);
         emit(dialog, 'toast', { message: 'Settings saved.' });
       } catch (err) {
-        error.textContent = err.message;
+        if (err.field === 'fal_key') { keyError.textContent = err.message; key.setAttribute('aria-invalid', 'true'); } else error.textContent = err.message;
       }
     },
   },
@@ -32,10 +91,11 @@ export function mountSettings(dialog) {
     h('span', { id: 'set-remote-hint', class: 'hint block', text: 'Play from the provider’s URL when the local copy cannot be played.' })),
   h('p', {}, h('label', { for: 'set-proxies' }, proxies, ' Preview proxies'),
     h('span', { id: 'set-proxies-hint', class: 'hint block', text: 'Preview a light 540p copy of clips that are slow to seek (HD video with keyframes far apart), made in the background. Export always uses the originals.' })),
-  h('p', {}, h('label', { for: 'set-key', text: 'fal.ai API key' }), key),
+  h('p', {}, h('label', { for: 'set-key', text: 'fal.ai API key' }), key, testKey,
+    h('span', { class: 'block' }, keyError), h('span', { class: 'block' }, keyResult)),
   status, error,
   h('div', { class: 'actions' },
-    h('button', { type: 'button', class: 'ghost', text: 'Remove key', onclick: async () => { render(await server.settings.save({ fal_key: null })); } }),
+    removeKey,
     h('button', { type: 'button', class: 'ghost', text: 'Close', onclick: () => dialog.close() }),
     h('button', { type: 'submit', class: 'primary', text: 'Save' })));
   clear(dialog);
@@ -45,19 +105,27 @@ export function mountSettings(dialog) {
     remote.checked = settings.remote_preview;
     proxies.checked = settings.preview_proxies;
     error.textContent = '';
+    keyError.textContent = '';
+    keyResult.textContent = '';
+    // a key from FAL_KEY is not ours to remove
+    keyStored = settings.fal_key_set && settings.fal_key_source !== 'env';
+    removeKey.disabled = !keyStored;
+    removeKey.title = keyStored ? '' : settings.fal_key_set ? 'The key comes from FAL_KEY: unset it there.' : 'No key is stored.';
     status.textContent = settings.fal_key_set
       ? `A fal.ai key is set (from ${settings.fal_key_source === 'env' ? 'FAL_KEY' : settings.fal_key_source}).`
       : 'No fal.ai key: only the offline models can generate.';
   }
 
   return {
-    async open() {
+    // {focus: 'fal_key'}: opened at the key field (from a paid model that needs one)
+    async open({ focus } = {}) {
       try {
         render(await server.settings.get());
       } catch (err) {
         error.textContent = err.message;
       }
-      dialog.showModal();
+      if (!dialog.open) dialog.showModal();
+      if (focus === 'fal_key') key.focus();
     },
   };
 }

@@ -70,7 +70,7 @@ export function mountTimeline(el) {
   const exportSlot = h('div', { class: 'export-slot' });
   el.append(h('div', { class: 'timeline-bar' },
     h('h2', { text: 'Timeline' }), clock,
-    tool('Split', 'split', {}, 'S'), tool('Delete', 'deleteselected', {}, 'Delete'), undoButton, redoButton,
+    tool('Split', 'split', {}, 'S'), Object.assign(tool('Delete', 'deleteselected', {}, 'Delete'), { ariaLabel: 'Delete clip' }), undoButton, redoButton,
     tool('+ Video track', 'trackop', { op: 'add', kind: 'video' }), tool('+ Audio track', 'trackop', { op: 'add', kind: 'audio' }),
     tool('+ Text', 'addtext'), ...mountLinkTools(el), tool('Close gap', 'closegap', {}, 'Alt+Backspace'),
     tool('+ Marker', 'addmarker', {}, 'M'), tool('◂ Marker', 'jumpmarker', { dir: -1 }, 'Shift+Up'),
@@ -331,6 +331,20 @@ export function mountTimeline(el) {
     return node;
   }
 
+  // A drop snaps as a move does: its start, or else its end, to 0, a clip's edge, the playhead or
+  // a marker within SNAP_PX (while snapping is on).
+  function snappedDrop(start, media) {
+    if (!snapping) return start;
+    const points = snapPoints(doc, [], playhead);
+    const threshold = SNAP_PX / doc.zoom;
+    const byStart = snap(start, points, threshold);
+    if (byStart.guide !== null) return byStart.time;
+    const length = media && media.kind !== 'image' && media.duration ? media.duration : null;
+    if (length === null) return start;
+    const byEnd = snap(start + length, points, threshold);
+    return byEnd.guide !== null ? byEnd.time - length : start;
+  }
+
   // the cut nearest the pointer (x in the row), within CUT_PX
   function cutNear(track, x) {
     let best = null;
@@ -374,7 +388,7 @@ export function mountTimeline(el) {
       if (!mediaId) return;
       e.preventDefault();
       const x = e.clientX - row.getBoundingClientRect().left;
-      emit(el, 'dropclip', { trackId: track.id, mediaId, start: xToTime(x, doc.zoom) });
+      emit(el, 'dropclip', { trackId: track.id, mediaId, start: snappedDrop(xToTime(x, doc.zoom), mediaById.get(mediaId)) });
     });
     return row;
   }

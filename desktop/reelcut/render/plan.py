@@ -1,0 +1,273 @@
+"""Smart render, the plan: which stretches of an export can be copied from their source's
+packets, and why the others are encoded. Pure: no I/O, no ffmpeg; the facts about each source
+(its stream parameters and keyframe times) come in `sources_info` (render/smart.py reads them).
+
+A stretch is copied where one video clip plays alone (no other visible video layer, no title
+over it), at speed 1, with no transform, crop, opacity, fade, keyframe or transition, its in
+point on one of its source's keyframes and its out point on a keyframe or at the source's end,
+and its source is what the export would encode: H.264 High, yuv420p, the timeline's size and
+frame rate, square pixels, untagged (or BT.709, limited range) colour. Everything else is
+encoded, as a whole export is today, with a reason a person can read.
+
+The sound is planned apart: copied only where the timeline's sound is exactly each copied
+clip's own sound, untouched (AAC LC, 48 kHz stereo, as the export encodes it).
+
+This first piece renders by copy only when every stretch is a copy and the sound is copied;
+a plan that mixes copy and encode is encoded whole (joining them by remux is a later piece),
+and its summary says so."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ..media.animation import DEFAULTS, clip_length
+from ..media.compose import timeline_end
+
+# What the full export encodes (media/compose.py): libx264 (its default profile for yuv420p is
+# High), yuv420p, the document's size and rate, square pixels, no colour tags; AAC LC 48 kHz stereo.
+OUTPUT_VIDEO = {"codec": "h264", "profile": "High", "pix_fmt": "yuv420p"}
+OUTPUT_AUDIO = {"codec": "aac", "profile": "LC", "rate": 48000, "channels": 2}
+# colour tags that decode to what the export's untagged output decodes to (players treat an
+# untagged HD H.264 stream as BT.709, limited range)
+_COLOUR_OK = {"color_range": ("unknown", "tv"), "color_space": ("unknown", "bt709"),
+              "color_primaries": ("unknown", "bt709"), "color_trc": ("unknown", "bt709")}
+_EPS = 1e-6
+MIXED_LATER = ("joining copied and encoded stretches is a later piece, so this export encodes the whole "
+               "timeline")
+
+
+def _fmt(v: float) -> str:
+    return f"{v:g}" if abs(v - round(v, 3)) < 1e-9 else f"{v:.3f}"
+
+
+def _picture_reasons(clip: dict[str, Any], incoming: dict[str, Any] | None) -> list[str]:
+    """Why the clip's picture is not its source's, as it is: its own edits."""
+    reasons = []
+    speed = float(clip.get("speed") or 1.0)
+    if abs(speed - 1) > _EPS:
+        reasons.append(f"speed {_fmt(speed)}")
+    transform = clip.get("transform") or {}
+    scale = float(transform.get("scale", 1.0))
+    if abs(scale - 1) > _EPS:
+        reasons.append(f"scale {_fmt(scale)}")
+    rotation = float(transform.get("rotation", 0.0))
+    if abs(rotation) > _EPS:
+        reasons.append(f"rotated {_fmt(rotation)}°")
+    if abs(float(transform.get("x", 0.5)) - 0.5) > _EPS or abs(float(transform.get("y", 0.5)) - 0.5) > _EPS:
+        reasons.append("moved off centre")
+    crop = clip.get("crop") or {}
+    if any(float(crop.get(k) or 0) > 0 for k in ("left", "top", "right", "bottom")):
+        reasons.append("cropped")
+    opacity = clip.get("opacity")
+    if opacity is not None and abs(float(opacity) - 1) > _EPS:
+        reasons.append(f"opacity {_fmt(float(opacity))}")
+    if float(clip.get("fade_in") or 0) > 0 or float(clip.get("fade_out") or 0) > 0:
+        reasons.append("a fade")
+    keyed = sorted(name for name, keys in (clip.get("keyframes") or {}).items() if keys and name != "volume")
+    if keyed:
+        reasons.append(f"keyframes on {', '.join(keyed)}")
+    tr = clip.get("transition_in")
+    if tr:
+        reasons.append(f"a {str(tr.get('type', '')).replace('_', ' ')} transition into it")
+    if incoming is not None:
+        reasons.append("a transition out of it")
+    return reasons
+
+
+def _source_reasons(doc: dict[str, Any], info: dict[str, Any] | None) -> list[str]:
+    """Why the source's stream is not what the export encodes."""
+    if info is None or info.get("kind") != "video" or not info.get("video"):
+        return ["a still image" if info is not None and info.get("kind") == "image" else "no readable video"]
+    v = info["video"]
+    w, h, fps = int(doc["width"]), int(doc["height"]), float(doc["fps"])
+    reasons = []
+    if v.get("codec") != OUTPUT_VIDEO["codec"]:
+        reasons.append(f"{str(v.get('codec')).upper()} source, the export is H.264")
+    elif v.get("profile") != OUTPUT_VIDEO["profile"]:
+        reasons.append(f"H.264 {v.get('profile')} profile, the export is High")
+    if (v.get("width"), v.get("height")) != (w, h):
+        reasons.append(f"{v.get('width')}x{v.get('height')} in a {w}x{h} timeline")
+    if v.get("pix_fmt") != OUTPUT_VIDEO["pix_fmt"]:
+        reasons.append(f"{v.get('pix_fmt')} pixels, the export is yuv420p")
+    src_fps = float(v.get("fps") or 0)
+    if abs(src_fps - fps) > 1e-3 * fps:
+        reasons.append(f"{_fmt(src_fps)} fps in a {_fmt(fps)} fps timeline")
+    elif not v.get("constant_rate", True):
+        reasons.append("a variable frame rate")
+    sar = v.get("sar")
+    if sar not in (None, "0:1", "1:1"):
+        reasons.append(f"sample aspect {sar}")
+    for key, ok in _COLOUR_OK.items():
+        value = v.get(key) or "unknown"
+        if value not in ok:
+            reasons.append(f"colour {key.removeprefix('color_').replace('_', ' ')} {value}")
+    return reasons
+
+
+def _on_keyframe(t: float, keyframes: list[float], fps: float) -> bool:
+    tol = 0.5 / fps
+    return any(abs(t - k) < tol for k in keyframes)
+
+
+def _cut_reasons(clip: dict[str, Any], info: dict[str, Any], fps: float) -> list[str]:
+    v = info["video"]
+    keys = v.get("keyframes") or []
+    end = float(v.get("duration") or 0)
+    cin, cout = float(clip["in"]), float(clip["out"])
+    tol = 0.5 / fps
+    frame = float(clip["start"]) * fps
+    if abs(frame - round(frame)) > 1e-3:
+        return ["starts between two frames of the timeline"]
+    if not _on_keyframe(cin, keys, fps) or not (cout >= end - tol or _on_keyframe(cout, keys, fps)):
+        return ["cut between keyframes"]
+    if cout > end + tol:
+        return ["longer than its source's picture"]
+    return []
+
+
+def _sound(doc: dict[str, Any], shown: set[str], sources_info: dict[str, Any]) -> dict[str, Any]:
+    """Whether the sound can be copied: it is exactly the own sound of each clip whose picture
+    is shown (`shown`: the clips of the visible video tracks), untouched, and nothing else."""
+    for track in doc["tracks"]:
+        if track["kind"] == "text":
+            continue
+        muted = bool(track.get("muted"))
+        track_volume = float(track.get("volume", 1.0))
+        for clip in track["clips"]:
+            info = sources_info.get(clip.get("media_id")) or {}
+            plays = not muted and bool(info.get("audio")) and not clip.get("audio_detached", False)
+            if clip["id"] not in shown:
+                if plays:
+                    return {"action": "mix", "reason": "sound from another track"}
+                continue
+            if clip.get("audio_detached", False):
+                return {"action": "mix", "reason": "a clip's sound is detached"}
+            if muted:
+                return {"action": "mix", "reason": "a muted track"}
+            a = info.get("audio")
+            if not a:
+                return {"action": "mix", "reason": "a clip without sound"}
+            if abs(track_volume - 1) > _EPS:
+                return {"action": "mix", "reason": f"track volume {_fmt(track_volume)}"}
+            volume = float(clip.get("volume", DEFAULTS["volume"]))
+            if abs(volume - 1) > _EPS or (clip.get("keyframes") or {}).get("volume"):
+                return {"action": "mix", "reason": "a clip's volume"}
+            if a.get("duration") is not None and float(a["duration"]) < float(clip["out"]) - 1024 / 48000:
+                return {"action": "mix", "reason": "a clip's sound is shorter than its picture"}
+            if any(a.get(k) != want for k, want in OUTPUT_AUDIO.items()):
+                return {"action": "mix", "reason": f"{a.get('codec')} {a.get('rate')} Hz {a.get('channels')} "
+                                                   "channels, the export is AAC 48000 Hz stereo"}
+    return {"action": "copy", "reason": "each clip's own sound, untouched"}
+
+
+def plan_export(doc: dict[str, Any], sources_info: dict[str, Any]) -> dict[str, Any]:
+    """The export's plan: {"stretches": [{start, end, action, clip_id?, clip?, reason}],
+    "sound": {action, reason}, "copy": whether this export renders by copy, "summary"}.
+    `sources_info[media_id]` is {"kind", "video": {codec, profile, width, height, pix_fmt, fps,
+    constant_rate, sar, color_*, duration, keyframes, params}, "audio": {codec, profile, rate,
+    channels} or None}; a media id missing from it is planned as encoded."""
+    fps = float(doc["fps"])
+    duration = timeline_end(doc)
+    # the picture's layers: every clip on a visible video track, top track first
+    layers: list[tuple[int, dict[str, Any], dict[str, Any] | None]] = []  # (track index, clip, incoming)
+    titles: list[tuple[float, float]] = []
+    for ti, track in enumerate(doc["tracks"]):
+        if track.get("hidden"):
+            continue
+        if track["kind"] == "text":
+            titles += [(float(c["start"]), float(c["start"]) + float(c["duration"])) for c in track["clips"]]
+        elif track["kind"] == "video":
+            ordered = sorted(track["clips"], key=lambda c: float(c["start"]))
+            for clip, nxt in zip(ordered, [*ordered[1:], None][:len(ordered)], strict=True):
+                layers.append((ti, clip, nxt if nxt is not None and nxt.get("transition_in") else None))
+    # clips are numbered as a person reads the timeline: by start, then top track first
+    layers.sort(key=lambda layer: (float(layer[1]["start"]), layer[0]))
+    number = {clip["id"]: n for n, (_, clip, _) in enumerate(layers, start=1)}
+
+    own: dict[str, list[str]] = {}
+    for _, clip, incoming in layers:
+        info = sources_info.get(clip["media_id"])
+        reasons = _picture_reasons(clip, incoming) + _source_reasons(doc, info)
+        if not reasons:
+            reasons = _cut_reasons(clip, info or {}, fps)
+        own[clip["id"]] = reasons
+    # copied clips must share one set of H.264 parameters (an MP4 holds one): the first decides
+    params = None
+    for _, clip, _ in layers:
+        if not own[clip["id"]]:
+            p = ((sources_info.get(clip["media_id"]) or {}).get("video") or {}).get("params")
+            if params is None:
+                params = (p, number[clip["id"]])
+            elif p != params[0]:
+                own[clip["id"]] = [f"H.264 settings differ from clip {params[1]}'s"]
+
+    edges = sorted({0.0, duration, *(t for _, c, _ in layers for t in (float(c["start"]),
+                                                                       float(c["start"]) + clip_length(c))),
+                    *(t for span in titles for t in span)})
+    stretches: list[dict[str, Any]] = []
+    for a, b in zip(edges, edges[1:], strict=False):
+        if b - a < 1e-9 or a >= duration:
+            continue
+        mid = (a + b) / 2
+        on = [(ti, c) for ti, c, _ in layers if float(c["start"]) <= mid < float(c["start"]) + clip_length(c)]
+        if not on:
+            stretch: dict[str, Any] = {"action": "encode", "reason": "a gap (black)" if not any(
+                s <= mid < e for s, e in titles) else "a title on black"}
+        else:
+            ti, top = min(on, key=lambda x: x[0])
+            stretch = {"action": "encode", "clip_id": top["id"], "clip": number[top["id"]]}
+            if len(on) > 1:
+                stretch["reason"] = "another video layer at the same time"
+            elif any(s <= mid < e for s, e in titles):
+                stretch["reason"] = "a title over it"
+            elif own[top["id"]]:
+                stretch["reason"] = ", ".join(own[top["id"]])
+            else:
+                stretch = {"action": "copy", "clip_id": top["id"], "clip": number[top["id"]],
+                           "reason": "its source as it is"}
+        prev = stretches[-1] if stretches else None
+        if prev is not None and abs(prev["end"] - a) < 1e-9 and all(
+                prev.get(k) == stretch.get(k) for k in ("action", "clip_id", "reason")):
+            prev["end"] = b
+        else:
+            stretches.append({"start": a, "end": b, **stretch})
+
+    sound = _sound(doc, {c["id"] for _, c, _ in layers}, sources_info)
+    all_copy = bool(stretches) and all(s["action"] == "copy" for s in stretches)
+    # a copied clip is copied whole from its in to its out: nothing else of it shows
+    copy = all_copy and sound["action"] == "copy" and math.isclose(
+        sum(s["end"] - s["start"] for s in stretches), duration, abs_tol=1e-6)
+    return {"stretches": stretches, "sound": sound, "copy": copy,
+            "summary": _summary(layers, number, stretches, sound, copy)}
+
+
+def _summary(layers: list[Any], number: dict[str, int], stretches: list[dict[str, Any]], sound: dict[str, Any],
+             copy: bool) -> str:
+    total = len(layers)
+    encoded: dict[int, str] = {}
+    for s in stretches:
+        if s["action"] == "encode" and "clip" in s:
+            encoded.setdefault(s["clip"], s["reason"])
+    gaps = [s for s in stretches if s["action"] == "encode" and "clip" not in s]
+    n_copied = total - len(encoded)
+    if copy:
+        return f"Smart render: {n_copied} of {total} clip{'s' if total != 1 else ''} copied"
+    parts = [f"Smart render: {n_copied} of {total} clip{'s' if total != 1 else ''} could be copied"]
+    parts += [f"clip {n} re-encoded ({why})" for n, why in sorted(encoded.items())]
+    if gaps:
+        parts.append(f"{len(gaps)} stretch{'es' if len(gaps) != 1 else ''} without a clip encoded "
+                     f"({gaps[0]['reason']})")
+    if sound["action"] != "copy":
+        parts.append(f"sound mixed ({sound['reason']})")
+    if n_copied:
+        parts.append(MIXED_LATER)
+    return "; ".join(parts)
+
+
+def smart_render_off(doc: dict[str, Any]) -> dict[str, Any]:
+    """The plan when the setting is off: the whole timeline encoded."""
+    return {"stretches": [{"start": 0.0, "end": timeline_end(doc), "action": "encode",
+                           "reason": "smart render is off"}],
+            "sound": {"action": "mix", "reason": "smart render is off"}, "copy": False,
+            "summary": "Smart render is off: the whole timeline is encoded"}

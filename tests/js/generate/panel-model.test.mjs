@@ -1,0 +1,84 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  blocker, draftKey, firstLine, groupModels, jobCard, loadDraft, parseDraft, saveDraft, serializeDraft,
+} from '../../../web/js/generate/panel-model.js';
+
+const offline = { id: 'local/preview-t2v', name: 'Offline preview', family: 'Offline', provider: 'local', mode: 'text', price_per_second: 0,
+  params: [{ name: 'duration', type: 'integer', default: 4, min: 1, max: 20 }, { name: 'resolution', type: 'string', default: '720p' }] };
+const ltx = { id: 'fal-ai/ltx-2/text-to-video', name: 'LTX Video 2.0 Pro', family: 'LTX', provider: 'fal', mode: 'text', price_per_second: 0.06,
+  description: 'Lightricks', params: [{ name: 'duration', type: 'integer', default: 6 }, { name: 'generate_audio', type: 'boolean', default: true }] };
+const ltxImage = { ...ltx, id: 'fal-ai/ltx-2/image-to-video', name: 'LTX Video 2.0 Pro (image)', mode: 'image' };
+const kling = { id: 'fal-ai/kling', name: 'Kling 2.5 Turbo Pro', family: 'Kling', provider: 'fal', mode: 'text', price_per_second: 0.07,
+  params: [{ name: 'duration', type: 'string', default: '5' }] };
+const models = [offline, ltx, ltxImage, kling];
+const ids = (groups) => groups.map((g) => [g.family, g.models.map((m) => m.id)]);
+
+test('models are grouped by family, in the registry order, for the tab', () => {
+  assert.deepEqual(ids(groupModels(models, { mode: 'text' })),
+    [['Offline', [offline.id]], ['LTX', [ltx.id]], ['Kling', [kling.id]]]);
+  assert.deepEqual(ids(groupModels(models, { mode: 'image' })), [['LTX', [ltxImage.id]]]);
+});
+
+test('the filter by what they make and the search narrow the list; a ticked model stays', () => {
+  assert.deepEqual(ids(groupModels(models, { mode: 'text', filter: 'sound' })), [['LTX', [ltx.id]]]);
+  assert.deepEqual(ids(groupModels(models, { mode: 'text', filter: 'free' })), [['Offline', [offline.id]]]);
+  assert.deepEqual(ids(groupModels(models, { mode: 'text', query: 'kling' })), [['Kling', [kling.id]]]);
+  assert.deepEqual(ids(groupModels(models, { mode: 'text', query: 'ltx pro' })), [['LTX', [ltx.id]]]);
+  assert.deepEqual(ids(groupModels(models, { mode: 'text', query: 'nothing like it' })), []);
+  assert.deepEqual(ids(groupModels(models, { mode: 'text', query: 'kling', chosen: new Set([offline.id]) })),
+    [['Offline', [offline.id]], ['Kling', [kling.id]]]);
+});
+
+test('a draft goes to storage per project and comes back checked against the registry', () => {
+  const store = new Map();
+  const storage = { getItem: (k) => store.get(k) ?? null, setItem: (k, v) => store.set(k, v) };
+  const draft = {
+    tab: 'text', prompt: 'a red fox\nin snow', imageId: '', filter: 'sound', query: 'ltx',
+    chosenByTab: { text: new Map([[ltx.id, { duration: 8, generate_audio: false }]]), image: new Map() },
+  };
+  saveDraft(storage, 'p1', draft);
+  assert.ok(store.has(draftKey('p1')));
+  assert.equal(loadDraft(storage, 'p2', models), null);
+  const back = loadDraft(storage, 'p1', models);
+  assert.equal(back.prompt, 'a red fox\nin snow');
+  assert.equal(back.filter, 'sound');
+  assert.equal(back.query, 'ltx');
+  assert.deepEqual([...back.chosenByTab.text], [[ltx.id, { duration: 8, generate_audio: false }]]);
+});
+
+test('a stale or broken draft loses what no longer exists, or is no draft', () => {
+  const text = JSON.stringify({ v: 1, tab: 'video', prompt: 3, chosen: {
+    text: { 'gone/model': {}, [ltx.id]: { duration: 6, old_param: 1 }, [ltxImage.id]: {} }, image: null } });
+  const d = parseDraft(text, models);
+  assert.equal(d.tab, 'text');
+  assert.equal(d.prompt, '');
+  assert.deepEqual([...d.chosenByTab.text], [[ltx.id, { duration: 6 }]]);
+  assert.equal(parseDraft('{not json', models), null);
+  assert.equal(parseDraft(JSON.stringify({ v: 99 }), models), null);
+  assert.equal(loadDraft({ getItem: () => { throw new Error('denied'); } }, 'p', models), null);
+  const round = parseDraft(serializeDraft({ tab: 'image', prompt: 'x', chosenByTab: { text: new Map(), image: new Map([[ltxImage.id, {}]]) } }), models);
+  assert.equal(round.tab, 'image');
+  assert.deepEqual([...round.chosenByTab.image.keys()], [ltxImage.id]);
+});
+
+test('Generate says why it is refused, first reason first', () => {
+  assert.equal(blocker({ enabled: false }), 'Open a project first.');
+  assert.equal(blocker({ chosen: [], prompt: 'x' }), 'Tick a model first.');
+  assert.equal(blocker({ chosen: [offline], prompt: '  ' }), 'Write a prompt first.');
+  assert.equal(blocker({ chosen: [offline], prompt: 'x', tab: 'image' }), 'Choose a source image first.');
+  assert.match(blocker({ chosen: [offline, ltx], prompt: 'x', keySet: false }), /LTX Video 2.0 Pro needs a fal.ai key/);
+  assert.equal(blocker({ chosen: [offline], prompt: 'x', keySet: false }), null);
+  assert.equal(blocker({ chosen: [ltx], prompt: 'x', tab: 'image', imageId: 'm1' }), null);
+});
+
+test('a job card names the prompt, the model, the key parameters and the cost', () => {
+  const card = jobCard({ model_id: ltx.id, prompt: '\n  a red fox\nin snow', params: { duration: 8, resolution: '1080p' }, status: 'generating' }, models);
+  assert.deepEqual(card, { title: 'a red fox', model: 'LTX Video 2.0 Pro', params: '8 s · 1080p', cost: '$0.48', clearable: false });
+  const done = jobCard({ model_id: kling.id, prompt: 'p', params: { duration: '10' }, cost: 0.7, status: 'done' }, models);
+  assert.equal(done.cost, '$0.70');
+  assert.equal(done.params, '10 s');
+  assert.equal(done.clearable, true);
+  assert.equal(jobCard({ model_id: offline.id, prompt: 'x', params: {}, status: 'failed' }, models).cost, 'Free');
+  assert.equal(firstLine('a'.repeat(100), 10), `${'a'.repeat(9)}…`);
+});

@@ -1,0 +1,221 @@
+"""`reelcut mcp` driven by the SDK's real MCP client over stdio, against a real `reelcut serve`
+found through the discovery file (and once with none running: it starts its own)."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import sys
+from pathlib import Path
+from typing import Any
+
+import anyio
+import av
+import pytest
+import requests
+
+from tests.media_samples import make_image
+from tests.server_process import ServerProcess
+
+mcp = pytest.importorskip("mcp")
+from mcp import Client, StdioServerParameters  # noqa: E402
+
+pytestmark = pytest.mark.timeout(120)
+
+TOKEN = "mcp-test-token"
+REPO = Path(__file__).resolve().parents[1]
+
+
+def params(data_dir: Path) -> StdioServerParameters:
+    env = {**os.environ, "REELCUT_DATA_DIR": str(data_dir),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO / "desktop"), os.environ.get("PYTHONPATH")]))}
+    env.pop("REELCUT_TOKEN", None)
+    return StdioServerParameters(command=sys.executable, args=["-m", "reelcut.cli", "mcp"], env=env)
+
+
+def data(result: Any) -> dict:
+    assert not result.is_error, result.content
+    if result.structured_content is not None:
+        return result.structured_content
+    return json.loads(result.content[0].text)
+
+
+def error_text(result: Any) -> str:
+    assert result.is_error, result
+    return " ".join(getattr(c, "text", "") for c in result.content)
+
+
+@pytest.fixture
+def server(tmp_path: Path):
+    proc = ServerProcess(tmp_path / "data", TOKEN).start()
+    yield proc
+    proc.stop()
+
+
+def test_discovery_file_is_private_and_removed_at_exit(tmp_path: Path) -> None:
+    proc = ServerProcess(tmp_path / "data", TOKEN).start()
+    try:
+        path = tmp_path / "data" / "server.json"
+        info = json.loads(path.read_text())
+        assert info["url"] == proc.url and info["token"] == TOKEN and info["pid"] == proc.proc.pid
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    finally:
+        proc.stop()
+    assert not path.exists()
+
+
+def test_import_by_path_route(server: ServerProcess, tmp_path: Path) -> None:
+    pid = server.post("/api/projects", json={"name": "P"}).json()["project"]["id"]
+    r = server.post(f"/api/projects/{pid}/media/path", json={"path": str(tmp_path)})
+    assert r.status_code == 400 and r.json()["error"]["field"] == "path"
+    r = server.post(f"/api/projects/{pid}/media/path", json={"path": "relative.mp4"})
+    assert r.status_code == 400
+    text = tmp_path / "notes.txt"
+    text.write_text("not media")
+    r = server.post(f"/api/projects/{pid}/media/path", json={"path": str(text)})
+    assert r.status_code == 415
+    assert server.get(f"/api/projects/{pid}/media").json()["media"] == []
+    still = make_image(tmp_path / "still.png", size="64x36")
+    r = server.post(f"/api/projects/{pid}/media/path", json={"path": str(still)})
+    assert r.status_code == 201, r.text
+    item = r.json()["media"][0]
+    assert item["kind"] == "image" and item["width"] == 64 and item["source"] == {"type": "import"}
+    assert still.exists()  # copied, never moved
+    # a page's cookie may not make the server read a file it names
+    s = requests.Session()
+    s.get(server.login_url, timeout=10)
+    r = s.post(f"{server.url}api/projects/{pid}/media/path", json={"path": str(text)}, timeout=10)
+    assert r.status_code in (401, 403)
+
+
+def test_edit_rereads_and_retries_once_on_a_stale_revision(server: ServerProcess, tmp_path: Path) -> None:
+    from reelcut.mcp_server import Api, Session
+
+    session = Session(Api(server.url, TOKEN), tmp_path)
+    session.project_id = server.post("/api/projects", json={"name": "P"}).json()["project"]["id"]
+    calls = []
+
+    def change(doc: dict) -> None:
+        calls.append(1)
+        if len(calls) == 1:  # another writer (the page) saves in between
+            got = server.get(f"/api/projects/{session.project_id}/timeline").json()
+            got["timeline"]["markers"] = [{"id": "page", "time": 1, "name": "from the page"}]
+            assert server.put(f"/api/projects/{session.project_id}/timeline", json=got).status_code == 200
+        doc["markers"].append({"id": f"agent{len(calls)}", "time": 2, "name": "from the agent"})
+
+    out = session.edit(change)
+    assert len(calls) == 2
+    assert [m["id"] for m in out["timeline"]["markers"]] == ["page", "agent2"]
+    assert out["revision"] == 2
+
+
+async def _session_flow(data_dir: Path, server: ServerProcess, out: Path) -> None:
+    async with Client(params(data_dir), read_timeout_seconds=120) as client:
+        names = {t.name for t in (await client.list_tools()).tools}
+        assert {"create_project", "generate", "add_clip", "add_transition", "add_title", "export"} <= names
+
+        project = data(await client.call_tool("create_project", {"name": "Agent cut"}))["project"]
+        assert server.get(f"/api/projects/{project['id']}").status_code == 200  # the running server has it
+
+        models = data(await client.call_tool("list_models", {}))["models"]
+        assert any(m["id"] == "local/preview-t2v" and m["price_per_second"] == 0 for m in models)
+        gen = data(await client.call_tool("generate", {
+            "model_ids": ["local/preview-t2v"], "takes": 2, "prompt": "a red kite",
+            "params": {"duration": 2, "resolution": "360p"}}))
+        assert gen["estimated_cost_usd"] == 0 and len(gen["jobs"]) == 2
+        waited = data(await client.call_tool("wait_for_jobs", {"job_ids": [j["id"] for j in gen["jobs"]],
+                                                               "timeout": 120}))
+        assert waited["finished"] and all(j["status"] == "done" for j in waited["jobs"]), waited
+        a, b = (j["media_id"] for j in waited["jobs"])
+        media = data(await client.call_tool("media_details", {"media_id": a}))["media"]
+        assert media["source"]["type"] == "generation" and media["duration"] == pytest.approx(2, abs=0.1)
+
+        first = data(await client.call_tool("add_clip", {"media_id": a, "out_point": 1.5}))
+        second = data(await client.call_tool("add_clip", {"media_id": b, "out_point": 1.5}))
+        clips = [c for t in second["timeline"]["tracks"] for c in t["clips"]]
+        assert [c["start"] for c in clips] == [0, 1.5]
+        faded = data(await client.call_tool("add_transition", {"clip_id": second["clip_id"], "duration": 0.5}))
+        by_id = {c["id"]: c for t in faded["timeline"]["tracks"] for c in t["clips"]}
+        assert by_id[second["clip_id"]]["transition_in"] == {"type": "crossfade", "duration": 0.5}
+        assert by_id[first["clip_id"]]["out"] == pytest.approx(2.0)  # the overlap came from after the cut
+        assert faded["timeline"]["duration"] == pytest.approx(3.0)
+        title = data(await client.call_tool("add_title", {"text": "Kites", "start": 0, "duration": 1}))
+        kinds = {t["id"]: t["kind"] for t in title["timeline"]["tracks"]}
+        assert kinds[title["track_id"]] == "text"
+        marked = data(await client.call_tool("add_marker", {"time": 1.0, "name": "beat"}))
+        assert marked["timeline"]["markers"][0]["name"] == "beat"
+        # split, move and delete, on a second title
+        extra = data(await client.call_tool("add_title", {"text": "End", "start": 2, "duration": 1}))
+        split = data(await client.call_tool("split_clip", {"clip_id": extra["clip_id"], "time": 2.4}))
+        moved = data(await client.call_tool("move_clip", {"clip_id": split["new_clip_id"], "start": 2.5}))
+        texts = {c["id"]: c for t in moved["timeline"]["tracks"] for c in t["clips"] if "text" in c}
+        assert texts[extra["clip_id"]]["duration"] == pytest.approx(0.4)
+        assert texts[split["new_clip_id"]]["start"] == 2.5
+        assert texts[split["new_clip_id"]]["duration"] == pytest.approx(0.6)
+        data(await client.call_tool("delete_clip", {"clip_id": extra["clip_id"]}))
+        marked = data(await client.call_tool("delete_clip", {"clip_id": split["new_clip_id"]}))
+        assert [c["id"] for t in marked["timeline"]["tracks"] for c in t["clips"] if "text" in c] == [
+            title["clip_id"]]
+        revision = marked["revision"]
+
+        # bad calls: tool errors with the API's or the tool's message, and nothing changes
+        assert "unknown_clip" in error_text(await client.call_tool("trim_clip", {"clip_id": "nope", "out_point": 1}))
+        assert "past the media" in error_text(await client.call_tool(
+            "trim_clip", {"clip_id": first["clip_id"], "out_point": 99}))
+        msg = error_text(await client.call_tool("set_clip_property",
+                                                {"clip_id": first["clip_id"], "name": "opacity", "value": 7}))
+        assert "invalid_timeline" in msg and "opacity" in msg and "Traceback" not in msg
+        msg = error_text(await client.call_tool("move_clip", {"clip_id": second["clip_id"], "start": 0.2}))
+        assert "invalid_timeline" in msg  # it would overlap the first clip
+        msg = error_text(await client.call_tool("generate", {"model_ids": ["local/preview-t2v"], "prompt": "x",
+                                                             "params": {"duration": 999}}))
+        assert "duration" in msg
+        assert data(await client.call_tool("read_timeline", {}))["revision"] == revision
+        assert server.get(f"/api/projects/{project['id']}/timeline").json()["revision"] == revision
+
+        resources = {str(r.uri) for r in (await client.list_resources()).resources}
+        assert "reelcut://project/timeline" in resources
+        doc = json.loads((await client.read_resource("reelcut://project/timeline")).contents[0].text)
+        assert doc["revision"] == revision and doc["timeline"]["version"] == 2
+
+        exported = data(await client.call_tool("export", {"save_to": str(out), "timeout": 300}))
+        assert exported["path"] == str(out)
+
+    with av.open(str(out)) as container:
+        kinds = sorted(s.type for s in container.streams)
+        assert kinds == ["audio", "video"]
+        assert container.duration / 1e6 == pytest.approx(3.0, abs=0.15)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_mcp_session_against_running_server(server: ServerProcess, tmp_path: Path) -> None:
+    anyio.run(_session_flow, tmp_path / "data", server, tmp_path / "cut.mp4")
+
+
+@pytest.mark.timeout(120)
+def test_mcp_starts_its_own_server_when_none_runs(tmp_path: Path) -> None:
+    data_dir = tmp_path / "alone"
+    # a stale discovery file (a crashed launch) is not trusted
+    data_dir.mkdir()
+    (data_dir / "server.json").write_text(json.dumps({"url": "http://127.0.0.1:9/", "token": "x", "pid": 999999}))
+    log = tmp_path / "stderr.txt"
+
+    async def flow() -> None:
+        with open(log, "w") as errlog:
+            from mcp.client.session import ClientSession
+            from mcp.client.stdio import stdio_client
+
+            async with stdio_client(params(data_dir), errlog=errlog) as (read, write):
+                async with ClientSession(read, write, read_timeout_seconds=60) as session:
+                    await session.initialize()
+                    made = data(await session.call_tool("create_project", {"name": "Solo"}))
+                    listed = data(await session.call_tool("list_projects", {}))
+                    assert [p["id"] for p in listed["projects"]] == [made["project"]["id"]]
+                    assert listed["open_project_id"] == made["project"]["id"]
+                    assert "no_project" not in json.dumps(listed)
+
+    anyio.run(flow)
+    first = log.read_text().splitlines()[0]
+    assert "no running Reelcut found" in first and "started a headless one" in first

@@ -1,0 +1,202 @@
+"""Smart render through the export job, on clips made with ffmpeg here: H.264 High/AAC LC 48 kHz
+stereo, 320x180 at 30 fps with a keyframe every second (the export's own format, so they can be
+copied), each a different moving pattern and tone. Judged from the decoded output, never from
+file bytes."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from pathlib import Path
+from typing import Any
+
+import av
+import numpy as np
+import pytest
+
+from reelcut.media.compose import Source
+from reelcut.media.encode import EncodeCancelled
+from reelcut.render import exports as exports_mod
+from reelcut.render.smart import copy_render
+
+from . import media_samples as ms
+
+pytestmark = pytest.mark.timeout(120)
+W, H, FPS = 320, 180, 30
+
+
+def make_clip(path: Path, *, seconds: float = 2, rate: int = FPS, tone: int = 440, pattern: str = "testsrc2",
+              look: str = "") -> Path:
+    ms._ffmpeg("-f", "lavfi", "-i", f"{pattern}=size={W}x{H}:rate={rate}{look}", "-f", "lavfi",
+               "-i", f"sine=frequency={tone}:sample_rate=48000", "-t", str(seconds),
+               "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "-g", str(rate),
+               "-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-ac", "2", "-movflags", "+faststart", str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def clips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    d = tmp_path_factory.mktemp("smart")
+    return {"a": make_clip(d / "a.mp4", tone=440), "b": make_clip(d / "b.mp4", tone=660, pattern="testsrc"),
+            "c": make_clip(d / "c.mp4", seconds=3, tone=880, look=",negate"),
+            "slow": make_clip(d / "slow.mp4", rate=25, tone=330)}
+
+
+def frame_hashes(path: Path) -> list[str]:
+    with av.open(str(path)) as c:
+        return [hashlib.sha256(b"".join(bytes(p) for p in f.reformat(format="yuv420p").planes)).hexdigest()
+                for f in c.decode(video=0)]
+
+
+def export(services: Any, project: dict[str, Any], clips: dict[str, Path], layout: list[tuple[str, dict[str, Any]]],
+           ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Import the named clips, lay them back to back on V1 (whole, with `props`), export."""
+    pid = project["id"]
+    tl = services.projects.timeline(pid)
+    tl.update({"width": W, "height": H, "fps": FPS})
+    start, items = 0.0, {}
+    placed = []
+    for n, (name, props) in enumerate(layout):
+        if name not in items:
+            items[name] = services.media.import_path(pid, clips[name])
+        length = float(items[name]["duration"])
+        c = {"id": f"clip{n}", "media_id": items[name]["id"], "start": start, "in": 0.0, "out": length, **props}
+        placed.append(c)
+        start += c["out"] - c["in"]
+    v1 = next(t for t in tl["tracks"] if t["name"] == "V1")
+    v1["clips"] = placed
+    services.projects.save_timeline(pid, tl)
+    job = services.exports.start(pid)
+    return services.exports.wait(job["id"], timeout=90), items
+
+
+def exported(services: Any, job: dict[str, Any]) -> Path:
+    assert job["status"] == "done", job
+    return services.exports.file_path(job["id"])
+
+
+def test_whole_clips_back_to_back_are_copied_frame_for_frame(services, project, clips):
+    job, _ = export(services, project, clips, [("a", {}), ("b", {}), ("c", {})])
+    out = exported(services, job)
+    assert job["plan"]["summary"] == "Smart render: 3 of 3 clips copied"
+    assert job["plan"]["copy"] is True
+    assert [s["action"] for s in job["plan"]["stretches"]] == ["copy"] * 3
+    assert job["plan"]["sound"]["action"] == "copy"
+    # the decoded pictures are the sources', every one, in order
+    assert frame_hashes(out) == frame_hashes(clips["a"]) + frame_hashes(clips["b"]) + frame_hashes(clips["c"])
+    with av.open(str(out)) as c:
+        assert len(c.streams.video) == 1 and len(c.streams.audio) == 1
+        v, a = c.streams.video[0], c.streams.audio[0]
+        assert v.codec_context.name == "h264" and a.codec_context.name == "aac"
+        times = [float(f.time) for f in c.decode(video=0)]
+        # continuous timestamps: frame n at n / 30, no gap at a cut
+        assert all(abs(t - n / FPS) < 1e-3 for n, t in enumerate(times)), times
+        assert len(times) == 7 * FPS
+        assert abs(c.duration / av.time_base - 7.0) < 0.05
+        a_end = float((a.start_time or 0) * a.time_base + a.duration * a.time_base)
+        assert abs(a_end - 7.0) <= 1024 / 48000 + 1e-3  # one AAC frame
+    with av.open(str(out)) as c:
+        frames = list(c.decode(audio=0))
+    assert all(abs(float(f.time) - 1024 * n / 48000) < 1e-4 for n, f in enumerate(frames))  # no gap, no overlap
+    sound = np.concatenate([f.to_ndarray()[0] for f in frames])
+    assert abs(len(sound) / 48000 - 7.0) <= 1024 / 48000 * 1.01
+    # each clip's own tone plays where its picture does: its sound is in sync within an AAC frame
+    for t0, tone in ((0.0, 440), (2.0, 660), (4.0, 880)):
+        for t in (t0 + 0.03, t0 + 1.9):
+            window = sound[round(t * 48000):round(t * 48000) + 2400]
+            peak = np.argmax(np.abs(np.fft.rfft(window * np.hanning(len(window))))) * 48000 / len(window)
+            assert abs(peak - tone) <= 20, (t, peak, tone)
+    head = out.read_bytes()[:4096]
+    assert head.find(b"moov") != -1 and head.find(b"moov") < max(head.find(b"mdat"), 4096)  # faststart
+
+
+def test_a_clip_cut_on_keyframes_is_copied_from_its_in_point(services, project, clips):
+    job, _ = export(services, project, clips, [("c", {"in": 1.0}), ("a", {})])
+    out = exported(services, job)
+    assert job["plan"]["copy"] is True, job["plan"]
+    assert frame_hashes(out) == frame_hashes(clips["c"])[FPS:] + frame_hashes(clips["a"])
+    with av.open(str(out)) as c:
+        assert abs(c.duration / av.time_base - 4.0) < 0.05
+        frames = list(c.decode(audio=0))
+    assert abs(sum(f.samples for f in frames) / 48000 - 4.0) <= 1024 / 48000 * 1.01
+    assert all(abs(float(f.time) - 1024 * n / 48000) < 1e-4 for n, f in enumerate(frames))  # no gap, no overlap
+
+
+def test_a_mixed_timeline_names_each_reason_and_is_encoded(services, project, clips, monkeypatch):
+    copies: list[Any] = []
+    monkeypatch.setattr(exports_mod, "copy_render", lambda *a, **k: copies.append(a))
+    job, _ = export(services, project, clips, [("a", {}), ("slow", {}), ("b", {"opacity": 0.8})])
+    out = exported(services, job)
+    plan = job["plan"]
+    assert plan["copy"] is False and copies == []
+    assert {s["clip"]: (s["action"], s["reason"]) for s in plan["stretches"]} == {
+        1: ("copy", "its source as it is"), 2: ("encode", "25 fps in a 30 fps timeline"),
+        3: ("encode", "opacity 0.8")}
+    assert plan["summary"].startswith("Smart render: 1 of 3 clips could be copied; clip 2 re-encoded (25 fps in a "
+                                      "30 fps timeline); clip 3 re-encoded (opacity 0.8)")
+    with av.open(str(out)) as c:  # the full encode: 30 fps all through
+        assert c.streams.video[0].frames == 6 * FPS
+
+
+def test_smart_render_off_encodes_everything(services, project, clips, monkeypatch):
+    copies: list[Any] = []
+    monkeypatch.setattr(exports_mod, "copy_render", lambda *a, **k: copies.append(a))
+    services.preferences.update({"smart_render": False})
+    assert services.preferences.get()["smart_render"] is False
+    job, _ = export(services, project, clips, [("a", {}), ("b", {})])
+    out = exported(services, job)
+    assert copies == [] and job["plan"]["copy"] is False
+    assert job["plan"]["summary"] == "Smart render is off: the whole timeline is encoded"
+    assert frame_hashes(out) != frame_hashes(clips["a"]) + frame_hashes(clips["b"])  # a second encode
+
+
+def test_a_source_that_vanished_or_changed_is_named_and_leaves_nothing(services, project, clips):
+    pid = project["id"]
+    job, items = export(services, project, clips, [("a", {}), ("b", {})])
+    assert job["plan"]["copy"] is True
+    exports = services.projects.folder(pid) / "exports"
+    before = set(exports.iterdir())
+    # changed: another size than when it was imported
+    path_b, _ = services.media.file_path(items["b"]["id"])
+    with path_b.open("ab") as f:
+        f.write(b"\0" * 100)
+    job = services.exports.wait(services.exports.start(pid)["id"], timeout=60)
+    assert job["status"] == "failed" and job["error"]["code"] == "source_changed"
+    assert items["b"]["name"] in job["error"]["message"] and "changed since it was imported" in job["message"]
+    # vanished: refused at once, naming it
+    path_b.unlink()
+    with pytest.raises(Exception) as err:
+        services.exports.start(pid)
+    assert getattr(err.value, "code", None) == "source_missing" and items["b"]["name"] in str(err.value)
+    assert set(exports.iterdir()) == before
+    assert not any(services.config.temp_dir.iterdir())
+
+
+def test_cancel_stops_a_smart_export_and_a_copy(services, project, clips, tmp_path):
+    pid = project["id"]
+    job, items = export(services, project, clips, [("a", {}), ("b", {})])
+    exports = services.projects.folder(pid) / "exports"
+    before = set(exports.iterdir())
+    job = services.exports.start(pid)
+    services.exports.cancel(job["id"])
+    job = services.exports.wait(job["id"], timeout=60)
+    assert job["status"] in ("cancelled", "done")  # the copy may finish before the cancel lands
+    if job["status"] == "cancelled":
+        assert set(exports.iterdir()) == before
+    assert not any(services.config.temp_dir.iterdir())
+    # the copy itself stops on the cancel event (the export deletes what it wrote)
+    doc = {"tracks": [{"kind": "video", "clips": [{"id": "x", "media_id": "a", "start": 0, "in": 0, "out": 2.0}]}]}
+    plan = {"stretches": [{"start": 0.0, "end": 2.0, "action": "copy", "clip_id": "x"}]}
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(EncodeCancelled):
+        copy_render(doc, plan, {"a": Source(clips["a"], "video", True, True)}, tmp_path / "out.mp4", 2.0,
+                    cancel=cancel)
+
+
+def test_settings_api_exposes_smart_render(api):
+    assert api.get("/api/settings").json["smart_render"] is True
+    r = api.put("/api/settings", json={"smart_render": False})
+    assert r.status_code == 200 and r.json["smart_render"] is False
+    assert api.put("/api/settings", json={"smart_render": "no"}).status_code == 400
+    assert api.get("/api/settings").json["smart_render"] is False
