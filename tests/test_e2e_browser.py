@@ -428,7 +428,7 @@ def test_undo_after_deleting_media_brings_none_of_its_clips_back(server: ServerP
     server.wait_for(lambda: len(saved()) == 2, timeout=10)
 
     page.get_by_role("button", name="Delete gone").click()
-    asked = page.get_by_role("dialog", name="Delete “gone” from the project?")
+    asked = page.get_by_role("dialog", name="Delete “gone”? It is used by 1 clip on the timeline, which goes with it.")
     asked.get_by_role("button", name="Delete “gone”").click()
     expect(items).to_have_count(1)
     expect(clips).to_have_count(1)

@@ -55,7 +55,7 @@ def test_import_records_what_the_file_is(services: Services, project: dict, samp
     assert row["sha256"] == hashlib.sha256(src.read_bytes()).hexdigest()
     assert row["size"] == src.stat().st_size
     assert (row["kind"], row["width"], row["height"], row["video_codec"]) == (kind, width, height, codec)
-    assert row["created_at"] and item["source"] == {"type": "import"}
+    assert row["created_at"] and item["source"] == {"type": "import", "original_name": src.name}
     if kind == "video":
         assert row["fps"] == 25 and abs(row["duration"] - 2.0) < 0.1 and row["audio_codec"] == "aac"
     if kind == "audio":
@@ -203,6 +203,8 @@ def test_deleting_media_removes_its_clips_and_files(services: Services, project:
     path, _ = services.media.file_path(media_id)
     services.media.delete(media_id)
     assert services.projects.timeline(project["id"])["tracks"][0]["clips"] == []
+    assert path.exists()  # kept until the undo window closes
+    services.media.purge_deleted()
     assert not path.exists()
     assert files_under(services.projects.folder(project["id"]) / "thumbs") == []
 
@@ -230,7 +232,7 @@ def test_multipart_import_stores_the_bytes_and_a_full_row(api: Api, services: Se
         assert stored.read_bytes() == src.read_bytes()
         assert row["sha256"] == item["sha256"] == hashlib.sha256(src.read_bytes()).hexdigest()
         assert row["size"] == item["size"] == src.stat().st_size
-        assert row["created_at"].endswith("Z") and item["source"] == {"type": "import"}
+        assert row["created_at"].endswith("Z") and item["source"] == {"type": "import", "original_name": src.name}
         assert row["project_id"] == project["id"] and row["kind"] == kind
     assert (video["width"], video["height"], video["fps"], video["video_codec"], video["audio_codec"]) == \
         (320, 240, 25, "h264", "aac")

@@ -108,11 +108,14 @@ def test_export_uses_the_originals(services: Services, project: dict, samples: d
     assert sources[item["id"]].path.suffix == ".mp4"
 
 
-def test_deleting_media_deletes_its_proxy(services: Services, project: dict, samples: dict) -> None:
+def test_deleting_media_deletes_its_proxy_when_the_undo_window_closes(services: Services, project: dict,
+                                                                      samples: dict) -> None:
     services.proxies.report_capabilities(QT)
     item = wait_ready(services, services.media.import_path(project["id"], samples["video"])["id"])
     proxy = services.media.proxy_path(item["id"])
     services.media.delete(item["id"])
+    assert proxy.exists()  # kept until the undo window closes
+    services.media.purge_deleted()
     assert not proxy.exists()
 
 

@@ -57,6 +57,9 @@ class Services:
         removed = self.media.clean_temp()
         if removed:
             log.info("removed %d leftover temp files", removed)
+        purged = self.media.purge_deleted()  # the undo windows of the last run are closed
+        if purged:
+            log.info("removed %d deleted media items for good", purged)
         self.projects.sweep_orphans()
         self.proxies.start()
         self.exports.fail_interrupted()

@@ -160,6 +160,15 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection, Path], None]] = [
     """
     ALTER TABLE exports ADD COLUMN plan TEXT;
     """,
+    # 9: a deleted media item is kept (row and files) until its undo window closes: deleted_at
+    # says when it was deleted (NULL: in the library)
+    """
+    ALTER TABLE media ADD COLUMN deleted_at TEXT;
+    """,
+    # 10: the library's bin (one level of folders) an item is filed in (NULL: none)
+    """
+    ALTER TABLE media ADD COLUMN bin TEXT;
+    """,
 ]
 
 

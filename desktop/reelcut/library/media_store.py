@@ -9,6 +9,7 @@ import os
 import shutil
 import threading
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -48,12 +49,17 @@ def media_dict(row: Any) -> dict[str, Any]:
         "has_thumbnail": bool(row["thumbnail"]),
         "source": loads(row["source"], {}), "cost": row["cost"], "created_at": row["created_at"],
         "keyframe_interval": row["keyframe_interval"],
+        "bin": row["bin"],  # the bin it is filed in, or None
         "proxy": {"status": row["proxy_status"], "progress": row["proxy_progress"],
                   "error": loads(row["proxy_error"])},
         # why the item's file is gone (set by the repair of rows that shared one file), or None
         "missing": row["missing_reason"],
     }
 
+
+# how long a deleted item can be brought back (its row and files kept); every start-up purges them
+# all, whatever their age
+UNDO_WINDOW = 24 * 3600.0
 
 WAVE_WAIT = 2.0  # seconds a waveform request waits for the peaks before it answers "pending"
 
@@ -90,10 +96,11 @@ class MediaStore:
     def list(self, project_id: str) -> list[dict[str, Any]]:
         self.projects.get(project_id)
         return [media_dict(r) for r in self.db.query(
-            "SELECT * FROM media WHERE project_id = ? ORDER BY created_at, rowid", (project_id,))]
+            "SELECT * FROM media WHERE project_id = ? AND deleted_at IS NULL ORDER BY created_at, rowid",
+            (project_id,))]
 
     def _row(self, media_id: str) -> Any:
-        row = self.db.one("SELECT * FROM media WHERE id = ?", (media_id,))
+        row = self.db.one("SELECT * FROM media WHERE id = ? AND deleted_at IS NULL", (media_id,))
         if row is None:
             raise NotFound("The media item")
         return row
@@ -218,7 +225,7 @@ class MediaStore:
             except OverflowError:
                 raise AppError("too_large", f"'{filename}' is larger than the {human_size(self.upload_limit)} "
                                "upload limit.") from None
-            item = self.ingest(project_id, tmp, name=filename, source={"type": "import"})
+            item = self.ingest(project_id, tmp, name=filename, source={"type": "import", "original_name": filename})
         finally:
             tmp.unlink(missing_ok=True)
         self.published(item)
@@ -298,8 +305,21 @@ class MediaStore:
         self.db.execute("UPDATE media SET name = ? WHERE id = ?", (name, media_id))
         return self.published(self.get(media_id))
 
-    def delete(self, media_id: str) -> dict[str, Any]:
-        """Remove the item, its clips from the timeline, then its files."""
+    def file_in_bin(self, media_id: str, bin_name: Any) -> dict[str, Any]:
+        """File the item in a bin (a name, one level), or in none (None or '')."""
+        if isinstance(bin_name, str):
+            bin_name = clean_name(bin_name) or None
+        if bin_name is not None and (not isinstance(bin_name, str) or len(bin_name) > 100):
+            raise AppError("invalid_bin", "A bin name must be 1 to 100 characters, or null for none.", field="bin")
+        self._row(media_id)
+        self.db.execute("UPDATE media SET bin = ? WHERE id = ?", (bin_name, media_id))
+        return self.published(self.get(media_id))
+
+    def delete(self, media_id: str, *, for_good: bool = False) -> dict[str, Any]:
+        """Take the item out of the library and its clips out of the timeline. The row and its
+        files stay, marked deleted, so the delete can be undone (restore) until the undo window
+        closes (purge_deleted: at the next start, or UNDO_WINDOW after the delete); `for_good`
+        removes them at once (an import taken back)."""
         row = self._row(media_id)
         with self.db.transaction() as c:
             doc = loads(c.execute("SELECT timeline FROM projects WHERE id = ?", (row["project_id"],)).fetchone()[0])
@@ -308,13 +328,57 @@ class MediaStore:
             # refused), and each open page takes them out of its copy too (media_deleted), so its
             # next save is not refused as stale for it
             c.execute("UPDATE projects SET timeline = ? WHERE id = ?", (dumps(doc), row["project_id"]))
-            c.execute("DELETE FROM media WHERE id = ?", (media_id,))
-        self._forget_waveform(row)
-        for rel in (row["path"], row["thumbnail"], row["proxy_path"]):
-            if rel:
-                (self.data_dir / rel).unlink(missing_ok=True)
+            c.execute("UPDATE media SET deleted_at = ? WHERE id = ?", (now(), media_id))
+        self._forget_waveform(row)  # a cache, made again if the item comes back
         self.bus.publish("media_deleted", {"project_id": row["project_id"], "id": media_id})
+        if for_good:
+            self.purge_deleted(media_id=media_id)
+        self.purge_deleted(older_than=UNDO_WINDOW)
         return media_dict(row)
+
+    def restore(self, media_id: str) -> dict[str, Any]:
+        """Undo a delete: the item is back in the library (its clips come back with the page's
+        own timeline edit, a save that names the item again)."""
+        with self.db.transaction() as c:
+            row = c.execute("SELECT * FROM media WHERE id = ?", (media_id,)).fetchone()
+            if row is None:
+                raise NotFound("The media item", "It was deleted, and its undo window has closed.")
+            c.execute("UPDATE media SET deleted_at = NULL WHERE id = ?", (media_id,))
+        item = self.get(media_id)
+        self.published(item)
+        return item
+
+    def purge_deleted(self, older_than: float | None = None, project_id: str | None = None,
+                      media_id: str | None = None) -> int:
+        """Remove for good the items deleted more than `older_than` seconds ago (all of them when
+        None), with their files; only one project's when `project_id` is given, only one item
+        when `media_id` is."""
+        cutoff = None
+        if older_than is not None:
+            cutoff = (datetime.now(UTC) - timedelta(seconds=older_than)).isoformat(timespec="milliseconds")
+            cutoff = cutoff.replace("+00:00", "Z")
+        sql = "SELECT * FROM media WHERE deleted_at IS NOT NULL"
+        args: list[Any] = []
+        if cutoff is not None:
+            sql += " AND deleted_at < ?"
+            args.append(cutoff)
+        if project_id is not None:
+            sql += " AND project_id = ?"
+            args.append(project_id)
+        if media_id is not None:
+            sql += " AND id = ?"
+            args.append(media_id)
+        rows = self.db.query(sql, tuple(args))
+        for row in rows:
+            with self.db.transaction() as c:
+                gone = c.execute("DELETE FROM media WHERE id = ? AND deleted_at IS NOT NULL", (row["id"],)).rowcount
+            if not gone:
+                continue  # restored meanwhile
+            self._forget_waveform(row)
+            for rel in (row["path"], row["thumbnail"], row["proxy_path"]):
+                if rel:
+                    (self.data_dir / rel).unlink(missing_ok=True)
+        return len(rows)
 
     def clean_temp(self) -> int:
         """Start-up: whatever is in the temp folder belongs to a process that died."""

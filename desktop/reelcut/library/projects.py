@@ -136,7 +136,8 @@ class Projects:
                                "read it again and make the change on the current revision.")
                 err.extra["revision"] = current
                 raise err
-            media_ids = {r[0] for r in c.execute("SELECT id FROM media WHERE project_id = ?", (project_id,))}
+            media_ids = {r[0] for r in c.execute("SELECT id FROM media WHERE project_id = ? AND deleted_at IS NULL",
+                                                  (project_id,))}
             # what is stored is the document validated: a version 1 document migrated, tracks in
             # stack order
             doc = validate_timeline(doc, media_ids)

@@ -152,7 +152,8 @@ class ProxyMaker:
     def request_missing(self) -> None:
         """Queue a proxy for every video that needs one and has none (after an engine report, or
         when the user turns preview proxies on)."""
-        for row in self.db.query("SELECT * FROM media WHERE kind = 'video' AND proxy_status IN ('none', 'failed')"):
+        for row in self.db.query("SELECT * FROM media WHERE kind = 'video' AND proxy_status IN ('none', 'failed')"
+                                   " AND deleted_at IS NULL"):
             if self.needs_proxy(media_dict(row)):
                 self.request(row["id"])
 

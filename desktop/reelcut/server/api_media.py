@@ -33,7 +33,7 @@ def import_media(project_id: str):
     except Exception:
         # one refused file refuses the request: the answer is an error, so nothing may stay stored
         for item in items:
-            media.delete(item["id"])
+            media.delete(item["id"], for_good=True)
         raise
     return jsonify({"media": [urls.media_item(m) for m in items]}), 201
 
@@ -64,13 +64,28 @@ def get_media(media_id: str):
 
 @bp.patch("/media/<media_id>")
 def rename_media(media_id: str):
-    return jsonify({"media": urls.media_item(services().media.rename(media_id, body().get("name")))})
+    """Change an item's name, its bin ({"bin": name or null}), or both."""
+    fields = body()
+    media = services().media
+    if "name" not in fields and "bin" not in fields:
+        raise AppError("invalid_media", "Send a new name, a bin, or both.", field="name")
+    item = None
+    if "bin" in fields:
+        item = media.file_in_bin(media_id, fields["bin"])
+    if "name" in fields or item is None:
+        item = media.rename(media_id, fields.get("name"))
+    return jsonify({"media": urls.media_item(item)})
 
 
 @bp.delete("/media/<media_id>")
 def delete_media(media_id: str):
     services().media.delete(media_id)
     return jsonify({"ok": True})
+
+
+@bp.post("/media/<media_id>/restore")
+def restore_media(media_id: str):
+    return jsonify({"media": urls.media_item(services().media.restore(media_id))})
 
 
 @bp.get("/media/<media_id>/sources")

@@ -4,6 +4,8 @@ import { server } from './api.js';
 import { send } from '../shared/dom.js';
 import { askConfirm } from '../shared/confirm-dialog.js';
 import { dragRefusal, upsert } from '../media/library-model.js';
+import { clipCount, deleteQuestion, deletedNote, putBack, takenOut } from '../media/delete-model.js';
+import { placeRange } from '../media/source-model.js';
 import {
   addTextClip, addTrack, deleteClips, dropClip, findClip, moveClip, moveClips, removeTrack, setTrackFlag, splitAt,
   trimEnd, trimStart,
@@ -26,6 +28,7 @@ const FIELDS = new Map([...MEDIA_FIELDS, ...TEXT_FIELDS].map((f) => [f.key, f]))
 export function createActions({ parts, state, show, project, sheet }) {
   const { toast, fail } = show;
   const { edit } = project;
+  const deleted = new Map(); // media id -> the clips its delete took out (see restoremedia)
   // A desktop action that opens a native dialog: its button says it is waiting until the answer.
   async function whileWaiting(button, work) {
     if (!button) return work();
@@ -142,9 +145,63 @@ export function createActions({ parts, state, show, project, sheet }) {
         }
       }
     },
+    // Rename a media item (F2 in the library): the answer (and its media event) carries the new name.
+    async renamemedia({ id, name }) {
+      try {
+        const { media } = await server.media.rename(id, name);
+        state.media = upsert(state.media, media);
+      } catch (err) {
+        fail(err);
+      }
+      show.media();
+    },
+    // File a media item in a bin (null: in none).
+    async fileinbin({ id, bin }) {
+      try {
+        const { media } = await server.media.fileInBin(id, bin);
+        state.media = upsert(state.media, media);
+      } catch (err) {
+        fail(err);
+      }
+      show.media();
+    },
+    // Delete asks first (the page's dialog), naming the clips that use the item; the delete can be
+    // undone while the project is open: the server keeps the item (a soft delete), the page its clips.
     async deletemedia({ id, name }) {
-      if (!await askConfirm({ message: `Delete “${name}” from the project?`, confirm: `Delete “${name}”`, cancel: 'Keep it' })) return;
+      const item = state.media.find((m) => m.id === id);
+      const question = item ? deleteQuestion(item, clipCount(state.timeline, id)) : `Delete “${name}” from the project?`;
+      if (!await askConfirm({ message: question, confirm: `Delete “${name}”`, cancel: 'Keep it' })) return;
+      const taken = takenOut(state.timeline, id);
       await server.media.remove(id);
+      if (!item) return;
+      deleted.set(id, taken);
+      send(parts.media, 'mediadeleted', { id, note: deletedNote(item, taken.clips.length) });
+    },
+    async restoremedia({ id }) {
+      const { media } = await server.media.restore(id);
+      if (!state.project || media.project_id !== state.project.id) return;
+      state.media = upsert(state.media, media);
+      show.media();
+      const taken = deleted.get(id);
+      deleted.delete(id);
+      if (!taken || !state.timeline) return;
+      const back = putBack(state.timeline, taken);
+      if (back.doc !== state.timeline) edit(back.doc);
+      if (back.skipped) toast(`${back.skipped} of its clips could not go back: their place on the timeline is taken.`, 'warn');
+    },
+    // The source monitor's marked range at the playhead: inserted (what follows moves right) or
+    // overwriting; the new clip is selected and the playhead goes to its end.
+    placesource({ id, in: from, out: to, mode }) {
+      const media = state.media.find((m) => m.id === id);
+      if (!media || !state.timeline) return;
+      const refusal = dragRefusal(media);
+      if (refusal) { toast(refusal, 'warn'); return; }
+      const at = state.timeline.playhead || 0;
+      const placed = placeRange(state.timeline, media, { in: from, out: to, length: to - from }, at, mode);
+      if (!placed) { toast(`No ${media.kind === 'audio' ? 'audio' : 'video'} track to put “${media.name}” on.`, 'warn'); return; }
+      state.selected = [placed.clip.id];
+      edit(placed.doc);
+      seekTo(at + (to - from));
     },
     // Retry a failed preview copy: the media events that follow (queued, encoding, ready or
     // failed again) update the item; the answer itself may arrive after them, so it is not used.

@@ -81,6 +81,9 @@ export const server = {
     sources: (id) => api.get(`api/media/${id}/sources`),
     waveform: (id) => api.get(`api/media/${id}/waveform`),
     retryProxy: (id) => api.post(`api/media/${id}/proxy`),
+    rename: (id, name) => api.patch(`api/media/${id}`, { name }),
+    restore: (id) => api.post(`api/media/${id}/restore`),
+    fileInBin: (id, bin) => api.patch(`api/media/${id}`, { bin }),
     remove: (id) => api.del(`api/media/${id}`),
   },
   generations: {

@@ -24,7 +24,8 @@ export function createShow(parts, state) {
   }
 
   function media() {
-    const detail = { items: state.media, enabled: Boolean(state.project), project: state.project ? state.project.id : null };
+    const detail = { items: state.media, enabled: Boolean(state.project), project: state.project ? state.project.id : null,
+      projectId: state.project ? state.project.id : null };
     send(parts.media, 'media', detail);
     send(parts.ai, 'media', detail);
   }

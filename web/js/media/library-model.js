@@ -57,3 +57,184 @@ function sentence(text) {
   const t = String(text).trim();
   return /[.!?…]$/.test(t) ? t : `${t}.`;
 }
+
+// -- finding things: search, filters, sort -------------------------------------------------------
+
+export const ALL_BINS = '*'; // the view's bin: every item, whatever its bin ('' is the items in none)
+
+export const SORTS = {
+  oldest: 'Oldest first',
+  newest: 'Newest first',
+  name: 'Name (A–Z)',
+  duration: 'Longest first',
+};
+export const KINDS = { all: 'All kinds', video: 'Video', image: 'Images', audio: 'Audio' };
+export const ORIGINS = { all: 'All sources', generated: 'Generated', imported: 'Imported' };
+export const DEFAULT_VIEW = Object.freeze({ query: '', sort: 'oldest', kind: 'all', origin: 'all', bin: ALL_BINS });
+
+// Where an item came from: 'generated' (a model made it) or 'imported' (a file brought in).
+export function origin(item) {
+  return item.source && item.source.type === 'generation' ? 'generated' : 'imported';
+}
+
+// Whether an item matches a search: every word of the query is found, in any case, in its name,
+// its prompt, its model or the imported file's original name.
+export function matches(item, query) {
+  const words = String(query || '').toLowerCase().split(/\s+/).filter(Boolean);
+  if (!words.length) return true;
+  const s = item.source || {};
+  const hay = [item.name, s.prompt, s.model_id, s.original_name].filter(Boolean).join('\n').toLowerCase();
+  return words.every((w) => hay.includes(w));
+}
+
+const byName = (a, b) => String(a.name).localeCompare(String(b.name), undefined, { numeric: true, sensitivity: 'base' });
+const byTime = (a, b) => String(a.created_at || '').localeCompare(String(b.created_at || ''));
+const COMPARE = {
+  newest: (a, b) => byTime(b, a) || byName(a, b),
+  oldest: (a, b) => byTime(a, b) || byName(a, b),
+  name: (a, b) => byName(a, b) || byTime(a, b),
+  // a still (no duration) after everything that lasts
+  duration: (a, b) => (b.duration || 0) - (a.duration || 0) || byName(a, b),
+};
+
+// The items a view shows, in its order: filtered by kind, origin and the search, then sorted
+// (a stable sort: equal items keep the library's order). The list given is not changed.
+export function visibleItems(items, view = DEFAULT_VIEW) {
+  const v = { ...DEFAULT_VIEW, ...view };
+  const compare = COMPARE[v.sort] || COMPARE.newest;
+  return items
+    .filter((m) => (v.bin === ALL_BINS || (m.bin || '') === v.bin)
+      && (v.kind === 'all' || m.kind === v.kind)
+      && (v.origin === 'all' || origin(m) === v.origin)
+      && matches(m, v.query))
+    .sort(compare);
+}
+
+// The bins there are: those items are filed in, and those made in this session and still empty
+// (`made`), by name.
+export function binsOf(items, made = []) {
+  const names = new Set(made.filter(Boolean));
+  for (const m of items) if (m.bin) names.add(m.bin);
+  return [...names].sort((a, b) => a.localeCompare(b, undefined, { numeric: true, sensitivity: 'base' }));
+}
+
+// A new bin's name, typed: trimmed; null when empty or taken already (in any case).
+export function newBinName(typed, bins) {
+  const name = String(typed || '').trim().replace(/\s+/g, ' ');
+  if (!name || name.length > 100) return null;
+  return bins.some((b) => b.toLowerCase() === name.toLowerCase()) ? null : name;
+}
+
+// -- names ---------------------------------------------------------------------------------------
+
+// The short id shown beside a name that another item shares.
+export function shortId(item) {
+  return String(item.id).replace(/-/g, '').slice(0, 6);
+}
+
+// The creation time, short and local ("14:02:37"), or '' when unknown.
+export function shortTime(createdAt) {
+  if (!createdAt) return '';
+  const d = new Date(createdAt);
+  if (Number.isNaN(d.getTime())) return '';
+  const p = (n) => String(n).padStart(2, '0');
+  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+// What tells apart items whose names collide (the same name, in any case): id -> a short tag,
+// their creation times ("14:02:37") when those differ, else their short ids ("3fa9c1"); items
+// with a name of their own have none.
+export function collisionTags(items) {
+  const groups = new Map();
+  for (const m of items) {
+    const key = String(m.name).trim().toLowerCase();
+    groups.set(key, [...(groups.get(key) || []), m]);
+  }
+  const tags = new Map();
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    const times = group.map((m) => shortTime(m.created_at));
+    const byTime = times.every(Boolean) && new Set(times).size === group.length;
+    group.forEach((m, i) => tags.set(m.id, byTime ? times[i] : shortId(m)));
+  }
+  return tags;
+}
+
+// A new name typed for an item: trimmed; null when there is nothing to change (empty, or the
+// same name).
+export function renameTo(item, typed) {
+  const name = String(typed || '').trim();
+  return name && name !== item.name ? name : null;
+}
+
+// -- details -------------------------------------------------------------------------------------
+
+function humanBytes(n) {
+  if (!Number.isFinite(n) || n < 0) return '';
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  let v = n;
+  while (v >= 1000 && i < units.length - 1) { v /= 1000; i += 1; }
+  return `${i ? v.toFixed(v < 10 ? 1 : 0) : v} ${units[i]}`;
+}
+
+function seconds(s) {
+  if (!Number.isFinite(s)) return '';
+  const m = Math.floor(s / 60);
+  const rest = s - m * 60;
+  return m ? `${m}:${rest.toFixed(2).padStart(5, '0')}` : `${rest.toFixed(2)} s`;
+}
+
+function proxyState(p) {
+  if (!p || !p.status || p.status === 'none') return 'none needed';
+  if (p.status === 'encoding') return `making, ${Math.round((p.progress || 0) * 100)}%`;
+  if (p.status === 'failed') return `failed${p.error && p.error.message ? `: ${p.error.message}` : ''}`;
+  return p.status;
+}
+
+// The details of one item, as [label, value] rows (empty values left out): what it is, and where
+// it came from.
+export function detailRows(item) {
+  const s = item.source || {};
+  const rows = [
+    ['Name', item.name],
+    ['Kind', item.kind],
+    ['Duration', item.kind === 'image' ? '' : seconds(item.duration)],
+    ['Resolution', item.width && item.height ? `${item.width}×${item.height}` : ''],
+    ['Frame rate', item.fps ? `${Math.round(item.fps * 100) / 100} fps` : ''],
+    ['Video codec', item.video_codec || ''],
+    ['Audio codec', item.audio_codec || ''],
+    ['Size', humanBytes(item.size)],
+    ['Bin', item.bin || ''],
+  ];
+  if (origin(item) === 'generated') {
+    const params = s.params && typeof s.params === 'object'
+      ? Object.entries(s.params).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`).join(', ')
+      : '';
+    const cost = item.cost ?? s.cost;
+    rows.push(['Source', 'Generated'], ['Model', s.model_id || s.model || ''], ['Prompt', s.prompt || ''],
+      ['Parameters', params], ['Cost', Number.isFinite(cost) ? `$${cost.toFixed(2)}` : '']);
+  } else {
+    rows.push(['Source', 'Imported'], ['Original file', s.original_name || item.filename || '']);
+  }
+  rows.push(['Preview copy', proxyState(item.proxy)], ['Added', item.created_at ? new Date(item.created_at).toLocaleString() : '']);
+  if (item.missing) rows.push(['Problem', `File missing: ${item.missing}`]);
+  return rows.filter(([, v]) => v !== '' && v !== null && v !== undefined);
+}
+
+// -- audio thumbnails ----------------------------------------------------------------------------
+
+// A sound's peaks (0..1, evenly spaced) as `bars` heights (0..1): each bar the loudest peak of its
+// share, so a short loud sound is not averaged away. Empty when there are no peaks.
+export function waveformBars(peaks, bars) {
+  if (!Array.isArray(peaks) || !peaks.length || !(bars > 0)) return [];
+  const out = [];
+  for (let i = 0; i < bars; i += 1) {
+    const from = Math.floor((i * peaks.length) / bars);
+    const to = Math.max(from + 1, Math.floor(((i + 1) * peaks.length) / bars));
+    let top = 0;
+    for (let j = from; j < to && j < peaks.length; j += 1) top = Math.max(top, Math.abs(Number(peaks[j]) || 0));
+    out.push(Math.min(1, top));
+  }
+  return out;
+}
