@@ -206,6 +206,22 @@ export function createActions({ parts, state, show, project, sheet }) {
       state.selected = nextSelection(state.selected, ids, additive);
       show.timeline();
     },
+    // the timeline's roving focus moved by an arrow key, from the focused clip
+    focusclip({ key, clipId }) { send(parts.timeline, 'movefocus', { key, clipId }); },
+    // [ and ]: the selected clips' start or end trimmed to the playhead, in one step
+    trimtoplayhead({ edge }) {
+      if (!state.selected.length) { toast('Select a clip to trim it to the playhead.', 'warn'); return; }
+      const t = state.timeline.playhead;
+      let next = state.timeline;
+      for (const id of state.selected) {
+        const found = findClip(next, id);
+        if (!found || t <= found.clip.start || t >= found.clip.start + (found.clip.out - found.clip.in)) continue;
+        next = edge === 'start' ? trimStart(next, id, t)
+          : trimEnd(next, id, t, found.clip.media_id ? mediaDuration(state.media, found.clip.media_id) : Infinity);
+      }
+      if (next === state.timeline) { toast('The playhead is not inside a selected clip.', 'warn'); return; }
+      edit(next);
+    },
     split() {
       const t = state.timeline.playhead;
       edit(splitAt(state.timeline, splitTargets(state.timeline, state.selected), t));

@@ -1,0 +1,113 @@
+"""Accessibility: axe-core (node_modules/axe-core, a dev dependency) run in Debian's Chromium in
+each main state of the page, and the editor driven by the keyboard alone.
+
+axe is evaluated through the DevTools protocol (page.evaluate), which the page's Content Security
+Policy does not govern: the app's own policy stays as it is and Watch still sees no violation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from . import media_samples as ms
+from .e2e_helpers import import_file, saved_timeline
+from .server_process import ServerProcess
+from .test_e2e_browser import Watch
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
+
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING = ("critical", "serious")
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """axe's violations on the page as it is now (injected once per document)."""
+    assert AXE.exists(), "axe-core is missing: run `npm ci`"
+    if not page.evaluate("() => Boolean(window.axe)"):
+        page.evaluate(AXE.read_text(encoding="utf-8") + "\n;true")
+    return page.evaluate("""async () => {
+      const r = await axe.run(document, { resultTypes: ['violations'] });
+      return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })) }));
+    }""")
+
+
+def report(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"[{v['impact']}] {v['id']}: {v['help']}")
+        lines += [f"    {n['target']}: {(n['summary'] or '').splitlines()[-1].strip()}" for n in v["nodes"][:8]]
+    return "\n".join(lines)
+
+
+def assert_axe_clean(page: Page, state: str, seen: dict[str, list[dict[str, Any]]]) -> None:
+    found = axe_violations(page)
+    seen[state] = found
+    print(f"-- {state}\n{report(found) or '    no violation'}")
+
+
+def test_axe_finds_no_serious_violation_in_any_main_state(server: ServerProcess, page: Page, tmp_path: Path) -> None:
+    seen: dict[str, list[dict[str, Any]]] = {}
+    watch = Watch(page)
+    page.set_viewport_size({"width": 1400, "height": 900})
+
+    # 1. the first start: no project
+    page.goto(server.login_url)
+    expect(page.get_by_role("button", name="New project")).to_be_visible()
+    assert_axe_clean(page, "first start, no project", seen)
+
+    # 2. a project with media and a clip on the timeline
+    pid = server.post("/api/projects", json={"name": "Access"}).json()["project"]["id"]
+    red = import_file(server, pid, ms.make_solid(tmp_path / "red.mp4", "red", seconds=3))
+    import_file(server, pid, ms.make_solid(tmp_path / "blue.mp4", "blue", seconds=3))
+    doc = saved_timeline(server, pid)
+    top = next(t for t in doc["tracks"] if t["kind"] == "video")
+    top["clips"] = [{"id": "red", "media_id": red["id"], "start": 0.5, "in": 0, "out": 3}]
+    assert server.put(f"/api/projects/{pid}/timeline", json={"timeline": doc}).status_code == 200
+    page.reload()
+    expect(page).to_have_title("Access — Reelcut")
+    timeline = page.get_by_role("region", name="Timeline")
+    expect(timeline.locator("[data-clip-id='red']")).to_be_visible()
+    expect(page.get_by_role("list", name="Media").get_by_role("listitem")).to_have_count(2)
+    assert_axe_clean(page, "a project with media and clips", seen)
+
+    # 3. the clip selected, the inspector open
+    timeline.locator("[data-clip-id='red']").click()
+    expect(page.get_by_role("region", name="Inspector")).to_be_visible()
+    assert_axe_clean(page, "a clip selected, the inspector open", seen)
+    page.keyboard.press("Escape")
+
+    # 4. the Generate panel with a running job (the offline model)
+    page.get_by_role("textbox", name="Prompt").fill("a slow pan over a quiet harbour")
+    model_form = page.locator("[data-model-id='local/preview-t2v']")
+    model_form.get_by_label("Duration (s)").fill("4")
+    page.get_by_role("button", name="Generate").click()
+    expect(page.locator("progress").first).to_be_attached(timeout=20000)
+    assert_axe_clean(page, "the Generate panel with a running job", seen)
+
+    # 5. the export panel, an export running or done
+    page.get_by_role("button", name="Export").click()
+    expect(page.get_by_role("button", name="Cancel export").or_(page.get_by_text("Download")).first).to_be_visible(
+        timeout=20000)
+    assert_axe_clean(page, "the export panel", seen)
+
+    # 6. the Settings dialog
+    page.get_by_role("button", name="Settings").click()
+    expect(page.get_by_role("dialog", name="Settings")).to_be_visible()
+    assert_axe_clean(page, "the Settings dialog", seen)
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog", name="Settings")).to_be_hidden()
+
+    # 7. the shortcut sheet
+    page.locator("body").press("?")
+    expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
+    assert_axe_clean(page, "the shortcut sheet", seen)
+    page.keyboard.press("Escape")
+
+    blocking = {state: [v for v in found if v["impact"] in BLOCKING] for state, found in seen.items()}
+    failures = "\n".join(f"-- {state}\n{report(found)}" for state, found in blocking.items() if found)
+    assert not failures, "critical or serious axe violations:\n" + failures
+    watch.assert_clean()
