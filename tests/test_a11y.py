@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from . import media_samples as ms
-from .e2e_helpers import import_file, saved_timeline
+from .e2e_helpers import import_file, saved_timeline, until
 from .server_process import ServerProcess
 from .test_e2e_browser import Watch
 
@@ -110,4 +110,101 @@ def test_axe_finds_no_serious_violation_in_any_main_state(server: ServerProcess,
     blocking = {state: [v for v in found if v["impact"] in BLOCKING] for state, found in seen.items()}
     failures = "\n".join(f"-- {state}\n{report(found)}" for state, found in blocking.items() if found)
     assert not failures, "critical or serious axe violations:\n" + failures
+    watch.assert_clean()
+
+
+def tab_to(page: Page, target: Any, presses: int = 150, key: str = "Tab") -> None:
+    """Press Tab until `target` has the focus (it is reachable by the keyboard), or fail."""
+    handle = target.element_handle()
+    for _ in range(presses):
+        if page.evaluate("el => document.activeElement === el", handle):
+            return
+        page.keyboard.press(key)
+    raise AssertionError(f"{target} is not reached with {key}")
+
+
+def focused_clip(page: Page) -> str | None:
+    return page.evaluate("() => document.activeElement && document.activeElement.dataset.clipId || null")
+
+
+def test_keyboard_only_create_add_split_and_export(server: ServerProcess, page: Page, tmp_path: Path) -> None:
+    """A project made, a clip laid on the timeline, split and exported with the keyboard alone: not
+    one pointer or mouse-button event reaches the page."""
+    watch = Watch(page)
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(server.login_url)
+    page.evaluate("""() => { window.__pointer = 0;
+      for (const t of ['pointerdown', 'mousedown', 'mouseup', 'pointerup']) {
+        addEventListener(t, () => { window.__pointer += 1; }, true);
+      } }""")
+
+    # 1. a new project, by Tab and Enter
+    tab_to(page, page.get_by_role("button", name="New project"))
+    page.keyboard.press("Enter")
+    page.keyboard.type("Keys only")
+    page.keyboard.press("Enter")
+    expect(page).to_have_title("Keys only — Reelcut")
+    pid = server.get("/api/projects").json()["projects"][0]["id"]
+
+    # 2. media arrives (imported on the server's side); "Add to the timeline" on it, by Tab
+    import_file(server, pid, ms.make_solid(tmp_path / "red.mp4", "red", seconds=3))
+    add = page.get_by_role("button", name="Add red to the timeline")
+    expect(add).to_be_visible(timeout=20000)
+    tab_to(page, add)
+    page.keyboard.press("Enter")
+    timeline = page.get_by_role("region", name="Timeline")
+    clips = timeline.get_by_role("option")
+    expect(clips).to_have_count(1)
+
+    # 3. the playhead one second in (arrows step frames while no clip has the focus)
+    fps = saved_timeline(server, pid)["fps"]
+    page.keyboard.press("Escape")
+    for _ in range(int(fps)):
+        page.keyboard.press("ArrowRight")
+
+    # 4. the clip is the timeline's tab stop; S splits the focused clip, which keeps the focus
+    tab_to(page, clips.first)
+    assert clips.first.get_attribute("tabindex") == "0"
+    assert timeline.locator("[role=option][tabindex='0']").count() == 1
+    page.keyboard.press("KeyS")
+    expect(clips).to_have_count(2)
+    until(lambda: sum(len(t["clips"]) for t in saved_timeline(server, pid)["tracks"]) == 2, 10, "the split saved", page)
+    first = focused_clip(page)
+    assert first is not None, "the focus stays on the split clip"
+
+    # 5. arrows rove between the two halves; Enter selects; [ trims the focused half to the playhead
+    page.keyboard.press("ArrowRight")
+    second = focused_clip(page)
+    assert second and second != first
+    page.keyboard.press("Enter")
+    expect(timeline.locator(f"[data-clip-id='{second}']")).to_have_attribute("aria-selected", "true")
+    page.keyboard.press("ArrowLeft")
+    assert focused_clip(page) == first
+    page.keyboard.press("Enter")
+    expect(timeline.locator(f"[data-clip-id='{first}']")).to_have_attribute("aria-selected", "true")
+    expect(timeline.locator(f"[data-clip-id='{second}']")).to_have_attribute("aria-selected", "false")
+
+    # 6. back out of the timeline (Shift+Tab to Export), the playhead half a second on, back in: the
+    # focus returns to the clip it was on; → to the second half, [ trims its start to the playhead
+    export = page.get_by_role("button", name="Export")
+    tab_to(page, export, key="Shift+Tab")
+    for _ in range(int(fps) // 2):
+        page.keyboard.press("ArrowRight")
+    tab_to(page, timeline.locator(f"[data-clip-id='{first}']"))
+    page.keyboard.press("ArrowRight")
+    assert focused_clip(page) == second
+    page.keyboard.press("BracketLeft")
+    expect(timeline.locator(f"[data-clip-id='{second}']")).to_have_attribute("aria-selected", "true")
+
+    def trimmed() -> bool:
+        clip = next(c for t in saved_timeline(server, pid)["tracks"] for c in t["clips"] if c["id"] == second)
+        return abs(clip["start"] - 1.5) < 0.05 and abs(clip["in"] - 1.5) < 0.05
+    until(trimmed, 10, "the second half trimmed to start at 1.5 s", page)
+    assert focused_clip(page) == second, "the trimmed clip keeps the focus"
+
+    # 7. export, by Tab and Enter, and its file offered
+    tab_to(page, export, key="Shift+Tab")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("link", name="Download")).to_be_visible(timeout=120000)
+    assert page.evaluate("window.__pointer") == 0
     watch.assert_clean()

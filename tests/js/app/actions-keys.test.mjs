@@ -64,6 +64,19 @@ test('[ and ] trim the selected clip to the playhead in one step; outside it, th
   assert.match(log.toasts.at(-1), /Select a clip/);
 });
 
+test('Add to the timeline puts the item on the first track of its kind at the playhead, else after its last clip', () => {
+  const { state, actions, log } = app();
+  state.timeline.playhead = 8.5;
+  actions.addtotimeline({ mediaId: 'm' });
+  const clips = () => state.timeline.tracks[0].clips;
+  const added = clips().find((c) => c.id === state.selected[0]);
+  assert.equal(added.start, 8.5);
+  state.timeline.playhead = 1; // inside a: no room there, so after the last clip
+  actions.addtotimeline({ mediaId: 'm' });
+  assert.equal(clips().find((c) => c.id === state.selected[0]).start, 18.5);
+  assert.equal(log.edits, 2);
+});
+
 test('an arrow on a focused clip asks the timeline to move its focus', () => {
   const { actions } = app();
   sent.length = 0;
