@@ -206,5 +206,20 @@ def test_keyboard_only_create_add_split_and_export(server: ServerProcess, page: 
     tab_to(page, export, key="Shift+Tab")
     page.keyboard.press("Enter")
     expect(page.get_by_role("link", name="Download")).to_be_visible(timeout=120000)
+    # told to a screen reader once it is done (the polite live region; progress went by quarters)
+    expect(page.locator("[data-announce=polite]")).to_have_text("Export done.")
     assert page.evaluate("window.__pointer") == 0
     watch.assert_clean()
+
+
+def test_reduced_motion_stops_ui_transitions(server: ServerProcess, page: Page) -> None:
+    page.emulate_media(reduced_motion="reduce")
+    page.goto(server.login_url)
+    button = page.get_by_role("button", name="New project")
+    expect(button).to_be_visible()
+    # a transition as a future rule would give it (set through the CSSOM, which the CSP allows)
+    button.evaluate("b => { b.style.transition = 'background 400ms ease 100ms'; }")
+    timing = "b => [getComputedStyle(b).transitionDuration, getComputedStyle(b).transitionDelay]"
+    assert button.evaluate(timing) == ["0s", "0s"]
+    page.emulate_media(reduced_motion="no-preference")
+    assert button.evaluate("b => getComputedStyle(b).transitionDuration") == "0.4s"
