@@ -62,15 +62,19 @@ def test_axe_finds_no_serious_violation_in_any_main_state(server: ServerProcess,
     # 2. a project with media and a clip on the timeline
     pid = server.post("/api/projects", json={"name": "Access"}).json()["project"]["id"]
     red = import_file(server, pid, ms.make_solid(tmp_path / "red.mp4", "red", seconds=3))
-    import_file(server, pid, ms.make_solid(tmp_path / "blue.mp4", "blue", seconds=3))
+    blue = import_file(server, pid, ms.make_solid(tmp_path / "blue.mp4", "blue", seconds=3))
     doc = saved_timeline(server, pid)
     top = next(t for t in doc["tracks"] if t["kind"] == "video")
-    top["clips"] = [{"id": "red", "media_id": red["id"], "start": 0.5, "in": 0, "out": 3}]
+    # red, then blue joined to it by a crossfade (a transition's element sits on the track too)
+    top["clips"] = [{"id": "red", "media_id": red["id"], "start": 0.5, "in": 0, "out": 2.5},
+                    {"id": "blue", "media_id": blue["id"], "start": 2.5, "in": 0, "out": 3,
+                     "transition_in": {"type": "crossfade", "duration": 0.5}}]
     assert server.put(f"/api/projects/{pid}/timeline", json={"timeline": doc}).status_code == 200
     page.reload()
     expect(page).to_have_title("Access — Reelcut")
     timeline = page.get_by_role("region", name="Timeline")
     expect(timeline.locator("[data-clip-id='red']")).to_be_visible()
+    expect(timeline.locator("[data-transition-for='blue']")).to_be_visible()
     expect(page.get_by_role("list", name="Media").get_by_role("listitem")).to_have_count(2)
     assert_axe_clean(page, "a project with media and clips", seen)
 

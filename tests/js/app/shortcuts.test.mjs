@@ -73,6 +73,11 @@ test('on a focused clip the arrows move the focus, Space selects, and an edit se
   const off = bound();
   off.dispatch(press({ code: 'Enter' }));
   assert.deepEqual(off.calls, []);
+  // a clip focused by a click (not :focus-visible) keeps the arrows for the playhead
+  const clicked = bound();
+  const target = { closest: (sel) => (sel.startsWith('.clip') ? { dataset: { clipId: 'k' }, matches: () => false } : null) };
+  clicked.dispatch(press({ code: 'ArrowRight' }, target));
+  assert.deepEqual(clicked.calls, [['stepframes', { frames: 1 }]]);
 });
 
 test('no two rows share a key (on a focused clip, no two of its own rows), and every row has a group the sheet shows', () => {

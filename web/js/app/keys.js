@@ -1,7 +1,7 @@
 // The editor's keyboard shortcuts, bound from the one table in shortcuts.js (the shortcut sheet is
 // built from it too). Ignored while typing in a field. A slider or a checkbox is not typing: focus
 // left on the zoom slider must not swallow Space and Home. An open dialog keeps its keys (Esc
-// closes it). On a focused timeline clip its own rows come first (the arrows move the focus), and a
+// closes it). On a timeline clip focused by the keyboard its own rows come first (the arrows move the focus), and a
 // row that acts on the selection makes that clip the selection first if it is not in it.
 import { matchShortcut } from './shortcuts.js';
 
@@ -12,7 +12,9 @@ export function bindKeys(target, { state, actions }) {
   target.addEventListener('keydown', (e) => {
     const typing = e.target.closest && e.target.closest(TYPING);
     if (typing || e.defaultPrevented) return;
-    const clip = e.target.closest ? e.target.closest(CLIP) : null;
+    // a clip focused by the keyboard (one clicked keeps the arrows for the playhead, as before)
+    const found = e.target.closest ? e.target.closest(CLIP) : null;
+    const clip = found && (!found.matches || found.matches(':focus-visible')) ? found : null;
     const entry = matchShortcut(e, undefined, { onClip: Boolean(clip) });
     if (!entry || (!state.timeline && !entry.anytime)) return;
     e.preventDefault();

@@ -307,6 +307,9 @@ export function mountTimeline(el) {
     const node = h('button', {
       type: 'button', class: 'transition', dataset: { transitionFor: clip.id }, title: `${name}, ${duration.toFixed(2)} s`,
       'aria-label': `Transition: ${name}, ${duration.toFixed(2)} s`,
+      // an option of the track's listbox (selected with the clip it leads into), not a tab stop of
+      // its own: by the keyboard it is edited in the inspector of that clip
+      role: 'option', tabindex: '-1', 'aria-selected': String(selected.has(clip.id)),
       onclick: () => emit(el, 'selectclips', { ids: [clip.id] }),
     }, h('span', { class: 'transition-label', text: name }));
     place(node, clip.start, duration);
@@ -709,6 +712,7 @@ export function mountTimeline(el) {
           node.setAttribute('aria-selected', String(on));
         }
       }
+      for (const [id, { node }] of lane.transitions) node.setAttribute('aria-selected', String(selected.has(id)));
     }
     rove();
   }
