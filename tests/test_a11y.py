@@ -227,3 +227,31 @@ def test_reduced_motion_stops_ui_transitions(server: ServerProcess, page: Page) 
     assert button.evaluate(timing) == ["0s", "0s"]
     page.emulate_media(reduced_motion="no-preference")
     assert button.evaluate("b => getComputedStyle(b).transitionDuration") == "0.4s"
+
+
+def test_the_roving_focus_follows_into_clips_not_yet_drawn(server: ServerProcess, page: Page, tmp_path: Path) -> None:
+    """Only clips near the view are in the DOM: → past the view scrolls the next clip in and
+    focuses it; ↓ goes to the nearest clip on the track below; still one tab stop."""
+    pid = server.post("/api/projects", json={"name": "Long"}).json()["project"]["id"]
+    red = import_file(server, pid, ms.make_solid(tmp_path / "red.mp4", "red", seconds=3))
+    doc = saved_timeline(server, pid)
+    video = [t for t in doc["tracks"] if t["kind"] == "video"]
+    video[0]["clips"] = [{"id": f"c{i}", "media_id": red["id"], "start": i * 20, "in": 0, "out": 2} for i in range(30)]
+    video[1]["clips"] = [{"id": "below", "media_id": red["id"], "start": 401, "in": 0, "out": 2}]
+    doc["zoom"] = 50
+    assert server.put(f"/api/projects/{pid}/timeline", json={"timeline": doc}).status_code == 200
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(server.login_url)
+    expect(page).to_have_title("Long — Reelcut")
+    timeline = page.get_by_role("region", name="Timeline")
+    assert timeline.locator("[data-clip-id='c20']").count() == 0, "c20 (at 400 s) is not drawn yet"
+    tab_to(page, timeline.locator("[data-clip-id='c0']"))
+    for _ in range(20):
+        page.keyboard.press("ArrowRight")
+    assert focused_clip(page) == "c20"
+    expect(timeline.locator("[data-clip-id='c20']")).to_be_in_viewport()
+    # the other video track, above or below as the document orders the tracks (top first)
+    rows = [t["id"] for t in doc["tracks"]]
+    page.keyboard.press("ArrowDown" if rows.index(video[1]["id"]) > rows.index(video[0]["id"]) else "ArrowUp")
+    assert focused_clip(page) == "below"
+    expect(timeline.locator("[role=option][tabindex='0']")).to_have_count(1)
