@@ -596,9 +596,10 @@ export function mountTimeline(el) {
 
   function render() {
     if (!doc) return;
-    // a clip that had the focus and is rebuilt (split, trimmed…) keeps it on its new element
+    // a clip that had the keyboard's focus and is rebuilt (split, trimmed…) keeps it on its new
+    // element (one focused by a click does not: the view must not scroll under the mouse)
     const active = document.activeElement;
-    const hadFocus = Boolean(active && active.matches && active.matches('.clip[data-clip-id]') && tracks.contains(active));
+    const hadFocus = Boolean(active && active.matches && active.matches('.clip[data-clip-id]:focus-visible') && tracks.contains(active));
     const seconds = Math.max(timelineEnd(doc) + 10, MIN_SECONDS);
     content.style.setProperty('--zoom', String(doc.zoom));
     zoomShown = doc.zoom;
