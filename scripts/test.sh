@@ -16,7 +16,7 @@ qt_libs=(libnss3 libxkbfile1 libxcomposite1 libxdamage1 libxrandr2 libxtst6 liba
 PIP_EXTRAS=test,desktop,build bash scripts/bootstrap.sh chromium "${qt_libs[@]}" "${node_pkg[@]}"
 export PATH="$here/.venv/bin:$PATH"
 
-echo "== npm ci (Google's CSP Evaluator for the policy test)"
+echo "== npm ci (Google's CSP Evaluator for the policy test, axe-core for the accessibility test)"
 npm ci --silent --no-audit --no-fund
 echo "== ruff"
 ruff check desktop tests bench

@@ -204,7 +204,7 @@ def test_a_crossfade_dropped_on_a_cut_overlaps_the_clips_and_reaches_the_export(
     assert clips()["blue"]["start"] == 2
 
     # the overlap is drawn; pressing it shows the transition in the inspector, which changes it
-    drawn = row.get_by_role("button", name="Transition: Crossfade, 0.50 s")
+    drawn = row.get_by_role("option", name="Transition: Crossfade, 0.50 s")
     expect(drawn).to_be_visible()
     drawn.click()
     inspector = page.get_by_role("region", name="Inspector")

@@ -8,6 +8,7 @@ import { createProject } from './app/project.js';
 import { createActions, handleActions } from './app/actions.js';
 import { bindKeys } from './app/keys.js';
 import { mountShortcutSheet } from './app/shortcut-sheet.js';
+import { mountAnnouncer } from './shared/announcer.js';
 import { listen } from './app/events.js';
 import { start } from './app/start.js';
 import { reportCapabilities } from './app/capabilities.js';
@@ -63,5 +64,6 @@ document.addEventListener('opensettings', (e) => settings.open(e.detail || {}));
 server.settings.get().then((s) => send(parts.ai, 'settings', s)).catch(() => {});
 
 reportCapabilities();
-listen({ parts, state, show, project, actions, violations });
+const say = mountAnnouncer(document.body);
+listen({ parts, state, show, project, actions, violations, say });
 start({ parts, state, show, project });

@@ -38,9 +38,50 @@ test('every row of the table runs, with a selection and without', async () => {
     for (const entry of SHORTCUTS) {
       const { state, actions } = app();
       state.selected = selected;
-      await actions[entry.action]({ ...entry.detail });
+      // a row for a focused clip gets the clip, as keys.js passes it
+      await actions[entry.action](entry.onClip ? { ...entry.detail, ids: ['a'], clipId: 'a' } : { ...entry.detail });
     }
   }
+});
+
+test('[ and ] trim the selected clip to the playhead in one step; outside it, they say so', () => {
+  const { state, actions, log } = app();
+  state.selected = ['b'];
+  state.timeline.playhead = 2.5;
+  actions.trimtoplayhead({ edge: 'start' });
+  const b = () => state.timeline.tracks[0].clips.find((c) => c.id === 'b');
+  assert.deepEqual([b().start, b().in, b().out], [2.5, 0.5, 2]);
+  state.timeline.playhead = 3.5;
+  actions.trimtoplayhead({ edge: 'end' });
+  assert.deepEqual([b().start, b().in, b().out], [2.5, 0.5, 1.5]);
+  assert.equal(log.edits, 2);
+  state.timeline.playhead = 7;
+  actions.trimtoplayhead({ edge: 'end' });
+  assert.equal(log.edits, 2);
+  assert.match(log.toasts.at(-1), /not inside a selected clip/);
+  state.selected = [];
+  actions.trimtoplayhead({ edge: 'start' });
+  assert.match(log.toasts.at(-1), /Select a clip/);
+});
+
+test('Add to the timeline puts the item on the first track of its kind at the playhead, else after its last clip', () => {
+  const { state, actions, log } = app();
+  state.timeline.playhead = 8.5;
+  actions.addtotimeline({ mediaId: 'm' });
+  const clips = () => state.timeline.tracks[0].clips;
+  const added = clips().find((c) => c.id === state.selected[0]);
+  assert.equal(added.start, 8.5);
+  state.timeline.playhead = 1; // inside a: no room there, so after the last clip
+  actions.addtotimeline({ mediaId: 'm' });
+  assert.equal(clips().find((c) => c.id === state.selected[0]).start, 18.5);
+  assert.equal(log.edits, 2);
+});
+
+test('an arrow on a focused clip asks the timeline to move its focus', () => {
+  const { actions } = app();
+  sent.length = 0;
+  actions.focusclip({ key: 'ArrowUp', clipId: 'a' });
+  assert.deepEqual(sent, [['movefocus', { key: 'ArrowUp', clipId: 'a' }]]);
 });
 
 test('each edit by a key is one undo step', async () => {

@@ -29,28 +29,64 @@ function bound({ timeline = {} } = {}) {
   return { calls, dispatch: (event) => { handler(event); return event; } };
 }
 
+// a focused timeline clip, as keys.js finds it from the event's target
+const onClip = (id = 'c1') => ({ closest: (sel) => (sel.startsWith('.clip') ? { dataset: { clipId: id } } : null) });
+
 test('every way to press every row runs that row’s action with its detail, and nothing else', () => {
   const { calls, dispatch } = bound();
   let count = 0;
   for (const entry of SHORTCUTS) {
     for (const k of entry.keys) {
-      assert.equal(matchShortcut(press(k)), entry, `${keyLabel(k)} is ${entry.description}`);
-      const e = dispatch(press(k));
+      assert.equal(matchShortcut(press(k), undefined, { onClip: Boolean(entry.onClip) }), entry,
+        `${keyLabel(k)} is ${entry.description}`);
+      const e = dispatch(press(k, entry.onClip ? onClip() : undefined));
       assert.ok(e.defaultPrevented, keyLabel(k));
-      assert.deepEqual(calls.at(-1), [entry.action, { ...entry.detail }]);
       count += 1;
+      if (entry.onClip) {
+        assert.deepEqual(calls.at(-1), [entry.action, { ...entry.detail, ids: ['c1'], clipId: 'c1' }]);
+      } else {
+        assert.deepEqual(calls.at(-1), [entry.action, { ...entry.detail }]);
+      }
     }
   }
   assert.equal(calls.length, count);
 });
 
-test('no two rows share a key, and every row has a group the sheet shows', () => {
+test('on a focused clip the arrows move the focus, Space selects, and an edit selects the clip first', async () => {
+  const { calls, dispatch } = bound();
+  dispatch(press({ code: 'ArrowRight' }, onClip('k')));
+  dispatch(press({ code: 'Space' }, onClip('k')));
+  dispatch(press({ code: 'ArrowRight' }));
+  dispatch(press({ code: 'ArrowUp' }));
+  dispatch(press({ code: 'KeyS' }, onClip('k')));
+  dispatch(press({ code: 'BracketLeft' }, onClip('k')));
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(calls, [
+    ['focusclip', { key: 'ArrowRight', ids: ['k'], clipId: 'k' }],
+    ['selectclips', { ids: ['k'], clipId: 'k' }],
+    ['stepframes', { frames: 1 }],
+    ['jumpedit', { dir: -1 }],
+    ['selectclips', { ids: ['k'] }], ['split', {}],
+    ['selectclips', { ids: ['k'] }], ['trimtoplayhead', { edge: 'start' }],
+  ]);
+  // not with the focus elsewhere, and Enter alone does nothing off a clip
+  const off = bound();
+  off.dispatch(press({ code: 'Enter' }));
+  assert.deepEqual(off.calls, []);
+  // a clip focused by a click (not :focus-visible) keeps the arrows for the playhead
+  const clicked = bound();
+  const target = { closest: (sel) => (sel.startsWith('.clip') ? { dataset: { clipId: 'k' }, matches: () => false } : null) };
+  clicked.dispatch(press({ code: 'ArrowRight' }, target));
+  assert.deepEqual(clicked.calls, [['stepframes', { frames: 1 }]]);
+});
+
+test('no two rows share a key (on a focused clip, no two of its own rows), and every row has a group the sheet shows', () => {
   const seen = new Map();
   for (const entry of SHORTCUTS) {
     assert.ok(GROUPS.includes(entry.group), entry.group);
     assert.ok(entry.description && entry.keys.length, entry.action);
     for (const k of entry.keys) {
-      const label = keyLabel(k);
+      const label = `${entry.onClip ? 'clip ' : ''}${keyLabel(k)}`;
       assert.ok(!seen.has(label), `${label}: ${seen.get(label)} and ${entry.description}`);
       seen.set(label, entry.description);
     }

@@ -243,6 +243,23 @@ export function createActions({ parts, state, show, project, sheet }) {
       const dropped = dropClip(state.timeline, trackId, media, start);
       if (dropped) edit(dropped.doc);
     },
+    // "Add to the timeline" on a media item (the keyboard's drop): on the first track that takes
+    // it, at the playhead, else after the track's last clip
+    addtotimeline({ mediaId }) {
+      const media = state.media.find((m) => m.id === mediaId);
+      if (!media || !state.timeline) return;
+      const refusal = dragRefusal(media);
+      if (refusal) { toast(refusal, 'warn'); return; }
+      const kind = media.kind === 'audio' ? 'audio' : 'video';
+      const track = state.timeline.tracks.find((t) => t.kind === kind);
+      if (!track) { toast(`No ${kind} track to add ${media.name} to.`, 'warn'); return; }
+      const last = Math.max(0, ...track.clips.map((c) => c.start + (c.out - c.in)));
+      const dropped = dropClip(state.timeline, track.id, media, state.timeline.playhead || 0)
+        || dropClip(state.timeline, track.id, media, last);
+      if (!dropped) { toast(`No room for ${media.name} on ${track.name || 'the track'}.`, 'warn'); return; }
+      state.selected = [dropped.clip.id];
+      edit(dropped.doc);
+    },
     editclip({ op, clipId, trackId, start, time }) {
       // a clip of a selection of several: the whole selection moves by as much, on its tracks
       if (op === 'move' && state.selected.length > 1 && state.selected.includes(clipId)) {
@@ -262,6 +279,22 @@ export function createActions({ parts, state, show, project, sheet }) {
     selectclips({ ids, additive }) {
       state.selected = nextSelection(state.selected, ids, additive);
       show.timeline();
+    },
+    // the timeline's roving focus moved by an arrow key, from the focused clip
+    focusclip({ key, clipId }) { send(parts.timeline, 'movefocus', { key, clipId }); },
+    // [ and ]: the selected clips' start or end trimmed to the playhead, in one step
+    trimtoplayhead({ edge }) {
+      if (!state.selected.length) { toast('Select a clip to trim it to the playhead.', 'warn'); return; }
+      const t = state.timeline.playhead;
+      let next = state.timeline;
+      for (const id of state.selected) {
+        const found = findClip(next, id);
+        if (!found || t <= found.clip.start || t >= found.clip.start + (found.clip.out - found.clip.in)) continue;
+        next = edge === 'start' ? trimStart(next, id, t)
+          : trimEnd(next, id, t, found.clip.media_id ? mediaDuration(state.media, found.clip.media_id) : Infinity);
+      }
+      if (next === state.timeline) { toast('The playhead is not inside a selected clip.', 'warn'); return; }
+      edit(next);
     },
     split() {
       const t = state.timeline.playhead;

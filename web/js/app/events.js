@@ -4,8 +4,12 @@
 import { server, urls } from './api.js';
 import { send } from '../shared/dom.js';
 import { mergeFetched, upsert } from '../media/library-model.js';
+import { firstLine } from '../generate/panel-model.js';
+import { createAnnouncer } from './announce-model.js';
 
-export function listen({ parts, state, show, project, actions, violations }) {
+export function listen({ parts, state, show, project, actions, violations, say = () => {} }) {
+  // progress of generations and exports for screen readers: the start, each quarter, the end
+  const announce = createAnnouncer();
   // After the stream drops (server restart, sleep) the browser reconnects by itself, but whatever
   // happened in between was missed: fetch the lists again. The timeline is ours, so it stays (less
   // the clips of media deleted in between).
@@ -41,6 +45,7 @@ export function listen({ parts, state, show, project, actions, violations }) {
     const before = state.jobs.get(job.id);
     state.jobs.set(job.id, job);
     show.jobs();
+    say(announce(job, `Generation of ${firstLine(job.prompt, 40) || 'a clip'}`));
     if (job.status === 'failed' && before && before.status !== 'failed') {
       show.toast(`Generation failed: ${job.error ? job.error.message : job.message}`, 'error');
       // a provider's refusal of one parameter (fal's 422) goes next to that field of that model
@@ -59,7 +64,10 @@ export function listen({ parts, state, show, project, actions, violations }) {
   });
   events.addEventListener('export', (e) => {
     const job = JSON.parse(e.data);
-    if (state.project && job.project_id === state.project.id) send(parts.exportSlot, 'exportjob', { job });
+    if (state.project && job.project_id === state.project.id) {
+      send(parts.exportSlot, 'exportjob', { job });
+      say(announce(job, 'Export'));
+    }
     if (job.status === 'done') {
       const name = job.filename || 'the export';
       show.toast(`Export finished: ${name}.`, 'info', state.desktop

@@ -6,12 +6,21 @@
 // the key's place, whatever the layout) or `key` (the character typed, for ?), and the modifiers
 // that must be held (`ctrl`: Ctrl, or ⌘ on a Mac; `shift`; `alt`), none other. A row marked
 // `anytime` works with no project open.
+//
+// The timeline's clips take the keyboard focus (one tab stop, the arrows rove over the clips).
+// A row marked `onClip` works only while a clip has the focus, and wins over a row of the same
+// keys: there the arrows move the focus (not the playhead or to the edit points) and Space or
+// Enter selects. A row marked `onSelection` acts on the selected clips: pressed on a focused clip
+// that is not selected, that clip becomes the selection first.
 
 export const GROUPS = Object.freeze(['Playback', 'Navigate', 'Edit', 'Selection', 'Markers', 'Timeline', 'Help']);
 
 const row = (group, description, action, keys, detail = {}, extra = {}) => Object.freeze({
   group, description, action, detail: Object.freeze(detail), keys: Object.freeze(keys.map((k) => Object.freeze(k))), ...extra,
 });
+
+const SEL = { onSelection: true };
+const CLIP = { onClip: true };
 
 export const SHORTCUTS = Object.freeze([
   row('Playback', 'Play or pause', 'toggleplay', [{ code: 'Space' }]),
@@ -30,24 +39,40 @@ export const SHORTCUTS = Object.freeze([
 
   row('Edit', 'Undo', 'undo', [{ code: 'KeyZ', ctrl: true }]),
   row('Edit', 'Redo', 'redo', [{ code: 'KeyZ', ctrl: true, shift: true }, { code: 'KeyY', ctrl: true }]),
-  row('Edit', 'Split at the playhead', 'split', [{ code: 'KeyS' }]),
-  row('Edit', 'Delete the selected clips', 'deleteselected', [{ code: 'Delete' }, { code: 'Backspace' }]),
+  row('Edit', 'Split at the playhead', 'split', [{ code: 'KeyS' }], {}, SEL),
+  row('Edit', 'Delete the selected clips', 'deleteselected', [{ code: 'Delete' }, { code: 'Backspace' }], {}, SEL),
   row('Edit', 'Ripple delete: delete and close the hole', 'rippledelete',
-    [{ code: 'Delete', shift: true }, { code: 'Backspace', shift: true }]),
+    [{ code: 'Delete', shift: true }, { code: 'Backspace', shift: true }], {}, SEL),
+  row('Edit', 'Trim the start of the selected clips to the playhead', 'trimtoplayhead', [{ code: 'BracketLeft' }],
+    { edge: 'start' }, SEL),
+  row('Edit', 'Trim the end of the selected clips to the playhead', 'trimtoplayhead', [{ code: 'BracketRight' }],
+    { edge: 'end' }, SEL),
   row('Edit', 'Close the gap at the playhead', 'closegap', [{ code: 'Backspace', alt: true }]),
-  row('Edit', 'Copy', 'copyclips', [{ code: 'KeyC', ctrl: true }]),
-  row('Edit', 'Cut', 'cutclips', [{ code: 'KeyX', ctrl: true }]),
+  row('Edit', 'Copy', 'copyclips', [{ code: 'KeyC', ctrl: true }], {}, SEL),
+  row('Edit', 'Cut', 'cutclips', [{ code: 'KeyX', ctrl: true }], {}, SEL),
   row('Edit', 'Paste at the playhead', 'pasteclips', [{ code: 'KeyV', ctrl: true }]),
-  row('Edit', 'Duplicate after the selection', 'duplicateclips', [{ code: 'KeyD', ctrl: true }]),
-  row('Edit', 'Nudge one frame left', 'nudge', [{ code: 'ArrowLeft', alt: true }, { code: 'Comma' }], { frames: -1 }),
-  row('Edit', 'Nudge one frame right', 'nudge', [{ code: 'ArrowRight', alt: true }, { code: 'Period' }], { frames: 1 }),
+  row('Edit', 'Duplicate after the selection', 'duplicateclips', [{ code: 'KeyD', ctrl: true }], {}, SEL),
+  row('Edit', 'Nudge one frame left', 'nudge', [{ code: 'ArrowLeft', alt: true }, { code: 'Comma' }], { frames: -1 }, SEL),
+  row('Edit', 'Nudge one frame right', 'nudge', [{ code: 'ArrowRight', alt: true }, { code: 'Period' }], { frames: 1 }, SEL),
   row('Edit', 'Nudge ten frames left', 'nudge',
-    [{ code: 'ArrowLeft', alt: true, shift: true }, { code: 'Comma', shift: true }], { frames: -10 }),
+    [{ code: 'ArrowLeft', alt: true, shift: true }, { code: 'Comma', shift: true }], { frames: -10 }, SEL),
   row('Edit', 'Nudge ten frames right', 'nudge',
-    [{ code: 'ArrowRight', alt: true, shift: true }, { code: 'Period', shift: true }], { frames: 10 }),
+    [{ code: 'ArrowRight', alt: true, shift: true }, { code: 'Period', shift: true }], { frames: 10 }, SEL),
 
   row('Selection', 'Select every clip', 'selectall', [{ code: 'KeyA', ctrl: true }]),
   row('Selection', 'Clear the selection', 'clearselection', [{ code: 'Escape' }]),
+  row('Selection', 'On a focused clip: select it', 'selectclips', [{ code: 'Enter' }, { code: 'Space' }], {}, CLIP),
+  row('Selection', 'On a focused clip: add it to the selection or take it out', 'selectclips',
+    [{ code: 'Enter', ctrl: true }, { code: 'Space', ctrl: true }], { additive: true }, CLIP),
+
+  row('Timeline', 'On a focused clip: focus the clip before on its track', 'focusclip', [{ code: 'ArrowLeft' }],
+    { key: 'ArrowLeft' }, CLIP),
+  row('Timeline', 'On a focused clip: focus the clip after on its track', 'focusclip', [{ code: 'ArrowRight' }],
+    { key: 'ArrowRight' }, CLIP),
+  row('Timeline', 'On a focused clip: focus the nearest clip on the track above', 'focusclip', [{ code: 'ArrowUp' }],
+    { key: 'ArrowUp' }, CLIP),
+  row('Timeline', 'On a focused clip: focus the nearest clip on the track below', 'focusclip', [{ code: 'ArrowDown' }],
+    { key: 'ArrowDown' }, CLIP),
 
   row('Markers', 'Add a marker at the playhead', 'addmarker', [{ code: 'KeyM' }]),
 
@@ -57,10 +82,12 @@ export const SHORTCUTS = Object.freeze([
   row('Help', 'Show the keyboard shortcuts', 'shortcuts', [{ key: '?' }], {}, { anytime: true }),
 ]);
 
-// The row a key press runs, or null. `event` is a KeyboardEvent (or anything with its fields).
-export function matchShortcut(event, table = SHORTCUTS) {
+// The row a key press runs, or null. `event` is a KeyboardEvent (or anything with its fields);
+// `onClip`: a timeline clip has the focus (its rows first), else its rows are skipped.
+export function matchShortcut(event, table = SHORTCUTS, { onClip = false } = {}) {
   const ctrl = Boolean(event.ctrlKey || event.metaKey);
-  for (const entry of table) {
+  const rows = onClip ? [...table.filter((e) => e.onClip), ...table.filter((e) => !e.onClip)] : table.filter((e) => !e.onClip);
+  for (const entry of rows) {
     for (const k of entry.keys) {
       if (k.key !== undefined) {
         // a character: Shift is how it is typed (? is Shift+/ on many layouts), so only Ctrl and Alt count
@@ -74,7 +101,8 @@ export function matchShortcut(event, table = SHORTCUTS) {
 
 const NAMES = {
   Space: 'Space', ArrowLeft: '←', ArrowRight: '→', ArrowUp: '↑', ArrowDown: '↓', Comma: ',', Period: '.',
-  Escape: 'Esc', Delete: 'Delete', Backspace: 'Backspace', Home: 'Home', End: 'End',
+  Escape: 'Esc', Delete: 'Delete', Backspace: 'Backspace', Home: 'Home', End: 'End', Enter: 'Enter',
+  BracketLeft: '[', BracketRight: ']',
 };
 
 // How a way to press a row is written on the sheet: "Ctrl+Shift+Z", "Alt+←", "?".

@@ -62,10 +62,12 @@ export function mountAiPanel(el) {
   const jobList = h('ul', { class: 'jobs', 'aria-label': 'Generations' });
   jobsSection.append(jobList);
   const footer = h('div', { class: 'generate-bar' }, h('div', { class: 'generate-row' }, cost, generate), why, formError);
-  const panel = h('form', {
-    id: 'ai-tabpanel', role: 'tabpanel', novalidate: true, onsubmit: (e) => { e.preventDefault(); submit(); },
+  // the tab panel is a div around the form (a form may not take the tabpanel role)
+  const form = h('form', {
+    class: 'ai-form', novalidate: true, onsubmit: (e) => { e.preventDefault(); submit(); },
   }, prompt, counter, promptError, imageRow, imageError, jobsSection,
   h('div', { class: 'model-tools' }, filterPick, search), modelList, footer);
+  const panel = h('div', { id: 'ai-tabpanel', role: 'tabpanel' }, form);
   el.append(h('div', { class: 'panel-head' }, h('h2', { text: 'Generate' })),
     h('div', { role: 'tablist', 'aria-label': 'Generation mode', class: 'tabs' }, tabs), panel);
   prompt.addEventListener('input', () => { updateCounter(); updateCost(); saveSoon(); });

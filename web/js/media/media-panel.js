@@ -287,6 +287,11 @@ export function mountMedia(el) {
         type: 'button', class: 'icon ghost', 'aria-label': `Reveal ${item.name} in the file manager`, text: '⤴',
         onclick: () => emit(el, 'revealmedia', { id: item.id }),
       }) : null,
+      // the keyboard's way to do what a drag does: on the first track of its kind, at the playhead
+      h('button', {
+        type: 'button', class: 'icon ghost', 'aria-label': `Add ${item.name} to the timeline`, title: 'Add to the timeline', text: '+',
+        onclick: () => emit(el, 'addtotimeline', { mediaId: item.id }),
+      }),
       h('button', {
         type: 'button', class: 'icon ghost', 'aria-label': `Delete ${item.name} from the library`, text: '✕',
         onclick: () => emit(el, 'deletemedia', { id: item.id, name: item.name }), // asked in the page's dialog

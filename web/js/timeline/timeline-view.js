@@ -12,6 +12,7 @@ import { clipEnd, clipLength, timeToX, xToTime, timelineEnd } from './timeline-m
 import { linkedClips, snap, snapPoints } from './edit-model.js';
 import { DEFAULT_TRANSITION, TRANSITION_LABELS, cutsOf } from './transitions-model.js';
 import { anchoredScroll, clipSignature, planLane, rulerStep, transitionSignature, visibleWindow } from './lanes-model.js';
+import { initialFocus, nextFocus } from './focus-model.js';
 import { server, urls } from '../app/api.js';
 import { MEDIA_MIME } from '../media/media-panel.js';
 import { markLink, mountLinkTools } from './link-tools.js';
@@ -36,6 +37,7 @@ export function mountTimeline(el) {
   let mediaById = new Map();
   let selected = new Set();
   let playhead = 0;
+  let focusedId = null; // the clip the timeline's one tab stop is on (roving focus)
   const waveforms = new Map(); // media id -> Promise of peaks
   // Filmstrips and waveforms are fetched only for clips near the visible part of the timeline:
   // a project with hundreds of clips opens without hundreds of requests.
@@ -251,7 +253,7 @@ export function mountTimeline(el) {
     const label = isText ? clip.text : media ? media.name : 'Missing media';
     const node = h('div', {
       class: `clip${selected.has(clip.id) ? ' selected' : ''}`, dataset: { clipId: clip.id, mediaId: clip.media_id || '' },
-      title: label, 'aria-selected': String(selected.has(clip.id)),
+      title: label, role: 'option', 'aria-selected': String(selected.has(clip.id)), tabindex: clip.id === focusedId ? '0' : '-1',
     }, h('span', { class: 'clip-label', text: label }));
     place(node, clip.start, clipLength(clip));
     const width = timeToX(clipLength(clip), doc.zoom);
@@ -285,8 +287,9 @@ export function mountTimeline(el) {
       };
       lazy.observe(node);
     }
-    const left = h('div', { class: 'handle start', dataset: { handle: 'start' }, 'aria-label': 'Trim start' });
-    const right = h('div', { class: 'handle end', dataset: { handle: 'end' }, 'aria-label': 'Trim end' });
+    // by the keyboard: [ and ] trim the focused clip to the playhead
+    const left = h('div', { class: 'handle start', dataset: { handle: 'start' }, title: 'Trim start ([)' });
+    const right = h('div', { class: 'handle end', dataset: { handle: 'end' }, title: 'Trim end (])' });
     node.append(left, right);
     markLink(node, clip);
     node.addEventListener('pointerdown', (e) => startGesture(e, clip, track, node, 'move'));
@@ -304,6 +307,9 @@ export function mountTimeline(el) {
     const node = h('button', {
       type: 'button', class: 'transition', dataset: { transitionFor: clip.id }, title: `${name}, ${duration.toFixed(2)} s`,
       'aria-label': `Transition: ${name}, ${duration.toFixed(2)} s`,
+      // an option of the track's listbox (selected with the clip it leads into), not a tab stop of
+      // its own: by the keyboard it is edited in the inspector of that clip
+      role: 'option', tabindex: '-1', 'aria-selected': String(selected.has(clip.id)),
       onclick: () => emit(el, 'selectclips', { ids: [clip.id] }),
     }, h('span', { class: 'transition-label', text: name }));
     place(node, clip.start, duration);
@@ -357,7 +363,8 @@ export function mountTimeline(el) {
 
   function trackRow(track) {
     const row = h('div', { class: `track ${track.kind}${track.hidden ? ' is-hidden' : ''}${track.muted ? ' is-muted' : ''}`,
-      dataset: { trackId: track.id }, 'aria-label': `Track ${track.name || track.id}` });
+      dataset: { trackId: track.id }, role: 'listbox', 'aria-multiselectable': 'true', 'aria-orientation': 'horizontal',
+      'aria-label': `Track ${track.name || track.id}` });
     const rowX = (e) => e.clientX - row.getBoundingClientRect().left;
     row.addEventListener('dragover', (e) => {
       if (track.kind === 'video' && e.dataTransfer.types.includes(TRANSITION_MIME)) {
@@ -589,6 +596,10 @@ export function mountTimeline(el) {
 
   function render() {
     if (!doc) return;
+    // a clip that had the keyboard's focus and is rebuilt (split, trimmed…) keeps it on its new
+    // element (one focused by a click does not: the view must not scroll under the mouse)
+    const active = document.activeElement;
+    const hadFocus = Boolean(active && active.matches && active.matches('.clip[data-clip-id]:focus-visible') && tracks.contains(active));
     const seconds = Math.max(timelineEnd(doc) + 10, MIN_SECONDS);
     content.style.setProperty('--zoom', String(doc.zoom));
     zoomShown = doc.zoom;
@@ -609,6 +620,7 @@ export function mountTimeline(el) {
     drawMarkers();
     markSelection();
     movePlayhead();
+    if (hadFocus && !tracks.contains(document.activeElement) && focusedId) focusClip(focusedId);
   }
 
   // a scroll brings the clips of the new stretch into the DOM (at most once a frame)
@@ -641,6 +653,57 @@ export function mountTimeline(el) {
     movePlayhead();
   }
 
+  // The roving focus: the focused clip is the timeline's one tab stop (tabindex 0, the others -1).
+  // When it is not in the DOM (windowed out) or there is no clip, the scroll area is the tab stop
+  // and hands the focus on to the clip, scrolled into view.
+  function rove() {
+    if (!doc) return;
+    focusedId = initialFocus(doc, { focused: focusedId, selected: [...selected], playhead });
+    let shown = false;
+    for (const lane of lanes.values()) {
+      for (const [id, { node }] of lane.clips) {
+        const on = id === focusedId;
+        shown ||= on;
+        if (node.tabIndex !== (on ? 0 : -1)) node.tabIndex = on ? 0 : -1;
+      }
+    }
+    if (shown) scroller.removeAttribute('tabindex'); else scroller.tabIndex = 0;
+  }
+
+  function nodeOf(id) {
+    for (const lane of lanes.values()) if (lane.clips.has(id)) return lane.clips.get(id).node;
+    return null;
+  }
+
+  // Focus a clip: scrolled into view first (only clips near the view are in the DOM), then focused.
+  function focusClip(id) {
+    const found = doc && doc.tracks.flatMap((t) => t.clips).find((c) => c.id === id);
+    if (!found) return;
+    focusedId = id;
+    const x = timeToX(found.start, doc.zoom);
+    const width = scroller.clientWidth || 1200;
+    if (x < scroller.scrollLeft || x > scroller.scrollLeft + width - 60) {
+      scroller.scrollLeft = Math.max(0, x - 60);
+      const win = windowNow();
+      for (const lane of lanes.values()) renderLane(lane, win);
+      drawRuler(Math.max(timelineEnd(doc) + 10, MIN_SECONDS));
+      markSelection();
+    }
+    rove();
+    const node = nodeOf(id);
+    if (node) node.focus();
+  }
+  scroller.addEventListener('focus', () => { if (doc && focusedId) focusClip(focusedId); });
+  tracks.addEventListener('focusin', (e) => {
+    const node = e.target.closest && e.target.closest('.clip[data-clip-id]');
+    if (node && node.dataset.clipId !== focusedId) { focusedId = node.dataset.clipId; rove(); }
+  });
+  el.addEventListener('movefocus', (e) => {
+    if (!doc) return;
+    const next = nextFocus(doc, e.detail.clipId, e.detail.key);
+    if (next) focusClip(next);
+  });
+
   function markSelection() {
     for (const lane of lanes.values()) {
       for (const [id, { node }] of lane.clips) {
@@ -650,7 +713,9 @@ export function mountTimeline(el) {
           node.setAttribute('aria-selected', String(on));
         }
       }
+      for (const [id, { node }] of lane.transitions) node.setAttribute('aria-selected', String(selected.has(id)));
     }
+    rove();
   }
 
   let shownMedia = null;
