@@ -117,5 +117,9 @@ def test_windows_render_exactly_what_one_script_renders(tmp_path, monkeypatch):
         outs.append(_decode(work / "o.mp4"))
     (t1, p1, s1), (t2, p2, s2) = outs
     assert t1 == t2 and p1.shape == p2.shape
-    assert np.abs(p1 - p2).max() <= 2
+    # which frames differ, and where: a failure seen once under heavy load (max 86) could not be
+    # made again in 12 runs; if it comes back, this says which frame and by how much
+    diff = np.abs(p1.astype(int) - p2.astype(int))
+    bad = [(i, float(t1[i]), int(diff[i].max())) for i in range(len(diff)) if diff[i].max() > 2]
+    assert not bad, f"frames that differ (index, time, max difference): {bad[:10]}"
     assert s1.shape == s2.shape and np.abs(s1 - s2).max() < 1e-3

@@ -86,7 +86,8 @@ def test_env_wins(data_dir: Path, no_keyring: None, monkeypatch: pytest.MonkeyPa
 def test_the_page_never_sees_the_key(api: Any, no_keyring: None) -> None:
     r = api.put("/api/settings", json={"fal_key": SECRET})
     assert r.status_code == 200
-    assert r.json == {"remote_preview": False, "preview_proxies": True, "fal_key_set": True, "fal_key_source": "file"}
+    assert r.json == {"remote_preview": False, "preview_proxies": True, "smart_render": True, "fal_key_set": True,
+                      "fal_key_source": "file"}
     for path in ("/api/settings", "/api/models", "/api/projects", "/"):
         assert SECRET not in api.get(path).get_data(as_text=True)
     r = api.put("/api/settings", json={"fal_key": 42})
