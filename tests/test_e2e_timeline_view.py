@@ -135,3 +135,68 @@ def test_selection_box_snapping_close_gap_and_fit(server: ServerProcess, page: P
                            " return c.right <= s.left + w + 1 && c.right > s.left + w * 0.5; }",
                            arg=width, timeout=5000)
     watch.assert_clean()
+
+
+def test_edit_points_marker_keys_close_gap_key_cut_and_the_view_following(server: ServerProcess, page: Page,
+                                                                          project: tuple[str, str]) -> None:
+    pid, track_id = project
+    watch = Watch(page)
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(server.login_url)
+    expect(page).to_have_title("View — Reelcut")
+    timeline = page.get_by_role("region", name="Timeline")
+    clock = timeline.get_by_label("Timecode")
+    keys = page.keyboard
+
+    def starts() -> list[float]:
+        return [c["start"] for c in next(t for t in saved(server, pid)["tracks"] if t["id"] == track_id)["clips"]]
+
+    # Up and Down jump between edit points: 0, 2 (a ends), 3 (b starts), 5, 7
+    keys.press("Home")
+    keys.press("ArrowDown")
+    expect(clock).to_have_text("00:00:02:00")
+    keys.press("ArrowDown")
+    expect(clock).to_have_text("00:00:03:00")
+    keys.press("ArrowUp")
+    expect(clock).to_have_text("00:00:02:00")
+
+    # Shift+Down and Shift+Up jump between markers
+    keys.press("m")  # a marker at 2 s
+    keys.press("End")
+    keys.press("m")  # and at 7 s
+    until(lambda: len(saved(server, pid).get("markers", [])) == 2, 10, "two markers")
+    keys.press("Home")
+    keys.press("Shift+ArrowDown")
+    expect(clock).to_have_text("00:00:02:00")
+    keys.press("Shift+ArrowDown")
+    expect(clock).to_have_text("00:00:07:00")
+    keys.press("Shift+ArrowUp")
+    expect(clock).to_have_text("00:00:02:00")
+
+    # Alt+Backspace closes the gap at the playhead (2-3 s): b and c move left by 1 s; one undo
+    # (the playhead put there by keys: the ruler there is under the marker's label, a button)
+    keys.press("Home")
+    keys.press("ArrowDown")
+    keys.press("Alt+Backspace")
+    until(lambda: starts() == [0, 2, 4], 10, "the gap at the playhead closed")
+    keys.press("Control+z")
+    until(lambda: starts() == [0, 3, 5], 10, "close gap undone in one step")
+
+    # Ctrl+X cuts c; Ctrl+V at the playhead (the end of b, 5 s) puts it back
+    timeline.locator("[data-clip-id='c']").click()
+    keys.press("Control+x")
+    until(lambda: starts() == [0, 3], 10, "c cut")
+    keys.press("Escape")  # the view's focus leaves the clip, so End moves the playhead (to 5 s, b's end)
+    keys.press("End")
+    keys.press("Control+v")
+    until(lambda: starts() == [0, 3, 5], 10, "c pasted back at 5 s")
+
+    # at a close zoom the view follows the playhead: End shows the end of the timeline
+    timeline.get_by_role("slider", name="Zoom").fill("400")
+    keys.press("Home")
+    assert page.evaluate("() => document.querySelector('.timeline-scroll').scrollLeft") == 0
+    keys.press("End")
+    page.wait_for_function("() => { const s = document.querySelector('.timeline-scroll');"
+                           " const x = 7 * 400; return s.scrollLeft <= x && x <= s.scrollLeft + s.clientWidth; }",
+                           timeout=5000)
+    watch.assert_clean()
