@@ -138,14 +138,14 @@ def test_details_and_rename_in_place(server: ServerProcess, page: Page, library:
     video = library["video"]
     row = page.locator(f"[data-media-id='{video['id']}']")
     row.click()
-    expect(row).to_have_attribute("aria-selected", "true")
+    expect(row).to_have_attribute("aria-current", "true")
     expect(details).to_be_visible()
     for text in ("Interview take 2", "320×240", "25 fps", "h264", "Imported", "Interview take 2.mp4", "3.00 s"):
         expect(details).to_contain_text(text)
 
     dusk = page.locator(f"[data-media-id='{library['dusk']['media_id']}']")
     dusk.click()
-    expect(row).to_have_attribute("aria-selected", "false")
+    expect(row).not_to_have_attribute("aria-current", "true")
     for text in ("Generated", T2V, DUSK, "360p", "Preview copy"):
         expect(details).to_contain_text(text)
 

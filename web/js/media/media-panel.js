@@ -142,7 +142,8 @@ export function mountMedia(el) {
     selectedId = id;
     for (const [rid, r] of rows) {
       r.li.classList.toggle('selected', rid === id);
-      r.li.setAttribute('aria-selected', String(rid === id));
+      // aria-current, not aria-selected: a list item has no role that allows selection
+      if (rid === id) r.li.setAttribute('aria-current', 'true'); else r.li.removeAttribute('aria-current');
     }
     const r = rows.get(id);
     if (focus && r) r.li.focus();
@@ -327,7 +328,7 @@ export function mountMedia(el) {
       if (!r || (r.key !== key && editingId !== item.id)) {
         const li = row(item);
         li.classList.toggle('selected', item.id === selectedId);
-        li.setAttribute('aria-selected', String(item.id === selectedId));
+        if (item.id === selectedId) li.setAttribute('aria-current', 'true');
         const hadFocus = r && r.li.contains(document.activeElement);
         if (r) r.li.replaceWith(li);
         r = { li, key };

@@ -24,8 +24,10 @@ export function mountSourceMonitor(el) {
     oninput: () => { if (isVideo()) video.currentTime = Number(position.value); showTime(); },
   });
   const span = h('div', { class: 'source-span', 'aria-hidden': 'true' });
-  const time = h('span', { class: 'source-time', 'aria-label': 'Source time', text: '0:00.00' });
-  const range = h('span', { class: 'source-range', 'aria-label': 'Marked range' });
+  // labelled by roles that allow a label: a timer (the position) and a status (the marks, read
+  // out as they change)
+  const time = h('span', { class: 'source-time', role: 'timer', 'aria-label': 'Source time', text: '0:00.00' });
+  const range = h('span', { class: 'source-range', role: 'status', 'aria-label': 'Marked range' });
   const play = h('button', { type: 'button', text: '▶', 'aria-label': 'Start source', onclick: () => toggle() });
   const inButton = h('button', { type: 'button', text: 'In', title: 'Mark In (I)', 'aria-label': 'Mark In', onclick: () => mark('in') });
   const outButton = h('button', { type: 'button', text: 'Out', title: 'Mark Out (O)', 'aria-label': 'Mark Out', onclick: () => mark('out') });
