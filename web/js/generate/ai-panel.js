@@ -173,8 +173,10 @@ export function mountAiPanel(el) {
     badge.hidden = !keyless;
     clear(note);
     if (!keyless) return;
+    // named for its model: one such button per paid model, each a name of its own
     const addKey = h('button', {
-      type: 'button', class: 'link', text: 'Add a fal.ai key', onclick: () => emit(el, 'opensettings', { focus: 'fal_key' }),
+      type: 'button', class: 'link', text: 'Add a fal.ai key', 'aria-label': `Add a fal.ai key for ${model.name}`,
+      onclick: () => emit(el, 'opensettings', { focus: 'fal_key' }),
     });
     note.append(checked ? h('p', { class: 'key-note', role: 'alert' }, `${model.name} needs a fal.ai key to generate. `, addKey)
       : h('p', { class: 'key-hint' }, addKey));
