@@ -7,6 +7,7 @@ import json
 import os
 import stat
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,24 @@ def error_text(result: Any) -> str:
     return " ".join(getattr(c, "text", "") for c in result.content)
 
 
+
+def in_own_thread(fn: Any, *args: Any) -> None:
+    """Run an async flow on a thread of its own: the browser tests' Playwright keeps an event loop
+    running on the main thread, where anyio.run would refuse ("Already running asyncio")."""
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            anyio.run(fn, *args)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test's thread
+            failure.append(exc)
+    worker = threading.Thread(target=run, name="mcp-client")
+    worker.start()
+    worker.join(110)  # inside the tests' 120 s timeout, so this says what did not end
+    assert not worker.is_alive(), "the MCP session did not end within 110 s"
+    if failure:
+        raise failure[0]
+
 @pytest.fixture
 def server(tmp_path: Path):
     proc = ServerProcess(tmp_path / "data", TOKEN).start()
@@ -80,7 +99,8 @@ def test_import_by_path_route(server: ServerProcess, tmp_path: Path) -> None:
     r = server.post(f"/api/projects/{pid}/media/path", json={"path": str(still)})
     assert r.status_code == 201, r.text
     item = r.json()["media"][0]
-    assert item["kind"] == "image" and item["width"] == 64 and item["source"] == {"type": "import"}
+    assert item["kind"] == "image" and item["width"] == 64
+    assert item["source"] == {"type": "import", "original_name": "still.png"}
     assert still.exists()  # copied, never moved
     # a page's cookie may not make the server read a file it names
     s = requests.Session()
@@ -191,7 +211,7 @@ async def _session_flow(data_dir: Path, server: ServerProcess, out: Path) -> Non
 @pytest.mark.slow
 @pytest.mark.timeout(300)
 def test_mcp_session_against_running_server(server: ServerProcess, tmp_path: Path) -> None:
-    anyio.run(_session_flow, tmp_path / "data", server, tmp_path / "cut.mp4")
+    in_own_thread(_session_flow, tmp_path / "data", server, tmp_path / "cut.mp4")
 
 
 @pytest.mark.timeout(120)
@@ -216,6 +236,6 @@ def test_mcp_starts_its_own_server_when_none_runs(tmp_path: Path) -> None:
                     assert listed["open_project_id"] == made["project"]["id"]
                     assert "no_project" not in json.dumps(listed)
 
-    anyio.run(flow)
+    in_own_thread(flow)
     first = log.read_text().splitlines()[0]
     assert "no running Reelcut found" in first and "started a headless one" in first

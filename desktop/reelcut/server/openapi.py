@@ -120,6 +120,8 @@ def spec() -> dict[str, Any]:
             "/api/media/{media_id}/proxy": {"post": _op("Make the preview proxy (again, after a failure)",
                                                         _ok(_OBJ, "202"), params=["media_id"])},
             "/api/media/{media_id}/waveform": {"get": _op("Audio peaks", _ok(_OBJ), params=["media_id"])},
+            "/api/media/{media_id}/restore": {"post": _op("Bring a deleted item back (and its file), while it is kept",
+                                                          _ok(_OBJ), params=["media_id"])},
             "/api/models": {"get": _op("The model registry", _ok(_OBJ))},
             "/api/generations": {
                 "get": _op("Generation jobs", _ok(_OBJ), query=[
