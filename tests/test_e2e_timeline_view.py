@@ -35,16 +35,22 @@ def project(server: ServerProcess, tmp_path: Path) -> tuple[str, str]:
     return pid, top["id"]
 
 
+def open_view(page: Page, server: ServerProcess) -> Watch:
+    """The page on the project, watched for CSP violations and console errors."""
+    watch = Watch(page)
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(server.login_url)
+    expect(page).to_have_title("View — Reelcut")
+    return watch
+
+
 def saved(server: ServerProcess, pid: str) -> dict[str, Any]:
     return saved_timeline(server, pid)
 
 
 def test_markers_on_the_ruler(server: ServerProcess, page: Page, project: tuple[str, str]) -> None:
     pid, _ = project
-    watch = Watch(page)
-    page.set_viewport_size({"width": 1400, "height": 900})
-    page.goto(server.login_url)
-    expect(page).to_have_title("View — Reelcut")
+    watch = open_view(page, server)
     timeline = page.get_by_role("region", name="Timeline")
     ruler = timeline.locator("[data-ruler]")
     ruler.click(position={"x": 2 * ZOOM, "y": 5})
@@ -85,10 +91,7 @@ def test_markers_on_the_ruler(server: ServerProcess, page: Page, project: tuple[
 
 def test_selection_box_snapping_close_gap_and_fit(server: ServerProcess, page: Page, project: tuple[str, str]) -> None:
     pid, track_id = project
-    watch = Watch(page)
-    page.set_viewport_size({"width": 1400, "height": 900})
-    page.goto(server.login_url)
-    expect(page).to_have_title("View — Reelcut")
+    watch = open_view(page, server)
     timeline = page.get_by_role("region", name="Timeline")
     row = timeline.locator(f"[data-track-id='{track_id}']")
 
@@ -140,10 +143,7 @@ def test_selection_box_snapping_close_gap_and_fit(server: ServerProcess, page: P
 def test_edit_points_marker_keys_close_gap_key_cut_and_the_view_following(server: ServerProcess, page: Page,
                                                                           project: tuple[str, str]) -> None:
     pid, track_id = project
-    watch = Watch(page)
-    page.set_viewport_size({"width": 1400, "height": 900})
-    page.goto(server.login_url)
-    expect(page).to_have_title("View — Reelcut")
+    watch = open_view(page, server)
     timeline = page.get_by_role("region", name="Timeline")
     clock = timeline.get_by_label("Timecode")
     keys = page.keyboard
