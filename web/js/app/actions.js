@@ -109,6 +109,7 @@ export function createActions({ parts, state, show, project, sheet }) {
         toast('The project was kept.');
         return;
       }
+      if (state.project && state.project.id === id) await project.flushSaves();
       await server.projects.remove(id);
       await project.load();
       await project.open(state.projects[0] ? state.projects[0].id : null);

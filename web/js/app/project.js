@@ -41,13 +41,18 @@ export function createProject(parts, state, show) {
     state.projects = (await server.projects.list()).projects;
   }
 
-  async function open(id) {
-    send(parts.preview, 'transport', { command: 'stop' });
-    // what the last project still had to save is saved (a deleted project's is not found: fine)
+  // What the open project still has to save, saved now: before another opens, and before it is
+  // deleted (a save arriving after the delete would meet a 404).
+  async function flushSaves() {
     await Promise.all([
       timelineSaves.idle() ? null : timelineSaves.now().catch((err) => { if (err.code !== 'not_found') show.fail(err); }),
       viewSaves.idle() ? null : viewSaves.now().catch(() => {}),
     ]);
+  }
+
+  async function open(id) {
+    send(parts.preview, 'transport', { command: 'stop' });
+    await flushSaves();
     const project = state.projects.find((p) => p.id === id);
     if (!project) {
       state.project = null;
@@ -210,5 +215,5 @@ export function createProject(parts, state, show) {
     viewSaves.soon(() => {}); // the view is a convenience: a failed save of it is not worth a toast
   }
 
-  return { load, open, lastOpened, edit, forgetMedia, saveSoon, saveNow, saveViewSoon };
+  return { load, open, lastOpened, edit, forgetMedia, saveSoon, saveNow, saveViewSoon, flushSaves };
 }
