@@ -15,12 +15,10 @@ import anyio
 import av
 import pytest
 import requests
+from mcp import Client, StdioServerParameters  # noqa: E402 - a main dependency: missing, the tests fail loudly
 
 from tests.media_samples import make_image
 from tests.server_process import ServerProcess
-
-mcp = pytest.importorskip("mcp")
-from mcp import Client, StdioServerParameters  # noqa: E402
 
 pytestmark = pytest.mark.timeout(120)
 
