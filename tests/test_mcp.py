@@ -15,7 +15,7 @@ import anyio
 import av
 import pytest
 import requests
-from mcp import Client, StdioServerParameters  # noqa: E402 - a main dependency: missing, the tests fail loudly
+from mcp import Client, StdioServerParameters  # a main dependency: missing, these tests fail loudly
 
 from tests.media_samples import make_image
 from tests.server_process import ServerProcess
