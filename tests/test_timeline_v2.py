@@ -409,3 +409,12 @@ def test_deleting_media_drops_the_transition_that_came_from_its_clip(services: A
     left = services.projects.timeline(project["id"])
     assert left["tracks"][0]["clips"] == [{"id": "b", "media_id": second["id"], "start": 1.5, "in": 0, "out": 3}]
     services.projects.save_timeline(project["id"], left)  # and it still saves
+
+
+def test_format_set_is_kept_and_must_be_true_or_false() -> None:
+    doc = {"version": VERSION, "fps": 24, "width": 640, "height": 360, "tracks": [], "markers": [],
+           "format_set": True}
+    assert validate_timeline(copy.deepcopy(doc), set())["format_set"] is True
+    with pytest.raises(AppError) as e:
+        validate_timeline({**doc, "format_set": "yes"}, set())
+    assert e.value.field == "format_set" and "true or false" in e.value.message

@@ -397,6 +397,7 @@ def _check(doc: dict[str, Any], media_ids: set[str], v2: bool) -> None:
         _number(doc, key, "")
     _number(doc, "playhead", "", "seconds", required=False)
     _number(doc, "zoom", "", required=False)
+    _switch(doc, "format_set", "")
     tracks = doc.get("tracks")
     if not isinstance(tracks, list):
         raise _invalid("tracks", "must be a list")

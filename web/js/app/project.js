@@ -17,6 +17,7 @@ import { mergeFetched } from '../media/library-model.js';
 import { withTracks } from '../timeline/timeline-model.js';
 import { History, findClip, removeMedia } from '../timeline/edit-model.js';
 import { settleTransitions } from '../timeline/transitions-model.js';
+import { adoptedFormat } from '../preview/canvas-model.js';
 
 const LAST_PROJECT = 'reelcut.project';
 const SAVE_DELAY_MS = 300;
@@ -113,6 +114,12 @@ export function createProject(parts, state, show) {
     }
     // a trim moves a transition's overlap: the transition follows it (or goes with it)
     next = settleTransitions(next);
+    const format = adoptedFormat(state.timeline, next, state.media);
+    if (format) {
+      next = { ...next, ...format };
+      show.toast(`The timeline took its first clip's format: ${format.width} × ${format.height} at ${format.fps} fps. `
+        + 'Change it above the preview.');
+    }
     next.playhead = state.timeline.playhead;
     next.zoom = state.timeline.zoom;
     state.timeline = next;

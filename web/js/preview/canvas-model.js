@@ -29,7 +29,43 @@ export function parseCanvas(widthText, heightText, limits) {
   return out;
 }
 
-// The document with a new canvas (every clip kept; positions are fractions of the canvas).
+// The document with a new canvas (every clip kept; positions are fractions of the canvas). The
+// user chose it, so a clip landing later does not change it (`format_set`).
 export function withCanvas(doc, { width, height, fps }) {
-  return { ...structuredClone(doc), width: width ?? doc.width, height: height ?? doc.height, fps: fps ?? doc.fps };
+  return {
+    ...structuredClone(doc), width: width ?? doc.width, height: height ?? doc.height, fps: fps ?? doc.fps, format_set: true,
+  };
+}
+
+const SIDE = { low: 16, high: 7680 };
+const even = (n) => Math.min(SIDE.high, Math.max(SIDE.low, 2 * Math.round(n / 2)));
+
+function videoMedia(doc, mediaById) {
+  for (const track of doc.tracks) {
+    if (track.kind !== 'video') continue;
+    for (const clip of track.clips) {
+      const m = clip.media_id !== undefined ? mediaById.get(clip.media_id) : null;
+      if (m && m.kind === 'video' && m.width && m.height) return m;
+    }
+  }
+  return null;
+}
+
+// "New sequence from clip", as Premiere has it: the first video to land on a timeline whose format
+// nobody chose gives the timeline its size and frame rate, so a project made of one model's clips
+// matches its media (and exports by copying). The format {width, height, fps}, or null when
+// nothing is to change.
+export function adoptedFormat(before, after, media) {
+  if (!after || after.format_set) return null;
+  const byId = new Map(media.map((m) => [m.id, m]));
+  if (before && videoMedia(before, byId)) return null;
+  const m = videoMedia(after, byId);
+  if (!m) return null;
+  const format = {
+    width: even(m.width),
+    height: even(m.height),
+    fps: m.fps > 0 ? Math.min(120, Math.max(1, Math.round(m.fps * 1000) / 1000)) : after.fps,
+  };
+  const same = format.width === after.width && format.height === after.height && format.fps === after.fps;
+  return same ? null : format;
 }
