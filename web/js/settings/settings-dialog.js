@@ -1,4 +1,4 @@
-// Settings: remote preview, preview proxies and the fal.ai key. The key goes to the server (OS keyring) and is
+// Settings: remote preview, preview proxies, smart render and the fal.ai key. The key goes to the server (OS keyring) and is
 // never shown again.
 import { h, emit, clear } from '../shared/dom.js';
 import { server } from '../app/api.js';
@@ -17,6 +17,7 @@ export function keyShapeProblem(value) {
 export function mountSettings(dialog) {
   const remote = h('input', { type: 'checkbox', id: 'set-remote', 'aria-describedby': 'set-remote-hint' });
   const proxies = h('input', { type: 'checkbox', id: 'set-proxies', 'aria-describedby': 'set-proxies-hint' });
+  const smart = h('input', { type: 'checkbox', id: 'set-smart', 'aria-describedby': 'set-smart-hint' });
   const keyError = h('span', { class: 'field-error', id: 'set-key-error', role: 'alert' });
   const keyResult = h('span', { class: 'hint', id: 'set-key-result', role: 'status' });
   const key = h('input', {
@@ -71,7 +72,7 @@ export function mountSettings(dialog) {
     method: 'dialog',
     onsubmit: async (e) => {
       e.preventDefault();
-      const body = { remote_preview: remote.checked, preview_proxies: proxies.checked };
+      const body = { remote_preview: remote.checked, preview_proxies: proxies.checked, smart_render: smart.checked };
       if (!checkShape()) { key.focus(); return; }
       if (key.value.trim()) body.fal_key = key.value.trim();
       try {
@@ -91,6 +92,8 @@ export function mountSettings(dialog) {
     h('span', { id: 'set-remote-hint', class: 'hint block', text: 'Play from the provider’s URL when the local copy cannot be played.' })),
   h('p', {}, h('label', { for: 'set-proxies' }, proxies, ' Preview proxies'),
     h('span', { id: 'set-proxies-hint', class: 'hint block', text: 'Preview a light 540p copy of clips that are slow to seek (HD video with keyframes far apart), made in the background. Export always uses the originals.' })),
+  h('p', {}, h('label', { for: 'set-smart' }, smart, ' Smart render'),
+    h('span', { id: 'set-smart-hint', class: 'hint block', text: 'Export by copying the sources where a stretch of the timeline is a plain cut of a clip already in the export’s format: faster, and no second encode. Off re-encodes everything.' })),
   h('p', {}, h('label', { for: 'set-key', text: 'fal.ai API key' }), key, testKey,
     h('span', { class: 'block' }, keyError), h('span', { class: 'block' }, keyResult)),
   status, error,
@@ -104,6 +107,7 @@ export function mountSettings(dialog) {
   function render(settings) {
     remote.checked = settings.remote_preview;
     proxies.checked = settings.preview_proxies;
+    smart.checked = settings.smart_render;
     error.textContent = '';
     keyError.textContent = '';
     keyResult.textContent = '';
