@@ -1,7 +1,9 @@
-"""Shared by the benchmarks: timing, medians, the result table, scratch data dirs."""
+"""Shared by the benchmarks (and the tests that watch processes): timing, medians, the result
+table, scratch data dirs, the process table."""
 
 from __future__ import annotations
 
+import os
 import statistics
 import tempfile
 import time
@@ -57,3 +59,43 @@ def print_table(title: str, rows: list[Row]) -> None:
         print(f"{r.measure:<{width}} {r.value:>9.3f} {r.unit:<2} {base:>12} {ratio:>7}  {r.target:<22} {ok}")
         if r.baseline_name:
             print(f"{'':<4}baseline: {r.baseline_name}")
+
+
+@dataclass(frozen=True)
+class Proc:
+    pid: int
+    ppid: int
+    name: str
+    cpu: float  # processor seconds used so far (user + system)
+
+
+def processes() -> list[Proc]:
+    """Every process this user can see, from /proc (Linux): what a bench measures a browser's CPU
+    by, and what a test finds a server's ffmpeg children with."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # ended while we looked
+        # the name is in parentheses and may itself hold spaces or parentheses
+        name, rest = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
+        found.append(Proc(int(entry.name), int(rest[1]), name, (int(rest[11]) + int(rest[12])) / tick))
+    return found
+
+
+def descendants_cpu(pid: int) -> float:
+    """Processor seconds used so far by a process's descendants (a browser and its helpers)."""
+    table = processes()
+    children: dict[int, list[Proc]] = {}
+    for p in table:
+        children.setdefault(p.ppid, []).append(p)
+    total, todo = 0.0, list(children.get(pid, []))
+    while todo:
+        p = todo.pop()
+        total += p.cpu
+        todo += children.get(p.pid, [])
+    return total

@@ -25,14 +25,13 @@ from __future__ import annotations
 import os
 import statistics
 import time
-from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import sync_playwright
 
 from reelcut.server.runner import LocalServer
 
-from .common import Row, scratch
+from .common import Row, descendants_cpu, scratch
 from .fixtures import make_clip, running_server
 from .playback import CHROMIUM_ARGS
 
@@ -102,28 +101,6 @@ PLAIN_JS = """async ([url, seconds]) => {
 PLAYING_SOURCE_JS = "() => { const v = document.querySelector('.screen .sources video'); return v && v.currentSrc; }"
 
 
-def _browser_cpu() -> float:
-    """Processor seconds used so far by this process's descendants (the browser and its helpers)."""
-    me, children, cpu = os.getpid(), {}, {}
-    tick = os.sysconf("SC_CLK_TCK")
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        rest = stat[stat.rindex(")") + 2:].split()
-        children.setdefault(int(rest[1]), []).append(int(entry.name))
-        cpu[int(entry.name)] = (int(rest[11]) + int(rest[12])) / tick
-    total, todo = 0.0, list(children.get(me, []))
-    while todo:
-        pid = todo.pop()
-        total += cpu.get(pid, 0.0)
-        todo += children.get(pid, [])
-    return total
-
-
 def _presented(frames: list[list[Any]], clip: str) -> list[tuple[float, float]]:
     """The frames one clip's element presented: (when, media time)."""
     return [(f[0], f[2]) for f in frames if f[1] == clip]
@@ -182,16 +159,16 @@ def run(small: bool) -> list[Row]:
                  "transition_in": {"type": "crossfade", "duration": 1}}])
             _open(page, server)
             source = page.evaluate(PLAYING_SOURCE_JS)
-            cpu0, t0 = _browser_cpu(), time.monotonic()
+            cpu0, t0 = descendants_cpu(os.getpid()), time.monotonic()
             played = page.evaluate(PLAY_THROUGH_JS)
-            cpu_composed = (_browser_cpu() - cpu0) / (time.monotonic() - t0)
+            cpu_composed = (descendants_cpu(os.getpid()) - cpu0) / (time.monotonic() - t0)
             # what changes on screen: the top layer's new frames (A's, then B's once it comes in)
             b_in = min(f[0] for f in _presented(played["frames"], "b"))
             top = [w for w, _ in _presented(played["frames"], "a") if w < b_in]
             composed = _intervals(top + [w for w, _ in _presented(played["frames"], "b")])
-            cpu0, t0 = _browser_cpu(), time.monotonic()
+            cpu0, t0 = descendants_cpu(os.getpid()), time.monotonic()
             plain = page.evaluate(PLAIN_JS, [source, 8])
-            cpu_plain = (_browser_cpu() - cpu0) / (time.monotonic() - t0)
+            cpu_plain = (descendants_cpu(os.getpid()) - cpu0) / (time.monotonic() - t0)
             plain_intervals = _intervals([f[0] for f in plain["frames"]])
 
             # cuts: three clips back to back

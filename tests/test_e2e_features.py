@@ -16,6 +16,7 @@ import av
 import numpy as np
 import pytest
 import requests
+from bench.common import processes
 from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -41,18 +42,7 @@ FAL_T2V = "fal-ai/ltx-2/text-to-video/fast"
 def ffmpeg_children(pid: int) -> list[int]:
     """The ffmpeg processes the server has spawned and not yet reaped (zombies count: a cancelled
     render must be killed and waited for)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue  # ended while we looked
-        name, rest = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
-        if int(rest[1]) == pid and "ffmpeg" in name:
-            found.append(int(entry.name))
-    return found
+    return [p.pid for p in processes() if p.ppid == pid and "ffmpeg" in p.name]
 
 
 def server_pid(server: ServerProcess) -> int:
