@@ -45,8 +45,11 @@ export function listen({ parts, state, show, project, actions, violations, say =
     const before = state.jobs.get(job.id);
     state.jobs.set(job.id, job);
     show.jobs();
-    say(announce(job, `Generation of ${firstLine(job.prompt, 40) || 'a clip'}`));
-    if (job.status === 'failed' && before && before.status !== 'failed') {
+    const news = announce(job, `Generation of ${firstLine(job.prompt, 40) || 'a clip'}`);
+    const toasted = job.status === 'failed' && before && before.status !== 'failed';
+    // the toasts are a live region too: what a toast says is not said again
+    if (!toasted) say(news);
+    if (toasted) {
       show.toast(`Generation failed: ${job.error ? job.error.message : job.message}`, 'error');
       // a provider's refusal of one parameter (fal's 422) goes next to that field of that model
       if (job.error && job.error.field) {
@@ -66,7 +69,8 @@ export function listen({ parts, state, show, project, actions, violations, say =
     const job = JSON.parse(e.data);
     if (state.project && job.project_id === state.project.id) {
       send(parts.exportSlot, 'exportjob', { job });
-      say(announce(job, 'Export'));
+      const news = announce(job, 'Export');
+      if (job.status !== 'done') say(news); // "Export finished: …" is the toast's
     }
     if (job.status === 'done') {
       const name = job.filename || 'the export';
