@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from .errors import AppError, from_os_error
 from .eventbus import EventBus
+from .interchange import service as interchange
 from .library.media_store import MediaStore
 from .library.projects import Projects
 from .render.exports import ExportManager
@@ -89,10 +90,36 @@ class DesktopActions:
         except OSError as exc:
             tmp.unlink(missing_ok=True)
             raise from_os_error(exc, "saving the export") from exc
-        self.saved.add(dest)
-        if self.settings is not None:
-            self.settings.set(LAST_EXPORT_DIR, str(Path(dest).parent))
+        self._remember(Path(dest))
         return dest
+
+    def save_timeline(self, project_id: Any, fmt: Any) -> dict[str, Any]:
+        """The timeline written as an interchange file where the user chooses, whole or not at all:
+        {path (None when the dialog was cancelled), warnings (what the format could not carry)}."""
+        window = self._window()
+        content, filename, _mime, warnings = interchange.export_timeline(
+            self.projects, self.media, _text_id(project_id, "project", "project_id"), fmt)
+        dest = window.pick_save(filename, str(self.save_dir()))
+        if not dest:
+            return {"path": None, "warnings": warnings}
+        self._write_whole(Path(dest), content, "saving the timeline file")
+        return {"path": dest, "warnings": warnings}
+
+    def _write_whole(self, dest: Path, content: bytes, doing: str) -> None:
+        tmp = dest.with_name(dest.name + ".part")
+        try:
+            tmp.write_bytes(content)
+            os.replace(tmp, dest)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise from_os_error(exc, doing) from exc
+        self._remember(dest)
+
+    def _remember(self, dest: Path) -> None:
+        """A file this launch saved: the page may reveal it, and the next Save starts beside it."""
+        self.saved.add(str(dest))
+        if self.settings is not None:
+            self.settings.set(LAST_EXPORT_DIR, str(dest.parent))
 
     def save_dir(self) -> Path:
         """Where the Save dialog starts: the folder of the last export saved, while it exists."""

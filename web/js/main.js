@@ -24,13 +24,14 @@ import { mountExport } from './export/export-panel.js';
 import { mountPreview } from './preview/preview.js';
 import { mountInspector } from './inspector/inspector.js';
 import { mountSettings } from './settings/settings-dialog.js';
+import { mountInterchange } from './interchange/interchange-menu.js';
 
 const violations = recordViolations(document);
 
 const slot = (name) => document.querySelector(`[data-mount="${name}"]`);
 const parts = {
   projects: slot('projects'), media: slot('media'), ai: slot('ai'), timeline: slot('timeline'), preview: slot('preview'),
-  inspector: slot('inspector'), transitions: slot('transitions'),
+  inspector: slot('inspector'), transitions: slot('transitions'), interchange: slot('interchange'),
   toasts: slot('toasts'), settings: slot('settings'), empty: document.querySelector('[data-empty]'),
   exportSlot: null, // inside the timeline's bar, once it is mounted
 };
@@ -45,6 +46,7 @@ bindKeys(document, { state, actions });
 
 mountToasts(parts.toasts);
 mountProjects(parts.projects);
+mountInterchange(parts.interchange);
 mountMedia(parts.media);
 mountAiPanel(parts.ai);
 parts.exportSlot = mountTimeline(parts.timeline).exportSlot;

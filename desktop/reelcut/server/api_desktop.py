@@ -21,6 +21,12 @@ def save_export():
     return jsonify({"path": services().desktop.save_export(body().get("export_id"))})
 
 
+@bp.post("/save-timeline")
+def save_timeline():
+    data = body()
+    return jsonify(services().desktop.save_timeline(data.get("project_id"), data.get("format")))
+
+
 @bp.post("/reveal")
 def reveal():
     data = body()

@@ -145,6 +145,7 @@ def spec() -> dict[str, Any]:
             **{f"/api/desktop/{name}": {"post": _op(summary, _ok(_OBJ), _json(_OBJ))} for name, summary in (
                 ("open", "Desktop: native Open dialog, files imported by path"),
                 ("save-export", "Desktop: native Save dialog for an export"),
+                ("save-timeline", "Desktop: native Save dialog for the timeline as an interchange file"),
                 ("reveal", "Desktop: show a media file, an export or a saved file in the file manager"),
                 ("title", "Desktop: the window title"),
                 ("selftest", "Desktop: the page's self-test report"))},

@@ -51,13 +51,15 @@ const CALLS = [
   [(s) => s.desktop.reveal({ media_id: 'm1' }), 'POST', 'api/desktop/reveal', { media_id: 'm1' }],
   [(s) => s.desktop.reveal({ export_id: 'e1' }), 'POST', 'api/desktop/reveal', { export_id: 'e1' }],
   [(s) => s.desktop.saveExport('e1'), 'POST', 'api/desktop/save-export', { export_id: 'e1' }],
+  [(s) => s.desktop.saveTimelineFile('p1', 'edl'), 'POST', 'api/desktop/save-timeline', { project_id: 'p1', format: 'edl' }],
   [(s) => s.desktop.selftest({ currentTime: 1 }), 'POST', 'api/desktop/selftest', { currentTime: 1 }],
 ];
 
 test('every request the page makes is named in the api module, relative to the page', async () => {
   const { server } = await import('../../../web/js/app/api.js');
   const leaves = (o) => Object.values(o).flatMap((v) => (typeof v === 'function' ? [v] : leaves(v)));
-  assert.equal(CALLS.length, leaves(server).length) // reveal is pinned twice, the import (a form) below; // each one is pinned (the import, a form, below)
+  // reveal is pinned twice; the two forms (media, timeline file) and the download are pinned below
+  assert.equal(CALLS.length - 1 + 3, leaves(server).length);
   for (const [call, method, url, body] of CALLS) {
     let asked = null;
     globalThis.fetch = async (u, init) => {
@@ -97,4 +99,32 @@ test('a timeline is saved with the revision it was read at', async () => {
   assert.deepEqual(asked, { timeline: { version: 2 }, revision: 3 });
   await server.projects.saveTimeline('p1', { version: 2 }, null);
   assert.deepEqual(asked, { timeline: { version: 2 } });
+});
+
+test('a timeline file is imported as the form itself', async () => {
+  const { server } = await import('../../../web/js/app/api.js');
+  const form = new FormData();
+  form.append('file', new Blob(['TITLE: x']), 'cut.edl');
+  let asked = null;
+  globalThis.fetch = async (u, init) => { asked = { u, init }; return { ok: true, json: async () => ({}) }; };
+  await server.projects.importTimelineFile('p1', form);
+  assert.equal(asked.u, 'api/projects/p1/timeline/import');
+  assert.equal(asked.init.method, 'POST');
+  assert.equal(asked.init.body, form);
+});
+
+test('a timeline file comes down with its name and what the format could not carry', async () => {
+  const { server } = await import('../../../web/js/app/api.js');
+  let asked = null;
+  const headers = new Map([['Content-Disposition', 'attachment; filename="Cut.edl"'],
+    ['X-Reelcut-Warnings', '["EDL keeps one video track: 1 track dropped"]']]);
+  globalThis.fetch = async (u, init) => {
+    asked = { u, method: init.method };
+    return { ok: true, headers: { get: (k) => headers.get(k) ?? null }, blob: async () => new Blob(['TITLE: Cut']) };
+  };
+  const file = await server.projects.timelineFile('p 1', 'edl');
+  assert.deepEqual(asked, { u: 'api/projects/p 1/timeline/export?format=edl', method: 'GET' });
+  assert.equal(file.filename, 'Cut.edl');
+  assert.deepEqual(file.warnings, ['EDL keeps one video track: 1 track dropped']);
+  assert.equal(await file.blob.text(), 'TITLE: Cut');
 });

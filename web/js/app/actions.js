@@ -15,6 +15,7 @@ import {
   MEDIA_FIELDS, TEXT_FIELDS, addKeyframe, adjacentKeyframe, applyField, applyValue, removeKeyframe, setEasing,
 } from '../inspector/inspector-model.js';
 import { withCanvas } from '../preview/canvas-model.js';
+import { exportedMessage, importedMessage } from '../interchange/interchange-model.js';
 import { DEFAULT_TRANSITION, removeTransition, setTransition } from '../timeline/transitions-model.js';
 import { detachAudio, unlink } from '../timeline/link-model.js';
 import { closeGap, rippleDelete } from '../timeline/ripple-model.js';
@@ -443,6 +444,45 @@ export function createActions({ parts, state, show, project, sheet }) {
       send(parts.exportSlot, 'exportjob', { job });
     },
     cancelexport: ({ id }) => server.exports.cancel(id),
+    // the timeline for another editor: saved where the user chooses (desktop) or downloaded
+    async exporttimelinefile({ format, button }) {
+      if (!state.project) return;
+      await project.saveNow();
+      if (state.desktop) {
+        const { path, warnings } = await whileWaiting(button, () => server.desktop.saveTimelineFile(state.project.id, format));
+        if (!path) { toast('Save cancelled.'); return; }
+        const said = exportedMessage(fileName(path), warnings);
+        toast(said.message, said.kind, [{ label: 'Reveal', name: `Reveal ${fileName(path)} in the file manager`, event: 'revealfile', detail: { path } }]);
+        return;
+      }
+      const { blob, filename, warnings } = await server.projects.timelineFile(state.project.id, format);
+      const link = document.createElement('a');
+      link.href = URL.createObjectURL(blob);
+      link.download = filename;
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+      const said = exportedMessage(filename, warnings);
+      toast(said.message, said.kind);
+    },
+    // a timeline file from another editor replaces the timeline (asked first when it holds clips)
+    async importtimelinefile({ file }) {
+      if (!state.project) return;
+      const id = state.project.id;
+      const clips = state.timeline ? state.timeline.tracks.reduce((n, t) => n + t.clips.length, 0) : 0;
+      if (clips && !await askConfirm({
+        message: `Replace the timeline of “${state.project.name}” with ${file.name}? Its ${clips} ${clips === 1 ? 'clip goes' : 'clips go'}; the media stays in the library.`,
+        confirm: 'Replace the timeline', cancel: 'Keep the timeline',
+      })) return;
+      await project.saveNow();
+      const form = new FormData();
+      form.append('file', file, file.name);
+      const answer = await server.projects.importTimelineFile(id, form);
+      if (state.project && state.project.id === id) await project.open(id); // the media it brought in, too
+      const said = importedMessage(file.name, answer.timeline, answer.warnings || []);
+      toast(said.message, said.kind);
+    },
     async saveexport({ id, button }) {
       const { path } = await whileWaiting(button, () => server.desktop.saveExport(id));
       if (!path) { toast('Save cancelled.'); return; }
@@ -516,7 +556,7 @@ export function createActions({ parts, state, show, project, sheet }) {
 }
 
 // Each action answers the verb event of its name; what fails is told in a toast.
-const NATIVE = new Set(['importnative', 'saveexport']); // the actions that open a native dialog
+const NATIVE = new Set(['importnative', 'saveexport', 'exporttimelinefile']); // the actions that open a native dialog
 
 export function handleActions(target, actions, fail) {
   // the button being pressed (a click, or Enter/Space on it), while its click is handled: the

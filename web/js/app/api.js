@@ -42,6 +42,26 @@ async function request(method, path, body) {
   return data;
 }
 
+// A file the server sends to be saved (an interchange file): its bytes, its name and what the
+// format could not carry (the X-Reelcut-Warnings header).
+async function download(path) {
+  let response;
+  try {
+    response = await fetch(path, { method: 'GET', headers: {} });
+  } catch (err) {
+    throw new ApiError(0, 'offline', 'Reelcut is not answering. Is it still running?');
+  }
+  if (!response.ok) {
+    const e = ((await response.json().catch(() => null)) || {}).error || {};
+    throw new ApiError(response.status, e.code || 'error', e.message || `Request failed (${response.status}).`, e.field);
+  }
+  const disposition = response.headers.get('Content-Disposition') || '';
+  const named = /filename="([^"]+)"/.exec(disposition);
+  let warnings = [];
+  try { warnings = JSON.parse(response.headers.get('X-Reelcut-Warnings') || '[]'); } catch { warnings = []; }
+  return { blob: await response.blob(), filename: named ? named[1] : 'timeline', warnings };
+}
+
 export const api = {
   get: (path) => request('GET', path),
   post: (path, body = {}) => request('POST', path, body),
@@ -76,6 +96,10 @@ export const server = {
     saveView: (id, view) => api.put(`api/projects/${id}/view`, view),
     jobs: (id) => api.get(`api/generations?project_id=${encodeURIComponent(id)}`),
     startExport: (id) => api.post(`api/projects/${id}/exports`, {}),
+    // the timeline as an interchange file (otio, fcp7xml, fcpxml, edl): {blob, filename, warnings}
+    timelineFile: (id, format) => download(`api/projects/${id}/timeline/export?format=${encodeURIComponent(format)}`),
+    // a timeline file replaces the timeline: {timeline, revision, warnings}
+    importTimelineFile: (id, form) => api.post(`api/projects/${id}/timeline/import`, form),
   },
   media: {
     sources: (id) => api.get(`api/media/${id}/sources`),
@@ -101,6 +125,7 @@ export const server = {
     open: (projectId) => api.post('api/desktop/open', { project_id: projectId }),
     reveal: (what) => api.post('api/desktop/reveal', what), // {media_id} | {export_id} | {path} saved in this launch
     saveExport: (exportId) => api.post('api/desktop/save-export', { export_id: exportId }),
+    saveTimelineFile: (projectId, format) => api.post('api/desktop/save-timeline', { project_id: projectId, format }),
     selftest: (report) => api.post('api/desktop/selftest', report),
   },
 };

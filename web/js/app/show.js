@@ -15,6 +15,7 @@ export function createShow(parts, state) {
 
   function projects() {
     send(parts.projects, 'projects', { projects: state.projects, current: state.project });
+    send(parts.interchange, 'project', { open: Boolean(state.project) });
     parts.empty.hidden = Boolean(state.project);
     document.title = state.project ? `${state.project.name} — Reelcut` : 'Reelcut';
     // The desktop window has no JS bridge; the shell sets its title when asked over HTTP.
