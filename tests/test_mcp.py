@@ -158,9 +158,15 @@ async def _session_flow(data_dir: Path, server: ServerProcess, out: Path) -> Non
         assert by_id[second["clip_id"]]["transition_in"] == {"type": "crossfade", "duration": 0.5}
         assert by_id[first["clip_id"]]["out"] == pytest.approx(2.0)  # the overlap came from after the cut
         assert faded["timeline"]["duration"] == pytest.approx(3.0)
-        title = data(await client.call_tool("add_title", {"text": "Kites", "start": 0, "duration": 1}))
+        style = {"font": "DejaVu Serif", "italic": True, "align": "center", "line_spacing": 4,
+                 "outline": {"color": "#000000", "width": 3}, "box": {"color": "#202020", "opacity": 0.5,
+                                                                      "padding": 8}}
+        title = data(await client.call_tool("add_title", {"text": "Kites\nup", "start": 0, "duration": 1,
+                                                          **style}))
         kinds = {t["id"]: t["kind"] for t in title["timeline"]["tracks"]}
         assert kinds[title["track_id"]] == "text"
+        styled = next(c for t in title["timeline"]["tracks"] for c in t["clips"] if c["id"] == title["clip_id"])
+        assert {k: styled[k] for k in style} == style
         marked = data(await client.call_tool("add_marker", {"time": 1.0, "name": "beat"}))
         assert marked["timeline"]["markers"][0]["name"] == "beat"
         # split, move and delete, on a second title
@@ -184,6 +190,9 @@ async def _session_flow(data_dir: Path, server: ServerProcess, out: Path) -> Non
         msg = error_text(await client.call_tool("set_clip_property",
                                                 {"clip_id": first["clip_id"], "name": "opacity", "value": 7}))
         assert "invalid_timeline" in msg and "opacity" in msg and "Traceback" not in msg
+        msg = error_text(await client.call_tool("add_title", {"text": "x", "start": 2, "duration": 1,
+                                                              "shadow": {"color": "#000000", "x": 0, "y": 0}}))
+        assert "invalid_timeline" in msg and ".shadow.opacity" in msg and "missing" in msg
         msg = error_text(await client.call_tool("move_clip", {"clip_id": second["clip_id"], "start": 0.2}))
         assert "invalid_timeline" in msg  # it would overlap the first clip
         msg = error_text(await client.call_tool("generate", {"model_ids": ["local/preview-t2v"], "prompt": "x",

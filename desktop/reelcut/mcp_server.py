@@ -535,7 +535,8 @@ def build(session: Session) -> Any:
 
     @tool("Set one property of a clip, validated like the page's edits: e.g. opacity (0..1), volume (0..2), "
           "speed (0.25..4), fit ('contain'|'cover'|'stretch'), fade_in/fade_out (s), transform.x/.y/.scale/"
-          ".rotation, crop.left/.top/.right/.bottom, keyframes (an object), and on titles text, size, color, x, y. "
+          ".rotation, crop.left/.top/.right/.bottom, keyframes (an object), and on titles text, size, color, x, y, "
+          "font, bold, italic, outline, shadow, box, align, line_spacing. "
           "A null value removes it.")
     def set_clip_property(clip_id: str,
                           name: Annotated[str, Field(description="Property, dotted for nested: 'transform.scale'")],
@@ -602,20 +603,40 @@ def build(session: Session) -> Any:
 
         return session.edit(change)
 
-    @tool("Add a title: a text clip on a text track (the top one, made if there is none), drawn over the video.")
+    @tool("Add a title: a text clip on a text track (the top one, made if there is none), drawn over the video. "
+          "Text may hold newlines; x, y place the centre of the text block.")
     def add_title(text: str, start: float, duration: float = 3.0,
                   size: Annotated[int | None, Field(description="Pixels, 8..1000")] = None,
                   color: Annotated[str | None, Field(description="Like #ffcc00")] = None,
                   x: Annotated[float | None, Field(description="Centre, 0..1 of the width")] = None,
                   y: Annotated[float | None, Field(description="Centre, 0..1 of the height")] = None,
-                  track_id: str | None = None) -> dict[str, Any]:
+                  track_id: str | None = None,
+                  font: Annotated[str | None, Field(description="Font family, e.g. 'DejaVu Serif' (default "
+                                                    "DejaVu Sans); a family the machine lacks is drawn with "
+                                                    "fontconfig's nearest")] = None,
+                  bold: Annotated[bool | None, Field(description="Default true")] = None,
+                  italic: Annotated[bool | None, Field(description="Default false")] = None,
+                  outline: Annotated[dict[str, Any] | None, Field(
+                      description="{color: '#rrggbb', width: 0..50 px}")] = None,
+                  shadow: Annotated[dict[str, Any] | None, Field(
+                      description="{color: '#rrggbb', x: -100..100 px, y: -100..100 px, opacity: 0..1}")] = None,
+                  box: Annotated[dict[str, Any] | None, Field(
+                      description="A box behind the text: {color: '#rrggbb', opacity: 0..1, padding: 0..200 px}"
+                  )] = None,
+                  align: Annotated[str | None, Field(description="Lines within the block: 'left' (default), "
+                                                     "'center' or 'right'")] = None,
+                  line_spacing: Annotated[int | None, Field(description="Extra px between lines, -50..500")] = None,
+                  ) -> dict[str, Any]:
         clip_id = uuid.uuid4().hex[:12]
+        # the style is passed through as given: the server validates it and names a wrong field
+        style = {"size": size, "color": color, "x": x, "y": y, "font": font, "bold": bold, "italic": italic,
+                 "outline": outline, "shadow": shadow, "box": box, "align": align, "line_spacing": line_spacing}
 
         def change(doc: dict) -> dict:
             track = _track(doc, track_id) if track_id else first_track(doc, "text")
             clip: dict[str, Any] = {"id": clip_id, "start": _need(start, "start", 0),
                                     "duration": _need(duration, "duration"), "text": text}
-            clip.update({k: v for k, v in (("size", size), ("color", color), ("x", x), ("y", y)) if v is not None})
+            clip.update({k: v for k, v in style.items() if v is not None})
             track["clips"].append(clip)
             return {"clip_id": clip_id, "track_id": track["id"]}
 

@@ -29,7 +29,7 @@ from urllib.parse import unquote, urlparse
 
 import opentimelineio as otio
 
-from ..library.timeline import LIMITS, MARKER_NAME, TRANSITIONS, VERSION
+from ..library.timeline import LIMITS, MARKER_NAME, TEXT_STYLE, TRANSITIONS, VERSION
 from ..media.animation import clip_length
 
 RT = otio.opentime.RationalTime
@@ -70,7 +70,8 @@ LOOK = {"volume": "volume", "opacity": "opacity", "transform": "position, scale 
         "fit": "fit", "fade_in": "fades", "fade_out": "fades", "audio_detached": "detached sound",
         "link": "linked clips"}
 MEDIA_EXTRA = ("id", *LOOK, "keyframes")
-TEXT_FIELDS = ("id", "text", "x", "y", "size", "color", "opacity", "fade_in", "fade_out", "keyframes", "link")
+TEXT_FIELDS = ("id", "text", "x", "y", "size", "color", "opacity", "fade_in", "fade_out", "keyframes", "link",
+               *TEXT_STYLE)
 
 MARKER_COLORS = {
     "RED": "#e5484d", "PINK": "#f76fa8", "ORANGE": "#f76b15", "YELLOW": "#ffc53d", "GREEN": "#46a758",

@@ -38,6 +38,14 @@ TEXT_PROPERTIES = ("opacity",)  # what a text clip may animate (its place is its
 TRANSFORM_KEYS = ("x", "y", "scale", "rotation")
 CROP_KEYS = ("left", "top", "right", "bottom")
 KEYFRAME_KEYS = ("time", "value", "easing")
+# A title's style (issue 15): every field optional, and a title without one looks as before.
+# The nested objects are closed and each of their fields is required, so the preview and the
+# export never disagree on a default hidden inside one.
+TEXT_STYLE = ("font", "bold", "italic", "outline", "shadow", "box", "align", "line_spacing")
+OUTLINE_KEYS = ("color", "width")
+SHADOW_KEYS = ("color", "x", "y", "opacity")
+BOX_KEYS = ("color", "opacity", "padding")
+ALIGNS = ("left", "center", "right")
 TRANSITION_KEYS = ("type", "duration")
 # How far two clips on a track may overlap and still count as touching, and how far a
 # transition's overlap may be from its duration: the page computes edges in floating point, so
@@ -113,6 +121,15 @@ LIMITS: dict[str, Limit] = {
     "keyframes": Limit(0, 500, "keyframes", whole=True),  # of one property of one clip
     "all_keyframes": Limit(0, 20000, "keyframes", whole=True),  # in the whole timeline
     "markers": Limit(0, 1000, "markers", whole=True),
+    # -- a title's style (drawtext takes whole pixels) --
+    "font": Limit(1, 128, "characters", whole=True),  # the family name's length
+    "outline.width": Limit(0, 50, "pixels", whole=True),
+    "shadow.x": Limit(-100, 100, "pixels", whole=True),
+    "shadow.y": Limit(-100, 100, "pixels", whole=True),
+    "shadow.opacity": Limit(0, 1),
+    "box.opacity": Limit(0, 1),
+    "box.padding": Limit(0, 200, "pixels", whole=True),
+    "line_spacing": Limit(-50, 500, "pixels", whole=True),
 }
 MARKER_KEYS = ("id", "time", "name", "color")
 MARKER_NAME = 200  # characters
@@ -196,9 +213,37 @@ def _text_clip(clip: dict[str, Any], cp: str) -> None:
         raise _invalid(f"{cp}.text", f"must be text of at most {LIMITS['text'].high:g} characters")
     for key in ("size", "x", "y"):
         _number(clip, key, cp, required=False)
-    color = clip.get("color", "#ffffff")
-    if not isinstance(color, str) or not _COLOR.fullmatch(color):
-        raise _invalid(f"{cp}.color", "must be a colour written like #ffcc00")
+    _color(clip, "color", cp, required=False)
+    _text_style(clip, cp)
+
+
+def _color(obj: dict[str, Any], key: str, path: str, *, required: bool = True) -> None:
+    field = field_path(path, key)
+    if key not in obj:
+        if required:
+            raise _invalid(field, "is missing")
+        return
+    if not isinstance(obj[key], str) or not _COLOR.fullmatch(obj[key]):
+        raise _invalid(field, "must be a colour written like #ffcc00")
+
+
+def _text_style(clip: dict[str, Any], cp: str) -> None:
+    """A title's style: font, bold, italic, outline, shadow, box, align, line_spacing."""
+    if "font" in clip:
+        _string(clip, "font", cp, int(LIMITS["font"].high))
+    for key in ("bold", "italic"):
+        _switch(clip, key, cp)
+    if "align" in clip and clip["align"] not in ALIGNS:
+        raise _invalid(f"{cp}.align", _one_of(ALIGNS))
+    _number(clip, "line_spacing", cp, required=False)
+    for key, keys in (("outline", OUTLINE_KEYS), ("shadow", SHADOW_KEYS), ("box", BOX_KEYS)):
+        if key not in clip:
+            continue
+        style = _object(clip, key, cp, keys)
+        sp = f"{cp}.{key}"
+        _color(style, "color", sp)
+        for k in keys[1:]:
+            _number(style, k, sp, f"{key}.{k}")
 
 
 def _media_clip(clip: dict[str, Any], cp: str, media_ids: set[str]) -> None:

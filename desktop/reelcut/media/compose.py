@@ -28,6 +28,7 @@ from ..errors import AppError
 from .animation import clip_length, watched
 from .commands import num as _num
 from .filtergraph import path_value, write_graph
+from .fonts import DEFAULT_BOLD, DEFAULT_ITALIC, font_file, is_default_style
 from .layers import Canvas, picture
 from .placement import place_track
 from .sound import plays_own_sound, sound
@@ -54,15 +55,48 @@ def timeline_end(doc: dict[str, Any]) -> float:
 _COLOR = re.compile(r"#?[0-9a-fA-F]{6}")  # whole values only: fullmatch ($ passes "…\n")
 
 
+def _drawtext_color(value: Any, default: str, opacity: Any = None) -> str:
+    color = "0x" + value.lstrip("#") if isinstance(value, str) and _COLOR.fullmatch(value) else default
+    return color if opacity is None else f"{color}@{_num(min(1.0, max(0.0, float(opacity))))}"
+
+
+def _text_style(clip: dict[str, Any]) -> str:
+    """drawtext's options for a title's style (library/timeline.py TEXT_STYLE). A field the
+    clip lacks adds no option, so a title saved before styles draws exactly as it did."""
+    opts = ""
+    outline = clip.get("outline")
+    if isinstance(outline, dict) and int(outline.get("width", 0)) > 0:
+        opts += f":borderw={int(outline['width'])}:bordercolor={_drawtext_color(outline.get('color'), 'black')}"
+    shadow = clip.get("shadow")
+    if isinstance(shadow, dict) and float(shadow.get("opacity", 0)) > 0:
+        opts += (f":shadowx={int(shadow.get('x', 0))}:shadowy={int(shadow.get('y', 0))}"
+                 f":shadowcolor={_drawtext_color(shadow.get('color'), 'black', shadow['opacity'])}")
+    box = clip.get("box")
+    if isinstance(box, dict) and float(box.get("opacity", 0)) > 0:
+        opts += (f":box=1:boxcolor={_drawtext_color(box.get('color'), 'black', box['opacity'])}"
+                 f":boxborderw={int(box.get('padding', 0))}")
+    if clip.get("align") in ("left", "center", "right"):
+        # text_align (ffmpeg 6.1+) places each line in the block; x, y still centre the block
+        opts += f":text_align={clip['align']}"
+    if int(clip.get("line_spacing", 0)):
+        opts += f":line_spacing={int(clip['line_spacing'])}"
+    return opts
+
+
 def _text_filter(clip: dict[str, Any], font: str | None, text_file: Path, height: int) -> str:
-    color = clip.get("color") or "#ffffff"
-    color = "0x" + color.lstrip("#") if _COLOR.fullmatch(color) else "white"
+    """`font` is the default style's file (find_font()); a title of another style is drawn with
+    fonts.font_file's choice for it."""
+    color = _drawtext_color(clip.get("color") or "#ffffff", "white")
     size = max(8, int(clip.get("size") or height // 12))
     x = float(clip.get("x", 0.5))
     y = float(clip.get("y", 0.85))
     start, end = clip["start"], clip["start"] + clip["duration"]
+    family, bold, italic = clip.get("font"), clip.get("bold", DEFAULT_BOLD), clip.get("italic", DEFAULT_ITALIC)
+    if not is_default_style(family, bold, italic):
+        font = font_file(family, bold, italic) or font
     fontopt = f"fontfile={path_value(font)}:" if font else ""
     return (f"drawtext={fontopt}textfile={path_value(text_file)}:expansion=none:fontcolor={color}:fontsize={size}"
+            f"{_text_style(clip)}"
             f":x=w*{_num(x)}-text_w/2:y=h*{_num(y)}-text_h/2:enable='between(t,{_num(start)},{_num(end)})'")
 
 

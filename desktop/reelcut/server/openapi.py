@@ -82,6 +82,17 @@ def spec() -> dict[str, Any]:
                 "post": _op("Import a local file by its absolute path (copied; Bearer only)", _ok(_OBJ, "201"),
                             _json({"type": "object", "properties": {"path": {"type": "string"}},
                                    "required": ["path"]}), ["project_id"])},
+            "/api/fonts": {"get": _op("The font families titles may name: {fonts: [{family, styles}], default:"
+                                      " {family, bold, italic}}, the default family first", _ok(_OBJ))},
+            "/api/fonts/file": {"get": _op(
+                "The font file the export draws a title of this style with (fontconfig's nearest font for a"
+                " family this machine lacks); 404 if the machine has no font",
+                {"200": {"description": "The font file", "content": {
+                    "font/ttf": {"schema": {"type": "string", "format": "binary"}}}}},
+                query=[{"name": "family", "in": "query", "required": False,
+                        "schema": {"type": "string", "minLength": 1, "maxLength": 128}},
+                       {"name": "bold", "in": "query", "required": False, "schema": {"enum": ["1", "0"]}},
+                       {"name": "italic", "in": "query", "required": False, "schema": {"enum": ["1", "0"]}}])},
             "/api/timeline/limits": {"get": _op("What a timeline may hold: {limits: {name: {low, high, unit,"
                                                 " whole, even}}}", _ok(_OBJ))},
             "/api/projects/{project_id}/timeline": {

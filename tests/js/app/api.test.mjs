@@ -20,6 +20,7 @@ const CALLS = [
   [(s) => s.models(), 'GET', 'api/models'],
   [(s) => s.capabilities({ av1: '' }), 'POST', 'api/capabilities', { codecs: { av1: '' } }],
   [(s) => s.timelineLimits(), 'GET', 'api/timeline/limits', undefined],
+  [(s) => s.fontList(), 'GET', 'api/fonts', undefined],
   [(s) => s.settings.get(), 'GET', 'api/settings'],
   [(s) => s.settings.save({ fal_key: null }), 'PUT', 'api/settings', { fal_key: null }],
   [(s) => s.settings.testKey('id:secret'), 'POST', 'api/settings/test-key', { fal_key: 'id:secret' }],
@@ -89,6 +90,8 @@ test('the URLs the page hands to the browser are relative too', async () => {
   assert.equal(urls.events, 'api/events');
   assert.equal(urls.filmstrip('m1'), 'media/m1/filmstrip');
   assert.equal(urls.titleFont, 'api/fonts/title');
+  assert.equal(urls.fontFileUrl('DejaVu Serif', true, false), 'api/fonts/file?family=DejaVu%20Serif&bold=1&italic=0');
+  assert.equal(urls.fontFileUrl('A&B', false, true), 'api/fonts/file?family=A%26B&bold=0&italic=1');
 });
 
 test('a timeline is saved with the revision it was read at', async () => {

@@ -76,6 +76,8 @@ export const server = {
   models: () => api.get('api/models'),
   capabilities: (codecs) => api.post('api/capabilities', { codecs }),
   timelineLimits: () => api.get('api/timeline/limits'),
+  // {fonts: [{family, styles}], default: {family, bold, italic}}: the families a title may name
+  fontList: () => api.get('api/fonts'),
   settings: {
     get: () => api.get('api/settings'),
     save: (changes) => api.put('api/settings', changes),
@@ -136,4 +138,7 @@ export const urls = {
   events: 'api/events',
   filmstrip: (mediaId) => `media/${mediaId}/filmstrip`,
   titleFont: 'api/fonts/title', // the font file the export draws titles with
+  // the font file the export draws a title of this style with (for a FontFace in the preview)
+  fontFileUrl: (family, bold, italic) =>
+    `api/fonts/file?family=${encodeURIComponent(family)}&bold=${bold ? 1 : 0}&italic=${italic ? 1 : 0}`,
 };
