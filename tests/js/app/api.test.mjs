@@ -57,7 +57,8 @@ const CALLS = [
 test('every request the page makes is named in the api module, relative to the page', async () => {
   const { server } = await import('../../../web/js/app/api.js');
   const leaves = (o) => Object.values(o).flatMap((v) => (typeof v === 'function' ? [v] : leaves(v)));
-  assert.equal(CALLS.length, leaves(server).length) // reveal is pinned twice, the import (a form) below; // each one is pinned (the import, a form, below)
+  // reveal is pinned twice; the two imports (forms: media, captions) are pinned below
+  assert.equal(CALLS.length + 1, leaves(server).length);
   for (const [call, method, url, body] of CALLS) {
     let asked = null;
     globalThis.fetch = async (u, init) => {
@@ -82,11 +83,24 @@ test('a file import is sent as the form itself', async () => {
   assert.deepEqual(asked.init.headers, {});
 });
 
+test('a captions file is sent as the form itself', async () => {
+  const { server } = await import('../../../web/js/app/api.js');
+  const form = new FormData();
+  form.append('file', new Blob(['WEBVTT']), 'a.vtt');
+  let asked = null;
+  globalThis.fetch = async (u, init) => { asked = { u, init }; return { ok: true, json: async () => ({}) }; };
+  await server.projects.importCaptions('p1', form);
+  assert.equal(asked.u, 'api/projects/p1/captions/import');
+  assert.equal(asked.init.method, 'POST');
+  assert.equal(asked.init.body, form);
+});
+
 test('the URLs the page hands to the browser are relative too', async () => {
   const { urls } = await import('../../../web/js/app/api.js');
   assert.equal(urls.events, 'api/events');
   assert.equal(urls.filmstrip('m1'), 'media/m1/filmstrip');
   assert.equal(urls.titleFont, 'api/fonts/title');
+  assert.equal(urls.captionsExport('p1', 'captions-1', 'vtt'), 'api/projects/p1/captions/captions-1/export?format=vtt');
 });
 
 test('a timeline is saved with the revision it was read at', async () => {

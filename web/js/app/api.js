@@ -76,6 +76,8 @@ export const server = {
     saveView: (id, view) => api.put(`api/projects/${id}/view`, view),
     jobs: (id) => api.get(`api/generations?project_id=${encodeURIComponent(id)}`),
     startExport: (id) => api.post(`api/projects/${id}/exports`, {}),
+    // a form with `file` (.srt, .vtt, .ass, .ssa) and maybe `track_id` and `revision`: {timeline, revision}
+    importCaptions: (id, form) => api.post(`api/projects/${id}/captions/import`, form),
   },
   media: {
     sources: (id) => api.get(`api/media/${id}/sources`),
@@ -111,4 +113,7 @@ export const urls = {
   events: 'api/events',
   filmstrip: (mediaId) => `media/${mediaId}/filmstrip`,
   titleFont: 'api/fonts/title', // the font file the export draws titles with
+  // a captions track as a file to download: format is 'srt' or 'vtt'
+  captionsExport: (projectId, trackId, format) =>
+    `api/projects/${projectId}/captions/${encodeURIComponent(trackId)}/export?format=${encodeURIComponent(format)}`,
 };
