@@ -279,3 +279,31 @@ def test_cli_import_and_export(tmp_path: Path) -> None:
     bad.write_text(SRT.replace("00:00:03,000", "00:00:03,0x0"), "utf-8")
     out = run_cli("captions", "import", "Film", str(bad), data_dir=data)
     assert out.returncode == 1 and "at line 6:" in out.stderr
+
+
+def test_an_imported_captions_track_exports_through_the_api(api: Api, services: Any, project: dict) -> None:
+    """The whole way a user takes: import a file, export the project, see the words."""
+    tl = services.projects.timeline(project["id"])
+    tl["width"], tl["height"] = 320, 180
+    assert api.put(f"/api/projects/{project['id']}/timeline", json={"timeline": tl}).status_code == 200
+    assert _import(api, project, "1\n00:00:00,500 --> 00:00:01,500\nHELLO\n", "hello.srt").status_code == 200
+    r = api.post(f"/api/projects/{project['id']}/exports", json={})
+    assert r.status_code == 201, r.json
+    job_id = r.json["job"]["id"]
+    services.exports.wait(job_id, timeout=120)
+    job = api.get(f"/api/exports/{job_id}").json["job"]
+    assert job["status"] == "done", job
+    frames = Frames(services.exports.file_path(job_id))
+    assert frames.duration == pytest.approx(1.5, abs=0.1)  # the timeline ends with its last line
+    assert int((frames.at(1.0)[120:].min(axis=2) > 200).sum()) > 50
+    assert int((frames.at(0.2)[120:].min(axis=2) > 200).sum()) == 0
+
+
+def test_a_file_past_the_cap_is_refused(api: Api, services: Any, project: dict) -> None:
+    from reelcut.library.captions import MAX_FILE
+
+    before = _stored(services, project)
+    big = SRT + "x" * (MAX_FILE + 1 - len(SRT))
+    r = _import(api, project, big, "big.srt")
+    assert r.status_code == 413 and "8 MB" in r.json["error"]["message"]
+    assert _stored(services, project) == before
