@@ -57,7 +57,8 @@ def test_export_and_import_a_timeline_file(server: ServerProcess, page: Page, tm
     assert download.suggested_filename == "Travel.edl"
     text = Path(download.path()).read_text()
     assert text.startswith("TITLE: Travel") and "red" in text
-    expect(page.get_by_role("status", name="Notifications")).to_contain_text(re.compile(r"Saved Travel\.edl\. Not carried: .+"))
+    toasts = page.get_by_role("status", name="Notifications")
+    expect(toasts).to_contain_text(re.compile(r"Saved Travel\.edl\. Not carried: .+"))
 
     # in: a file OTIO wrote; the timeline has clips, so the page asks first
     foreign = _foreign_otio(tmp_path / "cut.otio", ms.make_solid(tmp_path / "blue.mp4", "blue", seconds=2),

@@ -1,5 +1,5 @@
-"""The `reelcut` command: the desktop app (default), `serve` for a browser, `generate` and
-`timeline export|import` for scripts."""
+"""The `reelcut` command: the desktop app (default), `serve` for a browser, `generate`,
+`timeline export|import` and `captions import|export` for scripts."""
 
 from __future__ import annotations
 
@@ -141,6 +141,42 @@ def cmd_timeline_import(args: argparse.Namespace) -> int:
         s.close()
 
 
+def cmd_captions_import(args: argparse.Namespace) -> int:
+    from .library import captions
+    from .services import Services
+
+    path = Path(args.path).expanduser()
+    if not path.is_file():
+        raise AppError("not_found", f"'{args.path}' does not exist.")
+    s = Services(_config(args))
+    try:
+        project = s.projects.by_name(args.project, create=True)
+        with path.open("rb") as f:
+            data = f.read(captions.MAX_FILE + 1)
+        doc, revision = captions.import_captions(s.projects, project["id"], data, path.name, args.track)
+        track = doc["tracks"][0] if not args.track else next(t for t in doc["tracks"] if t["id"] == args.track)
+        print(f"{project['name']}: {len(track['clips'])} lines on captions track {track['id']} (revision {revision})")
+        return 0
+    finally:
+        s.close()
+
+
+def cmd_captions_export(args: argparse.Namespace) -> int:
+    from .library import captions
+    from .services import Services
+
+    s = Services(_config(args))
+    try:
+        project = s.projects.by_name(args.project)
+        content, _, _ = captions.export_captions(s.projects, project["id"], args.track, args.format)
+        out = Path(args.out).expanduser()
+        out.write_bytes(content)
+        print(out.resolve())
+        return 0
+    finally:
+        s.close()
+
+
 def cmd_desktop(args: argparse.Namespace) -> int:
     # pywebview is imported only when the window opens, so look for it first: a plain
     # `pip install .` has no desktop extra, and that deserves a sentence, not a traceback
@@ -206,6 +242,22 @@ def build_parser() -> argparse.ArgumentParser:
     timp.add_argument("path", help="the .otio, .xml, .fcpxml or .edl file")
     timp.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     timp.set_defaults(func=cmd_timeline_import)
+
+    caps = sub.add_parser("captions", help="import a subtitle file into a project, or export a captions track")
+    csub = caps.add_subparsers(dest="captions_command", required=True)
+    cimp = csub.add_parser("import", help="read an .srt, .vtt, .ass or .ssa file into a new captions track")
+    cimp.add_argument("project", help="project name (created if missing)")
+    cimp.add_argument("path", help="the subtitle file")
+    cimp.add_argument("--track", help="replace the lines of this captions track (its id) instead")
+    cimp.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    cimp.set_defaults(func=cmd_captions_import)
+    cexp = csub.add_parser("export", help="write a captions track as an SRT or WebVTT file")
+    cexp.add_argument("project", help="project name")
+    cexp.add_argument("track", help="the captions track's id")
+    cexp.add_argument("--format", required=True, choices=("srt", "vtt"))
+    cexp.add_argument("-o", "--out", required=True, help="the file to write")
+    cexp.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    cexp.set_defaults(func=cmd_captions_export)
 
     mcp = sub.add_parser("mcp", help="an MCP server on stdio for agents (uses the running Reelcut, or starts one)")
     mcp.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)  # keeps a global --data-dir

@@ -18,6 +18,7 @@ Conventions, both ways:
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 import uuid
@@ -304,7 +305,16 @@ def to_otio(doc: dict[str, Any], media: dict[str, dict[str, Any]], fmt: Format |
     missing: Counter = Counter()
     tl = otio.schema.Timeline(name=name, global_start_time=RT(0, fps))
     tl.metadata[META] = {"version": VERSION, "fps": doc["fps"], "width": doc["width"], "height": doc["height"]}
-    tracks = doc["tracks"]
+    # captions tracks are no clips in any of these formats: OTIO keeps them whole in the
+    # timeline's metadata (they come back on top of the picture tracks), the others lose them
+    captions = [t for t in doc["tracks"] if t["kind"] == "captions"]
+    tracks = [t for t in doc["tracks"] if t["kind"] != "captions"]
+    if fmt.metadata and captions:
+        tl.metadata[META]["captions"] = copy.deepcopy(captions)
+    for t in captions if not fmt.metadata else []:
+        if t["clips"]:
+            lost.line(f"{fmt.label} carries no captions: {t.get('name') or t['id']} "
+                      f"({_plural(len(t['clips']), 'line')}) left out (export it as SRT or WebVTT)")
     video = [t for t in tracks if t["kind"] == "video"]
     text = [t for t in tracks if t["kind"] == "text"]
     audio = [t for t in tracks if t["kind"] == "audio"]
@@ -614,8 +624,12 @@ def from_otio(tl: otio.schema.Timeline, fmt: Format | str, defaults: dict[str, A
         warnings.append(f"Reelcut holds {LIMITS['markers'].high:g} markers: {len(markers) - 1000} left out")
         markers = markers[: int(LIMITS["markers"].high)]
     markers.sort(key=lambda m: m["time"])
+    captions = top.get("captions")
+    taken = {t["id"] for t in video + audio}
+    kept = [copy.deepcopy(dict(t)) for t in (captions if isinstance(captions, list) else [])
+            if isinstance(t, dict) and t.get("kind") == "captions" and t.get("id") not in taken]
     doc = {"version": VERSION, "fps": fps, "width": width, "height": height, "playhead": 0.0,
-           "zoom": defaults.get("zoom", 50.0), "tracks": list(reversed(video)) + audio, "markers": markers}
+           "zoom": defaults.get("zoom", 50.0), "tracks": kept + list(reversed(video)) + audio, "markers": markers}
     return Imported(doc, refs, warnings)
 
 

@@ -30,7 +30,7 @@ __all__ = ["FITS", "LIMITS", "TRANSITIONS", "VERSION", "default_timeline", "migr
            "without_clips"]
 
 VERSION = 2
-TRACK_KINDS = ("video", "audio", "text")
+TRACK_KINDS = ("video", "audio", "text", "captions")
 # Fields of a media clip that mean nothing on a text clip: refused there rather than kept and
 # silently ignored by the preview and the export.
 MEDIA_ONLY = ("speed", "volume", "transform", "crop", "fit", "transition_in", "audio_detached")
@@ -130,6 +130,10 @@ LIMITS: dict[str, Limit] = {
     "box.opacity": Limit(0, 1),
     "box.padding": Limit(0, 200, "pixels", whole=True),
     "line_spacing": Limit(-50, 500, "pixels", whole=True),
+    # a captions track's lines are drawn like text clips but do not count towards `clips`: a
+    # film's subtitles run to a thousand lines or more
+    "caption_lines": Limit(0, 5000, "lines", whole=True),  # on one captions track
+    "max_width": Limit(0.1, 1, "of the canvas width"),  # how wide a caption line may run before it wraps
 }
 MARKER_KEYS = ("id", "time", "name", "color")
 MARKER_NAME = 200  # characters
@@ -405,6 +409,60 @@ def _no_overlaps(clips: list[dict[str, Any]], spans: list[tuple[float, float]], 
         prev = i
 
 
+# -- captions -------------------------------------------------------------------------------------
+# A captions track holds lines (clips {id, start, duration, text, style?}) and a `style` shared
+# by them: the keys of a text clip's look (validated by `_text_clip`, as a title's are), plus
+# max_width. A line's `style` overrides the track's, key by key.
+CAPTION_STYLE_KEYS = ("font", "bold", "italic", "outline", "shadow", "box", "align", "line_spacing", "size",
+                      "color", "x", "y", "max_width")
+CAPTION_LINE_KEYS = ("id", "start", "duration", "text", "style")
+CAPTION_DEFAULTS: dict[str, Any] = {"x": 0.5, "y": 0.9, "max_width": 0.8}
+
+
+def _caption_style(obj: dict[str, Any], key: str, path: str) -> None:
+    if key not in obj:
+        return
+    style = _object(obj, key, path, CAPTION_STYLE_KEYS)
+    sp = field_path(path, key)
+    _number(style, "max_width", sp, required=False)
+    # every other key is a text clip's and means the same: checked by the same rules
+    _text_clip({**{k: v for k, v in style.items() if k != "max_width"}, "duration": 1, "text": ""}, sp)
+
+
+def _caption_track(track: dict[str, Any], tp: str) -> None:
+    """The lines of a captions track: plain timed text, never overlapping one another (a
+    subtitle file's overlapping cues are refused when it is imported, naming them)."""
+    _caption_style(track, "style", tp)
+    clips = track["clips"]
+    _count(clips, "caption_lines", f"{tp}.clips")
+    spans: list[tuple[float, float, int]] = []
+    seconds = LIMITS["seconds"]
+    for ci, line in enumerate(clips):
+        cp = f"{tp}.clips[{ci}]"
+        if not isinstance(line, dict):
+            raise _invalid(cp, "must be an object {id, start, duration, text, style}")
+        for k in line:
+            if k not in CAPTION_LINE_KEYS:
+                raise _invalid(field_path(cp, k),
+                               f"is not one of a caption line's fields ({', '.join(CAPTION_LINE_KEYS)})")
+        _string(line, "id", cp)
+        _number(line, "start", cp, "seconds")
+        _number(line, "duration", cp)
+        text = line.get("text")
+        if not isinstance(text, str) or len(text) > LIMITS["text"].high:
+            raise _invalid(f"{cp}.text", f"must be text of at most {LIMITS['text'].high:g} characters")
+        _caption_style(line, "style", cp)
+        end = line["start"] + line["duration"]
+        if end > seconds.high:
+            raise _invalid(cp, f"must end by {seconds.high:g} seconds (it ends at {end:g})")
+        spans.append((line["start"], end, ci))
+    spans.sort()
+    for (_, p_end, pi), (start, _, ci) in zip(spans, spans[1:], strict=False):
+        if p_end - start > TOUCH:
+            raise _invalid(f"{tp}.clips[{ci}].start", f"overlaps {tp}.clips[{pi}], which ends at {p_end:g}: the "
+                           "lines of a captions track never overlap")
+
+
 # -- markers --------------------------------------------------------------------------------------
 def _markers(doc: dict[str, Any]) -> None:
     """`markers`: [{id, time, name, color?}] at the top level, optional (a document saved before
@@ -467,6 +525,11 @@ def _check(doc: dict[str, Any], media_ids: set[str], v2: bool) -> None:
         clips = track.get("clips")
         if not isinstance(clips, list):
             raise _invalid(f"{tp}.clips", "must be a list")
+        if track["kind"] == "captions":
+            if not v2:
+                raise _invalid(f"{tp}.kind", "captions is a version 2 track kind")
+            _caption_track(track, tp)
+            continue
         clips_seen += len(clips)
         if clips_seen > LIMITS["clips"].high:
             raise _invalid(f"{tp}.clips", f"brings the timeline past {LIMITS['clips'].high:g} clips")

@@ -6,7 +6,8 @@ Picture: a black canvas the size and rate of the document, the length of the tim
 video tracks are overlaid from the bottom track up (the first track in the list is on top), and
 within a track in time order, so a clip transitioning in lies over the one it replaces. Each
 media clip becomes one layer (media/layers.py: crop, fit, transform, opacity, fades, the picture
-side of transitions). Text clips are drawn over everything, as before.
+side of transitions). Text clips are drawn over everything, as before, and so are the lines of
+visible captions tracks (media/captions.py: each line becomes a text clip, drawn the same way).
 
 Sound: every clip on an unmuted track (media/sound.py: speed keeping pitch, the gain envelope
 of its volume, fades, track volume and transitions), delayed to its start and mixed over silence.
@@ -26,6 +27,7 @@ from typing import Any
 
 from ..errors import AppError
 from .animation import clip_length, watched
+from .captions import caption_clips
 from .commands import num as _num
 from .filtergraph import path_value, write_graph
 from .fonts import DEFAULT_BOLD, DEFAULT_ITALIC, font_file, is_default_style
@@ -107,7 +109,7 @@ def preflight(doc: dict[str, Any], sources: dict[str, Source]) -> float:
     if duration <= 0:
         raise AppError("empty_timeline", "The timeline is empty: add clips before exporting.")
     for track in doc["tracks"]:
-        if track["kind"] != "text":
+        if track["kind"] not in ("text", "captions"):
             for clip in track["clips"]:
                 if clip["media_id"] not in sources:
                     raise AppError("missing_media", "A clip refers to media that is no longer in the library.")
@@ -145,6 +147,12 @@ def _build(doc: dict[str, Any], sources: dict[str, Source], out: Path, work_dir:
                     tf = work_dir / f"text-{len(texts)}.txt"
                     tf.write_text(str(clip.get("text", "")), "utf-8")
                     texts.append(_text_filter(clip, font, tf, h))
+            continue
+        if track["kind"] == "captions":
+            for clip in caption_clips(track, w, h):
+                tf = work_dir / f"text-{len(texts)}.txt"
+                tf.write_text(clip["text"], "utf-8")
+                texts.append(_text_filter(clip, font, tf, h))
             continue
         track_volume = float(track.get("volume", 1.0))
         for placed in place_track(track):

@@ -103,7 +103,7 @@ def estimate(doc: dict[str, Any]) -> Cost:
     cost = Cost()
     cost.ms = len(canvas.frames(0.0, timeline_end(doc))) * px * PIXEL_NS / 1e6
     for ti, track in enumerate(doc["tracks"]):
-        if track["kind"] == "text":
+        if track["kind"] in ("text", "captions"):
             continue  # titles are cheap per frame next to pictures
         picture = track["kind"] == "video" and not track.get("hidden")
         audible = not track.get("muted")  # an upper bound: the media may have no sound

@@ -130,7 +130,7 @@ def _sound(doc: dict[str, Any], shown: set[str], sources_info: dict[str, Any]) -
     """Whether the sound can be copied: it is exactly the own sound of each clip whose picture
     is shown (`shown`: the clips of the visible video tracks), untouched, and nothing else."""
     for track in doc["tracks"]:
-        if track["kind"] == "text":
+        if track["kind"] in ("text", "captions"):
             continue
         muted = bool(track.get("muted"))
         track_volume = float(track.get("volume", 1.0))
@@ -175,7 +175,7 @@ def plan_export(doc: dict[str, Any], sources_info: dict[str, Any]) -> dict[str, 
     for ti, track in enumerate(doc["tracks"]):
         if track.get("hidden"):
             continue
-        if track["kind"] == "text":
+        if track["kind"] in ("text", "captions"):
             titles += [(float(c["start"]), float(c["start"]) + float(c["duration"])) for c in track["clips"]]
         elif track["kind"] == "video":
             ordered = sorted(track["clips"], key=lambda c: float(c["start"]))

@@ -13,6 +13,7 @@ from ..generation import registry
 from ..services import Services
 from . import (
     api_capabilities,
+    api_captions,
     api_desktop,
     api_exports,
     api_fonts,
@@ -29,8 +30,8 @@ from . import (
 )
 from .util import StrictJSONProvider
 
-ROUTES = (api_health, api_projects, api_media, api_settings, api_capabilities, api_generate, api_exports,
-          api_fonts, api_desktop, events, media, pages)
+ROUTES = (api_health, api_projects, api_captions, api_media, api_settings, api_capabilities, api_generate,
+          api_exports, api_fonts, api_desktop, events, media, pages)
 
 log = logging.getLogger(__name__)
 

@@ -110,6 +110,23 @@ def spec() -> dict[str, Any]:
                                 "file": {"type": "string", "format": "binary"},
                                 "format": {"type": "string", "enum": ["otio", "fcp7xml", "fcpxml", "edl"]},
                                 "revision": {"type": "string"}}}}}}, ["project_id"])},
+            "/api/projects/{project_id}/captions/import": {
+                "post": _op("Read a subtitle file (multipart `file`: .srt, .vtt, .ass, .ssa) into the lines of the"
+                            " captions track `track_id`, or of a new captions track named after the file; optional"
+                            " `revision`: {timeline, revision}; 422 invalid_captions naming the line (nothing"
+                            " stored)", _ok(_OBJ),
+                            {"content": {"multipart/form-data": {"schema": {"type": "object", "properties": {
+                                "file": {"type": "string", "format": "binary"},
+                                "track_id": {"type": "string"},
+                                "revision": {"type": "string"}}}}}}, ["project_id"])},
+            "/api/projects/{project_id}/captions/{track_id}/export": {
+                "get": _op("A captions track's lines as a subtitle file to download (`format`: srt or vtt)",
+                           {"200": {"description": "The file", "content": {
+                               "application/x-subrip": {"schema": {"type": "string"}},
+                               "text/vtt": {"schema": {"type": "string"}}}}},
+                           params=["project_id", "track_id"],
+                           query=[{"name": "format", "in": "query", "required": True,
+                                   "schema": {"type": "string", "enum": ["srt", "vtt"]}}])},
             "/api/projects/{project_id}/view": {
                 "get": _op("The view: {view: {playhead, zoom, scroll}}", _ok(_OBJ), params=["project_id"]),
                 "put": _op("Save the view (any of its fields); never the timeline nor its revision", _ok(_OBJ),

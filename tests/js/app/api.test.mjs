@@ -59,8 +59,9 @@ const CALLS = [
 test('every request the page makes is named in the api module, relative to the page', async () => {
   const { server } = await import('../../../web/js/app/api.js');
   const leaves = (o) => Object.values(o).flatMap((v) => (typeof v === 'function' ? [v] : leaves(v)));
-  // reveal is pinned twice; the two forms (media, timeline file) and the download are pinned below
-  assert.equal(CALLS.length - 1 + 3, leaves(server).length);
+  // reveal is pinned twice; the three forms (media, timeline file, captions) and the download are
+  // pinned below
+  assert.equal(CALLS.length - 1 + 4, leaves(server).length);
   for (const [call, method, url, body] of CALLS) {
     let asked = null;
     globalThis.fetch = async (u, init) => {
@@ -85,6 +86,18 @@ test('a file import is sent as the form itself', async () => {
   assert.deepEqual(asked.init.headers, {});
 });
 
+test('a captions file is sent as the form itself', async () => {
+  const { server } = await import('../../../web/js/app/api.js');
+  const form = new FormData();
+  form.append('file', new Blob(['WEBVTT']), 'a.vtt');
+  let asked = null;
+  globalThis.fetch = async (u, init) => { asked = { u, init }; return { ok: true, json: async () => ({}) }; };
+  await server.projects.importCaptions('p1', form);
+  assert.equal(asked.u, 'api/projects/p1/captions/import');
+  assert.equal(asked.init.method, 'POST');
+  assert.equal(asked.init.body, form);
+});
+
 test('the URLs the page hands to the browser are relative too', async () => {
   const { urls } = await import('../../../web/js/app/api.js');
   assert.equal(urls.events, 'api/events');
@@ -92,6 +105,7 @@ test('the URLs the page hands to the browser are relative too', async () => {
   assert.equal(urls.titleFont, 'api/fonts/title');
   assert.equal(urls.fontFileUrl('DejaVu Serif', true, false), 'api/fonts/file?family=DejaVu%20Serif&bold=1&italic=0');
   assert.equal(urls.fontFileUrl('A&B', false, true), 'api/fonts/file?family=A%26B&bold=0&italic=1');
+  assert.equal(urls.captionsExport('p1', 'captions-1', 'vtt'), 'api/projects/p1/captions/captions-1/export?format=vtt');
 });
 
 test('a timeline is saved with the revision it was read at', async () => {

@@ -117,3 +117,16 @@ test('titles as drawtext places them, with its default size', () => {
   delete d.tracks[0].clips[0].size;
   assert.equal(titlesAt(d, 2)[0].size, 90, '1080 / 12');
 });
+
+test('a captions track is neither a picture nor a sound, nor a clip to load', () => {
+  const d = doc();
+  d.tracks.unshift({ id: 'cc', kind: 'captions', muted: false, hidden: false, style: {},
+    clips: [{ id: 'l1', start: 0, duration: 10, text: 'Hello' }] });
+  for (const t of [0, 1, 3.5, 5]) {
+    assert.ok(!layersAt(d, kinds, t).some((l) => l.track.id === 'cc'));
+    assert.ok(!soundsAt(d, kinds, t).some((s) => s.track.id === 'cc'));
+    assert.ok(!titlesAt(d, t).some((s) => s.text === 'Hello'));
+  }
+  d.tracks[0].clips[0].start = 2;
+  assert.ok(!upcoming(d, kinds, 0).some((n) => n.track.id === 'cc'));
+});

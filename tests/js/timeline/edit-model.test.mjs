@@ -177,3 +177,17 @@ test('the playhead and zoom alone do not make a step worth undoing', () => {
   assert.equal(h.canUndo, false);
   assert.deepEqual(mediaIds(now), ['m2', 'm3']);
 });
+
+test('a caption line stays on captions tracks, and media is not dropped on one', () => {
+  const d = doc();
+  d.version = 2;
+  d.tracks.unshift({ id: 'cc', name: 'Captions', kind: 'captions', muted: false, hidden: false, style: {},
+    clips: [{ id: 'l1', start: 0, duration: 1, text: 'Hello' }] });
+  d.tracks.unshift({ id: 'cc2', name: 'More', kind: 'captions', muted: false, hidden: false, style: {}, clips: [] });
+  const videoTrack = d.tracks.find((t) => t.kind === 'video');
+  assert.equal(moveClip(d, 'l1', videoTrack.id, 20), d);
+  const moved = moveClip(d, 'l1', 'cc2', 5);
+  assert.deepEqual(moved.tracks[0].clips, [{ id: 'l1', start: 5, duration: 1, text: 'Hello' }]);
+  assert.equal(moveClip(d, 'a', 'cc', 20), d);
+  assert.equal(dropClip(d, 'cc', { id: 'm1', kind: 'video', duration: 10 }, 30, 'x'), null);
+});

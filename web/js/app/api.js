@@ -102,6 +102,8 @@ export const server = {
     timelineFile: (id, format) => download(`api/projects/${id}/timeline/export?format=${encodeURIComponent(format)}`),
     // a timeline file replaces the timeline: {timeline, revision, warnings}
     importTimelineFile: (id, form) => api.post(`api/projects/${id}/timeline/import`, form),
+    // a form with `file` (.srt, .vtt, .ass, .ssa) and maybe `track_id` and `revision`: {timeline, revision}
+    importCaptions: (id, form) => api.post(`api/projects/${id}/captions/import`, form),
   },
   media: {
     sources: (id) => api.get(`api/media/${id}/sources`),
@@ -141,4 +143,7 @@ export const urls = {
   // the font file the export draws a title of this style with (for a FontFace in the preview)
   fontFileUrl: (family, bold, italic) =>
     `api/fonts/file?family=${encodeURIComponent(family)}&bold=${bold ? 1 : 0}&italic=${italic ? 1 : 0}`,
+  // a captions track as a file to download: format is 'srt' or 'vtt'
+  captionsExport: (projectId, trackId, format) =>
+    `api/projects/${projectId}/captions/${encodeURIComponent(trackId)}/export?format=${encodeURIComponent(format)}`,
 };

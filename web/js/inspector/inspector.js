@@ -267,7 +267,8 @@ export function mountInspector(el) {
     limits = e.detail.limits;
     playhead = doc.playhead || 0;
     const selected = new Set(e.detail.selected || []);
-    clips = doc.tracks.flatMap((t) => t.clips).filter((c) => selected.has(c.id));
+    // caption lines have no fields here yet (the captions panel is to come)
+    clips = doc.tracks.filter((t) => t.kind !== 'captions').flatMap((t) => t.clips).filter((c) => selected.has(c.id));
     el.hidden = !clips.length || !limits;
     if (el.hidden) { shape = ''; return; }
     count.textContent = clips.length > 1 ? `${clips.length} clips` : '';

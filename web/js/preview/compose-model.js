@@ -136,7 +136,7 @@ export function soundsAt(doc, kinds, t) {
   if (!doc) return [];
   const sounds = [];
   for (const track of doc.tracks) {
-    if (track.kind === 'text' || track.muted) continue;
+    if (track.kind === 'text' || track.kind === 'captions' || track.muted) continue;
     for (const p of placeTrack(track)) {
       if (isMedia(kinds, p.clip, 'image') || p.clip.audio_detached) continue; // detached: its sound is its own clip
       if (t < p.start - EPS || t >= p.end - EPS) continue;
@@ -153,7 +153,7 @@ export function upcoming(doc, kinds, t, ahead = 3) {
   if (!doc) return [];
   const next = [];
   for (const track of doc.tracks) {
-    if (track.kind === 'text') continue;
+    if (track.kind === 'text' || track.kind === 'captions') continue;
     const later = placeTrack(track).filter((p) => p.start > t + EPS && p.start <= t + ahead);
     if (later.length && !isMedia(kinds, later[0].clip, 'image')) next.push({ track, clip: later[0].clip, time: later[0].clip.in });
   }

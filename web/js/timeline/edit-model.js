@@ -51,7 +51,7 @@ export function fitOnTrack(track, start, length, ignoreIds = new Set()) {
 // nearest free slot, by the same overlap rule as a move. Null when the track cannot take it.
 export function dropClip(doc, trackId, media, start, id) {
   const track = doc.tracks.find((t) => t.id === trackId);
-  if (!track || track.kind === 'text') return null;
+  if (!track || track.kind === 'text' || track.kind === 'captions') return null;
   const at = fitOnTrack(track, Math.max(0, start), clipLength(newClip(media, 0)));
   return at === null ? null : placeClip(doc, trackId, media, at, id);
 }
@@ -73,7 +73,9 @@ export function moveClip(original, clipId, toTrackId, start) {
   const doc = withoutTransitionsAround(original, clipId);
   const found = findClip(doc, clipId);
   const target = doc.tracks.find((t) => t.id === toTrackId);
-  if (!target || (target.kind === 'text') !== (found.track.kind === 'text')) return original;
+  // a clip moves only between tracks of its family: media, titles, caption lines
+  const family = (t) => (t.kind === 'text' || t.kind === 'captions' ? t.kind : 'media');
+  if (!target || family(target) !== family(found.track)) return original;
   const group = new Set([clipId, ...linkedClips(doc, found.clip).map((c) => c.id)]);
   const placed = fitOnTrack(target, Math.max(0, start), clipLength(found.clip), group);
   if (placed === null) return original;

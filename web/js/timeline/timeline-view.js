@@ -250,7 +250,7 @@ export function mountTimeline(el) {
   function clipNode(clip, track) {
     const media = mediaById.get(clip.media_id);
     const isText = track.kind === 'text';
-    const label = isText ? clip.text : media ? media.name : 'Missing media';
+    const label = isText || track.kind === 'captions' ? clip.text : media ? media.name : 'Missing media';
     const node = h('div', {
       class: `clip${selected.has(clip.id) ? ' selected' : ''}`, dataset: { clipId: clip.id, mediaId: clip.media_id || '' },
       title: label, role: 'option', 'aria-selected': String(selected.has(clip.id)), tabindex: clip.id === focusedId ? '0' : '-1',

@@ -1,0 +1,47 @@
+"""A project's captions tracks as subtitle files: imported (SRT, WebVTT, ASS/SSA) and exported
+(SRT, WebVTT)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request
+
+from ..errors import AppError
+from ..library import captions
+from .util import services
+
+bp = Blueprint("api_captions", __name__, url_prefix="/api")
+
+
+@bp.post("/projects/<project_id>/captions/import")
+def import_captions(project_id: str):
+    """A multipart `file` becomes the lines of the captions track `track_id` (a form field), or
+    of a new captions track named after the file. `revision`: the one the timeline was read at.
+    Answers {timeline, revision}; a file that cannot be read is refused naming its line, and
+    nothing is stored."""
+    s = services()
+    s.projects.get(project_id)
+    upload = request.files.get("file")
+    if upload is None:
+        raise AppError("no_file", "Choose a subtitle file to import.", field="file")
+    raw_revision = request.form.get("revision")
+    revision: int | None = None
+    if raw_revision not in (None, ""):
+        if not raw_revision.isdigit():
+            raise AppError("invalid_revision", "The revision must be a whole number (the one the timeline was "
+                           "read at).", field="revision")
+        revision = int(raw_revision)
+    data = upload.stream.read(captions.MAX_FILE + 1)
+    doc, new_revision = captions.import_captions(s.projects, project_id, data, upload.filename or "",
+                                                 request.form.get("track_id") or None, revision)
+    return jsonify({"timeline": doc, "revision": new_revision})
+
+
+@bp.get("/projects/<project_id>/captions/<track_id>/export")
+def export_captions(project_id: str, track_id: str):
+    """The captions track's lines as a file to download (`format`: srt or vtt)."""
+    content, filename, mime = captions.export_captions(services().projects, project_id, track_id,
+                                                       request.args.get("format"))
+    response = Response(content, mimetype=mime)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Access-Control-Expose-Headers"] = "Content-Disposition"
+    return response
