@@ -201,3 +201,21 @@ def test_the_history_goes_with_its_project(api: Api, services: Any, project: dic
     _sized(api, project, 1280, 0)
     services.projects.delete(project["id"])
     assert services.db.one("SELECT COUNT(*) AS n FROM timeline_history")["n"] == 0
+
+
+def test_an_undo_leaves_out_the_clips_of_media_deleted_since(api: Api, services: Any, project: dict,
+                                                              samples: dict) -> None:
+    """Media deleted is gone for good from the timeline (media_deleted): a step saved while it was
+    there comes back without its clips, and is saved (not refused for naming it)."""
+    item = services.media.import_path(project["id"], samples["video"])
+    tl = api.get(_url(project)).json["timeline"]
+    top = next(t for t in tl["tracks"] if t["kind"] == "video")
+    top["clips"] = [{"id": "a", "media_id": item["id"], "start": 0, "in": 0, "out": 1}]
+    assert api.put(_url(project), json={"timeline": tl, "revision": 0}).status_code == 200
+    top["clips"].append({"id": "b", "media_id": item["id"], "start": 2, "in": 0, "out": 1})
+    assert api.put(_url(project), json={"timeline": {**tl, "width": 1280}, "revision": 1}).status_code == 200
+    assert api.delete(f"/api/media/{item['id']}").status_code == 200
+    r = api.post(_url(project, "timeline/undo"), json={"revision": 2})
+    assert r.status_code == 200, r.json
+    assert r.json["timeline"]["width"] == 1920  # the step before, less the deleted media's clips
+    assert [c for t in r.json["timeline"]["tracks"] for c in t["clips"]] == []
