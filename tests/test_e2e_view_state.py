@@ -1,7 +1,9 @@
 """View state is not the document, and one writer cannot silently overwrite another, driven in
 Debian's Chromium on a real server: a pause, a zoom (the Zoom slider) and a seek (a click on the
 ruler) send no PUT of the timeline, only a small PUT of the view; and when the timeline is saved
-behind the page's back, the page's next edit meets the 409 and is saved anyway, not lost."""
+behind the page's back as the page's own edit is being saved, that edit meets the 409 and is saved
+anyway, not lost. (A change told while the page has nothing waiting is shown at once:
+test_e2e_live_timeline.py.)"""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, Request, Response, expect
+from playwright.sync_api import Page, Request, Response, Route, expect
 
 from . import media_samples as ms
 from .e2e_helpers import until as wait_until
@@ -23,6 +25,20 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 def until(page: Page, predicate: Callable[[], Any], seconds: float, what: str) -> Any:
     """Waiting in the page (page.on handlers run only while Playwright is being called)."""
     return wait_until(predicate, seconds, what, page=page)
+
+
+def before_the_pages_save(page: Page, theirs: Callable[[], None]) -> None:
+    """Run `theirs` (another writer's save) as the page's next timeline save leaves the browser,
+    before it reaches the server: the page's save is then made on the revision before, whatever
+    the machine's load (a change told while the page has nothing waiting is shown at once)."""
+    done: list[bool] = []
+
+    def handle(route: Route) -> None:
+        if route.request.method == "PUT" and not done:
+            done.append(True)
+            theirs()
+        route.continue_()
+    page.route(lambda url: url.endswith("/timeline"), handle)
 
 
 @pytest.fixture
@@ -79,12 +95,16 @@ def test_view_state_is_saved_apart_and_a_stale_save_recovers(server: ServerProce
     assert got["revision"] == revision  # the timeline was not saved
     assert got["timeline"]["zoom"] == 80 and got["timeline"]["playhead"] == view["playhead"]
 
-    # another writer saves the timeline behind the page's back (a second clip, later on)
+    # another writer saves the timeline behind the page's back (a second clip, later on) as the
+    # page's next edit is being saved: that save, made on the revision before, meets the 409
     theirs = got["timeline"]
     top = next(t for t in theirs["tracks"] if t["kind"] == "video")
     top["clips"].append({**top["clips"][0], "id": "other", "start": 6})
-    r = server.put(f"/api/projects/{project}/timeline", json={"timeline": theirs, "revision": revision})
-    assert r.status_code == 200 and r.json()["revision"] == revision + 1
+
+    def save_theirs() -> None:
+        r = server.put(f"/api/projects/{project}/timeline", json={"timeline": theirs, "revision": revision})
+        assert r.status_code == 200 and r.json()["revision"] == revision + 1
+    before_the_pages_save(page, save_theirs)
 
     # the page's next edit: split the red clip at the playhead (2 s)
     timeline.locator("[data-clip-id='red']").click(position={"x": 5, "y": 5})
@@ -138,8 +158,8 @@ def test_an_edit_that_no_longer_fits_the_other_copy_is_saved_over_it(server: Ser
     top = next(t for t in theirs["tracks"] if t["kind"] == "video")
     red = top["clips"][0]
     top["clips"] = [{**red, "id": "x"}, {**red, "start": 5}]  # red moved on, another clip in its place
-    assert server.put(f"/api/projects/{project}/timeline",
-                      json={"timeline": theirs, "revision": got["revision"]}).status_code == 200
+    before_the_pages_save(page, lambda: server.put(f"/api/projects/{project}/timeline", json={
+        "timeline": theirs, "revision": got["revision"]}).raise_for_status())
 
     timeline.locator("[data-clip-id='red']").click(position={"x": 5, "y": 5})
     page.keyboard.press("s")

@@ -131,7 +131,8 @@ def test_edit_rereads_and_retries_once_on_a_stale_revision(server: ServerProcess
 async def _session_flow(data_dir: Path, server: ServerProcess, out: Path) -> None:
     async with Client(params(data_dir), read_timeout_seconds=120) as client:
         names = {t.name for t in (await client.list_tools()).tools}
-        assert {"create_project", "generate", "add_clip", "add_transition", "add_title", "export"} <= names
+        assert {"create_project", "generate", "add_clip", "add_transition", "add_title", "export", "undo",
+                "redo"} <= names
 
         project = data(await client.call_tool("create_project", {"name": "Agent cut"}))["project"]
         assert server.get(f"/api/projects/{project['id']}").status_code == 200  # the running server has it
@@ -205,6 +206,21 @@ async def _session_flow(data_dir: Path, server: ServerProcess, out: Path) -> Non
         assert "reelcut://project/timeline" in resources
         doc = json.loads((await client.read_resource("reelcut://project/timeline")).contents[0].text)
         assert doc["revision"] == revision and doc["timeline"]["version"] == 2
+
+        # undo and redo are the server's one history, every step of this session labelled as the agent's
+        undone = data(await client.call_tool("undo", {}))
+        assert undone["label"] == "Undid an agent's edit." and undone["can_undo"] and undone["can_redo"]
+        assert undone["revision"] == revision + 1  # revisions only grow
+        texts = [c["id"] for t in undone["timeline"]["tracks"] for c in t["clips"] if "text" in c]
+        assert split["new_clip_id"] in texts  # the last delete undone
+        history = server.get(f"/api/projects/{project['id']}/timeline/history").json()
+        assert {s["source"] for s in history["steps"]} == {"base", "mcp"} and history["can_redo"]
+        redone = data(await client.call_tool("redo", {}))
+        assert redone["revision"] == revision + 2 and not redone["can_redo"]
+        assert [c["id"] for t in redone["timeline"]["tracks"] for c in t["clips"] if "text" in c] == [
+            title["clip_id"]]
+        assert "nothing_to_redo" in error_text(await client.call_tool("redo", {}))
+        assert server.get(f"/api/projects/{project['id']}/timeline").json()["revision"] == revision + 2
 
         exported = data(await client.call_tool("export", {"save_to": str(out), "timeout": 300}))
         assert exported["path"] == str(out)

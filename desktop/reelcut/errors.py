@@ -17,6 +17,7 @@ STATUS: dict[str, int] = {
     "not_found": 404,
     "desktop_only": 409, "not_retryable": 409, "missing_media": 409, "export_running": 409,
     "too_many_exports": 409, "stale_timeline": 409, "no_file_manager": 409, "job_running": 409,
+    "nothing_to_undo": 409, "nothing_to_redo": 409,
     "too_large": 413, "image_too_large": 413, "not_media": 415,
     "disk_full": 507, "db_locked": 503, "busy": 503,
     "invalid_key": 401, "no_api_key": 401, "account_locked": 403, "bearer_only": 403,

@@ -10,7 +10,10 @@ stdout is the protocol.
 A timeline edit is a read-modify-write of the document: GET gives `{timeline, revision}`, the
 change is made on a copy, PUT sends `{timeline, revision}`; a 409 (someone else saved since) reads
 again and makes the change there, once. A refused edit (an unknown clip, a trim past the media, a
-rule of the document) is a tool error and stores nothing."""
+rule of the document) is a tool error and stores nothing.
+
+Undo and redo are the server's: one history of the timeline shared by every writer (the page, this
+agent, scripts), each step labelled with who made it (this server's requests say "mcp")."""
 
 from __future__ import annotations
 
@@ -50,6 +53,9 @@ class Api:
         self.url = url.rstrip("/")
         self.session = requests.Session()
         self.session.headers["Authorization"] = f"Bearer {token}"
+        # every change this server makes is an agent's: so labelled in the timeline's history, and
+        # told to open windows as such (timeline_changed)
+        self.session.headers["X-Reelcut-Source"] = "mcp"
 
     def call(self, method: str, path: str, body: Any = None, timeout: float = 60, ok: tuple[int, ...] = ()) -> Any:
         try:
@@ -242,6 +248,21 @@ class Session:
             return out
         raise AssertionError("unreachable")
 
+    def step(self, direction: str) -> dict:
+        """Undo or redo on the server's history, made on the revision just read (once more on 409)."""
+        pid = self.project()
+        for attempt in range(2):
+            at = self.api.get(f"/api/projects/{pid}/timeline")["revision"]
+            answer = self.api.call("POST", f"/api/projects/{pid}/timeline/{direction}", {"revision": at}, ok=(409,))
+            code = answer.get("error", {}).get("code") if "error" in answer else None
+            if code == "stale_timeline" and attempt == 0:
+                continue
+            if code is not None:
+                raise ApiError(f"{code}: {answer['error'].get('message')}")
+            return {"revision": answer["revision"], "timeline": compact(answer["timeline"]),
+                    "can_undo": answer["can_undo"], "can_redo": answer["can_redo"], "label": answer["label"]}
+        raise AssertionError("unreachable")
+
 
 def _need(value: Any, name: str, low: float | None = None) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -406,6 +427,16 @@ def build(session: Session) -> Any:
     def read_timeline() -> dict[str, Any]:
         got = api.get(f"/api/projects/{session.project()}/timeline")
         return {"revision": got["revision"], "timeline": compact(got["timeline"])}
+
+    @tool("Undo the last change of the open project's timeline, whoever made it (this agent, the user in the "
+          "window, a script): the timeline has one history. Answers the timeline as it is now, can_undo, "
+          "can_redo, and what was undone (label).")
+    def undo() -> dict[str, Any]:
+        return session.step("undo")
+
+    @tool("Redo the change undone last (possible until the timeline is changed again). Answers as undo.")
+    def redo() -> dict[str, Any]:
+        return session.step("redo")
 
     def first_track(doc: dict, kind: str) -> dict:
         tracks = [t for t in doc["tracks"] if t["kind"] == kind]

@@ -183,7 +183,7 @@ def import_timeline(projects: Projects, media: MediaStore, project_id: str, data
             for clip in track["clips"]:
                 if "media_id" in clip:
                     clip["media_id"] = ids[clip["media_id"]]
-        saved, new_revision = projects.save_timeline_at(project_id, doc, revision)
+        saved, new_revision = projects.save_timeline_at(project_id, doc, revision, source="import")
     except BaseException:
         for media_id in added:
             with contextlib.suppress(Exception):

@@ -169,6 +169,21 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection, Path], None]] = [
     """
     ALTER TABLE media ADD COLUMN bin TEXT;
     """,
+    # 11: the timeline's undo history, kept by the server (library/history.py): each accepted save
+    # is a step (the document it stored, its revision, who made it), and projects.history_at is
+    # the step the current timeline is at (undo and redo move it)
+    """
+    CREATE TABLE timeline_history (
+        project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        revision INTEGER NOT NULL,
+        timeline TEXT NOT NULL,
+        source TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (project_id, seq)
+    );
+    ALTER TABLE projects ADD COLUMN history_at INTEGER;
+    """,
 ]
 
 

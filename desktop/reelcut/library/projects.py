@@ -11,8 +11,9 @@ from typing import Any
 
 from ..errors import AppError, NotFound
 from ..eventbus import EventBus
+from . import history
 from .db import Database, dumps, loads, now
-from .timeline import LIMITS, Limit, default_timeline, migrate, validate_timeline
+from .timeline import LIMITS, Limit, default_timeline, migrate, validate_timeline, without_clips
 
 MAX_NAME = 120
 
@@ -28,6 +29,25 @@ def _clean_name(name: Any) -> str:
 
 def _project(row: Any) -> dict[str, Any]:
     return {"id": row["id"], "name": row["name"], "created_at": row["created_at"], "updated_at": row["updated_at"]}
+
+
+def _check_revision(revision: Any) -> None:
+    if revision is not None and (isinstance(revision, bool) or not isinstance(revision, int) or revision < 0):
+        raise AppError("invalid_revision", "The revision must be a whole number (the one the timeline was "
+                       "read at).", field="revision")
+
+
+def _not_stale(current: int, revision: int | None) -> None:
+    if revision is not None and revision != current:
+        err = AppError("stale_timeline", f"The timeline was changed elsewhere since it was read (it is at "
+                       f"revision {current}, this change was made on revision {revision}). Nothing was changed: "
+                       "read it again and make the change on the current revision.")
+        err.extra["revision"] = current
+        raise err
+
+
+def _media_ids(c: Any, project_id: str) -> set[str]:
+    return {r[0] for r in c.execute("SELECT id FROM media WHERE project_id = ? AND deleted_at IS NULL", (project_id,))}
 
 
 class Projects:
@@ -114,37 +134,90 @@ class Projects:
                 doc[key] = view[key]
         return doc, int(row["revision"])
 
-    def save_timeline(self, project_id: str, doc: Any, revision: Any = None) -> dict[str, Any]:
-        return self.save_timeline_at(project_id, doc, revision)[0]
+    def save_timeline(self, project_id: str, doc: Any, revision: Any = None, **how: Any) -> dict[str, Any]:
+        return self.save_timeline_at(project_id, doc, revision, **how)[0]
 
-    def save_timeline_at(self, project_id: str, doc: Any, revision: Any = None) -> tuple[dict[str, Any], int]:
+    def save_timeline_at(self, project_id: str, doc: Any, revision: Any = None, *, source: Any = None,
+                         coalesce: Any = False, client: Any = None) -> tuple[dict[str, Any], int]:
         """Store the document and return it with its new revision. `revision` is the one the
         document was made from: a save made on an older one is refused (409 `stale_timeline`),
         so one writer cannot silently overwrite another. Without it (a script) the save is taken
-        as it comes. The document's playhead and zoom, when it has them, become the view's."""
-        if revision is not None and (isinstance(revision, bool) or not isinstance(revision, int) or revision < 0):
-            raise AppError("invalid_revision", "The revision must be a whole number (the one the timeline was "
-                           "read at).", field="revision")
+        as it comes. The document's playhead and zoom, when it has them, become the view's.
+
+        Every accepted save is a step of the undo history (library/history.py), labelled with
+        `source` (who made it), and is told to every open window (`timeline_changed`, with
+        `client`, the writer's own id if it gave one). This is the one place the timeline is
+        written, besides undo and redo below."""
+        _check_revision(revision)
+        source = history.clean_source(source)
+        coalesce = history.clean_coalesce(coalesce)
+        client = history.clean_client(client)
         with self.db.transaction() as c:
-            row = c.execute("SELECT revision, view FROM projects WHERE id = ?", (project_id,)).fetchone()
+            row = c.execute("SELECT revision, view, timeline FROM projects WHERE id = ?", (project_id,)).fetchone()
             if row is None:
                 raise NotFound("The project")
             current = int(row[0])
-            if revision is not None and revision != current:
-                err = AppError("stale_timeline", f"The timeline was changed elsewhere since it was read (it is at "
-                               f"revision {current}, this save was made on revision {revision}). Nothing was saved: "
-                               "read it again and make the change on the current revision.")
-                err.extra["revision"] = current
-                raise err
-            media_ids = {r[0] for r in c.execute("SELECT id FROM media WHERE project_id = ? AND deleted_at IS NULL",
-                                                  (project_id,))}
+            _not_stale(current, revision)
+            media_ids = _media_ids(c, project_id)
             # what is stored is the document validated: a version 1 document migrated, tracks in
             # stack order
             doc = validate_timeline(doc, media_ids)
             view = {**loads(row[1], {}), **{k: doc[k] for k in ("playhead", "zoom") if k in doc}}
+            stored = dumps(doc)
             c.execute("UPDATE projects SET timeline = ?, revision = ?, view = ?, updated_at = ? WHERE id = ?",
-                      (dumps(doc), current + 1, dumps(view), now(), project_id))
+                      (stored, current + 1, dumps(view), now(), project_id))
+            history.record(c, project_id, row[2], current, stored, current + 1, source, coalesce)
+        self._changed(project_id, current + 1, source, client, "save")
         return doc, current + 1
+
+    def _changed(self, project_id: str, revision: int, source: str, client: str | None, action: str) -> None:
+        self.bus.publish("timeline_changed", {"project_id": project_id, "revision": revision, "source": source,
+                                              "client": client, "action": action})
+
+    def undo_timeline(self, project_id: str, revision: Any = None, *, source: Any = None,
+                      client: Any = None) -> dict[str, Any]:
+        """Go back one step of the history: its document becomes the current timeline, with a new
+        revision. Answers {timeline, revision, can_undo, can_redo, label}."""
+        return self._step(project_id, -1, revision, source, client)
+
+    def redo_timeline(self, project_id: str, revision: Any = None, *, source: Any = None,
+                      client: Any = None) -> dict[str, Any]:
+        """Forward one step (after an undo, before any new save): as `undo_timeline`."""
+        return self._step(project_id, +1, revision, source, client)
+
+    def _step(self, project_id: str, direction: int, revision: Any, source: Any, client: Any) -> dict[str, Any]:
+        _check_revision(revision)
+        source = history.clean_source(source)
+        client = history.clean_client(client)
+        with self.db.transaction() as c:
+            row = c.execute("SELECT revision FROM projects WHERE id = ?", (project_id,)).fetchone()
+            if row is None:
+                raise NotFound("The project")
+            current = int(row[0])
+            _not_stale(current, revision)
+            step, moved = history.move(c, project_id, direction)
+            # media deleted since the step was saved is gone for good: its clips stay out (the
+            # same as media_store.delete did to the timeline then)
+            media_ids = _media_ids(c, project_id)
+            doc = without_clips(migrate(loads(step["timeline"])),
+                                lambda clip: "media_id" in clip and clip["media_id"] not in media_ids)
+            doc = validate_timeline(doc, media_ids)
+            # the view (playhead, zoom) stays where the user is: undo changes the document only
+            c.execute("UPDATE projects SET timeline = ?, revision = ?, updated_at = ? WHERE id = ?",
+                      (dumps(doc), current + 1, now(), project_id))
+            state = history.summary(c, project_id)
+        self._changed(project_id, current + 1, source, client, "undo" if direction < 0 else "redo")
+        doc, new_revision = self.timeline_at(project_id)
+        return {"timeline": doc, "revision": new_revision, "can_undo": state["can_undo"],
+                "can_redo": state["can_redo"], "label": history.label(direction, moved)}
+
+    def timeline_history(self, project_id: str) -> dict[str, Any]:
+        """{revision, can_undo, can_redo, steps: [{revision, source, when, current}]} (oldest first)."""
+        with self.db.transaction() as c:
+            row = c.execute("SELECT revision FROM projects WHERE id = ?", (project_id,)).fetchone()
+            if row is None:
+                raise NotFound("The project")
+            return {"revision": int(row[0]), **history.summary(c, project_id)}
 
     def view(self, project_id: str) -> dict[str, Any]:
         """Where the user was: playhead (seconds), zoom (pixels a second), scroll (pixels)."""

@@ -48,11 +48,38 @@ def get_timeline(project_id: str):
     return jsonify({"timeline": doc, "revision": revision})
 
 
+SOURCE_HEADER = "X-Reelcut-Source"
+
+
+def _who(data: dict) -> dict:
+    """Who makes the change: `source` (body, else the X-Reelcut-Source header; "api" when
+    neither) and `client`, the writer's own id, both told to every window in `timeline_changed`."""
+    return {"source": data.get("source") or request.headers.get(SOURCE_HEADER), "client": data.get("client")}
+
+
 @bp.put("/projects/<project_id>/timeline")
 def put_timeline(project_id: str):
     data = body()
-    doc, revision = services().projects.save_timeline_at(project_id, data.get("timeline"), data.get("revision"))
+    doc, revision = services().projects.save_timeline_at(project_id, data.get("timeline"), data.get("revision"),
+                                                         coalesce=data.get("coalesce", False), **_who(data))
     return jsonify({"timeline": doc, "revision": revision})
+
+
+@bp.post("/projects/<project_id>/timeline/undo")
+def undo_timeline(project_id: str):
+    data = body()
+    return jsonify(services().projects.undo_timeline(project_id, data.get("revision"), **_who(data)))
+
+
+@bp.post("/projects/<project_id>/timeline/redo")
+def redo_timeline(project_id: str):
+    data = body()
+    return jsonify(services().projects.redo_timeline(project_id, data.get("revision"), **_who(data)))
+
+
+@bp.get("/projects/<project_id>/timeline/history")
+def timeline_history(project_id: str):
+    return jsonify(services().projects.timeline_history(project_id))
 
 
 @bp.get("/projects/<project_id>/timeline/export")

@@ -27,6 +27,12 @@ _ERRORS = {code: {"description": why, **_json(_ref("Error"))} for code, why in (
     ("422", "Invalid parameters"), ("503", "Busy"))}
 
 
+# who makes a timeline change (also the X-Reelcut-Source header), told in `timeline_changed`
+_WHO = {"source": {"type": "string", "enum": ["page", "mcp", "api", "cli", "import"]},
+        "client": {"type": "string", "minLength": 1, "maxLength": 64}}
+_STEP = {"type": "object", "properties": {"revision": {"type": "integer", "minimum": 0}, **_WHO}}
+
+
 def _op(summary: str, responses: dict[str, Any], body: dict[str, Any] | None = None,
         params: list[str] = (), query: list[dict[str, Any]] = ()) -> dict[str, Any]:
     op: dict[str, Any] = {"summary": summary, "responses": {**responses, **_ERRORS}}
@@ -100,7 +106,19 @@ def spec() -> dict[str, Any]:
                 "put": _op("Save the timeline made on `revision` (409 stale_timeline with the current revision if"
                            " it has moved on; no revision: saved as it comes): {timeline, revision}", _ok(_OBJ),
                            _json({"type": "object", "properties": {
-                               "timeline": _OBJ, "revision": {"type": "integer", "minimum": 0}}}), ["project_id"])},
+                               "timeline": _OBJ, "revision": {"type": "integer", "minimum": 0}, **_WHO,
+                               "coalesce": {"type": "boolean"}}}), ["project_id"])},
+            "/api/projects/{project_id}/timeline/undo": {
+                "post": _op("Undo the last change of the timeline's history (shared by every writer): its step"
+                            " before becomes the timeline, with a new revision: {timeline, revision, can_undo,"
+                            " can_redo, label}; 409 stale_timeline if `revision` is not the current one, 409"
+                            " nothing_to_undo", _ok(_OBJ), _json(_STEP), ["project_id"])},
+            "/api/projects/{project_id}/timeline/redo": {
+                "post": _op("Redo the change undone last (until a new save): as undo; 409 nothing_to_redo",
+                            _ok(_OBJ), _json(_STEP), ["project_id"])},
+            "/api/projects/{project_id}/timeline/history": {
+                "get": _op("The timeline's undo history: {revision, can_undo, can_redo, steps: [{revision, source,"
+                           " when, current}]} oldest first", _ok(_OBJ), params=["project_id"])},
             "/api/projects/{project_id}/timeline/import": {
                 "post": _op("Replace the timeline with an interchange file's (multipart `file`: .otio, .xml FCP 7,"
                             " .fcpxml, .edl; optional `format` and `revision` fields); media it names by existing"

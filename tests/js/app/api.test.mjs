@@ -31,6 +31,10 @@ const CALLS = [
   [(s) => s.projects.media('p1'), 'GET', 'api/projects/p1/media'],
   [(s) => s.projects.timeline('p1'), 'GET', 'api/projects/p1/timeline'],
   [(s) => s.projects.saveTimeline('p1', { version: 1 }), 'PUT', 'api/projects/p1/timeline', { timeline: { version: 1 } }],
+  [(s) => s.projects.undoTimeline('p1', 4, { source: 'page', client: 't1' }), 'POST', 'api/projects/p1/timeline/undo',
+    { revision: 4, source: 'page', client: 't1' }],
+  [(s) => s.projects.redoTimeline('p1', 5), 'POST', 'api/projects/p1/timeline/redo', { revision: 5 }],
+  [(s) => s.projects.timelineHistory('p1'), 'GET', 'api/projects/p1/timeline/history'],
   [(s) => s.projects.view('p1'), 'GET', 'api/projects/p1/view'],
   [(s) => s.projects.saveView('p1', { zoom: 80 }), 'PUT', 'api/projects/p1/view', { zoom: 80 }],
   [(s) => s.projects.jobs('p 1'), 'GET', 'api/generations?project_id=p%201'],
@@ -116,6 +120,9 @@ test('a timeline is saved with the revision it was read at', async () => {
   assert.deepEqual(asked, { timeline: { version: 2 }, revision: 3 });
   await server.projects.saveTimeline('p1', { version: 2 }, null);
   assert.deepEqual(asked, { timeline: { version: 2 } });
+  // the page says who it is, so its own saves are told apart from an agent's
+  await server.projects.saveTimeline('p1', { version: 2 }, 3, { source: 'page', client: 't1' });
+  assert.deepEqual(asked, { timeline: { version: 2 }, revision: 3, source: 'page', client: 't1' });
 });
 
 test('a timeline file is imported as the form itself', async () => {

@@ -91,9 +91,14 @@ export const server = {
     media: (id) => api.get(`api/projects/${id}/media`),
     importFile: (id, form) => api.post(`api/projects/${id}/media`, form),
     timeline: (id) => api.get(`api/projects/${id}/timeline`),
-    // `revision`: the one the timeline was read at (409 `stale_timeline` if it has moved on)
-    saveTimeline: (id, timeline, revision) => api.put(`api/projects/${id}/timeline`,
-      revision === undefined || revision === null ? { timeline } : { timeline, revision }),
+    // `revision`: the one the timeline was read at (409 `stale_timeline` if it has moved on);
+    // `who`: {source, client}, told to every window with the change (`timeline_changed`)
+    saveTimeline: (id, timeline, revision, who = {}) => api.put(`api/projects/${id}/timeline`,
+      revision === undefined || revision === null ? { timeline, ...who } : { timeline, revision, ...who }),
+    // the server's history of the timeline, shared by every writer: {timeline, revision, can_undo, can_redo, label}
+    undoTimeline: (id, revision, who = {}) => api.post(`api/projects/${id}/timeline/undo`, { revision, ...who }),
+    redoTimeline: (id, revision, who = {}) => api.post(`api/projects/${id}/timeline/redo`, { revision, ...who }),
+    timelineHistory: (id) => api.get(`api/projects/${id}/timeline/history`),
     view: (id) => api.get(`api/projects/${id}/view`),
     saveView: (id, view) => api.put(`api/projects/${id}/view`, view),
     jobs: (id) => api.get(`api/generations?project_id=${encodeURIComponent(id)}`),

@@ -27,6 +27,7 @@ export function listen({ parts, state, show, project, actions, violations, say =
     state.media = mergeFetched(media.media, state.media, id, before);
     project.forgetMedia(before.filter((m) => !state.media.some((x) => x.id === m.id)).map((m) => m.id));
     state.jobs = new Map(jobs.jobs.map((j) => [j.id, j]));
+    await project.catchUp(); // another writer's change of the timeline while the stream was down
     show.projects();
     show.media();
     show.jobs();
@@ -78,6 +79,8 @@ export function listen({ parts, state, show, project, actions, violations, say =
         ? [{ label: 'Reveal', name: `Reveal ${name} in the file manager`, event: 'revealfile', detail: { export_id: job.id } }] : []);
     }
   });
+  // an agent, a script or another window changed the timeline: shown at once (project.js)
+  events.addEventListener('timeline_changed', (e) => project.remoteChange(JSON.parse(e.data)));
   events.addEventListener('media_deleted', (e) => {
     const { project_id: projectId, id } = JSON.parse(e.data);
     if (!state.project || projectId !== state.project.id) return;

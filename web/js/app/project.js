@@ -9,9 +9,14 @@
 // saves it, with a toast. When the two do not fit together (the server refuses the combination), the
 // page's copy is saved over the other ("last writer wins, knowingly"), and said so. The user's edit
 // is never lost.
+//
+// Another writer's change (an agent over MCP, a script, another window) is told by the event stream
+// (`timeline_changed`): the page reads it and shows it at once, its own unsaved edit made again on it
+// (live-model.js). Its own saves say who made them ({source: 'page', client}), so it knows its own.
 import { server } from './api.js';
 import { createSaveQueue } from './save-queue.js';
 import { rebase, sameTimeline } from './sync-model.js';
+import { incoming, isNews } from './live-model.js';
 import { send } from '../shared/dom.js';
 import { mergeFetched } from '../media/library-model.js';
 import { withTracks } from '../timeline/timeline-model.js';
@@ -23,6 +28,11 @@ const LAST_PROJECT = 'reelcut.project';
 const SAVE_DELAY_MS = 300;
 const VIEW_DELAY_MS = 500;
 const STALE_TRIES = 3;
+const REMOTE_RETRY_MS = 400; // another writer's change waits this long for the page's own edit to be saved
+// this window, among every writer of the timeline
+const CLIENT = globalThis.crypto && crypto.randomUUID ? crypto.randomUUID()
+  : `w-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+const WHO = { source: 'page', client: CLIENT };
 
 export function createProject(parts, state, show) {
   let revision = null; // the revision of the open project's timeline the page last read or saved
@@ -69,6 +79,7 @@ export function createProject(parts, state, show) {
       return;
     }
     state.project = project;
+    revision = null; // until its timeline is read: a change told meanwhile is in what is read
     state.media = []; // from here on, what arrives (an import, an event) belongs to this project
     localStorage.setItem(LAST_PROJECT, id);
     const [media, timeline, jobs, view] = await Promise.all([
@@ -143,12 +154,13 @@ export function createProject(parts, state, show) {
     const id = state.project.id;
     let answer;
     try {
-      answer = await server.projects.saveTimeline(id, state.timeline, revision);
+      answer = await server.projects.saveTimeline(id, state.timeline, revision, WHO);
     } catch (err) {
       if (err.code !== 'stale_timeline') throw err;
       answer = await saveOverStale(id);
     }
-    if (answer && state.project && state.project.id === id) {
+    // (a newer copy read meanwhile, another writer's, is not taken back)
+    if (answer && state.project && state.project.id === id && (revision === null || answer.revision >= revision)) {
       revision = answer.revision;
       lastSaved = answer.timeline;
     }
@@ -168,7 +180,7 @@ export function createProject(parts, state, show) {
       for (const doc of tries) {
         const shown = doc === mine ? null : showCopy(doc);
         try {
-          const answer = await server.projects.saveTimeline(id, doc, fresh.revision);
+          const answer = await server.projects.saveTimeline(id, doc, fresh.revision, WHO);
           if (theirs) {
             show.toast(doc === mine
               ? 'The timeline was changed elsewhere (in another window or by an agent), and the change could not be '
@@ -191,6 +203,37 @@ export function createProject(parts, state, show) {
         + 'The changed timeline was loaded instead.', 'error');
       return fresh;
     }
+  }
+
+  // `timeline_changed`: another writer changed the timeline. An edit of the page's on its way (a drag,
+  // a save waiting or in flight) goes first: it meets the change as a 409 and is made again on it;
+  // whatever is still news after it is read then.
+  let remoteTimer = null;
+  function remoteChange(event) {
+    if (!state.project || !isNews(event, { projectId: state.project.id, revision, client: CLIENT })) return;
+    clearTimeout(remoteTimer);
+    if (liveBase || !timelineSaves.idle()) {
+      remoteTimer = setTimeout(() => remoteChange(event), REMOTE_RETRY_MS);
+      return;
+    }
+    catchUp().catch(show.fail);
+  }
+
+  // The server's copy, shown if it is newer than the page's (after a change told, or a reconnect).
+  // Until the page's undo is the server's (issue 17, piece 2), the change is one step of the page's
+  // own history, so Ctrl+Z here takes it back (as a save of the page's).
+  async function catchUp() {
+    if (!state.project || !state.timeline) return;
+    const id = state.project.id;
+    const fresh = await server.projects.timeline(id);
+    if (!state.project || state.project.id !== id || revision === null || fresh.revision <= revision) return;
+    if (liveBase || !timelineSaves.idle()) { remoteChange({ project_id: id, revision: fresh.revision }); return; }
+    const { doc, kept } = incoming(lastSaved, state.timeline, fresh.timeline);
+    state.history.record(state.timeline);
+    revision = fresh.revision;
+    lastSaved = fresh.timeline;
+    showCopy(doc);
+    if (kept) saveSoon();
   }
 
   // another copy of the timeline shown in place of the page's (the view stays the page's)
@@ -222,5 +265,7 @@ export function createProject(parts, state, show) {
     viewSaves.soon(() => {}); // the view is a convenience: a failed save of it is not worth a toast
   }
 
-  return { load, open, lastOpened, edit, forgetMedia, saveSoon, saveNow, saveViewSoon, flushSaves };
+  return {
+    load, open, lastOpened, edit, forgetMedia, saveSoon, saveNow, saveViewSoon, flushSaves, remoteChange, catchUp,
+  };
 }
