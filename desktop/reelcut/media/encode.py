@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import logging
 import os
 import re
 import signal
@@ -13,7 +14,10 @@ import threading
 from collections.abc import Callable, Sequence
 
 from ..errors import AppError, from_os_error
+from ..logs import tail
 from .ffmpeg import ffmpeg_exe
+
+log = logging.getLogger(__name__)
 
 
 class EncodeCancelled(Exception):
@@ -90,6 +94,7 @@ def run_ffmpeg(args: Sequence[str], *, duration: float, on_progress: Callable[[f
         raise EncodeCancelled()
     if code != 0:
         text = "".join(stderr)
+        log.warning("%s failed: ffmpeg exited with %s; the end of its stderr:\n%s", what, code, tail(text))
         if "No space left on device" in text:
             raise from_os_error(OSError(errno.ENOSPC, "No space left on device"), f"running {what.lower()}")
         raise AppError("ffmpeg_failed", f"{what} failed: {_reason(text, code)}")

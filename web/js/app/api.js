@@ -55,6 +55,8 @@ export const server = {
   health: () => api.get('api/health'),
   models: () => api.get('api/models'),
   capabilities: (codecs) => api.post('api/capabilities', { codecs }),
+  // what the page saw go wrong (a CSP violation, a media error), for Reelcut's log file
+  clientLog: (report) => api.post('api/client-log', report),
   timelineLimits: () => api.get('api/timeline/limits'),
   settings: {
     get: () => api.get('api/settings'),
@@ -102,6 +104,7 @@ export const server = {
     reveal: (what) => api.post('api/desktop/reveal', what), // {media_id} | {export_id} | {path} saved in this launch
     saveExport: (exportId) => api.post('api/desktop/save-export', { export_id: exportId }),
     selftest: (report) => api.post('api/desktop/selftest', report),
+    openLogs: () => api.post('api/desktop/open-logs', {}), // 409 in a browser, naming the folder
   },
 };
 
