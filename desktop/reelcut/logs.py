@@ -163,12 +163,6 @@ def teardown() -> None:
     threading.excepthook = threading.__excepthook__
 
 
-def tail(text: str, lines: int = 20, chars: int = 4000) -> str:
-    """The end of a long output (ffmpeg's stderr): the last lines say why it stopped."""
-    kept = "\n".join(text.rstrip().splitlines()[-lines:])
-    return kept[-chars:]
-
-
 class ClientLog:
     """What the page reports (CSP violations, media errors), written to the log: bounded per
     entry and rate-limited, since any script on the page could call it in a loop."""
