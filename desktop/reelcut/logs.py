@@ -159,6 +159,7 @@ def teardown() -> None:
         root.removeHandler(handler)
         handler.close()
     _handlers.clear()
+    root.setLevel(logging.WARNING)  # the logging module's own default
     sys.excepthook = sys.__excepthook__
     threading.excepthook = threading.__excepthook__
 
