@@ -8,11 +8,8 @@ cd "$here"
 node_pkg=()
 command -v node >/dev/null || node_pkg+=(nodejs)
 command -v npm >/dev/null || node_pkg+=(npm)
-# Qt WebEngine from PyPI (the desktop window) needs these X/GL/NSS libraries even offscreen.
-qt_libs=(libnss3 libxkbfile1 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libasound2 libegl1 libgl1 libgbm1
-         libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
-         libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxcb-xfixes0 libfontconfig1
-         xvfb)  # an X server for the Qt window on xcb (tests/test_frozen.py, tests/test_preview_qt.py)
+source scripts/qt-libs.sh  # qt_libs: what Qt WebEngine from PyPI (the desktop window) needs
+qt_libs+=(xvfb)  # an X server for the Qt window on xcb (tests/test_frozen.py, tests/test_preview_qt.py)
 PIP_EXTRAS=test,desktop,build bash scripts/bootstrap.sh chromium "${qt_libs[@]}" "${node_pkg[@]}"
 export PATH="$here/.venv/bin:$PATH"
 

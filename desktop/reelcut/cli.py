@@ -1,15 +1,16 @@
 """The `reelcut` command: the desktop app (default), `serve` for a browser, `generate`,
-`timeline export|import` and `captions import|export` for scripts."""
+`timeline export|import` and `captions import|export` for scripts, `doctor` for what this machine
+gives Reelcut."""
 
 from __future__ import annotations
 
 import argparse
-import logging
 import signal
 import sys
 import webbrowser
 from pathlib import Path
 
+from . import logs
 from .config import Config, default_data_dir, default_token
 from .errors import AppError
 
@@ -17,7 +18,11 @@ from .errors import AppError
 def _config(args: argparse.Namespace) -> Config:
     data_dir = Path(args.data_dir).expanduser() if getattr(args, "data_dir", None) else default_data_dir()
     return Config(data_dir=data_dir, token=default_token(), port=getattr(args, "port", 0) or 0,
-                  dev_origins=list(getattr(args, "dev_origin", None) or []))
+                  dev_origins=list(getattr(args, "dev_origin", None) or []), dev=bool(getattr(args, "dev", False)))
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    return Path(args.data_dir).expanduser() if getattr(args, "data_dir", None) else default_data_dir()
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -27,7 +32,15 @@ def _interrupt(signum: int, frame: object) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .server.runner import LocalServer
 
-    server = LocalServer(_config(args))
+    config = _config(args)
+    server = LocalServer(config)
+    watcher = None
+    if config.dev:
+        from .config import web_dir
+        from .server.dev_reload import WebWatcher
+
+        watcher = WebWatcher(web_dir(), server.services.bus)
+        watcher.start()
     # A service manager's SIGTERM shuts down like Ctrl+C: streams end cleanly, the db closes.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
@@ -39,8 +52,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        if watcher is not None:
+            watcher.stop()
         server.shutdown()
     return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from .doctor import report
+
+    text, code = report(_data_dir(args), online=args.online, as_json=args.json)
+    print(text)
+    return code
 
 
 def _parse_params(pairs: list[str]) -> dict[str, str]:
@@ -216,6 +239,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)  # keeps a global --data-dir
     serve.add_argument("--dev-origin", action="append", metavar="URL",
                        help="allow this origin cross-origin (a front-end dev server); repeatable")
+    serve.add_argument("--dev", action="store_true",
+                       help="for work on the page: web/ files are never cached, and an edit reloads the page")
     serve.set_defaults(func=cmd_serve)
 
     gen = sub.add_parser("generate", help="generate a clip into a project and print its path")
@@ -258,18 +283,24 @@ def build_parser() -> argparse.ArgumentParser:
     cexp.add_argument("-o", "--out", required=True, help="the file to write")
     cexp.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     cexp.set_defaults(func=cmd_captions_export)
+    doctor = sub.add_parser("doctor", help="check what this machine gives Reelcut, with a fix for each problem")
+    doctor.add_argument("--online", action="store_true", help="also ask fal.ai whether the key is accepted")
+    doctor.add_argument("--json", action="store_true", help="print the checks as JSON")
+    doctor.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)  # keeps a global --data-dir
+    doctor.set_defaults(func=cmd_doctor, log_file=False)
 
     mcp = sub.add_parser("mcp", help="an MCP server on stdio for agents (uses the running Reelcut, or starts one)")
     mcp.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)  # keeps a global --data-dir
-    mcp.set_defaults(func=cmd_mcp)
+    mcp.set_defaults(func=cmd_mcp, log_file=False)  # it logs to stderr, the MCP client's log
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # the one place logging is set up: the console, and the rotating file in the data dir (the
+    # doctor only reads the machine, and must not create the data dir it is checking)
+    logs.setup(_data_dir(args) if getattr(args, "log_file", True) else None, args.verbose)
     func = getattr(args, "func", cmd_desktop)
     try:
         return func(args)

@@ -53,6 +53,7 @@ class Config:
     host: str = "127.0.0.1"
     port: int = 0
     dev_origins: list[str] = field(default_factory=list)
+    dev: bool = False  # `serve --dev`: web/ files are never cached, and a change reloads the page
     upload_limit: int = 4 * 1024**3  # a multipart import
     json_limit: int = 8 * 1024**2  # any JSON body: a big timeline is a few MB
     # Reading a request: its head must arrive within this many seconds, and a body may pause no

@@ -51,8 +51,9 @@ def _text_id(value: Any, what: str, field: str) -> str:
 
 class DesktopActions:
     def __init__(self, projects: Projects, media: MediaStore, exports: ExportManager, bus: EventBus,
-                 settings: Any = None) -> None:
+                 settings: Any = None, logs_dir: Path | None = None) -> None:
         self.projects = projects
+        self.logs_dir = logs_dir  # the rotating log file's folder (logs.py)
         self.settings = settings  # library.settings.Settings: keeps the last export folder
         self.saved: set[str] = set()  # files this launch saved: the page may ask to reveal them
         self.media = media
@@ -142,6 +143,25 @@ class DesktopActions:
             raise AppError("invalid_reveal", "Say which file to reveal.", field="media_id")
         window.reveal(target)
         return str(target)
+
+    def open_logs(self) -> str:
+        """Show the log folder in the file manager. In a browser there is no window to do it, so
+        the refusal says where the folder is."""
+        if self.logs_dir is None:
+            raise AppError("desktop_only", "This Reelcut keeps no log file.")
+        if self.window is None:
+            err = AppError("desktop_only", f"Reelcut's logs are in {self.logs_dir}")
+            err.extra["path"] = str(self.logs_dir)
+            raise err
+        # the file manager is shown the current log file, selected where the platform can
+        current = self.logs_dir / "reelcut.log"
+        try:
+            self.logs_dir.mkdir(parents=True, exist_ok=True)
+            current.touch(exist_ok=True)
+        except OSError as exc:
+            raise from_os_error(exc, "opening the log folder") from exc
+        self.window.reveal(current)
+        return str(self.logs_dir)
 
     def set_title(self, title: Any, project_id: Any = None) -> None:
         window = self._window()

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from . import keystore
+from . import keystore, logs
 from .errors import AppError
 from .eventbus import EventBus
 from .library.settings import Settings
@@ -77,6 +77,7 @@ class Preferences:
             self.settings.set(name, values[name])
         if "fal_key" in values:
             keystore.set_key(self.data_dir, key.strip() if key else None)
+            logs.forget_cached_secrets()
         current = self.get()
         self.bus.publish("settings", {"changed": [*switches, *(["fal_key"] if "fal_key" in values else [])],
                                       "settings": current})

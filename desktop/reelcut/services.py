@@ -18,6 +18,7 @@ from .library.db import Database
 from .library.media_store import MediaStore
 from .library.projects import Projects
 from .library.settings import Settings
+from .logs import ClientLog, add_secret_source, log_dir, remove_secret_source
 from .preferences import Preferences
 from .render.exports import ExportManager
 from .render.proxies import ProxyMaker
@@ -43,6 +44,8 @@ class Services:
         self.media = MediaStore(self.db, self.projects, config.data_dir, config.temp_dir, config.upload_limit,
                                 bus=self.bus)
         self.preferences = Preferences(Settings(self.db), config.data_dir, self.bus)
+        add_secret_source(self.preferences.fal_key)  # the stored key never reaches the log file
+        self.client_log = ClientLog()
         self.providers = {**default_providers(self.preferences), **(providers or {})}
         self.jobs = JobManager(self.db, self.media, self.bus, config.temp_dir, self.providers)
         self.projects.before_delete.append(self.jobs.cancel_project)
@@ -50,7 +53,8 @@ class Services:
                                      smart_render=self.preferences.smart_render_enabled)
         self.proxies = ProxyMaker(self.db, self.media, self.bus, config.temp_dir,
                                   seek_proxies=self.preferences.preview_proxies_enabled)
-        self.desktop = DesktopActions(self.projects, self.media, self.exports, self.bus, self.preferences.settings)
+        self.desktop = DesktopActions(self.projects, self.media, self.exports, self.bus, self.preferences.settings,
+                                      logs_dir=log_dir(config.data_dir))
 
     def start(self) -> None:
         """Recover from whatever the last run left behind, then resume its jobs."""
@@ -73,3 +77,4 @@ class Services:
         self.bus.close()
         self.proxies.join_feed()
         self.db.close()
+        remove_secret_source(self.preferences.fal_key)

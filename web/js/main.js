@@ -2,6 +2,7 @@
 // and joined to the app (app/): its state, the data it sends down as noun events, the actions that
 // answer the verb events the parts send up, the event stream and the keyboard shortcuts.
 import { recordViolations } from './app/violations.js';
+import { logViolations } from './app/client-log.js';
 import { createState } from './app/state.js';
 import { createShow } from './app/show.js';
 import { createProject } from './app/project.js';
@@ -27,6 +28,7 @@ import { mountSettings } from './settings/settings-dialog.js';
 import { mountInterchange } from './interchange/interchange-menu.js';
 
 const violations = recordViolations(document);
+logViolations(document);
 
 const slot = (name) => document.querySelector(`[data-mount="${name}"]`);
 const parts = {
@@ -66,6 +68,8 @@ document.addEventListener('opensettings', (e) => settings.open(e.detail || {}));
 server.settings.get().then((s) => send(parts.ai, 'settings', s)).catch(() => {});
 
 reportCapabilities();
+// `reelcut serve --dev`: the live-reload module, loaded only when the server says so
+server.health().then((h) => { if (h.dev) import('./app/dev-reload.js').then((m) => m.startDevReload()); }).catch(() => {});
 const say = mountAnnouncer(document.body);
 listen({ parts, state, show, project, actions, violations, say });
 start({ parts, state, show, project });

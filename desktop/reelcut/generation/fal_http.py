@@ -4,6 +4,7 @@ queue and REST origins; it is never put in a message."""
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -24,6 +25,10 @@ REDIRECTS = (301, 302, 303, 307, 308)
 TIMEOUT = (10.0, 60.0)  # connect, read: a status poll or a result must answer within these
 MAYBE_SENT = ("The request may have reached fal.ai, so Reelcut did not send it again (to avoid paying twice). "
               "Check your fal.ai dashboard; use Retry to submit again.")
+
+ANSWER_LOGGED = 1000  # characters of an answer written to the log
+
+log = logging.getLogger(__name__)
 
 
 def detail_of(resp: requests.Response) -> Any:
@@ -204,9 +209,13 @@ class FalHttp:
                     raise submit_uncertain("fal.ai did not answer in time after the request was sent" if timeout
                                            else "The connection to fal.ai broke after the request was sent") from exc
                 failure = self._transport_failure(exc)
+                log.warning("fal.ai %s %s: %s", method, url, exc)
             else:
                 if once and not stream:
                     self._read_answer(resp)
+                # the answer, for the log file (the key is redacted there, wherever it appears)
+                log.info("fal.ai %s %s: HTTP %s %s", method, url, resp.status_code,
+                         "(streamed)" if stream else resp.text[:ANSWER_LOGGED])
                 if resp.ok or resp.status_code in ok:
                     return resp
                 failure = error_for(resp, model_name)

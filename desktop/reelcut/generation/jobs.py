@@ -313,6 +313,9 @@ class JobManager:
     def _update(self, job_id: str, *, status: str | None = None, progress: float | None = None,
                 message: str | None = None, queue_position: int | None = None, log: str | None = None,
                 error: dict[str, Any] | None = None, media_id: str | None = None) -> None:
+        if status is not None:
+            # each phase, for the log file (`log` here is the job's own log, the parameter)
+            logging.getLogger(__name__).info("job %s: %s%s", job_id, status, f" ({message})" if message else "")
         if queue_position is None and status is not None and status != "queued":
             queue_position = NULL  # the provider's queue is behind it
         add_log = None

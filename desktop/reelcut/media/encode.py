@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import logging
 import os
 import re
 import signal
@@ -14,6 +15,8 @@ from collections.abc import Callable, Sequence
 
 from ..errors import AppError, from_os_error
 from .ffmpeg import ffmpeg_exe
+
+log = logging.getLogger(__name__)
 
 
 class EncodeCancelled(Exception):
@@ -90,9 +93,15 @@ def run_ffmpeg(args: Sequence[str], *, duration: float, on_progress: Callable[[f
         raise EncodeCancelled()
     if code != 0:
         text = "".join(stderr)
+        log.warning("%s failed: ffmpeg exited with %s; the end of its stderr:\n%s", what, code, _tail(text))
         if "No space left on device" in text:
             raise from_os_error(OSError(errno.ENOSPC, "No space left on device"), f"running {what.lower()}")
         raise AppError("ffmpeg_failed", f"{what} failed: {_reason(text, code)}")
+
+
+def _tail(stderr: str, lines: int = 20, chars: int = 4000) -> str:
+    """The end of ffmpeg's stderr, for the log file: the last lines say why it stopped."""
+    return "\n".join(stderr.rstrip().splitlines()[-lines:])[-chars:]
 
 
 def _reason(stderr: str, code: int) -> str:

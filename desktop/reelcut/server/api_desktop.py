@@ -34,6 +34,11 @@ def reveal():
     return jsonify({"ok": True, "path": path})
 
 
+@bp.post("/open-logs")
+def open_logs():
+    return jsonify({"ok": True, "path": services().desktop.open_logs()})
+
+
 @bp.post("/title")
 def title():
     data = body()

@@ -43,6 +43,7 @@ def create_app(config: Config, services: Services) -> Flask:
     app.config["REELCUT_HOST"] = config.host
     app.config["REELCUT_PORT"] = config.port
     app.config["MAX_CONTENT_LENGTH"] = config.upload_limit + 1024 * 1024  # multipart imports
+    app.config["REELCUT_DEV"] = config.dev
     app.config["REELCUT_JSON_LIMIT"] = config.json_limit  # every JSON body (util.body)
     app.extensions["reelcut"] = services
     app.extensions["reelcut_web"] = web_dir()
@@ -50,7 +51,8 @@ def create_app(config: Config, services: Services) -> Flask:
     def remote_hosts() -> list[str]:
         return registry.remote_media_hosts() if services.preferences.remote_preview_enabled() else []
 
-    security.install(app, token=config.token, dev_origins=config.dev_origins, remote_hosts=remote_hosts)
+    security.install(app, token=config.token, dev_origins=config.dev_origins, remote_hosts=remote_hosts,
+                     dev_mode=config.dev)
     for module in ROUTES:
         app.register_blueprint(module.bp)
 

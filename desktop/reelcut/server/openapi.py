@@ -186,6 +186,12 @@ def spec() -> dict[str, Any]:
                                   "fal_key": {"type": "string"}}}))},
             "/api/settings/test-key": {"post": _op("Ask fal.ai once (an unpaid status GET) whether a key is accepted",
                                                    _ok(_OBJ), _json(_OBJ))},
+            "/api/client-log": {"post": _op(
+                "Write what the page saw (a CSP violation, a media error) to the log; rate-limited",
+                _ok(_OBJ), _json({"type": "object", "required": ["kind", "message"], "properties": {
+                    "kind": {"type": "string", "enum": ["csp", "media", "error"]},
+                    "message": {"type": "string", "maxLength": 1000},
+                    "source": {"type": "string", "maxLength": 1000}}}))},
             "/api/capabilities": {"post": _op("What the page's engine can play", _ok(_OBJ),
                                               _json({"type": "object", "properties": {"codecs": _OBJ}}))},
             **{f"/api/desktop/{name}": {"post": _op(summary, _ok(_OBJ), _json(_OBJ))} for name, summary in (
@@ -194,6 +200,7 @@ def spec() -> dict[str, Any]:
                 ("save-timeline", "Desktop: native Save dialog for the timeline as an interchange file"),
                 ("reveal", "Desktop: show a media file, an export or a saved file in the file manager"),
                 ("title", "Desktop: the window title"),
+                ("open-logs", "Desktop: show the log folder in the file manager (409 in a browser, naming it)"),
                 ("selftest", "Desktop: the page's self-test report"))},
             "/media/{media_id}": {"get": _op("Media bytes (Range)", {"200": {"description": "bytes"},
                                                                      "206": {"description": "a range"}},

@@ -27,6 +27,9 @@ SESSION_ROOT = "/s/"
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 BODY_TYPES = ("application/json", "multipart/form-data")
 MEDIA_CACHE = "private, max-age=3600"
+# `serve --dev`: every way a cache could keep an edited file, refused (no-store alone already keeps
+# it out of the cache; no-cache and max-age=0 also stop a heuristic reuse by an older engine)
+DEV_NO_CACHE = "no-store, no-cache, must-revalidate, max-age=0"
 
 POLICY: dict[str, list[str]] = {
     "default-src": ["'self'"],
@@ -64,13 +67,16 @@ def security_headers(csp: str) -> dict[str, str]:
     }
 
 
-def cache_control(path: str, status: int) -> str:
+def cache_control(path: str, status: int, dev: bool = False) -> str:
     """Media bytes, proxies and posters are addressed by an id that never changes its bytes, and
     the player seeks in them, so the browser may keep them (private: never a shared cache). An
     error is never kept (a 404 for a poster not made yet must not stick), nor is anything else:
-    JSON, the page, its scripts."""
+    JSON, the page, its scripts. In dev mode (`serve --dev`) the page's files say so as plainly as
+    HTTP can, so an edit is what the next load runs."""
     if path.startswith("/media/") and status in (200, 206, 304):
         return MEDIA_CACHE
+    if dev and not path.startswith(("/api/", "/media/")):
+        return DEV_NO_CACHE
     return "no-store"
 
 
@@ -128,10 +134,11 @@ class SessionPrefix:
 
 
 def install(app: Flask, *, token: str, dev_origins: list[str],
-            remote_hosts: Callable[[], Iterable[str]] = lambda: ()) -> str:
+            remote_hosts: Callable[[], Iterable[str]] = lambda: (), dev_mode: bool = False) -> str:
     """Attach the checks to every request and the headers to every response (pages, JSON,
     media, errors). `remote_hosts()` returns the media hosts to allow right now. The app must
-    say where it listens in `REELCUT_HOST` and `REELCUT_PORT`. Returns the session prefix."""
+    say where it listens in `REELCUT_HOST` and `REELCUT_PORT`; `dev_mode` is `serve --dev`.
+    Returns the session prefix."""
     dev = [o.rstrip("/") for o in dev_origins]
     if dev:
         # The only CORS in the app: a web developer's own dev server, named on the command line.
@@ -188,7 +195,7 @@ def install(app: Flask, *, token: str, dev_origins: list[str],
         for k, v in security_headers(build_csp(remote_hosts())).items():
             resp.headers[k] = v
         # decided here only: send_file's own caching headers are replaced, Expires with them
-        resp.headers["Cache-Control"] = cache_control(request.path, resp.status_code)
+        resp.headers["Cache-Control"] = cache_control(request.path, resp.status_code, dev_mode)
         resp.headers.pop("Expires", None)
         return resp
 

@@ -19,6 +19,7 @@ const CALLS = [
   [(s) => s.health(), 'GET', 'api/health'],
   [(s) => s.models(), 'GET', 'api/models'],
   [(s) => s.capabilities({ av1: '' }), 'POST', 'api/capabilities', { codecs: { av1: '' } }],
+  [(s) => s.clientLog({ kind: 'csp', message: 'm' }), 'POST', 'api/client-log', { kind: 'csp', message: 'm' }],
   [(s) => s.timelineLimits(), 'GET', 'api/timeline/limits', undefined],
   [(s) => s.fontList(), 'GET', 'api/fonts', undefined],
   [(s) => s.settings.get(), 'GET', 'api/settings'],
@@ -58,6 +59,7 @@ const CALLS = [
   [(s) => s.desktop.saveExport('e1'), 'POST', 'api/desktop/save-export', { export_id: 'e1' }],
   [(s) => s.desktop.saveTimelineFile('p1', 'edl'), 'POST', 'api/desktop/save-timeline', { project_id: 'p1', format: 'edl' }],
   [(s) => s.desktop.selftest({ currentTime: 1 }), 'POST', 'api/desktop/selftest', { currentTime: 1 }],
+  [(s) => s.desktop.openLogs(), 'POST', 'api/desktop/open-logs', {}],
 ];
 
 test('every request the page makes is named in the api module, relative to the page', async () => {

@@ -75,6 +75,8 @@ export const server = {
   health: () => api.get('api/health'),
   models: () => api.get('api/models'),
   capabilities: (codecs) => api.post('api/capabilities', { codecs }),
+  // what the page saw go wrong (a CSP violation, a media error), for Reelcut's log file
+  clientLog: (report) => api.post('api/client-log', report),
   timelineLimits: () => api.get('api/timeline/limits'),
   // {fonts: [{family, styles}], default: {family, bold, italic}}: the families a title may name
   fontList: () => api.get('api/fonts'),
@@ -136,6 +138,7 @@ export const server = {
     saveExport: (exportId) => api.post('api/desktop/save-export', { export_id: exportId }),
     saveTimelineFile: (projectId, format) => api.post('api/desktop/save-timeline', { project_id: projectId, format }),
     selftest: (report) => api.post('api/desktop/selftest', report),
+    openLogs: () => api.post('api/desktop/open-logs', {}), // 409 in a browser, naming the folder
   },
 };
 

@@ -4,6 +4,7 @@
 // made for the `blob` kind and freed with its element. The elements are kept hidden in
 // `container`; the canvas draws their frames.
 import { h } from '../shared/dom.js';
+import { server } from '../app/api.js';
 import { blockedBy, mediaErrorReason, playFirstWorking } from './sources.js';
 
 const RETIRE_MS = 1000;
@@ -37,7 +38,13 @@ function tryVideo(entry, source) {
       document.removeEventListener('securitypolicyviolation', onViolation);
     };
     const onData = () => { cleanup(); resolve(); };
-    const onError = () => { cleanup(); reject(new Error(mediaErrorReason(el.error ? el.error.code : 0))); };
+    const onError = () => {
+      cleanup();
+      const reason = mediaErrorReason(el.error ? el.error.code : 0);
+      // the log file is where a user's report is read: say which source failed and why
+      server.clientLog({ kind: 'media', message: `${source.kind} source failed: ${reason}`, source: url.slice(0, 1000) }).catch(() => {});
+      reject(new Error(reason));
+    };
     const onViolation = (e) => {
       if (blockedBy(url, e.blockedURI)) { cleanup(); reject(new Error(`blocked by ${e.violatedDirective}`)); }
     };

@@ -66,6 +66,20 @@ export function mountSettings(dialog) {
       }
     },
   });
+  const logsResult = h('span', { class: 'hint block', id: 'set-logs-result', role: 'status' });
+  // the log file is what a bug report needs; in a browser there is no window to show the folder,
+  // and the server's refusal names it instead
+  const openLogs = h('button', {
+    type: 'button', class: 'ghost', text: 'Open logs folder', 'aria-describedby': 'set-logs-result',
+    onclick: async () => {
+      try {
+        const { path } = await server.desktop.openLogs();
+        logsResult.textContent = `Shown in the file manager: ${path}`;
+      } catch (err) {
+        logsResult.textContent = err.message;
+      }
+    },
+  });
   const status = h('p', { class: 'hint' });
   const error = h('p', { class: 'form-error', role: 'alert' });
   const form = h('form', {
@@ -96,6 +110,7 @@ export function mountSettings(dialog) {
     h('span', { id: 'set-smart-hint', class: 'hint block', text: 'Export by copying the sources where a stretch of the timeline is a plain cut of a clip already in the export’s format: faster, and no second encode. Off re-encodes everything.' })),
   h('p', {}, h('label', { for: 'set-key', text: 'fal.ai API key' }), key, testKey,
     h('span', { class: 'block' }, keyError), h('span', { class: 'block' }, keyResult)),
+  h('p', {}, openLogs, logsResult),
   status, error,
   h('div', { class: 'actions' },
     removeKey,
@@ -111,6 +126,7 @@ export function mountSettings(dialog) {
     error.textContent = '';
     keyError.textContent = '';
     keyResult.textContent = '';
+    logsResult.textContent = '';
     // a key from FAL_KEY is not ours to remove
     keyStored = settings.fal_key_set && settings.fal_key_source !== 'env';
     removeKey.disabled = !keyStored;
