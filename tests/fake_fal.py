@@ -479,15 +479,136 @@ class Listener:
         self.server.server_close()
 
 
+# fal's own input schemas for the 2026 endpoints, written from shared/reference/fal-models-2026.md
+# (fal-js generated types, 2026-08, and the models' llms.txt pages), NOT from Reelcut's registry,
+# so a registry entry with a wrong field or wire type is refused here as fal would refuse it.
+# A field is (type, allowed values or None, required). Enums are literals: "6" is not 6.
+_LTX_RES = ("1080p", "1440p", "2160p")
+_LTX_FPS = (24, 25, 48, 50)
+_LTX_FAST_DURATIONS = tuple(range(6, 21, 2))
+_VEO_FLF = {"prompt": ("str", None, True), "first_frame_url": ("str", None, True),
+            "last_frame_url": ("str", None, True), "aspect_ratio": ("str", ("auto", "16:9", "9:16"), False),
+            "duration": ("str", ("4s", "6s", "8s"), False), "resolution": ("str", ("720p", "1080p", "4k"), False),
+            "generate_audio": ("bool", None, False), "negative_prompt": ("str", None, False),
+            "seed": ("int", None, False), "safety_tolerance": ("str", ("1", "2", "3", "4", "5", "6"), False),
+            "auto_fix": ("bool", None, False)}
+_KLING_V3 = {"prompt": ("str", None, False), "multi_prompt": ("list", None, False),
+             "duration": ("str", tuple(str(i) for i in range(3, 16)), False),
+             "generate_audio": ("bool", None, False), "negative_prompt": ("str", None, False),
+             "cfg_scale": ("float", None, False), "shot_type": ("str", ("customize", "intelligent"), False)}
+_KLING_V3_T2V = {**_KLING_V3, "aspect_ratio": ("str", ("16:9", "9:16", "1:1"), False)}
+_KLING_V3_I2V = {**_KLING_V3, "start_image_url": ("str", None, True), "end_image_url": ("str", None, False),
+                 "elements": ("list", None, False)}
+_WAN = {"duration": ("str", ("5", "10", "15"), False), "resolution": ("str", ("720p", "1080p"), False),
+        "audio_url": ("str", None, False), "multi_shots": ("bool", None, False),
+        "enable_prompt_expansion": ("bool", None, False), "negative_prompt": ("str", None, False),
+        "seed": ("int", None, False), "enable_safety_checker": ("bool", None, False)}
+
+
+def _ltx(i2v: bool, fast: bool) -> dict[str, tuple]:
+    fields = {"prompt": ("str", None, True), "duration": ("int", _LTX_FAST_DURATIONS if fast else (6, 8, 10), False),
+              "resolution": ("str", _LTX_RES, False), "fps": ("int", _LTX_FPS, False),
+              "generate_audio": ("bool", None, False),
+              "aspect_ratio": ("str", ("auto", "16:9", "9:16") if i2v else ("16:9", "9:16"), False)}
+    if i2v:
+        fields.update(image_url=("str", None, True), end_image_url=("str", None, False))
+    return fields
+
+
+def _ltx_fast_rule(data: dict[str, Any]) -> dict[str, Any] | None:
+    if data.get("duration", 6) > 10 and (data.get("resolution", "1080p") != "1080p" or data.get("fps", 25) != 25):
+        return {"loc": ["body", "duration"], "msg": "Durations longer than 10 seconds require 1080p resolution and "
+                "25 fps.", "type": "value_error"}
+    return None
+
+
+def _one_prompt_rule(data: dict[str, Any]) -> dict[str, Any] | None:
+    if bool(data.get("prompt")) == bool(data.get("multi_prompt")):
+        return {"loc": ["body", "prompt"], "msg": "Provide either prompt or multi_prompt, not both.",
+                "type": "value_error"}
+    return None
+
+
+def _a2v_prompt_rule(data: dict[str, Any]) -> dict[str, Any] | None:
+    if not data.get("image_url") and not data.get("prompt"):
+        return {"loc": ["body", "prompt"], "msg": "prompt is required when no image_url is given.",
+                "type": "value_error"}
+    return None
+
+
+SCHEMAS: dict[str, tuple[dict[str, tuple], tuple]] = {
+    "fal-ai/ltx-2.3/text-to-video": (_ltx(False, False), ()),
+    "fal-ai/ltx-2.3/text-to-video/fast": (_ltx(False, True), (_ltx_fast_rule,)),
+    "fal-ai/ltx-2.3/image-to-video": (_ltx(True, False), ()),
+    "fal-ai/ltx-2.3/image-to-video/fast": (_ltx(True, True), (_ltx_fast_rule,)),
+    "fal-ai/ltx-2.3/audio-to-video": ({"audio_url": ("str", None, True), "image_url": ("str", None, False),
+                                       "prompt": ("str", None, False), "guidance_scale": ("float", None, False),
+                                       "aspect_ratio": ("str", ("auto", "16:9", "9:16"), False)}, (_a2v_prompt_rule,)),
+    "fal-ai/ltx-2.3/extend-video": ({"video_url": ("str", None, True), "prompt": ("str", None, False),
+                                     "duration": ("float", None, False), "mode": ("str", ("start", "end"), False),
+                                     "context": ("float", None, False)}, ()),
+    "fal-ai/ltx-2.3/retake-video": ({"video_url": ("str", None, True), "prompt": ("str", None, True),
+                                     "start_time": ("float", None, False), "duration": ("float", None, False),
+                                     "retake_mode": ("str", ("replace_audio", "replace_video",
+                                                             "replace_audio_and_video"), False)}, ()),
+    "fal-ai/veo3.1/first-last-frame-to-video": (_VEO_FLF, ()),
+    "fal-ai/veo3.1/fast/first-last-frame-to-video": (_VEO_FLF, ()),
+    "fal-ai/kling-video/v3/pro/text-to-video": (_KLING_V3_T2V, (_one_prompt_rule,)),
+    "fal-ai/kling-video/v3/standard/text-to-video": (_KLING_V3_T2V, (_one_prompt_rule,)),
+    "fal-ai/kling-video/v3/pro/image-to-video": (_KLING_V3_I2V, (_one_prompt_rule,)),
+    "fal-ai/kling-video/v3/standard/image-to-video": (_KLING_V3_I2V, (_one_prompt_rule,)),
+    "wan/v2.6/text-to-video": ({**_WAN, "prompt": ("str", None, True),
+                                "aspect_ratio": ("str", ("16:9", "9:16", "1:1", "4:3", "3:4"), False)}, ()),
+    "wan/v2.6/image-to-video": ({**_WAN, "prompt": ("str", None, True), "image_url": ("str", None, True)}, ()),
+    "fal-ai/minimax/hailuo-2.3/pro/text-to-video": ({"prompt": ("str", None, True),
+                                                     "prompt_optimizer": ("bool", None, False)}, ()),
+    "fal-ai/minimax/hailuo-2.3/pro/image-to-video": ({"prompt": ("str", None, True), "image_url": ("str", None, True),
+                                                      "prompt_optimizer": ("bool", None, False)}, ()),
+}
+_PY = {"str": str, "int": int, "float": (int, float), "bool": bool, "list": list}
+_TYPE_WORDS = {"str": "a valid string", "int": "a valid integer", "float": "a valid number",
+               "bool": "a valid boolean", "list": "a valid list"}
+
+
+def check_schema(endpoint: str, data: dict[str, Any]) -> dict[str, Any] | None:
+    """The first problem fal's pydantic model for `endpoint` finds in `data`, shaped as fal's 422
+    detail items; unknown fields are ignored, as fal ignores them."""
+    fields, rules = SCHEMAS[endpoint]
+    for name, (kind, allowed, required) in fields.items():
+        if name not in data or data[name] is None:
+            if required:
+                return {"loc": ["body", name], "msg": "Field required", "type": "missing"}
+            continue
+        value = data[name]
+        if allowed is not None:
+            if value not in allowed or type(value) is not type(allowed[0]):
+                words = ", ".join(repr(a) for a in allowed)
+                return {"loc": ["body", name], "msg": f"Input should be {words}", "type": "literal_error",
+                        "input": value}
+        elif isinstance(value, bool) and kind != "bool" or not isinstance(value, _PY[kind]):
+            return {"loc": ["body", name], "msg": f"Input should be {_TYPE_WORDS[kind]}", "type": f"{kind}_type",
+                    "input": value}
+    for rule in rules:
+        problem = rule(data)
+        if problem:
+            return problem
+    return None
+
+
 def validate(endpoint: str, data: dict[str, Any]) -> dict[str, Any] | None:
-    """A little of fal's own input validation: LTX wants integer durations and fps."""
-    if not data.get("prompt"):
+    """A little of fal's own input validation: the 2026 endpoints against their schema table
+    above; the older ones: LTX wants integer durations and fps, Kling strings."""
+    if endpoint in SCHEMAS:
+        problem = check_schema(endpoint, data)
+        if problem:
+            return problem
+    elif not data.get("prompt"):
         return {"loc": ["body", "prompt"], "msg": "field required", "type": "value_error.missing"}
-    if "ltx-2" in endpoint:
+    elif "ltx-2" in endpoint:
         for key in ("duration", "fps"):
             if key in data and not isinstance(data[key], int):
                 return {"loc": ["body", key], "msg": "value is not a valid integer", "type": "type_error.integer"}
-    if "kling" in endpoint and "duration" in data and not isinstance(data["duration"], str):
+    elif "kling" in endpoint and "duration" in data and not isinstance(data["duration"], str):
         return {"loc": ["body", "duration"], "msg": "unexpected value; permitted: '5', '10'", "type": "enum"}
     if data.get("prompt") == "forbidden":
         return {"loc": ["body", "prompt"], "msg": "The prompt was flagged by the content checker.",

@@ -63,7 +63,7 @@ def test_generate_follow_and_play(api: Api, services: Any, project: dict) -> Non
                                            "params": {T2V: {"duration": 1, "resolution": "360p"}}})
     assert r.status_code == 201
     (job,) = r.json["jobs"]
-    assert set(job) == {"id", "model_id", "status"} and job["model_id"] == T2V
+    assert set(job) == {"id", "model_id", "status", "group_id", "take", "seed", "cost"} and job["model_id"] == T2V
     services.jobs.wait(job["id"], timeout=60)
     done = api.get(f"/api/generations/{job['id']}").json["job"]
     assert done["status"] == "done" and done["progress"] == 1.0

@@ -91,6 +91,28 @@ def test_models_are_grouped_filtered_and_searched(server: ServerProcess, page: P
 
 
 @pytest.mark.slow
+def test_models_the_panel_cannot_feed_show_disabled_with_the_reason(server: ServerProcess, page: Page) -> None:
+    """Veo's first/last-frame model needs an end frame and LTX-2.3 audio-to-video a sound: both are
+    listed, cannot be ticked, and say why; LTX-2.3 image-to-video (its end frame optional) can be."""
+    _, watch = open_app(page, server, "Inputs")
+    hailuo = page.locator("[data-model-id='fal-ai/minimax/hailuo-2.3/pro/text-to-video']")
+    expect(hailuo.locator(".price")).to_have_text("$0.49/video")
+    a2v = page.get_by_role("checkbox", name="LTX-2.3 (audio to video)", exact=True)
+    expect(a2v).to_be_disabled()
+    expect(page.get_by_text("LTX-2.3 (audio to video) needs a sound clip")).to_be_visible()
+    page.get_by_role("tab", name="Image").click()
+    flf = page.get_by_role("checkbox", name="Veo 3.1 (first and last frame)", exact=True)
+    expect(flf).to_be_disabled()
+    expect(flf).to_have_accessible_description(
+        "Veo 3.1 (first and last frame) needs an end frame: use Fill on the timeline.")
+    ltx = page.get_by_role("checkbox", name="LTX-2.3 Pro (image to video)", exact=True)
+    expect(ltx).to_be_enabled()
+    ltx.check()
+    expect(page.get_by_text(re.compile(r"Estimated cost: \$0\.36"))).to_be_visible()  # 6 s at $0.06/s
+    watch.assert_clean()
+
+
+@pytest.mark.slow
 def test_job_cards_show_their_prompts_and_clear_for_good(server: ServerProcess, page: Page) -> None:
     """Two generations: each card names its prompt, the model, duration and resolution and the
     cost, with a thumbnail once done; a click shows the clip in the library; Clear and Clear

@@ -323,16 +323,20 @@ def test_the_key_never_appears_in_logs_or_messages(services: Services, project: 
     assert secret not in str(services.preferences.get())
 
 
-def test_every_registry_model_generates(services: Services, project: dict, fal: FakeFal, samples: dict) -> None:
+def test_every_registry_model_generates(services: Services, project: dict, fal: FakeFal, samples: dict,
+                                        tmp_path: Path) -> None:
     """Each fal model's defaults are accepted by the (validating) fake, sent to its own endpoint,
-    with the image under the model's own parameter name."""
+    with the image (and any other media it takes) under the model's own parameter names."""
     image = services.media.import_path(project["id"], samples["image"])
+    media = {"end_image_media_id": image["id"],
+             "audio_media_id": services.media.import_path(project["id"], ms.make_audio(tmp_path / "s.wav", 3))["id"],
+             "video_media_id": services.media.import_path(project["id"], samples["video"])["id"]}
     models = [m for m in registry.all_models() if m["provider"] == "fal"]
     jobs = []
-    for mode in ("text", "image"):
+    for mode in ("text", "image", "audio", "video"):
         ids = [m["id"] for m in models if m["mode"] == mode]
         jobs += services.jobs.start(project["id"], ids, f"every {mode} model", {},
-                                        image["id"] if mode == "image" else None)
+                                    image["id"] if mode == "image" else None, media=media)
     finals = {j["model_id"]: services.jobs.wait(j["id"], timeout=60) for j in jobs}
     assert {k: v["status"] for k, v in finals.items()} == {m["id"]: "done" for m in models}
     sent = {r.endpoint: r.input for r in fal.requests.values()}
@@ -340,6 +344,9 @@ def test_every_registry_model_generates(services: Services, project: dict, fal: 
         assert set(sent[m["endpoint"]]) >= {"prompt", *(p["name"] for p in m["params"] if "default" in p)}
         if m["mode"] == "image":
             assert sent[m["endpoint"]][m["image_param"]].startswith("data:image/png")
+        for i in registry.media_inputs(m):
+            if i["required"]:
+                assert sent[m["endpoint"]][i["name"]].startswith(("data:", f"{fal.url}/files/")), (m["id"], i)
 
 
 def test_status_stream_notices_completion_without_polling(services: Services, project: dict, fal: FakeFal) -> None:

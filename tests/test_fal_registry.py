@@ -28,11 +28,12 @@ def test_every_fal_entry_is_complete() -> None:
     assert len(fal_models()) >= 20
     for m in fal_models():
         assert m["endpoint"] == m["id"] and m["name"] and m["description"], m["id"]
-        assert m["price_per_second"] > 0
-        # the provider adds the prompt and the image itself; a form field for them would clash
-        assert not {"prompt", "image_url", "start_image_url"} & set(specs(m)), m["id"]
+        assert m["price_per_second"] > 0 or m.get("price_per_video", 0) > 0
+        # the provider adds the prompt and the media itself; a form field for them would clash
+        media = {i["name"] for i in registry.media_inputs(m)}
+        assert not ({"prompt", "image_url", "start_image_url"} | media) & set(specs(m)), m["id"]
         if m["mode"] == "image":
-            assert m["image_param"] in ("image_url", "start_image_url"), m["id"]
+            assert m["image_param"] in ("image_url", "start_image_url", "first_frame_url"), m["id"]
         else:
             assert "image_param" not in m, m["id"]
         for p in m["params"]:
@@ -95,7 +96,7 @@ def test_rules_and_prices_speak_of_real_params_and_values() -> None:
             for name, allowed in rule["require"].items():
                 assert name in s and set(allowed) <= set(s[name].get("choices", allowed)), (m["id"], name)
         for override in m.get("price_overrides", []):
-            assert override["price_per_second"] > 0
+            assert override.get("price_per_second", 0) > 0 or override.get("price_per_video", 0) > 0
             for name, cond in override["when"].items():
                 assert name in s and _values_ok(s[name], cond), (m["id"], name)
 

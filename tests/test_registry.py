@@ -21,7 +21,12 @@ def test_every_entry_is_complete() -> None:
     ids = [m["id"] for m in registry.all_models()]
     assert len(ids) == len(set(ids))
     for m in registry.all_models():
-        assert m["mode"] in ("text", "image") and m["provider"] in ("local", "fal") and m["name"]
+        # mode: what the model starts from (the panel's tabs are text and image)
+        assert m["mode"] in ("text", "image", "audio", "video") and m["provider"] in ("local", "fal") and m["name"]
+        for i in registry.media_inputs(m):
+            assert i["kind"] in ("image", "audio", "video") and i["name"].endswith("_url") and i["label"]
+            assert i["from"] in ("image_media_id", "end_image_media_id", "audio_media_id", "video_media_id")
+            assert i["from"] == "image_media_id" or not i["required"] or i.get("needs")  # the panel says why
         for p in m["params"]:
             assert p["type"] in ("integer", "number", "string", "boolean")
             for choice in p.get("choices", []):
@@ -82,9 +87,11 @@ def test_the_fal_models_users_come_for_are_there() -> None:
     assert set(REQUIRED_FAL) <= ids
     for m in registry.all_models():
         if m["provider"] == "fal":
-            assert m["endpoint"] and m["price_per_second"] > 0
+            assert m["endpoint"] and (m["price_per_second"] > 0 or m.get("price_per_video", 0) > 0)
             if m["mode"] == "image":
-                assert m["image_param"] in ("image_url", "start_image_url")
+                assert m["image_param"] in ("image_url", "start_image_url", "first_frame_url")
+                assert registry.media_inputs(m)[0] == {**registry.media_inputs(m)[0], "name": m["image_param"],
+                                                       "from": "image_media_id", "required": True}
 
 
 def test_exact_types_per_model() -> None:

@@ -12,13 +12,14 @@ STATUS: dict[str, int] = {
     # the request is well-formed but names something that does not fit
     "invalid_models": 422, "invalid_param": 422, "invalid_project": 422, "invalid_prompt": 422,
     "image_required": 422, "unknown_model": 422, "invalid_timeline": 422, "unknown_field": 422,
+    "input_required": 422, "invalid_takes": 422,
     "over_budget": 422, "waveform_failed": 422,
     "invalid_view": 422, "invalid_interchange": 422, "unknown_format": 422, "invalid_captions": 422,
     "not_found": 404,
     "desktop_only": 409, "not_retryable": 409, "missing_media": 409, "export_running": 409,
     "too_many_exports": 409, "stale_timeline": 409, "no_file_manager": 409, "job_running": 409,
     "nothing_to_undo": 409, "nothing_to_redo": 409,
-    "too_large": 413, "image_too_large": 413, "not_media": 415,
+    "too_large": 413, "image_too_large": 413, "input_too_large": 413, "not_media": 415,
     "disk_full": 507, "db_locked": 503, "busy": 503,
     "invalid_key": 401, "no_api_key": 401, "account_locked": 403, "bearer_only": 403,
     # the provider failed us: a bad gateway, or a timeout

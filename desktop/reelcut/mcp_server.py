@@ -17,6 +17,7 @@ agent, scripts), each step labelled with who made it (this server's requests say
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import logging
@@ -33,6 +34,8 @@ import requests
 from pydantic import Field
 
 from .config import Config, default_data_dir
+from .errors import AppError
+from .generation import registry
 
 log = logging.getLogger("reelcut.mcp")
 
@@ -346,7 +349,8 @@ def build(session: Session) -> Any:
     # ---- generation
 
     @tool("List the video models with their parameters (name, type, default, choices, min/max), rules and "
-          "price_per_second in USD (0 = free: the offline local/ models).")
+          "price_per_second (or price_per_video) in USD (0 = free: the offline local/ models); entries may list "
+          "'unconfirmed' facts.")
     def list_models() -> dict[str, Any]:
         return {"models": api.get("/api/models")["models"]}
 
@@ -363,7 +367,8 @@ def build(session: Session) -> Any:
         params_by_model: Annotated[dict[str, dict[str, Any]] | None, Field(
             description="Per-model parameters {model_id: {...}}, over `params`")] = None,
         image_media_id: Annotated[str | None, Field(description="An image media id for image-to-video models")] = None,
-        takes: Annotated[int, Field(description="How many clips each model makes (separate jobs)", ge=1, le=8)] = 1,
+        takes: Annotated[int, Field(description="How many clips each model makes (1-4 takes, each its own job and "
+                                                "seed, grouped in the library)", ge=1, le=4)] = 1,
         confirm_cost: Annotated[bool, Field(description="Must be true to run a paid model")] = False,
     ) -> dict[str, Any]:
         models = {m["id"]: m for m in api.get("/api/models")["models"]}
@@ -375,24 +380,20 @@ def build(session: Session) -> Any:
             model = models.get(mid)
             if model is None:
                 continue  # the API names it
-            price = float(model.get("price_per_second") or 0)
-            if price > 0:
-                defaults = {q["name"]: q.get("default") for q in model.get("params", [])}
-                try:
-                    seconds = float(p.get("duration", defaults.get("duration")) or 0)
-                except (TypeError, ValueError):
-                    seconds = 0.0
-                cost += price * seconds * takes
+            # the registry's own price grid (per second or per video, by option) on the entry as
+            # the API lists it; wrong parameters count nothing here: the API refuses them
+            with contextlib.suppress(AppError):
+                cost += registry.estimate_cost(model, registry.validate_params(model, p)) * takes
         if cost > 0 and not confirm_cost:
             raise ApiError(f"confirm_cost: this generation costs about ${cost:.2f} (paid models). "
                            "Call again with confirm_cost: true to spend it.")
-        body = {"project_id": session.project(), "model_ids": model_ids, "prompt": prompt, "params": all_params}
+        body = {"project_id": session.project(), "model_ids": model_ids, "prompt": prompt, "params": all_params,
+                "takes": takes}
         if image_media_id:
             body["image_media_id"] = image_media_id
-        jobs = []
-        for _ in range(takes):
-            jobs += api.post("/api/generations", body)["jobs"]
-        return {"jobs": jobs, "estimated_cost_usd": round(cost, 2)}
+        answer = api.post("/api/generations", body)
+        return {"jobs": answer["jobs"], "group_id": answer["group_id"],
+                "estimated_cost_usd": round(answer.get("estimated_cost", cost), 2)}
 
     def job_brief(j: dict) -> dict:
         return {k: j.get(k) for k in ("id", "model_id", "status", "progress", "message", "error", "media_id",

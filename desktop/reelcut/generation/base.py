@@ -54,6 +54,10 @@ class JobContext:
     report: Callable[..., None]     # report(phase, progress=None, message=None, **extra)
     persist: Callable[[dict[str, Any]], None]  # saves `state` into the job row
     cancel_event: threading.Event = field(default_factory=threading.Event)
+    # library files for the model's other media fields, by wire name (end_image_url, audio_url...)
+    inputs: dict[str, Path] = field(default_factory=dict)
+    seed: int | None = None         # the take's seed (also in params when the model has a seed field)
+    cost: float | None = None       # the job's estimate, made when the inputs' lengths were known
 
     def check_cancelled(self) -> None:
         if self.cancel_event.is_set():

@@ -30,7 +30,11 @@ from .base import GeneratedFile, GenerationError, JobCancelled, JobContext
 from .fal_http import MAYBE_SENT, FalHttp, check_url, json_of, stream_lines, submit_uncertain
 
 IMAGE_LIMIT = 10 * 1024 * 1024   # fal's image inputs: larger ones are refused before upload
-DATA_URI_LIMIT = 256 * 1024      # small images travel inline, saving a round trip
+# Per kind of media input. fal states 10 MB for images and 100 MB for Kling's video inputs; the
+# sound limit is ours (20 s of audio is far below it).
+INPUT_LIMITS = {"audio": 50 * 1024 * 1024, "video": 100 * 1024 * 1024}
+DEFAULT_MIME = {"image": "image/png", "audio": "audio/mpeg", "video": "video/mp4"}
+DATA_URI_LIMIT = 256 * 1024      # small files travel inline, saving a round trip
 DOWNLOAD_TRIES = 3
 CHUNK = 1024 * 1024
 GIVE_UP_AFTER = 2 * 3600.0       # seconds without fal.ai answering before the job stops waiting
@@ -101,19 +105,27 @@ class FalProvider:
                 ctx.report("queued", message="Resuming the fal.ai request")
             url = ctx.state.get("video_url") or self._wait_for_result(http, ctx, retry_note)
             path, size, sha, probed = self._download(http, ctx, url, name, retry_note)
-            cost = registry.estimate_cost(ctx.model, ctx.params)
+            cost = ctx.cost if ctx.cost is not None else registry.estimate_cost(ctx.model, ctx.params)
             return GeneratedFile(path=path, remote_url=url, cost=cost, sha256=sha, size=size, probed=probed)
         finally:
             http.close()
 
     def _submit(self, http: FalHttp, ctx: JobContext, note: Callable[[str], None]) -> None:
         payload: dict[str, Any] = {"prompt": ctx.prompt, **ctx.params}
-        if ctx.model["mode"] == "image":
-            if ctx.image_path is None:
-                raise GenerationError("image_required", "Choose an image for image-to-video.",
-                                      field="image_media_id")
-            ctx.report("queued", message="Uploading the image")
-            payload[ctx.model.get("image_param", "image_url")] = self._image_input(http, ctx, note)
+        for spec in registry.media_inputs(ctx.model):
+            path = ctx.inputs.get(spec["name"])
+            if path is None and spec["from"] == "image_media_id":
+                path = ctx.image_path  # a job from before inputs were recorded
+            if path is None:
+                if not spec.get("required"):
+                    continue
+                if spec["from"] == "image_media_id":
+                    raise GenerationError("image_required", "Choose an image for image-to-video.",
+                                          field="image_media_id")
+                raise GenerationError("input_required", f"{ctx.model['name']} needs its {spec['label'].lower()}.",
+                                      field=spec["from"])
+            ctx.report("queued", message=f"Uploading the {spec['label'].lower()}")
+            payload[spec["name"]] = self._file_input(http, path, spec, note)
         ctx.check_cancelled()
         ctx.report("queued", message="Sending to fal.ai")
         # Durable before the first byte leaves: if the app stops before the answer is saved, the
@@ -165,14 +177,17 @@ class FalProvider:
                                          "request_id": exc.extra.get("fal_request_id")})
         raise exc
 
-    def _image_input(self, http: FalHttp, ctx: JobContext, note: Callable[[str], None]) -> str:
-        path = ctx.image_path
-        assert path is not None
+    def _file_input(self, http: FalHttp, path: Path, spec: dict[str, Any], note: Callable[[str], None]) -> str:
+        """A library file as fal takes it in a `*_url` field: a data URI when small, else uploaded
+        to fal's storage and named by its file URL."""
+        kind = spec["kind"]
         size = path.stat().st_size
-        if size > IMAGE_LIMIT:
-            raise GenerationError("image_too_large", f"The image is {size / 1e6:.1f} MB; fal.ai takes images up to "
-                                  f"{IMAGE_LIMIT // 1024 // 1024} MB. Use a smaller one.", field="image_media_id")
-        mime = mimetypes.guess_type(path.name)[0] or "image/png"
+        limit = IMAGE_LIMIT if kind == "image" else INPUT_LIMITS[kind]
+        if size > limit:
+            code = "image_too_large" if kind == "image" else "input_too_large"
+            raise GenerationError(code, f"The {spec['label'].lower()} is {size / 1e6:.1f} MB; fal.ai takes {kind} "
+                                  f"inputs up to {limit // 1024 // 1024} MB. Use a smaller one.", field=spec["from"])
+        mime = mimetypes.guess_type(path.name)[0] or DEFAULT_MIME[kind]
         data = path.read_bytes()
         if size <= DATA_URI_LIMIT:
             return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
@@ -182,7 +197,7 @@ class FalProvider:
         body = json_of(resp, "upload")
         if not body.get("upload_url") or not body.get("file_url"):
             raise GenerationError("bad_response", "fal.ai storage did not return an upload address.")
-        # both must be fal's file hosts: the upload carries the user's image (never the key), and
+        # both must be fal's file hosts: the upload carries the user's file (never the key), and
         # the file URL is what the model will be told to fetch
         file_url = http.check(str(body["file_url"]), "media")
         http.request("PUT", str(body["upload_url"]), data=data, headers={"Content-Type": mime},

@@ -4,6 +4,7 @@ restarted app resumes what was running (a paid result is never thrown away)."""
 from __future__ import annotations
 
 import logging
+import random
 import threading
 import time
 import uuid
@@ -26,6 +27,11 @@ ACTIVE = ("queued", "generating", "downloading", "storing")
 _SPAN = {"queued": (0.0, 0.05), "generating": (0.05, 0.8), "downloading": (0.8, 0.95), "storing": (0.95, 1.0)}
 MAX_PROMPT = 2000
 MAX_LOGS = 50
+MAX_TAKES = 4
+# The request fields that name library media a model may be sent (registry inputs' "from").
+MEDIA_FIELDS = ("image_media_id", "end_image_media_id", "audio_media_id", "video_media_id")
+_KIND_WORDS = {"image": "an image", "audio": "a sound clip", "video": "a video"}
+SEED_MAX = 2**31 - 1
 
 
 def job_dict(row: Any) -> dict[str, Any]:
@@ -35,6 +41,9 @@ def job_dict(row: Any) -> dict[str, Any]:
         "progress": row["progress"], "message": row["message"], "queue_position": row["queue_position"],
         "logs": loads(row["logs"], []), "error": loads(row["error"]), "media_id": row["media_id"],
         "cost": row["cost"], "created_at": row["created_at"], "updated_at": row["updated_at"],
+        # takes: the request's group, this job's index in it, the seed it runs with
+        "group_id": row["group_id"], "take": row["take"], "seed": row["seed"],
+        "inputs": loads(row["inputs"], {}),
     }
 
 
@@ -87,22 +96,31 @@ class JobManager:
 
     # -- starting -----------------------------------------------------------------------------
     def start(self, project_id: Any, model_ids: Any, prompt: Any, params: Any = None,
-              image_media_id: Any = None) -> list[dict[str, Any]]:
+              image_media_id: Any = None, *, takes: Any = 1, media: Mapping[str, Any] | None = None
+              ) -> list[dict[str, Any]]:
         """Validate the whole request first (nothing starts if any model's parameters are
-        wrong), then start one job per model. Arguments come straight from a request body."""
+        wrong), then start `takes` jobs per model, each with its own seed, all in one group (the
+        request's id). `media` holds the other media fields (end_image_media_id, audio_media_id,
+        video_media_id). Arguments come straight from a request body."""
         if not isinstance(project_id, str) or not project_id:
             raise AppError("invalid_project", "project_id is required.", field="project_id")
         self.media.projects.get(project_id)
         if not isinstance(model_ids, list) or not model_ids or not all(isinstance(m, str) for m in model_ids):
             raise AppError("invalid_models", "Pick at least one model.", field="model_ids")
         if len(set(model_ids)) != len(model_ids):
-            raise AppError("invalid_models", "A model is listed twice.", field="model_ids")
+            raise AppError("invalid_models", "A model is listed twice: ask for more takes instead.",
+                           field="model_ids")
+        if isinstance(takes, bool) or not isinstance(takes, int) or not 1 <= takes <= MAX_TAKES:
+            raise AppError("invalid_takes", f"takes must be a whole number from 1 to {MAX_TAKES}.", field="takes")
         if not isinstance(prompt, str) or not prompt.strip():
             raise AppError("invalid_prompt", "Write a prompt first.", field="prompt")
         if len(prompt) > MAX_PROMPT:
             raise AppError("invalid_prompt", f"The prompt is longer than {MAX_PROMPT} characters.", field="prompt")
-        if image_media_id is not None and not isinstance(image_media_id, str):
-            raise AppError("image_required", "image_media_id must be the id of an image.", field="image_media_id")
+        given = {"image_media_id": image_media_id, **dict(media or {})}
+        for name, value in given.items():
+            if value is not None and not isinstance(value, str):
+                code = "image_required" if name == "image_media_id" else "input_required"
+                raise AppError(code, f"{name} must be the id of a library item.", field=name)
         params = {} if params is None else params
         if not isinstance(params, dict):
             raise AppError("invalid_param", "params must map model ids to objects.", field="params")
@@ -124,33 +142,77 @@ class JobManager:
                 exc.extra["model_id"] = model_id  # two models may share a field name
                 raise
             registry.check_prompt(model, prompt)
-            if model["mode"] == "image":
-                self._check_image(project_id, image_media_id)
-            planned.append((model, typed))
+            inputs, seconds = self._inputs(project_id, model, given)
+            planned.append((model, typed, inputs, seconds))
+        group_id = uuid.uuid4().hex
         jobs = []
         ts = now()
         with self.db.transaction() as c:
-            for model, typed in planned:
-                job_id = uuid.uuid4().hex
-                c.execute(
-                    "INSERT INTO jobs (id, project_id, model_id, prompt, params, image_media_id, status, progress,"
-                    " message, cost, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (job_id, project_id, model["id"], prompt, dumps(typed),
-                     image_media_id if model["mode"] == "image" else None, "queued", 0.0, "Waiting to start",
-                     registry.estimate_cost(model, typed), ts, ts))
-                jobs.append(job_id)
+            for model, typed, inputs, seconds in planned:
+                for take, seed in enumerate(self._seeds(model, typed, takes)):
+                    own = dict(typed)
+                    if seed is not None and any(p["name"] == "seed" for p in model["params"]):
+                        own["seed"] = seed
+                    job_id = uuid.uuid4().hex
+                    c.execute(
+                        "INSERT INTO jobs (id, project_id, model_id, prompt, params, image_media_id, status, progress,"
+                        " message, cost, created_at, updated_at, group_id, take, seed, inputs)"
+                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        (job_id, project_id, model["id"], prompt, dumps(own),
+                         given["image_media_id"] if model["mode"] == "image" else None, "queued", 0.0,
+                         "Waiting to start", registry.estimate_cost(model, own, seconds), ts, ts,
+                         group_id, take, seed, dumps(inputs)))
+                    jobs.append(job_id)
         for job_id in jobs:
             self._publish(job_id)
             self._spawn(job_id)
         return [self.get(j) for j in jobs]
 
-    def _check_image(self, project_id: str, image_media_id: str | None) -> None:
-        if not image_media_id:
-            raise AppError("image_required", "Choose an image for image-to-video.", field="image_media_id")
-        item = self.media.get(image_media_id)
-        if item["project_id"] != project_id or item["kind"] != "image":
-            raise AppError("image_required", "The chosen item is not an image in this project.",
-                           field="image_media_id")
+    @staticmethod
+    def _seeds(model: dict[str, Any], typed: dict[str, Any], takes: int) -> list[int | None]:
+        """One seed per take, all different. A lone job keeps the user's seed (or none: the model
+        picks); several takes start from the user's seed, or from random ones."""
+        chosen = typed.get("seed")
+        if takes == 1:
+            return [chosen]
+        spec = next((p for p in model["params"] if p["name"] == "seed"), {})
+        lo, hi = int(spec.get("min", 0)), int(spec.get("max", SEED_MAX))
+        if chosen is not None:
+            return [lo + (int(chosen) - lo + i) % (hi - lo + 1) for i in range(takes)]
+        return random.SystemRandom().sample(range(lo, hi + 1), takes)
+
+    def _inputs(self, project_id: str, model: dict[str, Any],
+                given: Mapping[str, Any]) -> tuple[dict[str, str], float | None]:
+        """The library items a model is sent, by wire field, checked (kind, project, length);
+        and, for a model whose length follows an input, that input's seconds."""
+        out: dict[str, str] = {}
+        seconds = None
+        for spec in registry.media_inputs(model):
+            source = spec["from"]
+            media_id = given.get(source)
+            primary = source == "image_media_id"
+            if not media_id:
+                if not spec.get("required"):
+                    continue
+                if primary and model["mode"] == "image":
+                    raise AppError("image_required", "Choose an image for image-to-video.", field=source)
+                raise AppError("input_required", f"{model['name']} needs {_KIND_WORDS[spec['kind']]} for its "
+                               f"{spec['label'].lower()}: give {source}.", field=source)
+            item = self.media.get(media_id)
+            if item["project_id"] != project_id or item["kind"] != spec["kind"]:
+                if primary and spec["kind"] == "image":
+                    raise AppError("image_required", "The chosen item is not an image in this project.", field=source)
+                raise AppError("input_required", f"{model['name']}: {spec['label']} must be "
+                               f"{_KIND_WORDS[spec['kind']]} in this project.", field=source)
+            length = item.get("duration")
+            low, high = spec.get("min_seconds"), spec.get("max_seconds")
+            if length is not None and (low is not None and length < low or high is not None and length > high):
+                raise AppError("input_required", f"{model['name']}: {spec['label']} must last {low}–{high} s "
+                               f"(it lasts {length:.1f} s).", field=source)
+            if model.get("duration_from") == spec["name"]:
+                seconds = length
+            out[spec["name"]] = media_id
+        return out, seconds
 
     def resume_unfinished(self) -> list[str]:
         """Start-up: every job that was running when the app stopped runs again. Providers
@@ -171,6 +233,7 @@ class JobManager:
         image_path = None
         if job["image_media_id"]:
             image_path, _ = self.media.file_path(job["image_media_id"])
+        inputs = {name: self.media.file_path(media_id)[0] for name, media_id in job["inputs"].items()}
         last = {"t": 0.0, "phase": ""}
 
         def report(phase: str, progress: float | None = None, message: str | None = None, **extra: Any) -> None:
@@ -195,7 +258,7 @@ class JobManager:
 
         return JobContext(job_id=job["id"], model=model, prompt=job["prompt"], params=job["params"],
                           image_path=image_path, temp_dir=self.temp_dir, state=state, report=report,
-                          persist=persist)
+                          persist=persist, inputs=inputs, seed=job["seed"], cost=job["cost"])
 
     def _run(self, job_id: str) -> None:
         row = self.db.one("SELECT * FROM jobs WHERE id = ?", (job_id,))
@@ -227,6 +290,10 @@ class JobManager:
                     thumbnail_now=False)
             finally:
                 result.path.unlink(missing_ok=True)
+            if job["group_id"]:
+                self.db.execute("UPDATE media SET group_id = ?, take = ? WHERE id = ?",
+                                (job["group_id"], job["take"], item["id"]))
+                item = self.media.get(item["id"])
             # listed and playable now; the poster follows a moment later
             self.media.published(item)
             self._update(job_id, status="done", progress=1.0, message="Done", media_id=item["id"])

@@ -47,7 +47,8 @@ class LocalProvider:
         p = ctx.params
         width, height = frame_size(p["resolution"], p["aspect_ratio"])
         fps, duration = int(p["fps"]), float(p["duration"])
-        seed = seed_of(ctx.prompt)
+        # takes of one prompt differ by their seed; a lone job looks as it always did
+        seed = seed_of(ctx.prompt if ctx.seed is None else f"{ctx.prompt}\n#take-seed {ctx.seed}")
         font = find_font()
         fontsize = max(16, height // 15)
         columns = max(12, int(width / (fontsize * 0.62)))

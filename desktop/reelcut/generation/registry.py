@@ -128,20 +128,43 @@ def check_prompt(model: dict[str, Any], prompt: str) -> None:
                        field="prompt")
 
 
-def duration_of(model: dict[str, Any], params: dict[str, Any]) -> float:
-    """Seconds of video a request asks for; models without a duration field have a fixed one."""
+def duration_of(model: dict[str, Any], params: dict[str, Any], seconds: float | None = None) -> float:
+    """Seconds of video a request asks for; models without a duration field have a fixed one,
+    and those whose length follows an input (audio-to-video) are given it as `seconds`."""
+    if seconds is not None and model.get("duration_from"):
+        return float(seconds)
     value = params.get("duration", model.get("fixed_duration", 5))
     return float(str(value).rstrip("s"))
 
 
-def estimate_cost(model: dict[str, Any], params: dict[str, Any]) -> float:
-    """Dollars for one request: price per second × seconds, with per-option prices as data."""
-    price = float(model.get("price_per_second", 0))
+def _price(model: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+    """The price entry that applies: the first override whose `when` matches, else the model's
+    own; either prices per second or per video (`price_per_video`)."""
     for override in model.get("price_overrides", []):
         if all(_matches(params.get(k), c) for k, c in override["when"].items()):
-            price = float(override["price_per_second"])
-            break
-    return round(price * duration_of(model, params), 4)
+            return override
+    return model
+
+
+def estimate_cost(model: dict[str, Any], params: dict[str, Any], seconds: float | None = None) -> float:
+    """Dollars for one request: price per second × seconds, or a price per video, with
+    per-option prices as data."""
+    price = _price(model, params)
+    if price.get("price_per_video") is not None:
+        return round(float(price["price_per_video"]), 4)
+    return round(float(price.get("price_per_second") or 0) * duration_of(model, params, seconds), 4)
+
+
+def media_inputs(model: dict[str, Any]) -> list[dict[str, Any]]:
+    """The library media a model is sent, as data: each {name (the wire field), kind (image,
+    audio or video), from (the request field holding the media id), required, label}. Entries
+    without `inputs` take one image in `image_param` when their mode is image."""
+    if "inputs" in model:
+        return [dict(i) for i in model["inputs"]]
+    if model.get("mode") == "image":
+        return [{"name": model.get("image_param", "image_url"), "kind": "image", "from": "image_media_id",
+                 "required": True, "label": "Image"}]
+    return []
 
 
 def remote_media_hosts() -> list[str]:

@@ -184,6 +184,19 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection, Path], None]] = [
     );
     ALTER TABLE projects ADD COLUMN history_at INTEGER;
     """,
+    # 12: takes: the jobs of one generation request share its group_id, each with its take index
+    # and the seed it ran with; inputs maps a model's media field (end_image_url, audio_url, ...)
+    # to the library item sent in it. What a take made carries its group and index.
+    """
+    ALTER TABLE jobs ADD COLUMN group_id TEXT;
+    ALTER TABLE jobs ADD COLUMN take INTEGER;
+    ALTER TABLE jobs ADD COLUMN seed INTEGER;
+    ALTER TABLE jobs ADD COLUMN inputs TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE media ADD COLUMN group_id TEXT;
+    ALTER TABLE media ADD COLUMN take INTEGER;
+    CREATE INDEX jobs_group ON jobs(group_id);
+    CREATE INDEX media_group ON media(group_id);
+    """,
 ]
 
 

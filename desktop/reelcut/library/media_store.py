@@ -50,6 +50,8 @@ def media_dict(row: Any) -> dict[str, Any]:
         "source": loads(row["source"], {}), "cost": row["cost"], "created_at": row["created_at"],
         "keyframe_interval": row["keyframe_interval"],
         "bin": row["bin"],  # the bin it is filed in, or None
+        # the generation request it is a take of, and which take (None: not a take)
+        "group_id": row["group_id"], "take": row["take"],
         "proxy": {"status": row["proxy_status"], "progress": row["proxy_progress"],
                   "error": loads(row["proxy_error"])},
         # why the item's file is gone (set by the repair of rows that shared one file), or None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 
 from ..generation import registry
+from ..generation.jobs import MEDIA_FIELDS
 from .util import body, services
 
 bp = Blueprint("api_generate", __name__, url_prefix="/api")
@@ -18,9 +19,13 @@ def models():
 @bp.post("/generations")
 def start():
     data = body()
+    media = {f: data.get(f) for f in MEDIA_FIELDS[1:] if f in data}
     jobs = services().jobs.start(data.get("project_id"), data.get("model_ids"), data.get("prompt"),
-                                 data.get("params"), data.get("image_media_id"))
-    return jsonify({"jobs": [{"id": j["id"], "model_id": j["model_id"], "status": j["status"]} for j in jobs]}), 201
+                                 data.get("params"), data.get("image_media_id"), takes=data.get("takes", 1),
+                                 media=media)
+    keys = ("id", "model_id", "status", "group_id", "take", "seed", "cost")
+    return jsonify({"group_id": jobs[0]["group_id"], "jobs": [{k: j[k] for k in keys} for j in jobs],
+                    "estimated_cost": round(sum(j["cost"] or 0 for j in jobs), 4)}), 201
 
 
 @bp.get("/generations")

@@ -52,7 +52,9 @@ def spec() -> dict[str, Any]:
     name_body = _json({"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]})
     gen_body = _json({"type": "object", "required": ["project_id", "model_ids", "prompt"], "properties": {
         "project_id": {"type": "string"}, "model_ids": {"type": "array", "items": {"type": "string"}},
-        "prompt": {"type": "string"}, "params": {"type": "object"}, "image_media_id": {"type": "string"}}})
+        "prompt": {"type": "string"}, "params": {"type": "object"}, "image_media_id": {"type": "string"},
+        "end_image_media_id": {"type": "string"}, "audio_media_id": {"type": "string"},
+        "video_media_id": {"type": "string"}, "takes": {"type": "integer", "minimum": 1, "maximum": 4}}})
     upload = {"content": {"multipart/form-data": {"schema": {"type": "object", "properties": {
         "file": {"type": "string", "format": "binary"}}}}}}
     return {

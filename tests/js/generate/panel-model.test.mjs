@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  blocker, draftKey, firstLine, groupModels, jobCard, loadDraft, parseDraft, saveDraft, serializeDraft,
+  blocker, draftKey, firstLine, groupModels, jobCard, loadDraft, parseDraft, saveDraft, serializeDraft, tabOf, unavailable,
 } from '../../../web/js/generate/panel-model.js';
 
 const offline = { id: 'local/preview-t2v', name: 'Offline preview', family: 'Offline', provider: 'local', mode: 'text', price_per_second: 0,
@@ -81,4 +81,32 @@ test('a job card names the prompt, the model, the key parameters and the cost', 
   assert.equal(done.clearable, true);
   assert.equal(jobCard({ model_id: offline.id, prompt: 'x', params: {}, status: 'failed' }, models).cost, 'Free');
   assert.equal(firstLine('a'.repeat(100), 10), `${'a'.repeat(9)}…`);
+});
+
+// A model that needs media the panel has no picker for shows (under Text when it starts from
+// sound or video) but cannot be ticked, saying why; an optional end frame does not block.
+const flf = { id: 'fal-ai/veo3.1/first-last-frame-to-video', name: 'Veo 3.1 (first and last frame)', family: 'Veo', provider: 'fal',
+  mode: 'image', price_per_second: 0.4, params: [],
+  inputs: [{ name: 'first_frame_url', kind: 'image', from: 'image_media_id', required: true, label: 'First frame' },
+    { name: 'last_frame_url', kind: 'image', from: 'end_image_media_id', required: true, label: 'End frame',
+      needs: 'needs an end frame: use Fill on the timeline' }] };
+const ltx23 = { ...flf, id: 'fal-ai/ltx-2.3/image-to-video', family: 'LTX',
+  inputs: [flf.inputs[0], { ...flf.inputs[1], name: 'end_image_url', required: false }] };
+const a2v = { id: 'fal-ai/ltx-2.3/audio-to-video', name: 'LTX-2.3 (audio to video)', family: 'LTX', provider: 'fal', mode: 'audio',
+  price_per_second: 0.1, params: [], inputs: [{ name: 'audio_url', kind: 'audio', from: 'audio_media_id', required: true, label: 'Sound' }] };
+
+test('models needing media the panel cannot give show, disabled, with the reason', () => {
+  assert.equal(unavailable(flf), 'needs an end frame: use Fill on the timeline');
+  assert.equal(unavailable(ltx23), null);
+  assert.equal(unavailable(ltxImage), null);
+  assert.equal(unavailable(offline), null);
+  assert.equal(unavailable(a2v), 'needs sound');
+  assert.equal(tabOf(a2v), 'text');
+  assert.equal(tabOf(flf), 'image');
+  assert.deepEqual(ids(groupModels([offline, a2v, flf, ltx23], { mode: 'text' })), [['Offline', [offline.id]], ['LTX', [a2v.id]]]);
+  assert.deepEqual(ids(groupModels([offline, a2v, flf, ltx23], { mode: 'image' })), [['Veo', [flf.id]], ['LTX', [ltx23.id]]]);
+  // a draft never brings back a model that cannot be ticked
+  const draft = parseDraft(serializeDraft({ tab: 'image', prompt: 'x', chosenByTab: { text: new Map(), image: new Map([[flf.id, {}], [ltx23.id, {}]]) } }),
+    [flf, ltx23]);
+  assert.deepEqual([...draft.chosenByTab.image.keys()], [ltx23.id]);
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaults, estimate, numberProblem, rangeText, ruleProblems, totalEstimate, typed } from '../../../web/js/generate/params-model.js';
+import { defaults, estimate, numberProblem, priceLabel, rangeText, ruleProblems, totalEstimate, typed } from '../../../web/js/generate/params-model.js';
 
 const ltx = {
   id: 'fal-ai/ltx-2/text-to-video/fast', price_per_second: 0.04,
@@ -85,4 +85,15 @@ test('a number in range is fine, however it is written', () => {
   assert.equal(numberProblem(duration, ' 1 '), null);
   assert.equal(numberProblem(cfg, '0.25'), null);
   assert.equal(numberProblem(seed, '42'), null);
+});
+
+test('a price per video is the cost whatever the length; a grid by option still applies', () => {
+  const hailuo = { id: 'fal-ai/minimax/hailuo-2.3/pro/text-to-video', price_per_second: 0, price_per_video: 0.49, fixed_duration: 6, params: [] };
+  assert.equal(estimate(hailuo, {}), 0.49);
+  assert.equal(priceLabel(hailuo), '$0.49/video');
+  assert.equal(priceLabel(ltx), '$0.04/s');
+  assert.equal(priceLabel({ price_per_second: 0 }), 'free');
+  const kling = { price_per_second: 0.168, price_overrides: [{ when: { generate_audio: false }, price_per_second: 0.112 }], params: [] };
+  assert.ok(Math.abs(estimate(kling, { duration: '5', generate_audio: false }) - 0.56) < 1e-9);
+  assert.ok(Math.abs(estimate(kling, { duration: '5', generate_audio: true }) - 0.84) < 1e-9);
 });

@@ -4,8 +4,8 @@
 // The draft (prompt, models, parameters, tab) is kept per project in localStorage.
 import { h, emit, clear } from '../shared/dom.js';
 import { money } from '../shared/format.js';
-import { defaults, typed, totalEstimate, ruleProblems, modelForError, numberProblem, rangeText } from './params-model.js';
-import { MAKES, blocker, groupModels, loadDraft, needsKey, saveDraft } from './panel-model.js';
+import { defaults, typed, totalEstimate, ruleProblems, modelForError, numberProblem, rangeText, priceLabel } from './params-model.js';
+import { MAKES, blocker, groupModels, loadDraft, needsKey, saveDraft, tabOf, unavailable } from './panel-model.js';
 import { mountJobs } from './jobs-list.js';
 
 const MAX_PROMPT = 2000;
@@ -121,7 +121,7 @@ export function mountAiPanel(el) {
   }
 
   function modeModels() {
-    return models.filter((m) => m.mode === tab);
+    return models.filter((m) => tabOf(m) === tab && !unavailable(m));
   }
 
   function paramControl(model, spec) {
@@ -183,9 +183,10 @@ export function mountAiPanel(el) {
   }
 
   function modelRow(model) {
-    const checked = chosen.has(model.id);
+    const reason = unavailable(model);
+    const checked = !reason && chosen.has(model.id);
     const box = h('input', {
-      type: 'checkbox', checked, 'aria-label': model.name,
+      type: 'checkbox', checked, 'aria-label': model.name, disabled: Boolean(reason),
       onchange: () => {
         if (box.checked) chosen.set(model.id, defaults(model)); else chosen.delete(model.id);
         for (const spec of model.params) refused.delete(refusedKey(model.id, spec.name)); // back to its defaults
@@ -196,8 +197,13 @@ export function mountAiPanel(el) {
     const badge = h('span', { class: 'key-badge', text: 'needs key', hidden: true });
     const note = h('div', { class: 'key-slot' });
     const row = h('fieldset', { class: 'model', dataset: { modelId: model.id } },
-      h('legend', {}, h('label', {}, box, ` ${model.name}`), h('span', { class: 'price', text: model.price_per_second ? `$${model.price_per_second}/s` : 'free' }),
+      h('legend', {}, h('label', {}, box, ` ${model.name}`), h('span', { class: 'price', text: priceLabel(model) }),
         badge), note);
+    if (reason) {
+      const whyId = `why-${model.id}`.replace(/[^A-Za-z0-9-]/g, '-');
+      box.setAttribute('aria-describedby', whyId);
+      row.append(h('p', { class: 'hint unavailable', id: whyId, text: `${model.name} ${reason}.` }));
+    }
     keyMarks.set(model.id, { model, row, badge, note, checked });
     fillKeyMarks(keyMarks.get(model.id));
     forms.set(model.id, { fieldset: row, errors: new Map(), controls: new Map() });

@@ -11,11 +11,30 @@ export const MAKES = [
 ];
 
 export const needsKey = (model) => model.provider === 'fal';
+const TABS = ['text', 'image'];
 const hasSound = (model) => model.params.some((p) => p.name === 'generate_audio');
 
 export function makes(model) {
-  return [model.mode === 'image' ? 'image-to-video' : 'text-to-video', hasSound(model) ? 'sound' : 'silent',
-    ...(model.price_per_second ? [] : ['free'])];
+  return [`${model.mode}-to-video`, hasSound(model) ? 'sound' : 'silent',
+    ...(model.price_per_second || model.price_per_video ? [] : ['free'])];
+}
+
+// The panel's tab a model is listed under: its mode, or Text for models that start from media the
+// panel cannot give yet (sound, a video); those show, disabled, saying why (`unavailable`).
+export const tabOf = (model) => (TABS.includes(model.mode) ? model.mode : 'text');
+
+// The media fields a model needs (registry `inputs`; an image model without them takes one image).
+function mediaInputs(model) {
+  if (model.inputs) return model.inputs;
+  return model.mode === 'image' ? [{ name: model.image_param || 'image_url', kind: 'image', from: 'image_media_id', required: true }] : [];
+}
+
+// Why a model cannot be ticked in the panel, or null: a required input the panel has no picker
+// for (an end frame, a sound, a video). The panel fills only image_media_id, on the Image tab.
+export function unavailable(model) {
+  const missing = mediaInputs(model).find((i) => i.required && !(i.from === 'image_media_id' && model.mode === 'image'));
+  if (!missing) return null;
+  return missing.needs || `needs ${missing.label ? missing.label.toLowerCase() : missing.kind}`;
 }
 
 function matchesQuery(model, query) {
@@ -30,7 +49,7 @@ function matchesQuery(model, query) {
 export function groupModels(models, { mode, filter = '', query = '', chosen = new Set() } = {}) {
   const groups = new Map();
   for (const m of models) {
-    if (mode && m.mode !== mode) continue;
+    if (mode && tabOf(m) !== mode) continue;
     const shown = chosen.has(m.id) || ((!filter || makes(m).includes(filter)) && matchesQuery(m, query));
     if (!shown) continue;
     const family = m.family || 'Other';
@@ -42,7 +61,6 @@ export function groupModels(models, { mode, filter = '', query = '', chosen = ne
 
 // -- the draft ------------------------------------------------------------------------------
 export const draftKey = (projectId) => `reelcut.generate.draft.${projectId}`;
-const TABS = ['text', 'image'];
 
 // The panel's state as JSON: {tab, prompt, imageId, filter, query, chosen: {text: {id: values}, image: {...}}}
 export function serializeDraft({ tab, prompt, imageId, filter, query, chosenByTab }) {
@@ -62,7 +80,7 @@ export function parseDraft(text, models) {
   for (const t of TABS) {
     const picks = d.chosen && typeof d.chosen[t] === 'object' && d.chosen[t] ? d.chosen[t] : {};
     for (const [id, values] of Object.entries(picks)) {
-      const model = models.find((m) => m.id === id && m.mode === t);
+      const model = models.find((m) => m.id === id && m.mode === t && !unavailable(m));
       if (!model || !values || typeof values !== 'object') continue;
       const names = new Set(model.params.map((p) => p.name));
       chosenByTab[t].set(id, Object.fromEntries(Object.entries(values).filter(([k]) => names.has(k))));

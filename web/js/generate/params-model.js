@@ -37,15 +37,29 @@ function matches(value, cond) {
   return value === cond;
 }
 
-export function pricePerSecond(model, values) {
+// The price entry that applies (the first matching override, else the model): per second, or
+// per video (`price_per_video`), as the registry's grid says.
+function priceEntry(model, values) {
   for (const o of model.price_overrides || []) {
-    if (Object.entries(o.when).every(([k, c]) => matches(values[k], c))) return o.price_per_second;
+    if (Object.entries(o.when).every(([k, c]) => matches(values[k], c))) return o;
   }
-  return model.price_per_second || 0;
+  return model;
+}
+
+export function pricePerSecond(model, values) {
+  return priceEntry(model, values).price_per_second || 0;
 }
 
 export function estimate(model, values) {
-  return pricePerSecond(model, values) * seconds(model, values);
+  const entry = priceEntry(model, values);
+  if (entry.price_per_video !== undefined && entry.price_per_video !== null) return entry.price_per_video;
+  return (entry.price_per_second || 0) * seconds(model, values);
+}
+
+// The price as a model's row shows it: "$0.06/s", "$0.49/video" or "free".
+export function priceLabel(model) {
+  if (model.price_per_video) return `$${model.price_per_video}/video`;
+  return model.price_per_second ? `$${model.price_per_second}/s` : 'free';
 }
 
 export function totalEstimate(entries) {
