@@ -271,3 +271,12 @@ def smart_render_off(doc: dict[str, Any]) -> dict[str, Any]:
                            "reason": "smart render is off"}],
             "sound": {"action": "mix", "reason": "smart render is off"}, "copy": False,
             "summary": "Smart render is off: the whole timeline is encoded"}
+
+
+def settings_plan(doc: dict[str, Any], why: str) -> dict[str, Any]:
+    """The plan when the export settings ask for an output no source is (another codec, size,
+    rate, quality or a range, render/settings.py `why_encode`): the whole timeline encoded, and
+    each stretch says why."""
+    return {"stretches": [{"start": 0.0, "end": timeline_end(doc), "action": "encode", "reason": why}],
+            "sound": {"action": "mix", "reason": why}, "copy": False,
+            "summary": f"Smart render: the whole timeline is encoded ({why})"}
