@@ -283,3 +283,37 @@ def test_the_cli_exports_with_a_preset_or_flags(services, project, clips, config
                           project["name"], "--resolution", "999p"], capture_output=True, text=True, timeout=120,
                          env=env)
     assert bad.returncode == 1 and "resolution must be" in bad.stderr
+
+
+def _copyable(path: Path, tone: int, pattern: str) -> Path:
+    """What the default export writes (H.264 High, AAC LC 48 kHz stereo), 320x180 at 30 fps with a
+    keyframe every second: smart render may copy it."""
+    ms._ffmpeg("-f", "lavfi", "-i", f"{pattern}=size={W}x{H}:rate=30", "-f", "lavfi",
+               "-i", f"sine=frequency={tone}:sample_rate=48000", "-t", "2",
+               "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "-g", "30",
+               "-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-ac", "2", "-movflags", "+faststart", str(path))
+    return path
+
+
+def _hashes(path: Path) -> list[bytes]:
+    with av.open(str(path)) as c:
+        return [b"".join(bytes(p) for p in f.reformat(format="yuv420p").planes) for f in c.decode(video=0)]
+
+
+def test_a_range_on_keyframes_is_copied_and_one_between_them_encoded(services, project, tmp_path):
+    a, b = _copyable(tmp_path / "a.mp4", 440, "testsrc2"), _copyable(tmp_path / "b.mp4", 660, "testsrc")
+    pid = project["id"]
+    items = [services.media.import_path(pid, p) for p in (a, b)]
+    tl = services.projects.timeline(pid)
+    tl.update({"width": W, "height": H, "fps": 30})
+    tl["tracks"] = [{"id": "v", "kind": "video", "muted": False, "hidden": False, "clips": [
+        {"id": f"c{n}", "media_id": item["id"], "start": 2.0 * n, "in": 0.0, "out": 2.0}
+        for n, item in enumerate(items)]}]
+    services.projects.save_timeline(pid, tl)
+    job = _export(services, project, {"range": {"in": 1.0, "out": 3.0}})
+    assert job["plan"]["copy"] is True, job["plan"]
+    out = services.exports.file_path(job["id"])
+    assert _hashes(out) == _hashes(a)[30:] + _hashes(b)[:30]  # the range's frames, untouched
+    job = _export(services, project, {"range": {"in": 0.5, "out": 3.0}})
+    assert job["plan"]["copy"] is False and "cut between keyframes" in job["plan"]["summary"], job["plan"]
+    assert _streams(services.exports.file_path(job["id"]))["duration"] == pytest.approx(2.5, abs=0.05)

@@ -28,7 +28,7 @@ from ..media.fonts import find_font
 from ..runs import StatusRows, Threads, failed, failure, move_into_place
 from . import budget
 from . import settings as export_settings
-from .plan import plan_export, settings_plan, smart_render_off
+from .plan import cut_to_range, plan_export, settings_plan, smart_render_off
 from .smart import copy_render, sources_info
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,17 @@ def export_dict(row: Any, data_dir: Path | None = None) -> dict[str, Any]:
             "revision": revision,
             "stale": revision is not None and revision != row["project_revision"],
             "created_at": row["created_at"], "updated_at": row["updated_at"]}
+
+
+def _as_rendered(timeline: dict[str, Any], output: export_settings.Output | None) -> dict[str, Any]:
+    """The document as the render budget should count it: composited at the output's rate, and
+    at least as large as the output's frame (an upscale encodes every one of its pixels)."""
+    if output is None:
+        return timeline
+    doc = {**timeline, "fps": output.fps}
+    if output.width * output.height > int(timeline["width"]) * int(timeline["height"]):
+        doc.update(width=output.width, height=output.height)
+    return doc
 
 
 class ExportManager:
@@ -128,7 +139,7 @@ class ExportManager:
         output = export_settings.output(normal, timeline, duration) if normal is not None else None
         if output is not None:
             duration = output.duration
-        budget.check(timeline)
+        budget.check(_as_rendered(timeline, output))
         export_id = uuid.uuid4().hex
         cancel = threading.Event()
         with self._lock:
@@ -217,20 +228,22 @@ class ExportManager:
             work.mkdir(parents=True, exist_ok=True)
             # plan, then render: copied where the plan says the whole export can be (render/plan.py)
             why = export_settings.why_encode(settings, timeline)
+            # a range is planned as the timeline it cuts out: copied when its cuts are on keyframes
+            planned = cut_to_range(timeline, output.start, output.end) if output is not None else timeline
             if not smart:
                 plan = smart_render_off(timeline)
             elif why is not None:
                 plan = settings_plan(timeline, why)  # no source can be copied into another output
             else:
-                plan = plan_export(timeline, sources_info(timeline, sources, check))
+                plan = plan_export(planned, sources_info(planned, sources, check))
             check()
             self.rows.update(export_id, plan=plan)
             if plan["copy"]:
                 self.rows.update(export_id, status="rendering", message="Copying")
-                copy_render(timeline, plan, sources, tmp_out, duration, on_progress=progress, cancel=cancel)
+                copy_render(planned, plan, sources, tmp_out, duration, on_progress=progress, cancel=cancel)
             else:
                 args, _ = build_export_args(timeline, sources, tmp_out, work, find_font(), check=check,
-                                            output=output if why is not None else None)
+                                            output=output)
                 check()
                 self.rows.update(export_id, status="rendering", message="Rendering")
                 run_ffmpeg(args, duration=duration, on_progress=progress, cancel=cancel, what="The export")

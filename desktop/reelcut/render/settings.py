@@ -235,7 +235,8 @@ def is_default(settings: dict[str, Any] | None) -> bool:
 
 def why_encode(settings: dict[str, Any] | None, doc: dict[str, Any]) -> str | None:
     """Why these settings need the whole export encoded, as the plan says it; None when they
-    are the default (H.264 MP4 at the canvas's size and rate, whole timeline)."""
+    ask for what the default writes (H.264 MP4 at the canvas's size and rate), of the whole
+    timeline or of a range."""
     if is_default(settings):
         return None
     assert settings is not None
@@ -250,9 +251,7 @@ def why_encode(settings: dict[str, Any] | None, doc: dict[str, Any]) -> str | No
         return f"{settings['resolution']} chosen in the export settings"
     if settings["fps"] != "canvas" and float(settings["fps"]) != float(doc["fps"]):
         return f"{settings['fps']} fps chosen in the export settings"
-    if settings["range"] != "whole":
-        return "a range chosen in the export settings"
-    return None
+    return None  # a range alone: smart render plans the range's own timeline (render/plan.py cut_to_range)
 
 
 def _ratio(w: int, h: int) -> str:
