@@ -22,18 +22,16 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..errors import AppError
 from .animation import clip_length, watched
 from .commands import num as _num
 from .filtergraph import path_value, write_graph
 from .layers import Canvas, picture
+from .output import Output
 from .placement import place_track
 from .sound import plays_own_sound, sound
-
-if TYPE_CHECKING:  # the export settings' output (render/settings.py); read here, never built here
-    from ..render.settings import Output
 
 
 @dataclass
@@ -89,7 +87,7 @@ def build_export_args(doc: dict[str, Any], sources: dict[str, Source], out: Path
     """Return (ffmpeg arguments, output duration). Text for drawtext goes in files in work_dir
     so no user text is ever parsed as filter syntax; the graph goes in work_dir too. `check()` is
     called between clips and every few thousand samples; it may raise to stop the building (a
-    cancelled export). `output` (the export settings, render/settings.py) chooses the format,
+    cancelled export). `output` (media/output.py, from the export settings) chooses the format,
     size, rate, quality and range; None is the H.264 MP4 of the whole canvas it always was."""
     with watched(check) if check is not None else nullcontext():
         return _build(doc, sources, out, work_dir, font, check or (lambda: None), output)

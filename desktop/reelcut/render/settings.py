@@ -19,12 +19,12 @@ import json
 import math
 import re
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import AppError
 from ..media.ffmpeg import ffmpeg_exe
+from ..media.output import Output
 
 _DATA = Path(__file__).with_name("export_formats.json")
 _FRAME = re.compile(r"([1-9][0-9]{1,4})x([1-9][0-9]{1,4})")
@@ -167,40 +167,6 @@ def _range(value: Any, duration: float) -> Any:
 
 def _even(v: float) -> int:
     return max(2, int(round(v / 2)) * 2)
-
-
-@dataclass(frozen=True)
-class Output:
-    """What the render writes, worked out from normalized settings and the canvas."""
-    format_id: str
-    fmt: dict[str, Any]
-    quality: str
-    width: int  # the file's frame (0 for sound only)
-    height: int
-    fps: float
-    start: float  # the range, on the timeline
-    end: float
-    letterbox: bool  # the canvas is fitted inside a frame of another aspect
-
-    @property
-    def duration(self) -> float:
-        return self.end - self.start
-
-    @property
-    def has_video(self) -> bool:
-        return self.fmt["video"] is not None
-
-    @property
-    def has_audio(self) -> bool:
-        return self.fmt["audio"] is not None
-
-    @property
-    def extension(self) -> str:
-        return str(self.fmt["extension"])
-
-    @property
-    def level(self) -> dict[str, Any]:
-        return dict(self.fmt["quality"][self.quality])
 
 
 def output(settings: dict[str, Any], doc: dict[str, Any], duration: float) -> Output:
