@@ -25,6 +25,7 @@ def test_wheel_contains_and_serves_the_page(tmp_path: Path) -> None:
     page = {f"reelcut/web/{f.relative_to(ROOT / 'web').as_posix()}" for f in (ROOT / "web" / "js").rglob("*.js")}
     assert "reelcut/web/js/app/api.js" in page and page <= names, sorted(page - names)
     assert "reelcut/generation/models.json" in names
+    assert "reelcut/render/export_formats.json" in names  # the export formats and presets
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
                    check=True)

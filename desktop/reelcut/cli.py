@@ -1,6 +1,6 @@
 """The `reelcut` command: the desktop app (default), `serve` for a browser, `generate`,
-`timeline export|import` and `captions import|export` for scripts, `doctor` for what this machine
-gives Reelcut."""
+`export`, `timeline export|import` and `captions import|export` for scripts, `doctor` for what this
+machine gives Reelcut."""
 
 from __future__ import annotations
 
@@ -119,6 +119,56 @@ def cmd_generate(args: argparse.Namespace) -> int:
             return 1
         path, _ = s.media.file_path(job["media_id"])
         print(path)
+        return 0
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        s.close()
+
+
+def export_settings_of(args: argparse.Namespace) -> dict[str, object]:
+    """The export settings the flags name (render/settings.py checks them); none: the default."""
+    settings: dict[str, object] = {}
+    for key in ("preset", "format", "resolution", "quality"):
+        if getattr(args, key, None) is not None:
+            settings[key] = getattr(args, key)
+    if args.fps is not None:
+        settings["fps"] = args.fps if args.fps == "canvas" else _fps(args.fps)
+    if args.range is not None:
+        settings["range"] = {"in": args.range[0], "out": args.range[1]}
+    return settings
+
+
+def _fps(text: str) -> float | str:
+    try:
+        value = float(text)
+    except ValueError:
+        return text  # refused by the settings, which name the rates
+    return int(value) if value.is_integer() else value
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .services import Services
+
+    s = Services(_config(args))
+    try:
+        project = s.projects.by_name(args.project)
+        settings = export_settings_of(args)
+        job = s.exports.start(project["id"], settings or None)
+        tty = sys.stderr.isatty()
+        while True:
+            job = s.exports.wait(job["id"], timeout=0.5)
+            if tty:
+                print(_progress_line(job), end="", file=sys.stderr, flush=True)
+            if job["status"] in ("done", "failed", "cancelled"):
+                break
+        if tty:
+            print(file=sys.stderr)
+        if job["status"] != "done":
+            message = (job.get("error") or {}).get("message") or job.get("message") or job["status"]
+            print(f"reelcut: export {job['status']}: {message}", file=sys.stderr)
+            return 1
+        print(s.exports.file_path(job["id"]))
         return 0
     except KeyboardInterrupt:
         return 130
@@ -251,6 +301,17 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--project", default="Generated", help="project name (created if missing)")
     gen.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)  # keeps a global --data-dir
     gen.set_defaults(func=cmd_generate)
+
+    exp = sub.add_parser("export", help="render a project's timeline to a file and print its path")
+    exp.add_argument("project", help="project name")
+    exp.add_argument("--preset", help="youtube_1080p, youtube_4k, vertical_1080x1920, instagram_feed, master_prores")
+    exp.add_argument("--format", help="mp4_h264, mp4_h265, webm_vp9, mov_prores, gif, wav, mp3, m4a_aac")
+    exp.add_argument("--resolution", help="canvas, 2160p, 1440p, 1080p, 720p, 480p or a frame such as 1080x1920")
+    exp.add_argument("--quality", help="high, medium or small")
+    exp.add_argument("--fps", help="canvas, 24, 25, 30, 50 or 60")
+    exp.add_argument("--range", nargs=2, type=float, metavar=("IN", "OUT"), help="seconds of the timeline")
+    exp.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    exp.set_defaults(func=cmd_export)
 
     timeline = sub.add_parser("timeline", help="export or import a project's timeline (OTIO, FCP 7 XML, FCPXML, EDL)")
     tsub = timeline.add_subparsers(dest="timeline_command", required=True)

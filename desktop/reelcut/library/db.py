@@ -197,6 +197,13 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection, Path], None]] = [
     CREATE INDEX jobs_group ON jobs(group_id);
     CREATE INDEX media_group ON media(group_id);
     """,
+    # 13: an export's settings (render/settings.py, as JSON; NULL: the default H.264 MP4), the
+    # timeline revision it was made from (a later edit makes it stale) and its file's size
+    """
+    ALTER TABLE exports ADD COLUMN settings TEXT;
+    ALTER TABLE exports ADD COLUMN revision INTEGER;
+    ALTER TABLE exports ADD COLUMN size INTEGER;
+    """,
 ]
 
 

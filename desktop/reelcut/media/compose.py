@@ -32,6 +32,7 @@ from .commands import num as _num
 from .filtergraph import path_value, write_graph
 from .fonts import DEFAULT_BOLD, DEFAULT_ITALIC, font_file, is_default_style
 from .layers import Canvas, picture
+from .output import Output
 from .placement import place_track
 from .sound import plays_own_sound, sound
 
@@ -117,22 +118,31 @@ def preflight(doc: dict[str, Any], sources: dict[str, Source]) -> float:
 
 
 def build_export_args(doc: dict[str, Any], sources: dict[str, Source], out: Path, work_dir: Path,
-                      font: str | None, check: Callable[[], None] | None = None) -> tuple[list[str], float]:
+                      font: str | None, check: Callable[[], None] | None = None,
+                      output: Output | None = None) -> tuple[list[str], float]:
     """Return (ffmpeg arguments, output duration). Text for drawtext goes in files in work_dir
     so no user text is ever parsed as filter syntax; the graph goes in work_dir too. `check()` is
     called between clips and every few thousand samples; it may raise to stop the building (a
-    cancelled export)."""
+    cancelled export). `output` (media/output.py, from the export settings) chooses the format,
+    size, rate, quality and range; None is the H.264 MP4 of the whole canvas it always was."""
     with watched(check) if check is not None else nullcontext():
-        return _build(doc, sources, out, work_dir, font, check or (lambda: None))
+        return _build(doc, sources, out, work_dir, font, check or (lambda: None), output)
 
 
 def _build(doc: dict[str, Any], sources: dict[str, Source], out: Path, work_dir: Path, font: str | None,
-           check: Callable[[], None]) -> tuple[list[str], float]:
+           check: Callable[[], None], output: Output | None = None) -> tuple[list[str], float]:
     duration = preflight(doc, sources)
-    w, h, fps = int(doc["width"]), int(doc["height"]), float(doc["fps"])
+    w, h = int(doc["width"]), int(doc["height"])
+    # a chosen rate is composited at that rate: animated values are sampled per output frame
+    fps = output.fps if output is not None else float(doc["fps"])
+    want_video = output is None or output.has_video
+    want_audio = output is None or output.has_audio
     inputs: list[str] = []
-    graph: list[str] = [f"color=c=black:s={w}x{h}:r={_num(fps)}:d={_num(duration)},format=yuv420p[base0]",
-                        f"anullsrc=r=48000:cl=stereo,atrim=0:{_num(duration)}[sil]"]
+    graph: list[str] = []
+    if want_video:
+        graph.append(f"color=c=black:s={w}x{h}:r={_num(fps)}:d={_num(duration)},format=yuv420p[base0]")
+    if want_audio:
+        graph.append(f"anullsrc=r=48000:cl=stereo,atrim=0:{_num(duration)}[sil]")
     audio_pads = ["[sil]"]
     canvas = "base0"
     layout = Canvas(w, h, fps)
@@ -142,7 +152,7 @@ def _build(doc: dict[str, Any], sources: dict[str, Source], out: Path, work_dir:
     # Bottom track first, so the first track in the document ends on top.
     for track in reversed(doc["tracks"]):
         if track["kind"] == "text":
-            if not track.get("hidden"):
+            if not track.get("hidden") and want_video:
                 for clip in track["clips"]:
                     tf = work_dir / f"text-{len(texts)}.txt"
                     tf.write_text(str(clip.get("text", "")), "utf-8")
@@ -161,8 +171,8 @@ def _build(doc: dict[str, Any], sources: dict[str, Source], out: Path, work_dir:
             src = sources.get(clip["media_id"])
             if src is None:
                 raise AppError("missing_media", "A clip refers to media that is no longer in the library.")
-            show_picture = track["kind"] == "video" and not track.get("hidden") and src.has_video
-            use_audio = not track.get("muted") and src.has_audio and plays_own_sound(clip)
+            show_picture = track["kind"] == "video" and not track.get("hidden") and src.has_video and want_video
+            use_audio = not track.get("muted") and src.has_audio and plays_own_sound(clip) and want_audio
             if not (show_picture or use_audio):
                 continue
             i = n_in
@@ -189,12 +199,68 @@ def _build(doc: dict[str, Any], sources: dict[str, Source], out: Path, work_dir:
     if texts:
         graph.append(f"[{canvas}]{','.join(texts)}[vtext]")
         video_out = "vtext"
-    graph.append(f"[{video_out}]format=yuv420p,trim=0:{_num(duration)}[vout]")
-    graph.append(f"{''.join(audio_pads)}amix=inputs={len(audio_pads)}:duration=first:normalize=0:dropout_transition=0,"
-                 f"atrim=0:{_num(duration)}[aout]")
+    if output is None:
+        graph.append(f"[{video_out}]format=yuv420p,trim=0:{_num(duration)}[vout]")
+        graph.append(f"{''.join(audio_pads)}amix=inputs={len(audio_pads)}:duration=first:normalize=0:"
+                     f"dropout_transition=0,atrim=0:{_num(duration)}[aout]")
+        graph_args = write_graph(";".join(graph), work_dir / "graph.txt")
+        args = [*inputs, *graph_args, "-map", "[vout]", "-map", "[aout]",
+                "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "-r", _num(fps),
+                "-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-t", _num(duration), "-movflags", "+faststart",
+                "-f", "mp4", str(out)]
+        return args, duration
+    return _output_args(output, graph, inputs, video_out, audio_pads, w, h, duration, work_dir, out)
+
+
+def _output_args(output: Output, graph: list[str], inputs: list[str], video_out: str, audio_pads: list[str],
+                 w: int, h: int, duration: float, work_dir: Path, out: Path) -> tuple[list[str], float]:
+    """The end of the graph and the encoder arguments for the export settings: the range cut
+    out of the whole render (picture and sound by the same timestamps, so they stay in sync),
+    then the scale (last, keeping the aspect: a frame of another shape is letterboxed), then the
+    format's codecs."""
+    fmt, level = output.fmt, output.level
+    cut = f"trim={_num(output.start)}:{_num(output.end)},setpts=PTS-STARTPTS" \
+        if output.start > 0 or output.end < duration - 1e-9 else f"trim=0:{_num(duration)}"
+    maps: list[str] = []
+    codec_args: list[str] = []
+    if output.has_video:
+        video = fmt["video"]
+        chain = [f"[{video_out}]format=yuv420p", cut]
+        ow, oh = output.width, output.height
+        if output.letterbox:
+            chain.append(f"scale={ow}:{oh}:force_original_aspect_ratio=decrease:force_divisible_by=2:flags=lanczos,"
+                         f"pad={ow}:{oh}:(ow-iw)/2:(oh-ih)/2:color=black")
+        elif (ow, oh) != (w, h):
+            chain.append(f"scale={ow}:{oh}:flags=lanczos")
+        chain.append("setsar=1")
+        if video["encoder"] == "gif":
+            # one palette for the whole export, made from its own frames: a GIF holds 256 colours
+            graph.append(",".join(chain) + ",split[g0][g1]")
+            graph.append(f"[g0]palettegen=max_colors={int(level['colors'])}:stats_mode=diff[pal]")
+            graph.append(f"[g1][pal]paletteuse=dither={level['dither']}[vout]")
+        else:
+            chain.append(f"format={video['pix_fmt']}")
+            graph.append(",".join(chain) + "[vout]")
+        maps += ["-map", "[vout]"]
+        codec_args += ["-c:v", video["encoder"]]
+        if video.get("quality_arg"):
+            codec_args += [video["quality_arg"], str(level["video"])]
+        codec_args += [*video["args"], "-r", _num(output.fps)]
+        if video["encoder"] != "gif":
+            codec_args += ["-pix_fmt", video["pix_fmt"]]
+    if output.has_audio:
+        audio = fmt["audio"]
+        acut = f"atrim={_num(output.start)}:{_num(output.end)},asetpts=PTS-STARTPTS" \
+            if output.start > 0 or output.end < duration - 1e-9 else f"atrim=0:{_num(duration)}"
+        graph.append(f"{''.join(audio_pads)}amix=inputs={len(audio_pads)}:duration=first:normalize=0:"
+                     f"dropout_transition=0,{acut}[aout]")
+        maps += ["-map", "[aout]"]
+        codec_args += ["-c:a", audio["encoder"]]
+        if not audio["encoder"].startswith("pcm_"):
+            codec_args += ["-b:a", str(int(level["audio_bitrate"]))]
+        codec_args += ["-ar", str(int(audio["rate"])), "-ac", "2"]
     graph_args = write_graph(";".join(graph), work_dir / "graph.txt")
-    args = [*inputs, *graph_args, "-map", "[vout]", "-map", "[aout]",
-            "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "-r", _num(fps),
-            "-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-t", _num(duration), "-movflags", "+faststart",
-            "-f", "mp4", str(out)]
-    return args, duration
+    if fmt["muxer"] in ("mp4", "mov", "ipod"):
+        codec_args += ["-movflags", "+faststart"]
+    args = [*inputs, *graph_args, *maps, *codec_args, "-t", _num(output.duration), "-f", fmt["muxer"], str(out)]
+    return args, output.duration

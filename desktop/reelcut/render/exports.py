@@ -1,6 +1,8 @@
-"""Exports: render a project's timeline to MP4 in a background thread, as a job with progress
-and cancel. Always from the original files (never proxies). The output appears in the
-project's exports folder only when complete."""
+"""Exports: render a project's timeline in a background thread, as a job with progress and
+cancel, in the format, size, rate, quality and range of its settings (render/settings.py; none:
+the H.264 MP4 of the whole canvas). Always from the original files (never proxies). The output
+appears in the project's exports folder only when complete. Each export keeps its settings, its
+file's size and the timeline revision it was made from: a later edit makes it stale."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from typing import Any
 
 from ..errors import AppError, NotFound
 from ..eventbus import EventBus
-from ..library.db import Database, loads, now
+from ..library.db import Database, dumps, loads, now
 from ..library.files import safe_filename, unique_path
 from ..library.media_store import MediaStore
 from ..library.timeline import validate_timeline
@@ -25,7 +27,8 @@ from ..media.encode import EncodeCancelled, run_ffmpeg
 from ..media.fonts import find_font
 from ..runs import StatusRows, Threads, failed, failure, move_into_place
 from . import budget
-from .plan import plan_export, smart_render_off
+from . import settings as export_settings
+from .plan import cut_to_range, plan_export, settings_plan, smart_render_off
 from .smart import copy_render, sources_info
 
 log = logging.getLogger(__name__)
@@ -35,14 +38,37 @@ ACTIVE = ("queued", "rendering")
 MAX_RUNNING = max(1, os.cpu_count() or 1)
 
 
-def export_dict(row: Any) -> dict[str, Any]:
-    """An export as the page sees it: where to download it, never where it lies on disk."""
+_ROW = ("SELECT e.*, p.revision AS project_revision FROM exports e JOIN projects p ON p.id = e.project_id"
+        " WHERE ")
+
+
+def export_dict(row: Any, data_dir: Path | None = None) -> dict[str, Any]:
+    """An export as the page sees it: where to download it, never where it lies on disk.
+    `stale`: the project's timeline has been saved since this export was made from it."""
+    path = row["path"]
+    exists = bool(path) and data_dir is not None and (data_dir / path).is_file()
+    revision = row["revision"]
     return {"id": row["id"], "project_id": row["project_id"], "status": row["status"], "progress": row["progress"],
             "message": row["message"], "error": loads(row["error"]),
-            "filename": Path(row["path"]).name if row["path"] else None, "duration": row["duration"],
+            "filename": Path(path).name if path else None, "duration": row["duration"],
             # smart render's plan: {"summary", "stretches", "sound", "copy"}; None until planned
             "plan": loads(row["plan"]),
+            # the normalized settings (None: made before settings existed, or with none: the default)
+            "settings": loads(row["settings"]), "size": row["size"], "file_exists": exists,
+            "revision": revision,
+            "stale": revision is not None and revision != row["project_revision"],
             "created_at": row["created_at"], "updated_at": row["updated_at"]}
+
+
+def _as_rendered(timeline: dict[str, Any], output: export_settings.Output | None) -> dict[str, Any]:
+    """The document as the render budget should count it: composited at the output's rate, and
+    at least as large as the output's frame (an upscale encodes every one of its pixels)."""
+    if output is None:
+        return timeline
+    doc = {**timeline, "fps": output.fps}
+    if output.width * output.height > int(timeline["width"]) * int(timeline["height"]):
+        doc.update(width=output.width, height=output.height)
+    return doc
 
 
 class ExportManager:
@@ -62,15 +88,31 @@ class ExportManager:
         self.rows = StatusRows(db, bus, table="exports", event="export", payload=self.get)
 
     def get(self, export_id: str) -> dict[str, Any]:
-        row = self.db.one("SELECT * FROM exports WHERE id = ?", (export_id,))
+        row = self.db.one(_ROW + "e.id = ?", (export_id,))
         if row is None:
             raise NotFound("The export")
-        return export_dict(row)
+        return export_dict(row, self.data_dir)
 
     def list(self, project_id: str) -> list[dict[str, Any]]:
+        """The project's exports, newest first (rowid breaks a tie of the same millisecond)."""
         self.media.projects.get(project_id)
-        return [export_dict(r) for r in self.db.query(
-            "SELECT * FROM exports WHERE project_id = ? ORDER BY created_at DESC", (project_id,))]
+        return [export_dict(r, self.data_dir) for r in self.db.query(
+            _ROW + "e.project_id = ? ORDER BY e.created_at DESC, e.rowid DESC", (project_id,))]
+
+    def mime(self, export_id: str) -> str:
+        """The MIME type its file is served with: its format's."""
+        settings = self.get(export_id)["settings"]
+        fmt = export_settings.table()["formats"].get((settings or {}).get("format", "mp4_h264"))
+        return str(fmt["mime"]) if fmt else "application/octet-stream"
+
+    def estimate(self, project_id: str, settings: Any) -> dict[str, Any]:
+        """The settings filled in and checked against the saved timeline, and what they would
+        write: {settings, estimate: {bytes, duration, width, height, fps, ..., aspect_mismatch}}."""
+        timeline = self.media.projects.timeline(project_id)
+        duration = preflight(timeline, self.sources(project_id, timeline))
+        normal = export_settings.normalize(settings, duration)
+        out = export_settings.output(normal, timeline, duration)
+        return {"settings": normal, "estimate": export_settings.estimate(out, timeline)}
 
     def file_path(self, export_id: str) -> Path:
         row = self.db.one("SELECT path, status FROM exports WHERE id = ?", (export_id,))
@@ -81,19 +123,23 @@ class ExportManager:
             raise NotFound("The exported file")
         return path
 
-    def start(self, project_id: str) -> dict[str, Any]:
+    def start(self, project_id: str, settings: Any = None) -> dict[str, Any]:
         """Render the project's saved timeline, from the original files. Answers at once: what
-        refuses an export is checked here cheaply (the document, its media, the render budget,
-        the exports already running); the graph is planned on the export's own thread, where
-        Cancel reaches it."""
+        refuses an export is checked here cheaply (the document, its media, the settings, the
+        render budget, the exports already running); the graph is planned on the export's own
+        thread, where Cancel reaches it. `settings` None is the default export, as it always was."""
         project = self.media.projects.get(project_id)
-        timeline = self.media.projects.timeline(project_id)
+        timeline, revision = self.media.projects.timeline_at(project_id)
         sources = self.sources(project_id, timeline)
         # what was saved before today's limits, or a document that was never saved, is
         # refused with the same reason a save gives
         validate_timeline(timeline, set(sources))
         duration = preflight(timeline, sources)
-        budget.check(timeline)
+        normal = export_settings.normalize(settings, duration) if settings is not None else None
+        output = export_settings.output(normal, timeline, duration) if normal is not None else None
+        if output is not None:
+            duration = output.duration
+        budget.check(_as_rendered(timeline, output))
         export_id = uuid.uuid4().hex
         cancel = threading.Event()
         with self._lock:
@@ -108,13 +154,14 @@ class ExportManager:
             self._cancel[export_id] = cancel
         try:
             ts = now()
-            self.db.execute("INSERT INTO exports (id, project_id, status, progress, message, duration, created_at,"
-                            " updated_at) VALUES (?,?,?,?,?,?,?,?)",
-                            (export_id, project_id, "queued", 0.0, "Preparing the render", duration, ts, ts))
+            self.db.execute("INSERT INTO exports (id, project_id, status, progress, message, duration, settings,"
+                            " revision, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                            (export_id, project_id, "queued", 0.0, "Preparing the render", duration,
+                             dumps(normal) if normal is not None else None, revision, ts, ts))
             self.rows.publish(export_id)
             smart = bool(self.smart_render())
             self._threads.start(export_id, lambda: self._run(export_id, project, timeline, sources, duration,
-                                                             cancel, smart))
+                                                             cancel, smart, normal, output))
         except BaseException:
             self._release(export_id)
             raise
@@ -147,16 +194,19 @@ class ExportManager:
         return sources
 
     def _run(self, export_id: str, project: dict[str, Any], timeline: dict[str, Any], sources: dict[str, Source],
-             duration: float, cancel: threading.Event, smart: bool = True) -> None:
+             duration: float, cancel: threading.Event, smart: bool = True, settings: dict[str, Any] | None = None,
+             output: export_settings.Output | None = None) -> None:
         try:
-            self._render(export_id, project, timeline, sources, duration, cancel, smart)
+            self._render(export_id, project, timeline, sources, duration, cancel, smart, settings, output)
         finally:
             self._release(export_id)
 
     def _render(self, export_id: str, project: dict[str, Any], timeline: dict[str, Any],
-                sources: dict[str, Source], duration: float, cancel: threading.Event, smart: bool) -> None:
+                sources: dict[str, Source], duration: float, cancel: threading.Event, smart: bool,
+                settings: dict[str, Any] | None = None, output: export_settings.Output | None = None) -> None:
         work = self.temp_dir / f"export-{export_id}"
-        tmp_out = work / "out.mp4"
+        extension = output.extension if output is not None else "mp4"
+        tmp_out = work / f"out.{extension}"
 
         def check() -> None:
             if cancel.is_set():
@@ -177,25 +227,33 @@ class ExportManager:
         try:
             work.mkdir(parents=True, exist_ok=True)
             # plan, then render: copied where the plan says the whole export can be (render/plan.py)
-            plan = plan_export(timeline, sources_info(timeline, sources, check)) if smart \
-                else smart_render_off(timeline)
+            why = export_settings.why_encode(settings, timeline)
+            # a range is planned as the timeline it cuts out: copied when its cuts are on keyframes
+            planned = cut_to_range(timeline, output.start, output.end) if output is not None else timeline
+            if not smart:
+                plan = smart_render_off(timeline)
+            elif why is not None:
+                plan = settings_plan(timeline, why)  # no source can be copied into another output
+            else:
+                plan = plan_export(planned, sources_info(planned, sources, check))
             check()
             self.rows.update(export_id, plan=plan)
             if plan["copy"]:
                 self.rows.update(export_id, status="rendering", message="Copying")
-                copy_render(timeline, plan, sources, tmp_out, duration, on_progress=progress, cancel=cancel)
+                copy_render(planned, plan, sources, tmp_out, duration, on_progress=progress, cancel=cancel)
             else:
-                args, _ = build_export_args(timeline, sources, tmp_out, work, find_font(), check=check)
+                args, _ = build_export_args(timeline, sources, tmp_out, work, find_font(), check=check,
+                                            output=output)
                 check()
                 self.rows.update(export_id, status="rendering", message="Rendering")
                 run_ffmpeg(args, duration=duration, on_progress=progress, cancel=cancel, what="The export")
             folder = self.media.projects.folder(project["id"]) / "exports"
             folder.mkdir(parents=True, exist_ok=True)
             stamp = time.strftime("%Y%m%d-%H%M%S")
-            final = unique_path(folder, f"{safe_filename(project['name'], 'export')}-{stamp}.mp4")
+            final = unique_path(folder, f"{safe_filename(project['name'], 'export')}-{stamp}.{extension}")
             move_into_place(tmp_out, final)
             outcome = {"status": "done", "progress": 1.0, "message": "Exported",
-                       "path": str(final.relative_to(self.data_dir))}
+                       "path": str(final.relative_to(self.data_dir)), "size": final.stat().st_size}
         except EncodeCancelled:
             outcome = {"status": "cancelled", "message": "Cancelled"}
             if self._stopping.is_set():

@@ -271,3 +271,39 @@ def smart_render_off(doc: dict[str, Any]) -> dict[str, Any]:
                            "reason": "smart render is off"}],
             "sound": {"action": "mix", "reason": "smart render is off"}, "copy": False,
             "summary": "Smart render is off: the whole timeline is encoded"}
+
+
+def settings_plan(doc: dict[str, Any], why: str) -> dict[str, Any]:
+    """The plan when the export settings ask for an output no source is (another codec, size,
+    rate, quality or a range, render/settings.py `why_encode`): the whole timeline encoded, and
+    each stretch says why."""
+    return {"stretches": [{"start": 0.0, "end": timeline_end(doc), "action": "encode", "reason": why}],
+            "sound": {"action": "mix", "reason": why}, "copy": False,
+            "summary": f"Smart render: the whole timeline is encoded ({why})"}
+
+
+def cut_to_range(doc: dict[str, Any], start: float, end: float) -> dict[str, Any]:
+    """The document of the timeline between `start` and `end`, moved to begin at 0: each clip
+    cut to the range (its in and out moved by what is cut, at its speed), the clips outside it
+    gone. What smart render plans for an export of a range, and copies when the plan allows: a
+    copyable clip has no fade, keyframe or transition, so cutting it is exact; anything else is
+    planned as encoded, and the encode renders the whole document and trims it instead."""
+    tracks = []
+    for track in doc["tracks"]:
+        clips = []
+        for clip in track["clips"]:
+            s = float(clip["start"])
+            e = s + clip_length(clip)
+            if e <= start + 1e-9 or s >= end - 1e-9:
+                continue
+            head, tail = max(0.0, start - s), max(0.0, e - end)
+            cut = {**clip, "start": max(s, start) - start}
+            if "media_id" not in clip and "duration" in clip:  # a title
+                cut["duration"] = float(clip["duration"]) - head - tail
+            else:
+                speed = float(clip.get("speed") or 1.0)
+                cut["in"] = float(clip["in"]) + head * speed
+                cut["out"] = float(clip["out"]) - tail * speed
+            clips.append(cut)
+        tracks.append({**track, "clips": clips})
+    return {**doc, "tracks": tracks}

@@ -1,24 +1,41 @@
-"""Timeline exports: start, follow, cancel, download."""
+"""Timeline exports: the formats and presets, an estimate, start, follow, cancel, download."""
 
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, send_file
 
 from ..errors import AppError
+from ..render import settings as export_settings
 from . import urls
 from .util import body, services
 
 bp = Blueprint("api_exports", __name__, url_prefix="/api")
 
 
+def _settings() -> object:
+    """The body's `settings` (absent: None, the default export); any other field is one the
+    export would silently ignore (a 422 that names it)."""
+    data = body()
+    unknown = sorted(k for k in data if k != "settings")
+    if unknown:
+        raise AppError("unknown_field", f"An export takes only settings; {unknown[0]!r} is not one.",
+                       field=unknown[0])
+    return data.get("settings")
+
+
+@bp.get("/export/formats")
+def formats():
+    return jsonify(export_settings.formats())
+
+
+@bp.post("/projects/<project_id>/exports/estimate")
+def estimate(project_id: str):
+    return jsonify(services().exports.estimate(project_id, _settings() or {}))
+
+
 @bp.post("/projects/<project_id>/exports")
 def start(project_id: str):
-    # read like every route's body: not JSON is a 400; the export takes no options yet, so any
-    # field is one it would silently ignore (a 422 that names it)
-    unknown = sorted(body())
-    if unknown:
-        raise AppError("unknown_field", f"An export takes no options; {unknown[0]!r} is not one.", field=unknown[0])
-    return jsonify({"job": urls.export_job(services().exports.start(project_id))}), 201
+    return jsonify({"job": urls.export_job(services().exports.start(project_id, _settings()))}), 201
 
 
 @bp.get("/projects/<project_id>/exports")
@@ -38,5 +55,7 @@ def cancel(export_id: str):
 
 @bp.get("/exports/<export_id>/file")
 def download(export_id: str):
-    path = services().exports.file_path(export_id)
-    return send_file(path, mimetype="video/mp4", as_attachment=True, download_name=path.name, conditional=True)
+    exports = services().exports
+    path = exports.file_path(export_id)
+    return send_file(path, mimetype=exports.mime(export_id), as_attachment=True, download_name=path.name,
+                     conditional=True)

@@ -55,6 +55,12 @@ def spec() -> dict[str, Any]:
         "prompt": {"type": "string"}, "params": {"type": "object"}, "image_media_id": {"type": "string"},
         "end_image_media_id": {"type": "string"}, "audio_media_id": {"type": "string"},
         "video_media_id": {"type": "string"}, "takes": {"type": "integer", "minimum": 1, "maximum": 4}}})
+    settings_body = _json({"type": "object", "properties": {"settings": {"type": "object", "properties": {
+        "preset": {"type": "string"}, "format": {"type": "string"}, "resolution": {"type": "string"},
+        "fps": {"oneOf": [{"type": "string"}, {"type": "number"}]},
+        "quality": {"type": "string", "enum": ["high", "medium", "small"]},
+        "range": {"oneOf": [{"type": "string", "enum": ["whole"]}, {"type": "object", "properties": {
+            "in": {"type": "number"}, "out": {"type": "number"}}}]}}}}})
     upload = {"content": {"multipart/form-data": {"schema": {"type": "object", "properties": {
         "file": {"type": "string", "format": "binary"}}}}}}
     return {
@@ -154,8 +160,17 @@ def spec() -> dict[str, Any]:
                                "playhead": {"type": "number"}, "zoom": {"type": "number"},
                                "scroll": {"type": "number"}}}), ["project_id"])},
             "/api/projects/{project_id}/exports": {
-                "get": _op("The project's exports", _ok(_OBJ), params=["project_id"]),
-                "post": _op("Export the timeline", _ok(_OBJ, "201"), _json(_OBJ), ["project_id"])},
+                "get": _op("The project's exports, newest first, each with its settings, size, duration, whether"
+                           " its file still exists and whether the timeline changed since (stale)", _ok(_OBJ),
+                           params=["project_id"]),
+                "post": _op("Export the timeline with optional settings (none: the default H.264 MP4); 422"
+                            " invalid_export_settings naming the field", _ok(_OBJ, "201"), settings_body,
+                            ["project_id"])},
+            "/api/projects/{project_id}/exports/estimate": {
+                "post": _op("The settings filled in and checked, and the estimated size, frame and aspect"
+                            " mismatch: {settings, estimate}", _ok(_OBJ), settings_body, ["project_id"])},
+            "/api/export/formats": {"get": _op("Export formats (with availability), presets, resolutions, frame"
+                                               " rates, qualities and the default", _ok(_OBJ))},
             "/api/exports/{export_id}": {"get": _op("An export", _ok(_OBJ), params=["export_id"])},
             "/api/exports/{export_id}/cancel": {"post": _op("Cancel an export", _ok(_OBJ), _json(_OBJ),
                                                             ["export_id"])},

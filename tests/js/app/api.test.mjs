@@ -40,6 +40,11 @@ const CALLS = [
   [(s) => s.projects.saveView('p1', { zoom: 80 }), 'PUT', 'api/projects/p1/view', { zoom: 80 }],
   [(s) => s.projects.jobs('p 1'), 'GET', 'api/generations?project_id=p%201'],
   [(s) => s.projects.startExport('p1'), 'POST', 'api/projects/p1/exports', {}],
+  [(s) => s.projects.startExport('p1', { preset: 'youtube_1080p' }), 'POST', 'api/projects/p1/exports',
+    { settings: { preset: 'youtube_1080p' } }],
+  [(s) => s.projects.estimateExport('p1', { format: 'gif' }), 'POST', 'api/projects/p1/exports/estimate',
+    { settings: { format: 'gif' } }],
+  [(s) => s.projects.exports('p1'), 'GET', 'api/projects/p1/exports'],
   [(s) => s.media.sources('m1'), 'GET', 'api/media/m1/sources'],
   [(s) => s.media.waveform('m1'), 'GET', 'api/media/m1/waveform'],
   [(s) => s.media.remove('m1'), 'DELETE', 'api/media/m1'],
@@ -51,6 +56,7 @@ const CALLS = [
   [(s) => s.generations.cancel('j1'), 'POST', 'api/generations/j1/cancel', {}],
   [(s) => s.generations.retry('j1'), 'POST', 'api/generations/j1/retry', {}],
   [(s) => s.generations.clear('j1'), 'DELETE', 'api/generations/j1'],
+  [(s) => s.exports.formats(), 'GET', 'api/export/formats'],
   [(s) => s.exports.cancel('e1'), 'POST', 'api/exports/e1/cancel', {}],
   [(s) => s.desktop.title('Cut — Reelcut', 'p1'), 'POST', 'api/desktop/title', { title: 'Cut — Reelcut', project_id: 'p1' }],
   [(s) => s.desktop.open('p1'), 'POST', 'api/desktop/open', { project_id: 'p1' }],
@@ -65,9 +71,9 @@ const CALLS = [
 test('every request the page makes is named in the api module, relative to the page', async () => {
   const { server } = await import('../../../web/js/app/api.js');
   const leaves = (o) => Object.values(o).flatMap((v) => (typeof v === 'function' ? [v] : leaves(v)));
-  // reveal is pinned twice; the three forms (media, timeline file, captions) and the download are
-  // pinned below
-  assert.equal(CALLS.length - 1 + 4, leaves(server).length);
+  // reveal and startExport are pinned twice; the three forms (media, timeline file, captions) and the
+  // download are pinned below
+  assert.equal(CALLS.length - 2 + 4, leaves(server).length);
   for (const [call, method, url, body] of CALLS) {
     let asked = null;
     globalThis.fetch = async (u, init) => {

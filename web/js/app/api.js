@@ -104,7 +104,11 @@ export const server = {
     view: (id) => api.get(`api/projects/${id}/view`),
     saveView: (id, view) => api.put(`api/projects/${id}/view`, view),
     jobs: (id) => api.get(`api/generations?project_id=${encodeURIComponent(id)}`),
-    startExport: (id) => api.post(`api/projects/${id}/exports`, {}),
+    // `settings` (render/settings.py: {preset?, format?, resolution?, fps?, quality?, range?});
+    // none: the default H.264 MP4 of the whole canvas
+    startExport: (id, settings) => api.post(`api/projects/${id}/exports`, settings ? { settings } : {}),
+    estimateExport: (id, settings) => api.post(`api/projects/${id}/exports/estimate`, { settings }),
+    exports: (id) => api.get(`api/projects/${id}/exports`), // newest first, each with `stale`, `file_exists`
     // the timeline as an interchange file (otio, fcp7xml, fcpxml, edl): {blob, filename, warnings}
     timelineFile: (id, format) => download(`api/projects/${id}/timeline/export?format=${encodeURIComponent(format)}`),
     // a timeline file replaces the timeline: {timeline, revision, warnings}
@@ -128,6 +132,7 @@ export const server = {
     clear: (id) => api.del(`api/generations/${id}`),
   },
   exports: {
+    formats: () => api.get('api/export/formats'), // formats (with availability), presets, sizes, rates
     cancel: (id) => api.post(`api/exports/${id}/cancel`),
   },
   // the desktop window's native side, over HTTP (there is no JavaScript bridge)
