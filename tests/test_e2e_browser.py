@@ -202,7 +202,7 @@ def test_non_media_import_shows_the_reason(server: ServerProcess, page: Page, tm
     notes.write_text("not a video at all\n" * 10)
     page.goto(server.login_url)
     expect(page).to_have_title("Imports — Reelcut")
-    page.locator("input[type=file]").set_input_files(str(notes))
+    page.get_by_label("Media files to import").set_input_files(str(notes))
     expect(page.get_by_role("status", name="Notifications")).to_contain_text(
         "'holiday.mp4' is not a video, image or audio file")
     expect(page.get_by_role("list", name="Media").get_by_role("listitem")).to_have_count(0)
@@ -340,7 +340,7 @@ def test_an_import_while_the_project_opens_is_kept(server: ServerProcess, page: 
     watch = Watch(page)
     page.goto(server.login_url)
     _wait_until(page, lambda: held, 15, "the page never asked for the project's media list")
-    page.locator("input[type=file]").set_input_files(str(samples["video"]))
+    page.get_by_label("Media files to import").set_input_files(str(samples["video"]))
     expect(page.get_by_role("status", name="Notifications")).to_contain_text("Imported clip.mp4")
     route, stale = held[0]
     assert stale.json()["media"] == []  # the list from before the import
@@ -390,7 +390,7 @@ def test_an_import_during_the_refetch_after_a_reconnect_is_kept(server: ServerPr
     streams[0].fulfill(status=200, headers={"Content-Type": "text/event-stream"}, body="retry: 50\n\n")
     _wait_until(page, lambda: held, 15, "the page did not fetch the media list again after the stream reconnected")
 
-    page.locator("input[type=file]").set_input_files(str(late))
+    page.get_by_label("Media files to import").set_input_files(str(late))
     expect(page.get_by_role("status", name="Notifications")).to_contain_text("Imported late.mp4")
     route, stale = held[0]
     assert [m["name"] for m in stale.json()["media"]] == ["kept"]  # from before the import

@@ -47,7 +47,7 @@ def test_edit_undo_reload_export(server: ServerProcess, page: Page, tmp_path: Pa
     page.set_viewport_size({"width": 1400, "height": 900})
     page.goto(server.login_url)
     expect(page).to_have_title("Cut — Reelcut")  # the project is open: imports go into it
-    page.locator("input[type=file]").set_input_files([str(red), str(blue)])
+    page.get_by_label("Media files to import").set_input_files([str(red), str(blue)])
     items = page.get_by_role("list", name="Media").get_by_role("listitem")
     expect(items).to_have_count(2)
 

@@ -354,7 +354,7 @@ def test_hide_and_mute_tracks_in_the_preview_and_the_export(server: ServerProces
     tone = ms.make_audio(tmp_path / "tone.mp3", seconds=1.5, tone=330)
     tap_audio(page)
     watch = open_app(page, server, "Tracks")
-    page.locator("input[type=file]").set_input_files([str(red), str(blue), str(tone)])
+    page.get_by_label("Media files to import").set_input_files([str(red), str(blue), str(tone)])
     items = media_items(page)
     expect(items).to_have_count(3)
     v1, v2, a1 = tracks(page).nth(0), tracks(page).nth(1), tracks(page).nth(2)

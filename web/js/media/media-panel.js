@@ -20,7 +20,7 @@ export function mountMedia(el) {
   let enabled = false;
   let desktop = false; // the desktop window imports through its native dialog
   const input = h('input', {
-    type: 'file', multiple: true, accept: 'video/*,image/*,audio/*', hidden: true,
+    type: 'file', multiple: true, 'aria-label': 'Media files to import', accept: 'video/*,image/*,audio/*', hidden: true,
     onchange: () => {
       if (input.files.length) emit(el, 'importfiles', { files: [...input.files] });
       input.value = '';
