@@ -337,10 +337,12 @@ def test_a_still_clip_needs_no_script_and_an_animated_one_reads_its_values_from_
                                 tmp_path, None)
     graph = (tmp_path / "graph.txt").read_text()
     assert args[args.index(str(tmp_path / "graph.txt")) - 1] in ("-/filter_complex", "-filter_complex_script")
-    assert graph.count("sendcmd=") == 1 and "lut@l0" not in graph and "lut@l1" in graph
+    assert graph.count("sendcmd=") == 1 and "blend@a0" not in graph and "blend@a1" in graph
+    assert "lut@" not in graph  # no dip: the alpha alone is blend's, whose option takes a number
     script = (tmp_path / "layer-1.cmd").read_text().splitlines()
     assert len(script) == 59  # one change a frame after the first, at 30 fps over 2 s
-    assert script[0].startswith("2.016667 lut@l1 a val*0.01")  # half a frame before frame 61 (2.0333 s)
+    # half a frame before frame 61 (2.0333 s), whose opacity is 4/255: 1 - 4/255 of the alpha goes
+    assert script[0] == "2.016667 blend@a1 c3_opacity 0.984314;"
 
 
 def test_a_slow_ramp_writes_a_command_per_level_not_per_frame(tmp_path):

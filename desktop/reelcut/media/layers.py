@@ -4,8 +4,17 @@ overlay that places the layer on the canvas.
     [i:v] setpts (speed, timeline start) -> fps -> crop (fractions of the source)
           -> fit into a box the canvas's shape (contain: transparent bars; cover: cropped; stretch)
           -> sendcmd (this layer's per-frame values, one per window of time) -> rotate -> scale (animated scale only)
-          -> drawbox (a wipe clears what it has not reached) -> lut (alpha; a dip's colour)
+          -> drawbox (a wipe clears what it has not reached) -> lut (a dip's colour)
+          -> split, blend of the layer with itself (alpha)
     [canvas][layer] overlay at (x, y) from the clip's centre, only while the clip is visible
+
+The alpha is scaled by blend, not lut: lut rebuilds its tables (about 4 ms) on every command, so
+an opacity that changes on every frame cost several times a still clip, while blend takes a new
+opacity as a plain number. Blended with itself in `difference` mode, the alpha plane becomes
+A + (|A - A| - A) * opacity = A * (1 - opacity), and the colour planes (normal mode, opacity 1)
+are copied untouched; the result is lut's `val*alpha` within one level (blend truncates
+A - A * (1 - alpha), lut A * alpha). lut also clipped luma to 16..235 and chroma to 16..240 (its
+`clipval` on YUV); two limiters keep that, at less than lut's cost.
 
 Every value that can change over time is sampled here, once per output frame, from
 animation.py (property_at, opacity_at, transition_at) at the frame's time: the export and the
@@ -151,16 +160,17 @@ def _level(v: float) -> float:
     return round(max(0.0, min(1.0, v)) / LEVEL) * LEVEL
 
 
-def _lut(f: _Frame, colour: bool, alpha: bool) -> dict[str, str]:
-    """lut options for one frame: luma and chroma pulled towards the dip colour, alpha scaled."""
-    opts = {}
-    if colour:
-        k = _level(f.dip)
-        opts["y"] = f"val*{num(1 - k)}+{num(f.dip_luma * k)}"
-        opts["u"] = opts["v"] = f"val*{num(1 - k)}+{num(128 * k)}"
-    if alpha:
-        opts["a"] = f"val*{num(_level(f.alpha))}"
-    return opts
+def _lut(f: _Frame) -> dict[str, str]:
+    """lut options for one frame: luma and chroma pulled towards the dip colour. A dip's colour
+    changes only during the dip, so lut's rebuild on each command costs a second's frames at most."""
+    k = _level(f.dip)
+    return {"y": f"val*{num(1 - k)}+{num(f.dip_luma * k)}", "u": f"val*{num(1 - k)}+{num(128 * k)}",
+            "v": f"val*{num(1 - k)}+{num(128 * k)}"}
+
+
+def _fade(f: _Frame) -> dict[str, str]:
+    """The alpha blend's option for one frame: how much of the alpha to take away."""
+    return {"c3_opacity": num(1 - _level(f.alpha))}
 
 
 def picture(p: Placed, source_pad: str, k: int, canvas: Canvas, work_dir: Path) -> tuple[str, str] | None:
@@ -191,7 +201,7 @@ def picture(p: Placed, source_pad: str, k: int, canvas: Canvas, work_dir: Path) 
 
     script = Script(lead=0.5 / fps)
     names = {"rotate": f"rotate@r{k}", "scale": f"scale@s{k}", "wipe": f"drawbox@w{k}", "lut": f"lut@l{k}",
-             "overlay": f"overlay@o{k}"}
+             "alpha": f"blend@a{k}", "overlay": f"overlay@o{k}"}
     first: dict[str, dict[str, str]] = {}
     for i, (n, f) in enumerate(zip(frames, samples, strict=True)):
         values: dict[str, dict[str, str]] = {}
@@ -211,8 +221,10 @@ def picture(p: Placed, source_pad: str, k: int, canvas: Canvas, work_dir: Path) 
             else:  # hide the layer from the canvas edge x rightwards
                 bx = min(max(round(f.wipe[1]) - ox, 0), lw)
             values["wipe"] = {"x": str(bx)}
-        if colour or alpha:
-            values["lut"] = _lut(f, colour, alpha)
+        if colour:
+            values["lut"] = _lut(f)
+        if alpha:
+            values["alpha"] = _fade(f)
         if i == 0:
             first = values
             for what, opts in values.items():
@@ -236,8 +248,17 @@ def picture(p: Placed, source_pad: str, k: int, canvas: Canvas, work_dir: Path) 
         # replace=1: the box's transparent colour replaces the layer's pixels, alpha included
         chain.append(f"{names['wipe']}=x={first['wipe']['x']}:y=0:w={layer[0]}:h={layer[1]}"
                      ":color=black@0:t=fill:replace=1")
-    if colour or alpha:
+    if colour:  # lut's tables also hold luma and chroma to the limited range, as below
         chain.append(f"{names['lut']}=" + ":".join(f"{o}={v}" for o, v in first["lut"].items()))
+    elif alpha:
+        # a layer shown through is held to the limited range first (the alpha's lut used to do it):
+        # the page clamps each layer's colours before it mixes them, so an overshoot (a superwhite,
+        # a scaler's ringing) must not be mixed in at full strength either
+        chain += ["limiter=min=16:max=235:planes=1", "limiter=min=16:max=240:planes=6"]
+    if alpha:
+        # the two copies are one frame, so the blend's pair is always the same picture
+        chain.append(f"split[op{k}t][op{k}b];[op{k}t][op{k}b]{names['alpha']}=c3_mode=difference"
+                     f":c3_opacity={first['alpha']['c3_opacity']}")
     pos = first["overlay"]
     # by frame number, not time: the frames sampled above are exactly the frames shown
     overlay = (f"{names['overlay']}=x={pos['x']}:y={pos['y']}:eof_action=pass:repeatlast=0"
