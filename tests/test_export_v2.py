@@ -159,6 +159,22 @@ def test_opacity_half_over_black_is_half_brightness(tmp_path, media):
     assert close(f.colour(1.5), WHITE, tol=8)
 
 
+def test_a_superwhite_shown_through_is_mixed_as_the_white_the_page_shows(tmp_path, media):
+    """Luma above video white (235, as cameras record highlights) is drawn white by the page, which
+    mixes the clamped colour at the layer's opacity: half of it over black is the same grey as
+    half of white, not a brighter one (the export holds a layer shown through to the limited
+    range, as lut's alpha used to; unheld, 250 at half showed 137 where white showed 128)."""
+    bright = ms.make_superwhite(tmp_path / "superwhite.mp4")
+    with av.open(str(bright)) as c:
+        luma = next(c.decode(video=0)).to_ndarray(format="yuv420p")[:H].mean()
+    assert luma > 245, luma  # the source does hold a superwhite
+    out = render(tmp_path, {**media, "bright": bright},
+                 track(clip("bright", 0, 1, opacity=0.5), clip("white", 1, 1, opacity=0.5)))
+    f = Frames(out)
+    assert close(f.colour(0.5), f.colour(1.5), tol=2), (f.colour(0.5), f.colour(1.5))
+    assert close(f.colour(0.5), (128, 128, 128), tol=4), f.colour(0.5)
+
+
 @pytest.mark.parametrize("kind", ["crossfade", "dip_black", "dip_white", "wipe_left", "wipe_right",
                                   "slide_left", "slide_right"])
 def test_each_transition_shows_its_picture_at_its_midpoint(tmp_path, media, kind):
