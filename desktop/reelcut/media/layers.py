@@ -203,6 +203,7 @@ def picture(p: Placed, source_pad: str, k: int, canvas: Canvas, work_dir: Path) 
     names = {"rotate": f"rotate@r{k}", "scale": f"scale@s{k}", "wipe": f"drawbox@w{k}", "lut": f"lut@l{k}",
              "alpha": f"blend@a{k}", "overlay": f"overlay@o{k}"}
     first: dict[str, dict[str, str]] = {}
+    place: list[tuple[int, int, int]] = []  # (frame, x, y) of the overlay
     for i, (n, f) in enumerate(zip(frames, samples, strict=True)):
         values: dict[str, dict[str, str]] = {}
         lw, lh = layer
@@ -212,7 +213,7 @@ def picture(p: Placed, source_pad: str, k: int, canvas: Canvas, work_dir: Path) 
         if turned:
             values["rotate"] = {"a": num(math.radians(round(f.rotation / DEGREE_STEP) * DEGREE_STEP))}
         ox = round(f.x * cw - lw / 2 + f.dx)
-        values["overlay"] = {"x": str(ox), "y": str(round(f.y * ch - lh / 2))}
+        place.append((n, ox, round(f.y * ch - lh / 2)))
         if wipe:
             if f.wipe is None:
                 bx = -layer[0]  # off the layer: nothing hidden
@@ -235,6 +236,7 @@ def picture(p: Placed, source_pad: str, k: int, canvas: Canvas, work_dir: Path) 
                 for opt, arg in opts.items():
                     script.set(n / fps, names[what], opt, arg)
 
+    x0, y0 = _placement(place, script, names["overlay"], fps)
     speed = p.speed
     pts = f"(PTS-STARTPTS)/{num(speed)}" if speed != 1 else "PTS-STARTPTS"
     chain = [f"setpts={pts}+{num(p.start)}/TB", f"fps={num(fps)}", *_fit(p.clip, box)]
@@ -259,8 +261,56 @@ def picture(p: Placed, source_pad: str, k: int, canvas: Canvas, work_dir: Path) 
         # the two copies are one frame, so the blend's pair is always the same picture
         chain.append(f"split[op{k}t][op{k}b];[op{k}t][op{k}b]{names['alpha']}=c3_mode=difference"
                      f":c3_opacity={first['alpha']['c3_opacity']}")
-    pos = first["overlay"]
     # by frame number, not time: the frames sampled above are exactly the frames shown
-    overlay = (f"{names['overlay']}=x={pos['x']}:y={pos['y']}:eof_action=pass:repeatlast=0"
+    overlay = (f"{names['overlay']}=x={x0}:y={y0}:eof_action=pass:repeatlast=0"
                f":enable='between(n,{frames[0]},{frames[-1]})'")
     return f"{source_pad}{','.join(chain)}[v{k}]", overlay
+
+
+# The overlay's position is not set frame by frame like the layer's own filters. A command fires
+# when the layer's frame passes its sendcmd, and a filter in the layer's chain takes that frame
+# next; but the overlay waits for the canvas too, which comes through the overlays of the layers
+# below, each fed by its own input. When this layer's input decodes ahead of theirs, its frames
+# queue at the overlay, their commands already fired, and a frame was placed where a later one
+# belongs: a slide's edge a frame or more off, differing from run to run with the threads'
+# timing. So the position is an expression of the canvas frame's own time, set once per PLACE
+# frames and covering the PLACE frames before as well: a frame is placed by its time, however
+# far (up to PLACE frames) the commands have run ahead of it.
+PLACE = 128
+
+
+def _tree(runs: list[tuple[int, int]], fps: float) -> str:
+    """A value by the canvas frame's time: runs of (first frame, value), searched by halves so a
+    frame costs a few comparisons. Each boundary is half a frame before the run's first frame.
+    Quoted where it is used (the graph's option, sendcmd's argument), its commas stay in it."""
+    if len(runs) == 1:
+        return str(runs[0][1])
+    mid = len(runs) // 2
+    return f"if(lt(t,{num((runs[mid][0] - 0.5) / fps)}),{_tree(runs[:mid], fps)},{_tree(runs[mid:], fps)})"
+
+
+def _runs(place: list[tuple[int, int, int]], axis: int) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    for item in place:
+        if not runs or runs[-1][1] != item[axis]:
+            runs.append((item[0], item[axis]))
+    return runs
+
+
+def _placement(place: list[tuple[int, int, int]], script: Script, target: str, fps: float) -> tuple[str, str]:
+    """The overlay's x and y options (a number when the position holds still), and the commands
+    that give it the expression for each stretch of PLACE frames."""
+    initial = []
+    for axis, option in ((1, "x"), (2, "y")):
+        if len(_runs(place, axis)) == 1:
+            initial.append(str(place[0][axis]))
+            continue
+        for start in range(0, len(place), PLACE):
+            seen = place[max(0, start - PLACE):start + PLACE]
+            expr = f"'{_tree(_runs(seen, axis), fps)}'"
+            if start == 0:
+                initial.append(expr)
+                script.initial(target, option, expr)
+            else:
+                script.set(place[start][0] / fps, target, option, expr)
+    return initial[0], initial[1]
