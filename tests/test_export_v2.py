@@ -204,6 +204,29 @@ def test_each_transition_shows_its_picture_at_its_midpoint(tmp_path, media, kind
         assert close(f.colour(1.4, 0.25), (127, 0, 0), tol=20), f.colour(1.4, 0.25)
 
 
+def test_slides_between_many_clips_are_placed_on_their_own_frames(tmp_path, media):
+    """Each clip is its own ffmpeg input, decoded on its own threads: a layer whose input runs
+    ahead of the layers below must still be placed where its own frame belongs. Red slides out
+    to the right five times; on every frame of each slide, red's left edge is the progress times
+    the width. Positions set by a command a frame were placed up to three frames early, a
+    different frame each run."""
+    clips, dur = [], 0.48
+    for i in range(10):
+        props = {"transition_in": {"type": "slide_right", "duration": dur}} if i else {}
+        clips.append(clip("red" if i % 2 == 0 else "blue|green", i, 1 + dur, **props))
+    f = Frames(render(tmp_path, media, track(*clips)))
+    wrong = []
+    for start in (1, 3, 5, 7, 9):  # red goes out while blue|green comes in
+        for n in range(round(start * FPS), round((start + dur) * FPS)):
+            t = n / FPS
+            row = f.at(t)[H // 2]
+            red = np.nonzero((row[:, 0] > 150) & (row[:, 2] < 100) & (row[:, 1] < 100))[0]
+            want = (t - start) / dur * W
+            if not len(red) or abs(red[0] - want) > 3:
+                wrong.append((round(t, 2), int(red[0]) if len(red) else None, round(want)))
+    assert not wrong, f"(time, red's left edge, where it belongs): {wrong}"
+
+
 def test_a_nine_by_sixteen_clip_is_pillarboxed_covered_or_stretched_by_its_fit(tmp_path, media):
     out = render(tmp_path, media, track(clip("tall", 0, 1), clip("tall", 1, 1, fit="cover"),
                                         clip("tall", 2, 1, fit="stretch")))
