@@ -66,6 +66,12 @@ def make_solid(path: Path, color: str = "red", *, seconds: float = 2, size: str 
     return _make_av(path, f"color=c={color}:s={size}:r={rate}:d={seconds}[v]", seconds=seconds, tone=tone, rate=rate)
 
 
+def make_superwhite(path: Path, *, seconds: float = 2, size: str = "160x90", rate: int = 25) -> Path:
+    """Luma 250, above video white (235), with neutral chroma: a camera's clipped highlight."""
+    return _make_av(path, f"color=c=white:s={size}:r={rate}:d={seconds},lutyuv=y=250:u=128:v=128[v]",
+                    seconds=seconds, tone=440, rate=rate)
+
+
 def make_bands(path: Path, colors: list[str], *, vertical: bool = False, seconds: float = 2,
                size: str = "160x90", rate: int = 25, tone: float | None = 440) -> Path:
     """Equal bands of colour, left to right (top to bottom when vertical): a picture whose

@@ -24,3 +24,19 @@ def test_benchmarks_run_small() -> None:
                   "Smart render: a timeline of cuts exported by copy"):
         assert f"## {title}" in out.stdout
     assert "baseline:" in out.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_the_animated_values_bench_reports_opacity_against_a_still_clip() -> None:
+    """The animated-values bench alone (a quick check while working on the export's filters): it
+    reports, at each length, the clip whose opacity changes on every frame against the same clip
+    held still, with the 1.5x target, beside the moving clip's row."""
+    out = subprocess.run([sys.executable, "-m", "bench", "animated", "--small"], cwd=ROOT, capture_output=True,
+                         text=True, timeout=280)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "## Animated values: render time per frame (small)" in out.stdout
+    for length in ("5 s", "20 s"):
+        for what in ("opacity changes every frame", "rotation, position, volume change every frame"):
+            row = next((line for line in out.stdout.splitlines() if line.startswith(f"{length}: {what}")), None)
+            assert row is not None and "<= 1.5x" in row, (length, what, out.stdout)

@@ -159,6 +159,22 @@ def test_opacity_half_over_black_is_half_brightness(tmp_path, media):
     assert close(f.colour(1.5), WHITE, tol=8)
 
 
+def test_a_superwhite_shown_through_is_mixed_as_the_white_the_page_shows(tmp_path, media):
+    """Luma above video white (235, as cameras record highlights) is drawn white by the page, which
+    mixes the clamped colour at the layer's opacity: half of it over black is the same grey as
+    half of white, not a brighter one (the export holds a layer shown through to the limited
+    range, as lut's alpha used to; unheld, 250 at half showed 137 where white showed 128)."""
+    bright = ms.make_superwhite(tmp_path / "superwhite.mp4")
+    with av.open(str(bright)) as c:
+        luma = next(c.decode(video=0)).to_ndarray(format="yuv420p")[:H].mean()
+    assert luma > 245, luma  # the source does hold a superwhite
+    out = render(tmp_path, {**media, "bright": bright},
+                 track(clip("bright", 0, 1, opacity=0.5), clip("white", 1, 1, opacity=0.5)))
+    f = Frames(out)
+    assert close(f.colour(0.5), f.colour(1.5), tol=2), (f.colour(0.5), f.colour(1.5))
+    assert close(f.colour(0.5), (128, 128, 128), tol=4), f.colour(0.5)
+
+
 @pytest.mark.parametrize("kind", ["crossfade", "dip_black", "dip_white", "wipe_left", "wipe_right",
                                   "slide_left", "slide_right"])
 def test_each_transition_shows_its_picture_at_its_midpoint(tmp_path, media, kind):
@@ -186,6 +202,29 @@ def test_each_transition_shows_its_picture_at_its_midpoint(tmp_path, media, kind
     assert all(close(f.colour(2.4, x), c) for x, c in zip(xs, (BLUE, BLUE, GREEN, GREEN), strict=True))  # after
     if kind == "dip_black":  # halfway into the dip, red at half brightness
         assert close(f.colour(1.4, 0.25), (127, 0, 0), tol=20), f.colour(1.4, 0.25)
+
+
+def test_slides_between_many_clips_are_placed_on_their_own_frames(tmp_path, media):
+    """Each clip is its own ffmpeg input, decoded on its own threads: a layer whose input runs
+    ahead of the layers below must still be placed where its own frame belongs. Red slides out
+    to the right five times; on every frame of each slide, red's left edge is the progress times
+    the width. Positions set by a command a frame were placed up to three frames early, a
+    different frame each run."""
+    clips, dur = [], 0.48
+    for i in range(10):
+        props = {"transition_in": {"type": "slide_right", "duration": dur}} if i else {}
+        clips.append(clip("red" if i % 2 == 0 else "blue|green", i, 1 + dur, **props))
+    f = Frames(render(tmp_path, media, track(*clips)))
+    wrong = []
+    for start in (1, 3, 5, 7, 9):  # red goes out while blue|green comes in
+        for n in range(round(start * FPS), round((start + dur) * FPS)):
+            t = n / FPS
+            row = f.at(t)[H // 2]
+            red = np.nonzero((row[:, 0] > 150) & (row[:, 2] < 100) & (row[:, 1] < 100))[0]
+            want = (t - start) / dur * W
+            if not len(red) or abs(red[0] - want) > 3:
+                wrong.append((round(t, 2), int(red[0]) if len(red) else None, round(want)))
+    assert not wrong, f"(time, red's left edge, where it belongs): {wrong}"
 
 
 def test_a_nine_by_sixteen_clip_is_pillarboxed_covered_or_stretched_by_its_fit(tmp_path, media):
@@ -337,10 +376,12 @@ def test_a_still_clip_needs_no_script_and_an_animated_one_reads_its_values_from_
                                 tmp_path, None)
     graph = (tmp_path / "graph.txt").read_text()
     assert args[args.index(str(tmp_path / "graph.txt")) - 1] in ("-/filter_complex", "-filter_complex_script")
-    assert graph.count("sendcmd=") == 1 and "lut@l0" not in graph and "lut@l1" in graph
+    assert graph.count("sendcmd=") == 1 and "blend@a0" not in graph and "blend@a1" in graph
+    assert "lut@" not in graph  # no dip: the alpha alone is blend's, whose option takes a number
     script = (tmp_path / "layer-1.cmd").read_text().splitlines()
     assert len(script) == 59  # one change a frame after the first, at 30 fps over 2 s
-    assert script[0].startswith("2.016667 lut@l1 a val*0.01")  # half a frame before frame 61 (2.0333 s)
+    # half a frame before frame 61 (2.0333 s), whose opacity is 4/255: 1 - 4/255 of the alpha goes
+    assert script[0] == "2.016667 blend@a1 c3_opacity 0.984314;"
 
 
 def test_a_slow_ramp_writes_a_command_per_level_not_per_frame(tmp_path):

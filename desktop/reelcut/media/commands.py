@@ -5,8 +5,9 @@ the preview mirrors) and hands ffmpeg plain numbers: at time T, set option O of 
 A command is written only when a value changes, so a clip holding still costs nothing.
 
 Script syntax: `TIME TARGET COMMAND ARG[, TARGET COMMAND ARG...];` one interval per line.
-sendcmd splits on spaces, commas and semicolons, so an argument must contain none of them:
-the values here are numbers or comma-free expressions such as `val*0.5`.
+sendcmd splits on spaces, commas and semicolons, so an argument contains none of them or is
+quoted whole: the values here are numbers, comma-free expressions such as `val*0.5`, or an
+overlay's position as a quoted expression of time (media/layers.py, PLACE).
 
 sendcmd looks at every interval it holds on every frame (and those it has entered stay
 entered, each costing a log line's formatting), so one script of a value that changes every

@@ -4,8 +4,17 @@ overlay that places the layer on the canvas.
     [i:v] setpts (speed, timeline start) -> fps -> crop (fractions of the source)
           -> fit into a box the canvas's shape (contain: transparent bars; cover: cropped; stretch)
           -> sendcmd (this layer's per-frame values, one per window of time) -> rotate -> scale (animated scale only)
-          -> drawbox (a wipe clears what it has not reached) -> lut (alpha; a dip's colour)
+          -> drawbox (a wipe clears what it has not reached) -> lut (a dip's colour)
+          -> split, blend of the layer with itself (alpha)
     [canvas][layer] overlay at (x, y) from the clip's centre, only while the clip is visible
+
+The alpha is scaled by blend, not lut: lut rebuilds its tables (about 4 ms) on every command, so
+an opacity that changes on every frame cost several times a still clip, while blend takes a new
+opacity as a plain number. Blended with itself in `difference` mode, the alpha plane becomes
+A + (|A - A| - A) * opacity = A * (1 - opacity), and the colour planes (normal mode, opacity 1)
+are copied untouched; the result is lut's `val*alpha` within one level (blend truncates
+A - A * (1 - alpha), lut A * alpha). lut also clipped luma to 16..235 and chroma to 16..240 (its
+`clipval` on YUV); two limiters keep that, at less than lut's cost.
 
 Every value that can change over time is sampled here, once per output frame, from
 animation.py (property_at, opacity_at, transition_at) at the frame's time: the export and the
@@ -151,16 +160,17 @@ def _level(v: float) -> float:
     return round(max(0.0, min(1.0, v)) / LEVEL) * LEVEL
 
 
-def _lut(f: _Frame, colour: bool, alpha: bool) -> dict[str, str]:
-    """lut options for one frame: luma and chroma pulled towards the dip colour, alpha scaled."""
-    opts = {}
-    if colour:
-        k = _level(f.dip)
-        opts["y"] = f"val*{num(1 - k)}+{num(f.dip_luma * k)}"
-        opts["u"] = opts["v"] = f"val*{num(1 - k)}+{num(128 * k)}"
-    if alpha:
-        opts["a"] = f"val*{num(_level(f.alpha))}"
-    return opts
+def _lut(f: _Frame) -> dict[str, str]:
+    """lut options for one frame: luma and chroma pulled towards the dip colour. A dip's colour
+    changes only during the dip, so lut's rebuild on each command costs a second's frames at most."""
+    k = _level(f.dip)
+    return {"y": f"val*{num(1 - k)}+{num(f.dip_luma * k)}", "u": f"val*{num(1 - k)}+{num(128 * k)}",
+            "v": f"val*{num(1 - k)}+{num(128 * k)}"}
+
+
+def _fade(f: _Frame) -> dict[str, str]:
+    """The alpha blend's option for one frame: how much of the alpha to take away."""
+    return {"c3_opacity": num(1 - _level(f.alpha))}
 
 
 def picture(p: Placed, source_pad: str, k: int, canvas: Canvas, work_dir: Path) -> tuple[str, str] | None:
@@ -191,8 +201,9 @@ def picture(p: Placed, source_pad: str, k: int, canvas: Canvas, work_dir: Path) 
 
     script = Script(lead=0.5 / fps)
     names = {"rotate": f"rotate@r{k}", "scale": f"scale@s{k}", "wipe": f"drawbox@w{k}", "lut": f"lut@l{k}",
-             "overlay": f"overlay@o{k}"}
+             "alpha": f"blend@a{k}", "overlay": f"overlay@o{k}"}
     first: dict[str, dict[str, str]] = {}
+    place: list[tuple[int, int, int]] = []  # (frame, x, y) of the overlay
     for i, (n, f) in enumerate(zip(frames, samples, strict=True)):
         values: dict[str, dict[str, str]] = {}
         lw, lh = layer
@@ -202,7 +213,7 @@ def picture(p: Placed, source_pad: str, k: int, canvas: Canvas, work_dir: Path) 
         if turned:
             values["rotate"] = {"a": num(math.radians(round(f.rotation / DEGREE_STEP) * DEGREE_STEP))}
         ox = round(f.x * cw - lw / 2 + f.dx)
-        values["overlay"] = {"x": str(ox), "y": str(round(f.y * ch - lh / 2))}
+        place.append((n, ox, round(f.y * ch - lh / 2)))
         if wipe:
             if f.wipe is None:
                 bx = -layer[0]  # off the layer: nothing hidden
@@ -211,8 +222,10 @@ def picture(p: Placed, source_pad: str, k: int, canvas: Canvas, work_dir: Path) 
             else:  # hide the layer from the canvas edge x rightwards
                 bx = min(max(round(f.wipe[1]) - ox, 0), lw)
             values["wipe"] = {"x": str(bx)}
-        if colour or alpha:
-            values["lut"] = _lut(f, colour, alpha)
+        if colour:
+            values["lut"] = _lut(f)
+        if alpha:
+            values["alpha"] = _fade(f)
         if i == 0:
             first = values
             for what, opts in values.items():
@@ -223,6 +236,7 @@ def picture(p: Placed, source_pad: str, k: int, canvas: Canvas, work_dir: Path) 
                 for opt, arg in opts.items():
                     script.set(n / fps, names[what], opt, arg)
 
+    x0, y0 = _placement(place, script, names["overlay"], fps)
     speed = p.speed
     pts = f"(PTS-STARTPTS)/{num(speed)}" if speed != 1 else "PTS-STARTPTS"
     chain = [f"setpts={pts}+{num(p.start)}/TB", f"fps={num(fps)}", *_fit(p.clip, box)]
@@ -236,10 +250,67 @@ def picture(p: Placed, source_pad: str, k: int, canvas: Canvas, work_dir: Path) 
         # replace=1: the box's transparent colour replaces the layer's pixels, alpha included
         chain.append(f"{names['wipe']}=x={first['wipe']['x']}:y=0:w={layer[0]}:h={layer[1]}"
                      ":color=black@0:t=fill:replace=1")
-    if colour or alpha:
+    if colour:  # lut's tables also hold luma and chroma to the limited range, as below
         chain.append(f"{names['lut']}=" + ":".join(f"{o}={v}" for o, v in first["lut"].items()))
-    pos = first["overlay"]
+    elif alpha:
+        # a layer shown through is held to the limited range first (the alpha's lut used to do it):
+        # the page clamps each layer's colours before it mixes them, so an overshoot (a superwhite,
+        # a scaler's ringing) must not be mixed in at full strength either
+        chain += ["limiter=min=16:max=235:planes=1", "limiter=min=16:max=240:planes=6"]
+    if alpha:
+        # the two copies are one frame, so the blend's pair is always the same picture
+        chain.append(f"split[op{k}t][op{k}b];[op{k}t][op{k}b]{names['alpha']}=c3_mode=difference"
+                     f":c3_opacity={first['alpha']['c3_opacity']}")
     # by frame number, not time: the frames sampled above are exactly the frames shown
-    overlay = (f"{names['overlay']}=x={pos['x']}:y={pos['y']}:eof_action=pass:repeatlast=0"
+    overlay = (f"{names['overlay']}=x={x0}:y={y0}:eof_action=pass:repeatlast=0"
                f":enable='between(n,{frames[0]},{frames[-1]})'")
     return f"{source_pad}{','.join(chain)}[v{k}]", overlay
+
+
+# The overlay's position is not set frame by frame like the layer's own filters. A command fires
+# when the layer's frame passes its sendcmd, and a filter in the layer's chain takes that frame
+# next; but the overlay waits for the canvas too, which comes through the overlays of the layers
+# below, each fed by its own input. When this layer's input decodes ahead of theirs, its frames
+# queue at the overlay, their commands already fired, and a frame was placed where a later one
+# belongs: a slide's edge a frame or more off, differing from run to run with the threads'
+# timing. So the position is an expression of the canvas frame's own time, set once per PLACE
+# frames and covering the PLACE frames before as well: a frame is placed by its time, however
+# far (up to PLACE frames) the commands have run ahead of it.
+PLACE = 128
+
+
+def _tree(runs: list[tuple[int, int]], fps: float) -> str:
+    """A value by the canvas frame's time: runs of (first frame, value), searched by halves so a
+    frame costs a few comparisons. Each boundary is half a frame before the run's first frame.
+    Quoted where it is used (the graph's option, sendcmd's argument), its commas stay in it."""
+    if len(runs) == 1:
+        return str(runs[0][1])
+    mid = len(runs) // 2
+    return f"if(lt(t,{num((runs[mid][0] - 0.5) / fps)}),{_tree(runs[:mid], fps)},{_tree(runs[mid:], fps)})"
+
+
+def _runs(place: list[tuple[int, int, int]], axis: int) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    for item in place:
+        if not runs or runs[-1][1] != item[axis]:
+            runs.append((item[0], item[axis]))
+    return runs
+
+
+def _placement(place: list[tuple[int, int, int]], script: Script, target: str, fps: float) -> tuple[str, str]:
+    """The overlay's x and y options (a number when the position holds still), and the commands
+    that give it the expression for each stretch of PLACE frames."""
+    initial = []
+    for axis, option in ((1, "x"), (2, "y")):
+        if len(_runs(place, axis)) == 1:
+            initial.append(str(place[0][axis]))
+            continue
+        for start in range(0, len(place), PLACE):
+            seen = place[max(0, start - PLACE):start + PLACE]
+            expr = f"'{_tree(_runs(seen, axis), fps)}'"
+            if start == 0:
+                initial.append(expr)
+                script.initial(target, option, expr)
+            else:
+                script.set(place[start][0] / fps, target, option, expr)
+    return initial[0], initial[1]
