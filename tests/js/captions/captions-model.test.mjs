@@ -84,3 +84,19 @@ test('delete takes a line out; add puts one at the playhead, up to the next line
   assert.match(addLine(doc(), 'cc', 1.2).error, /already at 0:01.200/);
   assert.equal(addLine(doc(), 'nope', 1).field, 'track');
 });
+
+// the timeline's gestures (edit-model.js) on caption lines: a line has start + duration, as a title
+test('on the timeline a caption line trims and moves by the no-overlap rule, and stays on captions tracks', async () => {
+  const { addTrack, moveClip, trimEnd, trimStart } = await import('../../../web/js/timeline/edit-model.js');
+  const d = doc();
+  assert.deepEqual(lines(trimEnd(d, 'b', 4.5))[1], [3, 1.5, 'Two lines of text']);
+  assert.deepEqual(lines(trimEnd(d, 'b', 9))[1], [3, 2, 'Two lines of text'], 'stops at the next line');
+  assert.deepEqual(lines(trimStart(d, 'b', 1))[1], [2.5, 1.75, 'Two lines of text'], 'stops at the line before');
+  assert.deepEqual(lines(moveClip(d, 'b', 'cc', 3.3))[1], [3.3, 1.25, 'Two lines of text']);
+  const onto = moveClip(d, 'b', 'cc', 4.8);
+  assert.ok(onto === d || !lines(onto).some(([s, len], i, all) => i + 1 < all.length && s + len > all[i + 1][0] + 1e-6),
+    'never onto another line');
+  assert.equal(moveClip(d, 'b', 'v', 3), d, 'not onto a video track');
+  const withTrack = addTrack(d, 'captions');
+  assert.deepEqual([withTrack.tracks[0].kind, withTrack.tracks[0].name, withTrack.tracks[0].clips], ['captions', 'C2', []]);
+});
