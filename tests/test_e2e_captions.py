@@ -20,6 +20,7 @@ from .preview_probe import bright_box, wait_painted
 from .server_process import ServerProcess
 from .test_a11y import BLOCKING, axe_violations, report
 from .test_e2e_browser import Watch
+from .test_e2e_editing import drag_by
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
 
@@ -88,6 +89,8 @@ def test_captions_panel(server: ServerProcess, page: Page, tmp_path: Path) -> No
     # a line's button seeks to its start: the clock and the saved view say so
     panel.get_by_role("button", name="Go to line 2 at 0:03.000").click()
     until(lambda: view(server, pid)["playhead"] == 3, 10, "the playhead saved at line 2's start", page)
+    expect(rows.nth(1)).to_have_attribute("aria-current", "true")
+    expect(rows.nth(0)).not_to_have_attribute("aria-current", "true")
 
     # its text, edited in place
     text = panel.get_by_label("Text of line 2")
@@ -155,6 +158,29 @@ def test_captions_panel(server: ServerProcess, page: Page, tmp_path: Path) -> No
     subs = pysubs2.load(download.path(), format_="srt")
     assert [(e.start, e.end, e.plaintext) for e in subs] == [
         (2000, 3500, "HELLO THERE"), (4000, 5000, "SECOND EDITED"), (6000, 7000, "THE LAST")]
+
+    # on the timeline: the last line's end edge dragged 1 s later, the second line's body 0.5 s;
+    # dragged onto its neighbour, a line takes the nearest free place and never overlaps it
+    clips = lane.locator("[data-clip-id]")
+    drag_by(page, clips.nth(2).locator("[data-handle=end]"), 50)
+    until(lambda: lines(server, pid)[2][:2] == (6, 2), 10, "the trimmed line saved", page)
+    drag_by(page, clips.nth(1), 25)
+    until(lambda: lines(server, pid)[1][:2] == (4.5, 1), 10, "the moved line saved", page)
+    drag_by(page, clips.nth(1), 60)
+    page.wait_for_timeout(700)  # a save would have been sent by now
+    saved = lines(server, pid)
+    assert all(a + d <= b + 1e-6 for (a, d, _), (b, _, _) in zip(saved, saved[1:], strict=False)), saved
+    expect(panel.get_by_label("Start of line 2 (seconds)")).to_have_value(str(saved[1][0]).removesuffix(".0"))
+
+    # + Captions track: a second, empty track, shown in the panel; a line added at the playhead
+    page.get_by_role("button", name="+ Captions track").click()
+    expect(panel.get_by_label("Captions track")).to_have_value(re.compile(r"^c2-"))
+    expect(rows).to_have_count(0)
+    panel.get_by_role("button", name="Add line at playhead").click()
+    expect(panel.get_by_label("Text of line 1")).to_have_value("New caption")
+    tracks = until(lambda: [t for t in saved_timeline(server, pid)["tracks"] if t["kind"] == "captions" and t["clips"]
+                            and t["name"] == "C2"], 10, "the new track and its line saved", page)
+    assert [(c["duration"], c["text"]) for c in tracks[0]["clips"]] == [(2, "New caption")]
 
     assert watch.violations() == []
     # the refused file answers 422, which the browser logs: nothing else may be logged

@@ -64,6 +64,7 @@ export function createActions({ parts, state, show, project, sheet }) {
     state.timeline.playhead = time;
     send(parts.timeline, 'playhead', { time });
     send(parts.inspector, 'playhead', { time });
+    send(parts.captions, 'playhead', { time });
     send(parts.preview, 'position', { time });
     project.saveViewSoon();
   }
@@ -599,6 +600,7 @@ export function createActions({ parts, state, show, project, sheet }) {
       state.timeline.playhead = time;
       send(parts.timeline, 'playhead', { time });
       send(parts.inspector, 'playhead', { time });
+    send(parts.captions, 'playhead', { time });
     },
     playstate({ playing }) {
       if (!playing) project.saveViewSoon();

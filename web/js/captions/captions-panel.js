@@ -13,6 +13,9 @@ export function mountCaptions(el) {
   let doc = null;
   let trackId = null;
   let shownKey = null; // what the list shows: the track object and the track ids
+  let known = new Set(); // the captions tracks seen last: one that appears (+ Captions track) is shown
+  let playhead = 0;
+  let current = null; // the row of the line under the playhead
 
   const importError = h('p', { class: 'form-error', role: 'alert', dataset: { captionsError: 'import' } });
   const file = h('input', {
@@ -82,6 +85,9 @@ export function mountCaptions(el) {
 
   function render(force = false) {
     const tracks = captionTracks(doc);
+    const appeared = tracks.filter((t) => !known.has(t.id));
+    if (known.size && appeared.length === 1) trackId = appeared[0].id;
+    known = new Set(tracks.map((t) => t.id));
     if (!tracks.some((t) => t.id === trackId)) trackId = tracks.length ? tracks[0].id : null;
     const track = tracks.find((t) => t.id === trackId) || null;
     const key = tracks.map((t) => `${t.id}:${t.name}`).join('|');
@@ -101,14 +107,31 @@ export function mountCaptions(el) {
     if (!track) return;
     const lines = [...track.clips].sort((a, b) => a.start - b.start);
     list.append(...lines.map((line, i) => row(line, i + 1)));
+    current = null;
+    markCurrent();
     if (focus && focus.id) {
       const again = list.querySelector(`[data-line-id="${CSS.escape(focus.id)}"] ${focus.field ? `[data-field="${focus.field}"]` : 'button'}`);
       if (again) again.focus();
     }
   }
 
-  el.addEventListener('timeline', (e) => { doc = e.detail.doc; render(); });
-  el.addEventListener('noproject', () => { doc = null; render(true); });
+  // the line under the playhead is marked (aria-current), and kept in view while playing
+  function markCurrent() {
+    const track = shownKey && shownKey.track;
+    const line = track && track.clips.find((c) => playhead >= c.start && playhead < lineEnd(c));
+    const next = line ? list.querySelector(`[data-line-id="${CSS.escape(line.id)}"]`) : null;
+    if (next === current) return;
+    if (current) current.removeAttribute('aria-current');
+    current = next;
+    if (current) {
+      current.setAttribute('aria-current', 'true');
+      if (!el.contains(document.activeElement)) current.scrollIntoView({ block: 'nearest' });
+    }
+  }
+
+  el.addEventListener('timeline', (e) => { doc = e.detail.doc; playhead = doc.playhead || 0; render(); markCurrent(); });
+  el.addEventListener('playhead', (e) => { playhead = e.detail.time; markCurrent(); });
+  el.addEventListener('noproject', () => { doc = null; known = new Set(); render(true); });
   // a refused change: the reason beside its field
   el.addEventListener('captionerror', (e) => {
     const { lineId, field, message } = e.detail;
