@@ -12,7 +12,7 @@ const modules = walk(ROOT).filter((f) => f.endsWith('.js')).map((f) => relative(
 const source = (m) => readFileSync(join(ROOT, m), 'utf8');
 const imports = (m) => [...source(m).matchAll(/(?:\bfrom\s+|\bimport\s*\()\s*['"]([^'"]+)['"]/g)]
   .map((x) => relative(ROOT, resolve(dirname(join(ROOT, m)), x[1])).split('\\').join('/'));
-const FEATURES = ['timeline', 'preview', 'inspector', 'media', 'generate', 'export', 'settings', 'projects', 'interchange'];
+const FEATURES = ['timeline', 'preview', 'inspector', 'media', 'generate', 'export', 'settings', 'projects', 'interchange', 'captions'];
 const folder = (m) => (m.includes('/') ? m.split('/')[0] : '');
 
 test('main.js is the only module outside a folder, and every folder is one the page expects', () => {

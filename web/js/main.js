@@ -26,6 +26,7 @@ import { mountPreview } from './preview/preview.js';
 import { mountInspector } from './inspector/inspector.js';
 import { mountSettings } from './settings/settings-dialog.js';
 import { mountInterchange } from './interchange/interchange-menu.js';
+import { mountCaptions } from './captions/captions-panel.js';
 
 const violations = recordViolations(document);
 logViolations(document);
@@ -33,7 +34,7 @@ logViolations(document);
 const slot = (name) => document.querySelector(`[data-mount="${name}"]`);
 const parts = {
   projects: slot('projects'), media: slot('media'), ai: slot('ai'), timeline: slot('timeline'), preview: slot('preview'),
-  inspector: slot('inspector'), transitions: slot('transitions'), interchange: slot('interchange'),
+  inspector: slot('inspector'), transitions: slot('transitions'), captions: slot('captions'), interchange: slot('interchange'),
   toasts: slot('toasts'), settings: slot('settings'), empty: document.querySelector('[data-empty]'),
   exportSlot: null, // inside the timeline's bar, once it is mounted
 };
@@ -56,6 +57,7 @@ mountExport(parts.exportSlot);
 mountPreview(parts.preview);
 mountInspector(parts.inspector);
 mountTransitions(parts.transitions);
+mountCaptions(parts.captions);
 const settings = mountSettings(parts.settings);
 // which source plays first can change with the settings (remote preview, preview proxies)
 parts.settings.addEventListener('settingschanged', (e) => {

@@ -27,7 +27,7 @@ function app() {
     saveViewSoon() {},
   };
   const show = { toast: (m) => log.toasts.push(m), fail: (e) => { throw e; }, timeline: () => { log.shown += 1; } };
-  const parts = { timeline: part(), inspector: part(), preview: part() };
+  const parts = { timeline: part(), inspector: part(), preview: part(), captions: part() };
   const actions = createActions({ parts, state, show, project, sheet: { open: () => { log.sheet += 1; } } });
   return { state, actions, log };
 }

@@ -118,15 +118,30 @@ test('titles as drawtext places them, with its default size', () => {
   assert.equal(titlesAt(d, 2)[0].size, 90, '1080 / 12');
 });
 
-test('a captions track is neither a picture nor a sound, nor a clip to load', () => {
+test('a captions track is neither a picture nor a sound, nor a clip to load (its lines are titles)', () => {
   const d = doc();
   d.tracks.unshift({ id: 'cc', kind: 'captions', muted: false, hidden: false, style: {},
     clips: [{ id: 'l1', start: 0, duration: 10, text: 'Hello' }] });
   for (const t of [0, 1, 3.5, 5]) {
     assert.ok(!layersAt(d, kinds, t).some((l) => l.track.id === 'cc'));
     assert.ok(!soundsAt(d, kinds, t).some((s) => s.track.id === 'cc'));
-    assert.ok(!titlesAt(d, t).some((s) => s.text === 'Hello'));
   }
   d.tracks[0].clips[0].start = 2;
   assert.ok(!upcoming(d, kinds, 0).some((n) => n.track.id === 'cc'));
+});
+
+test('a visible caption line at t is a title with the merged style and the text wrapped as the export wraps it', () => {
+  const d = { ...doc(), width: 320, height: 180 };
+  d.tracks.unshift({ id: 'cc', kind: 'captions', muted: false, hidden: false, style: { size: 20, color: '#ffff00' },
+    clips: [
+      { id: 'l1', start: 0, duration: 1, text: 'one two three four five six seven eight nine ten' },
+      { id: 'l2', start: 1, duration: 1, text: 'Up', style: { y: 0.1 } },
+    ] });
+  const at = (t) => titlesAt(d, t).filter((s) => s.size === 20);
+  assert.deepEqual(at(0.5), [{ text: 'one two three four\nfive six seven eight\nnine ten', x: 0.5, y: 0.9, size: 20, color: '#ffff00' }]);
+  assert.deepEqual(at(1.5).map((s) => [s.text, s.y]), [['Up', 0.1]]);
+  assert.deepEqual(at(2), [], 'none after the last line ends');
+  assert.equal(titlesAt(d, 1.5).at(-1).text, 'Up', 'the top track draws last');
+  d.tracks[0] = { ...d.tracks[0], hidden: true };
+  assert.deepEqual(at(0.5), [], 'a hidden captions track draws nothing');
 });

@@ -1,6 +1,6 @@
 // Actions up: one handler per verb event the parts send (they bubble up to the document). Each
 // changes the state through the API or the project, and shows the result.
-import { server } from './api.js';
+import { server, urls } from './api.js';
 import { send } from '../shared/dom.js';
 import { askConfirm } from '../shared/confirm-dialog.js';
 import { dragRefusal, upsert } from '../media/library-model.js';
@@ -23,6 +23,9 @@ import { copyClips, duplicateClips, pasteClips } from '../timeline/clipboard-mod
 import { addMarker, adjacentMarker, deleteMarker, moveMarker, renameMarker } from '../timeline/markers-model.js';
 import { adjacentEditPoint, zoomToFit } from '../timeline/navigation-model.js';
 import { timelineEnd } from '../timeline/timeline-model.js';
+import {
+  addLine, captionTracks, deleteLine, mergeNext, setLine, shiftLines, splitLine,
+} from '../captions/captions-model.js';
 
 const FIELDS = new Map([...MEDIA_FIELDS, ...TEXT_FIELDS].map((f) => [f.key, f]));
 
@@ -61,6 +64,7 @@ export function createActions({ parts, state, show, project, sheet }) {
     state.timeline.playhead = time;
     send(parts.timeline, 'playhead', { time });
     send(parts.inspector, 'playhead', { time });
+    send(parts.captions, 'playhead', { time });
     send(parts.preview, 'position', { time });
     project.saveViewSoon();
   }
@@ -490,6 +494,60 @@ export function createActions({ parts, state, show, project, sheet }) {
         [{ label: 'Reveal', name: `Reveal ${fileName(path)} in the file manager`, event: 'revealfile', detail: { path } }]);
     },
     seek: ({ time }) => seekTo(time),
+    // the captions panel: one change of a captions track's lines, one undo step; a refusal is
+    // shown beside its field
+    captionop({ op, trackId, lineId, start, end, text, offset }) {
+      if (!state.timeline) return;
+      const doc = state.timeline;
+      const t = doc.playhead;
+      const result = {
+        set: () => setLine(doc, trackId, lineId, { start, end, text }),
+        split: () => splitLine(doc, trackId, t),
+        merge: () => mergeNext(doc, trackId, lineId),
+        shift: () => shiftLines(doc, trackId, offset),
+        delete: () => deleteLine(doc, trackId, lineId),
+        add: () => addLine(doc, trackId, t),
+      }[op]();
+      if (result.error) {
+        send(parts.captions, 'captionerror', { lineId, field: result.field, message: result.error });
+        return;
+      }
+      edit(result.doc);
+    },
+    // a subtitle file becomes a new captions track on the server; the page then reads the
+    // project's timeline again (as after any change made on the server)
+    async importcaptions({ file }) {
+      if (!state.project) return;
+      const id = state.project.id;
+      await project.flushSaves();
+      const before = new Set(captionTracks(state.timeline).map((t) => t.id));
+      const form = new FormData();
+      form.append('file', file, file.name);
+      let answer;
+      try {
+        answer = await server.projects.importCaptions(id, form);
+      } catch (err) {
+        send(parts.captions, 'captionsimport', { error: err.message });
+        throw err; // and in a toast
+      }
+      if (!state.project || state.project.id !== id) return;
+      await project.open(id);
+      const track = captionTracks(answer.timeline).find((tr) => !before.has(tr.id));
+      send(parts.captions, 'captionsimport', { trackId: track ? track.id : null });
+      const n = track ? track.clips.length : 0;
+      toast(`Imported ${n} caption line${n === 1 ? '' : 's'} from ${file.name}.`);
+    },
+    // a captions track as a subtitle file: saved first, so the file has the last edit
+    async downloadcaptions({ trackId, format }) {
+      if (!state.project) return;
+      await project.saveNow();
+      const link = document.createElement('a');
+      link.href = urls.captionsExport(state.project.id, trackId, format);
+      link.download = '';
+      document.body.append(link);
+      link.click();
+      link.remove();
+    },
     // the inspector: a number (live while its label is dragged), a fit, a title's text or colour
     setfield({ key, value, ids, live = false }) {
       const field = FIELDS.get(key);
@@ -542,6 +600,7 @@ export function createActions({ parts, state, show, project, sheet }) {
       state.timeline.playhead = time;
       send(parts.timeline, 'playhead', { time });
       send(parts.inspector, 'playhead', { time });
+    send(parts.captions, 'playhead', { time });
     },
     playstate({ playing }) {
       if (!playing) project.saveViewSoon();

@@ -76,6 +76,7 @@ export function createProject(parts, state, show) {
       show.jobs();
       send(parts.timeline, 'noproject');
       send(parts.preview, 'noproject');
+      send(parts.captions, 'noproject');
       return;
     }
     state.project = project;

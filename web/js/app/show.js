@@ -43,6 +43,7 @@ export function createShow(parts, state) {
     send(parts.timeline, 'timeline', detail);
     send(parts.preview, 'timeline', detail);
     send(parts.inspector, 'timeline', detail);
+    send(parts.captions, 'timeline', detail);
   }
 
   return { toast, fail, projects, media, jobs, timeline };

@@ -7,6 +7,7 @@
 // Layers are listed bottom first: the first track in the document is the top of the stack, and
 // within a track the clip transitioning in lies over the one it replaces.
 import { clipLength, opacityAt, propertyAt, transitionAt, volumeAt } from '../timeline/values.js';
+import { captionClips } from '../captions/wrap-model.js';
 
 const DIPS = { dip_black: '#000000', dip_white: '#ffffff' };
 const EPS = 1e-6;
@@ -185,19 +186,39 @@ export function fitRect(w, h, crop, fit, bw, bh) {
   return { sx, sy, sw, sh, dw: sw * r, dh: sh * r };
 }
 
+// The lines of a captions track as the export draws them (captions/wrap-model.js, the twin of
+// media/captions.py): text clips with the merged style and the text already wrapped, worked out
+// once per track object and canvas size (playing asks on every frame).
+const captionCache = new WeakMap();
+function captionTitles(track, doc) {
+  const key = `${doc.width}x${doc.height}`;
+  const cached = captionCache.get(track);
+  if (cached && cached.key === key) return cached.clips;
+  const clips = captionClips(track, doc.width, doc.height);
+  captionCache.set(track, { key, clips });
+  return clips;
+}
+
 // Text clips of visible text tracks at t, as the export's drawtext places them: centred on
-// (x, y) in canvas fractions, `size` in canvas pixels (default a twelfth of its height).
+// (x, y) in canvas fractions, `size` in canvas pixels (default a twelfth of its height). The
+// lines of visible captions tracks come as titles too, so the compositor draws them as titles.
 export function titlesAt(doc, t) {
   if (!doc) return [];
   const out = [];
   for (let i = doc.tracks.length - 1; i >= 0; i -= 1) {
     const track = doc.tracks[i];
-    if (track.kind !== 'text' || track.hidden) continue;
-    for (const clip of track.clips) {
+    if (track.hidden || (track.kind !== 'text' && track.kind !== 'captions')) continue;
+    const clips = track.kind === 'captions' ? captionTitles(track, doc) : track.clips;
+    for (const clip of clips) {
       if (t < clip.start - EPS || t >= clip.start + clip.duration - EPS) continue;
-      out.push({ text: clip.text ?? '', x: clip.x ?? 0.5, y: clip.y ?? 0.85,
-        size: Math.max(8, Math.trunc(clip.size || doc.height / 12)), color: clip.color || '#ffffff' });
+      out.push(titleOf(clip, doc));
     }
   }
   return out;
+}
+
+// What the compositor draws of a text clip (or a caption line as one).
+function titleOf(clip, doc) {
+  return { text: clip.text ?? '', x: clip.x ?? 0.5, y: clip.y ?? 0.85,
+    size: Math.max(8, Math.trunc(clip.size || doc.height / 12)), color: clip.color || '#ffffff' };
 }

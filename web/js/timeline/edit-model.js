@@ -245,13 +245,14 @@ export function removeMedia(doc, mediaIds) {
 export function addTrack(doc, kind) {
   const next = clone(doc);
   const n = next.tracks.filter((t) => t.kind === kind).length + 1;
-  const prefix = { video: 'V', audio: 'A', text: 'T' }[kind];
+  const prefix = { video: 'V', audio: 'A', text: 'T', captions: 'C' }[kind];
   const track = { id: `${kind[0]}${n}-${uid().slice(0, 8)}`, name: `${prefix}${n}`, kind, muted: false, hidden: false, clips: [] };
   // The first track is the top of the stack. Text goes on top; a new video track above the other
-  // video tracks (below any text), as in every editor; audio at the bottom.
-  if (kind === 'text') next.tracks.unshift(track);
+  // video tracks (below any text), as in every editor; audio at the bottom. Captions go on top of
+  // everything: subtitles are read over the picture and the titles.
+  if (kind === 'text' || kind === 'captions') next.tracks.unshift(track);
   else if (kind === 'video') {
-    const firstPicture = next.tracks.findIndex((t) => t.kind !== 'text');
+    const firstPicture = next.tracks.findIndex((t) => t.kind !== 'text' && t.kind !== 'captions');
     next.tracks.splice(firstPicture === -1 ? next.tracks.length : firstPicture, 0, track);
   } else next.tracks.push(track);
   return next;

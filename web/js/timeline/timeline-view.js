@@ -74,7 +74,7 @@ export function mountTimeline(el) {
     h('h2', { text: 'Timeline' }), clock,
     tool('Split', 'split', {}, 'S'), Object.assign(tool('Delete', 'deleteselected', {}, 'Delete'), { ariaLabel: 'Delete clip' }), undoButton, redoButton,
     tool('+ Video track', 'trackop', { op: 'add', kind: 'video' }), tool('+ Audio track', 'trackop', { op: 'add', kind: 'audio' }),
-    tool('+ Text', 'addtext'), ...mountLinkTools(el), tool('Close gap', 'closegap', {}, 'Alt+Backspace'),
+    tool('+ Text', 'addtext'), tool('+ Captions track', 'trackop', { op: 'add', kind: 'captions' }), ...mountLinkTools(el), tool('Close gap', 'closegap', {}, 'Alt+Backspace'),
     tool('+ Marker', 'addmarker', {}, 'M'), tool('◂ Marker', 'jumpmarker', { dir: -1 }, 'Shift+Up'),
     tool('Marker ▸', 'jumpmarker', { dir: 1 }, 'Shift+Down'), snapButton,
     h('label', { class: 'zoom' }, 'Zoom ', zoomInput), fitButton, exportSlot));
@@ -409,7 +409,7 @@ export function mountTimeline(el) {
     });
     return h('div', { class: `track-header ${track.kind}` },
       h('span', { class: 'track-name', text: name }),
-      track.kind !== 'text' ? flag('muted', 'M', 'M') : null,
+      track.kind !== 'text' && track.kind !== 'captions' ? flag('muted', 'M', 'M') : null, // nothing on them sounds
       track.kind !== 'audio' ? flag('hidden', 'H', 'H') : null,
       h('button', { type: 'button', class: 'icon ghost', text: '✕', 'aria-label': `Remove track ${name}`,
         onclick: () => emit(el, 'trackop', { op: 'remove', trackId: track.id }) }));
