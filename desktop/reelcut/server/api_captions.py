@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
-from ..errors import AppError
 from ..library import captions
-from .util import services
+from .util import services, uploaded
 
 bp = Blueprint("api_captions", __name__, url_prefix="/api")
 
@@ -20,18 +19,8 @@ def import_captions(project_id: str):
     nothing is stored."""
     s = services()
     s.projects.get(project_id)
-    upload = request.files.get("file")
-    if upload is None:
-        raise AppError("no_file", "Choose a subtitle file to import.", field="file")
-    raw_revision = request.form.get("revision")
-    revision: int | None = None
-    if raw_revision not in (None, ""):
-        if not raw_revision.isdigit():
-            raise AppError("invalid_revision", "The revision must be a whole number (the one the timeline was "
-                           "read at).", field="revision")
-        revision = int(raw_revision)
-    data = upload.stream.read(captions.MAX_FILE + 1)
-    doc, new_revision = captions.import_captions(s.projects, project_id, data, upload.filename or "",
+    filename, data, revision = uploaded("subtitle file", captions.MAX_FILE)
+    doc, new_revision = captions.import_captions(s.projects, project_id, data, filename,
                                                  request.form.get("track_id") or None, revision)
     return jsonify({"timeline": doc, "revision": new_revision})
 

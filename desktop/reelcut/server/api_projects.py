@@ -7,10 +7,9 @@ from dataclasses import asdict
 
 from flask import Blueprint, Response, jsonify, request
 
-from ..errors import AppError
 from ..interchange import service as interchange
 from ..library.timeline import LIMITS
-from .util import body, services
+from .util import body, services, uploaded
 
 bp = Blueprint("api_projects", __name__, url_prefix="/api")
 WARNINGS_HEADER = 6000  # characters of the export's X-Reelcut-Warnings
@@ -109,19 +108,9 @@ def import_timeline(project_id: str):
     library. Answers {timeline, revision, warnings}."""
     s = services()
     s.projects.get(project_id)
-    upload = request.files.get("file")
-    if upload is None:
-        raise AppError("no_file", "Choose a timeline file to import.", field="file")
-    raw_revision = request.form.get("revision")
-    revision: int | None = None
-    if raw_revision not in (None, ""):
-        if not raw_revision.isdigit():
-            raise AppError("invalid_revision", "The revision must be a whole number (the one the timeline was "
-                           "read at).", field="revision")
-        revision = int(raw_revision)
-    data = upload.stream.read(interchange.MAX_FILE + 1)
+    filename, data, revision = uploaded("timeline file", interchange.MAX_FILE)
     doc, new_revision, warnings = interchange.import_timeline(
-        s.projects, s.media, project_id, data, upload.filename or "", request.form.get("format") or None, revision)
+        s.projects, s.media, project_id, data, filename, request.form.get("format") or None, revision)
     return jsonify({"timeline": doc, "revision": new_revision, "warnings": warnings})
 
 

@@ -137,3 +137,19 @@ def body() -> dict[str, Any]:
     return data
 
 
+
+
+def uploaded(what: str, max_bytes: int) -> tuple[str, bytes, int | None]:
+    """A multipart import's `file` (its name and at most max_bytes + 1 bytes, so the service can
+    refuse what is too big) and the `revision` the timeline was read at (None: not given)."""
+    upload = request.files.get("file")
+    if upload is None:
+        raise AppError("no_file", f"Choose a {what} to import.", field="file")
+    raw = request.form.get("revision")
+    revision: int | None = None
+    if raw not in (None, ""):
+        if not raw.isdigit():
+            raise AppError("invalid_revision", "The revision must be a whole number (the one the timeline was "
+                           "read at).", field="revision")
+        revision = int(raw)
+    return upload.filename or "", upload.stream.read(max_bytes + 1), revision
