@@ -199,13 +199,16 @@ def _switch(obj: dict[str, Any], key: str, path: str) -> None:
 def _object(obj: dict[str, Any], key: str, path: str, keys: tuple[str, ...]) -> dict[str, Any]:
     """A nested object with a closed set of keys: one it does not know would be dropped
     silently by every reader, so it is refused by name."""
-    field = field_path(path, key)
-    v = obj[key]
+    return _closed(obj[key], field_path(path, key), keys)
+
+
+def _closed(v: Any, field: str, keys: tuple[str, ...], whose: str = "its") -> dict[str, Any]:
+    """An object that may hold only `keys`, each optional here (the caller checks what it needs)."""
     if not isinstance(v, dict):
         raise _invalid(field, f"must be an object with {', '.join(keys)}")
     for k in v:
         if k not in keys:
-            raise _invalid(field_path(field, k), f"is not one of its fields ({', '.join(keys)})")
+            raise _invalid(field_path(field, k), f"is not one of {whose} fields ({', '.join(keys)})")
     return v
 
 
@@ -293,11 +296,7 @@ def _keyframes(clip: dict[str, Any], cp: str, length: float, animatable: tuple[s
         before: float | None = None
         for ki, key in enumerate(keys):
             kp = f"{pp}[{ki}]"
-            if not isinstance(key, dict):
-                raise _invalid(kp, "must be an object {time, value, easing}")
-            for k in key:
-                if k not in KEYFRAME_KEYS:
-                    raise _invalid(field_path(kp, k), f"is not one of its fields ({', '.join(KEYFRAME_KEYS)})")
+            _closed(key, kp, KEYFRAME_KEYS)
             _number(key, "time", kp, "seconds")
             if key["time"] > length + TOUCH:
                 raise _invalid(f"{kp}.time", f"must lie within the clip, from 0 to {length:g} seconds")
@@ -439,12 +438,7 @@ def _caption_track(track: dict[str, Any], tp: str) -> None:
     seconds = LIMITS["seconds"]
     for ci, line in enumerate(clips):
         cp = f"{tp}.clips[{ci}]"
-        if not isinstance(line, dict):
-            raise _invalid(cp, "must be an object {id, start, duration, text, style}")
-        for k in line:
-            if k not in CAPTION_LINE_KEYS:
-                raise _invalid(field_path(cp, k),
-                               f"is not one of a caption line's fields ({', '.join(CAPTION_LINE_KEYS)})")
+        _closed(line, cp, CAPTION_LINE_KEYS, "a caption line's")
         _string(line, "id", cp)
         _number(line, "start", cp, "seconds")
         _number(line, "duration", cp)
@@ -476,11 +470,7 @@ def _markers(doc: dict[str, Any]) -> None:
     seen: set[str] = set()
     for mi, marker in enumerate(markers):
         mp = f"markers[{mi}]"
-        if not isinstance(marker, dict):
-            raise _invalid(mp, "must be an object {id, time, name, color}")
-        for k in marker:
-            if k not in MARKER_KEYS:
-                raise _invalid(field_path(mp, k), f"is not one of its fields ({', '.join(MARKER_KEYS)})")
+        _closed(marker, mp, MARKER_KEYS)
         _string(marker, "id", mp, LINK_CHARS)
         if marker["id"] in seen:
             raise _invalid(f"{mp}.id", "is used twice")
