@@ -59,6 +59,7 @@ export const SHORTCUTS = Object.freeze([
   row('Edit', 'Nudge ten frames right', 'nudge',
     [{ code: 'ArrowRight', alt: true, shift: true }, { code: 'Period', shift: true }], { frames: 10 }, SEL),
 
+  row('Edit', 'Edit the selected title\'s text', 'edittext', [{ code: 'Enter' }]),
   row('Selection', 'Select every clip', 'selectall', [{ code: 'KeyA', ctrl: true }]),
   row('Selection', 'Clear the selection', 'clearselection', [{ code: 'Escape' }]),
   row('Selection', 'On a focused clip: select it', 'selectclips', [{ code: 'Enter' }, { code: 'Space' }], {}, CLIP),

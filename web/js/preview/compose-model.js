@@ -185,8 +185,18 @@ export function fitRect(w, h, crop, fit, bw, bh) {
   return { sx, sy, sw, sh, dw: sw * r, dh: sh * r };
 }
 
+// A title's style keys as the document has them (the compositor's title-layout.js fills in the
+// defaults): font, bold, italic, outline, shadow, box, align, line_spacing.
+const STYLE_KEYS = ['font', 'bold', 'italic', 'outline', 'shadow', 'box', 'align', 'line_spacing'];
+export function pickStyle(source) {
+  const style = {};
+  for (const key of STYLE_KEYS) if (source[key] !== undefined) style[key] = source[key];
+  return style;
+}
+
 // Text clips of visible text tracks at t, as the export's drawtext places them: centred on
-// (x, y) in canvas fractions, `size` in canvas pixels (default a twelfth of its height).
+// (x, y) in canvas fractions, `size` in canvas pixels (default a twelfth of its height), with
+// their style's keys; `clipId` names the clip (a title dragged on the preview moves it).
 export function titlesAt(doc, t) {
   if (!doc) return [];
   const out = [];
@@ -195,7 +205,7 @@ export function titlesAt(doc, t) {
     if (track.kind !== 'text' || track.hidden) continue;
     for (const clip of track.clips) {
       if (t < clip.start - EPS || t >= clip.start + clip.duration - EPS) continue;
-      out.push({ text: clip.text ?? '', x: clip.x ?? 0.5, y: clip.y ?? 0.85,
+      out.push({ ...pickStyle(clip), clipId: clip.id, text: clip.text ?? '', x: clip.x ?? 0.5, y: clip.y ?? 0.85,
         size: Math.max(8, Math.trunc(clip.size || doc.height / 12)), color: clip.color || '#ffffff' });
     }
   }
