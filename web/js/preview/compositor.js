@@ -5,7 +5,7 @@
 // Nothing is ever read back from the canvas: it is only drawn into.
 import { fitRect } from './compose-model.js';
 import { createTitleFonts } from './title-fonts.js';
-import { lineHeightOf, titleLayout, titleStyle } from './title-layout.js';
+import { hintedInk, lineHeightOf, titleLayout, titleStyle } from './title-layout.js';
 
 // `onFont` runs when a title's font file has loaded (to draw again with it).
 export function createCompositor(canvas, { onFont = () => {} } = {}) {
@@ -72,10 +72,13 @@ export function createCompositor(canvas, { onFont = () => {} } = {}) {
       const m = ctx.measureText('');
       lineHeight = Math.round(m.fontBoundingBoxAscent + m.fontBoundingBoxDescent);
     }
+    const boxes = fonts.boxes(style);
     const measure = (line) => {
       const m = ctx.measureText(line);
-      return line ? { advance: m.width, ascent: m.actualBoundingBoxAscent, descent: m.actualBoundingBoxDescent }
-        : { advance: 0, ascent: 0, descent: 0 };
+      const ink = hhea && boxes ? hintedInk(line, item.size, hhea.unitsPerEm, boxes) : null;
+      if (ink) return { advance: m.width, ...ink };
+      return line.trim() ? { advance: m.width, ascent: m.actualBoundingBoxAscent, descent: m.actualBoundingBoxDescent }
+        : { advance: m.width, ascent: 0, descent: 0 };
     };
     return titleLayout(item, docSize, measure, lineHeight);
   }

@@ -3,7 +3,7 @@
 // name of its own, with its hhea metrics for drawtext's line height. Until a file has loaded (or
 // where it cannot) a near match stands in, and `onLoad` asks for a repaint when it is ready.
 import { urls } from '../app/api.js';
-import { fontMetrics } from './title-layout.js';
+import { fontGlyphBoxes, fontMetrics } from './title-layout.js';
 
 export function createTitleFonts(onLoad) {
   const faces = new Map(); // key -> {name, metrics, ready}
@@ -13,12 +13,13 @@ export function createTitleFonts(onLoad) {
     const key = `${family}|${bold ? 1 : 0}|${italic ? 1 : 0}`;
     let face = faces.get(key);
     if (face) return face;
-    face = { name: `Reelcut Title ${++n}`, metrics: null, ready: false, family, bold, italic };
+    face = { name: `Reelcut Title ${++n}`, metrics: null, boxes: null, ready: false };
     faces.set(key, face);
     fetch(urls.fontFileUrl(family, bold, italic))
       .then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(String(r.status)))))
       .then((bytes) => {
         face.metrics = fontMetrics(bytes);
+        face.boxes = face.metrics ? fontGlyphBoxes(bytes) : null;
         // registered as the regular weight and upright: the file is already the bold or italic
         // one, and the browser must not embolden or slant it again
         const ff = new FontFace(face.name, bytes);
@@ -39,10 +40,16 @@ export function createTitleFonts(onLoad) {
     return `${style.italic ? 'italic ' : ''}${style.bold ? 'bold ' : ''}${px}px "${style.font}", "DejaVu Sans", sans-serif`;
   }
 
-  // drawtext's line height at `px` pixels: the file's hhea metrics, else the stand-in's font box.
+  // The loaded file's hhea metrics (for drawtext's line height) and glyph boxes (for its ink);
+  // null until it has loaded, when the stand-in's own measures are used.
   function metrics(style) {
-    return load(style.font, style.bold, style.italic).metrics;
+    const face = load(style.font, style.bold, style.italic);
+    return face.ready ? face.metrics : null;
+  }
+  function boxes(style) {
+    const face = load(style.font, style.bold, style.italic);
+    return face.ready ? face.boxes : null;
   }
 
-  return { font, metrics };
+  return { font, metrics, boxes };
 }

@@ -88,6 +88,116 @@ export function dragTo(start, dx, dy, canvas) {
   return { x: clamp(start.x + dx / canvas.width), y: clamp(start.y + dy / canvas.height) };
 }
 
+// The ink of a line as drawtext measures it: the highest glyph top and the lowest glyph bottom
+// (FreeType's control boxes of the hinted outlines, in pixels). The hinter moves outline points
+// onto the pixel grid and snaps small overshoots (the round bottom of a c) to the baseline; this
+// does the same to the font's own glyph boxes: a coordinate is rounded, and an overshoot of less
+// than a pixel past a whole pixel is dropped. `boxes(codepoint)` gives a glyph's {yMin, yMax}
+// in font units (fontGlyphBoxes), null for a character the font lacks.
+export function hintedInk(line, size, unitsPerEm, boxes) {
+  const px = (units) => Math.floor((units * size) / unitsPerEm + 0.4);
+  let ascent = 0;
+  let descent = 0;
+  let any = false;
+  for (const ch of line) {
+    const box = boxes(ch.codePointAt(0));
+    if (!box || (box.yMin === 0 && box.yMax === 0)) continue; // a space has no outline
+    ascent = any ? Math.max(ascent, px(box.yMax)) : px(box.yMax);
+    descent = any ? Math.max(descent, px(-box.yMin)) : px(-box.yMin);
+    any = true;
+  }
+  return any ? { ascent, descent } : null;
+}
+
+// A TrueType font's glyph boxes by character: cmap (format 4 or 12), loca and glyf. Null for a
+// font without glyf outlines (CFF), where the caller falls back to the browser's measure.
+export function fontGlyphBoxes(buffer) {
+  const view = new DataView(buffer);
+  const dir = tableDirectory(view);
+  const { cmap, loca, glyf, head, maxp } = dir;
+  if ([cmap, loca, glyf, head, maxp].some((t) => t === undefined)) return null;
+  const longLoca = view.getInt16(head + 50) === 1;
+  const glyphs = view.getUint16(maxp + 4);
+  const lookup = cmapLookup(view, cmap);
+  if (!lookup) return null;
+  const cache = new Map();
+  return (code) => {
+    if (cache.has(code)) return cache.get(code);
+    let box = null;
+    const gid = lookup(code);
+    if (gid > 0 && gid < glyphs) {
+      const at = (i) => (longLoca ? view.getUint32(loca + 4 * i) : 2 * view.getUint16(loca + 2 * i));
+      const start = at(gid);
+      box = at(gid + 1) > start ? { yMin: view.getInt16(glyf + start + 4), yMax: view.getInt16(glyf + start + 8) }
+        : { yMin: 0, yMax: 0 };
+    }
+    cache.set(code, box);
+    return box;
+  };
+}
+
+function tableDirectory(view) {
+  const tables = {};
+  if (view.byteLength < 12) return tables;
+  const count = view.getUint16(4);
+  for (let i = 0; i < count && 12 + i * 16 + 16 <= view.byteLength; i += 1) {
+    const at = 12 + i * 16;
+    const name = String.fromCharCode(view.getUint8(at), view.getUint8(at + 1), view.getUint8(at + 2), view.getUint8(at + 3));
+    tables[name] = view.getUint32(at + 8);
+  }
+  return tables;
+}
+
+function cmapLookup(view, cmap) {
+  const count = view.getUint16(cmap + 2);
+  let best = null;
+  for (let i = 0; i < count; i += 1) {
+    const platform = view.getUint16(cmap + 4 + i * 8);
+    const encoding = view.getUint16(cmap + 6 + i * 8);
+    const sub = cmap + view.getUint32(cmap + 8 + i * 8);
+    const format = view.getUint16(sub);
+    const unicode = platform === 0 || (platform === 3 && (encoding === 1 || encoding === 10));
+    if (!unicode) continue;
+    if (format === 12) return format12(view, sub);
+    if (format === 4 && !best) best = format4(view, sub);
+  }
+  return best;
+}
+
+function format4(view, sub) {
+  const segs = view.getUint16(sub + 6) / 2;
+  const ends = sub + 14;
+  const starts = ends + 2 * segs + 2;
+  const deltas = starts + 2 * segs;
+  const offsets = deltas + 2 * segs;
+  return (code) => {
+    if (code > 0xffff) return 0;
+    for (let i = 0; i < segs; i += 1) {
+      if (code > view.getUint16(ends + 2 * i)) continue;
+      const first = view.getUint16(starts + 2 * i);
+      if (code < first) return 0;
+      const offset = view.getUint16(offsets + 2 * i);
+      const delta = view.getInt16(deltas + 2 * i);
+      if (!offset) return (code + delta) & 0xffff;
+      const g = view.getUint16(offsets + 2 * i + offset + 2 * (code - first));
+      return g ? (g + delta) & 0xffff : 0;
+    }
+    return 0;
+  };
+}
+
+function format12(view, sub) {
+  const groups = view.getUint32(sub + 12);
+  return (code) => {
+    for (let i = 0; i < groups; i += 1) {
+      const at = sub + 16 + i * 12;
+      const first = view.getUint32(at);
+      if (code >= first && code <= view.getUint32(at + 4)) return view.getUint32(at + 8) + code - first;
+    }
+    return 0;
+  };
+}
+
 // The vertical metrics of an OpenType/TrueType font file (what FreeType reads for its line
 // height): unitsPerEm from `head`, ascender, descender and line gap from `hhea`. Null for a file
 // that is not one (a collection, a broken file).
