@@ -243,7 +243,8 @@ def test_a_styled_title_previews_as_it_exports(server: ServerProcess, page: Page
     page.goto(server.login_url)
     open_project(page, pid, "Styled")
     # the title's font file loads after the first paint: wait for the repaint with it
-    page.wait_for_function("() => [...document.fonts].some((f) => f.family.startsWith('Reelcut Title') && f.status === 'loaded')",
+    page.wait_for_function("() => [...document.fonts].some((f) => f.family.startsWith('Reelcut Title')"
+                           " && f.status === 'loaded')",
                            timeout=20000)
     painted, shot = preview_at(page, 0.52)
     frame = frame_at(frames, painted)
