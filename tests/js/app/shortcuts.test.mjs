@@ -74,6 +74,11 @@ test('on a focused clip the arrows move the focus, Space selects, and an edit se
   off.dispatch(press({ code: 'Enter' }));
   await new Promise((r) => setTimeout(r, 0));
   assert.deepEqual(off.calls, [['edittext', {}]]);
+  // but Enter on a button presses the button
+  const onButton = bound();
+  onButton.dispatch(press({ code: 'Enter' }, { closest: (sel) => (sel.startsWith('button') ? {} : null) }));
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(onButton.calls, []);
   // a clip focused by a click (not :focus-visible) keeps the arrows for the playhead
   const clicked = bound();
   const target = { closest: (sel) => (sel.startsWith('.clip') ? { dataset: { clipId: 'k' }, matches: () => false } : null) };
