@@ -81,6 +81,15 @@ export function mountPreview(el) {
 
   // Drag a title on the picture to place it: the grab area is the layout the compositor drew it
   // with; the move is live while dragging and one undo step when let go (`movetitle` up).
+  // a title that can be dragged shows the move pointer
+  canvas.addEventListener('pointermove', (e) => {
+    if (e.buttons || !doc) return;
+    const rect = canvas.getBoundingClientRect();
+    const drawn = compositor.titles();
+    const hit = hitTitle(drawn.map((d) => d.layout), ((e.clientX - rect.left) / rect.width) * doc.width,
+      ((e.clientY - rect.top) / rect.height) * doc.height);
+    canvas.style.cursor = hit >= 0 && drawn[hit].item.clipId ? 'move' : '';
+  });
   canvas.addEventListener('pointerdown', (e) => {
     if (e.button !== 0 || !doc) return;
     const rect = canvas.getBoundingClientRect();
