@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { dragTo, fontMetrics, hitTitle, lineHeightOf, titleLayout, titleLines, titleStyle } from '../../../web/js/preview/title-layout.js';
+import { dragTo, fontGlyphBoxes, fontMetrics, hintedInk, hitTitle, lineHeightOf, titleLayout, titleLines, titleStyle } from '../../../web/js/preview/title-layout.js';
 
 const canvas = { width: 1000, height: 500 };
 // a fake font: every character 10 px of advance, 30 px of ink above the baseline, 8 below
@@ -73,4 +73,20 @@ test('a font file\'s hhea metrics give FreeType\'s line height (DejaVu is what t
   assert.deepEqual(m, { unitsPerEm: 2048, ascender: 1901, descender: -483, lineGap: 0 });
   assert.equal(lineHeightOf(m, 60), 70, 'round(2384 * 60 / 2048)');
   assert.equal(fontMetrics(new ArrayBuffer(4)), null);
+  // the glyph boxes, by character (cmap, loca, glyf), and the ink drawtext measures with them:
+  // FFmpeg 9's drawtext draws "Reel\ncut it" at 40 px with line_spacing 4 as a block 81 px high,
+  // 51 (47 + 4) + 30 (the l's top, 30.4 px, on the grid) + 0 (the c's 0.57 px overshoot, snapped)
+  const boxes = fontGlyphBoxes(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  assert.deepEqual(boxes('l'.codePointAt(0)), { yMin: 0, yMax: 1556 });
+  assert.deepEqual(boxes('c'.codePointAt(0)), { yMin: -29, yMax: 1147 });
+  assert.deepEqual(boxes(0x20), { yMin: 0, yMax: 0 }, 'a space has no outline');
+  assert.equal(boxes(0x10ffff), null);
+  assert.deepEqual(hintedInk('Reel', 40, 2048, boxes), { ascent: 30, descent: 0 });
+  assert.deepEqual(hintedInk('cut it', 40, 2048, boxes), { ascent: 30, descent: 0 });
+  // and "gj" 39 px high: 30 (the j's dot) + 9 (the descenders' 8.6 px)
+  assert.deepEqual(hintedInk('gj', 40, 2048, boxes), { ascent: 30, descent: 9 });
+  assert.equal(hintedInk('  ', 40, 2048, boxes), null);
+  const l = titleLayout({ text: 'Reel\ncut it', x: 0.5, y: 0.5, line_spacing: 4, align: 'center' }, { width: 320, height: 180 },
+    (line) => ({ advance: 0, ...hintedInk(line, 40, 2048, boxes) }), lineHeightOf(m, 40));
+  assert.equal(l.height, 81);
 });
