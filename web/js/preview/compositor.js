@@ -83,8 +83,9 @@ export function createCompositor(canvas, { onFont = () => {} } = {}) {
     return titleLayout(item, docSize, measure, lineHeight);
   }
 
-  // drawtext's order: the box, the shadow (the outlined glyphs when there is an outline, at the
-  // offset), the outline (the glyph's outline stroked, as FreeType's round-joined stroker), the fill.
+  // drawtext's order: the box; the shadow at its offset (drawtext draws it with the border glyphs
+  // when there is an outline: the stroke's ring, not the filled glyph); the outline (the glyph's
+  // contour stroked 2 x width wide with round joins, as FreeType's stroker); the fill over it.
   function drawTitle(item) {
     const layout = layoutOf(item);
     const { style } = layout;
