@@ -69,6 +69,11 @@ def test_axe_finds_no_serious_violation_in_any_main_state(server: ServerProcess,
     top["clips"] = [{"id": "red", "media_id": red["id"], "start": 0.5, "in": 0, "out": 2.5},
                     {"id": "blue", "media_id": blue["id"], "start": 2.5, "in": 0, "out": 3,
                      "transition_in": {"type": "crossfade", "duration": 0.5}}]
+    text = next((t for t in doc["tracks"] if t["kind"] == "text"), None)
+    if text is None:
+        text = {"id": "T1", "kind": "text", "name": "Titles", "muted": False, "hidden": False, "clips": []}
+        doc["tracks"].insert(0, text)
+    text["clips"] = [{"id": "title", "start": 0.5, "duration": 2, "text": "Hello"}]
     assert server.put(f"/api/projects/{pid}/timeline", json={"timeline": doc}).status_code == 200
     page.reload()
     expect(page).to_have_title("Access — Reelcut")
@@ -82,6 +87,13 @@ def test_axe_finds_no_serious_violation_in_any_main_state(server: ServerProcess,
     timeline.locator("[data-clip-id='red']").click()
     expect(page.get_by_role("region", name="Inspector")).to_be_visible()
     assert_axe_clean(page, "a clip selected, the inspector open", seen)
+    page.keyboard.press("Escape")
+
+    # 3b. a title selected: its text and style controls (font, outline, shadow, box, ...)
+    timeline.locator("[data-clip-id='title']").click()
+    inspector = page.get_by_role("region", name="Inspector")
+    expect(inspector.get_by_role("combobox", name="Font").locator("option[value='DejaVu Serif']")).to_have_count(1)
+    assert_axe_clean(page, "a title selected, its style in the inspector", seen)
     page.keyboard.press("Escape")
 
     # 4. the Generate panel with a running job (the offline model)

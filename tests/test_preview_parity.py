@@ -210,3 +210,54 @@ def test_the_preview_draws_what_the_export_renders(server: ServerProcess, page: 
     _, covered, _ = found["9:16 in 16:9, cover"]
     assert difference(covered, found["9:16 in 16:9, contain"][2]) > 4 * PARITY_BOUND
     watch.assert_clean()
+
+
+def middle(img: np.ndarray) -> np.ndarray:
+    """The middle of a picture (a sixth off the top and bottom, a fifth off each side)."""
+    h, w = img.shape[:2]
+    return img[h // 6:h - h // 6, w // 5:w - w // 5]
+
+
+def test_a_styled_title_previews_as_it_exports(server: ServerProcess, page: Page, tmp_path: Path,
+                                               sources: dict[str, Path]) -> None:
+    """Issue 15: a title with an outline, a shadow and a box, two lines centred, over a picture:
+    the preview draws it with the export's font file and drawtext's layout. Compared over the
+    frame (the bound above) and over the title's own region, where a misplaced line, box or
+    outline cannot hide in the average of a whole frame. There the bound is twice as wide: at
+    320 x 180 that region is nearly all edges, and two things no page can undo add up there: the
+    codec's 4:2:0 chroma on a thin red outline (drawtext's own RGB frame against the exported
+    one: 4.4 levels) and FreeType's hinting, which snaps drawtext's glyph edges to whole pixels
+    where the browser draws them unhinted (about 4 more). Drawn one canvas pixel off, the region
+    is 4 to 5 levels further away; 4 pixels, 39."""
+    pid, m = new_project(server, "Styled", {"green": sources["green"]})
+    title = {"id": f"c{next(_ids)}", "start": 0, "duration": 2, "text": "Reel\ncut it", "x": 0.5, "y": 0.5,
+             "size": 40, "color": "#ffffff", "align": "center", "line_spacing": 4,
+             "outline": {"color": "#ff0000", "width": 4},
+             "shadow": {"color": "#000000", "x": 4, "y": 4, "opacity": 0.7},
+             "box": {"color": "#0000ff", "opacity": 0.6, "padding": 12}}
+    put_doc(server, pid, 320, 180, [track("text", title, name="T1"),
+                                    track("video", clip(m["green"], 0, 2.0), name="V1")])
+    frames = export(server, pid, tmp_path)
+    watch = Watch(page)
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(server.login_url)
+    open_project(page, pid, "Styled")
+    # the title's font file loads after the first paint: wait for the repaint with it
+    page.wait_for_function("() => [...document.fonts].some((f) => f.family.startsWith('Reelcut Title')"
+                           " && f.status === 'loaded')",
+                           timeout=20000)
+    painted, shot = preview_at(page, 0.52)
+    frame = frame_at(frames, painted)
+    whole = difference(shot, frame)
+    # the box and what sticks out of it (the shadow): the middle of the canvas, as fractions
+    near = difference(middle(shot), middle(frame))
+    # the bound bites: the title drawn 4 canvas pixels lower (a line height or a baseline off by
+    # that much) is far off over the title's region
+    lower = np.roll(shot, round(4 * shot.shape[0] / 180), axis=0)
+    off = difference(middle(lower), middle(frame))
+    print(f"styled title, preview against export: {whole:.2f} levels over the frame, {near:.2f} over the"
+          f" title; 4 px lower: {off:.2f}")
+    assert whole <= PARITY_BOUND, whole
+    assert near <= 2 * PARITY_BOUND, near
+    assert off > 4 * PARITY_BOUND, off
+    watch.assert_clean()

@@ -69,10 +69,16 @@ test('on a focused clip the arrows move the focus, Space selects, and an edit se
     ['selectclips', { ids: ['k'] }], ['split', {}],
     ['selectclips', { ids: ['k'] }], ['trimtoplayhead', { edge: 'start' }],
   ]);
-  // not with the focus elsewhere, and Enter alone does nothing off a clip
+  // off a clip, Enter edits the selected title's text
   const off = bound();
   off.dispatch(press({ code: 'Enter' }));
-  assert.deepEqual(off.calls, []);
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(off.calls, [['edittext', {}]]);
+  // but Enter on a button presses the button
+  const onButton = bound();
+  onButton.dispatch(press({ code: 'Enter' }, { closest: (sel) => (sel.startsWith('button') ? {} : null) }));
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(onButton.calls, []);
   // a clip focused by a click (not :focus-visible) keeps the arrows for the playhead
   const clicked = bound();
   const target = { closest: (sel) => (sel.startsWith('.clip') ? { dataset: { clipId: 'k' }, matches: () => false } : null) };

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  MEDIA_FIELDS, TEXT_FIELDS, addKeyframe, adjacentKeyframe, applyField, displayRange, formatShown, parseField,
+  MEDIA_FIELDS, TEXT_FIELDS, addKeyframe, adjacentKeyframe, applyField, applyValue, displayRange, formatShown, parseField,
+  placeTitle, storedValue,
   removeKeyframe, setEasing, sharedDisplay, stepped, toDisplay, valueAt, withKeyframe,
 } from '../../../web/js/inspector/inspector-model.js';
 
@@ -109,4 +110,27 @@ test('keyframes stay in time order and a second one within half a frame updates 
   const keys = withKeyframe(withKeyframe([], 2, 1, 30), 1, 0, 30);
   assert.deepEqual(keys.map((k) => k.time), [1, 2]);
   assert.deepEqual(withKeyframe(keys, 1.01, 5, 30).map((k) => [k.time, k.value]), [[1, 5], [2, 1]]);
+});
+
+test('a title\'s style: an outline, shadow or box starts whole (every key the server requires), a colour is set inside it', () => {
+  const doc = { width: 1920, height: 1080, fps: 25, playhead: 0,
+    tracks: [{ id: 'T', kind: 'text', clips: [{ id: 't', start: 0, duration: 2, text: 'Hi' }] }] };
+  const field = (key) => TEXT_FIELDS.find((f) => f.key === key);
+  const clipOf = (d) => d.tracks[0].clips[0];
+  assert.equal(storedValue(clipOf(doc), 'outline.width'), 0);
+  assert.equal(storedValue(clipOf(doc), 'font'), 'DejaVu Sans');
+  assert.equal(storedValue(clipOf(doc), 'bold'), true);
+  const widened = applyField(doc, ['t'], field('outline.width'), 4, 0).doc;
+  assert.deepEqual(clipOf(widened).outline, { color: '#000000', width: 4 });
+  const red = applyValue(widened, ['t'], 'outline.color', '#ff0000');
+  assert.deepEqual(clipOf(red).outline, { color: '#ff0000', width: 4 });
+  const boxed = applyValue(doc, ['t'], 'box.color', '#0000ff');
+  assert.deepEqual(clipOf(boxed).box, { color: '#0000ff', opacity: 0, padding: 12 });
+  assert.equal(clipOf(applyValue(doc, ['t'], 'align', 'right')).align, 'right');
+  assert.deepEqual(clipOf(placeTitle(doc, 't', 0.25, 0.75)), { ...clipOf(doc), x: 0.25, y: 0.75 });
+  assert.equal(clipOf(doc).outline, undefined, 'the document given is not changed');
+  // shown in percent, stored 0..1; whole pixels refused out of range with the range named
+  const limits = { 'box.opacity': { low: 0, high: 1 }, 'outline.width': { low: 0, high: 50, whole: true } };
+  assert.deepEqual(parseField(field('box.opacity'), '60', limits, doc), { value: 0.6 });
+  assert.deepEqual(parseField(field('outline.width'), '80', limits, doc), { error: 'Outline width must be 0 to 50 px.' });
 });

@@ -111,11 +111,21 @@ test('fit: contain pillarboxes, cover cuts, stretch fills; crop comes first', ()
 });
 
 test('titles as drawtext places them, with its default size', () => {
-  assert.deepEqual(titlesAt(doc(), 2), [{ text: 'Hi', x: 0.5, y: 0.2, size: 90, color: '#ff0000' }]);
+  assert.deepEqual(titlesAt(doc(), 2), [{ clipId: 't', text: 'Hi', x: 0.5, y: 0.2, size: 90, color: '#ff0000' }]);
   assert.deepEqual(titlesAt(doc(), 3), []);
   const d = doc();
   delete d.tracks[0].clips[0].size;
   assert.equal(titlesAt(d, 2)[0].size, 90, '1080 / 12');
+});
+
+test('a title carries its style keys, and only them, as the document has them', () => {
+  const d = doc();
+  const style = { font: 'DejaVu Serif', bold: false, italic: true, align: 'right', line_spacing: 6,
+    outline: { color: '#ff0000', width: 4 }, shadow: { color: '#000000', x: 3, y: 3, opacity: 0.5 },
+    box: { color: '#0000ff', opacity: 0.6, padding: 12 } };
+  Object.assign(d.tracks[0].clips[0], style, { opacity: 0.5 });
+  const [title] = titlesAt(d, 2);
+  assert.deepEqual(title, { clipId: 't', text: 'Hi', x: 0.5, y: 0.2, size: 90, color: '#ff0000', ...style });
 });
 
 test('a captions track is neither a picture nor a sound, nor a clip to load (its lines are titles)', () => {

@@ -12,7 +12,7 @@ import {
 } from '../timeline/edit-model.js';
 import { mediaDuration, nextSelection, playheadWithin, splitTargets } from './state.js';
 import {
-  MEDIA_FIELDS, TEXT_FIELDS, addKeyframe, adjacentKeyframe, applyField, applyValue, removeKeyframe, setEasing,
+  MEDIA_FIELDS, TEXT_FIELDS, addKeyframe, adjacentKeyframe, applyField, applyValue, placeTitle, removeKeyframe, setEasing,
 } from '../inspector/inspector-model.js';
 import { withCanvas } from '../preview/canvas-model.js';
 import { exportedMessage, importedMessage } from '../interchange/interchange-model.js';
@@ -283,6 +283,12 @@ export function createActions({ parts, state, show, project, sheet }) {
     // not "select": the browser fires its own select event (text selected in any field), which
     // bubbles here with no ids
     selectclips({ ids, additive }) {
+      // Enter on the one selected title (focused on the timeline): edit its text
+      if (!additive && ids.length === 1 && state.selected.length === 1 && state.selected[0] === ids[0]
+        && findClip(state.timeline, ids[0])?.clip.media_id === undefined) {
+        send(parts.inspector, 'focusfield', { key: 'text' });
+        return;
+      }
       state.selected = nextSelection(state.selected, ids, additive);
       show.timeline();
     },
@@ -436,6 +442,12 @@ export function createActions({ parts, state, show, project, sheet }) {
     },
     // a double-click on a title: it is selected and its text is edited in the inspector (no prompt)
     edittext({ clipId }) {
+      // Enter with no clip named: the selection's one title
+      if (clipId === undefined) {
+        const titles = state.selected.filter((id) => findClip(state.timeline, id)?.clip.media_id === undefined);
+        if (titles.length !== 1) return;
+        clipId = titles[0];
+      }
       const found = findClip(state.timeline, clipId);
       if (!found) return;
       state.selected = [clipId];
@@ -560,6 +572,11 @@ export function createActions({ parts, state, show, project, sheet }) {
       const result = applyField(state.timeline, targets, field, value, state.timeline.playhead);
       if (result.error) { send(parts.inspector, 'fielderror', { key, message: result.error }); return; }
       edit(result.doc, { live });
+    },
+    // a title dragged on the preview (live while dragging: one undo step when let go)
+    movetitle({ id, x, y, live = false }) {
+      if (!findClip(state.timeline, id)) return;
+      edit(placeTitle(state.timeline, id, x, y), { live });
     },
     setvalue({ key, value, ids }) {
       edit(applyValue(state.timeline, ids, key, value));

@@ -6,6 +6,7 @@
 import { matchShortcut } from './shortcuts.js';
 
 const CLIP = '.clip[data-clip-id]';
+const ACTIVATES = 'button, a[href], summary, [role=button], [role=link], [role=menuitem], [role=tab]';
 const TYPING = 'input:not([type=range]):not([type=checkbox]):not([type=button]), textarea, select, [contenteditable], dialog';
 
 export function bindKeys(target, { state, actions }) {
@@ -17,6 +18,8 @@ export function bindKeys(target, { state, actions }) {
     const clip = found && (!found.matches || found.matches(':focus-visible')) ? found : null;
     const entry = matchShortcut(e, undefined, { onClip: Boolean(clip) });
     if (!entry || (!state.timeline && !entry.anytime)) return;
+    // a row marked `offControls` (Enter) leaves a button or a link its own key: it presses it
+    if (entry.offControls && !clip && e.target.closest && e.target.closest(ACTIVATES)) return;
     e.preventDefault();
     const clipId = clip ? clip.dataset.clipId : null;
     const detail = entry.onClip ? { ...entry.detail, ids: [clipId], clipId } : { ...entry.detail };

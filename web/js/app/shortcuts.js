@@ -11,7 +11,8 @@
 // A row marked `onClip` works only while a clip has the focus, and wins over a row of the same
 // keys: there the arrows move the focus (not the playhead or to the edit points) and Space or
 // Enter selects. A row marked `onSelection` acts on the selected clips: pressed on a focused clip
-// that is not selected, that clip becomes the selection first.
+// that is not selected, that clip becomes the selection first. A row marked `offControls` does
+// not take its key from a focused button or link (Enter presses those).
 
 export const GROUPS = Object.freeze(['Playback', 'Navigate', 'Edit', 'Selection', 'Markers', 'Timeline', 'Help']);
 
@@ -59,6 +60,7 @@ export const SHORTCUTS = Object.freeze([
   row('Edit', 'Nudge ten frames right', 'nudge',
     [{ code: 'ArrowRight', alt: true, shift: true }, { code: 'Period', shift: true }], { frames: 10 }, SEL),
 
+  row('Edit', 'Edit the selected title\'s text', 'edittext', [{ code: 'Enter' }], {}, { offControls: true }),
   row('Selection', 'Select every clip', 'selectall', [{ code: 'KeyA', ctrl: true }]),
   row('Selection', 'Clear the selection', 'clearselection', [{ code: 'Escape' }]),
   row('Selection', 'On a focused clip: select it', 'selectclips', [{ code: 'Enter' }, { code: 'Space' }], {}, CLIP),

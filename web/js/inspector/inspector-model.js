@@ -30,7 +30,25 @@ export const TEXT_FIELDS = Object.freeze([
   { key: 'size', label: 'Font size', unit: 'px', limit: 'size', scale: 1, digits: 0, step: 1 },
   { key: 'x', label: 'Position X', unit: 'px', limit: 'x', by: 'width', digits: 0, step: 1 },
   { key: 'y', label: 'Position Y', unit: 'px', limit: 'y', by: 'height', digits: 0, step: 1 },
+  { key: 'line_spacing', label: 'Line spacing', unit: 'px', limit: 'line_spacing', scale: 1, digits: 0, step: 1 },
+  { key: 'outline.width', label: 'Outline width', unit: 'px', limit: 'outline.width', scale: 1, digits: 0, step: 1 },
+  { key: 'shadow.x', label: 'Shadow X', unit: 'px', limit: 'shadow.x', scale: 1, digits: 0, step: 1 },
+  { key: 'shadow.y', label: 'Shadow Y', unit: 'px', limit: 'shadow.y', scale: 1, digits: 0, step: 1 },
+  { key: 'shadow.opacity', label: 'Shadow opacity', unit: '%', limit: 'shadow.opacity', scale: 100, digits: 0, step: 1 },
+  { key: 'box.opacity', label: 'Box opacity', unit: '%', limit: 'box.opacity', scale: 100, digits: 0, step: 1 },
+  { key: 'box.padding', label: 'Box padding', unit: 'px', limit: 'box.padding', scale: 1, digits: 0, step: 1 },
 ]);
+
+// A title's outline, shadow and box are whole objects in the document (every key required): the
+// first change to one of their keys starts from these, which draw nothing (width or opacity 0).
+export const STYLE_OBJECTS = Object.freeze({
+  outline: Object.freeze({ color: '#000000', width: 0 }),
+  shadow: Object.freeze({ color: '#000000', x: 4, y: 4, opacity: 0 }),
+  box: Object.freeze({ color: '#000000', opacity: 0, padding: 12 }),
+});
+// The title's other style keys as they draw when absent (the export's defaults).
+export const TITLE_STYLE_DEFAULTS = Object.freeze({ font: 'DejaVu Sans', bold: true, italic: false, align: 'left', color: '#ffffff' });
+export const ALIGN_LABELS = Object.freeze({ left: 'Left', center: 'Centre', right: 'Right' });
 
 // How the three fits read in the inspector.
 export const FIT_LABELS = Object.freeze({ contain: 'Fit (show all)', cover: 'Fill (crop to fill)', stretch: 'Stretch' });
@@ -39,7 +57,11 @@ export const EASING_LABELS = Object.freeze({ linear: 'Linear', 'ease-in': 'Ease 
 export { EASINGS, FITS };
 
 const FIELD_DEFAULTS = { speed: 1, fade_in: 0, fade_out: 0, 'crop.left': 0, 'crop.top': 0, 'crop.right': 0,
-  'crop.bottom': 0, size: null, x: 0.5, y: 0.85 };
+  'crop.bottom': 0, size: null, x: 0.5, y: 0.85, line_spacing: 0 };
+for (const [head, object] of Object.entries(STYLE_OBJECTS)) {
+  for (const [tail, value] of Object.entries(object)) FIELD_DEFAULTS[`${head}.${tail}`] = value;
+}
+Object.assign(FIELD_DEFAULTS, TITLE_STYLE_DEFAULTS);
 
 export function isTextClip(clip) {
   return clip.media_id === undefined;
@@ -125,7 +147,7 @@ export function stepped(field, shown, direction, big, limits, doc) {
 function setStored(clip, key, value) {
   const [head, tail] = key.split('.');
   if (tail === undefined) clip[key] = value;
-  else clip[head] = { ...(clip[head] ?? {}), [tail]: value };
+  else clip[head] = { ...(STYLE_OBJECTS[head] ?? {}), ...(clip[head] ?? {}), [tail]: value };
 }
 
 function findPlaced(doc, clipId) {
@@ -189,13 +211,22 @@ export function applyField(doc, clipIds, field, value, playhead) {
   return { doc: next };
 }
 
-// A fit, or a title's text or colour: a plain value set on every given clip.
+// A fit, or a title's text, colour, font, bold, italic, align or a colour of its outline, shadow
+// or box ('outline.color'): a plain value set on every given clip.
 export function applyValue(doc, clipIds, key, value) {
   const next = structuredClone(doc);
   for (const id of clipIds) {
     const found = findPlaced(next, id);
-    if (found) found.clip[key] = value;
+    if (found) setStored(found.clip, key, value);
   }
+  return next;
+}
+
+// A title dragged on the preview: its centre, in fractions of the canvas.
+export function placeTitle(doc, clipId, x, y) {
+  const next = structuredClone(doc);
+  const found = findPlaced(next, clipId);
+  if (found) Object.assign(found.clip, { x, y });
   return next;
 }
 

@@ -5,11 +5,12 @@
 // `setvalue` (fit, text, colour) and `keyframe` (add, remove, easing, previous, next). The rules
 // (units, ranges, refusals) are inspector-model.js's.
 import { h, emit, clear } from '../shared/dom.js';
+import { server } from '../app/api.js';
 import { clipLength } from '../timeline/values.js';
 import { DEFAULT_TRANSITION, TRANSITIONS, TRANSITION_LABELS } from '../timeline/transitions-model.js';
 import {
-  EASINGS, EASING_LABELS, FITS, FIT_LABELS, MEDIA_FIELDS, TEXT_FIELDS, displayRange, formatShown, isTextClip,
-  keyframeAt, keyframesOf, parseField, sharedDisplay, stepped,
+  ALIGN_LABELS, EASINGS, EASING_LABELS, FITS, FIT_LABELS, MEDIA_FIELDS, TEXT_FIELDS, displayRange, formatShown,
+  isTextClip, keyframeAt, keyframesOf, parseField, sharedDisplay, stepped, storedValue,
 } from './inspector-model.js';
 
 const DRAG_PX = 4; // pixels a label must move before a press becomes a drag
@@ -29,6 +30,11 @@ export function mountInspector(el) {
   el.append(h('div', { class: 'panel-head' }, title, count), body);
 
   const selectedIds = () => clips.map((c) => c.id);
+  let families = []; // the font families there are (GET /api/fonts), asked once
+  server.fontList().then((answer) => {
+    families = answer.fonts.map((f) => f.family);
+    if (rows.has('font')) { fillFonts(); update(); }
+  }).catch(() => {}); // the list stays the titles' own families: a font is still shown and kept
 
   function showError(key, message) {
     const row = rows.get(key);
@@ -173,22 +179,64 @@ export function mountInspector(el) {
         h('span', { class: 'number' }, duration, h('span', { class: 'unit', text: 's' })), error));
   }
 
+  // A title: its text (Enter is a new line; Ctrl+Enter or leaving the field commits), its font
+  // and look, its outline, shadow and box, its lines' alignment and spacing, its place.
   function textRows() {
     const id = `insp-${++ids}`;
+    const send = (key, value) => emit(el, 'setvalue', { key, value, ids: selectedIds() });
+    const commitText = () => {
+      const row = rows.get('text');
+      if (text.value === row.committed) return;
+      row.committed = text.value;
+      send('text', text.value);
+    };
     const text = h('textarea', {
-      id, rows: 3, maxlength: limits.text.high,
-      onchange: () => emit(el, 'setvalue', { key: 'text', value: text.value, ids: selectedIds() }),
+      id, rows: 3, maxlength: limits.text.high, 'aria-keyshortcuts': 'Control+Enter',
+      onchange: commitText,
+      onkeydown: (e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); commitText(); } },
     });
-    const colourId = `insp-${++ids}`;
-    const colour = h('input', {
-      id: colourId, type: 'color',
-      onchange: () => emit(el, 'setvalue', { key: 'color', value: colour.value, ids: selectedIds() }),
-    });
-    rows.set('text', { text });
-    rows.set('color', { colour });
+    rows.set('text', { text, committed: null });
+    const colour = (key, label) => {
+      const cid = `insp-${++ids}`;
+      const input = h('input', { id: cid, type: 'color', onchange: () => send(key, input.value) });
+      rows.set(key, { colour: input });
+      return h('div', { class: 'field' }, h('label', { for: cid, text: label }), input);
+    };
+    const check = (key, label) => {
+      const cid = `insp-${++ids}`;
+      const input = h('input', { id: cid, type: 'checkbox', onchange: () => send(key, input.checked) });
+      rows.set(key, { check: input });
+      return h('div', { class: 'field' }, h('label', { for: cid, text: label }), input);
+    };
+    const select = (key, label, options) => {
+      const cid = `insp-${++ids}`;
+      const input = h('select', { id: cid, onchange: () => { if (input.value) send(key, input.value); } },
+        h('option', { value: '', text: 'Mixed', hidden: true }),
+        options.map(([value, name]) => h('option', { value, text: name })));
+      rows.set(key, { select: input });
+      return h('div', { class: 'field' }, h('label', { for: cid, text: label }), input);
+    };
+    const field = (key) => numberRow(TEXT_FIELDS.find((f) => f.key === key));
+    const fontRow = select('font', 'Font', families.map((f) => [f, f]));
+    const group = (legend, ...children) => h('fieldset', {}, h('legend', { text: legend }), ...children);
     return [h('div', { class: 'field wide' }, h('label', { for: id, text: 'Text' }), text),
-      ...TEXT_FIELDS.map(numberRow),
-      h('div', { class: 'field' }, h('label', { for: colourId, text: 'Colour' }), colour)];
+      fontRow, check('bold', 'Bold'), check('italic', 'Italic'), field('size'), colour('color', 'Colour'),
+      select('align', 'Align', Object.entries(ALIGN_LABELS)), field('line_spacing'),
+      field('x'), field('y'),
+      group('Outline', colour('outline.color', 'Outline colour'), field('outline.width')),
+      group('Shadow', colour('shadow.color', 'Shadow colour'), field('shadow.x'), field('shadow.y'), field('shadow.opacity')),
+      group('Box', colour('box.color', 'Box colour'), field('box.opacity'), field('box.padding'))];
+  }
+
+  // The font list: the families this machine has (GET /api/fonts), and a title's own family even
+  // when it lacks it (drawn with fontconfig's nearest).
+  function fillFonts() {
+    const row = rows.get('font');
+    if (!row) return;
+    const have = new Set([...row.select.options].map((o) => o.value));
+    for (const family of [...families, ...clips.map((c) => storedValue(c, 'font'))]) {
+      if (!have.has(family)) { row.select.append(h('option', { value: family, text: family })); have.add(family); }
+    }
   }
 
   function build() {
@@ -197,6 +245,7 @@ export function mountInspector(el) {
     if (!clips.length) return;
     if (clips.every(isTextClip)) {
       body.append(h('fieldset', {}, h('legend', { text: 'Title' }), ...textRows()));
+      fillFonts();
       return;
     }
     const group = (legend, keys) => h('fieldset', {}, h('legend', { text: legend }),
@@ -234,8 +283,16 @@ export function mountInspector(el) {
     if (rows.has('text') && document.activeElement !== rows.get('text').text) {
       const texts = new Set(clips.map((c) => c.text ?? ''));
       rows.get('text').text.value = texts.size === 1 ? [...texts][0] : '';
+      rows.get('text').committed = rows.get('text').text.value;
     }
-    if (rows.has('color')) rows.get('color').colour.value = clips[0].color || '#ffffff';
+    if (rows.has('font')) fillFonts();
+    for (const [key, row] of rows) {
+      const values = new Set(clips.map((c) => storedValue(c, key)));
+      const one = values.size === 1 ? [...values][0] : null;
+      if (row.colour) row.colour.value = one ?? storedValue(clips[0], key);
+      else if (row.check) { row.check.checked = Boolean(one ?? storedValue(clips[0], key)); row.check.indeterminate = one === null; }
+      else if (row.select && key !== 'fit') row.select.value = one ?? '';
+    }
     if (rows.has('transition')) {
       const { type, input } = rows.get('transition');
       const tr = clips[0].transition_in;

@@ -199,9 +199,20 @@ function captionTitles(track, doc) {
   return clips;
 }
 
+// A title's style keys as the document has them (the compositor's title-layout.js fills in the
+// defaults): font, bold, italic, outline, shadow, box, align, line_spacing.
+const STYLE_KEYS = ['font', 'bold', 'italic', 'outline', 'shadow', 'box', 'align', 'line_spacing'];
+export function pickStyle(source) {
+  const style = {};
+  for (const key of STYLE_KEYS) if (source[key] !== undefined) style[key] = source[key];
+  return style;
+}
+
 // Text clips of visible text tracks at t, as the export's drawtext places them: centred on
-// (x, y) in canvas fractions, `size` in canvas pixels (default a twelfth of its height). The
-// lines of visible captions tracks come as titles too, so the compositor draws them as titles.
+// (x, y) in canvas fractions, `size` in canvas pixels (default a twelfth of its height), with
+// their style's keys; `clipId` names a title's clip (a title dragged on the preview moves it).
+// The lines of visible captions tracks come as titles too (no `clipId`: they are placed by their
+// track's style), so the compositor draws them as titles.
 export function titlesAt(doc, t) {
   if (!doc) return [];
   const out = [];
@@ -211,14 +222,14 @@ export function titlesAt(doc, t) {
     const clips = track.kind === 'captions' ? captionTitles(track, doc) : track.clips;
     for (const clip of clips) {
       if (t < clip.start - EPS || t >= clip.start + clip.duration - EPS) continue;
-      out.push(titleOf(clip, doc));
+      out.push(titleOf(clip, doc, track.kind === 'text'));
     }
   }
   return out;
 }
 
 // What the compositor draws of a text clip (or a caption line as one).
-function titleOf(clip, doc) {
-  return { text: clip.text ?? '', x: clip.x ?? 0.5, y: clip.y ?? 0.85,
-    size: Math.max(8, Math.trunc(clip.size || doc.height / 12)), color: clip.color || '#ffffff' };
+function titleOf(clip, doc, movable) {
+  return { ...pickStyle(clip), ...(movable ? { clipId: clip.id } : {}), text: clip.text ?? '', x: clip.x ?? 0.5,
+    y: clip.y ?? 0.85, size: Math.max(8, Math.trunc(clip.size || doc.height / 12)), color: clip.color || '#ffffff' };
 }

@@ -4,30 +4,22 @@
 // colour and clipped by a wipe, as the export's layers.py draws it; titles go over everything.
 // Nothing is ever read back from the canvas: it is only drawn into.
 import { fitRect } from './compose-model.js';
+import { createTitleFonts } from './title-fonts.js';
+import { hintedInk, lineHeightOf, titleLayout, titleStyle } from './title-layout.js';
 
-// Titles are drawn with the very font file the export's drawtext uses (fonts.py), served by
-// the app; until it has loaded (or where the machine has none) a bold sans stands in.
-const TITLE_FAMILY = 'Reelcut Title';
-const TITLE_FONT = `"${TITLE_FAMILY}", "DejaVu Sans", "Arial", sans-serif`;
-
-// Load the export's title font once; `onLoad` runs when it is ready (to draw again with it).
-export function loadTitleFont(url, onLoad) {
-  // registered as bold, the weight titles ask for, so the browser does not embolden it again
-  const face = new FontFace(TITLE_FAMILY, `url(${url})`, { weight: '700' });
-  return face.load().then(() => {
-    document.fonts.add(face);
-    onLoad();
-  }, () => {}); // the stand-in font stays: a title is still drawn, in a near match
-}
-
-export function createCompositor(canvas) {
+// `onFont` runs when a title's font file has loaded (to draw again with it).
+export function createCompositor(canvas, { onFont = () => {} } = {}) {
   const ctx = canvas.getContext('2d', { alpha: false });
   let size = { width: 0, height: 0, scale: 1 }; // the canvas in pixels, and pixels per document pixel
+  let docSize = { width: 1, height: 1 };
+  let drawnTitles = []; // [{item, layout}] of the last frame, in document pixels, for hit-testing
+  const fonts = createTitleFonts(onFont);
 
   // Size the canvas to the largest rectangle of the document's aspect inside the panel
   // (w x h CSS pixels), at the screen's pixel density but never beyond the document's size.
   function fitTo(doc, w, h) {
     if (!doc || w <= 0 || h <= 0) return false;
+    docSize = { width: doc.width, height: doc.height };
     const aspect = doc.width / doc.height;
     const cssW = Math.max(1, Math.floor(Math.min(w, h * aspect)));
     const cssH = Math.max(1, Math.floor(cssW / aspect));
@@ -69,19 +61,67 @@ export function createCompositor(canvas) {
     ctx.restore();
   }
 
-  function drawTitle(title) {
-    const { width: cw, height: ch, scale } = size;
+  // The layout of a title in document pixels (title-layout.js), measured with its font.
+  function layoutOf(item) {
+    const style = titleStyle(item);
+    ctx.font = fonts.font(style, item.size);
+    const hhea = fonts.metrics(style);
+    let lineHeight;
+    if (hhea) lineHeight = lineHeightOf(hhea, item.size);
+    else {
+      const m = ctx.measureText('');
+      lineHeight = Math.round(m.fontBoundingBoxAscent + m.fontBoundingBoxDescent);
+    }
+    const boxes = fonts.boxes(style);
+    const measure = (line) => {
+      const m = ctx.measureText(line);
+      const ink = hhea && boxes ? hintedInk(line, item.size, hhea.unitsPerEm, boxes) : null;
+      if (ink) return { advance: m.width, ...ink };
+      return line.trim() ? { advance: m.width, ascent: m.actualBoundingBoxAscent, descent: m.actualBoundingBoxDescent }
+        : { advance: m.width, ascent: 0, descent: 0 };
+    };
+    return titleLayout(item, docSize, measure, lineHeight);
+  }
+
+  // drawtext's order: the box; the shadow at its offset (drawtext draws it with the border glyphs
+  // when there is an outline: the stroke's ring, not the filled glyph); the outline (the glyph's
+  // contour stroked 2 x width wide with round joins, as FreeType's stroker); the fill over it.
+  function drawTitle(item) {
+    const layout = layoutOf(item);
+    const { style } = layout;
     ctx.save();
-    ctx.font = `bold ${Math.max(1, title.size * scale)}px ${TITLE_FONT}`;
-    ctx.fillStyle = title.color;
-    // drawtext centres the ink of the text on (x, y), not its em box: measure the ink and place it
+    ctx.setTransform(size.width / docSize.width, 0, 0, size.height / docSize.height, 0, 0);
     ctx.textAlign = 'left';
     ctx.textBaseline = 'alphabetic';
-    const m = ctx.measureText(title.text);
-    const left = title.x * cw - (m.actualBoundingBoxRight - m.actualBoundingBoxLeft) / 2;
-    const baseline = title.y * ch + (m.actualBoundingBoxAscent - m.actualBoundingBoxDescent) / 2;
-    ctx.fillText(title.text, left, baseline);
+    ctx.lineJoin = 'round';
+    const each = (fn) => { for (const line of layout.lines) if (line.text) fn(line); };
+    if (layout.box) {
+      ctx.globalAlpha = style.box.opacity;
+      ctx.fillStyle = style.box.color;
+      ctx.fillRect(layout.box.x, layout.box.y, layout.box.w, layout.box.h);
+    }
+    if (style.shadow) {
+      const { x: sx, y: sy } = style.shadow;
+      ctx.globalAlpha = style.shadow.opacity;
+      if (style.outline) {
+        ctx.strokeStyle = style.shadow.color;
+        ctx.lineWidth = 2 * style.outline.width;
+        each((l) => ctx.strokeText(l.text, l.x + sx, l.baseline + sy));
+      } else {
+        ctx.fillStyle = style.shadow.color;
+        each((l) => ctx.fillText(l.text, l.x + sx, l.baseline + sy));
+      }
+    }
+    ctx.globalAlpha = 1;
+    if (style.outline) {
+      ctx.strokeStyle = style.outline.color;
+      ctx.lineWidth = 2 * style.outline.width;
+      each((l) => ctx.strokeText(l.text, l.x, l.baseline));
+    }
+    ctx.fillStyle = item.color;
+    each((l) => ctx.fillText(l.text, l.x, l.baseline));
     ctx.restore();
+    return layout;
   }
 
   return {
@@ -96,8 +136,10 @@ export function createCompositor(canvas) {
         const source = sourceOf(layer);
         if (source) drawLayer(layer, source);
       }
-      for (const title of titles) drawTitle(title);
+      drawnTitles = titles.map((item) => ({ item, layout: drawTitle(item) }));
     },
+    // the titles of the frame last drawn, each with its layout in document pixels
+    titles: () => drawnTitles,
     clear() {
       ctx.fillStyle = '#000000';
       ctx.fillRect(0, 0, size.width, size.height);

@@ -18,7 +18,7 @@ export function frameKey(layers, titles, frameOf) {
   const look = (l) => [l.x, l.y, l.scale, l.rotation, l.alpha, l.dip, l.dx, l.wipe ? l.wipe.edge : -1]
     .map((v) => Math.round(v * 1e4)).join(',');
   return `${layers.map((l) => `${l.clip.id}@${frameOf(l)}:${look(l.look)}`).join('|')}#`
-    + titles.map((t) => `${t.text}:${t.x}:${t.y}:${t.size}:${t.color}`).join('|');
+    + titles.map((t) => JSON.stringify(t)).join('|');
 }
 
 // Play starts at the playhead, or from the start when the playhead is at the end.

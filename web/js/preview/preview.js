@@ -9,12 +9,13 @@
 // A frame whose layers are not ready yet (a seek in flight) is not drawn, so the screen holds
 // the last picture instead of flashing black.
 import { h, emit } from '../shared/dom.js';
-import { server, urls } from '../app/api.js';
+import { server } from '../app/api.js';
 import { timecode } from '../shared/format.js';
 import { timelineEnd } from '../timeline/timeline-model.js';
 import { layersAt, soundsAt, titlesAt, upcoming } from './compose-model.js';
 import { mountCanvasControl } from './canvas-control.js';
-import { createCompositor, loadTitleFont } from './compositor.js';
+import { createCompositor } from './compositor.js';
+import { dragTo, hitTitle } from './title-layout.js';
 import { createMediaPool } from './media-pool.js';
 import { createMixer } from './mixer.js';
 import { createProxyWatch, driftRate, frameKey, mediaKinds, playsFromStart } from './preview-model.js';
@@ -75,8 +76,48 @@ export function mountPreview(el) {
   const mixer = createMixer();
   const media = createMediaPool({ container: pool, sourcesFor: (id) => sources.get(id), toast,
     onCreate: (v) => mixer.add(v), onRemove: (v) => mixer.remove(v) });
-  const compositor = createCompositor(canvas);
-  loadTitleFont(urls.titleFont, () => { if (!playing) showAt(playhead); });
+  // a title's font file loaded: draw again with it
+  const compositor = createCompositor(canvas, { onFont: () => { drawnKey = null; if (!playing) showAt(playhead); } });
+
+  // Drag a title on the picture to place it: the grab area is the layout the compositor drew it
+  // with; the move is live while dragging and one undo step when let go (`movetitle` up).
+  // a title that can be dragged shows the move pointer
+  canvas.addEventListener('pointermove', (e) => {
+    if (e.buttons || !doc) return;
+    const rect = canvas.getBoundingClientRect();
+    const drawn = compositor.titles();
+    const hit = hitTitle(drawn.map((d) => d.layout), ((e.clientX - rect.left) / rect.width) * doc.width,
+      ((e.clientY - rect.top) / rect.height) * doc.height);
+    canvas.style.cursor = hit >= 0 && drawn[hit].item.clipId ? 'move' : '';
+  });
+  canvas.addEventListener('pointerdown', (e) => {
+    if (e.button !== 0 || !doc) return;
+    const rect = canvas.getBoundingClientRect();
+    const toDoc = (ev) => [((ev.clientX - rect.left) / rect.width) * doc.width, ((ev.clientY - rect.top) / rect.height) * doc.height];
+    const drawn = compositor.titles();
+    const [px, py] = toDoc(e);
+    const hit = hitTitle(drawn.map((d) => d.layout), px, py);
+    const item = hit >= 0 ? drawn[hit].item : null;
+    if (!item || !item.clipId) return;
+    e.preventDefault();
+    const start = { x: item.x, y: item.y };
+    let last = null;
+    const move = (m) => {
+      const [mx, my] = toDoc(m);
+      last = dragTo(start, mx - px, my - py, doc);
+      emit(el, 'movetitle', { id: item.clipId, ...last, live: true });
+    };
+    const up = () => {
+      canvas.removeEventListener('pointermove', move);
+      canvas.removeEventListener('pointerup', up);
+      canvas.removeEventListener('pointercancel', up);
+      if (last) emit(el, 'movetitle', { id: item.clipId, ...last, live: false });
+    };
+    try { canvas.setPointerCapture(e.pointerId); } catch { /* a pointer already gone still drags */ }
+    canvas.addEventListener('pointermove', move);
+    canvas.addEventListener('pointerup', up);
+    canvas.addEventListener('pointercancel', up);
+  });
 
   // Every clip the screen or the speakers need at t, and the ones coming up: clip id -> need.
   function needs(t) {
