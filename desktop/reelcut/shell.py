@@ -194,7 +194,8 @@ def run_desktop(config: Config, engine: Engine, self_test: bool = False) -> int:
         threading.Thread(target=run_self_test, args=(server, shell, window, started, timings, outcome),
                          name="self-test", daemon=True).start()
     try:
-        webview.start(gui=engine.gui if sys.platform.startswith("linux") else None)
+        webview.start(gui=engine.gui if sys.platform.startswith("linux") else None,
+                      **engine.start_options(config.data_dir))
     finally:
         server.shutdown()
     return outcome["code"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 
@@ -25,6 +26,10 @@ class Engine:
 
     def prepare(self, self_test: bool) -> None:
         """Set up the process before pywebview starts the engine (environment, flags)."""
+
+    def start_options(self, data_dir: Path) -> dict[str, Any]:
+        """Keyword arguments for webview.start beyond gui."""
+        return {}
 
     def lock_navigation(self, app_origin: str) -> None:
         """Make navigation.decide the judge of every navigation and new-window request."""

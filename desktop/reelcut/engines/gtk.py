@@ -8,6 +8,7 @@ import json
 import logging
 import webbrowser
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from .. import navigation
@@ -71,6 +72,11 @@ class GtkEngine(Engine):
         from gi.repository import WebKit2
 
         return f"WebKitGTK {WebKit2.get_major_version()}.{WebKit2.get_minor_version()}.{WebKit2.get_micro_version()}"
+
+    def start_options(self, data_dir: Path) -> dict[str, Any]:
+        # pywebview's private mode turns WebKit's localStorage off altogether (the page keeps its
+        # last project there), so the window gets storage of its own in the data dir instead
+        return {"private_mode": False, "storage_path": str(data_dir / "webkit")}
 
     def lock_navigation(self, app_origin: str) -> None:
         """pywebview's decide-policy handler is replaced: it is connected when the view is made."""
