@@ -45,6 +45,10 @@ def gtk_report(xvfb_display: str, tmp_path: Path) -> Iterator[dict[str, Any]]:  
 
 @pytest.mark.slow
 @pytest.mark.timeout(400)
+# Open (issue 18): the window loads, generates and the page chooses the H.264 original, but
+# currentTime stays 0 under Xvfb (a bare WebKitGTK view plays the same file). Strict: it fails
+# here the day it passes, so the mark cannot outlive the fix.
+@pytest.mark.xfail(strict=True, reason="WebKitGTK: the preview's playback does not start under Xvfb (issue 18)")
 def test_self_test_plays_in_the_gtk_window(gtk_report: dict[str, Any]) -> None:
     report = gtk_report
     assert report["window_engine"]["name"] == "gtk" and report["window_engine"]["version"].startswith("WebKitGTK")

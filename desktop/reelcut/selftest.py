@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ MIN_PLAYED = 1.0  # seconds of currentTime the clip must reach
 # what the page's report must hold (web/js/app/selftest.js)
 # the clip's element, as the page's self-test finds it (web/js/app/selftest.js)
 CURRENT_TIME = "(document.querySelector('.screen .sources video') || {}).currentTime ?? null"
+CLOSE_WAIT = 20.0  # seconds the window gets to close after the report
 SAMPLE_GAP = 0.3  # seconds between two samples of currentTime after the page's report
 PAGE_FIELDS = ("userAgent", "sourceKind", "currentTime", "violations", "firstFrameEpochMs")
 
@@ -113,4 +115,9 @@ def run_self_test(server: Any, shell: Any, window: Any, started: float, timings:
         print(json.dumps(report, indent=2), flush=True)
         sys.stdout.flush()
         outcome["code"] = 0 if report.get("ok") else 1
+        # a self-test always ends: an engine whose window does not close (a stuck web process)
+        # still exits, with the report's verdict
+        deadline = threading.Timer(CLOSE_WAIT, os._exit, args=(outcome["code"],))
+        deadline.daemon = True  # a window that closes ends the process at once
+        deadline.start()
         window.destroy()
