@@ -167,7 +167,8 @@ def probe(server, sh, window, started, timings, outcome):
 
 selftest.run_self_test = probe
 from reelcut.config import Config
-shell.run_desktop(Config(), self_test=True)
+from reelcut.engines.qt import ENGINE
+shell.run_desktop(Config(), ENGINE, self_test=True)
 '''
 
 

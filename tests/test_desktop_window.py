@@ -24,6 +24,7 @@ import json, sys, threading, time, types, webbrowser
 from pathlib import Path
 from reelcut import selftest, shell
 from reelcut.config import Config
+from reelcut.engines.qt import ENGINE, QtEngine
 
 MODE, DATA_DIR = sys.argv[1], Path(sys.argv[2])
 WAIT = 20  # seconds any one step may take on a loaded 2-core machine
@@ -43,8 +44,8 @@ def record(target, item):
         changed.notify_all()
 
 
-def recording_lock(app_origin, _lock=shell.lock_navigation):
-    _lock(app_origin)
+def recording_lock(self, app_origin, _lock=QtEngine.lock_navigation):
+    _lock(self, app_origin)
     from webview.platforms import qt
     for cls, hook in ((qt.BrowserView.WebPage, "page"), (qt.BrowserView.NavigationHandler, "new_window")):
         def accept(self, url, nav_type, is_main_frame, _decide=cls.acceptNavigationRequest, _hook=hook):
@@ -54,7 +55,7 @@ def recording_lock(app_origin, _lock=shell.lock_navigation):
         cls.acceptNavigationRequest = accept
 
 
-shell.lock_navigation = recording_lock
+QtEngine.lock_navigation = recording_lock
 # The self-test always makes a fresh data dir; the probe points it at one dir for both launches,
 # so the second finds the window.json the first wrote.
 shell.tempfile = types.SimpleNamespace(mkdtemp=lambda prefix="": str(DATA_DIR))
@@ -214,7 +215,7 @@ def navigate(result, view, gui, server, QtCore, QWebEnginePage):
 
 selftest.run_self_test = probe
 config = Config()
-shell.run_desktop(config, self_test=True)
+shell.run_desktop(config, ENGINE, self_test=True)
 state = DATA_DIR / shell.STATE_FILE
 print("STATE " + (state.read_text() if state.exists() else "null"), flush=True)
 '''

@@ -256,13 +256,22 @@ def cmd_desktop(args: argparse.Namespace) -> int:
     try:
         import webview  # noqa: F401
 
+        from .engines import NOT_READY, EngineMissing, default_name, load
         from .shell import run_desktop
     except ImportError as exc:
         print(f"reelcut: the desktop window needs pywebview ({exc}). Install it with "
               "pip install 'reelcut[desktop]', or run 'reelcut serve' to use Reelcut in your browser.",
               file=sys.stderr)
         return 2
-    return run_desktop(_config(args), self_test=args.self_test)
+    try:
+        name = args.gui or default_name()
+        engine = load(name)
+    except EngineMissing as exc:
+        print(f"reelcut: {exc} Or run 'reelcut serve' to use Reelcut in your browser.", file=sys.stderr)
+        return 2
+    if name in NOT_READY:
+        print(f"reelcut: warning: {NOT_READY[name]}", file=sys.stderr)
+    return run_desktop(_config(args), engine, self_test=args.self_test)
 
 
 def cmd_mcp(args: argparse.Namespace) -> int:
@@ -280,6 +289,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reelcut", description="A video editor with AI clip generation.")
     parser.add_argument("--data-dir", help="where projects live (default: REELCUT_DATA_DIR or the user data dir)")
     parser.add_argument("--self-test", action="store_true", help="open the window, generate, play, report JSON")
+    parser.add_argument("--gui", choices=("qt", "gtk"),
+                        help="the window's engine: qt (Qt WebEngine, the default) or gtk (WebKitGTK on "
+                             "Linux; experimental: its preview does not play video yet)")
     parser.add_argument("-v", "--verbose", action="store_true")
     sub = parser.add_subparsers(dest="command")
 

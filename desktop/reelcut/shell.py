@@ -16,12 +16,11 @@ import sys
 import tempfile
 import threading
 import time
-import webbrowser
 from pathlib import Path
 from typing import Any
 
-from . import navigation
 from .config import Config
+from .engines import Engine
 from .library.files import write_atomic
 
 log = logging.getLogger(__name__)
@@ -100,113 +99,12 @@ def reveal(path: Path) -> None:
         raise refused()
 
 
-def lock_navigation(app_origin: str) -> None:
-    """Qt: every navigation of the page, and every new-window request, is decided by
-    navigation.decide. pywebview has no hook for this, so its page class is extended."""
-    try:
-        from webview.platforms import qt
-    except ImportError:
-        return
-
-    def accept(self: Any, url: Any, nav_type: Any, is_main_frame: bool) -> bool:
-        target = url.toString()
-        verdict = navigation.decide(target, app_origin)
-        if verdict == navigation.EXTERNAL:
-            webbrowser.open(target, 2, True)
-        elif verdict == navigation.BLOCK:
-            log.warning("blocked navigation to %s", target)
-        return verdict == navigation.ALLOW
-
-    def new_window(self: Any, url: Any, nav_type: Any, is_main_frame: bool) -> bool:
-        target = url.toString()
-        if navigation.decide(target, app_origin) == navigation.EXTERNAL:
-            webbrowser.open(target, 2, True)
-        return False
-
-    qt.BrowserView.WebPage.acceptNavigationRequest = accept
-    qt.BrowserView.NavigationHandler.acceptNavigationRequest = new_window
-
-
-def record_console_errors(sink: list[str]) -> None:
-    """Qt: the page's console errors (an uncaught exception is one) are appended to sink, for the
-    self-test to fail on. pywebview's page class is extended, as for navigation."""
-    try:
-        from webview.platforms import qt
-    except ImportError:
-        return
-
-    def console(self: Any, level: Any, message: str, line: int, source: str) -> None:
-        if getattr(level, "name", str(level)).startswith("Error"):
-            sink.append(f"{message} ({source}:{line})")
-
-    qt.BrowserView.WebPage.javaScriptConsoleMessage = console
-
-
-_invoker: Any = None  # made on first use, then lives on the GUI thread
-
-
-def on_gui_thread(window: Any, fn: Any) -> None:
-    """Run fn on Qt's GUI thread: pywebview calls our handlers from other threads, and Qt objects
-    may only be touched from theirs. A queued signal to an object living there carries the call."""
-    global _invoker
-    from qtpy import QtCore
-    from qtpy.QtWidgets import QApplication
-
-    if _invoker is None:
-        class Invoker(QtCore.QObject):
-            call = QtCore.Signal(object)
-
-            def __init__(self) -> None:
-                super().__init__()
-                self.call.connect(self.run, QtCore.Qt.ConnectionType.QueuedConnection)
-
-            @QtCore.Slot(object)
-            def run(self, target: Any) -> None:
-                target()
-
-        _invoker = Invoker()
-        _invoker.moveToThread(QApplication.instance().thread())
-    _invoker.call.emit(fn)
-
-
-def dropped_paths(mime: Any) -> list[str]:
-    return [u.toLocalFile() for u in mime.urls() if u.isLocalFile()] if mime is not None and mime.hasUrls() else []
-
-
-def install_drop_import(window: Any, on_paths: Any) -> None:
-    """Files dropped from the file manager arrive at Qt with their full paths; they are imported
-    by path (copied, not uploaded) instead of being handed to the page."""
-    from qtpy import QtCore
-
-    kinds = (QtCore.QEvent.Type.DragEnter, QtCore.QEvent.Type.DragMove, QtCore.QEvent.Type.Drop)
-
-    class DropFilter(QtCore.QObject):
-        def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 - Qt's name
-            if event.type() not in kinds:
-                return False
-            paths = dropped_paths(event.mimeData())
-            if not paths:
-                return False  # drags inside the page (media onto the timeline) stay the page's
-            event.acceptProposedAction()
-            if event.type() == QtCore.QEvent.Type.Drop:
-                threading.Thread(target=on_paths, args=(paths,), name="drop-import", daemon=True).start()
-            return True
-
-    def install() -> None:
-        view = window.native.webview
-        window.native._reelcut_drop_filter = DropFilter(view)  # kept alive with the window
-        for target in (view, view.focusProxy()):
-            if target is not None:
-                target.installEventFilter(window.native._reelcut_drop_filter)
-
-    on_gui_thread(window, install)
-
-
 class DesktopShell:
     """What the /api/desktop routes ask of the window."""
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: Any, engine: Engine | None = None) -> None:
         self.window = window
+        self.engine = engine
         self.selftest_report: dict[str, Any] | None = None
         self.selftest_done = threading.Event()
         self.project_id: str | None = None  # the project the page shows: where drops go
@@ -238,47 +136,21 @@ class DesktopShell:
         self.window.set_title(title)
 
     def simulate_drop(self, paths: list[str]) -> None:
-        """The self-test's stand-in for a user dropping files from the file manager: a real Qt
-        drop event, sent to the web view."""
-        from qtpy import QtCore, QtGui
-        from qtpy.QtWidgets import QApplication
-
-        def send() -> None:
-            mime = QtCore.QMimeData()
-            mime.setUrls([QtCore.QUrl.fromLocalFile(p) for p in paths])
-            target = self.window.native.webview.focusProxy() or self.window.native.webview
-            pos = QtCore.QPointF(200, 200)
-            for kind in (QtCore.QEvent.Type.DragEnter, QtCore.QEvent.Type.Drop):
-                cls = QtGui.QDragEnterEvent if kind == QtCore.QEvent.Type.DragEnter else QtGui.QDropEvent
-                args = (pos.toPoint(),) if cls is QtGui.QDragEnterEvent else (pos,)
-                event = cls(*args, QtCore.Qt.DropAction.CopyAction, mime, QtCore.Qt.MouseButton.LeftButton,
-                            QtCore.Qt.KeyboardModifier.NoModifier)
-                QApplication.sendEvent(target, event)
-
-        on_gui_thread(self.window, send)
+        """The self-test's stand-in for a user dropping files from the file manager."""
+        self.engine.simulate_drop(self.window, paths)
 
     def evaluate(self, expression: str, timeout: float = 10) -> Any:
-        """The value of a JavaScript expression in the page (Qt's runJavaScript, which the page's
-        CSP does not govern; pywebview's evaluate_js wraps it in eval, which it does). Raises
-        TimeoutError when Qt does not answer within timeout."""
-        answered = threading.Event()
-        result: list[Any] = []
-
-        def done(value: Any) -> None:
-            result.append(value)
-            answered.set()
-
-        on_gui_thread(self.window, lambda: self.window.native.webview.page().runJavaScript(expression, 0, done))
-        if not answered.wait(timeout):
-            raise TimeoutError(f"the page did not answer {expression!r} within {timeout} s")
-        return result[0]
+        """The value of a JavaScript expression in the page, evaluated outside its CSP. Raises
+        TimeoutError when the engine does not answer within timeout."""
+        return self.engine.evaluate(self.window, expression, timeout)
 
     def report(self, data: dict[str, Any]) -> None:
         self.selftest_report = data
         self.selftest_done.set()
 
 
-def run_desktop(config: Config, self_test: bool = False) -> int:
+def run_desktop(config: Config, engine: Engine, self_test: bool = False) -> int:
+    """Open the window in engine (engines.load) on a server of its own; returns the exit code."""
     import webview
 
     from .server.runner import LocalServer
@@ -286,14 +158,7 @@ def run_desktop(config: Config, self_test: bool = False) -> int:
     started = process_started_at()
     if self_test:
         config.data_dir = Path(tempfile.mkdtemp(prefix="reelcut-selftest-"))
-    flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "").split()
-    if sys.platform.startswith("linux") and os.geteuid() == 0 and "--no-sandbox" not in flags:
-        flags.append("--no-sandbox")  # Chromium's sandbox refuses to run as root
-    if self_test:
-        # No one clicks Play in a self-test, and a headless machine has no sound card.
-        flags += [f for f in ("--autoplay-policy=no-user-gesture-required", "--disable-audio-output")
-                  if f not in flags]
-    os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join(flags)
+    engine.prepare(self_test)
     server = LocalServer(config)
     server.start_background()
     server.advertise()  # `reelcut mcp` finds this window's server (removed by shutdown)
@@ -304,11 +169,11 @@ def run_desktop(config: Config, self_test: bool = False) -> int:
                                    # text_select=True: pywebview would otherwise inject an inline
                                    # <style>, which the strict CSP (rightly) refuses
                                    text_select=True)
-    shell = DesktopShell(window)
+    shell = DesktopShell(window, engine)
     server.services.desktop.window = shell
-    lock_navigation(server.url.rstrip("/"))
+    engine.lock_navigation(server.url.rstrip("/"))
     if self_test:
-        record_console_errors(shell.console_errors)
+        engine.record_console_errors(shell.console_errors)
     timings: dict[str, float] = {}
 
     def import_dropped(paths: list[str]) -> None:
@@ -317,7 +182,7 @@ def run_desktop(config: Config, self_test: bool = False) -> int:
     def on_loaded() -> None:
         if "window_loaded_s" not in timings:
             timings["window_loaded_s"] = round(time.time() - started, 3)
-            install_drop_import(window, import_dropped)
+            engine.install_drop_import(window, import_dropped)
         window.show()
 
     window.events.loaded += on_loaded
@@ -329,7 +194,8 @@ def run_desktop(config: Config, self_test: bool = False) -> int:
         threading.Thread(target=run_self_test, args=(server, shell, window, started, timings, outcome),
                          name="self-test", daemon=True).start()
     try:
-        webview.start(gui="qt" if sys.platform.startswith("linux") else None)
+        webview.start(gui=engine.gui if sys.platform.startswith("linux") else None,
+                      **engine.start_options(config.data_dir))
     finally:
         server.shutdown()
     return outcome["code"]

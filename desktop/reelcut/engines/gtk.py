@@ -1,0 +1,144 @@
+"""pywebview's GTK backend (WebKitGTK, Debian's gir1.2-webkit2-4.1): media plays through
+GStreamer, so H.264 plays without a proxy where gstreamer1.0-libav is installed; the page's
+capability report says so, and the server makes proxies only for what it says it cannot play."""
+
+from __future__ import annotations
+
+import json
+import logging
+import webbrowser
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .. import navigation
+from .base import Engine, EngineMissing
+
+log = logging.getLogger(__name__)
+
+# what a clean Debian machine needs (scripts/test.sh installs the same list)
+INSTALL = ("apt-get install gir1.2-webkit2-4.1 gstreamer1.0-libav gstreamer1.0-plugins-good "
+           "libgirepository1.0-dev libcairo2-dev python3-dev pkg-config gcc, then pip install 'reelcut[gtk]'")
+CONSOLE_HANDLER = "reelcutConsole"
+# Injected by the engine as a user script, which the page's CSP does not govern (an inline
+# <script> would be refused): console errors and uncaught exceptions are posted to the shell.
+CONSOLE_SCRIPT = """(() => {
+  const post = (text) => window.webkit.messageHandlers.HANDLER.postMessage(String(text));
+  const error = console.error.bind(console);
+  console.error = (...args) => { post(args.map(String).join(' ')); error(...args); };
+  window.addEventListener('error', (e) => post(`${e.message} (${e.filename}:${e.lineno})`));
+  window.addEventListener('unhandledrejection', (e) => post(`Uncaught (in promise) ${e.reason}`));
+})();""".replace("HANDLER", CONSOLE_HANDLER)
+
+
+def check() -> None:
+    try:
+        import gi
+
+        gi.require_version("Gtk", "3.0")
+        gi.require_version("WebKit2", "4.1")
+        from gi.repository import Gtk, WebKit2  # noqa: F401
+    except (ImportError, ValueError) as exc:
+        raise EngineMissing(f"the GTK window needs WebKitGTK and PyGObject ({exc}). Install them with: "
+                            f"{INSTALL}.") from exc
+
+
+def _browser(window: Any) -> Any:
+    from webview.platforms import gtk
+
+    return gtk.BrowserView.instances[window.uid]
+
+
+def js_value(value: Any) -> Any:
+    """A JavaScriptCore value as Python's."""
+    if value is None or value.is_null() or value.is_undefined():
+        return None
+    if value.is_boolean():
+        return value.to_boolean()
+    if value.is_number():
+        return value.to_double()
+    if value.is_string():
+        return value.to_string()
+    return json.loads(value.to_json(0))
+
+
+class GtkEngine(Engine):
+    name = "gtk"
+    gui = "gtk"
+    # GTK hands a drop to WebKit, and the page uploads the files itself (no import by path yet)
+    drop_import = False
+
+    def version(self) -> str:
+        from gi.repository import WebKit2
+
+        return f"WebKitGTK {WebKit2.get_major_version()}.{WebKit2.get_minor_version()}.{WebKit2.get_micro_version()}"
+
+    def start_options(self, data_dir: Path) -> dict[str, Any]:
+        # pywebview's private mode turns WebKit's localStorage off altogether (the page keeps its
+        # last project there), so the window gets storage of its own in the data dir instead
+        return {"private_mode": False, "storage_path": str(data_dir / "webkit")}
+
+    def lock_navigation(self, app_origin: str) -> None:
+        """pywebview's decide-policy handler is replaced: it is connected when the view is made."""
+        from gi.repository import WebKit2
+        from webview.platforms import gtk
+
+        pywebview_decides = gtk.BrowserView.on_navigation
+
+        def on_navigation(self: Any, webview: Any, decision: Any, decision_type: Any) -> bool:
+            if not isinstance(decision, WebKit2.NavigationPolicyDecision):
+                return pywebview_decides(self, webview, decision, decision_type)  # responses: downloads
+            target = decision.get_navigation_action().get_request().get_uri()
+            verdict = navigation.decide(target, app_origin)
+            if verdict == navigation.EXTERNAL:
+                webbrowser.open(target, 2, True)
+            elif verdict == navigation.BLOCK:
+                log.warning("blocked navigation to %s", target)
+            if verdict == navigation.ALLOW and decision_type != WebKit2.PolicyDecisionType.NEW_WINDOW_ACTION:
+                decision.use()
+            else:
+                decision.ignore()
+            return True
+
+        gtk.BrowserView.on_navigation = on_navigation
+
+    def record_console_errors(self, sink: list[str]) -> None:
+        """WebKitGTK has no console signal: a user script posts errors to a message handler."""
+        from gi.repository import WebKit2
+        from webview.platforms import gtk
+
+        make_view = gtk.BrowserView.__init__
+
+        def received(manager: Any, result: Any) -> None:
+            sink.append(str(js_value(result.get_js_value())))
+
+        def init(self: Any, window: Any) -> None:
+            make_view(self, window)
+            # added before the GUI loop runs again, so before the page's first document starts
+            self.manager.register_script_message_handler(CONSOLE_HANDLER)
+            self.manager.connect(f"script-message-received::{CONSOLE_HANDLER}", received)
+            self.manager.add_script(WebKit2.UserScript.new(
+                CONSOLE_SCRIPT, WebKit2.UserContentInjectedFrames.TOP_FRAME,
+                WebKit2.UserScriptInjectionTime.START, None, None))
+
+        gtk.BrowserView.__init__ = init
+
+    def on_gui_thread(self, fn: Callable[[], Any]) -> None:
+        from gi.repository import GLib
+
+        def once() -> bool:
+            fn()
+            return False  # not again
+
+        GLib.idle_add(once)
+
+    def run_js(self, window: Any, expression: str, done: Callable[[Any], None]) -> None:
+        view = _browser(window).webview
+
+        def finished(source: Any, task: Any) -> None:
+            done(js_value(view.evaluate_javascript_finish(task)))
+
+        view.evaluate_javascript(expression, -1, None, None, None, finished)
+
+
+ENGINE = GtkEngine()

@@ -1,0 +1,87 @@
+"""The GTK window (pywebview's WebKitGTK backend, issue 18): `reelcut --self-test --gui gtk` as a
+real process on a private X server (Xvfb), judged by its report; and the CLI's refusals."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .test_frozen import xvfb_display  # noqa: F401 - the fixture
+
+ROOT = Path(__file__).resolve().parents[1]
+INSTALL = "bash scripts/test.sh installs them (gir1.2-webkit2-4.1, gstreamer1.0-libav, the gtk extra)"
+
+
+def reelcut(*args: str, env: dict[str, str] | None = None, timeout: float = 240) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "reelcut.cli", *args], capture_output=True, text=True,
+                          timeout=timeout, env={**os.environ, **(env or {})})
+
+
+def gstreamer_decodes_h264() -> bool:
+    """What GStreamer itself says, asked apart from the window: is its H.264 decoder there?"""
+    inspect = shutil.which("gst-inspect-1.0")
+    assert inspect, f"gst-inspect-1.0 is missing (gstreamer1.0-tools): {INSTALL}"
+    return subprocess.run([inspect, "avdec_h264"], capture_output=True, timeout=60).returncode == 0
+
+
+@pytest.fixture
+def gtk_report(xvfb_display: str, tmp_path: Path) -> Iterator[dict[str, Any]]:  # noqa: F811
+    out = reelcut("--self-test", "--gui", "gtk", env={"DISPLAY": xvfb_display, "HOME": str(tmp_path)})
+    assert "needs WebKitGTK" not in out.stderr, f"WebKitGTK or PyGObject is missing: {INSTALL}\n{out.stderr}"
+    start = out.stdout.find("{")
+    assert start >= 0, f"no report; exit {out.returncode}; stderr: {out.stderr[-3000:]}"
+    report = json.loads(out.stdout[start:])
+    report["exit_code"] = out.returncode
+    yield report
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(400)
+# Open (issue 18): the window loads, generates and the page chooses the H.264 original, but
+# currentTime stays 0 under Xvfb (a bare WebKitGTK view plays the same file). Strict: it fails
+# here the day it passes, so the mark cannot outlive the fix.
+@pytest.mark.xfail(strict=True, reason="WebKitGTK: the preview's playback does not start under Xvfb (issue 18)")
+def test_self_test_plays_in_the_gtk_window(gtk_report: dict[str, Any]) -> None:
+    report = gtk_report
+    assert report["window_engine"]["name"] == "gtk" and report["window_engine"]["version"].startswith("WebKitGTK")
+    # WebKit's own user agent, not Chromium's
+    assert "AppleWebKit/605" in report["engine"] and "Chrome" not in report["engine"], report["engine"]
+    assert report["media"]["video_codec"] == "h264"                 # generated
+    assert report["exit_code"] == 0 and report["ok"] is True, report
+    assert report["current_time"] >= 1.0
+    first, second = report["playback_samples"]
+    assert report["playback_advancing"] is True and second > first >= 1.0
+    assert report["csp_violations"] == [] and report["page_errors"] == []
+    # H.264 without a proxy exactly where GStreamer can decode it: the page's report decided
+    h264 = gstreamer_decodes_h264()
+    assert (report["codecs"]["h264_aac"] == "probably") is h264, report["codecs"]
+    assert report["played_source"] == ("local" if h264 else "proxy")
+    assert report["media"]["proxy"] == ("none" if h264 else "ready")
+
+
+def test_an_unknown_engine_is_refused_clearly() -> None:
+    out = reelcut("--gui", "nosuch", timeout=60)
+    assert out.returncode != 0
+    assert "invalid choice: 'nosuch'" in out.stderr and "'qt', 'gtk'" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_a_missing_gtk_engine_says_what_to_install(tmp_path: Path) -> None:
+    # a Python where `gi` cannot be imported: a module of that name that refuses, first on the path
+    (tmp_path / "gi").mkdir()
+    (tmp_path / "gi" / "__init__.py").write_text("raise ImportError('No module named gi (test)')\n")
+    path = os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])
+    out = reelcut("--gui", "gtk", env={"PYTHONPATH": path}, timeout=60)
+    assert out.returncode == 2
+    assert "the GTK window needs WebKitGTK and PyGObject" in out.stderr
+    assert "apt-get install gir1.2-webkit2-4.1 gstreamer1.0-libav" in out.stderr
+    assert "pip install 'reelcut[gtk]'" in out.stderr and "reelcut serve" in out.stderr
+    assert "Traceback" not in out.stderr
