@@ -128,6 +128,7 @@ def answer_page_dialog(page: Page, message: str, accept: bool) -> None:
 def download_export(page: Page, server: ServerProcess, folder: Path) -> Path:
     """Click Export, wait for the Download link, fetch what it points at."""
     page.get_by_role("button", name="Export", exact=True).click()
+    page.get_by_role("dialog", name="Export").get_by_role("button", name="Start export").click()
     link = page.get_by_role("link", name=re.compile(r"^Download "))
     expect(link).to_be_visible(timeout=120000)
     expect(toasts(page)).to_contain_text(re.compile(r"Export finished: .+\.mp4\."))  # it names the file
@@ -664,6 +665,7 @@ def start_long_export(server: ServerProcess, page: Page, name: str) -> tuple[str
     put_timeline(server, pid, doc)
     watch = open_app(page, server, name)
     page.get_by_role("button", name="Export", exact=True).click()
+    page.get_by_role("dialog", name="Export").get_by_role("button", name="Start export").click()
     expect(page.get_by_role("progressbar", name="Export progress")).to_be_visible()
     expect(page.get_by_text(re.compile(r"^Rendering \d+%"))).to_be_visible(timeout=30000)
     # the panel redraws on every progress event: ask for the bar afresh each time

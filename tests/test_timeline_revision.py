@@ -113,7 +113,8 @@ def test_in_and_out_points_are_kept_in_the_view_and_checked(api: Api, services: 
     r = api.put(_url(project, "view"), json={"out_point": 0.25})
     assert r.status_code == 422 and r.json["error"]["field"] == "out_point", r.json
     assert "before its out_point" in r.json["error"]["message"]
-    for bad, field in (({"in_point": -1}, "in_point"), ({"out_point": "x"}, "out_point"), ({"in_point": True}, "in_point")):
+    for bad, field in (({"in_point": -1}, "in_point"), ({"out_point": "x"}, "out_point"),
+                       ({"in_point": True}, "in_point")):
         r = api.put(_url(project, "view"), json=bad)
         assert r.status_code == 422 and r.json["error"]["field"] == field, r.json
     assert api.get(_url(project, "view")).json["view"]["out_point"] == 1.5

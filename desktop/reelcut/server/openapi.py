@@ -154,7 +154,8 @@ def spec() -> dict[str, Any]:
                            query=[{"name": "format", "in": "query", "required": True,
                                    "schema": {"type": "string", "enum": ["srt", "vtt"]}}])},
             "/api/projects/{project_id}/view": {
-                "get": _op("The view: {view: {playhead, zoom, scroll, in_point, out_point}}", _ok(_OBJ), params=["project_id"]),
+                "get": _op("The view: {view: {playhead, zoom, scroll, in_point, out_point}}", _ok(_OBJ),
+                           params=["project_id"]),
                 "put": _op("Save the view (any of its fields); never the timeline nor its revision", _ok(_OBJ),
                            _json({"type": "object", "properties": {
                                "playhead": {"type": "number"}, "zoom": {"type": "number"},
