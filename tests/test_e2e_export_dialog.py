@@ -179,3 +179,30 @@ def test_the_export_dialog_from_choices_to_history(server: ServerProcess, page: 
     expect(page.locator(".export-slot .export-stale")).to_have_count(0)
     expect(page.locator(".ruler .in-mark")).to_be_hidden()
     watch.assert_clean()
+
+
+def test_a_preset_of_another_shape_can_change_the_canvas(server: ServerProcess, page: Page, tmp_path: Path) -> None:
+    """Instagram feed (1080×1350) on a 16:9 canvas: "Change the canvas" makes the canvas 1080×1350
+    (one edit, saved), and the estimate then has nothing to ask."""
+    pid = server.post("/api/projects", json={"name": "Feed"}).json()["project"]["id"]
+    item = import_file(server, pid, ms.make_solid(tmp_path / "blue.mp4", "blue", seconds=1, size="640x360", rate=FPS))
+    doc = saved_timeline(server, pid)
+    doc.update(width=640, height=360, fps=FPS)
+    top = next(t for t in doc["tracks"] if t["kind"] == "video")
+    top["clips"] = [{"id": "blue", "media_id": item["id"], "start": 0, "in": 0, "out": 1}]
+    assert server.put(f"/api/projects/{pid}/timeline", json={"timeline": doc}).status_code == 200
+
+    watch = Watch(page)
+    page.goto(server.login_url)
+    expect(page).to_have_title("Feed — Reelcut")
+    dialog = _open_dialog(page)
+    dialog.get_by_label("Preset").select_option("instagram_feed")
+    question = page.get_by_role("dialog", name=re.compile(r"This export is 1080 × 1350 \(4:5\)"))
+    question.get_by_role("button", name="Change the canvas to 4:5").click()
+    until(lambda: (lambda d: (d["width"], d["height"]))(saved_timeline(server, pid)) == (1080, 1350), 10,
+          "the canvas changed to the preset's frame", page)
+    expect(dialog.locator(".export-estimate")).to_have_text(re.compile(r"· 1080 × 1350"))
+    # asked once: the canvas now has the preset's shape
+    expect(page.locator(".confirm-dialog")).to_have_count(0)
+    expect(dialog.get_by_label("Preset")).to_have_value("instagram_feed")
+    watch.assert_clean()
