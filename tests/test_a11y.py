@@ -6,6 +6,7 @@ Policy does not govern: the app's own policy stays as it is and Watch still sees
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -104,8 +105,12 @@ def test_axe_finds_no_serious_violation_in_any_main_state(server: ServerProcess,
     expect(page.locator("progress").first).to_be_attached(timeout=20000)
     assert_axe_clean(page, "the Generate panel with a running job", seen)
 
-    # 5. the export panel, an export running or done
+    # 5. the export dialog (every control labelled), then the export panel, an export running or done
     page.get_by_role("button", name="Export").click()
+    dialog = page.get_by_role("dialog", name="Export")
+    expect(dialog.locator(".export-estimate")).to_have_text(re.compile(r"^About "), timeout=20000)
+    assert_axe_clean(page, "the export dialog", seen)
+    dialog.get_by_role("button", name="Start export").click()
     expect(page.get_by_role("button", name="Cancel export").or_(page.get_by_text("Download")).first).to_be_visible(
         timeout=20000)
     assert_axe_clean(page, "the export panel", seen)
@@ -220,8 +225,11 @@ def test_keyboard_only_create_add_split_and_export(server: ServerProcess, page: 
     until(trimmed, 10, "the second half trimmed to start at 1.5 s", page)
     assert focused_clip(page) == second, "the trimmed clip keeps the focus"
 
-    # 7. export, by Tab and Enter, and its file offered
+    # 7. export, by Tab and Enter (the dialog opens; Tab to Start export, Enter), and its file offered
     tab_to(page, export, key="Shift+Tab")
+    page.keyboard.press("Enter")
+    start = page.get_by_role("dialog", name="Export").get_by_role("button", name="Start export")
+    tab_to(page, start)
     page.keyboard.press("Enter")
     expect(page.get_by_role("link", name="Download")).to_be_visible(timeout=120000)
     # told to a screen reader once when it is done: by the toast (a polite live region), not by the

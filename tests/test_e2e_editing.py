@@ -82,6 +82,7 @@ def test_edit_undo_reload_export(server: ServerProcess, page: Page, tmp_path: Pa
     assert [round(c["out"] - c["in"], 1) for c in clips] == [3.0, 1.0, 3.0]
 
     page.get_by_role("button", name="Export").click()
+    page.get_by_role("dialog", name="Export").get_by_role("button", name="Start export").click()
     link = page.get_by_role("link", name="Download")
     expect(link).to_be_visible(timeout=60000)
     out = tmp_path / "export.mp4"

@@ -128,6 +128,7 @@ def answer_page_dialog(page: Page, message: str, accept: bool) -> None:
 def download_export(page: Page, server: ServerProcess, folder: Path) -> Path:
     """Click Export, wait for the Download link, fetch what it points at."""
     page.get_by_role("button", name="Export", exact=True).click()
+    page.get_by_role("dialog", name="Export").get_by_role("button", name="Start export").click()
     link = page.get_by_role("link", name=re.compile(r"^Download "))
     expect(link).to_be_visible(timeout=120000)
     expect(toasts(page)).to_contain_text(re.compile(r"Export finished: .+\.mp4\."))  # it names the file
@@ -664,6 +665,7 @@ def start_long_export(server: ServerProcess, page: Page, name: str) -> tuple[str
     put_timeline(server, pid, doc)
     watch = open_app(page, server, name)
     page.get_by_role("button", name="Export", exact=True).click()
+    page.get_by_role("dialog", name="Export").get_by_role("button", name="Start export").click()
     expect(page.get_by_role("progressbar", name="Export progress")).to_be_visible()
     expect(page.get_by_text(re.compile(r"^Rendering \d+%"))).to_be_visible(timeout=30000)
     # the panel redraws on every progress event: ask for the bar afresh each time
@@ -676,7 +678,7 @@ def start_long_export(server: ServerProcess, page: Page, name: str) -> tuple[str
 def assert_export_cancelled(server: ServerProcess, page: Page, pid: str) -> None:
     """The page says so and offers Export again; the row says cancelled; ffmpeg, the work folder
     and any output are gone."""
-    expect(page.get_by_text("Export cancelled")).to_be_visible(timeout=15000)
+    expect(page.get_by_text("Export cancelled", exact=True)).to_be_visible(timeout=15000)
     expect(page.get_by_role("progressbar", name="Export progress")).to_have_count(0)
     expect(page.get_by_role("button", name="Export", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("^Download"))).to_have_count(0)
@@ -721,7 +723,7 @@ def test_cancel_export_takes_a_press_held_across_a_progress_update(server: Serve
     finally:
         page.mouse.up()
     try:
-        expect(page.get_by_text("Export cancelled")).to_be_visible(timeout=5000)
+        expect(page.get_by_text("Export cancelled", exact=True)).to_be_visible(timeout=5000)
     except AssertionError:
         [export] = server.get(f"/api/projects/{pid}/exports").json()["exports"]
         raise PageBug(f"the held press did not cancel: the export is {export['status']}") from None

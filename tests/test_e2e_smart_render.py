@@ -20,6 +20,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
 def _export_in_page(page: Page) -> None:
     page.get_by_role("button", name="Export", exact=True).click()
+    page.get_by_role("dialog", name="Export").get_by_role("button", name="Start export").click()
     expect(page.get_by_role("link", name=re.compile(r"^Download "))).to_be_visible(timeout=120000)
 
 

@@ -129,7 +129,8 @@ def test_view_state_is_saved_apart_and_a_stale_save_recovers(server: ServerProce
         "(el) => { el.value = '400'; el.dispatchEvent(new Event('input', { bubbles: true })); }")
     page.locator(".timeline-scroll").evaluate("(el) => { el.scrollLeft = 900; }")
     until(page, lambda: server.get(f"/api/projects/{project}/view").json()["view"]
-          == {"playhead": view["playhead"], "zoom": 400, "scroll": 900}, 5, "the scroll saved")
+          == {"playhead": view["playhead"], "zoom": 400, "scroll": 900, "in_point": None, "out_point": None}, 5,
+          "the scroll saved")
     page.reload()
     expect(page.get_by_label("Zoom")).to_have_value("400")
     until(page, lambda: page.locator(".timeline-scroll").evaluate("(el) => el.scrollLeft") == 900, 5,

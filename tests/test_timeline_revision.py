@@ -75,15 +75,18 @@ def test_deleting_media_takes_its_clips_without_a_new_revision(api: Api, service
     assert api.put(_url(project), json={"timeline": tl, "revision": 1}).json["revision"] == 2
 
 
+NO_MARKS = {"in_point": None, "out_point": None}
+
+
 def test_the_view_is_saved_apart(api: Api, services: Any, project: dict) -> None:
     tl = api.get(_url(project)).json["timeline"]
     assert api.put(_url(project), json={"timeline": tl, "revision": 0}).status_code == 200
     before = _row(services, project)
     r = api.put(_url(project, "view"), json={"playhead": 2.5, "zoom": 120, "scroll": 340})
-    assert r.status_code == 200 and r.json["view"] == {"playhead": 2.5, "zoom": 120.0, "scroll": 340.0}
+    assert r.status_code == 200 and r.json["view"] == {"playhead": 2.5, "zoom": 120.0, "scroll": 340.0, **NO_MARKS}
     # neither the timeline row, its revision nor its updated_at moved
     assert tuple(_row(services, project)) == tuple(before)
-    assert api.get(_url(project, "view")).json["view"] == {"playhead": 2.5, "zoom": 120.0, "scroll": 340.0}
+    assert api.get(_url(project, "view")).json["view"] == {"playhead": 2.5, "zoom": 120.0, "scroll": 340.0, **NO_MARKS}
     # a part of the view changes that part only
     assert api.put(_url(project, "view"), json={"scroll": 0}).json["view"]["zoom"] == 120.0
     # GET timeline gives the view's playhead and zoom in the document, as it always had them
@@ -97,7 +100,27 @@ def test_a_view_out_of_bounds_is_refused(api: Api, project: dict) -> None:
         r = api.put(_url(project, "view"), json=bad)
         assert r.status_code == 422 and r.json["error"]["code"] == "invalid_view", r.json
         assert r.json["error"]["field"] == field
-    assert api.get(_url(project, "view")).json["view"] == {"playhead": 0.0, "zoom": 50.0, "scroll": 0.0}
+    assert api.get(_url(project, "view")).json["view"] == {"playhead": 0.0, "zoom": 50.0, "scroll": 0.0, **NO_MARKS}
+
+
+def test_in_and_out_points_are_kept_in_the_view_and_checked(api: Api, services: Any, project: dict) -> None:
+    """The export's In and Out points are where the user marked: the view's, never an edit."""
+    before = _row(services, project)
+    r = api.put(_url(project, "view"), json={"in_point": 0.5, "out_point": 1.5})
+    assert r.status_code == 200 and (r.json["view"]["in_point"], r.json["view"]["out_point"]) == (0.5, 1.5)
+    assert tuple(_row(services, project)) == tuple(before)
+    # the Out point before the In point: refused, naming the field sent, and nothing changes
+    r = api.put(_url(project, "view"), json={"out_point": 0.25})
+    assert r.status_code == 422 and r.json["error"]["field"] == "out_point", r.json
+    assert "before its out_point" in r.json["error"]["message"]
+    for bad, field in (({"in_point": -1}, "in_point"), ({"out_point": "x"}, "out_point"),
+                       ({"in_point": True}, "in_point")):
+        r = api.put(_url(project, "view"), json=bad)
+        assert r.status_code == 422 and r.json["error"]["field"] == field, r.json
+    assert api.get(_url(project, "view")).json["view"]["out_point"] == 1.5
+    # null clears one
+    got = api.put(_url(project, "view"), json={"in_point": None}).json["view"]
+    assert (got["in_point"], got["out_point"]) == (None, 1.5)
 
 
 def test_a_timeline_save_carries_its_playhead_and_zoom_into_the_view(api: Api, project: dict) -> None:
@@ -106,4 +129,4 @@ def test_a_timeline_save_carries_its_playhead_and_zoom_into_the_view(api: Api, p
     tl.update(playhead=3.5, zoom=120.0)
     assert api.put(_url(project), json={"timeline": tl}).status_code == 200
     assert api.get(_url(project)).json["timeline"] | {} == tl
-    assert api.get(_url(project, "view")).json["view"] == {"playhead": 3.5, "zoom": 120.0, "scroll": 10.0}
+    assert api.get(_url(project, "view")).json["view"] == {"playhead": 3.5, "zoom": 120.0, "scroll": 10.0, **NO_MARKS}

@@ -22,6 +22,7 @@ import { mountAiPanel } from './generate/ai-panel.js';
 import { mountTimeline } from './timeline/timeline-view.js';
 import { mountTransitions } from './timeline/transitions-list.js';
 import { mountExport } from './export/export-panel.js';
+import { mountExportDialog } from './export/export-dialog.js';
 import { mountPreview } from './preview/preview.js';
 import { mountInspector } from './inspector/inspector.js';
 import { mountSettings } from './settings/settings-dialog.js';
@@ -35,7 +36,7 @@ const slot = (name) => document.querySelector(`[data-mount="${name}"]`);
 const parts = {
   projects: slot('projects'), media: slot('media'), ai: slot('ai'), timeline: slot('timeline'), preview: slot('preview'),
   inspector: slot('inspector'), transitions: slot('transitions'), captions: slot('captions'), interchange: slot('interchange'),
-  toasts: slot('toasts'), settings: slot('settings'), empty: document.querySelector('[data-empty]'),
+  toasts: slot('toasts'), settings: slot('settings'), exportDialog: slot('export-dialog'), empty: document.querySelector('[data-empty]'),
   exportSlot: null, // inside the timeline's bar, once it is mounted
 };
 
@@ -54,6 +55,7 @@ mountMedia(parts.media);
 mountAiPanel(parts.ai);
 parts.exportSlot = mountTimeline(parts.timeline).exportSlot;
 mountExport(parts.exportSlot);
+mountExportDialog(parts.exportDialog);
 mountPreview(parts.preview);
 mountInspector(parts.inspector);
 mountTransitions(parts.transitions);

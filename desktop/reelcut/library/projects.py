@@ -228,20 +228,27 @@ class Projects:
         if "playhead" not in view or "zoom" not in view:
             doc = migrate(loads(row["timeline"]))
             view = {"playhead": doc.get("playhead", 0.0), "zoom": doc.get("zoom", 50.0), **view}
-        return {"playhead": view["playhead"], "zoom": view["zoom"], "scroll": view.get("scroll", 0.0)}
+        return {"playhead": view["playhead"], "zoom": view["zoom"], "scroll": view.get("scroll", 0.0),
+                "in_point": view.get("in_point"), "out_point": view.get("out_point")}
 
     def save_view(self, project_id: str, view: Any) -> dict[str, Any]:
         """Save the view state, any of its fields: cheap, not an undo step, and it never rewrites
-        the timeline nor changes its revision or the project's updated_at."""
+        the timeline nor changes its revision or the project's updated_at. The In and Out points
+        (the export's range) are the view's too: where the user marked, not part of the edit;
+        null clears one."""
         if not isinstance(view, dict):
-            raise AppError("invalid_view", "The view must be an object {playhead, zoom, scroll}.")
-        bounds = {"playhead": LIMITS["seconds"], "zoom": LIMITS["zoom"], "scroll": Limit(0, 1e9, "pixels")}
-        clean: dict[str, float] = {}
+            raise AppError("invalid_view", "The view must be an object {playhead, zoom, scroll, in_point, out_point}.")
+        bounds = {"playhead": LIMITS["seconds"], "zoom": LIMITS["zoom"], "scroll": Limit(0, 1e9, "pixels"),
+                  "in_point": LIMITS["seconds"], "out_point": LIMITS["seconds"]}
+        clean: dict[str, float | None] = {}
         for key, value in view.items():
             limit = bounds.get(key)
             if limit is None:
-                raise AppError("invalid_view", f"The view has no field '{key}' (it has playhead, zoom and scroll).",
-                               field=key)
+                raise AppError("invalid_view", f"The view has no field '{key}' (it has playhead, zoom, scroll, "
+                               "in_point and out_point).", field=key)
+            if value is None and key in ("in_point", "out_point"):
+                clean[key] = None
+                continue
             if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \
                     or not limit.low <= value <= limit.high:
                 raise AppError("invalid_view", f"The view's {key} must be a number from {limit.low:g} to "
@@ -251,5 +258,10 @@ class Projects:
             row = c.execute("SELECT view FROM projects WHERE id = ?", (project_id,)).fetchone()
             if row is None:
                 raise NotFound("The project")
-            c.execute("UPDATE projects SET view = ? WHERE id = ?", (dumps({**loads(row[0], {}), **clean}), project_id))
+            merged = {**loads(row[0], {}), **clean}
+            mark_in, mark_out = merged.get("in_point"), merged.get("out_point")
+            if mark_in is not None and mark_out is not None and mark_in >= mark_out:
+                raise AppError("invalid_view", f"The view's in_point ({mark_in:g} s) must be before its out_point "
+                               f"({mark_out:g} s).", field="in_point" if "in_point" in clean else "out_point")
+            c.execute("UPDATE projects SET view = ? WHERE id = ?", (dumps(merged), project_id))
         return self.view(project_id)

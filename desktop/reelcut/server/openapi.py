@@ -154,11 +154,13 @@ def spec() -> dict[str, Any]:
                            query=[{"name": "format", "in": "query", "required": True,
                                    "schema": {"type": "string", "enum": ["srt", "vtt"]}}])},
             "/api/projects/{project_id}/view": {
-                "get": _op("The view: {view: {playhead, zoom, scroll}}", _ok(_OBJ), params=["project_id"]),
+                "get": _op("The view: {view: {playhead, zoom, scroll, in_point, out_point}}", _ok(_OBJ),
+                           params=["project_id"]),
                 "put": _op("Save the view (any of its fields); never the timeline nor its revision", _ok(_OBJ),
                            _json({"type": "object", "properties": {
                                "playhead": {"type": "number"}, "zoom": {"type": "number"},
-                               "scroll": {"type": "number"}}}), ["project_id"])},
+                               "scroll": {"type": "number"}, "in_point": {"type": ["number", "null"]},
+                               "out_point": {"type": ["number", "null"]}}}), ["project_id"])},
             "/api/projects/{project_id}/exports": {
                 "get": _op("The project's exports, newest first, each with its settings, size, duration, whether"
                            " its file still exists and whether the timeline changed since (stale)", _ok(_OBJ),

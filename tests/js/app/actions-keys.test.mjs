@@ -18,7 +18,7 @@ function app() {
         { id: 'c', media_id: 'm', start: 6, in: 0, out: 2 }] }],
     },
     media: [{ id: 'm', kind: 'video', duration: 10 }], selected: [], history: new History(), limits: null,
-    snapping: true, clipboard: null,
+    snapping: true, clipboard: null, marks: { in: null, out: null },
   };
   const log = { edits: 0, toasts: [], sheet: 0, shown: 0 };
   const project = {
@@ -27,7 +27,7 @@ function app() {
     saveViewSoon() {},
   };
   const show = { toast: (m) => log.toasts.push(m), fail: (e) => { throw e; }, timeline: () => { log.shown += 1; } };
-  const parts = { timeline: part(), inspector: part(), preview: part(), captions: part() };
+  const parts = { timeline: part(), inspector: part(), preview: part(), captions: part(), exportDialog: part() };
   const actions = createActions({ parts, state, show, project, sheet: { open: () => { log.sheet += 1; } } });
   return { state, actions, log };
 }
@@ -160,4 +160,26 @@ test('cut takes the clips out in one step and paste puts them back at the playhe
   state.selected = [];
   actions.copyclips();
   assert.match(log.toasts.at(-1), /Select the clips to copy/);
+});
+
+test('I and O mark the export range at the playhead, Alt+X clears it; the view is saved, the document untouched', () => {
+  const { state, actions, log } = app();
+  const doc = state.timeline;
+  sent.length = 0;
+  state.timeline.playhead = 0.6;
+  actions.setmark({ which: 'in' });
+  state.timeline.playhead = 1.61; // on the nearest frame of the 25 fps timeline
+  actions.setmark({ which: 'out' });
+  assert.deepEqual(state.marks, { in: 0.6, out: 1.6 });
+  assert.equal(state.timeline, doc, 'marking is not an edit');
+  assert.equal(log.edits, 0);
+  assert.ok(log.shown >= 2, 'the ruler is redrawn');
+  // the open dialog hears of the new range
+  assert.deepEqual(sent.filter(([type]) => type === 'context').at(-1)[1].marks, { in: 0.6, out: 1.6 });
+  // an In point past the Out point starts a new stretch: the Out point goes
+  state.timeline.playhead = 3;
+  actions.setmark({ which: 'in' });
+  assert.deepEqual(state.marks, { in: 3, out: null });
+  actions.clearmarks();
+  assert.deepEqual(state.marks, { in: null, out: null });
 });

@@ -23,6 +23,7 @@ import { copyClips, duplicateClips, pasteClips } from '../timeline/clipboard-mod
 import { addMarker, adjacentMarker, deleteMarker, moveMarker, renameMarker } from '../timeline/markers-model.js';
 import { adjacentEditPoint, zoomToFit } from '../timeline/navigation-model.js';
 import { timelineEnd } from '../timeline/timeline-model.js';
+import { setMark } from '../export/export-model.js';
 import {
   addLine, captionTracks, deleteLine, mergeNext, setLine, shiftLines, splitLine,
 } from '../captions/captions-model.js';
@@ -32,6 +33,11 @@ const FIELDS = new Map([...MEDIA_FIELDS, ...TEXT_FIELDS].map((f) => [f.key, f]))
 export function createActions({ parts, state, show, project, sheet }) {
   const { toast, fail } = show;
   const { edit } = project;
+  function marksChanged() {
+    show.timeline();
+    send(parts.exportDialog, 'context', { marks: state.marks, duration: timelineEnd(state.timeline) });
+    project.saveViewSoon();
+  }
   const deleted = new Map(); // media id -> the clips its delete took out (see restoremedia)
   // A desktop action that opens a native dialog: its button says it is waiting until the answer.
   async function whileWaiting(button, work) {
@@ -454,10 +460,28 @@ export function createActions({ parts, state, show, project, sheet }) {
       show.timeline();
       send(parts.inspector, 'focusfield', { key: 'text' });
     },
-    async startexport() {
+    // the export dialog, for the open project: its length, In and Out points, and where it runs
+    openexport() {
+      if (!state.project || !state.timeline) return;
+      send(parts.exportDialog, 'open', { projectId: state.project.id, duration: timelineEnd(state.timeline),
+        marks: state.marks, desktop: state.desktop });
+    },
+    // `settings`: the dialog's choices (docs/API.md, Export settings); none: the default export
+    async startexport({ settings } = {}) {
       await project.saveNow();
-      const { job } = await server.projects.startExport(state.project.id);
+      const { job } = await server.projects.startExport(state.project.id, settings);
       send(parts.exportSlot, 'exportjob', { job });
+    },
+    // I and O: the export's range, marked at the playhead (the view's, saved with it)
+    setmark({ which }) {
+      if (!state.timeline) return;
+      state.marks = setMark(state.marks, which, state.timeline.playhead, state.timeline.fps);
+      marksChanged();
+    },
+    clearmarks() {
+      if (!state.timeline) return;
+      state.marks = { in: null, out: null };
+      marksChanged();
     },
     cancelexport: ({ id }) => server.exports.cancel(id),
     // the timeline for another editor: saved where the user chooses (desktop) or downloaded
@@ -605,6 +629,7 @@ export function createActions({ parts, state, show, project, sheet }) {
     },
     setcanvas(size) {
       edit(withCanvas(state.timeline, size));
+      send(parts.exportDialog, 'context', { duration: timelineEnd(state.timeline) });
     },
     // the view's scale only: one change of geometry on screen, not an edit (no undo step)
     zoom({ zoom, anchor }) {

@@ -70,6 +70,7 @@ export function listen({ parts, state, show, project, actions, violations, say =
     const job = JSON.parse(e.data);
     if (state.project && job.project_id === state.project.id) {
       send(parts.exportSlot, 'exportjob', { job });
+      send(parts.exportDialog, 'exportjob', { job });
       const news = announce(job, 'Export');
       if (job.status !== 'done') say(news); // "Export finished: …" is the toast's
     }

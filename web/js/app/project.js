@@ -70,6 +70,7 @@ export function createProject(parts, state, show) {
       state.media = [];
       state.jobs.clear();
       state.timeline = null;
+      state.marks = { in: null, out: null };
       localStorage.removeItem(LAST_PROJECT);
       show.projects();
       show.media();
@@ -77,17 +78,21 @@ export function createProject(parts, state, show) {
       send(parts.timeline, 'noproject');
       send(parts.preview, 'noproject');
       send(parts.captions, 'noproject');
+      send(parts.exportSlot, 'project', { id: null, exports: [] });
       return;
     }
     state.project = project;
     revision = null; // until its timeline is read: a change told meanwhile is in what is read
     state.media = []; // from here on, what arrives (an import, an event) belongs to this project
     localStorage.setItem(LAST_PROJECT, id);
-    const [media, timeline, jobs, view] = await Promise.all([
+    // the previous project's export is not this one's: the panel forgets it before anything awaits
+    send(parts.exportSlot, 'project', { id, exports: [] });
+    const [media, timeline, jobs, view, exports] = await Promise.all([
       server.projects.media(id),
       server.projects.timeline(id),
       server.projects.jobs(id),
       server.projects.view(id),
+      server.projects.exports(id),
     ]);
     state.media = mergeFetched(media.media, state.media, id);
     revision = timeline.revision;
@@ -95,6 +100,10 @@ export function createProject(parts, state, show) {
     // the view is restored: the document's playhead and zoom are the view's (the server merges them)
     state.timeline = withTracks({ ...timeline.timeline, playhead: view.view.playhead, zoom: view.view.zoom });
     scroll = view.view.scroll;
+    state.marks = { in: view.view.in_point ?? null, out: view.view.out_point ?? null };
+    if (state.project && state.project.id === id) {
+      send(parts.exportSlot, 'project', { id, exports: exports.exports, revision });
+    }
     state.history = new History();
     state.selected = [];
     state.jobs = new Map(jobs.jobs.map((j) => [j.id, j]));
@@ -164,6 +173,8 @@ export function createProject(parts, state, show) {
     if (answer && state.project && state.project.id === id && (revision === null || answer.revision >= revision)) {
       revision = answer.revision;
       lastSaved = answer.timeline;
+      // an export made from an older revision is no longer what the timeline is
+      send(parts.exportSlot, 'revision', { revision });
     }
   }
 
@@ -233,6 +244,7 @@ export function createProject(parts, state, show) {
     state.history.record(state.timeline);
     revision = fresh.revision;
     lastSaved = fresh.timeline;
+    send(parts.exportSlot, 'revision', { revision });
     showCopy(doc);
     if (kept) saveSoon();
   }
@@ -249,6 +261,7 @@ export function createProject(parts, state, show) {
     if (!state.project || !state.timeline) return;
     await server.projects.saveView(state.project.id, {
       playhead: state.timeline.playhead, zoom: state.timeline.zoom, scroll,
+      in_point: state.marks.in, out_point: state.marks.out,
     });
   }
 
@@ -256,8 +269,11 @@ export function createProject(parts, state, show) {
     timelineSaves.soon(show.fail);
   }
 
-  // Saved at once (before an export reads it), instead of a moment later.
+  // Saved at once (before an export reads it), instead of a moment later. Nothing changed since the
+  // last save: nothing saved, since a save is a new revision, and every export made before a new
+  // revision is marked as made before the last edit.
   async function saveNow() {
+    if (timelineSaves.idle() && lastSaved && state.timeline && sameTimeline(state.timeline, lastSaved)) return;
     await timelineSaves.now();
   }
 

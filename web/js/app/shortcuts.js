@@ -77,6 +77,9 @@ export const SHORTCUTS = Object.freeze([
     { key: 'ArrowDown' }, CLIP),
 
   row('Markers', 'Add a marker at the playhead', 'addmarker', [{ code: 'KeyM' }]),
+  row('Markers', 'Set the In point (the export\'s range starts) at the playhead', 'setmark', [{ code: 'KeyI' }], { which: 'in' }),
+  row('Markers', 'Set the Out point (the export\'s range ends) at the playhead', 'setmark', [{ code: 'KeyO' }], { which: 'out' }),
+  row('Markers', 'Clear the In and Out points', 'clearmarks', [{ code: 'KeyX', alt: true }]),
 
   row('Timeline', 'Snapping on or off', 'togglesnapping', [{ code: 'KeyN' }]),
   row('Timeline', 'Zoom to fit the whole timeline', 'zoomtofit', [{ code: 'KeyZ', shift: true }]),

@@ -39,7 +39,7 @@ export function createShow(parts, state) {
     if (!state.timeline) return; // a project still opening: its timeline comes with it
     const { history } = state;
     const detail = { doc: state.timeline, media: state.media, selected: state.selected, canUndo: history.canUndo, canRedo: history.canRedo,
-      limits: state.limits, snapping: state.snapping };
+      limits: state.limits, snapping: state.snapping, marks: state.marks };
     send(parts.timeline, 'timeline', detail);
     send(parts.preview, 'timeline', detail);
     send(parts.inspector, 'timeline', detail);

@@ -16,6 +16,7 @@ export function createState() {
     limits: null, // what a timeline may hold (the server's), for refusing a value beside its field
     snapping: true, // whether drops, moves and trims snap (N toggles it; the timeline shows and obeys it)
     clipboard: null, // copied clips (timeline/clipboard-model.js), in page memory
+    marks: { in: null, out: null }, // the In and Out points (seconds) of the export's range: the view's, not the document's
   };
 }
 

@@ -70,6 +70,7 @@ export function mountTimeline(el) {
   const undoButton = tool('Undo', 'undo', {}, 'Ctrl+Z');
   const redoButton = tool('Redo', 'redo', {}, 'Ctrl+Shift+Z');
   const exportSlot = h('div', { class: 'export-slot' });
+  const clearMarks = Object.assign(tool('Clear In/Out', 'clearmarks', {}, 'Alt+X'), { hidden: true });
   el.append(h('div', { class: 'timeline-bar' },
     h('h2', { text: 'Timeline' }), clock,
     tool('Split', 'split', {}, 'S'), Object.assign(tool('Delete', 'deleteselected', {}, 'Delete'), { ariaLabel: 'Delete clip' }), undoButton, redoButton,
@@ -77,7 +78,7 @@ export function mountTimeline(el) {
     tool('+ Text', 'addtext'), tool('+ Captions track', 'trackop', { op: 'add', kind: 'captions' }), ...mountLinkTools(el), tool('Close gap', 'closegap', {}, 'Alt+Backspace'),
     tool('+ Marker', 'addmarker', {}, 'M'), tool('◂ Marker', 'jumpmarker', { dir: -1 }, 'Shift+Up'),
     tool('Marker ▸', 'jumpmarker', { dir: 1 }, 'Shift+Down'), snapButton,
-    h('label', { class: 'zoom' }, 'Zoom ', zoomInput), fitButton, exportSlot));
+    h('label', { class: 'zoom' }, 'Zoom ', zoomInput), fitButton, clearMarks, exportSlot));
 
   const ticks = h('div', { class: 'ticks' });
   const ruler = h('div', { class: 'ruler', dataset: { ruler: '' } }, ticks);
@@ -455,6 +456,33 @@ export function mountTimeline(el) {
     clock.textContent = timecode(playhead, doc.fps);
   }
 
+  // The In and Out points (the export's range) on the ruler, the stretch between them shaded.
+  const inMark = h('span', { class: 'inout-mark in-mark', hidden: true, title: 'In point (I)' });
+  const outMark = h('span', { class: 'inout-mark out-mark', hidden: true, title: 'Out point (O)' });
+  const inOutSpan = h('span', { class: 'inout-span', hidden: true });
+  ruler.append(inOutSpan, inMark, outMark);
+  let marks = { in: null, out: null };
+  function drawInOut() {
+    const place = (node, t) => {
+      node.hidden = t === null || t === undefined;
+      if (!node.hidden) node.style.setProperty('--t', String(t));
+    };
+    place(inMark, marks.in);
+    place(outMark, marks.out);
+    inOutSpan.hidden = marks.in === null || marks.out === null;
+    if (!inOutSpan.hidden) {
+      inOutSpan.style.setProperty('--t', String(marks.in));
+      inOutSpan.style.setProperty('--len', String(marks.out - marks.in));
+    }
+    if (doc) {
+      inMark.dataset.time = marks.in === null ? '' : String(marks.in);
+      outMark.dataset.time = marks.out === null ? '' : String(marks.out);
+      inMark.title = marks.in === null ? '' : `In point at ${timecode(marks.in, doc.fps)} (I)`;
+      outMark.title = marks.out === null ? '' : `Out point at ${timecode(marks.out, doc.fps)} (O)`;
+    }
+    clearMarks.hidden = marks.in === null && marks.out === null;
+  }
+
   // The document's markers on the ruler: pressed, the playhead goes there; dragged, the marker
   // moves; double-clicked, its name is edited in place; Delete removes the focused one.
   const markerLayer = h('div', { class: 'markers' });
@@ -732,6 +760,8 @@ export function mountTimeline(el) {
     undoButton.disabled = !e.detail.canUndo;
     redoButton.disabled = !e.detail.canRedo;
     playhead = doc.playhead || 0;
+    marks = e.detail.marks || { in: null, out: null };
+    drawInOut();
     el.hidden = false;
     if (selectionOnly) markSelection(); else render();
   });
@@ -752,6 +782,8 @@ export function mountTimeline(el) {
     lanes.clear();
     rulerShown = '';
     markersShown = '';
+    marks = { in: null, out: null };
+    drawInOut();
   });
   return { exportSlot, headerWidth: HEADER_PX };
 }
