@@ -191,7 +191,7 @@ def test_a_failed_proxy_says_why_and_can_be_retried(api: Api, services: Services
     # the cause ffmpeg names first, not its last line ("Nothing was written into output file")
     assert error["message"].startswith("The preview proxy failed: ") and "@ 0x" not in error["message"]
     assert "Invalid data" in error["message"] or "moov atom not found" in error["message"], error
-    warned = [r for r in caplog.records if r.levelno == logging.WARNING and "preview proxy" in r.getMessage()]
+    warned = [r for r in caplog.records if r.levelno == logging.WARNING and r.name == "reelcut.render.proxies"]
     assert warned and error["message"] in warned[0].getMessage()
     # the API and the list say it
     got = api.get(f"/api/media/{item['id']}").json["media"]
