@@ -132,3 +132,16 @@ def test_a_media_clip_cannot_keyframe_a_title_property() -> None:
     with pytest.raises(AppError) as err:
         validate_timeline(doc, {"m"})
     assert err.value.field == "tracks[0].clips[0].keyframes.scale"
+
+
+def test_an_animated_scale_grows_the_ink_about_its_centre(services: Any, project: dict) -> None:
+    """fontsize is an expression of time here (drawtext measures the text after it): the block
+    stays centred on its point while it grows."""
+    clip = _title(keyframes={"scale": [{"time": 0, "value": 1}, {"time": 1, "value": 2}]})
+    frames = _frames(services, project, clip)
+    l0, t0, r0, b0 = _box(frames[0])
+    lm, _, rm, _ = _box(frames[5])
+    l1, t1, r1, b1 = _box(frames[15])
+    assert abs((r1 - l1 + 1) - 2 * (r0 - l0 + 1)) <= 4, ((l0, r0), (l1, r1))
+    assert abs((r0 - l0 + 1) * 1.5 - (rm - lm + 1)) <= 4, "halfway: 1.5 times"
+    assert abs((l1 + r1) / 2 - (l0 + r0) / 2) <= 3 and abs((t1 + b1) / 2 - (t0 + b0) / 2) <= 3
