@@ -12,7 +12,7 @@ import pytest
 
 from reelcut.library.timeline import validate_timeline
 from reelcut.media import animation
-from reelcut.media.animation import EASINGS, PROPERTIES, TRANSITIONS
+from reelcut.media.animation import EASINGS, PROPERTIES, TEXT_PROPERTIES, TRANSITIONS
 
 FIXTURE = json.loads((Path(__file__).parent / "fixtures" / "timeline-values.json").read_text("utf-8"))
 CLIPS: dict[str, dict[str, Any]] = FIXTURE["clips"]
@@ -59,7 +59,7 @@ def test_the_fixture_covers_every_easing_property_transition_and_function() -> N
     used = {k.get("easing", "linear") for name in keyed for keys in CLIPS[name].get("keyframes", {}).values()
             for k in keys[:-1]}  # the last keyframe's easing is never followed
     assert used == set(EASINGS)
-    assert {c["property"] for c in CASES if c["fn"] == "property_at"} == set(PROPERTIES)
+    assert {c["property"] for c in CASES if c["fn"] == "property_at"} == set(PROPERTIES) | set(TEXT_PROPERTIES)
     assert {c["expected"][0] for c in CASES if c["fn"] == "transition_at" and c["expected"]} == set(TRANSITIONS)
     assert any(c["fn"] == "clip_length" and "speed" in CLIPS[c["clip"]] for c in CASES)
 

@@ -16,6 +16,7 @@ import pytest
 from reelcut.generation.fal_guard import HostRule
 from reelcut.library.timeline import field_path
 from reelcut.media import compose
+from reelcut.media.layers import Canvas
 from reelcut.render import exports
 
 from .conftest import Api
@@ -215,8 +216,9 @@ def test_a_colour_with_a_trailing_newline_is_refused(api: Api, services: Any, pr
 def test_every_whole_value_pattern_refuses_a_trailing_newline(tmp_path: Path) -> None:
     # the export's own colour check (a document stored before the fix): white, not "0xffcc00\n"
     clip = {"start": 0, "duration": 1, "color": "#ffcc00\n"}
-    assert "fontcolor=white:" in compose._text_filter(clip, None, tmp_path / "t.txt", 240)
-    assert "fontcolor=0xffcc00:" in compose._text_filter({**clip, "color": "#ffcc00"}, None, tmp_path / "t.txt", 240)
+    assert "fontcolor=white:" in compose._text_filter(clip, None, tmp_path / "t.txt", Canvas(320, 240, 25))
+    assert "fontcolor=0xffcc00:" in compose._text_filter({**clip, "color": "#ffcc00"}, None, tmp_path / "t.txt",
+                                                      Canvas(320, 240, 25))
     # a field name is an identifier only when all of it is
     assert field_path("keyframes", "opacity\n") == 'keyframes["opacity\\n"]'
     assert field_path("keyframes", "opacity") == "keyframes.opacity"

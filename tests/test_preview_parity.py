@@ -261,3 +261,45 @@ def test_a_styled_title_previews_as_it_exports(server: ServerProcess, page: Page
     assert near <= 2 * PARITY_BOUND, near
     assert off > 4 * PARITY_BOUND, off
     watch.assert_clean()
+
+
+def test_a_fading_and_a_sliding_title_preview_as_they_export(server: ServerProcess, page: Page, tmp_path: Path,
+                                                             sources: dict[str, Path]) -> None:
+    """A title halfway through its fade in (its box fades with it, as drawtext's alpha takes the
+    box too), and one mid-way through "Slide up" (y keyframes eased out, with its opacity): the
+    preview samples values.js where the export samples animation.py, at the same frame times.
+    The bounds are the styled title's above; the bound bites: the fading title's frame once the
+    fade is over is far from the preview halfway."""
+    pid, m = new_project(server, "Moving", {"green": sources["green"]})
+    fading = {"id": f"c{next(_ids)}", "start": 0, "duration": 2, "text": "Reelcut", "x": 0.5, "y": 0.5,
+              "size": 40, "color": "#ffffff", "fade_in": 1,
+              "box": {"color": "#0000ff", "opacity": 0.8, "padding": 12}}
+    sliding = {"id": f"c{next(_ids)}", "start": 2, "duration": 2, "text": "Slide", "x": 0.5, "y": 0.5,
+               "size": 40, "color": "#ffff00",
+               "keyframes": {"y": [{"time": 0, "value": 0.7, "easing": "ease-out"}, {"time": 0.5, "value": 0.5}],
+                             "opacity": [{"time": 0, "value": 0, "easing": "ease-out"}, {"time": 0.5, "value": 1}]}}
+    put_doc(server, pid, 320, 180, [track("text", fading, sliding, name="T1"),
+                                    track("video", clip(m["green"], 0, 2.0), clip(m["green"], 2, 2.0), name="V1")])
+    frames = export(server, pid, tmp_path)
+    watch = Watch(page)
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(server.login_url)
+    open_project(page, pid, "Moving")
+    page.wait_for_function("() => [...document.fonts].some((f) => f.family.startsWith('Reelcut Title')"
+                           " && f.status === 'loaded')",
+                           timeout=20000)
+    found = {}
+    for name, t in (("halfway through a fade", 0.52), ("mid-slide", 2.2)):
+        painted, shot = preview_at(page, t)
+        frame = frame_at(frames, painted)
+        found[name] = (difference(shot, frame), difference(middle(shot), middle(frame)), shot)
+    faded_in = frame_at(frames, 1.52)
+    off = difference(middle(found["halfway through a fade"][2]), middle(faded_in))
+    for name, (whole, near, _) in found.items():
+        print(f"{name}, preview against export: {whole:.2f} levels over the frame, {near:.2f} over the title")
+    print(f"the fading title's preview against the export once faded in: {off:.2f}")
+    for name, (whole, near, _) in found.items():
+        assert whole <= PARITY_BOUND, (name, whole)
+        assert near <= 2 * PARITY_BOUND, (name, near)
+    assert off > 2 * PARITY_BOUND, off
+    watch.assert_clean()

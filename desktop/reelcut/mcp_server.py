@@ -567,8 +567,8 @@ def build(session: Session) -> Any:
 
     @tool("Set one property of a clip, validated like the page's edits: e.g. opacity (0..1), volume (0..2), "
           "speed (0.25..4), fit ('contain'|'cover'|'stretch'), fade_in/fade_out (s), transform.x/.y/.scale/"
-          ".rotation, crop.left/.top/.right/.bottom, keyframes (an object), and on titles text, size, color, x, y, "
-          "font, bold, italic, outline, shadow, box, align, line_spacing. "
+          ".rotation, crop.left/.top/.right/.bottom, keyframes (an object), and on titles text, size, scale, "
+          "color, x, y, font, bold, italic, outline, shadow, box, align, line_spacing. "
           "A null value removes it.")
     def set_clip_property(clip_id: str,
                           name: Annotated[str, Field(description="Property, dotted for nested: 'transform.scale'")],

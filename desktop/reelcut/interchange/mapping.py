@@ -71,7 +71,7 @@ LOOK = {"volume": "volume", "opacity": "opacity", "transform": "position, scale 
         "fit": "fit", "fade_in": "fades", "fade_out": "fades", "audio_detached": "detached sound",
         "link": "linked clips"}
 MEDIA_EXTRA = ("id", *LOOK, "keyframes")
-TEXT_FIELDS = ("id", "text", "x", "y", "size", "color", "opacity", "fade_in", "fade_out", "keyframes", "link",
+TEXT_FIELDS = ("id", "text", "x", "y", "size", "scale", "color", "opacity", "fade_in", "fade_out", "keyframes", "link",
                *TEXT_STYLE)
 
 MARKER_COLORS = {

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import AppError
-from ..media.animation import EASINGS, FITS, PROPERTIES, TRANSITIONS, clip_length
+from ..media.animation import EASINGS, FITS, PROPERTIES, TEXT_PROPERTIES, TRANSITIONS, clip_length
 
 # FITS and TRANSITIONS live with the values (media/, where the export can reach them) and are
 # part of this module's surface too
@@ -34,7 +34,6 @@ TRACK_KINDS = ("video", "audio", "text", "captions")
 # Fields of a media clip that mean nothing on a text clip: refused there rather than kept and
 # silently ignored by the preview and the export.
 MEDIA_ONLY = ("speed", "volume", "transform", "crop", "fit", "transition_in", "audio_detached")
-TEXT_PROPERTIES = ("opacity",)  # what a text clip may animate (its place is its own x and y)
 TRANSFORM_KEYS = ("x", "y", "scale", "rotation")
 CROP_KEYS = ("left", "top", "right", "bottom")
 KEYFRAME_KEYS = ("time", "value", "easing")
@@ -100,6 +99,7 @@ LIMITS: dict[str, Limit] = {
     "size": Limit(8, 1000, "pixels", whole=True),  # a text clip's font size
     "x": Limit(0, 1, "of the width"),  # where a text clip's centre is
     "y": Limit(0, 1, "of the height"),
+    "scale": Limit(0.1, 10, "times the size"),  # a text clip's: a multiplier of its font size
     # -- version 2 --
     # ffmpeg's atempo keeps the pitch from 0.5 to 2 per stage; past 4 the export would decode
     # four times the media for every second it writes
@@ -356,6 +356,7 @@ def _clip_v2(clip: dict[str, Any], cp: str, text: bool) -> tuple[float, int]:
             if key in clip:
                 raise _invalid(f"{cp}.{key}", "is for video, image and audio clips only")
         _number(clip, "opacity", cp, required=False)
+        _number(clip, "scale", cp, required=False)  # a multiplier of its size
     else:
         _number(clip, "speed", cp, required=False)
         _switch(clip, "audio_detached", cp)

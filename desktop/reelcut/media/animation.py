@@ -39,8 +39,14 @@ DEFAULTS: dict[str, float] = {
     "transform.y": 0.5,
     "transform.scale": 1.0,  # 1: fit inside the canvas (by the clip's `fit`)
     "transform.rotation": 0.0,  # degrees, clockwise
+    # a text clip's own: its block's centre, as fractions of the canvas, and a multiplier of its size
+    "x": 0.5,
+    "y": 0.85,
+    "scale": 1.0,
 }
-PROPERTIES: tuple[str, ...] = tuple(DEFAULTS)
+PROPERTIES: tuple[str, ...] = ("opacity", "volume", "transform.x", "transform.y", "transform.scale",
+                               "transform.rotation")  # what a media clip may animate
+TEXT_PROPERTIES: tuple[str, ...] = ("opacity", "x", "y", "scale")  # what a text clip may animate
 
 
 def ease(easing: str, u: float) -> float:

@@ -26,12 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import AppError
-from .animation import clip_length, watched
+from .animation import clip_length, opacity_at, property_at, watched
 from .captions import caption_clips
 from .commands import num as _num
 from .filtergraph import path_value, write_graph
 from .fonts import DEFAULT_BOLD, DEFAULT_ITALIC, font_file, is_default_style
-from .layers import Canvas, picture
+from .layers import LEVEL, Canvas, by_time, picture
 from .output import Output
 from .placement import place_track
 from .sound import plays_own_sound, sound
@@ -86,21 +86,55 @@ def _text_style(clip: dict[str, Any]) -> str:
     return opts
 
 
-def _text_filter(clip: dict[str, Any], font: str | None, text_file: Path, height: int) -> str:
+def _title_size(clip: dict[str, Any], height: int) -> int:
+    return max(8, int(clip.get("size") or height // 12))
+
+
+def _over_time(clip: dict[str, Any], canvas: Canvas, value: Callable[[float], str], *animated: str) -> str:
+    """An option of a title that may change over time: its value on every output frame the title
+    shows, sampled from animation.py at the frame's time (as the preview computes it), written as
+    a number when it holds still, else as an expression of the frame's time (layers.by_time).
+    `animated`: the clip's fields that can make it change; without any, one sample is enough."""
+    if not any((clip.get("keyframes") or {}).get(k) or (k.startswith("fade") and clip.get(k)) for k in animated):
+        return value(0.0)
+    start = float(clip["start"])
+    runs: list[tuple[int, str]] = []
+    for n in canvas.frames(start, start + float(clip["duration"])):
+        v = value(n / canvas.fps - start)
+        if not runs or runs[-1][1] != v:
+            runs.append((n, v))
+    if len(runs) <= 1:
+        return runs[0][1] if runs else value(0.0)
+    return f"'{by_time(runs, canvas.fps)}'"
+
+
+def _text_filter(clip: dict[str, Any], font: str | None, text_file: Path, canvas: Canvas) -> str:
     """`font` is the default style's file (find_font()); a title of another style is drawn with
-    fonts.font_file's choice for it."""
+    fonts.font_file's choice for it. Its opacity (times its fades), centre and scale come from
+    animation.py for each output frame: drawtext evaluates alpha, x, y and fontsize on every frame,
+    so a title needs no sendcmd. Scale multiplies the font size (the outline, shadow and box
+    padding keep their pixels), and the block stays centred on its point, as the preview draws it.
+    A title that holds still gets plain numbers, so 700 still titles cost what they always did."""
     color = _drawtext_color(clip.get("color") or "#ffffff", "white")
-    size = max(8, int(clip.get("size") or height // 12))
-    x = float(clip.get("x", 0.5))
-    y = float(clip.get("y", 0.85))
+    size = _title_size(clip, canvas.height)
     start, end = clip["start"], clip["start"] + clip["duration"]
     family, bold, italic = clip.get("font"), clip.get("bold", DEFAULT_BOLD), clip.get("italic", DEFAULT_ITALIC)
     if not is_default_style(family, bold, italic):
         font = font_file(family, bold, italic) or font
     fontopt = f"fontfile={path_value(font)}:" if font else ""
-    return (f"drawtext={fontopt}textfile={path_value(text_file)}:expansion=none:fontcolor={color}:fontsize={size}"
-            f"{_text_style(clip)}"
-            f":x=w*{_num(x)}-text_w/2:y=h*{_num(y)}-text_h/2:enable='between(t,{_num(start)},{_num(end)})'")
+    fontsize = _over_time(clip, canvas, lambda t: str(max(1, round(size * property_at(clip, "scale", t)))), "scale")
+    x = _over_time(clip, canvas, lambda t: _num(property_at(clip, "x", t)), "x")
+    y = _over_time(clip, canvas, lambda t: _num(property_at(clip, "y", t)), "y")
+    # quantized to the 8-bit alpha drawtext mixes with, so a slow fade writes one value a level
+    alpha = _over_time(clip, canvas, lambda t: _num(
+        round(min(1.0, max(0.0, opacity_at(clip, t))) / LEVEL) * LEVEL), "opacity", "fade_in", "fade_out")
+    alpha_opt = "" if alpha == "1" else f":alpha={alpha}"
+    # an expression is quoted whole: w*'…' would end the quote inside it
+    xe = f"'w*{x[1:-1]}-text_w/2'" if x.startswith("'") else f"w*{x}-text_w/2"
+    ye = f"'h*{y[1:-1]}-text_h/2'" if y.startswith("'") else f"h*{y}-text_h/2"
+    return (f"drawtext={fontopt}textfile={path_value(text_file)}:expansion=none:fontcolor={color}:fontsize={fontsize}"
+            f"{_text_style(clip)}{alpha_opt}"
+            f":x={xe}:y={ye}:enable='between(t,{_num(start)},{_num(end)})'")
 
 
 def preflight(doc: dict[str, Any], sources: dict[str, Source]) -> float:
@@ -156,13 +190,13 @@ def _build(doc: dict[str, Any], sources: dict[str, Source], out: Path, work_dir:
                 for clip in track["clips"]:
                     tf = work_dir / f"text-{len(texts)}.txt"
                     tf.write_text(str(clip.get("text", "")), "utf-8")
-                    texts.append(_text_filter(clip, font, tf, h))
+                    texts.append(_text_filter(clip, font, tf, layout))
             continue
         if track["kind"] == "captions":
             for clip in caption_clips(track, w, h):
                 tf = work_dir / f"text-{len(texts)}.txt"
                 tf.write_text(clip["text"], "utf-8")
-                texts.append(_text_filter(clip, font, tf, h))
+                texts.append(_text_filter(clip, font, tf, layout))
             continue
         track_volume = float(track.get("volume", 1.0))
         for placed in place_track(track):

@@ -279,14 +279,14 @@ def picture(p: Placed, source_pad: str, k: int, canvas: Canvas, work_dir: Path) 
 PLACE = 128
 
 
-def _tree(runs: list[tuple[int, int]], fps: float) -> str:
+def by_time(runs: list[tuple[int, Any]], fps: float) -> str:
     """A value by the canvas frame's time: runs of (first frame, value), searched by halves so a
     frame costs a few comparisons. Each boundary is half a frame before the run's first frame.
     Quoted where it is used (the graph's option, sendcmd's argument), its commas stay in it."""
     if len(runs) == 1:
         return str(runs[0][1])
     mid = len(runs) // 2
-    return f"if(lt(t,{num((runs[mid][0] - 0.5) / fps)}),{_tree(runs[:mid], fps)},{_tree(runs[mid:], fps)})"
+    return f"if(lt(t,{num((runs[mid][0] - 0.5) / fps)}),{by_time(runs[:mid], fps)},{by_time(runs[mid:], fps)})"
 
 
 def _runs(place: list[tuple[int, int, int]], axis: int) -> list[tuple[int, int]]:
@@ -307,7 +307,7 @@ def _placement(place: list[tuple[int, int, int]], script: Script, target: str, f
             continue
         for start in range(0, len(place), PLACE):
             seen = place[max(0, start - PLACE):start + PLACE]
-            expr = f"'{_tree(_runs(seen, axis), fps)}'"
+            expr = f"'{by_time(_runs(seen, axis), fps)}'"
             if start == 0:
                 initial.append(expr)
                 script.initial(target, option, expr)

@@ -111,11 +111,30 @@ test('fit: contain pillarboxes, cover cuts, stretch fills; crop comes first', ()
 });
 
 test('titles as drawtext places them, with its default size', () => {
-  assert.deepEqual(titlesAt(doc(), 2), [{ clipId: 't', text: 'Hi', x: 0.5, y: 0.2, size: 90, color: '#ff0000' }]);
+  assert.deepEqual(titlesAt(doc(), 2), [{ clipId: 't', text: 'Hi', x: 0.5, y: 0.2, size: 90, color: '#ff0000', alpha: 1 }]);
   assert.deepEqual(titlesAt(doc(), 3), []);
   const d = doc();
   delete d.tracks[0].clips[0].size;
   assert.equal(titlesAt(d, 2)[0].size, 90, '1080 / 12');
+});
+
+test('a title at t: keyframed centre and scale from values.js, its opacity times its fades, quantized to 8 bits', () => {
+  const d = doc();
+  const clip = d.tracks[0].clips[0];
+  Object.assign(clip, { fade_out: 0.5, keyframes: {
+    x: [{ time: 0, value: 0.2 }, { time: 1, value: 0.6 }],
+    y: [{ time: 0, value: 0.3, easing: 'ease-out' }, { time: 0.5, value: 0.2 }],
+    scale: [{ time: 0, value: 2 }],
+    opacity: [{ time: 0, value: 0, easing: 'linear' }, { time: 0.5, value: 1 }],
+  } });
+  const at = (t) => titlesAt(d, clip.start + t)[0];
+  near(at(0.5).x, 0.4, 'x halfway');
+  near(at(0.25).y, 0.3 - 0.1 * 0.75, 'y eased out');
+  assert.equal(at(0.25).size, 180, 'scale 2 doubles the size');
+  assert.equal(at(0.25).alpha, Math.round(0.5 * 255) / 255);
+  assert.equal(at(0.75).alpha, 1);
+  const end = clip.duration;
+  assert.equal(at(end - 0.125).alpha, Math.round(0.25 * 255) / 255, 'a quarter of the fade out left');
 });
 
 test('a title carries its style keys, and only them, as the document has them', () => {
@@ -123,9 +142,9 @@ test('a title carries its style keys, and only them, as the document has them', 
   const style = { font: 'DejaVu Serif', bold: false, italic: true, align: 'right', line_spacing: 6,
     outline: { color: '#ff0000', width: 4 }, shadow: { color: '#000000', x: 3, y: 3, opacity: 0.5 },
     box: { color: '#0000ff', opacity: 0.6, padding: 12 } };
-  Object.assign(d.tracks[0].clips[0], style, { opacity: 0.5 });
+  Object.assign(d.tracks[0].clips[0], style, { opacity: 0.6 });
   const [title] = titlesAt(d, 2);
-  assert.deepEqual(title, { clipId: 't', text: 'Hi', x: 0.5, y: 0.2, size: 90, color: '#ff0000', ...style });
+  assert.deepEqual(title, { clipId: 't', text: 'Hi', x: 0.5, y: 0.2, size: 90, color: '#ff0000', alpha: 153 / 255, ...style });
 });
 
 test('a captions track is neither a picture nor a sound, nor a clip to load (its lines are titles)', () => {
@@ -148,7 +167,7 @@ test('a visible caption line at t is a title with the merged style and the text 
       { id: 'l2', start: 1, duration: 1, text: 'Up', style: { y: 0.1 } },
     ] });
   const at = (t) => titlesAt(d, t).filter((s) => s.size === 20);
-  assert.deepEqual(at(0.5), [{ text: 'one two three four\nfive six seven eight\nnine ten', x: 0.5, y: 0.9, size: 20, color: '#ffff00' }]);
+  assert.deepEqual(at(0.5), [{ text: 'one two three four\nfive six seven eight\nnine ten', x: 0.5, y: 0.9, size: 20, color: '#ffff00', alpha: 1 }]);
   assert.deepEqual(at(1.5).map((s) => [s.text, s.y]), [['Up', 0.1]]);
   assert.deepEqual(at(2), [], 'none after the last line ends');
   assert.equal(titlesAt(d, 1.5).at(-1).text, 'Up', 'the top track draws last');

@@ -42,7 +42,7 @@ test('every function the fixture names exists here, with the same easings and pr
   for (const fn of new Set(cases.map((c) => c.fn))) assert.equal(typeof values[camel(fn)], 'function', fn);
   assert.deepEqual([...new Set(cases.filter((c) => c.fn === 'ease').map((c) => c.easing))].sort(), [...values.EASINGS].sort());
   assert.deepEqual([...new Set(cases.filter((c) => c.fn === 'property_at').map((c) => c.property))].sort(),
-    [...values.PROPERTIES].sort());
+    [...new Set([...values.PROPERTIES, ...values.TEXT_PROPERTIES])].sort());
   const types = cases.filter((c) => c.fn === 'transition_at' && c.expected).map((c) => c.expected[0]);
   assert.deepEqual([...new Set(types)].sort(), [...values.TRANSITIONS].sort());
 });

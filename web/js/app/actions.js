@@ -14,6 +14,7 @@ import { mediaDuration, nextSelection, playheadWithin, splitTargets } from './st
 import {
   MEDIA_FIELDS, TEXT_FIELDS, addKeyframe, adjacentKeyframe, applyField, applyValue, placeTitle, removeKeyframe, setEasing,
 } from '../inspector/inspector-model.js';
+import { applyPreset } from '../inspector/title-presets.js';
 import { withCanvas } from '../preview/canvas-model.js';
 import { exportedMessage, importedMessage } from '../interchange/interchange-model.js';
 import { DEFAULT_TRANSITION, removeTransition, setTransition } from '../timeline/transitions-model.js';
@@ -586,13 +587,13 @@ export function createActions({ parts, state, show, project, sheet }) {
     },
     // the inspector: a number (live while its label is dragged), a fit, a title's text or colour
     setfield({ key, value, ids, live = false }) {
-      const field = FIELDS.get(key);
-      // a media property changes the media clips of the selection, a title's field the titles
-      const isTitleField = TEXT_FIELDS.includes(field);
-      const targets = ids.filter((id) => {
-        const found = findClip(state.timeline, id);
-        return found && (found.clip.media_id === undefined) === isTitleField;
-      });
+      // the inspector shows a title's fields when every selected clip is a title, else the media
+      // clips' (opacity and the fades are both): the field edits the clips it is shown for
+      const found = ids.map((id) => findClip(state.timeline, id)).filter(Boolean);
+      const titles = found.length > 0 && found.every((f) => f.clip.media_id === undefined);
+      const field = (titles ? TEXT_FIELDS : MEDIA_FIELDS).find((f) => f.key === key);
+      if (!field) return;
+      const targets = found.filter((f) => (f.clip.media_id === undefined) === titles).map((f) => f.clip.id);
       const result = applyField(state.timeline, targets, field, value, state.timeline.playhead);
       if (result.error) { send(parts.inspector, 'fielderror', { key, message: result.error }); return; }
       edit(result.doc, { live });
@@ -600,7 +601,12 @@ export function createActions({ parts, state, show, project, sheet }) {
     // a title dragged on the preview (live while dragging: one undo step when let go)
     movetitle({ id, x, y, live = false }) {
       if (!findClip(state.timeline, id)) return;
-      edit(placeTitle(state.timeline, id, x, y), { live });
+      edit(placeTitle(state.timeline, id, x, y, state.timeline.playhead), { live });
+    },
+    // an animation preset chosen for the selected titles: its keyframes, one undo step
+    titlepreset({ name, ids }) {
+      if (!state.limits) return;
+      edit(applyPreset(state.timeline, ids, name, state.limits));
     },
     setvalue({ key, value, ids }) {
       edit(applyValue(state.timeline, ids, key, value));

@@ -25,11 +25,16 @@ export const MEDIA_FIELDS = Object.freeze([
   { key: 'fade_out', label: 'Fade out', unit: 's', limit: 'fade', scale: 1, digits: 2, step: 0.1 },
 ]);
 
-// A title's fields: its font size in canvas pixels, its centre as canvas pixels.
+// A title's fields: its font size in canvas pixels, its centre as canvas pixels; its opacity,
+// centre and scale (a multiplier of the size) take keyframes.
 export const TEXT_FIELDS = Object.freeze([
   { key: 'size', label: 'Font size', unit: 'px', limit: 'size', scale: 1, digits: 0, step: 1 },
-  { key: 'x', label: 'Position X', unit: 'px', limit: 'x', by: 'width', digits: 0, step: 1 },
-  { key: 'y', label: 'Position Y', unit: 'px', limit: 'y', by: 'height', digits: 0, step: 1 },
+  { key: 'x', label: 'Position X', unit: 'px', limit: 'x', by: 'width', digits: 0, step: 1, animatable: true },
+  { key: 'y', label: 'Position Y', unit: 'px', limit: 'y', by: 'height', digits: 0, step: 1, animatable: true },
+  { key: 'scale', label: 'Scale', unit: '%', limit: 'scale', scale: 100, digits: 0, step: 1, animatable: true },
+  { key: 'opacity', label: 'Opacity', unit: '%', limit: 'opacity', scale: 100, digits: 0, step: 1, animatable: true },
+  { key: 'fade_in', label: 'Fade in', unit: 's', limit: 'fade', scale: 1, digits: 2, step: 0.1 },
+  { key: 'fade_out', label: 'Fade out', unit: 's', limit: 'fade', scale: 1, digits: 2, step: 0.1 },
   { key: 'line_spacing', label: 'Line spacing', unit: 'px', limit: 'line_spacing', scale: 1, digits: 0, step: 1 },
   { key: 'outline.width', label: 'Outline width', unit: 'px', limit: 'outline.width', scale: 1, digits: 0, step: 1 },
   { key: 'shadow.x', label: 'Shadow X', unit: 'px', limit: 'shadow.x', scale: 1, digits: 0, step: 1 },
@@ -222,11 +227,21 @@ export function applyValue(doc, clipIds, key, value) {
   return next;
 }
 
-// A title dragged on the preview: its centre, in fractions of the canvas.
-export function placeTitle(doc, clipId, x, y) {
+// A title dragged on the preview to (x, y) at the playhead, in fractions of the canvas. A keyframed
+// x or y moves its whole path by the drag (every keyframe shifted alike, within the canvas), so
+// the title passes through the point where it was dropped at that time.
+export function placeTitle(doc, clipId, x, y, playhead = 0) {
   const next = structuredClone(doc);
   const found = findPlaced(next, clipId);
-  if (found) Object.assign(found.clip, { x, y });
+  if (!found) return next;
+  const { clip } = found;
+  const t = Math.max(0, Math.min(playhead - clip.start, clipLength(clip)));
+  for (const [key, value] of [['x', x], ['y', y]]) {
+    const keys = keyframesOf(clip, key);
+    if (!keys.length) { clip[key] = value; continue; }
+    const shift = value - propertyAt(clip, key, t);
+    clip.keyframes[key] = keys.map((k) => ({ ...k, value: Math.min(1, Math.max(0, k.value + shift)) }));
+  }
   return next;
 }
 

@@ -2,7 +2,8 @@
 // a person thinks in, with keyframe buttons beside each animatable one. Shown while clips are
 // selected. The document, the selection, the limits and the playhead come down in `timeline`
 // and `playhead` events; changes go up as `setfield` (a number, `live` while a label is dragged),
-// `setvalue` (fit, text, colour) and `keyframe` (add, remove, easing, previous, next). The rules
+// `setvalue` (fit, text, colour), `keyframe` (add, remove, easing, previous, next) and
+// `titlepreset` (an animation preset for the selected titles). The rules
 // (units, ranges, refusals) are inspector-model.js's.
 import { h, emit, clear } from '../shared/dom.js';
 import { server } from '../app/api.js';
@@ -12,6 +13,7 @@ import {
   ALIGN_LABELS, EASINGS, EASING_LABELS, FITS, FIT_LABELS, MEDIA_FIELDS, TEXT_FIELDS, displayRange, formatShown,
   isTextClip, keyframeAt, keyframesOf, parseField, sharedDisplay, stepped, storedValue,
 } from './inspector-model.js';
+import { TITLE_PRESETS } from './title-presets.js';
 
 const DRAG_PX = 4; // pixels a label must move before a press becomes a drag
 let ids = 0;
@@ -223,9 +225,26 @@ export function mountInspector(el) {
       fontRow, check('bold', 'Bold'), check('italic', 'Italic'), field('size'), colour('color', 'Colour'),
       select('align', 'Align', Object.entries(ALIGN_LABELS)), field('line_spacing'),
       field('x'), field('y'),
+      group('Animation', presetRow(), field('scale'), field('opacity'), field('fade_in'), field('fade_out')),
       group('Outline', colour('outline.color', 'Outline colour'), field('outline.width')),
       group('Shadow', colour('shadow.color', 'Shadow colour'), field('shadow.x'), field('shadow.y'), field('shadow.opacity')),
       group('Box', colour('box.color', 'Box colour'), field('box.opacity'), field('box.padding'))];
+  }
+
+  // An animation preset for the selected titles (title-presets.js): chosen, it writes its
+  // keyframes (one undo step) and the list goes back to its prompt, ready for another.
+  function presetRow() {
+    const id = `insp-${++ids}`;
+    const select = h('select', {
+      id,
+      onchange: () => {
+        const name = select.value;
+        select.value = '';
+        if (name) emit(el, 'titlepreset', { name, ids: selectedIds() });
+      },
+    }, h('option', { value: '', text: 'Choose…' }),
+    TITLE_PRESETS.map((p) => h('option', { value: p.name, text: p.label })));
+    return h('div', { class: 'field' }, h('label', { for: id, text: 'Preset' }), select);
   }
 
   // The font list: the families this machine has (GET /api/fonts), and a title's own family even

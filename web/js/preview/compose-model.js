@@ -222,14 +222,20 @@ export function titlesAt(doc, t) {
     const clips = track.kind === 'captions' ? captionTitles(track, doc) : track.clips;
     for (const clip of clips) {
       if (t < clip.start - EPS || t >= clip.start + clip.duration - EPS) continue;
-      out.push(titleOf(clip, doc, track.kind === 'text'));
+      out.push(titleOf(clip, doc, track.kind === 'text', t - clip.start));
     }
   }
   return out;
 }
 
-// What the compositor draws of a text clip (or a caption line as one).
-function titleOf(clip, doc, movable) {
-  return { ...pickStyle(clip), ...(movable ? { clipId: clip.id } : {}), text: clip.text ?? '', x: clip.x ?? 0.5,
-    y: clip.y ?? 0.85, size: Math.max(8, Math.trunc(clip.size || doc.height / 12)), color: clip.color || '#ffffff' };
+// What the compositor draws of a text clip (or a caption line as one), `t` seconds into it: its
+// centre, size and alpha from values.js, as the export's compose.py samples them for the frame
+// at that time. Scale multiplies the font size (not the outline, shadow or box padding); the
+// alpha is quantized to the 8-bit level drawtext mixes with.
+function titleOf(clip, doc, movable, t) {
+  const size = Math.max(8, Math.trunc(clip.size || doc.height / 12));
+  const alpha = Math.round(Math.min(1, Math.max(0, opacityAt(clip, t))) * 255) / 255;
+  return { ...pickStyle(clip), ...(movable ? { clipId: clip.id } : {}), text: clip.text ?? '',
+    x: propertyAt(clip, 'x', t), y: propertyAt(clip, 'y', t),
+    size: Math.max(1, Math.round(size * propertyAt(clip, 'scale', t))), color: clip.color || '#ffffff', alpha };
 }

@@ -86,9 +86,11 @@ export function createCompositor(canvas, { onFont = () => {} } = {}) {
   // drawtext's order: the box; the shadow at its offset (drawtext draws it with the border glyphs
   // when there is an outline: the stroke's ring, not the filled glyph); the outline (the glyph's
   // contour stroked 2 x width wide with round joins, as FreeType's stroker); the fill over it.
+  // The title's alpha multiplies each part's own, one part at a time, as drawtext's `alpha`.
   function drawTitle(item) {
     const layout = layoutOf(item);
     const { style } = layout;
+    const alpha = item.alpha ?? 1;
     ctx.save();
     ctx.setTransform(size.width / docSize.width, 0, 0, size.height / docSize.height, 0, 0);
     ctx.textAlign = 'left';
@@ -96,13 +98,13 @@ export function createCompositor(canvas, { onFont = () => {} } = {}) {
     ctx.lineJoin = 'round';
     const each = (fn) => { for (const line of layout.lines) if (line.text) fn(line); };
     if (layout.box) {
-      ctx.globalAlpha = style.box.opacity;
+      ctx.globalAlpha = style.box.opacity * alpha;
       ctx.fillStyle = style.box.color;
       ctx.fillRect(layout.box.x, layout.box.y, layout.box.w, layout.box.h);
     }
     if (style.shadow) {
       const { x: sx, y: sy } = style.shadow;
-      ctx.globalAlpha = style.shadow.opacity;
+      ctx.globalAlpha = style.shadow.opacity * alpha;
       if (style.outline) {
         ctx.strokeStyle = style.shadow.color;
         ctx.lineWidth = 2 * style.outline.width;
@@ -112,7 +114,7 @@ export function createCompositor(canvas, { onFont = () => {} } = {}) {
         each((l) => ctx.fillText(l.text, l.x + sx, l.baseline + sy));
       }
     }
-    ctx.globalAlpha = 1;
+    ctx.globalAlpha = alpha;
     if (style.outline) {
       ctx.strokeStyle = style.outline.color;
       ctx.lineWidth = 2 * style.outline.width;

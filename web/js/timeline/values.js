@@ -21,8 +21,15 @@ export const DEFAULTS = Object.freeze({
   'transform.y': 0.5,
   'transform.scale': 1, // 1: fit inside the canvas (by the clip's `fit`)
   'transform.rotation': 0, // degrees, clockwise
+  // a text clip's own: its block's centre, as fractions of the canvas, and a multiplier of its size
+  x: 0.5,
+  y: 0.85,
+  scale: 1,
 });
-export const PROPERTIES = Object.freeze(Object.keys(DEFAULTS));
+// what a media clip may animate
+export const PROPERTIES = Object.freeze(['opacity', 'volume', 'transform.x', 'transform.y', 'transform.scale',
+  'transform.rotation']);
+export const TEXT_PROPERTIES = Object.freeze(['opacity', 'x', 'y', 'scale']); // what a text clip may animate
 
 // The eased fraction of the way from one keyframe to the next, for u (the fraction of the time)
 // in [0, 1]; u outside it is clamped. 'hold' keeps the first value until u reaches 1.
