@@ -60,7 +60,8 @@ def spec() -> dict[str, Any]:
         "fps": {"oneOf": [{"type": "string"}, {"type": "number"}]},
         "quality": {"type": "string", "enum": ["high", "medium", "small"]},
         "range": {"oneOf": [{"type": "string", "enum": ["whole"]}, {"type": "object", "properties": {
-            "in": {"type": "number"}, "out": {"type": "number"}}}]}}}}})
+            "in": {"type": "number"}, "out": {"type": "number"}}}]},
+        "captions": {"type": "string", "enum": ["burn", "sidecar", "soft", "none"]}}}}})
     upload = {"content": {"multipart/form-data": {"schema": {"type": "object", "properties": {
         "file": {"type": "string", "format": "binary"}}}}}}
     return {
@@ -169,9 +170,14 @@ def spec() -> dict[str, Any]:
             "/api/projects/{project_id}/exports/estimate": {
                 "post": _op("The settings filled in and checked, and the estimated size, frame and aspect"
                             " mismatch: {settings, estimate}", _ok(_OBJ), settings_body, ["project_id"])},
-            "/api/export/formats": {"get": _op("Export formats (with availability), presets, resolutions, frame"
-                                               " rates, qualities and the default", _ok(_OBJ))},
+            "/api/export/formats": {"get": _op(
+                "Export formats (with availability), presets, resolutions, frame rates, qualities, the default"
+                " and the captions modes (captions_modes; soft_captions_formats: the formats that hold a"
+                " subtitle stream)", _ok(_OBJ))},
             "/api/exports/{export_id}": {"get": _op("An export", _ok(_OBJ), params=["export_id"])},
+            "/api/exports/{export_id}/sidecar": {"get": _op(
+                "The subtitle file (.srt, or .vtt beside a WebM) written beside an export made with"
+                " settings.captions \"sidecar\"", _ok(_OBJ), params=["export_id"])},
             "/api/exports/{export_id}/cancel": {"post": _op("Cancel an export", _ok(_OBJ), _json(_OBJ),
                                                             ["export_id"])},
             "/api/media/{media_id}": {
