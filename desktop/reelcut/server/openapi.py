@@ -175,6 +175,12 @@ def spec() -> dict[str, Any]:
                 " and the captions modes (captions_modes; soft_captions_formats: the formats that hold a"
                 " subtitle stream)", _ok(_OBJ))},
             "/api/exports/{export_id}": {"get": _op("An export", _ok(_OBJ), params=["export_id"])},
+            "/api/projects/{project_id}/captions/transcribe": {"post": _op(
+                "Caption this clip: speech to text of a timeline clip's sound on fal.ai, as a generation job"
+                " (progress, cancel, cost); when it ends its lines become a new captions track timed where the"
+                " clip plays. 401 no_api_key without a fal.ai key (no job); 422 invalid_clip naming clip_id",
+                _ok(_OBJ, "202"), _json({"type": "object", "properties": {"clip_id": {"type": "string"}},
+                                         "required": ["clip_id"]}), ["project_id"])},
             "/api/exports/{export_id}/sidecar": {"get": _op(
                 "The subtitle file (.srt, or .vtt beside a WebM) written beside an export made with"
                 " settings.captions \"sidecar\"", _ok(_OBJ), params=["export_id"])},
