@@ -110,3 +110,15 @@ test('keyframes stay in time order and a second one within half a frame updates 
   assert.deepEqual(keys.map((k) => k.time), [1, 2]);
   assert.deepEqual(withKeyframe(keys, 1.01, 5, 30).map((k) => [k.time, k.value]), [[1, 5], [2, 1]]);
 });
+
+test('caption this clip: one media clip with sound, and a fal.ai key', async () => {
+  const { captionBlocker } = await import('../../../web/js/inspector/inspector-model.js');
+  const media = [{ id: 'm', audio_codec: 'aac' }, { id: 'mute', audio_codec: null }];
+  const clip = { id: 'a', media_id: 'm', start: 0, in: 0, out: 4 };
+  assert.equal(captionBlocker([clip], media, true), null);
+  assert.equal(captionBlocker([clip], media, null), null); // not known yet: the server says
+  assert.match(captionBlocker([clip], media, false), /add a fal\.ai key in Settings/);
+  assert.match(captionBlocker([{ ...clip, media_id: 'mute' }], media, true), /no sound/);
+  assert.match(captionBlocker([clip, { ...clip, id: 'b' }], media, true), /Select one clip/);
+  assert.match(captionBlocker([{ id: 't', text: 'Hi', start: 0, duration: 1 }], media, true), /Select one clip/);
+});
