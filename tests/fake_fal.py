@@ -50,6 +50,25 @@ class Reply:
     delay: float = 0.0
 
 
+def _words(*items: tuple[str, float, float]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for text, a, b in items:
+        if out:
+            out.append({"text": " ", "start": out[-1]["end"], "end": a, "type": "spacing"})
+        out.append({"text": text, "start": a, "end": b, "type": "word", "speaker_id": "speaker_0"})
+    return out
+
+
+# ElevenLabs speech-to-text's answer (fal-models-2026.md 5.3): a time for every word, in seconds
+# of the file sent
+TRANSCRIPT: dict[str, Any] = {
+    "text": "Hello there. Second line. Cut at the end. After it.", "language_code": "eng",
+    "language_probability": 0.98,
+    "words": _words(("Hello", 0.2, 0.5), ("there.", 0.6, 1.0), ("Second", 1.6, 2.0), ("line.", 2.1, 2.4),
+                    ("Cut", 3.6, 3.8), ("at", 3.8, 3.9), ("the", 3.9, 4.0), ("end.", 4.0, 4.6),
+                    ("After", 5.0, 5.2), ("it.", 5.3, 5.6))}
+
+
 @dataclass
 class Scenario:
     queue_seconds: float = 0.2       # time in IN_QUEUE
@@ -71,6 +90,8 @@ class Scenario:
     submit_cut: list[str] = field(default_factory=list)
     answer_urls: dict[str, str] = field(default_factory=dict)  # e.g. {"status_url": base}: that URL elsewhere
     redirect_to: str | None = None   # where the CDN's "redirect" mode sends the download
+    # speech-to-text's fixed answer (ElevenLabs' {text, words: [{text, start, end, type}]})
+    transcript: dict[str, Any] = field(default_factory=lambda: dict(TRANSCRIPT))
 
 
 @dataclass
@@ -303,6 +324,8 @@ class FakeFal:
                 if status.get("error"):
                     return self.send(Reply(500, {"detail": status["error"], "error_type": status["error_type"]},
                                            {"x-fal-request-id": req.id}))
+                if req.endpoint in TRANSCRIBERS:
+                    return self.send(Reply(200, fake.scenario.transcript, {"x-fal-request-id": req.id}))
                 name = f"{req.id}.mp4"
                 url = fake.scenario.video_url or f"{fake.url}/files/{name}"
                 req.result_at = req.result_at or time.monotonic()
@@ -565,6 +588,13 @@ SCHEMAS: dict[str, tuple[dict[str, tuple], tuple]] = {
     "fal-ai/minimax/hailuo-2.3/pro/image-to-video": ({"prompt": ("str", None, True), "image_url": ("str", None, True),
                                                       "prompt_optimizer": ("bool", None, False)}, ()),
 }
+# speech to text (fal-models-2026.md 5.3): no prompt
+SPEECH_SCHEMAS: dict[str, tuple[dict[str, tuple], tuple]] = {
+    "fal-ai/elevenlabs/speech-to-text": ({"audio_url": ("str", None, True), "language_code": ("str", None, False),
+                                          "diarize": ("bool", None, False),
+                                          "tag_audio_events": ("bool", None, False)}, ()),
+}
+TRANSCRIBERS = tuple(SPEECH_SCHEMAS)
 _PY = {"str": str, "int": int, "float": (int, float), "bool": bool, "list": list}
 _TYPE_WORDS = {"str": "a valid string", "int": "a valid integer", "float": "a valid number",
                "bool": "a valid boolean", "list": "a valid list"}
@@ -573,7 +603,7 @@ _TYPE_WORDS = {"str": "a valid string", "int": "a valid integer", "float": "a va
 def check_schema(endpoint: str, data: dict[str, Any]) -> dict[str, Any] | None:
     """The first problem fal's pydantic model for `endpoint` finds in `data`, shaped as fal's 422
     detail items; unknown fields are ignored, as fal ignores them."""
-    fields, rules = SCHEMAS[endpoint]
+    fields, rules = {**SCHEMAS, **SPEECH_SCHEMAS}[endpoint]
     for name, (kind, allowed, required) in fields.items():
         if name not in data or data[name] is None:
             if required:
@@ -598,7 +628,7 @@ def check_schema(endpoint: str, data: dict[str, Any]) -> dict[str, Any] | None:
 def validate(endpoint: str, data: dict[str, Any]) -> dict[str, Any] | None:
     """A little of fal's own input validation: the 2026 endpoints against their schema table
     above; the older ones: LTX wants integer durations and fps, Kling strings."""
-    if endpoint in SCHEMAS:
+    if endpoint in SCHEMAS or endpoint in SPEECH_SCHEMAS:
         problem = check_schema(endpoint, data)
         if problem:
             return problem

@@ -230,3 +230,16 @@ def test_a_crossfade_dropped_on_a_cut_overlaps_the_clips_and_reaches_the_export(
     page.get_by_role("button", name="Undo").click()
     until(lambda: clips()["blue"].get("transition_in", {}).get("duration") == 0.5, 10, "undo to the 0.5 s crossfade")
     watch.assert_clean()
+
+
+def test_caption_this_clip_says_why_it_cannot_run_without_a_key(server: ServerProcess, page: Page,
+                                                                 project: str) -> None:
+    """Without a fal.ai key the button is there, disabled, with the reason beside it (the server
+    refuses too: tests/test_transcribe.py); the clip has sound, so the key is the only reason."""
+    assert not server.get("/api/settings").json()["fal_key_set"]
+    watch = open_and_select(page, server)
+    captions = page.get_by_role("region", name="Inspector").get_by_role("group", name="Captions")
+    button = captions.get_by_role("button", name="Caption this clip")
+    expect(button).to_be_disabled()
+    expect(captions).to_contain_text("Captioning runs on fal.ai: add a fal.ai key in Settings.")
+    watch.assert_clean()

@@ -105,7 +105,7 @@ def test_the_formats_are_the_data_and_each_one_is_listed(api):
     assert body["resolutions"] == ["canvas", "2160p", "1440p", "1080p", "720p", "480p"]
     assert body["frame_rates"] == ["canvas", 24, 25, 30, 50, 60]
     assert body["default"] == {"format": "mp4_h264", "resolution": "canvas", "fps": "canvas",
-                               "quality": "medium", "range": "whole"}
+                               "quality": "medium", "range": "whole", "captions": "burn"}
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))

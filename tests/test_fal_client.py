@@ -331,7 +331,8 @@ def test_every_registry_model_generates(services: Services, project: dict, fal: 
     media = {"end_image_media_id": image["id"],
              "audio_media_id": services.media.import_path(project["id"], ms.make_audio(tmp_path / "s.wav", 3))["id"],
              "video_media_id": services.media.import_path(project["id"], samples["video"])["id"]}
-    models = [m for m in registry.all_models() if m["provider"] == "fal"]
+    # speech to text makes no clip: tests/test_transcribe.py runs it
+    models = [m for m in registry.all_models() if m["provider"] == "fal" and m["mode"] != "transcribe"]
     jobs = []
     for mode in ("text", "image", "audio", "video"):
         ids = [m["id"] for m in models if m["mode"] == mode]

@@ -129,7 +129,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 def export_settings_of(args: argparse.Namespace) -> dict[str, object]:
     """The export settings the flags name (render/settings.py checks them); none: the default."""
     settings: dict[str, object] = {}
-    for key in ("preset", "format", "resolution", "quality"):
+    for key in ("preset", "format", "resolution", "quality", "captions"):
         if getattr(args, key, None) is not None:
             settings[key] = getattr(args, key)
     if args.fps is not None:
@@ -322,6 +322,8 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--quality", help="high, medium or small")
     exp.add_argument("--fps", help="canvas, 24, 25, 30, 50 or 60")
     exp.add_argument("--range", nargs=2, type=float, metavar=("IN", "OUT"), help="seconds of the timeline")
+    exp.add_argument("--captions", help="burn (into the picture), sidecar (a subtitle file beside it), soft (a "
+                     "subtitle stream in it) or none")
     exp.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     exp.set_defaults(func=cmd_export)
 

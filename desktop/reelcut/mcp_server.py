@@ -417,6 +417,13 @@ def build(session: Session) -> Any:
         return {"jobs": [job_brief(j) for j in jobs], "finished": all(j["status"] in FINISHED_JOB for j in jobs),
                 "cost_usd": round(sum(j.get("cost") or 0 for j in jobs), 4)}
 
+    @tool("Caption a clip of the open project's timeline: speech to text of the sound it plays, on fal.ai (needs "
+          "a fal.ai key; paid per second of the clip). Answers the job (follow it with job_status, wait_for_jobs, "
+          "cancel_job); when it is done its lines are a new captions track on top, timed where the clip plays.")
+    def transcribe_clip(clip_id: Annotated[str, Field(description="A clip id from the timeline")]) -> dict[str, Any]:
+        job = api.post(f"/api/projects/{session.project()}/captions/transcribe", {"clip_id": clip_id})["job"]
+        return {"job": job_brief(job)}
+
     @tool("Cancel a generation job.")
     def cancel_job(job_id: str) -> dict[str, Any]:
         return {"job": job_brief(api.post(f"/api/generations/{job_id}/cancel")["job"])}

@@ -103,6 +103,8 @@ class FalProvider:
                     raise JobCancelled()
             else:
                 ctx.report("queued", message="Resuming the fal.ai request")
+            if ctx.model.get("mode") == "transcribe":
+                return self._transcript(http, ctx, retry_note)
             url = ctx.state.get("video_url") or self._wait_for_result(http, ctx, retry_note)
             path, size, sha, probed = self._download(http, ctx, url, name, retry_note)
             cost = ctx.cost if ctx.cost is not None else registry.estimate_cost(ctx.model, ctx.params)
@@ -110,8 +112,20 @@ class FalProvider:
         finally:
             http.close()
 
+    def _transcript(self, http: FalHttp, ctx: JobContext, note: Callable[[str], None]) -> GeneratedFile:
+        """Speech to text: the answer is the result itself (kept in the job's state, paid for,
+        before anything reads it), handed to the manager as a JSON file."""
+        if "transcript" not in ctx.state:
+            self._wait_for_result(http, ctx, note)
+        path = ctx.temp_dir / f"transcript-{ctx.job_id}.json"
+        path.write_text(json.dumps(ctx.state["transcript"]), "utf-8")
+        cost = ctx.cost if ctx.cost is not None else registry.estimate_cost(ctx.model, ctx.params)
+        return GeneratedFile(path=path, cost=cost)
+
     def _submit(self, http: FalHttp, ctx: JobContext, note: Callable[[str], None]) -> None:
-        payload: dict[str, Any] = {"prompt": ctx.prompt, **ctx.params}
+        # speech to text takes no prompt
+        payload: dict[str, Any] = {**ctx.params} if ctx.model.get("mode") == "transcribe" \
+            else {"prompt": ctx.prompt, **ctx.params}
         for spec in registry.media_inputs(ctx.model):
             path = ctx.inputs.get(spec["name"])
             if path is None and spec["from"] == "image_media_id":
@@ -306,6 +320,12 @@ class FalProvider:
                 return None  # COMPLETED was seen a moment before the result was ready: ask again
             raise GenerationError("provider_error", f"fal.ai refused the result: {detail}")
         result = json_of(resp, "result")
+        if ctx.model.get("mode") == "transcribe":
+            words = result.get("words")
+            if not isinstance(words, list):
+                raise GenerationError("bad_response", "fal.ai finished but returned no timed words.")
+            ctx.save_state(transcript={"text": result.get("text"), "words": words}, phase="storing")
+            return "transcript"
         video = result.get("video")
         url = video.get("url") if isinstance(video, dict) else video if isinstance(video, str) else None
         if not url:

@@ -3,6 +3,7 @@ restarted app resumes what was running (a paid result is never thrown away)."""
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import threading
@@ -14,8 +15,10 @@ from typing import Any
 
 from ..errors import AppError, NotFound
 from ..eventbus import EventBus
+from ..library.captions import add_captions_track, speech_lines
 from ..library.db import Database, dumps, loads, now
 from ..library.media_store import MediaStore
+from ..media.encode import EncodeCancelled, run_ffmpeg
 from ..runs import NULL, StatusRows, Threads, failed, failure
 from . import registry
 from .base import JobCancelled, JobContext, Provider
@@ -94,6 +97,72 @@ class JobManager:
             rows = self.db.query("SELECT * FROM jobs ORDER BY created_at DESC LIMIT ?", (limit,))
         return [job_dict(r) for r in rows]
 
+    # -- transcription ------------------------------------------------------------------------
+    def transcribe(self, project_id: str, clip_id: Any) -> dict[str, Any]:
+        """"Caption this clip": speech to text of the sound the clip plays (its [in, out] of the
+        source), as a job like a generation (progress, cancel, cost); when it ends, its words
+        become a new captions track, timed where the clip plays. Refused without a fal.ai key
+        (no job: there is no offline transcription to fall back on)."""
+        self.media.projects.get(project_id)
+        if not isinstance(clip_id, str) or not clip_id:
+            raise AppError("invalid_clip", "clip_id is required: the id of a clip on the timeline.", field="clip_id")
+        doc = self.media.projects.timeline(project_id)
+        clip = next((c for t in doc["tracks"] if t["kind"] in ("video", "audio") for c in t["clips"]
+                     if c.get("id") == clip_id), None)
+        if clip is None:
+            raise AppError("invalid_clip", "There is no media clip with that id on the timeline.", field="clip_id")
+        item = self.media.get(clip["media_id"])
+        if not item.get("audio_codec"):
+            raise AppError("invalid_clip", f"The clip '{item['name']}' has no sound to transcribe.", field="clip_id")
+        model = next((m for m in registry.entries() if m.get("mode") == "transcribe"), None)
+        if model is None:
+            raise AppError("no_provider", "No speech-to-text model is in the registry.")
+        lookup = getattr(self.provider(model["provider"]), "key_lookup", None)
+        if lookup is not None and not lookup():
+            raise AppError("no_api_key", "Transcription runs on fal.ai: add your fal.ai API key in Settings (or set "
+                                         "FAL_KEY) to caption a clip. Reelcut has no offline transcription.")
+        params = registry.validate_params(model, {})
+        span = float(clip["out"]) - float(clip["in"])
+        place = {k: clip.get(k) for k in ("id", "start", "in", "out", "speed") if k in clip}
+        job_id = uuid.uuid4().hex
+        ts = now()
+        self.db.execute(
+            "INSERT INTO jobs (id, project_id, model_id, prompt, params, status, progress, message, cost, created_at,"
+            " updated_at, inputs, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (job_id, project_id, model["id"], f"Captions: {item['name']}", dumps(params), "queued", 0.0,
+             "Waiting to start", registry.estimate_cost(model, params, span), ts, ts,
+             dumps({"audio_url": item["id"]}), dumps({"transcribe": {"clip": place, "name": item["name"]}})))
+        self._publish(job_id)
+        self._spawn(job_id)
+        return self.get(job_id)
+
+    def _clip_sound(self, ctx: JobContext, clip: dict[str, Any]) -> None:
+        """What is sent: only the sound the clip plays (its [in, out] of the source), small and
+        paid by its own length; the answer's times then count from the clip's in point."""
+        source = ctx.inputs["audio_url"]
+        out = ctx.temp_dir / f"sound-{ctx.job_id}.m4a"
+        span = float(clip["out"]) - float(clip["in"])
+        try:
+            run_ffmpeg(["-ss", str(float(clip["in"])), "-t", str(span), "-i", str(source), "-vn", "-ac", "1",
+                        "-c:a", "aac", "-b:a", "64k", "-f", "ipod", str(out)], duration=span,
+                       cancel=ctx.cancel_event, what="The clip's sound")
+        except EncodeCancelled:
+            out.unlink(missing_ok=True)
+            raise JobCancelled() from None
+        ctx.inputs["audio_url"] = out
+
+    def _store_transcript(self, job: dict[str, Any], ctx: JobContext, path: Path) -> None:
+        info = ctx.state["transcribe"]
+        clip = info["clip"]
+        words = json.loads(path.read_text("utf-8")).get("words") or []
+        lines = speech_lines(words, clip, offset=float(clip["in"]))
+        ctx.check_cancelled()
+        self._update(job["id"], status="storing", progress=_SPAN["storing"][0], message="Adding the captions")
+        add_captions_track(self.media.projects, job["project_id"], lines, f"Captions: {info['name']}")
+        n = len(lines)
+        self._update(job["id"], status="done", progress=1.0,
+                     message=f"{n} caption line{'s' if n != 1 else ''} added" if n else "No speech heard in the clip")
+
     # -- starting -----------------------------------------------------------------------------
     def start(self, project_id: Any, model_ids: Any, prompt: Any, params: Any = None,
               image_media_id: Any = None, *, takes: Any = 1, media: Mapping[str, Any] | None = None
@@ -132,6 +201,9 @@ class JobManager:
         planned = []
         for model_id in model_ids:
             model = registry.get_model(model_id)
+            if model.get("mode") == "transcribe":
+                raise AppError("invalid_models", f"{model['name']} turns speech into captions: use Caption this "
+                               "clip (POST /api/projects/<id>/captions/transcribe).", field="model_ids")
             own = params.get(model_id, {})
             if not isinstance(own, dict):
                 raise AppError("invalid_param", f"params for {model_id} must be an object.", field="params")
@@ -275,6 +347,21 @@ class JobManager:
                 raise JobCancelled()
             provider = self.provider(ctx.model["provider"])
             ctx.check_cancelled()
+            if ctx.model.get("mode") == "transcribe":
+                sound = None
+                try:
+                    if "request_id" not in ctx.state:
+                        self._clip_sound(ctx, ctx.state["transcribe"]["clip"])
+                        sound = ctx.inputs["audio_url"]
+                    result = provider.generate(ctx)
+                finally:
+                    if sound is not None:
+                        sound.unlink(missing_ok=True)
+                try:
+                    self._store_transcript(job, ctx, result.path)
+                finally:
+                    result.path.unlink(missing_ok=True)
+                return
             result = provider.generate(ctx)
             try:
                 ctx.check_cancelled()

@@ -193,3 +193,58 @@ def export_captions(projects: Projects, project_id: str, track_id: str, fmt: Any
     mime, ext = EXPORTS[fmt]
     safe = re.sub(r"[^A-Za-z0-9 ._-]+", "_", track.get("name") or track_id).strip() or "captions"
     return write_captions(track, fmt), f"{safe}{ext}", mime
+
+
+# A caption line from speech: words run on until a sentence ends, the speaker pauses this long,
+# or the line reaches the length a viewer reads at a glance.
+PAUSE = 0.5
+LINE_CHARS = 42
+_SENTENCE_END = (".", "?", "!", "…")
+
+
+def speech_lines(words: list[dict[str, Any]], clip: dict[str, Any], offset: float = 0.0) -> list[dict[str, Any]]:
+    """Timed words (speech to text's `words`: {text, start, end, type}, times in seconds of what
+    was sent, which began at `offset` s of the clip's source) as caption lines placed where the
+    clip plays: source time s is at clip.start + (s - clip.in) / speed on the timeline. A line
+    outside the clip's [in, out] is dropped, one across its edge is cut to it."""
+    start, cin, cout = float(clip["start"]), float(clip["in"]), float(clip["out"])
+    speed = float(clip.get("speed", 1.0))
+    groups: list[list[tuple[str, float, float]]] = []
+    for w in words:
+        if not isinstance(w, dict) or w.get("type", "word") != "word":
+            continue  # spacing and tagged sounds ("(laughter)") are no words to read
+        text = str(w.get("text", "")).strip()
+        try:
+            a, b = float(w["start"]) + offset, float(w["end"]) + offset
+        except (KeyError, TypeError, ValueError):
+            continue
+        if not text or b < a:
+            continue
+        last = groups[-1] if groups else None
+        if last is None or last[-1][0].endswith(_SENTENCE_END) or a - last[-1][2] >= PAUSE \
+                or len(" ".join(t for t, _, _ in last)) + 1 + len(text) > LINE_CHARS:
+            groups.append([])
+        groups[-1].append((text, a, b))
+    lines: list[dict[str, Any]] = []
+    for group in groups:
+        a, b = max(group[0][1], cin), min(group[-1][2], cout)
+        if b - a < 0.01:
+            continue
+        t0, t1 = start + (a - cin) / speed, start + (b - cin) / speed
+        if lines and t0 < lines[-1]["start"] + lines[-1]["duration"]:
+            t0 = lines[-1]["start"] + lines[-1]["duration"]  # captions on one track never overlap
+        if t1 - t0 < 0.01:
+            continue
+        lines.append({"id": f"line-{uuid.uuid4().hex[:10]}", "start": round(t0, 6), "duration": round(t1 - t0, 6),
+                      "text": " ".join(t for t, _, _ in group)[:1000]})
+    return lines
+
+
+def add_captions_track(projects: Projects, project_id: str, lines: list[dict[str, Any]], name: str,
+                       source: str | None = None) -> tuple[dict[str, Any], int]:
+    """A new captions track on top holding `lines`, saved on the current revision (the one
+    timeline-writing path: history, revision, and `timeline_changed` to every open window)."""
+    doc, current = projects.timeline_at(project_id)
+    doc["tracks"].insert(0, {"id": f"captions-{uuid.uuid4().hex[:8]}", "name": name[:200] or "Captions",
+                             "kind": "captions", "muted": False, "hidden": False, "style": {}, "clips": lines})
+    return projects.save_timeline_at(project_id, doc, current, source=source)

@@ -204,6 +204,10 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection, Path], None]] = [
     ALTER TABLE exports ADD COLUMN revision INTEGER;
     ALTER TABLE exports ADD COLUMN size INTEGER;
     """,
+    # 14: the subtitle file written beside an export (settings.captions "sidecar"), under the data dir
+    """
+    ALTER TABLE exports ADD COLUMN sidecar TEXT;
+    """,
 ]
 
 

@@ -26,7 +26,7 @@ from ..media.compose import Source, build_export_args, preflight
 from ..media.encode import EncodeCancelled, run_ffmpeg
 from ..media.fonts import find_font
 from ..runs import StatusRows, Threads, failed, failure, move_into_place
-from . import budget
+from . import budget, captions_out
 from . import settings as export_settings
 from .plan import cut_to_range, plan_export, settings_plan, smart_render_off
 from .smart import copy_render, sources_info
@@ -48,6 +48,8 @@ def export_dict(row: Any, data_dir: Path | None = None) -> dict[str, Any]:
     path = row["path"]
     exists = bool(path) and data_dir is not None and (data_dir / path).is_file()
     revision = row["revision"]
+    sidecar = row["sidecar"]
+    has_sidecar = bool(sidecar) and data_dir is not None and (data_dir / sidecar).is_file()
     return {"id": row["id"], "project_id": row["project_id"], "status": row["status"], "progress": row["progress"],
             "message": row["message"], "error": loads(row["error"]),
             "filename": Path(path).name if path else None, "duration": row["duration"],
@@ -56,6 +58,8 @@ def export_dict(row: Any, data_dir: Path | None = None) -> dict[str, Any]:
             # the normalized settings (None: made before settings existed, or with none: the default)
             "settings": loads(row["settings"]), "size": row["size"], "file_exists": exists,
             "revision": revision,
+            # the subtitle file beside it (settings.captions "sidecar"): {filename}; the route adds its URL
+            "sidecar": {"filename": Path(sidecar).name} if has_sidecar else None,
             "stale": revision is not None and revision != row["project_revision"],
             "created_at": row["created_at"], "updated_at": row["updated_at"]}
 
@@ -99,6 +103,16 @@ class ExportManager:
         return [export_dict(r, self.data_dir) for r in self.db.query(
             _ROW + "e.project_id = ? ORDER BY e.created_at DESC, e.rowid DESC", (project_id,))]
 
+    def sidecar_path(self, export_id: str) -> Path:
+        """The subtitle file written beside a finished export."""
+        row = self.db.one("SELECT sidecar, status FROM exports WHERE id = ?", (export_id,))
+        if row is None or row["status"] != "done" or not row["sidecar"]:
+            raise NotFound("The export's subtitle file")
+        path = (self.data_dir / row["sidecar"]).resolve()
+        if not path.is_relative_to(self.data_dir) or not path.is_file():
+            raise NotFound("The export's subtitle file")
+        return path
+
     def mime(self, export_id: str) -> str:
         """The MIME type its file is served with: its format's."""
         settings = self.get(export_id)["settings"]
@@ -139,6 +153,11 @@ class ExportManager:
         output = export_settings.output(normal, timeline, duration) if normal is not None else None
         if output is not None:
             duration = output.duration
+        if normal is not None and normal["captions"] in ("sidecar", "soft") \
+                and captions_out.captions_track(timeline) is None:
+            raise AppError("invalid_export_settings", f"The captions are to be written as {normal['captions']}, "
+                                                      "but the timeline has no visible captions track.",
+                           field="settings.captions")
         budget.check(_as_rendered(timeline, output))
         export_id = uuid.uuid4().hex
         cancel = threading.Event()
@@ -226,6 +245,14 @@ class ExportManager:
         outcome: dict[str, Any]
         try:
             work.mkdir(parents=True, exist_ok=True)
+            mode = (settings or {}).get("captions", "burn")
+            subtitles = None
+            if mode in ("sidecar", "soft") and output is not None:
+                track = captions_out.captions_track(timeline)
+                subtitles = captions_out.export_lines(track, output.start, output.end) if track else []
+            if mode != "burn":
+                # only a burn-in puts captions in the picture: nothing else draws or plans them
+                timeline = captions_out.without_burn_in(timeline)
             # plan, then render: copied where the plan says the whole export can be (render/plan.py)
             why = export_settings.why_encode(settings, timeline)
             # a range is planned as the timeline it cuts out: copied when its cuts are on keyframes
@@ -247,13 +274,28 @@ class ExportManager:
                 check()
                 self.rows.update(export_id, status="rendering", message="Rendering")
                 run_ffmpeg(args, duration=duration, on_progress=progress, cancel=cancel, what="The export")
+            check()
+            codec = export_settings.soft_codec(output.fmt) if output is not None else None
+            if mode == "soft" and subtitles and codec and output is not None:
+                self.rows.update(export_id, status="rendering", message="Adding the captions")
+                srt = captions_out.write_subtitles(subtitles, work / "captions.srt", "srt")
+                muxed = work / f"captioned.{extension}"
+                captions_out.embed(tmp_out, srt, codec, output.fmt["muxer"], muxed, duration, cancel)
+                tmp_out = muxed
             folder = self.media.projects.folder(project["id"]) / "exports"
             folder.mkdir(parents=True, exist_ok=True)
             stamp = time.strftime("%Y%m%d-%H%M%S")
             final = unique_path(folder, f"{safe_filename(project['name'], 'export')}-{stamp}.{extension}")
+            side = None
+            if mode == "sidecar" and subtitles is not None and output is not None:
+                kind = captions_out.subtitle_extension(output.fmt)
+                tmp_side = captions_out.write_subtitles(subtitles, work / f"captions.{kind}", kind)
+                side = unique_path(folder, f"{final.stem}.{kind}")
+                move_into_place(tmp_side, side)
             move_into_place(tmp_out, final)
             outcome = {"status": "done", "progress": 1.0, "message": "Exported",
-                       "path": str(final.relative_to(self.data_dir)), "size": final.stat().st_size}
+                       "path": str(final.relative_to(self.data_dir)), "size": final.stat().st_size,
+                       "sidecar": str(side.relative_to(self.data_dir)) if side else None}
         except EncodeCancelled:
             outcome = {"status": "cancelled", "message": "Cancelled"}
             if self._stopping.is_set():

@@ -6,7 +6,13 @@ A settings object, as the API and the CLI take it (every field optional; a prese
 fields, and the fields given beside it win):
     {"preset": "youtube_1080p", "format": "mp4_h264", "resolution": "canvas" | "720p" | "1080x1920",
      "fps": "canvas" | 24 | 25 | 30 | 50 | 60, "quality": "high" | "medium" | "small",
-     "range": "whole" | {"in": seconds, "out": seconds}}
+     "range": "whole" | {"in": seconds, "out": seconds},
+     "captions": "burn" | "sidecar" | "soft" | "none"}
+
+Captions: "burn" draws the visible captions tracks into the picture (as exports always did);
+"sidecar" and "soft" write the topmost visible captions track's lines, cut and shifted to the
+range, as a subtitle file beside the export or as a subtitle stream in it (render/captions_out.py);
+"none" leaves them out. Only "burn" puts captions in the picture, so only it can stop a copy.
 
 A named height ("720p") scales keeping the canvas's aspect: it is the height of a landscape (or
 square) canvas and the width of a portrait one. A frame ("1080x1920") is a fixed size: a canvas
@@ -28,7 +34,7 @@ from ..media.output import Output
 
 _DATA = Path(__file__).with_name("export_formats.json")
 _FRAME = re.compile(r"([1-9][0-9]{1,4})x([1-9][0-9]{1,4})")
-FIELDS = ("preset", "format", "resolution", "fps", "quality", "range")
+FIELDS = ("preset", "format", "resolution", "fps", "quality", "range", "captions")
 MAX_SIDE = 7680  # 8K: what the encoders take and a desktop can hold
 
 
@@ -78,7 +84,18 @@ def formats() -> dict[str, Any]:
                     "available": reason is None, "unavailable_reason": reason})
     presets = [{"id": key, "label": p["label"], "settings": p["settings"]} for key, p in t["presets"].items()]
     return {"formats": out, "presets": presets, "resolutions": ["canvas", *t["resolutions"]],
-            "frame_rates": ["canvas", *t["frame_rates"]], "qualities": t["qualities"], "default": t["default"]}
+            "frame_rates": ["canvas", *t["frame_rates"]], "qualities": t["qualities"], "default": t["default"],
+            # the page offers the captions choice only when this is present
+            "captions_modes": [{"id": k, "label": v} for k, v in t["captions_modes"].items()],
+            "soft_captions_formats": [f["id"] for f in out if soft_codec(t["formats"][f["id"]]) is not None]}
+
+
+def soft_codec(fmt: dict[str, Any]) -> str | None:
+    """The subtitle codec a format's container holds (None: it holds none: GIF, sound only)."""
+    if fmt["video"] is None:
+        return None
+    codec: str | None = table()["soft_captions"].get(fmt["muxer"])
+    return codec
 
 
 def _bad(field: str, message: str, code: str = "invalid_export_settings") -> AppError:
@@ -130,6 +147,12 @@ def normalize(settings: Any, duration: float) -> dict[str, Any]:
         raise _bad("fps", f"The frame rate must be canvas or one of {', '.join(map(str, t['frame_rates']))}, "
                           f"not {fps!r}.")
     merged["range"] = _range(merged["range"], duration)
+    mode = merged["captions"]
+    if not isinstance(mode, str) or mode not in t["captions_modes"]:
+        raise _bad("captions", f"The captions must be one of {', '.join(t['captions_modes'])}, not {mode!r}.")
+    if mode == "soft" and soft_codec(t["formats"][fmt_id]) is None:
+        raise _bad("captions", f"{t['formats'][fmt_id]['label']} cannot hold a subtitle stream: choose "
+                               "\"sidecar\" for a subtitle file beside it, \"burn\" or \"none\".")
     return merged
 
 
@@ -193,10 +216,12 @@ def output(settings: dict[str, Any], doc: dict[str, Any], duration: float) -> Ou
 
 
 def is_default(settings: dict[str, Any] | None) -> bool:
-    """Whether normalized settings are today's export exactly (what smart render may copy)."""
+    """Whether normalized settings are today's export exactly (what smart render may copy). The
+    captions mode is not part of it: how captions leave the export is the plan's to judge (a
+    burnt line is an encoded stretch; a sidecar or a soft stream leaves the picture alone)."""
     if settings is None:
         return True
-    return all(settings.get(k) == v for k, v in table()["default"].items())
+    return all(settings.get(k) == v for k, v in table()["default"].items() if k != "captions")
 
 
 def why_encode(settings: dict[str, Any] | None, doc: dict[str, Any]) -> str | None:

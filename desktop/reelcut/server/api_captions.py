@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from ..library import captions
-from .util import services, uploaded
+from .util import body, services, uploaded
 
 bp = Blueprint("api_captions", __name__, url_prefix="/api")
 
@@ -34,3 +34,10 @@ def export_captions(project_id: str, track_id: str):
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Access-Control-Expose-Headers"] = "Content-Disposition"
     return response
+
+
+@bp.post("/projects/<project_id>/captions/transcribe")
+def transcribe(project_id: str):
+    """{clip_id} → 202 {job}: speech to text of the clip's sound on fal.ai; its lines arrive as a
+    new captions track when the job ends (the timeline_changed event tells the page)."""
+    return jsonify({"job": services().jobs.transcribe(project_id, body().get("clip_id"))}), 202

@@ -59,3 +59,10 @@ def download(export_id: str):
     path = exports.file_path(export_id)
     return send_file(path, mimetype=exports.mime(export_id), as_attachment=True, download_name=path.name,
                      conditional=True)
+
+
+@bp.get("/exports/<export_id>/sidecar")
+def download_sidecar(export_id: str):
+    path = services().exports.sidecar_path(export_id)
+    mime = "text/vtt" if path.suffix == ".vtt" else "application/x-subrip"
+    return send_file(path, mimetype=mime, as_attachment=True, download_name=path.name, conditional=True)

@@ -60,7 +60,8 @@ def spec() -> dict[str, Any]:
         "fps": {"oneOf": [{"type": "string"}, {"type": "number"}]},
         "quality": {"type": "string", "enum": ["high", "medium", "small"]},
         "range": {"oneOf": [{"type": "string", "enum": ["whole"]}, {"type": "object", "properties": {
-            "in": {"type": "number"}, "out": {"type": "number"}}}]}}}}})
+            "in": {"type": "number"}, "out": {"type": "number"}}}]},
+        "captions": {"type": "string", "enum": ["burn", "sidecar", "soft", "none"]}}}}})
     upload = {"content": {"multipart/form-data": {"schema": {"type": "object", "properties": {
         "file": {"type": "string", "format": "binary"}}}}}}
     return {
@@ -171,9 +172,20 @@ def spec() -> dict[str, Any]:
             "/api/projects/{project_id}/exports/estimate": {
                 "post": _op("The settings filled in and checked, and the estimated size, frame and aspect"
                             " mismatch: {settings, estimate}", _ok(_OBJ), settings_body, ["project_id"])},
-            "/api/export/formats": {"get": _op("Export formats (with availability), presets, resolutions, frame"
-                                               " rates, qualities and the default", _ok(_OBJ))},
+            "/api/export/formats": {"get": _op(
+                "Export formats (with availability), presets, resolutions, frame rates, qualities, the default"
+                " and the captions modes (captions_modes; soft_captions_formats: the formats that hold a"
+                " subtitle stream)", _ok(_OBJ))},
             "/api/exports/{export_id}": {"get": _op("An export", _ok(_OBJ), params=["export_id"])},
+            "/api/projects/{project_id}/captions/transcribe": {"post": _op(
+                "Caption this clip: speech to text of a timeline clip's sound on fal.ai, as a generation job"
+                " (progress, cancel, cost); when it ends its lines become a new captions track timed where the"
+                " clip plays. 401 no_api_key without a fal.ai key (no job); 422 invalid_clip naming clip_id",
+                _ok(_OBJ, "202"), _json({"type": "object", "properties": {"clip_id": {"type": "string"}},
+                                         "required": ["clip_id"]}), ["project_id"])},
+            "/api/exports/{export_id}/sidecar": {"get": _op(
+                "The subtitle file (.srt, or .vtt beside a WebM) written beside an export made with"
+                " settings.captions \"sidecar\"", _ok(_OBJ), params=["export_id"])},
             "/api/exports/{export_id}/cancel": {"post": _op("Cancel an export", _ok(_OBJ), _json(_OBJ),
                                                             ["export_id"])},
             "/api/media/{media_id}": {

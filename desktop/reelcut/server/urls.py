@@ -34,6 +34,10 @@ def export_file(export_id: str) -> str:
     return f"{_root()}/api/exports/{export_id}/file"
 
 
+def export_sidecar(export_id: str) -> str:
+    return f"{_root()}/api/exports/{export_id}/sidecar"
+
+
 def media_item(item: dict[str, Any]) -> dict[str, Any]:
     """A media row as the page reads it: with the URL of its poster, if it has one."""
     out = {k: v for k, v in item.items() if k != "has_thumbnail"}
@@ -43,7 +47,9 @@ def media_item(item: dict[str, Any]) -> dict[str, Any]:
 
 def export_job(job: dict[str, Any]) -> dict[str, Any]:
     """An export as the page reads it: the download URL once the file exists (never its path)."""
-    return {**job, "download_url": export_file(job["id"]) if job.get("filename") else None}
+    sidecar = job.get("sidecar")
+    return {**job, "download_url": export_file(job["id"]) if job.get("filename") else None,
+            "sidecar": {**sidecar, "download_url": export_sidecar(job["id"])} if sidecar else None}
 
 
 def sources(media_id: str, entries: list[dict[str, str]]) -> list[dict[str, str]]:

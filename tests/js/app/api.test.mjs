@@ -45,6 +45,7 @@ const CALLS = [
   [(s) => s.projects.estimateExport('p1', { format: 'gif' }), 'POST', 'api/projects/p1/exports/estimate',
     { settings: { format: 'gif' } }],
   [(s) => s.projects.exports('p1'), 'GET', 'api/projects/p1/exports'],
+  [(s) => s.projects.transcribeClip('p1', 'c1'), 'POST', 'api/projects/p1/captions/transcribe', { clip_id: 'c1' }],
   [(s) => s.media.sources('m1'), 'GET', 'api/media/m1/sources'],
   [(s) => s.media.waveform('m1'), 'GET', 'api/media/m1/waveform'],
   [(s) => s.media.remove('m1'), 'DELETE', 'api/media/m1'],

@@ -134,3 +134,15 @@ test('a title\'s style: an outline, shadow or box starts whole (every key the se
   assert.deepEqual(parseField(field('box.opacity'), '60', limits, doc), { value: 0.6 });
   assert.deepEqual(parseField(field('outline.width'), '80', limits, doc), { error: 'Outline width must be 0 to 50 px.' });
 });
+
+test('caption this clip: one media clip with sound, and a fal.ai key', async () => {
+  const { captionBlocker } = await import('../../../web/js/inspector/inspector-model.js');
+  const media = [{ id: 'm', audio_codec: 'aac' }, { id: 'mute', audio_codec: null }];
+  const clip = { id: 'a', media_id: 'm', start: 0, in: 0, out: 4 };
+  assert.equal(captionBlocker([clip], media, true), null);
+  assert.equal(captionBlocker([clip], media, null), null); // not known yet: the server says
+  assert.match(captionBlocker([clip], media, false), /add a fal\.ai key in Settings/);
+  assert.match(captionBlocker([{ ...clip, media_id: 'mute' }], media, true), /no sound/);
+  assert.match(captionBlocker([clip, { ...clip, id: 'b' }], media, true), /Select one clip/);
+  assert.match(captionBlocker([{ id: 't', text: 'Hi', start: 0, duration: 1 }], media, true), /Select one clip/);
+});

@@ -233,6 +233,17 @@ export function createActions({ parts, state, show, project, sheet }) {
         fail(err);
       }
     },
+    // "Caption this clip" in the inspector: a job in the jobs list, like a generation
+    async transcribeclip({ clipId }) {
+      try {
+        const { job } = await server.projects.transcribeClip(state.project.id, clipId);
+        if (!state.jobs.has(job.id)) state.jobs.set(job.id, job);
+        show.jobs();
+        toast('Captioning the clip on fal.ai: its lines arrive as a new captions track.');
+      } catch (err) {
+        fail(err);
+      }
+    },
     canceljob: ({ id }) => server.generations.cancel(id),
     retryjob: ({ id }) => server.generations.retry(id),
     // finished, failed or cancelled jobs off the list for good (the server forgets them too)

@@ -115,6 +115,9 @@ export const server = {
     importTimelineFile: (id, form) => api.post(`api/projects/${id}/timeline/import`, form),
     // a form with `file` (.srt, .vtt, .ass, .ssa) and maybe `track_id` and `revision`: {timeline, revision}
     importCaptions: (id, form) => api.post(`api/projects/${id}/captions/import`, form),
+    // "Caption this clip": speech to text on fal.ai, as a job ({job}); its lines arrive as a new
+    // captions track (timeline_changed) when it ends
+    transcribeClip: (id, clipId) => api.post(`api/projects/${id}/captions/transcribe`, { clip_id: clipId }),
   },
   media: {
     sources: (id) => api.get(`api/media/${id}/sources`),

@@ -46,6 +46,12 @@ export function mountExport(el) {
         el.append(h('span', { class: 'export-stale', title: 'The timeline was edited after this export was made',
           text: '⚠ Made before the last edit' }));
       }
+      // the subtitle file written beside it (captions "sidecar"): a second download
+      if (job.sidecar) {
+        el.append(desktop
+          ? h('span', { class: 'export-sidecar hint', text: `Subtitles: ${job.sidecar.filename}, beside the export in the project's exports folder` })
+          : h('a', { href: job.sidecar.download_url, download: job.sidecar.filename, class: 'button-link', text: `Download ${job.sidecar.filename}` }));
+      }
       // how it was made: "Smart render: 5 of 6 clips copied; clip 3 re-encoded (25 fps in a 30 fps timeline)"
       if (job.plan && job.plan.summary) el.append(h('span', { class: 'export-plan hint', text: job.plan.summary }));
     } else {

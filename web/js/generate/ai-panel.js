@@ -318,7 +318,8 @@ export function mountAiPanel(el) {
     });
   }
 
-  el.addEventListener('models', (e) => { models = e.detail.models; tell('models', e.detail); render(); restore(); });
+  // speech to text takes no prompt: the inspector's Caption this clip button runs it
+  el.addEventListener('models', (e) => { models = e.detail.models.filter((m) => m.mode !== 'transcribe'); tell('models', e.detail); render(); restore(); });
   el.addEventListener('media', (e) => {
     images = e.detail.items.filter((m) => m.kind === 'image');
     enabled = e.detail.enabled;

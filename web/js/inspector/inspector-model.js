@@ -315,3 +315,14 @@ export function adjacentKeyframe(clip, key, playhead, direction, fps) {
   const pick = direction < 0 ? times.filter((time) => time < t).pop() : times.find((time) => time > t);
   return pick === undefined ? null : clip.start + pick;
 }
+
+// Why "Caption this clip" cannot run for the selected clips, or null: one media clip whose media
+// has sound, and a fal.ai key (transcription runs on fal.ai; there is no offline one). `keySet`
+// null: not known yet (the settings have not arrived), taken as set; the server refuses anyway.
+export function captionBlocker(clips, media, keySet) {
+  if (clips.length !== 1 || isTextClip(clips[0])) return 'Select one clip with sound to caption it.';
+  const item = (media || []).find((m) => m.id === clips[0].media_id);
+  if (!item || !item.audio_codec) return 'This clip has no sound to caption.';
+  if (keySet === false) return 'Captioning runs on fal.ai: add a fal.ai key in Settings.';
+  return null;
+}

@@ -3,15 +3,16 @@
 // selected. The document, the selection, the limits and the playhead come down in `timeline`
 // and `playhead` events; changes go up as `setfield` (a number, `live` while a label is dragged),
 // `setvalue` (fit, text, colour), `keyframe` (add, remove, easing, previous, next) and
-// `titlepreset` (an animation preset for the selected titles). The rules
+// `titlepreset` (an animation preset for the selected titles) and `transcribeclip` ("Caption this
+// clip": speech to text on fal.ai, followed as a job). The rules
 // (units, ranges, refusals) are inspector-model.js's.
 import { h, emit, clear } from '../shared/dom.js';
 import { server } from '../app/api.js';
 import { clipLength } from '../timeline/values.js';
 import { DEFAULT_TRANSITION, TRANSITIONS, TRANSITION_LABELS } from '../timeline/transitions-model.js';
 import {
-  ALIGN_LABELS, EASINGS, EASING_LABELS, FITS, FIT_LABELS, MEDIA_FIELDS, TEXT_FIELDS, displayRange, formatShown,
-  isTextClip, keyframeAt, keyframesOf, parseField, sharedDisplay, stepped, storedValue,
+  ALIGN_LABELS, EASINGS, EASING_LABELS, FITS, FIT_LABELS, MEDIA_FIELDS, TEXT_FIELDS, captionBlocker, displayRange,
+  formatShown, isTextClip, keyframeAt, keyframesOf, parseField, sharedDisplay, stepped, storedValue,
 } from './inspector-model.js';
 import { TITLE_PRESETS } from './title-presets.js';
 
@@ -24,6 +25,11 @@ export function mountInspector(el) {
   let clips = []; // the selected clips, as in the document
   let playhead = 0;
   let shape = ''; // which clips and fields the controls were built for
+  let media = []; // the project's media: whether a clip has sound
+  let keySet = null; // whether a fal.ai key is set; unknown until the settings arrive
+  const captionButton = h('button', { type: 'button', class: 'ghost', text: 'Caption this clip',
+    onclick: () => { if (clips.length === 1) emit(el, 'transcribeclip', { clipId: clips[0].id }); } });
+  const captionWhy = h('span', { class: 'hint caption-why' });
   const rows = new Map(); // field key -> {field, input, error, diamond, easing, remove}
 
   const title = h('h2', { text: 'Inspector' });
@@ -277,6 +283,16 @@ export function mountInspector(el) {
       group('Fades', ['fade_in', 'fade_out']),
     );
     if (clips.length === 1) body.append(transitionRows());
+    body.append(h('fieldset', {}, h('legend', { text: 'Captions' }), captionButton, captionWhy));
+  }
+
+  // disabled with the reason beside it: no sound, no key, more than one clip
+  function updateCaption() {
+    const why = captionBlocker(clips, media, keySet);
+    captionButton.disabled = Boolean(why);
+    captionButton.title = why || 'Transcribe this clip\'s speech on fal.ai into a new captions track';
+    captionWhy.textContent = why || '';
+    captionWhy.hidden = !why;
   }
 
   // The controls' values from the document at the playhead; the field being typed in is left alone.
@@ -312,6 +328,7 @@ export function mountInspector(el) {
       else if (row.check) { row.check.checked = Boolean(one ?? storedValue(clips[0], key)); row.check.indeterminate = one === null; }
       else if (row.select && key !== 'fit') row.select.value = one ?? '';
     }
+    updateCaption();
     if (rows.has('transition')) {
       const { type, input } = rows.get('transition');
       const tr = clips[0].transition_in;
@@ -341,6 +358,7 @@ export function mountInspector(el) {
   el.addEventListener('timeline', (e) => {
     doc = e.detail.doc;
     limits = e.detail.limits;
+    media = e.detail.media || media;
     playhead = doc.playhead || 0;
     const selected = new Set(e.detail.selected || []);
     // caption lines have no fields here yet (the captions panel is to come)
@@ -364,6 +382,10 @@ export function mountInspector(el) {
     const row = rows.get(e.detail.key);
     const input = row && (row.input || row.text);
     if (input) { input.focus(); if (input.select) input.select(); }
+  });
+  el.addEventListener('settings', (e) => {
+    keySet = Boolean(e.detail.fal_key_set);
+    if (!el.hidden && doc) updateCaption();
   });
   el.addEventListener('noproject', () => { el.hidden = true; doc = null; shape = ''; });
 }
