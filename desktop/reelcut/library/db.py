@@ -204,6 +204,11 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection, Path], None]] = [
     ALTER TABLE exports ADD COLUMN revision INTEGER;
     ALTER TABLE exports ADD COLUMN size INTEGER;
     """,
+    # 14: the project's spending cap in dollars (NULL: none): a generation that would take what its
+    # jobs have cost past it is refused (generation/jobs.py)
+    """
+    ALTER TABLE projects ADD COLUMN spending_cap REAL;
+    """,
 ]
 
 
