@@ -154,3 +154,24 @@ def test_a_wrong_cap_names_the_field_and_changes_nothing(api: Api, services: Any
     assert services.db.one("SELECT spending_cap FROM projects WHERE id = ?", (pid,))[0] is None
     r = api.patch(f"/api/projects/{pid}", json={"name": "Renamed", "spending_cap": 5})
     assert r.json["project"]["name"] == "Renamed" and r.json["project"]["spending_cap"] == 5
+
+
+def test_a_frame_deep_into_a_plain_clip_is_cut_out_and_exact(api: Api, services: Any, project: dict,
+                                                            tmp_path: Path) -> None:
+    """A clip with no fade, keyframe or transition: the frame is rendered from a seek into it
+    (render/frames.py), at the right moment of the source, trims and speed included."""
+    seq = services.media.import_path(project["id"], ms.make_sequence(tmp_path / "seq.mp4", ["red", "0x00ff00",
+                                                                                            "blue"]))
+    tl = services.projects.timeline(project["id"])
+    tl.update({"version": VERSION, "width": W, "height": H, "fps": FPS})
+    # on the timeline from 1 s, from 0.5 s into the source, at double speed: source 0.5..3.0 over 1..2.25
+    tl["tracks"] = [{"id": "v1", "kind": "video", "muted": False, "hidden": False, "clips": [
+        {"id": "s", "media_id": seq["id"], "start": 1, "in": 0.5, "out": 3, "speed": 2, "opacity": 0.5}]}]
+    services.projects.save_timeline(project["id"], tl)
+    url = f"/api/projects/{project['id']}/frame"
+    for t, source_colour in ((1.1, (255, 0, 0)), (1.6, (0, 255, 0)), (2.2, (0, 0, 255))):
+        rgb, _ = centre(api.get(f"{url}?t={t}&width=64").data)
+        want = tuple(c // 2 for c in source_colour)  # at half opacity over black
+        assert close(rgb, want, tol=14), (t, rgb)
+    rgb, _ = centre(api.get(f"{url}?t=0.5&width=64").data)
+    assert close(rgb, (0, 0, 0), tol=4), rgb

@@ -116,8 +116,8 @@ class ExportManager:
 
     def frame(self, project_id: str, t: Any, width: Any = None) -> bytes:
         """The PNG of the saved timeline at t seconds, `width` pixels wide (render/frames.py)."""
+        timeline = self.media.projects.timeline(project_id)  # an unknown project: 404 before the query's 422
         t, width = frames.parse_time(t), frames.parse_width(width)
-        timeline = self.media.projects.timeline(project_id)
         return frames.timeline_frame(timeline, self.sources(project_id, timeline), t, width, self.temp_dir)
 
     def file_path(self, export_id: str) -> Path:

@@ -5,7 +5,9 @@ decoded in process with PyAV.
 The timeline frame is the export of one frame: the document keeps only the clips that show in
 that frame (a clip ending before it, or starting after it, adds nothing to it, and a transition
 into a kept clip keeps the clip it leaves, which still shows then), the range is that frame, the
-format a PNG scaled to the asked width. It is checked against the render budget like an export,
+format a PNG scaled to the asked width. When nothing kept changes with its clip's own time (no
+fade, keyframe or transition), the frame is cut out of the document first, so a frame an hour
+into a clip is a seek, not an hour of decoding. It is checked against the render budget like an export,
 and killed past FRAME_TIMEOUT: a look must answer quickly or say why not."""
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from ..media.fonts import find_font
 from ..media.output import Output
 from ..media.thumbnail import black, frame_png, png_bytes
 from . import budget
+from .plan import cut_to_range
 
 FRAME_TIMEOUT = 20.0  # seconds: building the graph and rendering the one frame
 DEFAULT_WIDTH = 640
@@ -80,6 +83,19 @@ def showing(doc: dict[str, Any], start: float, end: float) -> dict[str, Any]:
     return {**doc, "tracks": tracks}
 
 
+def _timeless(doc: dict[str, Any]) -> bool:
+    """Whether no clip's picture depends on the time since its start (a fade, keyframes, a
+    transition) and no captions show: then a range cut out of the document (render/plan.py
+    cut_to_range) renders exactly as that range of the whole does."""
+    for track in doc["tracks"]:
+        for c in track["clips"]:
+            if track["kind"] == "captions" or c.get("transition_in") or any((c.get("keyframes") or {}).values()):
+                return False
+            if float(c.get("fade_in") or 0) > 0 or float(c.get("fade_out") or 0) > 0:
+                return False
+    return True
+
+
 def timeline_frame(doc: dict[str, Any], sources: dict[str, Source], t: float, width: int, temp_dir: Path,
                    timeout: float = FRAME_TIMEOUT) -> bytes:
     """The PNG of the composed timeline at `t`, `width` pixels wide (the canvas's aspect kept)."""
@@ -98,6 +114,10 @@ def timeline_frame(doc: dict[str, Any], sources: dict[str, Source], t: float, wi
     w, h = width, max(2, round(width * ch / cw))  # a PNG needs no even sides
     if not any(tr["clips"] for tr in frame_doc["tracks"]):
         return png_bytes(black(w, h))  # a gap: the canvas's black
+    if _timeless(frame_doc):
+        # nothing there changes with its clip's own time: cut the frame out and render it alone,
+        # from a seek into each source, not from each clip's start
+        frame_doc, start, end = cut_to_range(frame_doc, start, end), 0.0, end - start
     budget.check(frame_doc)
     output = Output("png_still", STILL, "still", w, h, fps, start, end, False)
     cancel = threading.Event()
@@ -122,9 +142,11 @@ def timeline_frame(doc: dict[str, Any], sources: dict[str, Source], t: float, wi
         shutil.rmtree(work, ignore_errors=True)
 
 
-def media_frame(media: MediaStore, media_id: str, t: float, width: int) -> bytes:
-    """The PNG of a media item's picture at `t` seconds into it (a still: its picture)."""
-    item = media.get(media_id)
+def media_frame(media: MediaStore, media_id: str, t: Any, width: Any = None) -> bytes:
+    """The PNG of a media item's picture at `t` seconds into it (a still: its picture); `t` and
+    `width` as the query gives them."""
+    item = media.get(media_id)  # an unknown item: 404 before the query's 422
+    t, width = parse_time(t), parse_width(width)
     if item["kind"] == "audio":
         raise AppError("no_picture", f"'{item['name']}' is a sound: it has no picture to look at.",
                        field="media_id")

@@ -114,6 +114,5 @@ def waveform(media_id: str):
 
 @bp.get("/media/<media_id>/frame")
 def frame(media_id: str):
-    png = frames.media_frame(services().media, media_id, frames.parse_time(request.args.get("t")),
-                             frames.parse_width(request.args.get("width")))
+    png = frames.media_frame(services().media, media_id, request.args.get("t"), request.args.get("width"))
     return Response(png, mimetype="image/png", headers={"Cache-Control": "no-store"})
