@@ -95,6 +95,9 @@ class ServerProcess:
     def put(self, path: str, **kw: Any) -> requests.Response:
         return self.session().put(self.url.rstrip("/") + path, timeout=kw.pop("timeout", 30), **kw)
 
+    def patch(self, path: str, **kw: Any) -> requests.Response:
+        return self.session().patch(self.url.rstrip("/") + path, timeout=kw.pop("timeout", 30), **kw)
+
     def kill(self) -> None:
         """SIGKILL: no clean-up code of ours runs, as in a crash or a power cut."""
         if self.proc and self.proc.poll() is None:

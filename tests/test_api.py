@@ -187,7 +187,8 @@ def test_unknown_ids_get_json_404_on_every_route(api: Api) -> None:
               ("DELETE", "/api/media/nope"), ("GET", "/api/media/nope/sources"), ("GET", "/api/media/nope/waveform"),
               ("GET", "/api/generations/nope"), ("POST", "/api/generations/nope/cancel"),
               ("POST", "/api/generations/nope/retry"), ("GET", "/media/nope"), ("GET", "/media/nope/thumbnail"),
-              ("GET", "/media/nope/filmstrip"), ("GET", "/api/exports/nope"), ("GET", "/api/projects/nope/exports")]
+              ("GET", "/media/nope/filmstrip"), ("GET", "/api/exports/nope"), ("GET", "/api/projects/nope/exports"),
+              ("GET", "/api/projects/nope/frame"), ("GET", "/api/media/nope/frame")]
     bodies = {"PATCH": {"name": "x"}, "PUT": {"timeline": {}}, "POST": {}}
     for method, path in routes:
         kw = {"json": bodies[method]} if method in bodies else {}

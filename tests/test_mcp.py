@@ -3,6 +3,8 @@ found through the discovery file (and once with none running: it starts its own)
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import os
 import stat
@@ -13,11 +15,12 @@ from typing import Any
 
 import anyio
 import av
+import numpy as np
 import pytest
 import requests
 from mcp import Client, StdioServerParameters  # a main dependency: missing, these tests fail loudly
 
-from tests.media_samples import make_image
+from tests.media_samples import make_image, make_solid
 from tests.server_process import ServerProcess
 
 pytestmark = pytest.mark.timeout(120)
@@ -262,3 +265,51 @@ def test_mcp_starts_its_own_server_when_none_runs(tmp_path: Path) -> None:
     in_own_thread(flow)
     first = log.read_text().splitlines()[0]
     assert "no running Reelcut found" in first and "started a headless one" in first
+
+
+def image_centre(result: Any) -> tuple[np.ndarray, tuple[int, int]]:
+    """The tool's ImageContent decoded: the mean colour of its middle, and its size."""
+    assert not result.is_error, result.content
+    [image] = [c for c in result.content if c.type == "image"]
+    assert image.mime_type == "image/png"
+    with av.open(io.BytesIO(base64.b64decode(image.data))) as c:
+        rgb = next(c.decode(video=0)).to_ndarray(format="rgb24").astype(int)
+    h, w = rgb.shape[:2]
+    return rgb[h // 3: 2 * h // 3, w // 3: 2 * w // 3].reshape(-1, 3).mean(axis=0), (w, h)
+
+
+async def _look_and_spend_flow(data_dir: Path, server: ServerProcess, media_dir: Path) -> None:
+    red = make_solid(media_dir / "red.mp4", "red", seconds=3)
+    blue = make_solid(media_dir / "blue.mp4", "blue", seconds=2)
+    async with Client(params(data_dir), read_timeout_seconds=120) as client:
+        pid = data(await client.call_tool("create_project", {"name": "Looks"}))["project"]["id"]
+        ids = [data(await client.call_tool("import_media", {"path": str(p)}))["media"][0]["id"] for p in (red, blue)]
+        data(await client.call_tool("add_clip", {"media_id": ids[0], "out_point": 2}))
+        second = data(await client.call_tool("add_clip", {"media_id": ids[1]}))
+        data(await client.call_tool("add_transition", {"clip_id": second["clip_id"], "duration": 0.8}))
+        # red until 2.0, blue from 2.0 with red running on to 2.8 under it: the midpoint is 2.4
+        rgb, size = image_centre(await client.call_tool("look_at_timeline", {"time": 0.5, "width": 96}))
+        assert size[0] == 96 and np.all(np.abs(rgb - (255, 0, 0)) <= 20), rgb
+        rgb, _ = image_centre(await client.call_tool("look_at_timeline", {"time": 2.4}))
+        assert np.all(np.abs(rgb - (127, 0, 127)) <= 25), rgb
+        rgb, _ = image_centre(await client.call_tool("look_at_media", {"media_id": ids[1], "time": 1.0}))
+        assert np.all(np.abs(rgb - (0, 0, 255)) <= 20), rgb
+        msg = error_text(await client.call_tool("look_at_timeline", {"time": 60}))
+        assert "outside_timeline" in msg and "outside the timeline" in msg and "4.000 s" in msg, msg
+        assert "Traceback" not in msg
+
+        # the spending cap, set where the page sets it: a paid generation past it is a tool error
+        assert server.patch(f"/api/projects/{pid}", json={"spending_cap": 0.05}).status_code == 200
+        msg = error_text(await client.call_tool("generate", {
+            "model_ids": ["wan/v2.6/text-to-video"], "prompt": "a kite", "confirm_cost": True}))
+        assert "over_spending_cap" in msg and "left of its $0.05 cap" in msg, msg
+        assert server.get(f"/api/generations?project_id={pid}").json()["jobs"] == []
+        gen = data(await client.call_tool("generate", {
+            "model_ids": ["local/preview-t2v"], "prompt": "free", "params": {"duration": 1, "resolution": "360p"}}))
+        assert gen["estimated_cost_usd"] == 0 and gen["spending_cap_usd"] == 0.05 and gen["project_spent_usd"] == 0
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_mcp_looks_at_frames_and_respects_the_spending_cap(server: ServerProcess, tmp_path: Path) -> None:
+    in_own_thread(_look_and_spend_flow, tmp_path / "data", server, tmp_path)

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import requests
+from mcp.server.mcpserver.utilities.types import Image
 from pydantic import Field
 
 from .config import Config, default_data_dir
@@ -67,14 +68,17 @@ class Api:
             raise ApiError(f"Reelcut did not answer ({type(exc).__name__}). Is it still running?") from None
         if r.status_code < 400 or r.status_code in ok:
             return r.json() if r.content else {}
+        raise _refusal(r, path)
+
+    def image(self, path: str, query: dict[str, Any], timeout: float = 60) -> bytes:
+        """The bytes of an image the API renders (a frame), or the API's refusal."""
         try:
-            err = r.json()["error"]
-            message = err.get("message") or err.get("code")
-            if err.get("field"):
-                message = f"{message} (field: {err['field']})"
-            raise ApiError(f"{err.get('code', 'error')}: {message}")
-        except (ValueError, KeyError, TypeError):
-            raise ApiError(f"HTTP {r.status_code} from {path}") from None
+            r = self.session.get(self.url + path, params=query, timeout=timeout)
+        except requests.RequestException as exc:
+            raise ApiError(f"Reelcut did not answer ({type(exc).__name__}). Is it still running?") from None
+        if r.status_code >= 400:
+            raise _refusal(r, path)
+        return r.content
 
     def get(self, path: str, **kw: Any) -> Any:
         return self.call("GET", path, **kw)
@@ -91,6 +95,18 @@ class Api:
                 for chunk in r.iter_content(1 << 20):
                     f.write(chunk)
         os.replace(tmp, dest)
+
+
+def _refusal(r: requests.Response, path: str) -> ApiError:
+    """The API's error answer as one sentence: its code, message and the field it names."""
+    try:
+        err = r.json()["error"]
+        message = err.get("message") or err.get("code")
+        if err.get("field"):
+            message = f"{message} (field: {err['field']})"
+        return ApiError(f"{err.get('code', 'error')}: {message}")
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return ApiError(f"HTTP {r.status_code} from {path}")
 
 
 # --------------------------------------------------------------------------- discovery
@@ -251,6 +267,10 @@ class Session:
             return out
         raise AssertionError("unreachable")
 
+    def edit_clip(self, clip_id: str, change: Callable[[dict, dict, dict], Any]) -> dict:
+        """An edit of one clip: `change(doc, track, clip)` on the clip found by id (unknown: refused)."""
+        return self.edit(lambda doc: change(doc, *_locate(doc, clip_id)))
+
     def step(self, direction: str) -> dict:
         """Undo or redo on the server's history, made on the revision just read (once more on 409)."""
         pid = self.project()
@@ -273,6 +293,15 @@ def _need(value: Any, name: str, low: float | None = None) -> float:
     if low is not None and value < low:
         raise ApiError(f"invalid_value: {name} must be at least {low}.")
     return float(value)
+
+
+def _span(media: dict, in_point: float, out_point: float) -> tuple[float, float]:
+    """A clip's in and out points in its media, checked against the media's length."""
+    if media.get("duration") and out_point > media["duration"] + EPS:
+        raise ApiError(f"invalid_value: out_point {out_point} is past the media's end ({media['duration']} s).")
+    if out_point <= in_point:
+        raise ApiError("invalid_value: out_point must be after in_point.")
+    return float(in_point), float(out_point)
 
 
 def build(session: Session) -> Any:
@@ -357,7 +386,8 @@ def build(session: Session) -> Any:
     @tool("Generate clips into the open project with one or more models (each listed once; `takes` for more clips "
           "per model) from one prompt. Starts jobs and "
           "answers their ids at once (use wait_for_jobs). A paid model (price_per_second > 0) is refused unless "
-          "confirm_cost is true; the answer gives the estimated cost.")
+          "confirm_cost is true, and a request that would pass the project's spending cap is refused; the "
+          "answer gives the estimated cost, what the project has spent and its cap.")
     def generate(
         model_ids: Annotated[list[str], Field(description="Model ids from list_models, e.g. ['local/preview-t2v']")],
         prompt: Annotated[str, Field(description="What the clip shows")],
@@ -391,9 +421,11 @@ def build(session: Session) -> Any:
                 "takes": takes}
         if image_media_id:
             body["image_media_id"] = image_media_id
-        answer = api.post("/api/generations", body)
+        answer = api.post("/api/generations", body)  # over the project's spending cap: the API refuses
+        project = api.get(f"/api/projects/{session.project()}")["project"]
         return {"jobs": answer["jobs"], "group_id": answer["group_id"],
-                "estimated_cost_usd": round(answer.get("estimated_cost", cost), 2)}
+                "estimated_cost_usd": round(answer.get("estimated_cost", cost), 2),
+                "project_spent_usd": project.get("spent"), "spending_cap_usd": project.get("spending_cap")}
 
     def job_brief(j: dict) -> dict:
         return {k: j.get(k) for k in ("id", "model_id", "status", "progress", "message", "error", "media_id",
@@ -471,11 +503,7 @@ def build(session: Session) -> Any:
         if media is None:
             raise ApiError(f"unknown_media: there is no media '{media_id}' in the open project.")
         length = media.get("duration") or 5.0  # a still has none: 5 s
-        out = length if out_point is None else _need(out_point, "out_point")
-        if media.get("duration") and out > media["duration"] + EPS:
-            raise ApiError(f"invalid_value: out_point {out} is past the media's end ({media['duration']} s).")
-        if out <= in_point:
-            raise ApiError("invalid_value: out_point must be after in_point.")
+        _, out = _span(media, in_point, length if out_point is None else _need(out_point, "out_point"))
         clip_id = uuid.uuid4().hex[:12]
 
         def change(doc: dict) -> dict:
@@ -491,8 +519,7 @@ def build(session: Session) -> Any:
     @tool("Move a clip to a new start time (s), optionally onto another track. Clips linked to it move by the "
           "same amount.")
     def move_clip(clip_id: str, start: float, track_id: str | None = None) -> dict[str, Any]:
-        def change(doc: dict) -> None:
-            track, clip = _locate(doc, clip_id)
+        def change(doc: dict, track: dict, clip: dict) -> None:
             delta = _need(start, "start", 0) - clip["start"]
             if clip.get("link"):
                 for t in doc["tracks"]:
@@ -505,7 +532,7 @@ def build(session: Session) -> Any:
                 track["clips"].remove(clip)
                 target["clips"].append(clip)
 
-        return session.edit(change)
+        return session.edit_clip(clip_id, change)
 
     @tool("Trim a clip: new in/out points in the media (s) for a media clip, or a new duration for a title. "
           "The clip's start stays; a trim past the media's ends is refused.")
@@ -514,30 +541,24 @@ def build(session: Session) -> Any:
                   ) -> dict[str, Any]:
         media = session.media_map()
 
-        def change(doc: dict) -> None:
-            _, clip = _locate(doc, clip_id)
+        def change(doc: dict, track: dict, clip: dict) -> None:
             if "media_id" not in clip:
                 if duration is None:
                     raise ApiError("invalid_value: a title is trimmed by its duration.")
                 clip["duration"] = _need(duration, "duration", 0.001)
                 return
-            m = media.get(clip["media_id"]) or {}
-            new_in = clip["in"] if in_point is None else _need(in_point, "in_point", 0)
-            new_out = clip["out"] if out_point is None else _need(out_point, "out_point", 0)
-            if m.get("duration") and new_out > m["duration"] + EPS:
-                raise ApiError(f"invalid_value: out_point {new_out} is past the media's end ({m['duration']} s).")
-            if new_out <= new_in:
-                raise ApiError("invalid_value: out_point must be after in_point.")
-            clip["in"], clip["out"] = new_in, new_out
+            clip["in"], clip["out"] = _span(
+                media.get(clip["media_id"]) or {},
+                clip["in"] if in_point is None else _need(in_point, "in_point", 0),
+                clip["out"] if out_point is None else _need(out_point, "out_point", 0))
 
-        return session.edit(change)
+        return session.edit_clip(clip_id, change)
 
     @tool("Split a clip in two at a timeline time (s) strictly inside it. Answers the new right-hand clip's id.")
     def split_clip(clip_id: str, time: float) -> dict[str, Any]:
         new_id = uuid.uuid4().hex[:12]
 
-        def change(doc: dict) -> dict:
-            track, clip = _locate(doc, clip_id)
+        def change(doc: dict, track: dict, clip: dict) -> dict:
             t = _need(time, "time")
             if not clip["start"] + EPS < t < _end(clip) - EPS:
                 raise ApiError(f"invalid_value: {t} is not inside the clip ({clip['start']}..{_end(clip)}).")
@@ -557,12 +578,11 @@ def build(session: Session) -> Any:
             track["clips"].append(right)
             return {"new_clip_id": new_id}
 
-        return session.edit(change)
+        return session.edit_clip(clip_id, change)
 
     @tool("Delete a clip from the timeline (the gap stays). Its transition goes with it.")
     def delete_clip(clip_id: str) -> dict[str, Any]:
-        def change(doc: dict) -> None:
-            track, clip = _locate(doc, clip_id)
+        def change(doc: dict, track: dict, clip: dict) -> None:
             track["clips"].remove(clip)
             link = clip.get("link")
             if link:
@@ -570,7 +590,7 @@ def build(session: Session) -> Any:
                 if len(partners) == 1:
                     partners[0].pop("link")
 
-        return session.edit(change)
+        return session.edit_clip(clip_id, change)
 
     @tool("Set one property of a clip, validated like the page's edits: e.g. opacity (0..1), volume (0..2), "
           "speed (0.25..4), fit ('contain'|'cover'|'stretch'), fade_in/fade_out (s), transform.x/.y/.scale/"
@@ -584,8 +604,7 @@ def build(session: Session) -> Any:
         if name in ("id", "media_id", "start", "in", "out"):
             raise ApiError(f"invalid_value: use move_clip or trim_clip to change {name}.")
 
-        def change(doc: dict) -> None:
-            _, clip = _locate(doc, clip_id)
+        def change(doc: dict, track: dict, clip: dict) -> None:
             parts = name.split(".")
             target = clip
             for part in parts[:-1]:
@@ -597,7 +616,7 @@ def build(session: Session) -> Any:
             else:
                 target[parts[-1]] = value
 
-        return session.edit(change)
+        return session.edit_clip(clip_id, change)
 
     @tool("Put a transition into a clip from the clip before it on its track (they must touch). The overlap "
           "is taken from the media after the outgoing clip, else before the incoming one; the incoming clip "
@@ -610,8 +629,7 @@ def build(session: Session) -> Any:
             raise ApiError(f"invalid_value: type must be one of {', '.join(TRANSITIONS)}, not '{type}'.")
         media = session.media_map()
 
-        def change(doc: dict) -> None:
-            track, clip = _locate(doc, clip_id)
+        def change(doc: dict, track: dict, clip: dict) -> None:
             d = _need(duration, "duration", 0.005)
             if "media_id" not in clip:
                 raise ApiError("invalid_value: a title has no transitions.")
@@ -640,7 +658,7 @@ def build(session: Session) -> Any:
                                f"(it has {max(0, after):.2f} s) or before this one; trim one or choose a shorter one.")
             clip["transition_in"] = {"type": type, "duration": d}
 
-        return session.edit(change)
+        return session.edit_clip(clip_id, change)
 
     @tool("Add a title: a text clip on a text track (the top one, made if there is none), drawn over the video. "
           "Text may hold newlines; x, y place the centre of the text block.")
@@ -694,6 +712,28 @@ def build(session: Session) -> Any:
             return {"marker_id": marker_id}
 
         return session.edit(change)
+
+    # ---- look
+
+    @tool("Look at the open project's timeline at a time (s): answers a PNG of the composed frame, every track, "
+          "transition and title drawn as the export draws them, `width` pixels wide (the canvas's aspect kept). "
+          "A time outside the timeline is refused.")
+    def look_at_timeline(
+        time: Annotated[float, Field(description="Timeline time in seconds, from 0 to the timeline's duration")],
+        width: Annotated[int, Field(description="Pixels wide", ge=16, le=1920)] = 640,
+    ) -> list[str | Image]:
+        png = api.image(f"/api/projects/{session.project()}/frame", {"t": time, "width": width})
+        return [f"The timeline at {time:g} s ({width} px wide).", Image(data=png, format="png")]
+
+    @tool("Look at a media item at a time (s) into it: answers a PNG of its picture then (a still: its picture), "
+          "`width` pixels wide. A sound has no picture; a time past a video's end is refused.")
+    def look_at_media(
+        media_id: str,
+        time: Annotated[float, Field(description="Seconds into the media")] = 0.0,
+        width: Annotated[int, Field(description="Pixels wide", ge=16, le=1920)] = 640,
+    ) -> list[str | Image]:
+        png = api.image(f"/api/media/{media_id}/frame", {"t": time, "width": width})
+        return [f"Media {media_id} at {time:g} s ({width} px wide).", Image(data=png, format="png")]
 
     # ---- export
 

@@ -60,7 +60,7 @@ mountPreview(parts.preview);
 mountInspector(parts.inspector);
 mountTransitions(parts.transitions);
 mountCaptions(parts.captions);
-const settings = mountSettings(parts.settings);
+const settings = mountSettings(parts.settings, { project: () => state.project });
 // which source plays first can change with the settings (remote preview, preview proxies)
 parts.settings.addEventListener('settingschanged', (e) => {
   send(parts.preview, 'sourceschanged');

@@ -18,6 +18,7 @@ from ..eventbus import EventBus
 from ..library.captions import add_captions_track, speech_lines
 from ..library.db import Database, dumps, loads, now
 from ..library.media_store import MediaStore
+from ..library.projects import SPENT_SQL
 from ..media.encode import EncodeCancelled, run_ffmpeg
 from ..runs import NULL, StatusRows, Threads, failed, failure
 from . import registry
@@ -59,6 +60,19 @@ def media_name(prompt: str) -> str:
 def media_filename(model_id: str, when: float) -> str:
     stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(when)) + f"-{int(when * 1000) % 1000:03d}"
     return f"AI-Video-{model_id.replace('/', '_')}-{stamp}.mp4"
+
+
+def _within_cap(c: Any, project_id: str, estimate: float) -> None:
+    """Refuse a request that would take the project's spending past its cap (nothing starts)."""
+    cap = c.execute("SELECT spending_cap FROM projects WHERE id = ?", (project_id,)).fetchone()[0]
+    if cap is None or estimate <= 0:
+        return
+    spent = float(c.execute(SPENT_SQL, (project_id,)).fetchone()[0])
+    if spent + estimate > cap + 1e-9:
+        left = max(0.0, cap - spent)
+        raise AppError("over_spending_cap", f"This would cost ${estimate:.2f}; the project has ${left:.2f} left of "
+                       f"its ${cap:.2f} cap. Raise the cap in Settings, or ask for fewer takes, models or seconds.",
+                       field="spending_cap")
 
 
 class JobManager:
@@ -219,7 +233,11 @@ class JobManager:
         group_id = uuid.uuid4().hex
         jobs = []
         ts = now()
+        estimate = takes * sum(registry.estimate_cost(model, typed, seconds) or 0
+                               for model, typed, _, seconds in planned)
         with self.db.transaction() as c:
+            # in the transaction that inserts the jobs: two requests at once cannot both pass the cap
+            _within_cap(c, project_id, estimate)
             for model, typed, inputs, seconds in planned:
                 for take, seed in enumerate(self._seeds(model, typed, takes)):
                     own = dict(typed)

@@ -208,6 +208,11 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection, Path], None]] = [
     """
     ALTER TABLE exports ADD COLUMN sidecar TEXT;
     """,
+    # 15: the project's spending cap in dollars (NULL: none): a generation that would take what its
+    # jobs have cost past it is refused (generation/jobs.py)
+    """
+    ALTER TABLE projects ADD COLUMN spending_cap REAL;
+    """,
 ]
 
 

@@ -28,7 +28,24 @@ def _clean_name(name: Any) -> str:
 
 
 def _project(row: Any) -> dict[str, Any]:
-    return {"id": row["id"], "name": row["name"], "created_at": row["created_at"], "updated_at": row["updated_at"]}
+    return {"id": row["id"], "name": row["name"], "spending_cap": row["spending_cap"],
+            "created_at": row["created_at"], "updated_at": row["updated_at"]}
+
+
+MAX_CAP = 1_000_000.0  # dollars: past it a cap is a typo, not a limit
+
+# what a project has spent: the stored cost of every generation job that ran or runs (a failed or
+# cancelled one is not billed by fal)
+SPENT_SQL = "SELECT COALESCE(SUM(cost), 0) FROM jobs WHERE project_id = ? AND status NOT IN ('failed', 'cancelled')"
+
+
+def _clean_cap(cap: Any) -> float | None:
+    if cap is None:
+        return None
+    if isinstance(cap, bool) or not isinstance(cap, (int, float)) or not 0 <= cap <= MAX_CAP or cap != cap:
+        raise AppError("invalid_spending_cap", f"The spending cap must be a number of dollars from 0 to "
+                       f"{MAX_CAP:,.0f}, or null for none.", field="spending_cap")
+    return round(float(cap), 2)
 
 
 def _check_revision(revision: Any) -> None:
@@ -69,7 +86,31 @@ class Projects:
         row = self.db.one("SELECT * FROM projects WHERE id = ?", (project_id,))
         if row is None:
             raise NotFound("The project")
-        return _project(row)
+        return {**_project(row), "spent": self.spent(project_id)}
+
+    def spent(self, project_id: str) -> float:
+        """Dollars the project's generations have cost (or will, for those running)."""
+        return round(float(self.db.one(SPENT_SQL, (project_id,))[0]), 4)
+
+    def update(self, project_id: str, data: Any) -> dict[str, Any]:
+        """PATCH: a new name and/or spending cap (null: none); a field it does not know is refused."""
+        if not isinstance(data, dict) or not data:
+            data = {"name": None}  # a rename without a name, as it always was: "A project needs a name."
+        unknown = sorted(k for k in data if k not in ("name", "spending_cap"))
+        if unknown:
+            raise AppError("unknown_field", f"A project has no field {unknown[0]!r} to change.", field=unknown[0])
+        sets = {}
+        if "name" in data:
+            sets["name"] = _clean_name(data["name"])
+        if "spending_cap" in data:
+            sets["spending_cap"] = _clean_cap(data["spending_cap"])
+        assignments = ", ".join(f"{k} = ?" for k in sets)
+        if self.db.execute(f"UPDATE projects SET {assignments}, updated_at = ? WHERE id = ?",  # noqa: S608 - fixed names
+                           (*sets.values(), now(), project_id)) == 0:
+            raise NotFound("The project")
+        project = self.get(project_id)
+        self.bus.publish("project", {"project": project})
+        return project
 
     def create(self, name: Any) -> dict[str, Any]:
         name = _clean_name(name)

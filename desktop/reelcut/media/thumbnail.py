@@ -61,3 +61,42 @@ def write_jpeg(frame: av.VideoFrame, dest: Path) -> None:
     tmp = dest.with_suffix(".part")
     tmp.write_bytes(data)
     tmp.replace(dest)
+
+
+def frame_png(src: Path, at: float | None, width: int) -> bytes | None:
+    """The PNG of the frame showing at `at` seconds (None: the first, as of a still), upright,
+    `width` pixels wide keeping its aspect; None when the file has no picture there."""
+    with av.open(str(src)) as container:
+        if not container.streams.video:
+            return None
+        stream = container.streams.video[0]
+        shown = None
+        if at is not None and at > 0 and stream.time_base:
+            container.seek(int(at / stream.time_base), stream=stream)  # the keyframe at or before it
+        rate = float(stream.average_rate or 25)
+        for frame in container.decode(stream):
+            # the last frame that starts at or before `at` (half a frame's grace for rounding)
+            if shown is not None and at is not None and frame.time is not None and frame.time > at + 0.5 / rate:
+                break
+            shown = frame
+            if at is None:
+                break
+        if shown is None:
+            return None
+    shown = upright(shown)
+    height = max(2, round(width * shown.height / shown.width))  # a PNG needs no even sides
+    return png_bytes(shown.reformat(width=width, height=height))
+
+
+def black(width: int, height: int) -> av.VideoFrame:
+    return av.VideoFrame.from_ndarray(np.zeros((height, width, 3), np.uint8), format="rgb24")
+
+
+def png_bytes(frame: av.VideoFrame) -> bytes:
+    """Encode one frame as a PNG, in process."""
+    frame = frame.reformat(format="rgb24")
+    encoder = av.CodecContext.create("png", "w")
+    encoder.width, encoder.height = frame.width, frame.height
+    encoder.pix_fmt = "rgb24"
+    encoder.time_base = Fraction(1, 25)
+    return b"".join(bytes(p) for p in encoder.encode(frame) + encoder.encode(None))

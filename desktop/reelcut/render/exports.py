@@ -26,7 +26,7 @@ from ..media.compose import Source, build_export_args, preflight
 from ..media.encode import EncodeCancelled, run_ffmpeg
 from ..media.fonts import find_font
 from ..runs import StatusRows, Threads, failed, failure, move_into_place
-from . import budget, captions_out
+from . import budget, captions_out, frames
 from . import settings as export_settings
 from .plan import cut_to_range, plan_export, settings_plan, smart_render_off
 from .smart import copy_render, sources_info
@@ -127,6 +127,12 @@ class ExportManager:
         normal = export_settings.normalize(settings, duration)
         out = export_settings.output(normal, timeline, duration)
         return {"settings": normal, "estimate": export_settings.estimate(out, timeline)}
+
+    def frame(self, project_id: str, t: Any, width: Any = None) -> bytes:
+        """The PNG of the saved timeline at t seconds, `width` pixels wide (render/frames.py)."""
+        timeline = self.media.projects.timeline(project_id)  # an unknown project: 404 before the query's 422
+        t, width = frames.parse_time(t), frames.parse_width(width)
+        return frames.timeline_frame(timeline, self.sources(project_id, timeline), t, width, self.temp_dir)
 
     def file_path(self, export_id: str) -> Path:
         row = self.db.one("SELECT path, status FROM exports WHERE id = ?", (export_id,))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, send_file
+from flask import Blueprint, Response, jsonify, request, send_file
 
 from ..errors import AppError
 from ..render import settings as export_settings
@@ -36,6 +36,12 @@ def estimate(project_id: str):
 @bp.post("/projects/<project_id>/exports")
 def start(project_id: str):
     return jsonify({"job": urls.export_job(services().exports.start(project_id, _settings()))}), 201
+
+
+@bp.get("/projects/<project_id>/frame")
+def frame(project_id: str):
+    png = services().exports.frame(project_id, request.args.get("t"), request.args.get("width"))
+    return Response(png, mimetype="image/png", headers={"Cache-Control": "no-store"})
 
 
 @bp.get("/projects/<project_id>/exports")

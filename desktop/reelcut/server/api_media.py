@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
 
 from ..errors import AppError
 from ..playback import playback_sources
+from ..render import frames
 from . import urls
 from .util import body, services
 
@@ -109,3 +110,9 @@ def waveform(media_id: str):
     """The peaks; 202 {status: "pending", progress} while a long sound is still being read."""
     data = services().media.waveform(media_id)
     return jsonify(data), 202 if data.get("status") == "pending" else 200
+
+
+@bp.get("/media/<media_id>/frame")
+def frame(media_id: str):
+    png = frames.media_frame(services().media, media_id, request.args.get("t"), request.args.get("width"))
+    return Response(png, mimetype="image/png", headers={"Cache-Control": "no-store"})

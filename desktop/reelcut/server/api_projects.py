@@ -31,8 +31,8 @@ def get_project(project_id: str):
 
 
 @bp.patch("/projects/<project_id>")
-def rename_project(project_id: str):
-    return jsonify({"project": services().projects.rename(project_id, body().get("name"))})
+def update_project(project_id: str):
+    return jsonify({"project": services().projects.update(project_id, body())})
 
 
 @bp.delete("/projects/<project_id>")

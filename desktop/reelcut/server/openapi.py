@@ -46,6 +46,9 @@ def _op(summary: str, responses: dict[str, Any], body: dict[str, Any] | None = N
 
 
 _OBJ = {"type": "object"}
+_FRAME_QUERY = [{"name": "t", "in": "query", "required": True, "schema": {"type": "number"}},
+                {"name": "width", "in": "query", "required": False,
+                 "schema": {"type": "integer", "minimum": 16, "maximum": 3840}}]
 
 
 def spec() -> dict[str, Any]:
@@ -88,7 +91,11 @@ def spec() -> dict[str, Any]:
                               "post": _op("Create a project", _ok(_OBJ, "201"), name_body)},
             "/api/projects/{project_id}": {
                 "get": _op("A project", _ok(_OBJ), params=["project_id"]),
-                "patch": _op("Rename a project", _ok(_OBJ), name_body, ["project_id"]),
+                "patch": _op("Rename a project and/or set its spending cap (dollars; null: none)", _ok(_OBJ),
+                             _json({"type": "object", "properties": {
+                                 "name": {"type": "string"},
+                                 "spending_cap": {"oneOf": [{"type": "number", "minimum": 0}, {"type": "null"}]}}}),
+                             ["project_id"]),
                 "delete": _op("Delete a project and its files", _ok(_OBJ), params=["project_id"])},
             "/api/projects/{project_id}/media": {
                 "get": _op("The project's media", _ok(_OBJ), params=["project_id"]),
@@ -196,6 +203,13 @@ def spec() -> dict[str, Any]:
                                                          params=["media_id"])},
             "/api/media/{media_id}/proxy": {"post": _op("Make the preview proxy (again, after a failure)",
                                                         _ok(_OBJ, "202"), params=["media_id"])},
+            "/api/media/{media_id}/frame": {"get": _op(
+                "A PNG of the media's picture at t seconds (a still: its picture), `width` px wide",
+                {"200": {"description": "PNG"}}, params=["media_id"], query=_FRAME_QUERY)},
+            "/api/projects/{project_id}/frame": {"get": _op(
+                "A PNG of the composed timeline at t seconds, rendered as the export renders it, `width` px wide "
+                "(422 outside the timeline)", {"200": {"description": "PNG"}}, params=["project_id"],
+                query=_FRAME_QUERY)},
             "/api/media/{media_id}/waveform": {"get": _op("Audio peaks", _ok(_OBJ), params=["media_id"])},
             "/api/media/{media_id}/restore": {"post": _op("Bring a deleted item back (and its file), while it is kept",
                                                           _ok(_OBJ), params=["media_id"])},

@@ -1,7 +1,8 @@
-// Settings: remote preview, preview proxies, smart render and the fal.ai key. The key goes to the server (OS keyring) and is
-// never shown again.
+// Settings: remote preview, preview proxies, smart render, the fal.ai key and the open project's spending cap. The key
+// goes to the server (OS keyring) and is never shown again.
 import { h, emit, clear } from '../shared/dom.js';
 import { server } from '../app/api.js';
+import { dollars, parseSpendingCap } from './settings-model.js';
 
 // The shape of a fal.ai key, checked here before it is sent (the server checks it again).
 export function keyShapeProblem(value) {
@@ -14,7 +15,8 @@ export function keyShapeProblem(value) {
   return '';
 }
 
-export function mountSettings(dialog) {
+// `project()`: the open project, or null (the cap is the open project's: hidden with none open)
+export function mountSettings(dialog, { project = () => null } = {}) {
   const remote = h('input', { type: 'checkbox', id: 'set-remote', 'aria-describedby': 'set-remote-hint' });
   const proxies = h('input', { type: 'checkbox', id: 'set-proxies', 'aria-describedby': 'set-proxies-hint' });
   const smart = h('input', { type: 'checkbox', id: 'set-smart', 'aria-describedby': 'set-smart-hint' });
@@ -80,6 +82,30 @@ export function mountSettings(dialog) {
       }
     },
   });
+  const capError = h('span', { class: 'field-error block', id: 'set-cap-error', role: 'alert' });
+  const capSpent = h('span', { class: 'hint block', id: 'set-cap-spent' });
+  const cap = h('input', {
+    type: 'text', inputmode: 'decimal', id: 'set-cap', autocomplete: 'off', placeholder: 'No cap',
+    'aria-describedby': 'set-cap-spent set-cap-error',
+    oninput: () => { capError.textContent = ''; cap.removeAttribute('aria-invalid'); },
+  });
+  const capRow = h('p', {}, h('label', { for: 'set-cap', text: 'Spending cap for this project ($)' }), cap, capSpent, capError);
+  let capProject = null; // the project whose cap the field shows, and the cap it had
+  function renderCap(p) {
+    capProject = p;
+    capRow.hidden = !p;
+    if (!p) return;
+    cap.value = p.spending_cap == null ? '' : String(p.spending_cap);
+    capSpent.textContent = `Spent so far on “${p.name}”: ${dollars(p.spent)}. A generation that would take it past the cap is refused.`;
+    capError.textContent = '';
+    cap.removeAttribute('aria-invalid');
+  }
+  renderCap(null);
+  function capFails(message) {
+    capError.textContent = message;
+    cap.setAttribute('aria-invalid', 'true');
+    cap.focus();
+  }
   const status = h('p', { class: 'hint' });
   const error = h('p', { class: 'form-error', role: 'alert' });
   const form = h('form', {
@@ -89,7 +115,17 @@ export function mountSettings(dialog) {
       const body = { remote_preview: remote.checked, preview_proxies: proxies.checked, smart_render: smart.checked };
       if (!checkShape()) { key.focus(); return; }
       if (key.value.trim()) body.fal_key = key.value.trim();
+      const wanted = capProject ? parseSpendingCap(cap.value) : { cap: null };
+      if (wanted.problem) { capFails(wanted.problem); return; }
       try {
+        if (capProject && wanted.cap !== capProject.spending_cap) {
+          try {
+            renderCap((await server.projects.setSpendingCap(capProject.id, wanted.cap)).project);
+          } catch (err) {
+            if (err.field === 'spending_cap') { capFails(err.message); return; }
+            throw err;
+          }
+        }
         const saved = await server.settings.save(body);
         render(saved);
         key.value = '';
@@ -110,6 +146,7 @@ export function mountSettings(dialog) {
     h('span', { id: 'set-smart-hint', class: 'hint block', text: 'Export by copying the sources where a stretch of the timeline is a plain cut of a clip already in the export’s format: faster, and no second encode. Off re-encodes everything.' })),
   h('p', {}, h('label', { for: 'set-key', text: 'fal.ai API key' }), key, testKey,
     h('span', { class: 'block' }, keyError), h('span', { class: 'block' }, keyResult)),
+  capRow,
   h('p', {}, openLogs, logsResult),
   status, error,
   h('div', { class: 'actions' },
@@ -141,6 +178,8 @@ export function mountSettings(dialog) {
     async open({ focus } = {}) {
       try {
         render(await server.settings.get());
+        const open = project();
+        renderCap(open ? (await server.projects.get(open.id)).project : null);
       } catch (err) {
         error.textContent = err.message;
       }
