@@ -52,6 +52,8 @@ def test_undo_twice_redo_and_a_new_save_drops_redo(api: Api, services: Any, proj
     assert r.json["timeline"]["width"] == 640 and r.json["revision"] == 4
     assert r.json["can_undo"] and r.json["can_redo"]
     assert r.json["label"] == "Undid an edit through the API."
+    # the change undone, by the revision its save was given: a window knows its own saves by it
+    assert r.json["step"] == {"revision": 3, "source": "api"}
     r = api.post(_url(project, "timeline/undo"), json={"revision": 4, "source": "page"})
     assert r.status_code == 200 and r.json["label"] == "Undid an agent's edit."
     # revision 1's content, at a new, higher revision: revisions only grow
@@ -64,6 +66,7 @@ def test_undo_twice_redo_and_a_new_save_drops_redo(api: Api, services: Any, proj
     r = api.post(_url(project, "timeline/redo"), json={"revision": 5, "source": "mcp"})
     assert r.status_code == 200 and r.json["timeline"]["width"] == 640 and r.json["revision"] == 6
     assert r.json["can_redo"] and r.json["label"] == "Redid an agent's edit."
+    assert r.json["step"] == {"revision": 2, "source": "mcp"}
     # a new save after the undo: what was there to redo (320) is gone
     _sized(api, project, 800, 6, source="page")
     h = api.get(_url(project, "timeline/history")).json

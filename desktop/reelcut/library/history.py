@@ -14,8 +14,8 @@ the floor undo stops at. At most CAP steps are kept per project, the oldest drop
 Coalescing: a save sent with `coalesce: true` replaces the step the timeline is at, instead of
 adding one, when that step was made by the same source less than COALESCE_SECONDS ago, is not
 the base, and nothing is there to redo: a writer that saves many times for one gesture asks for
-it. The page does not need it today: a drag is shown live and saved once when it ends, and
-edits in quick succession are already one save (save-queue.js waits for a quiet moment).
+it. The page does not use it: a drag is shown live and saved once when it ends, and every other
+edit of the page is its own save, its own step (web/js/app/project.js), as in Premiere.
 
 These functions run inside the caller's transaction (Projects, which writes the timeline)."""
 
@@ -108,9 +108,9 @@ def record(c: sqlite3.Connection, project_id: str, before: str, before_revision:
     c.execute("UPDATE projects SET history_at = ? WHERE id = ?", (seq, project_id))
 
 
-def move(c: sqlite3.Connection, project_id: str, direction: int) -> tuple[sqlite3.Row, str]:
-    """The step undo (-1) or redo (+1) goes to, with the source of the step it undoes or redoes;
-    the pointer is moved there. Raises 409 when there is none."""
+def move(c: sqlite3.Connection, project_id: str, direction: int) -> tuple[sqlite3.Row, sqlite3.Row]:
+    """The step undo (-1) or redo (+1) goes to, with the step it undoes or redoes (its revision
+    and source); the pointer is moved there. Raises 409 when there is none."""
     at = _at(c, project_id)
     target = None
     if at is not None:
@@ -127,7 +127,7 @@ def move(c: sqlite3.Connection, project_id: str, direction: int) -> tuple[sqlite
     moved = _step(c, project_id, at) if direction < 0 else target
     assert moved is not None
     c.execute("UPDATE projects SET history_at = ? WHERE id = ?", (target["seq"], project_id))
-    return target, moved["source"]
+    return target, moved
 
 
 def summary(c: sqlite3.Connection, project_id: str) -> dict[str, Any]:

@@ -177,7 +177,9 @@ class Projects:
     def undo_timeline(self, project_id: str, revision: Any = None, *, source: Any = None,
                       client: Any = None) -> dict[str, Any]:
         """Go back one step of the history: its document becomes the current timeline, with a new
-        revision. Answers {timeline, revision, can_undo, can_redo, label}."""
+        revision. Answers {timeline, revision, can_undo, can_redo, label, step}: `step` is the
+        change undone, {revision, source} (the revision its save was given), so a window can
+        tell its own change from another writer's."""
         return self._step(project_id, -1, revision, source, client)
 
     def redo_timeline(self, project_id: str, revision: Any = None, *, source: Any = None,
@@ -209,7 +211,8 @@ class Projects:
         self._changed(project_id, current + 1, source, client, "undo" if direction < 0 else "redo")
         doc, new_revision = self.timeline_at(project_id)
         return {"timeline": doc, "revision": new_revision, "can_undo": state["can_undo"],
-                "can_redo": state["can_redo"], "label": history.label(direction, moved)}
+                "can_redo": state["can_redo"], "label": history.label(direction, moved["source"]),
+                "step": {"revision": int(moved["revision"]), "source": moved["source"]}}
 
     def timeline_history(self, project_id: str) -> dict[str, Any]:
         """{revision, can_undo, can_redo, steps: [{revision, source, when, current}]} (oldest first)."""
