@@ -7,6 +7,10 @@ it to the step before and writes that step's document as the current timeline wi
 revision (revisions only grow, so every writer's stale check still holds); redo moves it forward.
 A save after undos drops the steps after the pointer (the redo ones), as every editor does.
 
+Media deleted for good leaves a step's document when it is gone to (library/projects.py): a step
+that then changes nothing (the drop of a clip of that media) is passed over, as if it were not
+there, so no undo seems to do nothing.
+
 The step under the first save is the document as it was before history was kept (a new
 project's empty timeline, or one saved by an older Reelcut): its source is "base", and it is
 the floor undo stops at. At most CAP steps are kept per project, the oldest dropped.
@@ -22,6 +26,7 @@ These functions run inside the caller's transaction (Projects, which writes the 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -128,6 +133,18 @@ def move(c: sqlite3.Connection, project_id: str, direction: int) -> tuple[sqlite
     assert moved is not None
     c.execute("UPDATE projects SET history_at = ? WHERE id = ?", (target["seq"], project_id))
     return target, moved
+
+
+def ahead(c: sqlite3.Connection, project_id: str, direction: int) -> Iterator[sqlite3.Row]:
+    """The steps an undo (-1) or redo (+1) would go to from the pointer, nearest first."""
+    at = _at(c, project_id)
+    if at is None:
+        return
+    sql = ("SELECT seq, revision, timeline, source FROM timeline_history WHERE project_id = ? AND seq < ? "
+           "ORDER BY seq DESC" if direction < 0 else
+           "SELECT seq, revision, timeline, source FROM timeline_history WHERE project_id = ? AND seq > ? "
+           "ORDER BY seq")
+    yield from c.execute(sql, (project_id, at))
 
 
 def summary(c: sqlite3.Connection, project_id: str) -> dict[str, Any]:

@@ -287,6 +287,8 @@ export function createProject(parts, state, show) {
     const id = state.project.id;
     if (!timelineSaves.idle()) await timelineSaves.now().catch(show.fail);
     if (!state.project || state.project.id !== id || revision === null) return;
+    // nothing there (the button is disabled too; another writer's change would have said otherwise)
+    if (!(direction < 0 ? state.history.canUndo : state.history.canRedo)) return;
     const request = direction < 0 ? server.projects.undoTimeline : server.projects.redoTimeline;
     let answer;
     const asked = (async () => {
@@ -345,7 +347,7 @@ export function createProject(parts, state, show) {
     timelineSaves.now().catch(show.fail);
   }
 
-  // Saved at once (before an export reads it), instead of a moment later.
+  // What is still to save, saved (before an export reads it), and waited for.
   async function saveNow() {
     await timelineSaves.now();
   }
