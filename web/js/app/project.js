@@ -45,7 +45,7 @@ export function createProject(parts, state, show) {
   let lastSaved = null; // the server's copy at that revision
   let scroll = 0;
   let pending = []; // the page's edits not saved yet, oldest first, each the document after it
-  const own = new Set(); // the revisions this window's saves were given: its own steps of the history
+  const own = new Map(); // project id -> the revisions this window's saves were given: its own steps of the history
   let stepping = null; // an undo or redo on its way to the server: saves wait for its answer
   let steps = Promise.resolve(); // undos and redos, one after another (Ctrl+Z pressed three times: three)
   let outstanding = 0; // undos and redos asked for and not answered yet
@@ -190,7 +190,8 @@ export function createProject(parts, state, show) {
   }
 
   function ownSave(id, answer) {
-    own.add(answer.revision);
+    if (!own.has(id)) own.set(id, new Set());
+    own.get(id).add(answer.revision);
     // (a newer copy read meanwhile, another writer's, is not taken back)
     if (state.project && state.project.id === id && (revision === null || answer.revision >= revision)) {
       revision = answer.revision;
@@ -321,7 +322,7 @@ export function createProject(parts, state, show) {
     showCopy(doc);
     // (a drag still under way is saved when it ends)
     pending = kept && pending.length ? [state.timeline] : [];
-    if (othersStep(answer.step, own)) show.toast(answer.label, 'info');
+    if (othersStep(answer.step, own.get(id) || new Set())) show.toast(answer.label, 'info');
   }
 
   const undo = () => step(-1);
