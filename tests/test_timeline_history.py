@@ -52,6 +52,8 @@ def test_undo_twice_redo_and_a_new_save_drops_redo(api: Api, services: Any, proj
     assert r.json["timeline"]["width"] == 640 and r.json["revision"] == 4
     assert r.json["can_undo"] and r.json["can_redo"]
     assert r.json["label"] == "Undid an edit through the API."
+    # the change undone, by the revision its save was given: a window knows its own saves by it
+    assert r.json["step"] == {"revision": 3, "source": "api"}
     r = api.post(_url(project, "timeline/undo"), json={"revision": 4, "source": "page"})
     assert r.status_code == 200 and r.json["label"] == "Undid an agent's edit."
     # revision 1's content, at a new, higher revision: revisions only grow
@@ -64,6 +66,7 @@ def test_undo_twice_redo_and_a_new_save_drops_redo(api: Api, services: Any, proj
     r = api.post(_url(project, "timeline/redo"), json={"revision": 5, "source": "mcp"})
     assert r.status_code == 200 and r.json["timeline"]["width"] == 640 and r.json["revision"] == 6
     assert r.json["can_redo"] and r.json["label"] == "Redid an agent's edit."
+    assert r.json["step"] == {"revision": 2, "source": "mcp"}
     # a new save after the undo: what was there to redo (320) is gone
     _sized(api, project, 800, 6, source="page")
     h = api.get(_url(project, "timeline/history")).json
@@ -219,3 +222,34 @@ def test_an_undo_leaves_out_the_clips_of_media_deleted_since(api: Api, services:
     assert r.status_code == 200, r.json
     assert r.json["timeline"]["width"] == 1920  # the step before, less the deleted media's clips
     assert [c for t in r.json["timeline"]["tracks"] for c in t["clips"]] == []
+    # the step before (the empty base) is what this one is now: nothing an undo would change
+    assert not r.json["can_undo"] and r.json["can_redo"]
+    h = api.get(_url(project, "timeline/history")).json
+    assert not h["can_undo"] and h["can_redo"]
+    r = api.post(_url(project, "timeline/undo"), json={"revision": 3})
+    assert r.status_code == 409 and r.json["error"]["code"] == "nothing_to_undo"
+    assert api.get(_url(project)).json["revision"] == 3, "a refused undo moves nothing"
+    r = api.post(_url(project, "timeline/redo"), json={"revision": 3})
+    assert r.status_code == 200 and r.json["timeline"]["width"] == 1280 and not r.json["can_redo"]
+
+
+def test_a_step_that_only_brought_deleted_media_is_passed_over(api: Api, services: Any, project: dict,
+                                                               samples: dict) -> None:
+    """Undo walks the other edits: the drop of a clip whose media was deleted since would change
+    nothing, so an undo goes past it to the change before (and says whose that was)."""
+    item = services.media.import_path(project["id"], samples["video"])
+    _sized(api, project, 1280, 0, source="mcp")
+    tl = api.get(_url(project)).json["timeline"]
+    next(t for t in tl["tracks"] if t["kind"] == "video")["clips"] = [
+        {"id": "a", "media_id": item["id"], "start": 0, "in": 0, "out": 1}]
+    assert api.put(_url(project), json={"timeline": tl, "revision": 1, "source": "page"}).status_code == 200
+    assert api.delete(f"/api/media/{item['id']}").status_code == 200
+    r = api.post(_url(project, "timeline/undo"), json={"revision": 2, "source": "page"})
+    assert r.status_code == 200, r.json
+    assert r.json["timeline"]["width"] == 1920 and r.json["step"] == {"revision": 1, "source": "mcp"}
+    assert r.json["label"] == "Undid an agent's edit." and not r.json["can_undo"] and r.json["can_redo"]
+    # redo: back to 1280; the drop (nothing now) is passed over the same way, so nothing is left to redo
+    r = api.post(_url(project, "timeline/redo"), json={"revision": 3})
+    assert r.status_code == 200 and r.json["timeline"]["width"] == 1280 and not r.json["can_redo"]
+    r = api.post(_url(project, "timeline/redo"), json={"revision": 4})
+    assert r.status_code == 409 and r.json["error"]["code"] == "nothing_to_redo"

@@ -7,6 +7,10 @@ it to the step before and writes that step's document as the current timeline wi
 revision (revisions only grow, so every writer's stale check still holds); redo moves it forward.
 A save after undos drops the steps after the pointer (the redo ones), as every editor does.
 
+Media deleted for good leaves a step's document when it is gone to (library/projects.py): a step
+that then changes nothing (the drop of a clip of that media) is passed over, as if it were not
+there, so no undo seems to do nothing.
+
 The step under the first save is the document as it was before history was kept (a new
 project's empty timeline, or one saved by an older Reelcut): its source is "base", and it is
 the floor undo stops at. At most CAP steps are kept per project, the oldest dropped.
@@ -14,14 +18,15 @@ the floor undo stops at. At most CAP steps are kept per project, the oldest drop
 Coalescing: a save sent with `coalesce: true` replaces the step the timeline is at, instead of
 adding one, when that step was made by the same source less than COALESCE_SECONDS ago, is not
 the base, and nothing is there to redo: a writer that saves many times for one gesture asks for
-it. The page does not need it today: a drag is shown live and saved once when it ends, and
-edits in quick succession are already one save (save-queue.js waits for a quiet moment).
+it. The page does not use it: a drag is shown live and saved once when it ends, and every other
+edit of the page is its own save, its own step (web/js/app/project.js), as in Premiere.
 
 These functions run inside the caller's transaction (Projects, which writes the timeline)."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -108,9 +113,9 @@ def record(c: sqlite3.Connection, project_id: str, before: str, before_revision:
     c.execute("UPDATE projects SET history_at = ? WHERE id = ?", (seq, project_id))
 
 
-def move(c: sqlite3.Connection, project_id: str, direction: int) -> tuple[sqlite3.Row, str]:
-    """The step undo (-1) or redo (+1) goes to, with the source of the step it undoes or redoes;
-    the pointer is moved there. Raises 409 when there is none."""
+def move(c: sqlite3.Connection, project_id: str, direction: int) -> tuple[sqlite3.Row, sqlite3.Row]:
+    """The step undo (-1) or redo (+1) goes to, with the step it undoes or redoes (its revision
+    and source); the pointer is moved there. Raises 409 when there is none."""
     at = _at(c, project_id)
     target = None
     if at is not None:
@@ -127,7 +132,19 @@ def move(c: sqlite3.Connection, project_id: str, direction: int) -> tuple[sqlite
     moved = _step(c, project_id, at) if direction < 0 else target
     assert moved is not None
     c.execute("UPDATE projects SET history_at = ? WHERE id = ?", (target["seq"], project_id))
-    return target, moved["source"]
+    return target, moved
+
+
+def ahead(c: sqlite3.Connection, project_id: str, direction: int) -> Iterator[sqlite3.Row]:
+    """The steps an undo (-1) or redo (+1) would go to from the pointer, nearest first."""
+    at = _at(c, project_id)
+    if at is None:
+        return
+    sql = ("SELECT seq, revision, timeline, source FROM timeline_history WHERE project_id = ? AND seq < ? "
+           "ORDER BY seq DESC" if direction < 0 else
+           "SELECT seq, revision, timeline, source FROM timeline_history WHERE project_id = ? AND seq > ? "
+           "ORDER BY seq")
+    yield from c.execute(sql, (project_id, at))
 
 
 def summary(c: sqlite3.Connection, project_id: str) -> dict[str, Any]:

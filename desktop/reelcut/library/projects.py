@@ -67,6 +67,29 @@ def _media_ids(c: Any, project_id: str) -> set[str]:
     return {r[0] for r in c.execute("SELECT id FROM media WHERE project_id = ? AND deleted_at IS NULL", (project_id,))}
 
 
+def _as_now(stored: str, media_ids: set[str]) -> dict[str, Any]:
+    """A stored document as it would be now: media deleted since is gone for good, its clips left
+    out (as media_store.delete did to the timeline then)."""
+    doc = without_clips(migrate(loads(stored)),
+                        lambda clip: "media_id" in clip and clip["media_id"] not in media_ids)
+    return validate_timeline(doc, media_ids)
+
+
+def _same_document(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """The same edit: the playhead and zoom are the view's, not the document's."""
+    def strip(doc: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in doc.items() if k not in ("playhead", "zoom")}
+    return strip(a) == strip(b)
+
+
+def _can_move(c: Any, project_id: str, doc: dict[str, Any], media_ids: set[str]) -> tuple[bool, bool]:
+    """Whether an undo, and a redo, from `doc` (the timeline now) would change it."""
+    def changes(direction: int) -> bool:
+        return any(not _same_document(_as_now(s["timeline"], media_ids), doc)
+                   for s in history.ahead(c, project_id, direction))
+    return changes(-1), changes(+1)
+
+
 class Projects:
     def __init__(self, db: Database, projects_dir: Path, bus: EventBus | None = None) -> None:
         self.db = db
@@ -218,7 +241,9 @@ class Projects:
     def undo_timeline(self, project_id: str, revision: Any = None, *, source: Any = None,
                       client: Any = None) -> dict[str, Any]:
         """Go back one step of the history: its document becomes the current timeline, with a new
-        revision. Answers {timeline, revision, can_undo, can_redo, label}."""
+        revision. Answers {timeline, revision, can_undo, can_redo, label, step}: `step` is the
+        change undone, {revision, source} (the revision its save was given), so a window can
+        tell its own change from another writer's."""
         return self._step(project_id, -1, revision, source, client)
 
     def redo_timeline(self, project_id: str, revision: Any = None, *, source: Any = None,
@@ -231,34 +256,44 @@ class Projects:
         source = history.clean_source(source)
         client = history.clean_client(client)
         with self.db.transaction() as c:
-            row = c.execute("SELECT revision FROM projects WHERE id = ?", (project_id,)).fetchone()
+            row = c.execute("SELECT revision, timeline FROM projects WHERE id = ?", (project_id,)).fetchone()
             if row is None:
                 raise NotFound("The project")
             current = int(row[0])
             _not_stale(current, revision)
-            step, moved = history.move(c, project_id, direction)
-            # media deleted since the step was saved is gone for good: its clips stay out (the
-            # same as media_store.delete did to the timeline then)
             media_ids = _media_ids(c, project_id)
-            doc = without_clips(migrate(loads(step["timeline"])),
-                                lambda clip: "media_id" in clip and clip["media_id"] not in media_ids)
-            doc = validate_timeline(doc, media_ids)
+            shown = _as_now(row[1], media_ids)
+            # a step that changes nothing now (its clips' media deleted since) is passed over: when
+            # only such steps are left, there is nothing to undo, and nothing moves (the
+            # transaction is rolled back with the 409)
+            while True:
+                step, moved = history.move(c, project_id, direction)
+                doc = _as_now(step["timeline"], media_ids)
+                if not _same_document(doc, shown):
+                    break
             # the view (playhead, zoom) stays where the user is: undo changes the document only
             c.execute("UPDATE projects SET timeline = ?, revision = ?, updated_at = ? WHERE id = ?",
                       (dumps(doc), current + 1, now(), project_id))
-            state = history.summary(c, project_id)
+            can_undo, can_redo = _can_move(c, project_id, doc, media_ids)
         self._changed(project_id, current + 1, source, client, "undo" if direction < 0 else "redo")
         doc, new_revision = self.timeline_at(project_id)
-        return {"timeline": doc, "revision": new_revision, "can_undo": state["can_undo"],
-                "can_redo": state["can_redo"], "label": history.label(direction, moved)}
+        return {"timeline": doc, "revision": new_revision, "can_undo": can_undo, "can_redo": can_redo,
+                "label": history.label(direction, moved["source"]),
+                "step": {"revision": int(moved["revision"]), "source": moved["source"]}}
 
     def timeline_history(self, project_id: str) -> dict[str, Any]:
-        """{revision, can_undo, can_redo, steps: [{revision, source, when, current}]} (oldest first)."""
+        """{revision, can_undo, can_redo, steps: [{revision, source, when, current}]} (oldest first).
+        can_undo and can_redo say whether an undo or redo would change the timeline."""
         with self.db.transaction() as c:
-            row = c.execute("SELECT revision FROM projects WHERE id = ?", (project_id,)).fetchone()
+            row = c.execute("SELECT revision, timeline FROM projects WHERE id = ?", (project_id,)).fetchone()
             if row is None:
                 raise NotFound("The project")
-            return {"revision": int(row[0]), **history.summary(c, project_id)}
+            summary = history.summary(c, project_id)
+            if summary["can_undo"] or summary["can_redo"]:
+                media_ids = _media_ids(c, project_id)
+                summary["can_undo"], summary["can_redo"] = _can_move(c, project_id, _as_now(row[1], media_ids),
+                                                                     media_ids)
+            return {"revision": int(row[0]), **summary}
 
     def view(self, project_id: str) -> dict[str, Any]:
         """Where the user was: playhead (seconds), zoom (pixels a second), scroll (pixels)."""

@@ -127,7 +127,8 @@ def spec() -> dict[str, Any]:
             "/api/projects/{project_id}/timeline/undo": {
                 "post": _op("Undo the last change of the timeline's history (shared by every writer): its step"
                             " before becomes the timeline, with a new revision: {timeline, revision, can_undo,"
-                            " can_redo, label}; 409 stale_timeline if `revision` is not the current one, 409"
+                            " can_redo, label, step: {revision, source} of the change undone}; 409 stale_timeline if"
+                            " `revision` is not the current one, 409"
                             " nothing_to_undo", _ok(_OBJ), _json(_STEP), ["project_id"])},
             "/api/projects/{project_id}/timeline/redo": {
                 "post": _op("Redo the change undone last (until a new save): as undo; 409 nothing_to_redo",

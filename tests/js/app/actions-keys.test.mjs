@@ -4,7 +4,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createActions } from '../../../web/js/app/actions.js';
 import { SHORTCUTS } from '../../../web/js/app/shortcuts.js';
-import { History } from '../../../web/js/timeline/edit-model.js';
 
 const sent = [];
 const part = () => ({ dispatchEvent(e) { sent.push([e.type, e.detail]); return true; }, clientWidth: 1000 });
@@ -17,13 +16,19 @@ function app() {
         { id: 'a', media_id: 'm', start: 0, in: 0, out: 2 }, { id: 'b', media_id: 'm', start: 2, in: 0, out: 2 },
         { id: 'c', media_id: 'm', start: 6, in: 0, out: 2 }] }],
     },
-    media: [{ id: 'm', kind: 'video', duration: 10 }], selected: [], history: new History(), limits: null,
+    media: [{ id: 'm', kind: 'video', duration: 10 }], selected: [], history: { canUndo: false, canRedo: false }, limits: null,
     snapping: true, clipboard: null, marks: { in: null, out: null },
   };
   const log = { edits: 0, toasts: [], sheet: 0, shown: 0 };
+  // as the server's history (library/history.py): each edit a step, undo and redo walk them
+  const past = [];
+  const future = [];
   const project = {
-    edit(next) { if (next && next !== state.timeline) { state.history.record(state.timeline); state.timeline = next; log.edits += 1; } },
-    saveSoon() {},
+    edit(next) {
+      if (next && next !== state.timeline) { past.push(state.timeline); future.length = 0; state.timeline = next; log.edits += 1; }
+    },
+    async undo() { if (past.length) { future.push(state.timeline); state.timeline = past.pop(); } },
+    async redo() { if (future.length) { past.push(state.timeline); state.timeline = future.pop(); } },
     saveViewSoon() {},
   };
   const show = { toast: (m) => log.toasts.push(m), fail: (e) => { throw e; }, timeline: () => { log.shown += 1; } };
@@ -90,7 +95,7 @@ test('each edit by a key is one undo step', async () => {
   actions.rippledelete();
   assert.deepEqual(starts(state), [['a', 0], ['c', 4]]);
   assert.equal(log.edits, 1);
-  actions.undo();
+  await actions.undo();
   assert.deepEqual(starts(state), [['a', 0], ['b', 2], ['c', 6]]);
   state.selected = ['a'];
   actions.copyclips();
@@ -118,7 +123,7 @@ test('each edit by a key is one undo step', async () => {
   actions.deletemarker({ id });
   assert.deepEqual(state.timeline.markers, []);
   assert.equal(log.edits, 8);
-  for (let i = 0; i < 7; i += 1) actions.undo(); // each edit since the first undo
+  for (let i = 0; i < 7; i += 1) await actions.undo(); // each edit since the first undo
   assert.deepEqual(starts(state), [['a', 0], ['b', 2], ['c', 6]]);
   assert.deepEqual(state.timeline.markers, []);
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { incoming, isNews } from '../../../web/js/app/live-model.js';
+import { incoming, isNews, othersStep } from '../../../web/js/app/live-model.js';
 
 const me = { projectId: 'p1', revision: 4, client: 'tab-a' };
 
@@ -43,4 +43,13 @@ test('an unsaved edit of the window is made again on the server\'s copy', () => 
   const out = incoming(saved, mine, fresh);
   assert.equal(out.kept, true);
   assert.deepEqual(out.doc.tracks[0].clips.map((c) => [c.id, c.start]), [['a', 1], ['b', 5]]);
+});
+
+test('an undo that took back an agent\'s change, or another window\'s, says so; one of the window\'s own does not', () => {
+  const own = new Set([7, 9]);
+  assert.equal(othersStep({ revision: 8, source: 'mcp' }, own), true);
+  assert.equal(othersStep({ revision: 3, source: 'page' }, own), true, 'another window, or this one before a reload');
+  assert.equal(othersStep({ revision: 9, source: 'page' }, own), false);
+  assert.equal(othersStep({ revision: 7, source: 'api' }, own), true);
+  assert.equal(othersStep(undefined, own), false, 'an older server, no step told: nothing said');
 });

@@ -17,6 +17,7 @@ test('a new state holds no project, and an empty undo history', () => {
   assert.equal(state.timeline, null);
   assert.deepEqual(state.selected, []);
   assert.equal(state.history.canUndo, false);
+  assert.equal(state.history.canRedo, false);
   assert.notEqual(createState().jobs, state.jobs); // each state its own
 });
 

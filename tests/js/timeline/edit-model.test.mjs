@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  History, addTextClip, addTrack, deleteClips, dropClip, findClip, fitOnTrack, moveClip, removeMedia, removeTrack, snap,
+  addTextClip, addTrack, deleteClips, dropClip, findClip, fitOnTrack, moveClip, removeMedia, removeTrack, snap,
   snapPoints, splitAt, trimEnd, trimStart,
 } from '../../../web/js/timeline/edit-model.js';
 
@@ -95,22 +95,6 @@ test('snapping to clip edges and the playhead, with a guide', () => {
   assert.deepEqual(snap(4.5, points, 0.1), { time: 4.5, guide: null });
 });
 
-test('undo and redo walk the history', () => {
-  const h = new History();
-  const d0 = doc();
-  const d1 = deleteClips(d0, ['a']);
-  h.record(d0);
-  const d2 = deleteClips(d1, ['b']);
-  h.record(d1);
-  assert.equal(h.undo(d2), d1);
-  assert.equal(h.undo(d1), d0);
-  assert.equal(h.undo(d0), null);
-  assert.equal(h.redo(d0), d1);
-  assert.ok(h.canRedo && h.canUndo);
-  h.record(d1); // a new edit clears the redo branch
-  assert.equal(h.canRedo, false);
-});
-
 test('a drop lands at the drop point when free, else in the nearest free slot', () => {
   const video = { id: 'm9', kind: 'video', duration: 1.5 };
   const free = dropClip(doc(), 'v1', video, 4.2, 'new');
@@ -129,53 +113,6 @@ test('removing deleted media takes its clips off every track and leaves other do
   assert.deepEqual(mediaIds(without), ['m2']);
   assert.deepEqual(mediaIds(d), ['m1', 'm2', 'm3'], 'the original document is untouched');
   assert.equal(removeMedia(d, ['m9']), d, 'no clip of it: the same document');
-});
-
-test('media deleted for good: no undo or redo brings back one of its clips', () => {
-  // the user dropped m1's clip a, then moved b, then undid the move: a is in the past, the present and the future
-  const h = new History();
-  const d0 = deleteClips(doc(), ['a', 'b', 'c']);
-  const d1 = deleteClips(doc(), ['b', 'c']); // a dropped
-  const d2 = deleteClips(doc(), ['c']); // b dropped
-  const d3 = moveClip(d2, 'b', 'v1', 9);
-  h.record(d0);
-  h.record(d1);
-  h.record(d2);
-  assert.equal(h.undo(d3), d2);
-  const now = h.rewrite((d) => removeMedia(d, ['m1']), d2);
-  assert.deepEqual(mediaIds(now), ['m2']);
-  // d1 became the same as d0 (undoing the drop of a would change nothing now): one step fewer
-  assert.equal(h.past.length, 1);
-  const redone = h.redo(now);
-  assert.deepEqual(mediaIds(redone), ['m2']);
-  assert.equal(findClip(redone, 'b').clip.start, 9, 'the move is still there to redo');
-  let state = h.undo(redone);
-  const seen = [state];
-  for (let prev = h.undo(state); prev; prev = h.undo(state)) { state = prev; seen.push(state); }
-  assert.deepEqual(seen.map(mediaIds), [['m2'], []], 'undo walks back the drop of b, then nothing');
-  assert.ok(seen.every((s) => !mediaIds(s).includes('m1')));
-});
-
-test('a history with nothing of the deleted media keeps every step', () => {
-  const h = new History();
-  const d0 = doc();
-  const d1 = moveClip(d0, 'b', 'v1', 9);
-  h.record(d0);
-  const now = h.rewrite((d) => removeMedia(d, ['m9']), d1);
-  assert.equal(now, d1);
-  assert.equal(h.undo(now), d0);
-});
-
-test('the playhead and zoom alone do not make a step worth undoing', () => {
-  const h = new History();
-  const d0 = doc();
-  const d1 = { ...deleteClips(d0, ['a']), playhead: 3, zoom: 80 };
-  h.record({ ...d0, playhead: 1 });
-  h.record(d0); // the drop of a, made at another playhead
-  const now = h.rewrite((d) => removeMedia(d, ['m1']), d1);
-  assert.equal(h.past.length, 0, 'both steps only brought back the deleted clip');
-  assert.equal(h.canUndo, false);
-  assert.deepEqual(mediaIds(now), ['m2', 'm3']);
 });
 
 test('a caption line stays on captions tracks, and media is not dropped on one', () => {

@@ -103,7 +103,7 @@ export function createActions({ parts, state, show, project, sheet }) {
     if (next === state.timeline) { toast(refusal, 'warn'); show.timeline(); return; }
     edit(next);
   }
-  return {
+  return afterUndo({
     async createproject({ name }) {
       const { project: created } = await server.projects.create(name);
       await project.load();
@@ -429,14 +429,9 @@ export function createActions({ parts, state, show, project, sheet }) {
       const doc = state.selected.reduce((d, id) => unlink(d, id), state.timeline);
       if (doc !== state.timeline) edit(doc);
     },
-    undo() {
-      const prev = state.history.undo(state.timeline);
-      if (prev) { state.timeline = { ...prev, playhead: state.timeline.playhead, zoom: state.timeline.zoom }; show.timeline(); project.saveSoon(); }
-    },
-    redo() {
-      const next = state.history.redo(state.timeline);
-      if (next) { state.timeline = { ...next, playhead: state.timeline.playhead, zoom: state.timeline.zoom }; show.timeline(); project.saveSoon(); }
-    },
+    // the server's history, shared with every writer (project.js)
+    undo() { return project.undo().catch(show.fail); },
+    redo() { return project.redo().catch(show.fail); },
     trackop({ op, kind, trackId, flag, value }) {
       if (op === 'add') edit(addTrack(state.timeline, kind));
       else if (op === 'remove') {
@@ -670,7 +665,16 @@ export function createActions({ parts, state, show, project, sheet }) {
     toggleplay() {
       if (state.timeline) send(parts.preview, 'transport', { command: 'toggle' });
     },
-  };
+  }, project);
+}
+
+// An undo is the server's: its answer takes a moment. What is asked meanwhile (Ctrl+Z then a key,
+// quicker than a round trip) waits for it, so it acts on the timeline the undo left, as in order.
+function afterUndo(actions, project) {
+  return Object.fromEntries(Object.entries(actions).map(([name, act]) => [name, (...args) => {
+    const waiting = project.undoing && project.undoing();
+    return waiting ? waiting.then(() => act(...args)) : act(...args);
+  }]));
 }
 
 // Each action answers the verb event of its name; what fails is told in a toast.

@@ -22,3 +22,10 @@ export function incoming(lastSaved, mine, fresh) {
   if (!mine || !lastSaved || sameTimeline(mine, lastSaved)) return { doc: fresh, kept: false };
   return { doc: rebase(lastSaved, mine, fresh), kept: true };
 }
+
+// Whether an undo (or redo) took back another writer's change: an agent's, a script's, another
+// window's (or this one's before a reload: a window knows its own saves by the revisions they were
+// given, `own`). `step` is the answer's {revision, source}.
+export function othersStep(step, own) {
+  return Boolean(step) && (step.source !== 'page' || !own.has(step.revision));
+}

@@ -1,6 +1,6 @@
-// The open project: the list of projects, opening one, every edit of its timeline (remembered for
-// undo, shown, and saved a moment later), its view (playhead, zoom, scroll: saved apart, cheaply),
-// and media gone for good.
+// The open project: the list of projects, opening one, every edit of its timeline (shown, and saved
+// at once: each edit one step of the server's undo history), undo and redo, its view (playhead,
+// zoom, scroll: saved apart, cheaply), and media gone for good.
 //
 // The timeline carries the server's revision. Saves go one at a time, each made on the revision the
 // last one answered. When another writer (a second window, an agent) saved in between, the server
@@ -13,19 +13,25 @@
 // Another writer's change (an agent over MCP, a script, another window) is told by the event stream
 // (`timeline_changed`): the page reads it and shows it at once, its own unsaved edit made again on it
 // (live-model.js). Its own saves say who made them ({source: 'page', client}), so it knows its own.
+//
+// Undo is the server's (library/history.py): one history for every writer, kept in the library, so
+// Ctrl+Z here undoes an agent's edit, an agent's undo undoes the window's, and it survives a reload.
+// Each edit of the page is one step there: it is saved at once, one save at a time, each edit its
+// own save (a drag is shown live and saved once, when it ends; the inspector's fields commit on
+// Enter or blur, so typing is one edit). Premiere does the same: every edit its own undo step. A
+// save waiting for the quiet moment after a burst of edits would make them one step.
 import { server } from './api.js';
 import { createSaveQueue } from './save-queue.js';
 import { rebase, sameTimeline } from './sync-model.js';
-import { incoming, isNews } from './live-model.js';
+import { incoming, isNews, othersStep } from './live-model.js';
 import { send } from '../shared/dom.js';
 import { mergeFetched } from '../media/library-model.js';
 import { withTracks } from '../timeline/timeline-model.js';
-import { History, findClip, removeMedia } from '../timeline/edit-model.js';
+import { findClip, removeMedia } from '../timeline/edit-model.js';
 import { settleTransitions } from '../timeline/transitions-model.js';
 import { adoptedFormat } from '../preview/canvas-model.js';
 
 const LAST_PROJECT = 'reelcut.project';
-const SAVE_DELAY_MS = 300;
 const VIEW_DELAY_MS = 500;
 const STALE_TRIES = 3;
 const REMOTE_RETRY_MS = 400; // another writer's change waits this long for the page's own edit to be saved
@@ -38,7 +44,12 @@ export function createProject(parts, state, show) {
   let revision = null; // the revision of the open project's timeline the page last read or saved
   let lastSaved = null; // the server's copy at that revision
   let scroll = 0;
-  const timelineSaves = createSaveQueue(putTimeline, { delay: SAVE_DELAY_MS });
+  let pending = []; // the page's edits not saved yet, oldest first, each the document after it
+  const own = new Map(); // project id -> the revisions this window's saves were given: its own steps of the history
+  let stepping = null; // an undo or redo on its way to the server: saves wait for its answer
+  let steps = Promise.resolve(); // undos and redos, one after another (Ctrl+Z pressed three times: three)
+  let outstanding = 0; // undos and redos asked for and not answered yet
+  const timelineSaves = createSaveQueue(putTimeline);
   const viewSaves = createSaveQueue(putView, { delay: VIEW_DELAY_MS });
 
   // the timeline's scroll position is view state too
@@ -87,12 +98,13 @@ export function createProject(parts, state, show) {
     localStorage.setItem(LAST_PROJECT, id);
     // the previous project's export is not this one's: the panel forgets it before anything awaits
     send(parts.exportSlot, 'project', { id, exports: [] });
-    const [media, timeline, jobs, view, exports] = await Promise.all([
+    const [media, timeline, jobs, view, exports, history] = await Promise.all([
       server.projects.media(id),
       server.projects.timeline(id),
       server.projects.jobs(id),
       server.projects.view(id),
       server.projects.exports(id),
+      server.projects.timelineHistory(id),
     ]);
     state.media = mergeFetched(media.media, state.media, id);
     revision = timeline.revision;
@@ -104,7 +116,8 @@ export function createProject(parts, state, show) {
     if (state.project && state.project.id === id) {
       send(parts.exportSlot, 'project', { id, exports: exports.exports, revision });
     }
-    state.history = new History();
+    pending = [];
+    state.history = { canUndo: history.can_undo, canRedo: history.can_redo };
     state.selected = [];
     state.jobs = new Map(jobs.jobs.map((j) => [j.id, j]));
     show.projects();
@@ -122,16 +135,16 @@ export function createProject(parts, state, show) {
     return localStorage.getItem(LAST_PROJECT);
   }
 
-  // Every edit goes through here: remembered for undo, shown, and saved a moment later. A `live`
-  // edit (a value being dragged) is shown only; the edit that ends it is one undo step from
+  // Every edit goes through here: shown, and saved at once, one undo step of the server's. A `live`
+  // edit (a value being dragged) is shown only; the edit that ends it is saved, one undo step from
   // where the drag began.
   let liveBase = null;
   function edit(next, { live = false } = {}) {
     if (!next || next === state.timeline) return;
     if (live) liveBase ??= state.timeline;
     else {
-      state.history.record(liveBase ?? state.timeline);
       liveBase = null;
+      state.history = { canUndo: true, canRedo: false }; // a new step: what was undone can no longer be redone
     }
     // a trim moves a transition's overlap: the transition follows it (or goes with it)
     next = settleTransitions(next);
@@ -145,32 +158,51 @@ export function createProject(parts, state, show) {
     next.zoom = state.timeline.zoom;
     state.timeline = next;
     show.timeline();
-    if (!live) saveSoon();
+    if (!live) {
+      pending.push(next);
+      saveEdits();
+    }
   }
 
-  // Media deleted from the library is gone for good: its clips leave the timeline and every step of
-  // the history, so no undo or redo brings back a clip the server would refuse to save. Not itself a
-  // step to undo; the server has taken the clips out of its copy already.
+  // Media deleted from the library is gone for good: its clips leave the timeline, and the edits not
+  // saved yet (the server would refuse them). Not itself a step to undo; the server has taken the
+  // clips out of its copy already, and leaves them out of every step an undo or redo goes to.
   function forgetMedia(ids) {
     if (!state.timeline || !ids.length) return;
-    state.timeline = state.history.rewrite((doc) => removeMedia(doc, ids), state.timeline);
+    state.timeline = removeMedia(state.timeline, ids);
+    pending = pending.map((doc) => removeMedia(doc, ids));
     state.selected = state.selected.filter((id) => findClip(state.timeline, id));
     // the server took them out of its copy (no new revision): ours is compared without them
     if (lastSaved) lastSaved = removeMedia(lastSaved, ids);
   }
 
+  // The edits not saved yet, each its own save (its own undo step), oldest first. After an undo on
+  // its way: its answer is the copy they are saved on.
   async function putTimeline() {
+    while (stepping) await stepping.catch(() => {});
     if (!state.project || !state.timeline) return;
     const id = state.project.id;
-    let answer;
-    try {
-      answer = await server.projects.saveTimeline(id, state.timeline, revision, WHO);
-    } catch (err) {
-      if (err.code !== 'stale_timeline') throw err;
-      answer = await saveOverStale(id);
+    const docs = pending.splice(0);
+    for (const doc of docs) {
+      let answer;
+      try {
+        answer = await server.projects.saveTimeline(id, doc, revision, WHO);
+      } catch (err) {
+        if (err.code !== 'stale_timeline') throw err;
+        // another writer saved since: the page's edits from here on are made again on its copy, as one
+        answer = await saveOverStale(id);
+        if (answer) ownSave(id, answer);
+        return;
+      }
+      ownSave(id, answer);
     }
+  }
+
+  function ownSave(id, answer) {
+    if (!own.has(id)) own.set(id, new Set());
+    own.get(id).add(answer.revision);
     // (a newer copy read meanwhile, another writer's, is not taken back)
-    if (answer && state.project && state.project.id === id && (revision === null || answer.revision >= revision)) {
+    if (state.project && state.project.id === id && (revision === null || answer.revision >= revision)) {
       revision = answer.revision;
       lastSaved = answer.timeline;
       // an export made from an older revision is no longer what the timeline is
@@ -218,13 +250,13 @@ export function createProject(parts, state, show) {
   }
 
   // `timeline_changed`: another writer changed the timeline. An edit of the page's on its way (a drag,
-  // a save waiting or in flight) goes first: it meets the change as a 409 and is made again on it;
+  // a save waiting or in flight, an undo) goes first: it meets the change as a 409 and is made again on it;
   // whatever is still news after it is read then.
   let remoteTimer = null;
   function remoteChange(event) {
     if (!state.project || !isNews(event, { projectId: state.project.id, revision, client: CLIENT })) return;
     clearTimeout(remoteTimer);
-    if (liveBase || !timelineSaves.idle()) {
+    if (liveBase || !timelineSaves.idle() || stepping) {
       remoteTimer = setTimeout(() => remoteChange(event), REMOTE_RETRY_MS);
       return;
     }
@@ -232,22 +264,81 @@ export function createProject(parts, state, show) {
   }
 
   // The server's copy, shown if it is newer than the page's (after a change told, or a reconnect).
-  // Until the page's undo is the server's (issue 17, piece 2), the change is one step of the page's
-  // own history, so Ctrl+Z here takes it back (as a save of the page's).
+  // The change is a step of the server's history: Ctrl+Z here undoes it there.
   async function catchUp() {
     if (!state.project || !state.timeline) return;
     const id = state.project.id;
-    const fresh = await server.projects.timeline(id);
+    const [fresh, history] = await Promise.all([server.projects.timeline(id), server.projects.timelineHistory(id)]);
     if (!state.project || state.project.id !== id || revision === null || fresh.revision <= revision) return;
     if (liveBase || !timelineSaves.idle()) { remoteChange({ project_id: id, revision: fresh.revision }); return; }
     const { doc, kept } = incoming(lastSaved, state.timeline, fresh.timeline);
-    state.history.record(state.timeline);
     revision = fresh.revision;
     lastSaved = fresh.timeline;
     send(parts.exportSlot, 'revision', { revision });
+    // (read together with the timeline: a change in between only makes a button wait for the next)
+    state.history = { canUndo: history.can_undo || kept, canRedo: history.can_redo && !kept };
     showCopy(doc);
-    if (kept) saveSoon();
+    if (kept) { pending = [state.timeline]; saveEdits(); }
   }
+
+  // Undo (-1) or redo (+1) on the server's history, after the page's last edit is saved (a step
+  // there too). The answer is the page's copy; the view (playhead, zoom, the selection where its
+  // clips still are) stays. Undoing another writer's change (an agent's, another window's) says so.
+  function step(direction) {
+    outstanding += 1;
+    steps = steps.catch(() => {}).then(() => stepOnce(direction)).finally(() => { outstanding -= 1; });
+    return steps;
+  }
+
+  // While an undo or redo is on its way: a promise of its end (never failing); else null.
+  function undoing() {
+    return outstanding ? steps.catch(() => {}) : null;
+  }
+
+  async function stepOnce(direction) {
+    if (!state.project || !state.timeline) return;
+    const id = state.project.id;
+    if (!timelineSaves.idle()) await timelineSaves.now().catch(show.fail);
+    if (!state.project || state.project.id !== id || revision === null) return;
+    // nothing there (the button is disabled too; another writer's change would have said otherwise)
+    if (!(direction < 0 ? state.history.canUndo : state.history.canRedo)) return;
+    const request = direction < 0 ? server.projects.undoTimeline : server.projects.redoTimeline;
+    let answer;
+    const asked = (async () => {
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          answer = await request(id, revision, WHO);
+          return;
+        } catch (err) {
+          // another writer's change came first: it is shown, then undone (or redone) if still asked
+          if (err.code === 'stale_timeline' && attempt === 1) { await catchUp(); continue; }
+          if (err.code === 'nothing_to_undo' || err.code === 'nothing_to_redo') return;
+          throw err;
+        }
+      }
+    })();
+    stepping = asked;
+    try { await asked; } finally { stepping = null; }
+    if (!state.project || state.project.id !== id) return;
+    if (!answer) { // nothing there (the buttons were disabled already, unless another writer moved it)
+      const history = await server.projects.timelineHistory(id);
+      if (state.project && state.project.id === id) state.history = { canUndo: history.can_undo, canRedo: history.can_redo };
+      show.timeline();
+      return;
+    }
+    // an edit made while the undo was on its way is made again on its answer, and saved after it
+    const { doc, kept } = incoming(lastSaved, state.timeline, answer.timeline);
+    revision = answer.revision;
+    lastSaved = answer.timeline;
+    state.history = kept ? { canUndo: true, canRedo: false } : { canUndo: answer.can_undo, canRedo: answer.can_redo };
+    showCopy(doc);
+    // (a drag still under way is saved when it ends)
+    pending = kept && pending.length ? [state.timeline] : [];
+    if (othersStep(answer.step, own.get(id) || new Set())) show.toast(answer.label, 'info');
+  }
+
+  const undo = () => step(-1);
+  const redo = () => step(+1);
 
   // another copy of the timeline shown in place of the page's (the view stays the page's)
   function showCopy(doc) {
@@ -265,8 +356,9 @@ export function createProject(parts, state, show) {
     });
   }
 
-  function saveSoon() {
-    timelineSaves.soon(show.fail);
+  // (at once: `pending` keeps each edit apart, so edits close together are still one step each)
+  function saveEdits() {
+    timelineSaves.now().catch(show.fail);
   }
 
   // Saved at once (before an export reads it), instead of a moment later. Nothing changed since the
@@ -283,6 +375,6 @@ export function createProject(parts, state, show) {
   }
 
   return {
-    load, open, lastOpened, edit, forgetMedia, saveSoon, saveNow, saveViewSoon, flushSaves, remoteChange, catchUp,
+    load, open, lastOpened, edit, undo, redo, undoing, forgetMedia, saveNow, saveViewSoon, flushSaves, remoteChange, catchUp,
   };
 }

@@ -1,5 +1,4 @@
 // The app's state, as plain data, and the small rules on it that need no DOM (tested with node).
-import { History } from '../timeline/edit-model.js';
 import { timelineEnd } from '../timeline/timeline-model.js';
 
 export function createState() {
@@ -12,7 +11,7 @@ export function createState() {
     models: [],
     desktop: false, // shown in the desktop window (native dialogs) rather than a browser
     selected: [], // ids of the selected clips
-    history: new History(), // the timeline's undo history
+    history: { canUndo: false, canRedo: false }, // what the server's undo history of the timeline allows
     limits: null, // what a timeline may hold (the server's), for refusing a value beside its field
     snapping: true, // whether drops, moves and trims snap (N toggles it; the timeline shows and obeys it)
     clipboard: null, // copied clips (timeline/clipboard-model.js), in page memory

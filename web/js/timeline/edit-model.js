@@ -1,6 +1,6 @@
 // Editing the timeline, as pure functions on the document (no DOM): moving, trimming, splitting,
-// deleting, tracks, snapping and the overlap rule. Every function returns a new document, so
-// undo is keeping the old one.
+// deleting, tracks, snapping and the overlap rule. Every function returns a new document: the old
+// one is left as it was (the server keeps each saved one for undo).
 import { clipEnd, clipLength, newClip, placeClip, uid } from './timeline-model.js';
 import { previousClip, removeTransition } from './transitions-model.js';
 
@@ -307,65 +307,4 @@ export function snap(t, points, threshold) {
     if (Math.abs(p - t) <= threshold && (best === null || Math.abs(p - t) < Math.abs(best - t))) best = p;
   }
   return best === null ? { time: t, guide: null } : { time: best, guide: best };
-}
-
-// Two states of the document that an undo could not tell apart (the playhead and zoom are the view's).
-function sameEdit(a, b) {
-  return a === b || JSON.stringify({ ...a, playhead: 0, zoom: 0 }) === JSON.stringify({ ...b, playhead: 0, zoom: 0 });
-}
-
-// Rewritten snapshots, oldest first, nearest to `anchor` last, without the steps that no longer
-// change anything.
-function collapse(snapshots, change, anchor) {
-  const out = [];
-  let neighbour = anchor;
-  for (let i = snapshots.length - 1; i >= 0; i -= 1) {
-    const doc = change(snapshots[i]);
-    if (!sameEdit(doc, neighbour)) {
-      out.unshift(doc);
-      neighbour = doc;
-    }
-  }
-  return out;
-}
-
-// Undo history: snapshots of the document, capped.
-export class History {
-  constructor(limit = 200) {
-    this.past = [];
-    this.future = [];
-    this.limit = limit;
-  }
-
-  record(before) {
-    this.past.push(before);
-    if (this.past.length > this.limit) this.past.shift();
-    this.future = [];
-  }
-
-  undo(current) {
-    if (!this.past.length) return null;
-    this.future.push(current);
-    return this.past.pop();
-  }
-
-  redo(current) {
-    if (!this.future.length) return null;
-    this.past.push(current);
-    return this.future.pop();
-  }
-
-  // A change that cannot be undone (media deleted for good): made to the current document and to
-  // every remembered one, so no undo or redo brings back what it took away. Steps left with
-  // nothing to undo are dropped. Returns the current document changed.
-  rewrite(change, current) {
-    const now = change(current);
-    this.past = collapse(this.past, change, now);
-    this.future = collapse(this.future, change, now);
-    return now;
-  }
-
-  get canUndo() { return this.past.length > 0; }
-
-  get canRedo() { return this.future.length > 0; }
 }
