@@ -178,6 +178,20 @@ def test_extend_sends_the_clips_last_frame_and_its_placeholder_becomes_the_clip(
     assert ids == [media_id, job["media_id"]]
 
 
+def test_a_clip_that_ends_where_its_source_ends_sends_its_last_source_frame(
+        api: Api, services: Services, project: dict, sequence: Path) -> None:
+    # the source's last frame is at 2.96 s (25 fps); the canvas runs at 30 fps
+    setup(api, services, project, sequence, [clip("", 0.0, 1.0, 3.0, "a")])
+    doc = services.projects.timeline(project["id"])
+    services.projects.save_timeline(project["id"], {**doc, "fps": 30})
+    r = api.post(f"/api/projects/{project['id']}/timeline/extend",
+                 json={"clip_id": "a", "model_id": I2V, "prompt": "on", "params": {"duration": 1}})
+    assert r.status_code == 201, r.json
+    img = rgb(services.media.file_path(r.json["frame_media_id"])[0])
+    assert np.abs(img - source_frame(sequence, 2.96)).mean() < 6 and close(centre(img), COLOURS["blue"])
+    services.jobs.wait(r.json["job"]["id"], timeout=120)
+
+
 def test_extend_takes_the_frame_after_the_clips_transform(api: Api, services: Services, project: dict,
                                                           sequence: Path) -> None:
     setup(api, services, project, sequence, [clip("", 0.0, 0.2, 1.8, "a", transform={"scale": 0.5, "x": 0.25})])

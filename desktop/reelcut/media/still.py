@@ -21,23 +21,31 @@ WHICH = ("first", "last")
 _LOOK_KEYS = ("id", "media_id", "speed", "crop", "fit")
 
 
+SPAN = 3  # frames rendered: the wanted one is the first or the last of them
+
+
 def frame_clip(clip: dict[str, Any], which: str, fps: float) -> dict[str, Any]:
-    """The clip reduced to the single frame shown at its in point ("first") or its out point
-    ("last": the frame drawn one frame before the clip ends), at timeline time 0."""
+    """The clip reduced to its first or last few frames, at timeline time 0, with its animated
+    values sampled at the wanted frame (the one shown at the in point, or the one shown one
+    frame before the clip ends). A few frames and not one: a clip that ends where its source
+    ends has its last source frame a little before the out point, and a one-frame span there
+    would decode nothing."""
     if which not in WHICH:
         raise ValueError(f"which must be one of {WHICH}")
     length = clip_length(clip)
     frame = 1.0 / fps
-    t = 0.0 if which == "first" else max(0.0, length - frame)
     speed = float(clip.get("speed", 1.0))
-    source = float(clip["in"]) + t * speed
-    out = min(float(clip["out"]), source + frame * speed)
-    if out - source < frame * speed / 2:  # the last frame of a very short clip
-        source = max(float(clip["in"]), out - frame * speed)
+    span = min(length, SPAN * frame)
+    if which == "first":
+        t = 0.0
+        source, out = float(clip["in"]), float(clip["in"]) + span * speed
+    else:
+        t = max(0.0, length - frame)
+        source, out = float(clip["out"]) - span * speed, float(clip["out"])
     new = {k: clip[k] for k in _LOOK_KEYS if k in clip}
     new.update(start=0.0, **{"in": source, "out": out})
-    transform = {key.split(".", 1)[1]: property_at(clip, key, t) for key in PROPERTIES if key.startswith("transform.")}
-    new["transform"] = transform
+    new["transform"] = {key.split(".", 1)[1]: property_at(clip, key, t)
+                        for key in PROPERTIES if key.startswith("transform.")}
     new["opacity"] = property_at(clip, "opacity", t)
     return new
 
@@ -52,9 +60,18 @@ def render_frame(doc: dict[str, Any], clip: dict[str, Any], which: str, source: 
     work_dir.mkdir(parents=True, exist_ok=True)
     mp4 = work_dir / "frame.mp4"
     args, _ = build_export_args(single, {clip["media_id"]: source}, mp4, work_dir, None)
+    # The export drops a clip's picture once its source has no frame left (eof_action=pass), and
+    # its rate conversion stops at the source's last frame: a clip that ends where its source
+    # ends would show the canvas on its last frame. The preview holds the last source frame
+    # there, and so does this still, so what is sent is the picture the user saw.
+    graph_file = Path(args[args.index(str(work_dir / "graph.txt"))])
+    graph_file.write_text(graph_file.read_text("utf-8").replace("eof_action=pass", "eof_action=repeat")
+                          .replace("repeatlast=0", "repeatlast=1"), "utf-8")
     # the same graph, its picture written as one PNG instead of an MP4 (the sound goes nowhere)
     cut = args.index("-map")
-    tail = ["-map", "[vout]", "-frames:v", "1", "-c:v", "png", "-f", "image2", "-update", "1", str(out_png),
+    # -update 1 writes every frame over the same file: the last one written stays
+    count = ["-frames:v", "1"] if which == "first" else []
+    tail = ["-map", "[vout]", *count, "-c:v", "png", "-f", "image2", "-update", "1", str(out_png),
             "-map", "[aout]", "-f", "null", "-"]
-    run_ffmpeg([*args[:cut], *tail], duration=1.0 / fps, what="The frame")
+    run_ffmpeg([*args[:cut], *tail], duration=SPAN / fps, what="The frame")
     return out_png
