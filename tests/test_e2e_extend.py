@@ -78,3 +78,48 @@ def test_extend_places_a_placeholder_that_becomes_a_clip_that_plays(server: Serv
                                           ".dataset.paintedAt"), 10, "a painted frame", page=page)
     assert 2 < float(painted) < 6, painted  # the frame drawn is the new clip's, not the source's
     watch.assert_clean()
+
+
+def test_fill_a_gap_from_the_timeline_bar(server: ServerProcess, page: Page, tmp_path: Path) -> None:
+    pid = server.post("/api/projects", json={"name": "Fill"}).json()["project"]["id"]
+    red = import_file(server, pid, ms.make_solid(tmp_path / "red.mp4", "red", seconds=2, size="320x180"))
+    blue = import_file(server, pid, ms.make_solid(tmp_path / "blue.mp4", "blue", seconds=2, size="320x180"))
+    doc = saved_timeline(server, pid)
+    doc.update(width=320, height=180)
+    v1 = next(t for t in doc["tracks"] if t["name"] == "V1")
+    v1["clips"] = [{"id": "red", "media_id": red["id"], "start": 0, "in": 0, "out": 2},
+                   {"id": "blue", "media_id": blue["id"], "start": 7, "in": 0, "out": 2}]
+    assert server.put(f"/api/projects/{pid}/timeline", json={"timeline": doc}).status_code == 200
+
+    watch = Watch(page)
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(server.login_url)
+    expect(page).to_have_title("Fill — Reelcut")
+    timeline = page.get_by_role("region", name="Timeline")
+    fill = timeline.get_by_role("button", name="Fill gap…")
+    expect(fill).to_be_disabled()  # the playhead is on the red clip
+    zoom = saved_timeline(server, pid)["zoom"]
+    timeline.locator("[data-ruler]").click(position={"x": round(4 * zoom), "y": 5})
+    expect(fill).to_be_enabled()
+    fill.focus()
+    page.keyboard.press("Enter")  # reachable by the keyboard
+
+    dialog = page.get_by_role("dialog", name="Fill the 5.00 s gap")
+    expect(dialog).to_be_visible()
+    dialog.get_by_label("Model").select_option("local/preview-flf")
+    # told up front: the model makes 4 s (its nearest length), for free
+    expect(dialog.locator("[data-cost]")).to_have_text("Free · makes 4 s, the nearest length it offers")
+    dialog.get_by_role("button", name="Fill").click()
+    expect(page.locator(".toast").filter(has_text="the model makes 4 s")).to_have_count(1)
+
+    def new_clip() -> dict | None:
+        return next((c for t in saved_timeline(server, pid)["tracks"] for c in t["clips"]
+                     if c["id"] not in ("red", "blue")), None)
+
+    placed = until(new_clip, 30, "the placeholder saved", page=page)
+    assert placed["start"] == 2
+    expect(timeline.locator(f"[data-clip-id='{placed['id']}']:not([data-placeholder-job])")).to_be_visible(
+        timeout=120000)
+    landed = new_clip()
+    assert landed["media_id"] and landed["out"] - landed["in"] == 4
+    watch.assert_clean()
