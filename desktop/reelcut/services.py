@@ -14,6 +14,7 @@ from .generation.base import Provider
 from .generation.fal import FalProvider
 from .generation.jobs import JobManager
 from .generation.local import LocalProvider
+from .generation.placements import Placements
 from .library.db import Database
 from .library.media_store import MediaStore
 from .library.projects import Projects
@@ -49,6 +50,8 @@ class Services:
         self.providers = {**default_providers(self.preferences), **(providers or {})}
         self.jobs = JobManager(self.db, self.media, self.bus, config.temp_dir, self.providers)
         self.projects.before_delete.append(self.jobs.cancel_project)
+        self.placements = Placements(self.projects, self.media, self.jobs, config.temp_dir)
+        self.jobs.listeners.append(self.placements.job_changed)
         self.exports = ExportManager(self.db, self.media, self.bus, config.data_dir, config.temp_dir,
                                      smart_render=self.preferences.smart_render_enabled)
         self.proxies = ProxyMaker(self.db, self.media, self.bus, config.temp_dir,
@@ -68,6 +71,7 @@ class Services:
         self.proxies.start()
         self.exports.fail_interrupted()
         self.jobs.resume_unfinished()
+        self.placements.reconcile()  # a job that ended while the app was down lands on the timeline
 
     def close(self) -> None:
         """Every background run stops (and says so in its row) before the database closes."""

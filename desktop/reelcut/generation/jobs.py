@@ -9,7 +9,7 @@ import random
 import threading
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +89,9 @@ class JobManager:
         self._cancelled: set[str] = set()  # cancelled by the user, not by the app stopping
         self._lock = threading.Lock()
         self.rows = StatusRows(db, bus, table="jobs", event="job", payload=self.get)
+        # told the job each time one ends (done, failed, cancelled) or is retried, on the thread
+        # that changed it (generation/placements.py lands placeholders on the timeline)
+        self.listeners: list[Callable[[dict[str, Any]], None]] = []
 
     def provider(self, name: str) -> Provider:
         try:
@@ -402,6 +405,7 @@ class JobManager:
             # listed and playable now; the poster follows a moment later
             self.media.published(item)
             self._update(job_id, status="done", progress=1.0, message="Done", media_id=item["id"])
+            self._notify(job_id)
             self.media.published(self.media.add_thumbnail(item["id"]))
         except JobCancelled:
             if self._stopping.is_set() and job_id not in self._cancelled:
@@ -410,9 +414,11 @@ class JobManager:
                 self._update(job_id, message="Stopped with Reelcut: it resumes at the next start")
             else:
                 self._update(job_id, status="cancelled", message="Cancelled")
+                self._notify(job_id)
         except Exception as exc:  # noqa: BLE001 - a job must end in a state the user can see
             err = failure(exc, what="Generation", doing="storing the generated clip", run_id=job_id)
             self.rows.update(job_id, **failed(err))
+            self._notify(job_id)
         finally:
             with self._lock:
                 self._live.pop(job_id, None)
@@ -428,6 +434,7 @@ class JobManager:
                 # not running yet: mark it under the lock so _run sees it when it registers
                 self._update(job_id, status="cancelled", message="Cancelled")
         if ctx is None:
+            self._notify(job_id)
             return self.get(job_id)
         self._cancelled.add(job_id)
         ctx.cancel_event.set()
@@ -463,8 +470,20 @@ class JobManager:
             raise AppError("not_retryable", "Only a failed or cancelled job can be retried.")
         if self.rows.update(job_id, only_from=("failed", "cancelled"), status="queued", progress=0.0,
                             message="Retrying", error=NULL):
+            self._notify(job_id)
             self._spawn(job_id)  # only the first of two retries at once reopens the row
         return self.get(job_id)
+
+    def _notify(self, job_id: str) -> None:
+        try:
+            job = self.get(job_id)
+        except NotFound:
+            return
+        for listener in list(self.listeners):
+            try:
+                listener(job)
+            except Exception:  # noqa: BLE001 - a listener's trouble never changes how the job ended
+                log.exception("a listener failed on job %s", job_id)
 
     def clear(self, job_id: str) -> None:
         """Take a finished, failed or cancelled job off the list for good (its clip stays in the

@@ -61,7 +61,22 @@ class LocalProvider:
         audio = (f"sine=frequency={tone}:sample_rate=48000:duration={duration},volume=0.5,"
                  f"afade=t=in:d={min(0.5, duration / 4)},afade=t=out:st={max(0, duration - 0.5)}:d=0.5")
         frames = max(1, round(duration * fps))
-        if ctx.model["mode"] == "image":
+        last = ctx.inputs.get("last_frame_url")
+        if ctx.model["mode"] == "image" and last is not None:
+            if ctx.image_path is None:
+                raise GenerationError("image_required", "Choose a first frame.", field="image_media_id")
+            # first/last frame: a crossfade that shows exactly the first image on the first frame
+            # and exactly the last image on the last one, so a filled gap joins both neighbours
+            span = max(1, frames - 1) / fps
+            fit = (f"scale={width}:{height}:force_original_aspect_ratio=increase,crop={width}:{height},"
+                   f"setsar=1,format=yuv420p")
+            # xfade, not a blend expression: an expression evaluated per pixel took minutes at 720p
+            picture = (f"[0:v]{fit}[a];[1:v]{fit}[b];[a][b]xfade=transition=fade:duration={span:.6f}:offset=0,"
+                       f"format=yuv420p[v]")
+            loop = ["-loop", "1", "-framerate", str(fps), "-t", f"{duration}"]
+            inputs = [*loop, "-i", str(ctx.image_path), *loop, "-i", str(last), "-f", "lavfi", "-i", audio]
+            audio_map = "2:a"
+        elif ctx.model["mode"] == "image":
             if ctx.image_path is None:
                 raise GenerationError("image_required", "Choose an image for image-to-video.", field="image_media_id")
             picture = (f"[0:v]scale={width * 2}:{height * 2}:force_original_aspect_ratio=increase,"

@@ -19,7 +19,7 @@ from ..errors import AppError, NotFound
 from ..library.files import safe_filename
 from ..library.media_store import MediaStore
 from ..library.projects import Projects
-from ..library.timeline import validate_timeline, without_clips
+from ..library.timeline import validate_timeline, without_clips, without_placeholders
 from .mapping import FORMATS, Format, from_otio, otio_rate, to_otio
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ def export_timeline(projects: Projects, media: MediaStore, project_id: str,
     """The project's timeline written in the format: (content, file name, mime, warnings)."""
     fmt = _format(fmt_key)
     project = projects.get(project_id)
-    doc = projects.timeline(project_id)
+    doc = without_placeholders(projects.timeline(project_id))  # a clip still being generated has no media
     items: dict[str, dict[str, Any]] = {}
     for item in media.list(project_id):
         try:

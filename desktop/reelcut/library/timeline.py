@@ -27,7 +27,7 @@ from ..media.animation import EASINGS, FITS, PROPERTIES, TEXT_PROPERTIES, TRANSI
 # FITS and TRANSITIONS live with the values (media/, where the export can reach them) and are
 # part of this module's surface too
 __all__ = ["FITS", "LIMITS", "TRANSITIONS", "VERSION", "default_timeline", "migrate", "validate_timeline",
-           "without_clips"]
+           "without_clips", "without_placeholders"]
 
 VERSION = 2
 TRACK_KINDS = ("video", "audio", "text", "captions")
@@ -373,6 +373,49 @@ def _v1_length(clip: dict[str, Any]) -> float:
     return float(clip["duration"]) if "media_id" not in clip else float(clip["out"]) - float(clip["in"])
 
 
+# -- placeholders ---------------------------------------------------------------------------------
+# A clip that is still being generated (Extend, Fill on the timeline): {id, start, duration,
+# placeholder: {job_id, model_id, status, reason?}} on a video track. It has no media: the export
+# and interchange leave it out (`without_placeholders`), the preview draws a card. When its job
+# ends, generation/placements.py turns it into a media clip, or marks it failed or cancelled.
+PLACEHOLDER_CLIP_KEYS = ("id", "start", "duration", "placeholder")
+PLACEHOLDER_KEYS = ("job_id", "model_id", "status", "reason")
+PLACEHOLDER_STATUSES = ("running", "failed", "cancelled")
+REASON_CHARS = 1000
+
+
+def is_placeholder(clip: Any) -> bool:
+    return isinstance(clip, dict) and "placeholder" in clip
+
+
+def _placeholder_clip(clip: dict[str, Any], cp: str, kind: str) -> float:
+    """Check a placeholder clip; return its length."""
+    if kind != "video":
+        raise _invalid(f"{cp}.placeholder", "is allowed on video tracks only")
+    for k in clip:
+        if k not in PLACEHOLDER_CLIP_KEYS:
+            raise _invalid(field_path(cp, k),
+                           f"is not one of a placeholder clip's fields ({', '.join(PLACEHOLDER_CLIP_KEYS)})")
+    _number(clip, "duration", cp)
+    pp = f"{cp}.placeholder"
+    ph = _object(clip, "placeholder", cp, PLACEHOLDER_KEYS)
+    _string(ph, "job_id", pp, LINK_CHARS)
+    _string(ph, "model_id", pp)
+    if ph.get("status") not in PLACEHOLDER_STATUSES:
+        raise _invalid(f"{pp}.status", _one_of(PLACEHOLDER_STATUSES))
+    if "reason" in ph:
+        _string(ph, "reason", pp, REASON_CHARS)
+    return float(clip["duration"])
+
+
+def without_placeholders(doc: dict[str, Any]) -> dict[str, Any]:
+    """The document as the export and interchange read it: a clip still being generated draws
+    nothing, so it is left out (a copy; the same document when it has none)."""
+    if not any(is_placeholder(c) for t in doc.get("tracks", []) for c in t.get("clips", [])):
+        return doc
+    return without_clips(doc, is_placeholder)
+
+
 # -- a track's clips in time ----------------------------------------------------------------------
 def _no_overlaps(clips: list[dict[str, Any]], spans: list[tuple[float, float]], tp: str) -> None:
     """Clips on a track never overlap, but where a clip's transition_in says: it then starts
@@ -391,6 +434,8 @@ def _no_overlaps(clips: list[dict[str, Any]], spans: list[tuple[float, float]], 
             continue
         pp = f"{tp}.clips[{prev}]"
         p_start, p_end = spans[prev]
+        if tr is not None and is_placeholder(clips[prev]):
+            raise _invalid(f"{cp}.transition_in", f"cannot come from {pp}, a clip still being generated")
         if tr is not None:
             d = tr["duration"]
             if d > p_end - p_start + TOUCH:
@@ -537,6 +582,14 @@ def _check(doc: dict[str, Any], media_ids: set[str], v2: bool) -> None:
                 raise _invalid(cp, "must be an object")
             _string(clip, "id", cp)
             _number(clip, "start", cp, "seconds")
+            if "placeholder" in clip:
+                if not v2:
+                    raise _invalid(f"{cp}.placeholder", "is a version 2 field")
+                length = _placeholder_clip(clip, cp, track["kind"])
+                spans.append((clip["start"], clip["start"] + length))
+                if spans[-1][1] > seconds.high:
+                    raise _invalid(cp, f"must end by {seconds.high:g} seconds (it ends at {spans[-1][1]:g})")
+                continue
             if text:
                 _text_clip(clip, cp)
             else:

@@ -21,7 +21,7 @@ from ..eventbus import EventBus
 from ..library.db import Database, dumps, loads, now
 from ..library.files import safe_filename, unique_path
 from ..library.media_store import MediaStore
-from ..library.timeline import validate_timeline
+from ..library.timeline import validate_timeline, without_placeholders
 from ..media.compose import Source, build_export_args, preflight
 from ..media.encode import EncodeCancelled, run_ffmpeg
 from ..media.fonts import find_font
@@ -122,7 +122,7 @@ class ExportManager:
     def estimate(self, project_id: str, settings: Any) -> dict[str, Any]:
         """The settings filled in and checked against the saved timeline, and what they would
         write: {settings, estimate: {bytes, duration, width, height, fps, ..., aspect_mismatch}}."""
-        timeline = self.media.projects.timeline(project_id)
+        timeline = without_placeholders(self.media.projects.timeline(project_id))
         duration = preflight(timeline, self.sources(project_id, timeline))
         normal = export_settings.normalize(settings, duration)
         out = export_settings.output(normal, timeline, duration)
@@ -150,6 +150,7 @@ class ExportManager:
         thread, where Cancel reaches it. `settings` None is the default export, as it always was."""
         project = self.media.projects.get(project_id)
         timeline, revision = self.media.projects.timeline_at(project_id)
+        timeline = without_placeholders(timeline)  # a clip still being generated draws nothing
         sources = self.sources(project_id, timeline)
         # what was saved before today's limits, or a document that was never saved, is
         # refused with the same reason a save gives

@@ -52,3 +52,23 @@ def retry(job_id: str):
 def clear(job_id: str):
     services().jobs.clear(job_id)
     return jsonify({"ok": True})
+
+
+@bp.post("/projects/<project_id>/timeline/extend")
+def extend(project_id: str):
+    """{clip_id, model_id, prompt?, params?}: the clip's last frame to an image-to-video model;
+    a placeholder for the result right after the clip. 201 {job, placeholder, frame_media_id, revision}."""
+    data = body()
+    services().projects.get(project_id)
+    return jsonify(services().placements.extend(project_id, data.get("clip_id"), data.get("model_id"),
+                                                data.get("prompt"), data.get("params"))), 201
+
+
+@bp.post("/projects/<project_id>/timeline/fill")
+def fill(project_id: str):
+    """{track_id, at, model_id, prompt?, params?}: the gap at `at` filled by a first/last-frame
+    model. 201 {job, placeholder, gap, duration, snapped_from?, snapped_to?, frame_media_ids, revision}."""
+    data = body()
+    services().projects.get(project_id)
+    return jsonify(services().placements.fill(project_id, data.get("track_id"), data.get("at"),
+                                              data.get("model_id"), data.get("prompt"), data.get("params"))), 201

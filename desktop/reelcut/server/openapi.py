@@ -28,7 +28,7 @@ _ERRORS = {code: {"description": why, **_json(_ref("Error"))} for code, why in (
 
 
 # who makes a timeline change (also the X-Reelcut-Source header), told in `timeline_changed`
-_WHO = {"source": {"type": "string", "enum": ["page", "mcp", "api", "cli", "import"]},
+_WHO = {"source": {"type": "string", "enum": ["page", "mcp", "api", "cli", "import", "generation"]},
         "client": {"type": "string", "minLength": 1, "maxLength": 64}}
 _STEP = {"type": "object", "properties": {"revision": {"type": "integer", "minimum": 0}, **_WHO}}
 
@@ -226,6 +226,22 @@ def spec() -> dict[str, Any]:
             "/api/generations/{job_id}/cancel": {"post": _op("Cancel a job", _ok(_OBJ), _json(_OBJ), ["job_id"])},
             "/api/generations/{job_id}/retry": {"post": _op("Run a failed job again from its saved state",
                                                             _ok(_OBJ), _json(_OBJ), ["job_id"])},
+            "/api/projects/{project_id}/timeline/extend": {
+                "post": _op("Extend a clip: its last frame (as the export draws it) to an image-to-video model, and a"
+                            " placeholder for the result right after it on its track (later clips move right);"
+                            " 201 {job, placeholder, frame_media_id, revision}", _ok(_OBJ, "201"),
+                            _json({"type": "object", "required": ["clip_id", "model_id"], "properties": {
+                                "clip_id": {"type": "string"}, "model_id": {"type": "string"},
+                                "prompt": {"type": "string"}, "params": {"type": "object"}}}), ["project_id"])},
+            "/api/projects/{project_id}/timeline/fill": {
+                "post": _op("Fill the gap at `at` on a video track: the left clip's last frame and the right clip's"
+                            " first frame to a first/last-frame model, for the gap's length snapped to one the model"
+                            " offers; 201 {job, placeholder, gap, duration, snapped_from?, snapped_to?,"
+                            " frame_media_ids, revision}", _ok(_OBJ, "201"),
+                            _json({"type": "object", "required": ["track_id", "at", "model_id"], "properties": {
+                                "track_id": {"type": "string"}, "at": {"type": "number", "minimum": 0},
+                                "model_id": {"type": "string"}, "prompt": {"type": "string"},
+                                "params": {"type": "object"}}}), ["project_id"])},
             "/api/settings": {"get": _op("Settings", _ok(_OBJ)),
                               "put": _op("Change settings", _ok(_OBJ), _json({"type": "object", "properties": {
                                   "remote_preview": {"type": "boolean"}, "preview_proxies": {"type": "boolean"},

@@ -69,6 +69,9 @@ test('split at the playhead makes two clips that play the same media', () => {
   assert.equal(d.tracks[1].clips.length, 2);
   const d0 = doc();
   assert.equal(splitAt(d0, ['b'], 2), d0, 'a playhead outside the clip changes nothing');
+  const ph = { version: 2, tracks: [{ id: 'v', kind: 'video', clips: [
+    { id: 'p', start: 0, duration: 4, placeholder: { job_id: 'j', model_id: 'm', status: 'running' } }] }] };
+  assert.equal(splitAt(ph, ['p'], 2), ph, 'a clip still being generated is not split');
 });
 
 test('delete, tracks and text clips', () => {

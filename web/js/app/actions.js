@@ -23,6 +23,10 @@ import { closeGap, rippleDelete } from '../timeline/ripple-model.js';
 import { copyClips, duplicateClips, pasteClips } from '../timeline/clipboard-model.js';
 import { addMarker, adjacentMarker, deleteMarker, moveMarker, renameMarker } from '../timeline/markers-model.js';
 import { adjacentEditPoint, zoomToFit } from '../timeline/navigation-model.js';
+import {
+  clipPrompt, extendCost, extendModels, fillModels, fillPlan, gapUnderPlayhead,
+} from '../generate/from-timeline-model.js';
+import { askGeneration } from '../generate/from-timeline-dialog.js';
 import { timelineEnd } from '../timeline/timeline-model.js';
 import { setMark } from '../export/export-model.js';
 import {
@@ -33,6 +37,11 @@ const FIELDS = new Map([...MEDIA_FIELDS, ...TEXT_FIELDS].map((f) => [f.key, f]))
 
 export function createActions({ parts, state, show, project, sheet }) {
   const { toast, fail } = show;
+  let models = null; // the registry, asked for once (Extend and Fill)
+  const modelList = async () => {
+    if (!models) models = (await server.models()).models;
+    return models;
+  };
   const { edit } = project;
   function marksChanged() {
     show.timeline();
@@ -342,6 +351,48 @@ export function createActions({ parts, state, show, project, sheet }) {
       const ids = state.selected;
       state.selected = [];
       edit(rippleDelete(state.timeline, ids));
+    },
+    // Extend: the selected clip's last frame to an image-to-video model; the server puts a
+    // placeholder right after the clip, which becomes the clip when the job ends
+    async askextend({ clipId } = {}) {
+      const id = clipId || (state.selected.length === 1 ? state.selected[0] : null);
+      const found = id ? findClip(state.timeline, id) : null;
+      if (!found || found.track.kind !== 'video' || found.clip.media_id === undefined) {
+        toast('Select one video clip to extend.', 'warn');
+        return;
+      }
+      const models = extendModels(await modelList());
+      const media = state.media.find((m) => m.id === found.clip.media_id);
+      const answer = await askGeneration({
+        title: 'Extend the clip', models, prompt: clipPrompt(media), start: 'Extend',
+        note: (model) => ({ cost: extendCost(model), text: 'continues from the clip’s last frame' }),
+      });
+      if (!answer) return;
+      await project.flushSaves();
+      await server.projects.extend(state.project.id, { clip_id: id, model_id: answer.modelId, prompt: answer.prompt });
+      toast('Extending: the new clip appears after this one when it is ready.');
+    },
+    // Fill: the gap under the playhead, from the frames on both sides of it
+    async askfill() {
+      const gap = gapUnderPlayhead(state.timeline, state.timeline.playhead || 0);
+      if (!gap) { toast('Put the playhead in a gap between two clips on a video track.', 'warn'); return; }
+      const models = fillModels(await modelList());
+      const length = gap.end - gap.start;
+      const answer = await askGeneration({
+        title: `Fill the ${length.toFixed(2)} s gap`, models, promptRequired: false, start: 'Fill',
+        note: (model) => {
+          const plan = fillPlan(model, length);
+          return { cost: plan.cost, text: plan.snapped ? `makes ${plan.seconds} s, the nearest length it offers` : `makes ${plan.seconds} s` };
+        },
+      });
+      if (!answer) return;
+      await project.flushSaves();
+      const result = await server.projects.fill(state.project.id, {
+        track_id: gap.trackId, at: (gap.start + gap.end) / 2, model_id: answer.modelId, prompt: answer.prompt || undefined,
+      });
+      toast(result.snapped_to !== undefined
+        ? `Filling: the gap is ${result.snapped_from.toFixed(2)} s, the model makes ${result.snapped_to} s (its nearest length).`
+        : `Filling the gap with a ${result.duration} s clip.`);
     },
     // Close gap: the empty stretch at a time (the playhead), on one track or on all of them
     closegap({ time, trackId } = {}) {

@@ -103,6 +103,11 @@ export const server = {
     undoTimeline: (id, revision, who = {}) => api.post(`api/projects/${id}/timeline/undo`, { revision, ...who }),
     redoTimeline: (id, revision, who = {}) => api.post(`api/projects/${id}/timeline/redo`, { revision, ...who }),
     timelineHistory: (id) => api.get(`api/projects/${id}/timeline/history`),
+    // generation from the timeline (the server puts a placeholder in the document):
+    // {clip_id, model_id, prompt?} → {job, placeholder, ...}; {track_id, at, model_id, prompt?} →
+    // {job, placeholder, duration, snapped_from?, snapped_to?, ...}
+    extend: (id, request) => api.post(`api/projects/${id}/timeline/extend`, request),
+    fill: (id, request) => api.post(`api/projects/${id}/timeline/fill`, request),
     view: (id) => api.get(`api/projects/${id}/view`),
     saveView: (id, view) => api.put(`api/projects/${id}/view`, view),
     jobs: (id) => api.get(`api/generations?project_id=${encodeURIComponent(id)}`),

@@ -33,6 +33,7 @@ export function createShow(parts, state) {
 
   function jobs() {
     send(parts.ai, 'jobs', { jobs: jobsNewestFirst(state.jobs) });
+    send(parts.timeline, 'jobs', { jobs: [...state.jobs.values()] }); // placeholders show their job's progress
   }
 
   function timeline() {

@@ -362,7 +362,9 @@ export function mountInspector(el) {
     playhead = doc.playhead || 0;
     const selected = new Set(e.detail.selected || []);
     // caption lines have no fields here yet (the captions panel is to come)
-    clips = doc.tracks.filter((t) => t.kind !== 'captions').flatMap((t) => t.clips).filter((c) => selected.has(c.id));
+    // a clip still being generated has no properties yet: its placeholder is moved and trimmed only
+    clips = doc.tracks.filter((t) => t.kind !== 'captions').flatMap((t) => t.clips)
+      .filter((c) => selected.has(c.id) && !c.placeholder);
     el.hidden = !clips.length || !limits;
     if (el.hidden) { shape = ''; return; }
     count.textContent = clips.length > 1 ? `${clips.length} clips` : '';

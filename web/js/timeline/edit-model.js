@@ -197,14 +197,15 @@ export function trimEnd(doc, clipId, t, mediaDuration) {
   return next;
 }
 
-// Split every given clip that the time t falls strictly inside.
+// Split every given clip that the time t falls strictly inside. A placeholder (a clip still being
+// generated) is not split: its job makes one clip, which lands in its place.
 export function splitAt(doc, clipIds, t) {
   const next = clone(doc);
   let changed = false;
   for (const track of next.tracks) {
     const out = [];
     for (const clip of track.clips) {
-      if (clipIds.includes(clip.id) && t > clip.start + MIN_CLIP / 2 && t < clipEnd(clip) - MIN_CLIP / 2) {
+      if (clipIds.includes(clip.id) && !clip.placeholder && t > clip.start + MIN_CLIP / 2 && t < clipEnd(clip) - MIN_CLIP / 2) {
         changed = true;
         const left = { ...clip };
         const right = { ...clip, id: uid(), start: t };

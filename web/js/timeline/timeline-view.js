@@ -9,7 +9,8 @@
 import { h, emit, clear } from '../shared/dom.js';
 import { timecode } from '../shared/format.js';
 import { clipEnd, clipLength, timeToX, xToTime, timelineEnd } from './timeline-model.js';
-import { linkedClips, snap, snapPoints } from './edit-model.js';
+import { findClip, linkedClips, snap, snapPoints } from './edit-model.js';
+import { gapUnderPlayhead, placeholderLabel } from '../generate/from-timeline-model.js';
 import { DEFAULT_TRANSITION, TRANSITION_LABELS, cutsOf } from './transitions-model.js';
 import { anchoredScroll, clipSignature, planLane, rulerStep, transitionSignature, visibleWindow } from './lanes-model.js';
 import { initialFocus, nextFocus } from './focus-model.js';
@@ -37,6 +38,7 @@ export function mountTimeline(el) {
   let mediaById = new Map();
   let selected = new Set();
   let playhead = 0;
+  let jobs = new Map(); // generation job id -> job, for the placeholders' progress
   let focusedId = null; // the clip the timeline's one tab stop is on (roving focus)
   const waveforms = new Map(); // media id -> Promise of peaks
   // Filmstrips and waveforms are fetched only for clips near the visible part of the timeline:
@@ -67,6 +69,11 @@ export function mountTimeline(el) {
     type: 'button', class: 'ghost', text: 'Fit', title: 'Zoom to fit the whole timeline (Shift+Z)',
     onclick: () => emit(el, 'zoomtofit', { width: scroller.clientWidth }),
   });
+  // generation from the timeline: Extend the selected video clip, Fill the gap under the playhead
+  const extendButton = tool('Extend…', 'askextend', {});
+  extendButton.title = 'Continue the selected video clip with a generated one';
+  const fillButton = tool('Fill gap…', 'askfill', {});
+  fillButton.title = 'Generate a clip for the gap under the playhead, from the frames on both sides';
   const undoButton = tool('Undo', 'undo', {}, 'Ctrl+Z');
   const redoButton = tool('Redo', 'redo', {}, 'Ctrl+Shift+Z');
   const exportSlot = h('div', { class: 'export-slot' });
@@ -76,6 +83,7 @@ export function mountTimeline(el) {
     tool('Split', 'split', {}, 'S'), Object.assign(tool('Delete', 'deleteselected', {}, 'Delete'), { ariaLabel: 'Delete clip' }), undoButton, redoButton,
     tool('+ Video track', 'trackop', { op: 'add', kind: 'video' }), tool('+ Audio track', 'trackop', { op: 'add', kind: 'audio' }),
     tool('+ Text', 'addtext'), tool('+ Captions track', 'trackop', { op: 'add', kind: 'captions' }), ...mountLinkTools(el), tool('Close gap', 'closegap', {}, 'Alt+Backspace'),
+    extendButton, fillButton,
     tool('+ Marker', 'addmarker', {}, 'M'), tool('◂ Marker', 'jumpmarker', { dir: -1 }, 'Shift+Up'),
     tool('Marker ▸', 'jumpmarker', { dir: 1 }, 'Shift+Down'), snapButton,
     h('label', { class: 'zoom' }, 'Zoom ', zoomInput), fitButton, clearMarks, exportSlot));
@@ -248,7 +256,48 @@ export function mountTimeline(el) {
     });
   }
 
+  // A clip still being generated: a card with its state, its progress and Cancel (or Retry)
+  function placeholderNode(clip, track) {
+    const ph = clip.placeholder;
+    const job = jobs.get(ph.job_id);
+    const label = h('span', { class: 'clip-label', text: placeholderLabel(clip, job) });
+    const running = ph.status === 'running';
+    const button = h('button', {
+      type: 'button', class: 'ghost', text: running ? 'Cancel' : 'Retry',
+      'aria-label': running ? 'Cancel the generation' : 'Retry the generation',
+      onclick: () => emit(el, running ? 'canceljob' : 'retryjob', { id: ph.job_id }),
+    });
+    button.addEventListener('pointerdown', (e) => e.stopPropagation());
+    const bar = h('span', { class: 'placeholder-progress', 'aria-hidden': 'true' });
+    bar.style.setProperty('--progress', String(job && running ? job.progress || 0 : 0));
+    const node = h('div', {
+      class: `clip placeholder ${ph.status}${selected.has(clip.id) ? ' selected' : ''}`,
+      dataset: { clipId: clip.id, placeholderJob: ph.job_id, status: ph.status }, title: label.textContent,
+      role: 'option', 'aria-selected': String(selected.has(clip.id)), tabindex: clip.id === focusedId ? '0' : '-1',
+    }, label, bar, button);
+    place(node, clip.start, clipLength(clip));
+    // moved and trimmed like any clip: the result keeps its place and a shorter length
+    const left = h('div', { class: 'handle start', dataset: { handle: 'start' }, title: 'Trim start ([)' });
+    const right = h('div', { class: 'handle end', dataset: { handle: 'end' }, title: 'Trim end (])' });
+    node.append(left, right);
+    node.addEventListener('pointerdown', (e) => startGesture(e, clip, track, node, 'move'));
+    left.addEventListener('pointerdown', (e) => startGesture(e, clip, track, node, 'trimstart'));
+    right.addEventListener('pointerdown', (e) => startGesture(e, clip, track, node, 'trimend'));
+    return node;
+  }
+
+  function updatePlaceholders() {
+    for (const node of tracks.querySelectorAll('[data-placeholder-job]')) {
+      const job = jobs.get(node.dataset.placeholderJob);
+      if (!job || node.dataset.status !== 'running') continue;
+      const label = node.querySelector('.clip-label');
+      label.textContent = placeholderLabel({ placeholder: { status: 'running' } }, job);
+      node.querySelector('.placeholder-progress').style.setProperty('--progress', String(job.progress || 0));
+    }
+  }
+
   function clipNode(clip, track) {
+    if (clip.placeholder) return placeholderNode(clip, track);
     const media = mediaById.get(clip.media_id);
     const isText = track.kind === 'text';
     const label = isText || track.kind === 'captions' ? clip.text : media ? media.name : 'Missing media';
@@ -762,6 +811,9 @@ export function mountTimeline(el) {
     playhead = doc.playhead || 0;
     marks = e.detail.marks || { in: null, out: null };
     drawInOut();
+    fillButton.disabled = !gapUnderPlayhead(doc, playhead);
+    const one = selected.size === 1 ? findClip(doc, [...selected][0]) : null;
+    extendButton.disabled = !(one && one.track.kind === 'video' && one.clip.media_id !== undefined);
     el.hidden = false;
     if (selectionOnly) markSelection(); else render();
   });
@@ -770,8 +822,13 @@ export function mountTimeline(el) {
     zoomTo(e.detail.zoom, e.detail.anchor);
     if (e.detail.fit) scroller.scrollLeft = 0; // the whole timeline, from its start
   });
+  el.addEventListener('jobs', (e) => {
+    jobs = new Map(e.detail.jobs.map((j) => [j.id, j]));
+    updatePlaceholders();
+  });
   el.addEventListener('playhead', (e) => {
     playhead = e.detail.time;
+    fillButton.disabled = !gapUnderPlayhead(doc, playhead);
     movePlayhead();
     if (doc) followPlayhead();
   });

@@ -1,0 +1,346 @@
+"""Generation from the timeline: Extend (a clip's last frame → an image-to-video model, the
+result right after the clip) and Fill (the frames on both sides of a gap → a first/last-frame
+model, the result in the gap).
+
+While its job runs, the coming clip is a placeholder in the document itself
+(library/timeline.py: {id, start, duration, placeholder: {job_id, model_id, status, reason?}}),
+so it survives a reload and a restart. When the job ends, `job_changed` (a JobManager listener)
+turns it into a media clip of the result, keeping its start and any trim the user made
+meanwhile; a failed or cancelled job leaves it marked with the reason, and a retry marks it
+running again. Every write goes through Projects.save_timeline_at, with a new revision."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..errors import AppError, NotFound
+from ..library.media_store import MediaStore
+from ..library.projects import Projects
+from ..library.timeline import TOUCH, is_placeholder
+from ..media.animation import clip_length
+from ..media.compose import Source
+from ..media.still import render_frame
+from . import registry
+from .jobs import ACTIVE, JobManager
+
+log = logging.getLogger(__name__)
+
+FILL_PROMPT = "A smooth, continuous shot that moves from the first frame to the last."
+_EDIT_TRIES = 5  # a save beaten by another writer is made again on the new revision
+
+
+def snap_duration(model: dict[str, Any], seconds: float) -> tuple[Any, float]:
+    """The model's duration value nearest to `seconds` (as the model types it: 6, or "6s") and
+    its length in seconds. Ties go to the shorter length, which fits the gap."""
+    spec = next((p for p in model["params"] if p["name"] == "duration"), None)
+    if spec is None:
+        fixed = float(model.get("fixed_duration", 5))
+        return None, fixed
+    if spec.get("choices"):
+        options = [(float(str(c).rstrip("s")), c) for c in spec["choices"]]
+        length, value = min(options, key=lambda o: (abs(o[0] - seconds), o[0]))
+        return value, length
+    low, high = float(spec.get("min", 1)), float(spec.get("max", seconds))
+    length = min(max(seconds, low), high)
+    if spec["type"] == "integer":
+        length = float(min(max(round(length), int(low)), int(high)))
+        return int(length), length
+    return length, length
+
+
+def _takes_frames(model: dict[str, Any], *, end: bool) -> bool:
+    """Whether the model takes a start frame (and, with `end`, an end frame it requires)."""
+    sources = {i["from"]: i for i in registry.media_inputs(model) if i["kind"] == "image"}
+    if "image_media_id" not in sources:
+        return False
+    if end:
+        return "end_image_media_id" in sources
+    return not sources.get("end_image_media_id", {}).get("required")
+
+
+class Placements:
+    def __init__(self, projects: Projects, media: MediaStore, jobs: JobManager, temp_dir: Path) -> None:
+        self.projects = projects
+        self.media = media
+        self.jobs = jobs
+        self.temp_dir = temp_dir
+        # held while a job starts and its placeholder goes in, and while a job's end is written:
+        # a fast job never ends before its placeholder is in the document
+        self._lock = threading.RLock()
+
+    # -- the document ---------------------------------------------------------------------------
+    def _edit(self, project_id: str, change: Callable[[dict[str, Any]], bool], source: str) -> int | None:
+        """Apply `change` to the current document and save it on that revision; a save beaten by
+        another writer is redone on the new one. `change` returns False when there is nothing to
+        write. The new revision, or None."""
+        for _ in range(_EDIT_TRIES):
+            doc, revision = self.projects.timeline_at(project_id)
+            if not change(doc):
+                return None
+            try:
+                return self.projects.save_timeline_at(project_id, doc, revision, source=source)[1]
+            except AppError as exc:
+                if exc.code != "stale_timeline":
+                    raise
+        raise AppError("stale_timeline", "The timeline kept changing while the placeholder was written: try again.")
+
+    @staticmethod
+    def _find_clip(doc: dict[str, Any], clip_id: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        if not isinstance(clip_id, str) or not clip_id:
+            raise AppError("invalid_clip", "clip_id is required.", field="clip_id")
+        for track in doc["tracks"]:
+            for clip in track["clips"]:
+                if clip.get("id") == clip_id:
+                    return track, clip
+        raise AppError("invalid_clip", f"There is no clip '{clip_id}' on the timeline.", field="clip_id")
+
+    def _model(self, model_id: Any, *, end: bool) -> dict[str, Any]:
+        if not isinstance(model_id, str) or not model_id:
+            raise AppError("wrong_model", "model_id is required.", field="model_id")
+        try:
+            model = registry.get_model(model_id)
+        except AppError:
+            raise AppError("wrong_model", f"Unknown model '{model_id}'.", field="model_id") from None
+        if not _takes_frames(model, end=end):
+            kind = "a first/last-frame model" if end else "an image-to-video model"
+            raise AppError("wrong_model", f"{model['name']} is not {kind}.", field="model_id")
+        return model
+
+    def _media_clip(self, project_id: str, clip: dict[str, Any], field: str) -> dict[str, Any]:
+        if is_placeholder(clip) or "media_id" not in clip:
+            raise AppError("invalid_clip", "That clip has no picture yet: pick a video or image clip.", field=field)
+        item = self.media.get(clip["media_id"])
+        if item["kind"] not in ("video", "image") or not item.get("video_codec") and item["kind"] == "video":
+            raise AppError("invalid_clip", f"'{item['name']}' has no picture to continue from.", field=field)
+        return item
+
+    # -- frames ---------------------------------------------------------------------------------
+    def frame(self, project_id: str, doc: dict[str, Any], clip: dict[str, Any], which: str) -> dict[str, Any]:
+        """The clip's first or last frame as the export draws it (media/still.py), stored in
+        the library as image media, so it can be sent to a model as image_url."""
+        item = self.media.get(clip["media_id"])
+        path, _ = self.media.file_path(clip["media_id"])
+        source = Source(path=path, kind=item["kind"], has_audio=bool(item["audio_codec"]),
+                        has_video=bool(item["video_codec"]), name=item["name"], size=item["size"])
+        work = self.temp_dir / f"frame-{uuid.uuid4().hex}"
+        png = work / "frame.png"
+        try:
+            render_frame(doc, clip, which, source, png, work)
+            word = "Last" if which == "last" else "First"
+            return self.media.ingest(project_id, png, name=f"{word} frame of {item['name']}",
+                                     filename=f"{word}-frame-{int(time.time() * 1000)}.png",
+                                     source={"type": "frame", "of": clip["media_id"], "which": which})
+        finally:
+            for leftover in work.glob("*") if work.exists() else ():
+                leftover.unlink(missing_ok=True)
+            if work.exists():
+                work.rmdir()
+
+    def _prompt_of(self, item: dict[str, Any]) -> str | None:
+        source = item.get("source") or {}
+        prompt = source.get("prompt") if source.get("type") == "generation" else None
+        return prompt if isinstance(prompt, str) and prompt.strip() else None
+
+    # -- Extend ---------------------------------------------------------------------------------
+    def extend(self, project_id: str, clip_id: Any, model_id: Any, prompt: Any = None,
+               params: Any = None) -> dict[str, Any]:
+        """Continue a clip: its last frame (after its transform) goes to an image-to-video model
+        with the prompt (the clip's own prompt when none is given), and a placeholder for the
+        result goes right after it on its track (later clips on that track move right to make
+        room). Answers {job, placeholder, frame_media_id, revision}."""
+        model = self._model(model_id, end=False)
+        doc, _ = self.projects.timeline_at(project_id)
+        track, clip = self._find_clip(doc, clip_id)
+        if track["kind"] != "video":
+            raise AppError("invalid_clip", "Extend works on clips of a video track.", field="clip_id")
+        item = self._media_clip(project_id, clip, "clip_id")
+        if prompt is None or prompt == "":
+            prompt = self._prompt_of(item)
+            if prompt is None:
+                raise AppError("invalid_prompt", "Write a prompt: this clip was not generated, so it has none "
+                               "to reuse.", field="prompt")
+        frame = self.frame(project_id, doc, clip, "last")
+        with self._lock:
+            job = self.jobs.start(project_id, [model["id"]], prompt, {model["id"]: params} if params else None,
+                                  frame["id"])[0]
+            length = registry.duration_of(model, job["params"])
+            placeholder = self._placeholder(job, length)
+            try:
+                revision = self._edit(project_id, lambda d: self._insert_after(d, track["id"], clip_id, placeholder),
+                                      "generation")
+            except Exception:
+                self.jobs.cancel(job["id"])
+                raise
+        self.job_changed(self.jobs.get(job["id"]))  # a job that ended meanwhile lands now
+        return {"job": job, "placeholder": placeholder, "frame_media_id": frame["id"], "revision": revision}
+
+    @staticmethod
+    def _placeholder(job: dict[str, Any], length: float) -> dict[str, Any]:
+        return {"id": f"clip-{uuid.uuid4().hex[:12]}", "start": 0.0, "duration": round(length, 6),
+                "placeholder": {"job_id": job["id"], "model_id": job["model_id"], "status": "running"}}
+
+    @staticmethod
+    def _insert_after(doc: dict[str, Any], track_id: str, clip_id: str, placeholder: dict[str, Any]) -> bool:
+        track = next((t for t in doc["tracks"] if t["id"] == track_id), None)
+        clip = next((c for c in track["clips"] if c.get("id") == clip_id), None) if track else None
+        if clip is None:
+            raise AppError("invalid_clip", "The clip was removed from the timeline meanwhile.", field="clip_id")
+        end = float(clip["start"]) + clip_length(clip)
+        placeholder["start"] = round(end, 6)
+        room = placeholder["duration"]
+        later = [c for c in track["clips"] if c is not clip and float(c["start"]) >= end - TOUCH - (
+            c.get("transition_in", {}).get("duration", 0) if isinstance(c.get("transition_in"), dict) else 0)]
+        if later:
+            first = min(float(c["start"]) for c in later)
+            shift = max(0.0, end + room - first)
+            for c in later:
+                # what came in over this clip now comes after the new one: it starts with a cut
+                if abs(float(c["start"]) - first) < TOUCH:
+                    c.pop("transition_in", None)
+                c["start"] = round(float(c["start"]) + shift, 6)
+        track["clips"].append(placeholder)
+        return True
+
+    # -- Fill -----------------------------------------------------------------------------------
+    def fill(self, project_id: str, track_id: Any, at: Any, model_id: Any, prompt: Any = None,
+             params: Any = None) -> dict[str, Any]:
+        """Fill the gap at `at` on a track: the left clip's last frame and the right clip's first
+        frame go to a first/last-frame model, for the gap's length snapped to the nearest the
+        model offers. Answers {job, placeholder, gap: {start, end}, duration, snapped_from?,
+        snapped_to?, revision}."""
+        model = self._model(model_id, end=True)
+        if isinstance(at, bool) or not isinstance(at, (int, float)) or not at >= 0:
+            raise AppError("invalid_gap", "at must be a time in seconds, inside a gap.", field="at")
+        doc, _ = self.projects.timeline_at(project_id)
+        track = next((t for t in doc["tracks"] if t["id"] == track_id), None) if isinstance(track_id, str) else None
+        if track is None:
+            raise AppError("invalid_gap", f"There is no track '{track_id}' on the timeline.", field="track_id")
+        if track["kind"] != "video":
+            raise AppError("invalid_gap", "Fill works on video tracks.", field="track_id")
+        spans = [(float(c["start"]), float(c["start"]) + clip_length(c), c) for c in track["clips"]]
+        if any(s + TOUCH < at < e - TOUCH for s, e, _ in spans):
+            raise AppError("invalid_gap", f"{at:g} s is inside a clip, not in a gap.", field="at")
+        left = max((sp for sp in spans if sp[1] <= at + TOUCH), key=lambda sp: sp[1], default=None)
+        right = min((sp for sp in spans if sp[0] >= at - TOUCH), key=lambda sp: sp[0], default=None)
+        if left is None or right is None or right[0] - left[1] <= TOUCH:
+            raise AppError("invalid_gap", "Fill needs a gap with a clip on each side of it.", field="at")
+        left_item = self._media_clip(project_id, left[2], "at")
+        self._media_clip(project_id, right[2], "at")
+        gap = right[0] - left[1]
+        value, length = snap_duration(model, gap)
+        own = dict(params) if isinstance(params, dict) else {}
+        if params is not None and not isinstance(params, dict):
+            raise AppError("invalid_param", "params must be an object of the model's parameters.", field="params")
+        if value is not None:
+            own["duration"] = value
+        if prompt is None or prompt == "":
+            prompt = self._prompt_of(left_item) or FILL_PROMPT
+        first = self.frame(project_id, doc, left[2], "last")
+        last = self.frame(project_id, doc, right[2], "first")
+        with self._lock:
+            job = self.jobs.start(project_id, [model["id"]], prompt, {model["id"]: own}, first["id"],
+                                  media={"end_image_media_id": last["id"]})[0]
+            placeholder = self._placeholder(job, min(length, gap))
+            placeholder["start"] = round(left[1], 6)
+            left_id, right_id = left[2]["id"], right[2]["id"]
+            try:
+                revision = self._edit(project_id, lambda d: self._insert_in_gap(d, track_id, left_id, right_id,
+                                                                                placeholder), "generation")
+            except Exception:
+                self.jobs.cancel(job["id"])
+                raise
+        self.job_changed(self.jobs.get(job["id"]))
+        answer = {"job": job, "placeholder": placeholder, "gap": {"start": left[1], "end": right[0]},
+                  "duration": length, "frame_media_ids": [first["id"], last["id"]], "revision": revision}
+        if abs(length - gap) > 1e-3:
+            answer.update(snapped_from=round(gap, 6), snapped_to=length)
+        return answer
+
+    @staticmethod
+    def _insert_in_gap(doc: dict[str, Any], track_id: str, left_id: str, right_id: str,
+                       placeholder: dict[str, Any]) -> bool:
+        track = next((t for t in doc["tracks"] if t["id"] == track_id), None)
+        ids = {c.get("id"): c for c in track["clips"]} if track else {}
+        left, right = ids.get(left_id), ids.get(right_id)
+        if left is None or right is None or abs(float(left["start"]) + clip_length(left) - placeholder["start"]) > \
+                TOUCH or float(right["start"]) < placeholder["start"] + placeholder["duration"] - TOUCH:
+            raise AppError("invalid_gap", "The gap changed meanwhile: choose it again.", field="at")
+        track["clips"].append(placeholder)
+        return True
+
+    # -- a job's end ----------------------------------------------------------------------------
+    def job_changed(self, job: dict[str, Any]) -> None:
+        """A JobManager listener: bring the placeholders of this job in line with it."""
+        with self._lock:
+            try:
+                self._edit(job["project_id"], lambda d: self._apply(d, job), "generation")
+            except NotFound:
+                pass  # the project went
+
+    def _apply(self, doc: dict[str, Any], job: dict[str, Any]) -> bool:
+        changed = False
+        for track in doc["tracks"]:
+            for i, clip in enumerate(track["clips"]):
+                ph = clip.get("placeholder") if isinstance(clip, dict) else None
+                if not isinstance(ph, dict) or ph.get("job_id") != job["id"]:
+                    continue
+                new = self._landed(clip, job)
+                if new is not None and new != clip:
+                    track["clips"][i] = new
+                    changed = True
+        return changed
+
+    def _landed(self, clip: dict[str, Any], job: dict[str, Any] | None) -> dict[str, Any] | None:
+        """What the placeholder becomes for the job as it is now (None: leave it)."""
+        ph = dict(clip["placeholder"])
+        status = job["status"] if job else "gone"
+        if status == "done" and job and job["media_id"]:
+            try:
+                item = self.media.get(job["media_id"])
+            except NotFound:
+                ph.update(status="failed", reason="The generated clip was removed from the library.")
+                return {**clip, "placeholder": ph}
+            length = float(clip["duration"])
+            if item.get("duration"):
+                length = min(length, float(item["duration"]))
+            return {"id": clip["id"], "media_id": item["id"], "start": clip["start"], "in": 0.0,
+                    "out": round(length, 6)}
+        if status in ACTIVE:
+            ph["status"] = "running"
+            ph.pop("reason", None)
+        elif status in ("failed", "cancelled"):
+            ph["status"] = status
+            reason = (job or {}).get("message") or ("Cancelled" if status == "cancelled" else "Generation failed")
+            ph["reason"] = str(reason)[:1000]
+        elif status == "gone":
+            ph.update(status="failed", reason="The generation job is no longer there.")
+        else:
+            return None
+        return {**clip, "placeholder": ph}
+
+    def reconcile(self) -> None:
+        """Start-up: a job that ended while the app was down (or between its end and the write)
+        lands now; the running ones are resumed by the job manager and land as they end."""
+        for project in self.projects.list():
+            try:
+                doc, _ = self.projects.timeline_at(project["id"])
+            except NotFound:
+                continue
+            ids = {c["placeholder"].get("job_id") for t in doc.get("tracks", []) for c in t.get("clips", [])
+                   if is_placeholder(c) and isinstance(c["placeholder"], dict)}
+            for job_id in ids:
+                try:
+                    job = self.jobs.get(job_id)
+                except NotFound:
+                    job = {"id": job_id, "project_id": project["id"], "status": "gone", "media_id": None}
+                try:
+                    with self._lock:
+                        self._edit(project["id"], lambda d, j=job: self._apply(d, j), "generation")
+                except AppError as exc:
+                    log.warning("placeholders of job %s could not be brought up to date: %s", job_id, exc.message)

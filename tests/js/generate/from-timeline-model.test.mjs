@@ -1,0 +1,64 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import {
+  clipPrompt, extendCost, extendModels, fillModels, fillPlan, gapAt, gapUnderPlayhead, placeholderLabel, snapDuration,
+} from '../../../web/js/generate/from-timeline-model.js';
+
+// the registry as the server sends it
+const { models } = JSON.parse(readFileSync(new URL('../../../desktop/reelcut/generation/models.json', import.meta.url)));
+const byId = (id) => models.find((m) => m.id === id);
+
+test('Extend offers image-to-video models and Fill first/last-frame ones', () => {
+  const extend = extendModels(models).map((m) => m.id);
+  const fill = fillModels(models).map((m) => m.id);
+  assert.ok(extend.includes('local/preview-i2v') && extend.includes('fal-ai/ltx-2.3/image-to-video'));
+  assert.ok(!extend.includes('local/preview-t2v') && !extend.includes('fal-ai/veo3.1/first-last-frame-to-video'));
+  assert.ok(!extend.includes('local/preview-flf'));
+  assert.ok(fill.includes('local/preview-flf') && fill.includes('fal-ai/veo3.1/first-last-frame-to-video'));
+  assert.ok(fill.includes('fal-ai/ltx-2.3/image-to-video')); // it takes an end frame too
+  assert.ok(!fill.includes('local/preview-i2v'));
+});
+
+test('snapping matches the server: nearest length, a tie to the shorter, typed as the model wants', () => {
+  const veo = byId('fal-ai/veo3.1/first-last-frame-to-video');
+  assert.deepEqual(snapDuration(veo, 5.2), { value: '6s', seconds: 6 });
+  assert.deepEqual(snapDuration(veo, 5), { value: '4s', seconds: 4 });
+  assert.deepEqual(snapDuration(byId('local/preview-flf'), 7.9), { value: 8, seconds: 8 });
+  assert.deepEqual(snapDuration(byId('local/preview-i2v'), 3.4), { value: 3, seconds: 3 });
+});
+
+test('the cost is shown before anything runs: Fill prices the snapped length', () => {
+  const veo = byId('fal-ai/veo3.1/first-last-frame-to-video');
+  assert.deepEqual(fillPlan(veo, 5.2), { cost: 0.4 * 6, seconds: 6, snapped: true });
+  assert.deepEqual(fillPlan(byId('local/preview-flf'), 4), { cost: 0, seconds: 4, snapped: false });
+  assert.equal(extendCost(byId('fal-ai/ltx-2.3/image-to-video')), 0.06 * 6);
+});
+
+const track = {
+  id: 'v1', kind: 'video', clips: [
+    { id: 'a', media_id: 'm', start: 0, in: 0, out: 2 },
+    { id: 'b', media_id: 'm', start: 5, in: 0, out: 1 },
+  ],
+};
+
+test('the gap under the playhead lies between two media clips of a video track', () => {
+  assert.deepEqual(gapAt(track, 3), { trackId: 'v1', start: 2, end: 5 });
+  assert.deepEqual(gapAt(track, 2), { trackId: 'v1', start: 2, end: 5 });
+  assert.equal(gapAt(track, 1), null); // inside a clip
+  assert.equal(gapAt(track, 7), null); // after the last clip: nothing on the right
+  assert.equal(gapAt({ ...track, kind: 'audio' }, 3), null);
+  const doc = { tracks: [{ id: 'v2', kind: 'video', clips: [] }, track] };
+  assert.deepEqual(gapUnderPlayhead(doc, 3), { trackId: 'v1', start: 2, end: 5 });
+  assert.equal(gapUnderPlayhead(doc, 9), null);
+});
+
+test('a placeholder says what its job is doing, or why it stopped', () => {
+  const clip = (status, reason) => ({ placeholder: { job_id: 'j', model_id: 'm', status, reason } });
+  assert.equal(placeholderLabel(clip('running'), { progress: 0.42 }), 'Generating… 42%');
+  assert.equal(placeholderLabel(clip('running'), undefined), 'Generating…');
+  assert.equal(placeholderLabel(clip('failed', 'No key'), null), 'Failed: No key');
+  assert.equal(placeholderLabel(clip('cancelled'), null), 'Cancelled');
+  assert.equal(clipPrompt({ source: { type: 'generation', prompt: 'a comet' } }), 'a comet');
+  assert.equal(clipPrompt({ source: { type: 'import' } }), '');
+});

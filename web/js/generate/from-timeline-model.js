@@ -1,0 +1,95 @@
+// Extend and Fill from the timeline: which models fit each, the gap under the playhead, the
+// length a model will make for a gap (the server snaps the same way) and the cost shown before
+// anything runs. Pure.
+import { clipLength } from '../timeline/values.js';
+import { defaults, estimate } from './params-model.js';
+
+const TOUCH = 1e-6;
+
+function imageSources(model) {
+  const inputs = model.inputs || (model.mode === 'image'
+    ? [{ from: 'image_media_id', kind: 'image', required: true }] : []);
+  return new Map(inputs.filter((i) => i.kind === 'image').map((i) => [i.from, i]));
+}
+
+// Models that take a start frame and need no end frame (Extend).
+export function extendModels(models) {
+  return models.filter((m) => {
+    const s = imageSources(m);
+    return s.has('image_media_id') && !(s.get('end_image_media_id') || {}).required;
+  });
+}
+
+// Models that take a first and a last frame (Fill).
+export function fillModels(models) {
+  return models.filter((m) => {
+    const s = imageSources(m);
+    return s.has('image_media_id') && s.has('end_image_media_id');
+  });
+}
+
+// The model's duration value nearest to `seconds`, as the model types it, and its seconds; ties
+// go to the shorter (it fits the gap). Mirrors generation/placements.py's snap_duration.
+export function snapDuration(model, seconds) {
+  const spec = model.params.find((p) => p.name === 'duration');
+  if (!spec) return { value: undefined, seconds: Number(model.fixed_duration ?? 5) };
+  if (spec.choices && spec.choices.length) {
+    const options = spec.choices.map((c) => ({ value: c, seconds: Number(String(c).replace(/s$/, '')) }));
+    options.sort((a, b) => (Math.abs(a.seconds - seconds) - Math.abs(b.seconds - seconds)) || (a.seconds - b.seconds));
+    return options[0];
+  }
+  const low = Number(spec.min ?? 1);
+  const high = Number(spec.max ?? seconds);
+  let length = Math.min(Math.max(seconds, low), high);
+  if (spec.type === 'integer') length = Math.min(Math.max(Math.round(length), Math.ceil(low)), Math.floor(high));
+  return { value: length, seconds: length };
+}
+
+// The gap at time t on a video track, between two media clips: {trackId, start, end}, or null.
+export function gapAt(track, t) {
+  if (!track || track.kind !== 'video') return null;
+  const spans = track.clips.map((c) => ({ clip: c, start: c.start, end: c.start + clipLength(c) }));
+  if (spans.some((s) => s.start + TOUCH < t && t < s.end - TOUCH)) return null;
+  const left = spans.filter((s) => s.end <= t + TOUCH).sort((a, b) => b.end - a.end)[0];
+  const right = spans.filter((s) => s.start >= t - TOUCH).sort((a, b) => a.start - b.start)[0];
+  if (!left || !right || right.start - left.end <= TOUCH) return null;
+  if (left.clip.media_id === undefined || right.clip.media_id === undefined) return null;
+  return { trackId: track.id, start: left.end, end: right.start };
+}
+
+// The first gap under the playhead, on the tracks from the top.
+export function gapUnderPlayhead(doc, t) {
+  for (const track of doc ? doc.tracks : []) {
+    const gap = gapAt(track, t);
+    if (gap) return gap;
+  }
+  return null;
+}
+
+// What Extend with this model costs, at its default parameters.
+export function extendCost(model) {
+  return estimate(model, defaults(model));
+}
+
+// What Fill costs for a gap: the model's length nearest the gap's, and whether it had to snap.
+export function fillPlan(model, gapSeconds) {
+  const snapped = snapDuration(model, gapSeconds);
+  const values = { ...defaults(model) };
+  if (snapped.value !== undefined) values.duration = snapped.value;
+  return { cost: estimate(model, values), seconds: snapped.seconds, snapped: Math.abs(snapped.seconds - gapSeconds) > 1e-3 };
+}
+
+// The prompt a clip was generated from, to start Extend with ('' when it was not generated).
+export function clipPrompt(media) {
+  const source = (media && media.source) || {};
+  return source.type === 'generation' && typeof source.prompt === 'string' ? source.prompt : '';
+}
+
+// What a placeholder clip says: its state and, while its job runs, how far it is.
+export function placeholderLabel(clip, job) {
+  const ph = clip.placeholder;
+  if (ph.status === 'failed') return `Failed: ${ph.reason || 'the generation failed'}`;
+  if (ph.status === 'cancelled') return 'Cancelled';
+  const pct = job && typeof job.progress === 'number' ? ` ${Math.round(job.progress * 100)}%` : '';
+  return `Generating…${pct}`;
+}
