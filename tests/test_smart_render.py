@@ -122,22 +122,6 @@ def test_a_clip_cut_on_keyframes_is_copied_from_its_in_point(services, project, 
     assert all(abs(float(f.time) - 1024 * n / 48000) < 1e-4 for n, f in enumerate(frames))  # no gap, no overlap
 
 
-def test_a_mixed_timeline_names_each_reason_and_is_encoded(services, project, clips, monkeypatch):
-    copies: list[Any] = []
-    monkeypatch.setattr(exports_mod, "copy_render", lambda *a, **k: copies.append(a))
-    job, _ = export(services, project, clips, [("a", {}), ("slow", {}), ("b", {"opacity": 0.8})])
-    out = exported(services, job)
-    plan = job["plan"]
-    assert plan["copy"] is False and copies == []
-    assert {s["clip"]: (s["action"], s["reason"]) for s in plan["stretches"]} == {
-        1: ("copy", "its source as it is"), 2: ("encode", "25 fps in a 30 fps timeline"),
-        3: ("encode", "opacity 0.8")}
-    assert plan["summary"].startswith("Smart render: 1 of 3 clips could be copied; clip 2 re-encoded (25 fps in a "
-                                      "30 fps timeline); clip 3 re-encoded (opacity 0.8)")
-    with av.open(str(out)) as c:  # the full encode: 30 fps all through
-        assert c.streams.video[0].frames == 6 * FPS
-
-
 def test_smart_render_off_encodes_everything(services, project, clips, monkeypatch):
     copies: list[Any] = []
     monkeypatch.setattr(exports_mod, "copy_render", lambda *a, **k: copies.append(a))
@@ -306,7 +290,6 @@ def test_clips_cut_mid_gop_are_encoded_to_the_next_keyframe_and_copied_after(ser
     assert sum(copied) == round((4 + 2 + 4) * FPS) and worst < 99
     # the sound: each clip's own, copied, in sync within one AAC frame to the end
     with av.open(str(out)) as c:
-        a = c.streams.audio[0]
         sound = np.concatenate([f.to_ndarray()[0] for f in c.decode(audio=0)])
     assert abs(len(sound) / 48000 - 13.9) <= 1024 / 48000 * 1.01
     for t0, t1, tone in ((0.0, 5.5, 440), (5.5, 9.9, 660), (9.9, 13.9, 880)):
@@ -314,3 +297,70 @@ def test_clips_cut_mid_gop_are_encoded_to_the_next_keyframe_and_copied_after(ser
             window = sound[round(t * 48000):round(t * 48000) + 2400]
             peak = np.argmax(np.abs(np.fft.rfft(window * np.hanning(len(window))))) * 48000 / len(window)
             assert abs(peak - tone) <= 20, (t, peak, tone)
+
+
+def test_a_mixed_timeline_encodes_only_its_encoded_clips_and_copies_the_rest(services, project, gop_clips):
+    # one 25 fps source, one clip at opacity 0.8, two plain; the last one's volume makes the
+    # sound mixed, so the mixer's sound is muxed beside the spliced picture
+    layout = [("a", {"in": 0.0, "out": 6.0}), ("slow", {"in": 0.0, "out": 6.0}),
+              ("b", {"in": 0.0, "out": 6.0, "opacity": 0.8}), ("c", {"in": 0.0, "out": 6.0, "volume": 0.5})]
+    job, _ = export(services, project, gop_clips, layout, size=(GW, GH))
+    out = exported(services, job)
+    plan = job["plan"]
+    assert [(s["clip"], s["action"], s["reason"]) for s in plan["stretches"]] == [
+        (1, "copy", "its source as it is"), (2, "encode", "25 fps in a 30 fps timeline"),
+        (3, "encode", "opacity 0.8"), (4, "copy", "its source as it is")]
+    assert plan["summary"] == ("Smart render: 2 of 4 clips copied; clip 2 re-encoded (25 fps in a 30 fps timeline); "
+                               "clip 3 re-encoded (opacity 0.8); sound mixed (a clip's volume)")
+    assert plan["splice"] is True
+    assert decodes_cleanly(out) == ""
+    hashes = frame_hashes(out)
+    assert len(hashes) == 24 * FPS
+    # copied: clip 1's and clip 4's frames are their sources' exactly; encoded: clip 2 at 30 fps
+    # (6 s of it), clip 3 dimmed, neither equal to a source frame
+    assert hashes[:6 * FPS] == frame_hashes(gop_clips["a"])
+    assert hashes[18 * FPS:] == frame_hashes(gop_clips["c"])
+    assert not set(hashes[6 * FPS:18 * FPS]) & set(frame_hashes(gop_clips["slow"]) + frame_hashes(gop_clips["b"]))
+    frames = yuv(out)
+    b = yuv(gop_clips["b"])
+    assert all(frames[12 * FPS + i].mean() < 0.9 * b[i].mean() for i in (0, 90, 179))  # opacity 0.8 on black
+    # the copied packets are the sources' own bytes, in order (no decode, no encode)
+    with av.open(str(out)) as c:
+        packets = [bytes(p) for p in c.demux(video=0) if p.size]
+    with av.open(str(gop_clips["a"])) as c:
+        own = [bytes(p) for p in c.demux(video=0) if p.size]
+    assert packets[:len(own)] == own
+    # the mixed sound: the whole 24 s, the last clip's tone at half its level
+    with av.open(str(out)) as c:
+        sound = np.concatenate([f.to_ndarray()[0] for f in c.decode(audio=0)])
+    assert abs(len(sound) / 48000 - 24) <= 1024 / 48000 * 1.01
+    level = [float(np.sqrt(np.mean(sound[round(t * 48000):round(t * 48000) + 4800] ** 2))) for t in (3, 21)]
+    assert abs(level[1] / level[0] - 0.5) < 0.05, level
+
+
+def test_a_60s_export_of_clips_cut_mid_gop_keeps_sound_and_picture_in_sync_to_its_end(services, project, tmp_path):
+    # a flash and a beep together at 10.0 s of an 11 s source; six cuts of it from 1.0 s to its
+    # end, each 1 s re-encoded then copied: the export's flash and beep meet within one frame
+    flash = "between(t,10,10.1)"
+    clip = tmp_path / "sync.mp4"
+    ms._ffmpeg("-f", "lavfi", "-i", f"testsrc2=size={W}x{H}:rate={FPS},drawbox=c=white:t=fill:enable='{flash}'",
+               "-f", "lavfi", "-i", f"sine=frequency=1000:sample_rate=48000,volume=0:enable='not({flash})'",
+               "-t", "11", "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p",
+               "-g", str(2 * FPS), "-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-ac", "2", str(clip))
+    job, _ = export(services, project, {"s": clip}, [("s", {"in": 1.0, "out": 11.0})] * 6)
+    out = exported(services, job)
+    assert job["plan"]["splice"] is True and job["plan"]["sound"]["action"] == "copy"
+    assert [s["action"] for s in job["plan"]["stretches"]] == ["encode", "copy"] * 6
+    assert decodes_cleanly(out) == ""
+    with av.open(str(out)) as c:
+        lit = [float(f.time) for f in c.decode(video=0) if f.to_ndarray(format="gray").mean() > 200]
+    with av.open(str(out)) as c:
+        sound = np.concatenate([f.to_ndarray()[0] for f in c.decode(audio=0)])
+    assert abs(len(sound) / 48000 - 60) <= 1024 / 48000 * 1.01
+    loud = np.flatnonzero(np.abs(sound) > 0.04)  # the beep peaks near 0.09
+    beeps = [loud[0] / 48000] + [loud[i] / 48000 for i in range(1, len(loud)) if loud[i] - loud[i - 1] > 48000]
+    flashes = [lit[0]] + [b for a, b in zip(lit, lit[1:], strict=False) if b - a > 1]
+    assert len(flashes) == len(beeps) == 6
+    for k, (f, b) in enumerate(zip(flashes, beeps, strict=True)):
+        assert abs(f - (10 * k + 9)) < 0.5 / FPS, (k, f)
+        assert abs(f - b) <= 1 / FPS, (k, f, b)  # within one frame, the last at 59 s
