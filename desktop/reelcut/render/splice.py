@@ -145,30 +145,58 @@ class _Splicer:
         self.length, sps, pps, self.level = _avcc(extradata)
         self.sps_id = min(set(range(1, 32)) - _ids(sps, pps))
 
-    def encode(self, n: int, seg: dict[str, Any], duration: float) -> Path:
-        """Encode the segment's stretch of the timeline, spliceable: same profile and level,
-        parameter sets under their own id."""
-        a, b = float(seg["start"]), float(seg["end"])
-        out = self.work / f"piece-{n}.mp4"
-        exact = exact_cut(self.doc, a, b)
-        doc = cut_to_range(self.doc, a, b) if exact else self.doc
+    def encode(self, name: str, doc: dict[str, Any], a: float, b: float, keys: list[float]) -> Path:
+        """Encode [a, b) of `doc`, spliceable: the sources' profile and level, parameter sets
+        under their own id and in-band, an IDR at each of `keys`."""
+        out = self.work / f"{name}.mp4"
         args, _ = build_export_args(doc, self.sources, out, self.work, self.font, check=self.check)
         at = args.index("libx264") + 1
         args[at:at] = ["-profile:v", "high", "-level:v", f"{self.level / 10:g}",
-                       "-x264-params", f"sps-id={self.sps_id}:repeat-headers=1"]
+                       "-x264-params", f"sps-id={self.sps_id}:repeat-headers=1", "-forced-idr", "1"]
+        if keys:
+            args[at:at] = ["-force_key_frames", ",".join(f"{k:.6f}" for k in keys)]
         t = args.index("-t")
         args[t + 1] = f"{b - a:.6f}"
-        if not exact:  # the whole render, kept from a (an output seek decodes and drops what is before)
+        if a > 0:  # the whole render, kept from a (an output seek decodes and drops what is before)
             args[t:t] = ["-ss", f"{a:.6f}"]
         run_ffmpeg(args, duration=b - a, cancel=self.cancel, what="The export")
         return out
 
+    def joined(self, ranges: list[tuple[float, float]]) -> tuple[dict[str, Any], list[float]]:
+        """One document of the ranges cut out of the timeline and laid back to back (one
+        ffmpeg encodes them all), and where each begins in it. A hidden, muted clip as long as
+        them all keeps a gap at the end from shortening it (it is neither shown nor heard)."""
+        tracks = [{**t, "clips": []} for t in self.doc["tracks"]]
+        offsets, at = [], 0.0
+        for k, (a, b) in enumerate(ranges):
+            cut = cut_to_range(self.doc, a, b)
+            for dst, src in zip(tracks, cut["tracks"], strict=True):
+                dst["clips"] += [{**c, "id": f"{c['id']}@{k}", "start": float(c["start"]) + at} for c in src["clips"]]
+            offsets.append(at)
+            at += b - a
+        any_media = next(c["media_id"] for c in self.clips.values())
+        tracks.append({"id": "splice-span", "kind": "video", "hidden": True, "muted": True, "volume": 1.0,
+                       "clips": [{"id": "splice-span", "media_id": any_media, "start": 0.0, "in": 0.0, "out": at}]})
+        return {**self.doc, "tracks": tracks}, offsets
+
     def pieces(self) -> list[dict[str, Any]]:
-        """Each segment with where its packets come from: (path, source seconds from, to,
-        seconds of the source shown at timeline 0)."""
+        """Each segment with where its packets come from: (path, its seconds from, to, and
+        where it starts on the timeline). The encoded segments that can be cut out exactly are
+        encoded together in one file, each from an IDR; the others each from the whole render."""
+        encoded = [s for s in self.segments if s["action"] == "encode"]
+        exact = [s for s in encoded if exact_cut(self.doc, float(s["start"]), float(s["end"]))]
+        where: dict[int, tuple[Path, float]] = {}
+        if exact:
+            doc, offsets = self.joined([(float(s["start"]), float(s["end"])) for s in exact])
+            total = sum(float(s["end"]) - float(s["start"]) for s in exact)
+            path = self.encode("pieces", doc, 0.0, total, offsets[1:])
+            where |= {id(s): (path, o) for s, o in zip(exact, offsets, strict=True)}
+        for n, s in enumerate(encoded):
+            if id(s) not in where:
+                self.check()
+                where[id(s)] = (self.encode(f"piece-{n}", self.doc, float(s["start"]), float(s["end"]), []), 0.0)
         pieces = []
-        for n, seg in enumerate(self.segments):
-            self.check()
+        for seg in self.segments:
             a, b = float(seg["start"]), float(seg["end"])
             if seg["action"] == "copy":
                 clip = self.clips[seg["clip_id"]]
@@ -177,9 +205,9 @@ class _Splicer:
                 pieces.append({"path": src.path, "from": cin, "to": cin + b - a, "at": a, "name": src.name,
                                "clip_id": clip["id"], "encoded": False})
             else:
-                path = self.encode(n, seg, b - a)
-                pieces.append({"path": path, "from": 0.0, "to": b - a, "at": a, "name": None, "clip_id": None,
-                               "encoded": True})
+                path, offset = where[id(seg)]
+                pieces.append({"path": path, "from": offset, "to": offset + b - a, "at": a, "name": None,
+                               "clip_id": None, "encoded": True})
         return pieces
 
     def packets(self, piece: dict[str, Any]) -> Iterator[tuple[int, av.Packet]]:
@@ -324,18 +352,28 @@ def _mixed_sound(doc: dict[str, Any], sources: dict[str, Source], work: Path, fo
     return out
 
 
+def _decodes(out: Path, times: list[float], fps: float) -> str:
+    """What ffmpeg logs at level error decoding the export around each of `times` (from the
+    keyframe before it, so the decoder meets the switch as a player does), in one run."""
+    args: list[str] = []
+    for t in times:
+        args += ["-ss", f"{max(0.0, t - 2 / fps):.6f}", "-t", f"{4 / fps:.6f}", "-i", str(out)]
+    for n in range(len(times)):
+        args += ["-map", f"{n}:v:0"]
+    r = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", *args, "-f", "null", "-"],
+                       capture_output=True, text=True, timeout=600, check=False)
+    return r.stderr.strip() or ("" if r.returncode == 0 else f"ffmpeg exited with {r.returncode}")
+
+
 def _check_joins(out: Path, pieces: list[dict[str, Any]], fps: float) -> None:
-    """Decode the export around each join with ffmpeg; any error it logs fails the splice,
-    naming the copied clips beside that join."""
-    for left, right in zip(pieces, pieces[1:], strict=False):
-        t = float(right["at"])
-        r = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error",
-                            "-ss", f"{max(0.0, t - 2 / fps):.6f}", "-i", str(out), "-t", f"{4 / fps:.6f}",
-                            "-map", "0:v:0", "-f", "null", "-"], capture_output=True, text=True, timeout=120,
-                           check=False)
-        if r.returncode != 0 or r.stderr.strip():
-            raise SpliceFailed({p["clip_id"] for p in (left, right) if p["clip_id"]},
-                               f"the join at {t:.3f} s: {r.stderr.strip()[:300]}")
+    """Decode the export around every join; when a join logs an error, fail the splice naming
+    the copied clips beside the joins that do (each then checked alone)."""
+    joins = list(zip(pieces, pieces[1:], strict=False))
+    if not joins or not (error := _decodes(out, [float(r["at"]) for _, r in joins], fps)):
+        return
+    bad = [(left, right) for left, right in joins if _decodes(out, [float(right["at"])], fps)] or joins
+    raise SpliceFailed({p["clip_id"] for pair in bad for p in pair if p["clip_id"]},
+                       f"a join did not decode cleanly: {error[:300]}")
 
 
 def splice_render(doc: dict[str, Any], plan: dict[str, Any], sources: dict[str, Source], out: Path, work: Path,
