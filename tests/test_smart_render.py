@@ -17,6 +17,7 @@ import pytest
 from reelcut.media.compose import Source
 from reelcut.media.encode import EncodeCancelled
 from reelcut.render import exports as exports_mod
+from reelcut.render import splice as splice_mod
 from reelcut.render.smart import copy_render
 
 from . import media_samples as ms
@@ -364,3 +365,20 @@ def test_a_60s_export_of_clips_cut_mid_gop_keeps_sound_and_picture_in_sync_to_it
     for k, (f, b) in enumerate(zip(flashes, beeps, strict=True)):
         assert abs(f - (10 * k + 9)) < 0.5 / FPS, (k, f)
         assert abs(f - b) <= 1 / FPS, (k, f, b)  # within one frame, the last at 59 s
+
+
+def test_a_splice_that_does_not_decode_cleanly_is_encoded_whole_and_the_plan_says_so(services, project, gop_clips,
+                                                                                     monkeypatch):
+    # a real broken splice: the re-encoded stretch's parameter sets take the id the copied
+    # stream's use (as if the sources' ids were not read), so the copied GOP after it is decoded
+    # with the wrong SPS/PPS; the join check catches it and the clip is encoded whole
+    monkeypatch.setattr(splice_mod, "_ids", lambda sps, pps: set())
+    layout = [("a", {"in": 0.5, "out": 6.0}), ("c", {"in": 0.0, "out": 6.0})]
+    job, _ = export(services, project, gop_clips, layout, size=(GW, GH))
+    out = exported(services, job)
+    plan = job["plan"]
+    assert [(s["clip"], s["action"], s["reason"]) for s in plan["stretches"]][0] == (
+        1, "encode", "its splice did not decode cleanly")
+    assert "clip 1 re-encoded (its splice did not decode cleanly)" in plan["summary"]
+    assert decodes_cleanly(out) == ""
+    assert len(frame_hashes(out)) == round(11.5 * FPS)

@@ -294,13 +294,15 @@ class ExportManager:
                 log.warning("export %s: a splice did not decode cleanly (%s)", export_id, exc)
                 out.unlink(missing_ok=True)
                 if not exc.clips:
+                    plan = settings_plan(doc, "the splice did not decode cleanly")
                     break
                 forced.update({cid: ["its splice did not decode cleanly"] for cid in exc.clips})
                 plan = plan_export(doc, info, forced)
                 self.rows.update(export_id, plan=plan)
                 if not plan["splice"]:
-                    break
-        plan = settings_plan(doc, "the splice did not decode cleanly")
+                    break  # nothing left to copy: each clip says why it is encoded
+        else:
+            plan = settings_plan(doc, "the splice did not decode cleanly")
         self.rows.update(export_id, plan=plan)
         args, _ = build_export_args(doc, sources, out, work, find_font(), check=check)
         run_ffmpeg(args, duration=duration, on_progress=progress, cancel=cancel, what="The export")

@@ -143,7 +143,7 @@ class _Splicer:
         with av.open(str(self.template.path)) as c:
             extradata = bytes(c.streams.video[0].codec_context.extradata or b"")
         self.length, sps, pps, self.level = _avcc(extradata)
-        self.sps_id = min(set(range(1, 32)) - _ids(sps, pps))
+        self.sps_id = min(set(range(32)) - _ids(sps, pps))
 
     def encode(self, name: str, doc: dict[str, Any], a: float, b: float, keys: list[float]) -> Path:
         """Encode [a, b) of `doc`, spliceable: the sources' profile and level, parameter sets
