@@ -386,7 +386,10 @@ def splice_render(doc: dict[str, Any], plan: dict[str, Any], sources: dict[str, 
         if cancel is not None and cancel.is_set():
             raise EncodeCancelled()
 
-    splicer = _Splicer(doc, plan, sources, work, font, cancel, checked)
+    try:
+        splicer = _Splicer(doc, plan, sources, work, font, cancel, checked)
+    except ValueError as exc:  # no avcC to splice into, or no parameter-set id left
+        raise SpliceFailed(set(), f"the copied stream cannot take a splice ({exc})") from exc
     pieces = splicer.pieces()
     if on_progress is not None:
         on_progress(0.7)
