@@ -155,7 +155,7 @@ class _Splicer:
                        "-x264-params", f"sps-id={self.sps_id}:repeat-headers=1", "-forced-idr", "1"]
         if keys:
             args[at:at] = ["-force_key_frames", ",".join(f"{k:.6f}" for k in keys)]
-        t = args.index("-t")
+        t = len(args) - 1 - args[::-1].index("-t")  # the output's duration, after every input's own
         args[t + 1] = f"{b - a:.6f}"
         if a > 0:  # the whole render, kept from a (an output seek decodes and drops what is before)
             args[t:t] = ["-ss", f"{a:.6f}"]
