@@ -242,6 +242,16 @@ def spec() -> dict[str, Any]:
                                 "track_id": {"type": "string"}, "at": {"type": "number", "minimum": 0},
                                 "model_id": {"type": "string"}, "prompt": {"type": "string"},
                                 "params": {"type": "object"}}}), ["project_id"])},
+            "/api/projects/{project_id}/timeline/generate-here": {
+                "post": _op("Generate here: a text-to-video job and its placeholder at `at` on an empty spot of a"
+                            " video track, as long as the model's clip; 422 no_room (naming the room before the"
+                            " next clip) when it does not fit; 201 {job, placeholder, room, revision}",
+                            _ok(_OBJ, "201"),
+                            _json({"type": "object", "required": ["track_id", "at", "model_id", "prompt"],
+                                   "properties": {"track_id": {"type": "string"},
+                                                  "at": {"type": "number", "minimum": 0},
+                                                  "model_id": {"type": "string"}, "prompt": {"type": "string"},
+                                                  "params": {"type": "object"}}}), ["project_id"])},
             "/api/settings": {"get": _op("Settings", _ok(_OBJ)),
                               "put": _op("Change settings", _ok(_OBJ), _json({"type": "object", "properties": {
                                   "remote_preview": {"type": "boolean"}, "preview_proxies": {"type": "boolean"},
