@@ -24,7 +24,7 @@ import { copyClips, duplicateClips, pasteClips } from '../timeline/clipboard-mod
 import { addMarker, adjacentMarker, deleteMarker, moveMarker, renameMarker } from '../timeline/markers-model.js';
 import { adjacentEditPoint, zoomToFit } from '../timeline/navigation-model.js';
 import {
-  clipPrompt, extendCost, extendModels, fillModels, fillPlan, gapUnderPlayhead,
+  clipPrompt, extendCost, extendModels, fillModels, fillPlan, gapUnderPlayhead, herePlan, spotUnderPlayhead, textModels,
 } from '../generate/from-timeline-model.js';
 import { askGeneration } from '../generate/from-timeline-dialog.js';
 import { timelineEnd } from '../timeline/timeline-model.js';
@@ -393,6 +393,30 @@ export function createActions({ parts, state, show, project, sheet }) {
       toast(result.snapped_to !== undefined
         ? `Filling: the gap is ${result.snapped_from.toFixed(2)} s, the model makes ${result.snapped_to} s (its nearest length).`
         : `Filling the gap with a ${result.duration} s clip.`);
+    },
+    // Generate here: a text prompt makes a clip at the playhead, on an empty spot of the selected
+    // clip's video track (else the first video track)
+    async askhere() {
+      const spot = spotUnderPlayhead(state.timeline, state.timeline.playhead || 0, state.selected);
+      if (!spot) { toast('Put the playhead on an empty spot of a video track.', 'warn'); return; }
+      const models = textModels(await modelList());
+      const room = spot.room === null ? '' : ` (${spot.room.toFixed(2)} s free)`;
+      const answer = await askGeneration({
+        title: `Generate here at ${spot.at.toFixed(2)} s${room}`, models, start: 'Generate',
+        note: (model) => {
+          const plan = herePlan(model, spot.room);
+          if (!plan.fits) return { cost: plan.cost, text: `makes ${plan.seconds} s: it does not fit the ${spot.room.toFixed(2)} s free` };
+          return { cost: plan.cost, text: plan.shortened ? `makes ${plan.seconds} s, the longest that fits` : `makes ${plan.seconds} s` };
+        },
+      });
+      if (!answer) return;
+      const plan = herePlan(models.find((m) => m.id === answer.modelId), spot.room);
+      await project.flushSaves();
+      await server.projects.generateHere(state.project.id, {
+        track_id: spot.trackId, at: spot.at, model_id: answer.modelId, prompt: answer.prompt,
+        ...(plan.value === undefined ? {} : { params: { duration: plan.value } }),
+      });
+      toast('Generating: the clip appears here when it is ready.');
     },
     // Close gap: the empty stretch at a time (the playhead), on one track or on all of them
     closegap({ time, trackId } = {}) {

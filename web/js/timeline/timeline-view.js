@@ -10,7 +10,7 @@ import { h, emit, clear } from '../shared/dom.js';
 import { timecode } from '../shared/format.js';
 import { clipEnd, clipLength, timeToX, xToTime, timelineEnd } from './timeline-model.js';
 import { findClip, linkedClips, snap, snapPoints } from './edit-model.js';
-import { gapUnderPlayhead, placeholderLabel } from '../generate/from-timeline-model.js';
+import { gapUnderPlayhead, placeholderLabel, spotUnderPlayhead } from '../generate/from-timeline-model.js';
 import { DEFAULT_TRANSITION, TRANSITION_LABELS, cutsOf } from './transitions-model.js';
 import { anchoredScroll, clipSignature, planLane, rulerStep, transitionSignature, visibleWindow } from './lanes-model.js';
 import { initialFocus, nextFocus } from './focus-model.js';
@@ -74,6 +74,8 @@ export function mountTimeline(el) {
   extendButton.title = 'Continue the selected video clip with a generated one';
   const fillButton = tool('Fill gap…', 'askfill', {});
   fillButton.title = 'Generate a clip for the gap under the playhead, from the frames on both sides';
+  const hereButton = tool('Generate here…', 'askhere', {});
+  hereButton.title = 'Generate a clip from a prompt at the playhead, on an empty spot of a video track';
   const undoButton = tool('Undo', 'undo', {}, 'Ctrl+Z');
   const redoButton = tool('Redo', 'redo', {}, 'Ctrl+Shift+Z');
   const exportSlot = h('div', { class: 'export-slot' });
@@ -83,7 +85,7 @@ export function mountTimeline(el) {
     tool('Split', 'split', {}, 'S'), Object.assign(tool('Delete', 'deleteselected', {}, 'Delete'), { ariaLabel: 'Delete clip' }), undoButton, redoButton,
     tool('+ Video track', 'trackop', { op: 'add', kind: 'video' }), tool('+ Audio track', 'trackop', { op: 'add', kind: 'audio' }),
     tool('+ Text', 'addtext'), tool('+ Captions track', 'trackop', { op: 'add', kind: 'captions' }), ...mountLinkTools(el), tool('Close gap', 'closegap', {}, 'Alt+Backspace'),
-    extendButton, fillButton,
+    extendButton, fillButton, hereButton,
     tool('+ Marker', 'addmarker', {}, 'M'), tool('◂ Marker', 'jumpmarker', { dir: -1 }, 'Shift+Up'),
     tool('Marker ▸', 'jumpmarker', { dir: 1 }, 'Shift+Down'), snapButton,
     h('label', { class: 'zoom' }, 'Zoom ', zoomInput), fitButton, clearMarks, exportSlot));
@@ -812,6 +814,7 @@ export function mountTimeline(el) {
     marks = e.detail.marks || { in: null, out: null };
     drawInOut();
     fillButton.disabled = !gapUnderPlayhead(doc, playhead);
+    hereButton.disabled = !spotUnderPlayhead(doc, playhead, [...selected]);
     const one = selected.size === 1 ? findClip(doc, [...selected][0]) : null;
     extendButton.disabled = !(one && one.track.kind === 'video' && one.clip.media_id !== undefined);
     el.hidden = false;
@@ -829,6 +832,7 @@ export function mountTimeline(el) {
   el.addEventListener('playhead', (e) => {
     playhead = e.detail.time;
     fillButton.disabled = !gapUnderPlayhead(doc, playhead);
+    hereButton.disabled = !spotUnderPlayhead(doc, playhead, [...selected]);
     movePlayhead();
     if (doc) followPlayhead();
   });
