@@ -74,18 +74,19 @@ test('the spot under the playhead is an empty stretch of a video track, with the
   const c = (id, start, out) => ({ id, media_id: 'm', start, in: 0, out });
   const doc = { tracks: [
     { id: 'a1', kind: 'audio', clips: [] },
-    { id: 'v1', kind: 'video', clips: [c('x', 0, 2), c('y', 5, 1)] },
     { id: 'v2', kind: 'video', clips: [c('z', 1, 1)] },
+    { id: 'v1', kind: 'video', clips: [c('x', 0, 2), c('y', 5, 1)] },
   ] };
   assert.deepEqual(spotUnderPlayhead(doc, 3), { trackId: 'v1', at: 3, room: 2 });
   assert.deepEqual(spotUnderPlayhead(doc, 2), { trackId: 'v1', at: 2, room: 3 }); // right at a clip's end
   assert.equal(spotUnderPlayhead(doc, 1), null); // inside x
   assert.equal(spotUnderPlayhead(doc, 5), null); // at y's start: no room
   assert.deepEqual(spotUnderPlayhead(doc, 7), { trackId: 'v1', at: 7, room: null });
-  // the selected clip's track wins over the first video track
+  // the selected clip's track wins over the main (lowest) video track
   assert.deepEqual(spotUnderPlayhead(doc, 3, ['z']), { trackId: 'v2', at: 3, room: null });
   assert.equal(spotUnderPlayhead(doc, 1.5, ['z']), null);
   assert.equal(spotAt(doc.tracks[0], 3), null); // not a video track
+  assert.equal(spotUnderPlayhead({ tracks: [doc.tracks[0]] }, 3), null); // no video track
   assert.equal(spotUnderPlayhead(null, 3), null);
 });
 

@@ -110,11 +110,12 @@ export function spotAt(track, t) {
 }
 
 // Where Generate here puts its clip: on the track of the selected clip when it is a video track,
-// else on the first video track; null when the playhead is not on an empty spot there.
+// else on the main video track (V1: the lowest, as the document lists tracks top first, so the
+// new clip is not laid over the edit); null when the playhead is not on an empty spot there.
 export function spotUnderPlayhead(doc, t, selectedIds = []) {
   if (!doc) return null;
   const videos = doc.tracks.filter((tr) => tr.kind === 'video');
-  const chosen = videos.find((tr) => tr.clips.some((c) => selectedIds.includes(c.id))) || videos[0];
+  const chosen = videos.find((tr) => tr.clips.some((c) => selectedIds.includes(c.id))) || videos[videos.length - 1];
   return spotAt(chosen, t);
 }
 

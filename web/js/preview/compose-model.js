@@ -239,3 +239,35 @@ function titleOf(clip, doc, movable, t) {
     x: propertyAt(clip, 'x', t), y: propertyAt(clip, 'y', t),
     size: Math.max(1, Math.round(size * propertyAt(clip, 'scale', t))), color: clip.color || '#ffffff', alpha };
 }
+
+// A placeholder (a clip still being generated) is drawn as a neutral card over its span, not as
+// black: CARD is its colour, and its words say how far the job is or why it stopped.
+export const CARD = { fill: '#2b2f36', ink: '#e8eaee', bar: '#6c8cff' };
+
+export function cardText(placeholder, job) {
+  if (placeholder.status === 'failed') return `Failed: ${placeholder.reason || 'the generation failed'}`;
+  if (placeholder.status === 'cancelled') return `Cancelled${placeholder.reason && placeholder.reason !== 'Cancelled' ? `: ${placeholder.reason}` : ''}`;
+  const progress = job && typeof job.progress === 'number' ? job.progress : null;
+  return progress === null ? 'Generating…' : `Generating… ${Math.round(progress * 100)} %`;
+}
+
+// The picture layers at t with the placeholders' cards in the stack, bottom first: a card lies
+// over the tracks below its own and under those above, as the clip it becomes will. A card is
+// {card: {clipId, text, progress (0..1, or null), status}}. `jobs`: job id -> job.
+export function stackAt(doc, layers, t, jobs = new Map()) {
+  if (!doc) return layers;
+  const out = [];
+  for (let i = doc.tracks.length - 1; i >= 0; i -= 1) {
+    const track = doc.tracks[i];
+    out.push(...layers.filter((l) => l.track === track));
+    if (track.kind !== 'video' || track.hidden) continue;
+    for (const clip of track.clips) {
+      const ph = clip.placeholder;
+      if (!ph || t < clip.start - EPS || t >= clip.start + clipLength(clip) - EPS) continue;
+      const job = jobs.get(ph.job_id);
+      const progress = ph.status === 'running' && job && typeof job.progress === 'number' ? job.progress : null;
+      out.push({ card: { clipId: clip.id, text: cardText(ph, job), progress, status: ph.status } });
+    }
+  }
+  return out;
+}
