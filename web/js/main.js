@@ -8,6 +8,7 @@ import { createShow } from './app/show.js';
 import { createProject } from './app/project.js';
 import { createActions, handleActions } from './app/actions.js';
 import { bindKeys } from './app/keys.js';
+import { bindMenu } from './app/menu.js';
 import { mountShortcutSheet } from './app/shortcut-sheet.js';
 import { mountAnnouncer } from './shared/announcer.js';
 import { listen } from './app/events.js';
@@ -47,6 +48,7 @@ const sheet = mountShortcutSheet(document.body);
 const actions = createActions({ parts, state, show, project, sheet });
 handleActions(document, actions, show.fail);
 bindKeys(document, { state, actions });
+bindMenu(window, document, { state, actions, parts, fail: show.fail }); // the desktop window's native menu
 
 mountToasts(parts.toasts);
 mountProjects(parts.projects);

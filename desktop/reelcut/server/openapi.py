@@ -263,7 +263,9 @@ def spec() -> dict[str, Any]:
                 ("reveal", "Desktop: show a media file, an export or a saved file in the file manager"),
                 ("title", "Desktop: the window title"),
                 ("open-logs", "Desktop: show the log folder in the file manager (409 in a browser, naming it)"),
-                ("selftest", "Desktop: the page's self-test report"))},
+                ("selftest", "Desktop: the page's self-test report"),
+                ("activate", "Desktop: a second launch brings the window forward and imports its files by path "
+                             "(Bearer only)"))},
             "/media/{media_id}": {"get": _op("Media bytes (Range)", {"200": {"description": "bytes"},
                                                                      "206": {"description": "a range"}},
                                              params=["media_id"])},

@@ -469,6 +469,15 @@ export function createActions({ parts, state, show, project, sheet }) {
       project.saveViewSoon();
     },
     shortcuts() { sheet.open(); },
+    // Help's Open logs folder (the desktop menu): in a browser the refusal names the folder
+    async openlogs() {
+      const { path } = await server.desktop.openLogs();
+      toast(`The logs folder is open: ${path}`);
+    },
+    async about() {
+      const { version } = await server.health();
+      toast(`Reelcut ${version}: a video editor with AI clip generation.`);
+    },
     // Detach audio: the selected video clip's sound becomes a linked clip on an audio track
     detachaudio() {
       if (state.selected.length !== 1) return;
