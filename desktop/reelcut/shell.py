@@ -101,7 +101,8 @@ def reveal(path: Path) -> None:
 
 
 # the menu's actions that a focused text field takes as its own, by the engine's editing command
-TEXT_COMMANDS = {"cutclips": "Cut", "copyclips": "Copy", "pasteclips": "Paste", "selectall": "SelectAll"}
+TEXT_COMMANDS = {"undo": "Undo", "redo": "Redo", "cutclips": "Cut", "copyclips": "Copy", "pasteclips": "Paste",
+                 "selectall": "SelectAll"}
 
 
 class DesktopShell:
@@ -152,7 +153,7 @@ class DesktopShell:
     # The native menu (menu.py). Its page items run the page's own action by name.
     def menu_page(self, action: str, detail: dict[str, Any] | None = None) -> Any:
         """Run the page's menu action (web/js/app/menu.js). Its answer "text" means a text field
-        has the focus: Cut, Copy, Paste and Select all are then the field's, done by the engine."""
+        has the focus: the editing items (TEXT_COMMANDS) are then the field's, done by the engine."""
         args = f"{json.dumps(action)}, {json.dumps(detail or {})}"
         call = f"window.reelcutMenu ? window.reelcutMenu({args}) : 'not-ready'"
         answer = self.evaluate(call)

@@ -1,14 +1,15 @@
 // The desktop window's native menu (desktop/reelcut/menu.py) runs the page's own actions: the
 // shell evaluates window.reelcutMenu(name, detail) in the page, and each name here is answered by
 // an action of app/actions.js or by the part whose button does the same, so a menu item does
-// exactly what its button or key does. Answers "done", "text" (a text field has the focus: Cut,
-// Copy, Paste and Select all are its own, and the engine does them natively) or "unknown".
+// exactly what its button or key does. Answers "done", "text" (a text field has the focus: Undo,
+// Redo, Cut, Copy, Paste and Select all are its own, and the engine does them natively) or "unknown".
 import { send } from '../shared/dom.js';
 import { zoomBy } from '../timeline/timeline-model.js';
 import { TYPING } from './keys.js';
 
 export const ZOOM_STEP = 1.25;
-const TEXT = new Set(['cutclips', 'copyclips', 'pasteclips', 'selectall']);
+// as the keys (keys.js), which leave these to a focused text field
+const TEXT = new Set(['undo', 'redo', 'cutclips', 'copyclips', 'pasteclips', 'selectall']);
 
 // name -> what it does; `needs`: 'project' or 'timeline' (as the keys, which skip their rows without one)
 export function menuActions({ state, actions, parts }) {
