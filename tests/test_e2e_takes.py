@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 
 from .e2e_helpers import saved_timeline, until
 from .server_process import ServerProcess
+from .test_a11y import BLOCKING, axe_violations, report
 from .test_e2e_browser import Watch
 from .test_e2e_editing import drag_by
 
@@ -24,6 +25,11 @@ PROMPT = "a paper boat on a puddle"
 
 def video_clips(server: ServerProcess, pid: str) -> list[dict[str, Any]]:
     return [c for t in saved_timeline(server, pid)["tracks"] if t["kind"] == "video" for c in t["clips"]]
+
+
+def assert_axe_clean(page: Page) -> None:
+    blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING]
+    assert not blocking, report(blocking)
 
 
 def test_two_takes_grouped_switched_undone_and_used_again(server: ServerProcess, page: Page) -> None:
@@ -58,6 +64,7 @@ def test_two_takes_grouped_switched_undone_and_used_again(server: ServerProcess,
     expect(items.nth(0)).to_contain_text("2 takes of one request")
     expect(items.nth(1)).to_have_attribute("data-media-id", take2)
     expect(items.nth(1)).to_contain_text("Take 2 of 2")
+    assert_axe_clean(page)
 
     # take 1 dropped on the top track and trimmed at both ends: start 0.5, in 0.5, out 2
     v1 = page.get_by_role("region", name="Timeline").locator("[data-track-id]").nth(0)
@@ -81,6 +88,7 @@ def test_two_takes_grouped_switched_undone_and_used_again(server: ServerProcess,
     expect(made).to_contain_text("Offline")
     take = inspector.get_by_role("combobox", name="Take", exact=True)
     expect(take).to_have_value(take1)
+    assert_axe_clean(page)
     take.select_option(take2)
     until(lambda: video_clips(server, pid)[0]["media_id"] == take2, 10, "the clip shows take 2", page=page)
     after = video_clips(server, pid)[0]
