@@ -293,7 +293,7 @@ export function mountInspector(el) {
     if (clips.length === 1) body.append(transitionRows());
     body.append(h('fieldset', {}, h('legend', { text: 'Captions' }), captionButton, captionWhy));
     madeKey = '';
-    body.append(madeBox);
+    body.prepend(madeBox); // first: which take this is, and how it was made
   }
 
   // A generated clip: its model, prompt, seed, take and cost; a Take list when its request made
