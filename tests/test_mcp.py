@@ -410,6 +410,25 @@ async def _ripple_keyframe_export_flow(data_dir: Path, server: ServerProcess, me
         assert (used["preset"], used["format"], used["resolution"], used["quality"]) == (
             "vertical_1080x1920", "webm_vp9", "1080x1920", "small")
 
+        # settings alone, captions as a file beside the export (a captions track made in the page)
+        got = server.get(f"/api/projects/{pid}/timeline").json()
+        got["timeline"]["tracks"].insert(0, {"id": "cap", "name": "Captions", "kind": "captions", "muted": False,
+                                             "hidden": False, "clips": []})
+        assert server.put(f"/api/projects/{pid}/timeline", json=got).status_code == 200
+        data(await client.call_tool("add_title", {"text": "kites aloft", "start": 0.5, "duration": 1,
+                                                  "track_id": "cap"}))
+        small = out.with_name("small.mp4")
+        exported = data(await client.call_tool("export", {"save_to": str(small), "timeout": 200, "settings": {
+            "resolution": "480p", "captions": "sidecar"}}))
+        assert exported["settings"]["resolution"] == "480p" and exported["settings"]["preset"] is None
+        assert exported["sidecar_path"] == str(small.with_suffix(".srt"))
+        assert "kites aloft" in Path(exported["sidecar_path"]).read_text()
+
+    with av.open(str(small)) as container:
+        video = container.streams.video[0]
+        assert (video.codec_context.name, video.codec_context.width, video.codec_context.height) == (
+            "h264", 854, 480)
+
     with av.open(str(out)) as container:
         video = container.streams.video[0]
         assert video.codec_context.name == "vp9"
