@@ -391,7 +391,10 @@ class JobManager:
                     job["project_id"], result.path, name=media_name(job["prompt"]),
                     filename=media_filename(job["model_id"], time.time()),
                     source={"type": "generation", "model_id": job["model_id"], "prompt": job["prompt"],
-                            "params": job["params"], "remote_url": result.remote_url},
+                            "params": job["params"], "remote_url": result.remote_url,
+                            # the take's seed even when the model takes none as a parameter: the
+                            # inspector says how the clip was made after its job is cleared
+                            "seed": job["seed"]},
                     cost=result.cost if result.cost is not None else job["cost"],
                     digest=(result.size, result.sha256) if result.sha256 and result.size is not None else None,
                     probed=result.probed,
