@@ -17,7 +17,7 @@ STATUS: dict[str, int] = {
     "invalid_view": 422, "invalid_interchange": 422, "unknown_format": 422, "invalid_captions": 422,
     "invalid_export_settings": 422, "format_unavailable": 422,
     "invalid_frame": 422, "outside_timeline": 422, "outside_media": 422, "no_picture": 422,
-    "over_spending_cap": 422, "invalid_spending_cap": 422,
+    "over_spending_cap": 422, "invalid_spending_cap": 422, "invalid_track": 422, "no_sound": 422,
     "not_found": 404,
     "desktop_only": 409, "not_retryable": 409, "missing_media": 409, "export_running": 409,
     "too_many_exports": 409, "stale_timeline": 409, "no_file_manager": 409, "job_running": 409,
