@@ -162,6 +162,29 @@ def test_cancel_stops_it_and_adds_nothing(api: Api, services: Services, project:
     assert services.db.one("SELECT status FROM jobs WHERE id = ?", (job_id,))["status"] == "cancelled"
 
 
+def test_cancel_while_the_sound_is_mixed_sends_nothing(api: Api, services: Services, project: dict,
+                                                      timeline: dict, fake_fal: FakeFal, tmp_path: Path) -> None:
+    """An hour-long timeline (a still at its end) takes a while to mix: Cancel stops the mix, and
+    nothing reaches fal.ai or stays on disk."""
+    pid = project["id"]
+    still = services.media.import_path(pid, ms.make_image(tmp_path / "still.png", size="64x36"))
+    tl = services.projects.timeline(pid)
+    tl["tracks"][0]["clips"].append({"id": "c9", "media_id": still["id"], "start": 3590.0, "in": 0.0, "out": 10.0})
+    services.projects.save_timeline(pid, tl)
+    r = api.post(f"/api/projects/{pid}/captions/transcribe-timeline", json={})
+    assert r.status_code == 202 and r.json["job"]["cost"] == pytest.approx(1.8)  # an hour at $0.03 a minute
+    job_id = r.json["job"]["id"]
+    deadline = time.monotonic() + 30
+    while services.jobs.get(job_id)["message"] != "Mixing the timeline's sound" and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert services.jobs.get(job_id)["message"] == "Mixing the timeline's sound"
+    assert api.post(f"/api/generations/{job_id}/cancel", json={}).status_code == 200
+    job = services.jobs.wait(job_id, timeout=30)
+    assert job["status"] == "cancelled", job
+    assert fake_fal.count("submit") == 0 and fake_fal.requests == {}
+    assert not list(services.jobs.temp_dir.glob(f"sound-{job_id}*"))
+
+
 def test_refusals_name_the_reason_and_start_nothing(api: Api, services: Services, project: dict, timeline: dict,
                                                     fake_fal: FakeFal) -> None:
     pid = project["id"]
