@@ -188,7 +188,8 @@ def spec() -> dict[str, Any]:
             "/api/projects/{project_id}/captions/transcribe": {"post": _op(
                 "Caption this clip: speech to text of a timeline clip's sound on fal.ai, as a generation job"
                 " (progress, cancel, cost); when it ends its lines become a new captions track timed where the"
-                " clip plays. 401 no_api_key without a fal.ai key (no job); 422 invalid_clip naming clip_id",
+                " clip plays. 401 no_api_key without a fal.ai key (no job); 422 over_spending_cap (no job),"
+                " invalid_clip naming clip_id",
                 _ok(_OBJ, "202"), _json({"type": "object", "properties": {"clip_id": {"type": "string"}},
                                          "required": ["clip_id"]}), ["project_id"])},
             "/api/projects/{project_id}/captions/transcribe-timeline": {"post": _op(
