@@ -135,7 +135,7 @@ async def _session_flow(data_dir: Path, server: ServerProcess, out: Path) -> Non
     async with Client(params(data_dir), read_timeout_seconds=120) as client:
         names = {t.name for t in (await client.list_tools()).tools}
         assert {"create_project", "generate", "add_clip", "add_transition", "add_title", "export", "undo",
-                "redo", "transcribe_clip"} <= names
+                "redo", "transcribe_clip", "transcribe_timeline"} <= names
 
         project = data(await client.call_tool("create_project", {"name": "Agent cut"}))["project"]
         assert server.get(f"/api/projects/{project['id']}").status_code == 200  # the running server has it

@@ -552,6 +552,16 @@ def build(session: Session) -> Any:
         job = api.post(f"/api/projects/{session.project()}/captions/transcribe", {"clip_id": clip_id})["job"]
         return {"job": job_brief(job)}
 
+    @tool("Caption the open project's whole timeline: speech to text of its mixed sound (as the export mixes it) "
+          "on fal.ai (needs a fal.ai key; paid per second of the timeline). Answers the job (follow it with "
+          "job_status, wait_for_jobs, cancel_job); when it is done its lines are at timeline time in the captions "
+          "track track_id (beside its own lines, never over them) or in a new captions track on top.")
+    def transcribe_timeline(track_id: Annotated[str | None, Field(
+            description="A captions track's id; left out: a new captions track")] = None) -> dict[str, Any]:
+        body = {"track_id": track_id} if track_id else {}
+        job = api.post(f"/api/projects/{session.project()}/captions/transcribe-timeline", body)["job"]
+        return {"job": job_brief(job)}
+
     @tool("Cancel a generation job.")
     def cancel_job(job_id: str) -> dict[str, Any]:
         return {"job": job_brief(api.post(f"/api/generations/{job_id}/cancel")["job"])}

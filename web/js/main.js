@@ -68,11 +68,16 @@ parts.settings.addEventListener('settingschanged', (e) => {
   send(parts.preview, 'sourceschanged');
   send(parts.ai, 'settings', e.detail); // whether a fal.ai key is set
   send(parts.inspector, 'settings', e.detail); // "Caption this clip" needs one too
+  send(parts.captions, 'settings', e.detail); // and "Caption the timeline…"
 });
 document.querySelector('[data-action="open-settings"]').addEventListener('click', () => settings.open());
 // "Add a fal.ai key" beside a paid model: Settings, at the key field
 document.addEventListener('opensettings', (e) => settings.open(e.detail || {}));
-server.settings.get().then((s) => { send(parts.ai, 'settings', s); send(parts.inspector, 'settings', s); }).catch(() => {});
+server.settings.get().then((s) => {
+  send(parts.ai, 'settings', s);
+  send(parts.inspector, 'settings', s);
+  send(parts.captions, 'settings', s);
+}).catch(() => {});
 
 reportCapabilities();
 // `reelcut serve --dev`: the live-reload module, loaded only when the server says so

@@ -276,6 +276,19 @@ export function createActions({ parts, state, show, project, sheet }) {
         fail(err);
       }
     },
+    // "Caption the timeline…" in the captions panel: saved first, so what is sent is what the
+    // user sees; then a job in the jobs list, like a generation
+    async transcribetimeline() {
+      try {
+        await project.saveNow();
+        const { job } = await server.projects.transcribeTimeline(state.project.id);
+        if (!state.jobs.has(job.id)) state.jobs.set(job.id, job);
+        show.jobs();
+        toast('Captioning the timeline on fal.ai: its lines arrive as a new captions track.');
+      } catch (err) {
+        fail(err);
+      }
+    },
     canceljob: ({ id }) => server.generations.cancel(id),
     retryjob: ({ id }) => server.generations.retry(id),
     // finished, failed or cancelled jobs off the list for good (the server forgets them too)
