@@ -13,6 +13,21 @@ const round = (t) => Math.round(t * 1000) / 1000; // subtitle files keep millise
 export const captionTracks = (doc) => (doc ? doc.tracks.filter((t) => t.kind === 'captions') : []);
 export const lineEnd = (line) => line.start + line.duration;
 
+// The line of `sorted` (lines by start, never overlapping) under time t, or null: a binary
+// search, as the playhead asks on every frame of a track of up to 5000 lines.
+export function lineAt(sorted, t) {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const line = sorted[mid];
+    if (t < line.start) hi = mid - 1;
+    else if (t >= lineEnd(line)) lo = mid + 1;
+    else return line;
+  }
+  return null;
+}
+
 // The document with one captions track's lines replaced (sorted by start); the rest shared.
 function withLines(doc, trackId, lines) {
   return {

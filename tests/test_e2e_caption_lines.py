@@ -1,0 +1,121 @@
+"""The captions panel's lines at scale and one line's own style (issue 15), in Debian's Chromium
+on a real server. A track of 5000 lines (the document's most) opens with fewer than 200 rows in
+the page, scrolled to its end its last line is there and seeks to its start, and Up and Down go
+from line to line. A line given its own colour in the panel is drawn in it by the preview while
+the next line keeps the track's; the saved timeline holds the line's style, Ctrl+Z takes it
+back, and "Use the track's style" clears it. Axe finds nothing serious; no CSP violation."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .e2e_helpers import saved_timeline, until
+from .server_process import ServerProcess
+from .test_a11y import BLOCKING, axe_violations, report
+from .test_e2e_browser import Watch
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
+
+
+def put_captions(server: ServerProcess, pid: str, lines: list[dict[str, Any]], style: dict[str, Any]) -> None:
+    tl = saved_timeline(server, pid)
+    tl["tracks"] = [{"id": "cc", "name": "Captions", "kind": "captions", "muted": False, "hidden": False,
+                     "style": style, "clips": lines}, *tl["tracks"]]
+    r = server.put(f"/api/projects/{pid}/timeline", json={"timeline": tl})
+    assert r.status_code == 200, r.text
+
+
+def stored_lines(server: ServerProcess, pid: str) -> list[dict[str, Any]]:
+    return next(t for t in saved_timeline(server, pid)["tracks"] if t["kind"] == "captions")["clips"]
+
+
+def playhead(server: ServerProcess, pid: str) -> float:
+    return server.get(f"/api/projects/{pid}/view").json()["view"]["playhead"]
+
+
+# Pixels of the lower third of the preview near a colour: pure red, and white (the track's).
+COLOURS = """() => {
+  const c = document.querySelector("canvas[aria-label='Preview']");
+  if (!c || !c.width) return null;
+  const g = document.createElement('canvas');
+  g.width = c.width; g.height = c.height;
+  const ctx = g.getContext('2d');
+  ctx.drawImage(c, 0, 0);
+  const top = Math.floor(c.height * 0.66);
+  const d = ctx.getImageData(0, top, c.width, c.height - top).data;
+  let red = 0, white = 0;
+  for (let i = 0; i < d.length; i += 4) {
+    if (d[i] > 200 && d[i + 1] < 60 && d[i + 2] < 60) red += 1;
+    else if (d[i] > 200 && d[i + 1] > 200 && d[i + 2] > 200) white += 1;
+  }
+  return { red, white };
+}"""
+
+
+def colours(page: Page) -> dict[str, int]:
+    return page.evaluate(COLOURS)
+
+
+def test_a_long_list_draws_only_its_window(server: ServerProcess, page: Page) -> None:
+    pid = server.post("/api/projects", json={"name": "Long captions"}).json()["project"]["id"]
+    put_captions(server, pid, [{"id": f"l{i}", "start": i * 2, "duration": 1, "text": f"line {i + 1}"}
+                               for i in range(5000)], {})
+    watch = Watch(page)
+    page.set_viewport_size({"width": 1400, "height": 900})
+    t0 = time.monotonic()
+    page.goto(server.login_url)
+    panel = page.get_by_role("region", name="Captions panel")
+    expect(panel.get_by_label("Text of line 1", exact=True)).to_have_value("line 1")
+    opened = time.monotonic() - t0
+    rows = panel.locator(".caption-line")
+    assert 0 < rows.count() < 200, rows.count()
+    assert opened < 20, f"the page with 5000 lines opened in {opened:.1f} s"
+
+    # scrolled to the end: the last line is drawn, and its button seeks to its start
+    panel.locator(".caption-scroll").evaluate("(l) => { l.scrollTop = l.scrollHeight; }")
+    last = panel.get_by_role("button", name="Go to line 5000 at 166:38.000")
+    expect(last).to_be_visible()
+    assert rows.count() < 200, (rows.count(), panel.locator(".caption-scroll").evaluate(
+        "(l) => [l.clientHeight, l.scrollHeight, l.scrollTop, getComputedStyle(l).maxHeight, l.style.paddingTop]"))
+    last.click()
+    until(lambda: playhead(server, pid) == 9998, 10, "the playhead saved at the last line's start", page)
+    expect(panel.locator(".caption-line[aria-current='true']")).to_have_attribute("aria-posinset", "5000")
+
+    # Up goes to the line before (the timeline's edit-point jump does not take the key)
+    page.keyboard.press("ArrowUp")
+    expect(panel.get_by_role("button", name="Go to line 4999 at 166:36.000")).to_be_focused()
+    # back to the top: Down from line 1 goes to line 2, and the drawn rows follow
+    panel.locator(".caption-scroll").evaluate("(l) => { l.scrollTop = 0; }")
+    first = panel.get_by_role("button", name="Go to line 1 at 0:00.000")
+    first.focus()
+    page.keyboard.press("ArrowDown")
+    expect(panel.get_by_role("button", name="Go to line 2 at 0:02.000")).to_be_focused()
+    assert playhead(server, pid) == 9998, "moving between lines does not seek"
+
+    # an edit far down the list is one change of that line
+    panel.locator(".caption-scroll").evaluate("(l) => { l.scrollTop = l.scrollHeight / 2; }")
+    text = panel.get_by_label("Text of line 2500", exact=True)
+    text.fill("the middle")
+    text.press("Enter")
+    until(lambda: stored_lines(server, pid)[2499]["text"] == "the middle", 10, "the edited line saved", page)
+    assert rows.count() < 200
+
+    # the line under the playhead comes into view when the playhead moves to it from elsewhere
+    # (the panel not in use): End, then the previous edit point, the last line's start
+    panel.locator(".caption-scroll").evaluate("(l) => { l.scrollTop = 0; }")
+    page.locator("body").focus()
+    page.evaluate("() => document.activeElement.blur()")
+    page.keyboard.press("End")
+    page.keyboard.press("ArrowUp")
+    current = panel.locator(".caption-line[aria-current='true']")
+    expect(current).to_have_attribute("aria-posinset", "5000")
+    expect(current).to_be_in_viewport()
+
+    blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING]
+    assert not blocking, report(blocking)
+    assert watch.violations() == []
+    assert watch.console_errors == []
