@@ -119,3 +119,69 @@ def test_a_long_list_draws_only_its_window(server: ServerProcess, page: Page) ->
     assert not blocking, report(blocking)
     assert watch.violations() == []
     assert watch.console_errors == []
+
+
+def test_a_line_takes_its_own_style(server: ServerProcess, page: Page) -> None:
+    pid = server.post("/api/projects", json={"name": "Styled line"}).json()["project"]["id"]
+    put_captions(server, pid, [{"id": "one", "start": 1, "duration": 2, "text": "MMMM MMMM"},
+                               {"id": "two", "start": 4, "duration": 2, "text": "MMMM MMMM"}], {"size": 60})
+    watch = Watch(page)
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(server.login_url)
+    panel = page.get_by_role("region", name="Captions panel")
+    group = panel.get_by_role("group", name="Style for line 1")
+    expect(panel.locator(".line-style")).to_be_hidden()  # no line chosen yet
+
+    # line 1 chosen (its button seeks to it): its colour set to red, one saved change
+    panel.get_by_role("button", name="Go to line 1 at 0:01.000").click()
+    until(lambda: playhead(server, pid) == 1, 10, "the playhead at line 1", page)
+    expect(group).to_be_visible()
+    expect(group.get_by_label("Colour")).to_have_value("#ffffff")
+    expect(group.get_by_label("Font size (px)")).to_have_value("60")
+    expect(group).to_contain_text("This line uses the track's style.")
+    group.get_by_label("Colour").fill("#ff0000")
+    until(lambda: stored_lines(server, pid)[0].get("style") == {"color": "#ff0000"}, 10, "line 1's colour saved", page)
+    assert "style" not in stored_lines(server, pid)[1]
+    expect(group).to_contain_text("This line's own: colour")
+    # the preview draws line 1 red, at once, and nothing white
+    drawn = until(lambda: (c := colours(page)) and c["red"] > 200 and c["white"] < 20 and c, 10,
+                  "line 1 drawn red in the preview", page)
+    assert drawn["red"] > 200, drawn
+
+    # line 2 keeps the track's white
+    panel.get_by_role("button", name="Go to line 2 at 0:04.000").click()
+    until(lambda: playhead(server, pid) == 4, 10, "the playhead at line 2", page)
+    expect(panel.get_by_role("group", name="Style for line 2").get_by_label("Colour")).to_have_value("#ffffff")
+    until(lambda: (c := colours(page)) and c["white"] > 200 and c["red"] < 20 and c, 10,
+          "line 2 drawn white in the preview", page)
+
+    # every control of the panel with the group shown is named (axe: nothing serious)
+    blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING]
+    assert not blocking, report(blocking)
+
+    # Ctrl+Z takes line 1's colour back: saved, and drawn white again
+    panel.get_by_role("button", name="Go to line 1 at 0:01.000").click()
+    until(lambda: playhead(server, pid) == 1, 10, "the playhead back at line 1", page)
+    page.keyboard.press("Control+z")
+    until(lambda: "style" not in stored_lines(server, pid)[0], 10, "the undone colour saved", page)
+    until(lambda: (c := colours(page)) and c["white"] > 200 and c["red"] < 20 and c, 10,
+          "line 1 drawn white again after undo", page)
+    expect(group.get_by_label("Colour")).to_have_value("#ffffff")
+
+    # its own size and no bold, a refused size named beside the group, then the track's again
+    group.get_by_label("Bold").uncheck()
+    until(lambda: stored_lines(server, pid)[0].get("style") == {"bold": False}, 10, "line 1 not bold", page)
+    size = group.get_by_label("Font size (px)")
+    size.fill("3")
+    size.press("Enter")
+    expect(panel.locator("[data-captions-error='style']")).to_contain_text("Font size must be 8 to 1000 px")
+    size.fill("40")
+    size.press("Enter")
+    until(lambda: stored_lines(server, pid)[0].get("style") == {"bold": False, "size": 40}, 10, "line 1's size", page)
+    group.get_by_role("button", name="Use the track's style").click()
+    until(lambda: "style" not in stored_lines(server, pid)[0], 10, "line 1 back to the track's style", page)
+    expect(group.get_by_role("button", name="Use the track's style")).to_be_disabled()
+    expect(group.get_by_label("Bold")).to_be_checked()
+
+    assert watch.violations() == []
+    assert watch.console_errors == []

@@ -7,12 +7,18 @@
 // timeline…" says what it sends and costs, asks, then goes up as `transcribetimeline` (speech to
 // text of the whole timeline's sound on fal.ai, followed as a job; transcribe-model.js's rules).
 // A long track draws only the rows in view (window-model.js); Up and Down go from line to line.
+// The chosen line's own style (colour, size, bold, italic, alignment, height on screen) goes up
+// as `captionop` `style` (one key, one undo step) or `clearstyle` (the track's style again).
 import { h, emit, clear } from '../shared/dom.js';
 import { server } from '../app/api.js';
 import { askConfirm } from '../shared/confirm-dialog.js';
 import { captionTracks, fmt, lineAt, lineEnd } from './captions-model.js';
 import { speechSummary, timelineSpeech } from './transcribe-model.js';
 import { scrollToRow, windowRange } from './window-model.js';
+import { fontSize, lineStyle } from './wrap-model.js';
+import {
+  ALIGN_LABELS, TEXT_FIELDS, TITLE_STYLE_DEFAULTS, formatShown, parseField, toDisplay,
+} from '../inspector/inspector-model.js';
 
 const ACCEPT = '.srt,.vtt,.ass,.ssa';
 
@@ -81,11 +87,98 @@ export function mountCaptions(el) {
   const empty = h('p', { class: 'hint', text: 'No captions track yet: import a subtitle file, or add one with “+ Captions track” on the timeline.' });
   const list = h('ol', { class: 'caption-lines', 'aria-label': 'Caption lines' });
   const scroller = h('div', { class: 'caption-scroll' }, list); // the list scrolls in here
+
+  // "Style for this line": the chosen line's own colour, size, bold, italic, alignment and height
+  // on screen over its track's style (the inspector's title fields and rules: inspector-model.js),
+  // each change one undo step; "Use the track's style" drops the line's own.
+  let limits = null;
+  const styleOp = (patch) => {
+    styleError.textContent = '';
+    if (trackId && selectedId) emit(el, 'captionop', { op: 'style', trackId, lineId: selectedId, style: patch });
+  };
+  const styleError = h('p', { class: 'field-error', role: 'alert', dataset: { captionsError: 'style' } });
+  const styleHint = h('p', { class: 'hint line-style-hint' });
+  const styleLegend = h('legend', { text: 'Style for this line' });
+  const sizeField = TEXT_FIELDS.find((f) => f.key === 'size');
+  const yField = { ...TEXT_FIELDS.find((f) => f.key === 'y'), label: 'Height on screen' };
+  const styleInputs = {};
+  const labelled = (key, label, input) => {
+    input.id = `caption-style-${key}`;
+    styleInputs[key] = input;
+    return h('span', { class: 'field' }, h('label', { for: input.id, text: label }), input);
+  };
+  const numberInput = (field) => {
+    const input = h('input', { type: 'text', inputmode: 'decimal', autocomplete: 'off', class: 'line-style-number',
+      onchange: () => {
+        const parsed = parseField(field, input.value, limits, doc);
+        if (parsed.error) { styleError.textContent = parsed.error; return; }
+        styleOp({ [field.key]: parsed.value });
+      },
+      onkeydown: (e) => { if (e.key === 'Enter') { e.preventDefault(); input.dispatchEvent(new Event('change')); } } });
+    return input;
+  };
+  const clearStyle = h('button', { type: 'button', class: 'ghost', text: 'Use the track\'s style',
+    onclick: () => { styleError.textContent = ''; emit(el, 'captionop', { op: 'clearstyle', trackId, lineId: selectedId }); } });
+  const styleBox = h('fieldset', { class: 'line-style', hidden: true }, styleLegend,
+    h('div', { class: 'line-style-fields' },
+      labelled('color', 'Colour', h('input', { type: 'color', onchange: (e) => styleOp({ color: e.target.value }) })),
+      labelled('size', `${sizeField.label} (${sizeField.unit})`, numberInput(sizeField)),
+      labelled('bold', 'Bold', h('input', { type: 'checkbox', onchange: (e) => styleOp({ bold: e.target.checked }) })),
+      labelled('italic', 'Italic', h('input', { type: 'checkbox', onchange: (e) => styleOp({ italic: e.target.checked }) })),
+      labelled('align', 'Align', h('select', { onchange: (e) => styleOp({ align: e.target.value }) },
+        Object.entries(ALIGN_LABELS).map(([value, text]) => h('option', { value, text })))),
+      labelled('y', `${yField.label} (${yField.unit})`, numberInput(yField)),
+      clearStyle),
+    styleHint, styleError);
+  const STYLE_NAMES = { color: 'colour', size: 'size', bold: 'bold', italic: 'italic', align: 'alignment', y: 'height on screen' };
+
+  // The chosen line's look in the controls: its own keys over the track's over the defaults.
+  function showStyle() {
+    const track = shownKey && shownKey.track;
+    const index = selectedId ? lines.findIndex((l) => l.id === selectedId) : -1;
+    styleBox.hidden = index < 0 || !limits;
+    if (styleBox.hidden) return;
+    const line = lines[index];
+    const look = { ...TITLE_STYLE_DEFAULTS, ...lineStyle(track, line) };
+    styleLegend.textContent = `Style for line ${index + 1}`;
+    const shown = (input, value) => { if (document.activeElement !== input) input.value = value; };
+    shown(styleInputs.color, look.color);
+    shown(styleInputs.size, String(fontSize(look, doc.height)));
+    styleInputs.bold.checked = Boolean(look.bold);
+    styleInputs.italic.checked = Boolean(look.italic);
+    shown(styleInputs.align, look.align);
+    shown(styleInputs.y, formatShown(yField, toDisplay(yField, look.y, doc)));
+    const own = Object.keys(line.style || {});
+    clearStyle.disabled = !own.length;
+    styleHint.textContent = own.length
+      ? `This line's own: ${own.map((k) => STYLE_NAMES[k] || k).join(', ')}; the rest is the track's.`
+      : 'This line uses the track\'s style.';
+  }
+
+  function selectLine(id) {
+    if (id === selectedId) return;
+    selectedId = id;
+    styleError.textContent = '';
+    for (const r of list.children) r.classList.toggle('selected', r.dataset.lineId === id);
+    showStyle();
+  }
+  // A line is chosen when something in its row takes the focus; a press of the pointer chooses
+  // on its click instead, since the group showing up moves the panel's content (it grows upward)
+  // between the press and the release, and the click (a seek) would miss its button.
+  let pressing = false;
+  const choose = (e) => {
+    const at = e.target.closest && e.target.closest('[data-line-id]');
+    if (at) selectLine(at.dataset.lineId);
+  };
+  list.addEventListener('pointerdown', () => { pressing = true; });
+  window.addEventListener('pointerup', () => { setTimeout(() => { pressing = false; }); });
+  list.addEventListener('focusin', (e) => { if (!pressing) choose(e); });
+  list.addEventListener('click', choose);
   el.append(
     h('div', { class: 'panel-head' }, h('h2', { text: 'Captions' })),
     h('div', { class: 'captions-files' }, importButton, file, select, exports),
     h('div', { class: 'captions-files' }, speechButton, speechCost),
-    importError, empty, tools, scroller,
+    importError, empty, tools, scroller, styleBox,
   );
 
   // A long track (up to 5000 lines) draws only the rows in the list's scrolled view plus a margin
@@ -183,8 +276,10 @@ export function mountCaptions(el) {
     lines = track ? [...track.clips].sort((a, b) => a.start - b.start) : [];
     if (otherTrack) scroller.scrollTop = 0;
     currentId = null; // marked (and brought into view) anew
+    if (!lines.some((l) => l.id === selectedId)) selectedId = null;
     drawRows(true);
     markCurrent();
+    showStyle();
   }
   // what the timeline would cost to caption, or why it cannot be: beside the button
   function updateSpeech() {
@@ -222,6 +317,7 @@ export function mountCaptions(el) {
 
   el.addEventListener('timeline', (e) => {
     doc = e.detail.doc;
+    limits = e.detail.limits || limits;
     media = e.detail.media || [];
     playhead = doc.playhead || 0;
     render();
@@ -235,6 +331,7 @@ export function mountCaptions(el) {
   el.addEventListener('captionerror', (e) => {
     const { lineId, field, message } = e.detail;
     if (field === 'shift') { shiftError.textContent = message; return; }
+    if (String(field).startsWith('style')) { styleError.textContent = message; return; }
     const at = lineId && list.querySelector(`[data-line-error="${CSS.escape(lineId)}"]`);
     if (at) {
       at.textContent = message;
