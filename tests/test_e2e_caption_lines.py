@@ -104,6 +104,12 @@ def test_a_long_list_draws_only_its_window(server: ServerProcess, page: Page) ->
     until(lambda: stored_lines(server, pid)[2499]["text"] == "the middle", 10, "the edited line saved", page)
     assert rows.count() < 200
 
+    # a line's text typed and scrolled away from (its row leaves the page) is committed, not lost
+    text = panel.get_by_label("Text of line 2501", exact=True)
+    text.fill("typed then scrolled")
+    panel.locator(".caption-scroll").evaluate("(l) => { l.scrollTop = 0; }")
+    until(lambda: stored_lines(server, pid)[2500]["text"] == "typed then scrolled", 10, "the typed text saved", page)
+
     # the line under the playhead comes into view when the playhead moves to it from elsewhere
     # (the panel not in use): End, then the previous edit point, the last line's start
     panel.locator(".caption-scroll").evaluate("(l) => { l.scrollTop = 0; }")

@@ -228,6 +228,13 @@ export function mountCaptions(el) {
     const active = document.activeElement;
     const focus = active && list.contains(active)
       ? { id: active.closest('[data-line-id]')?.dataset.lineId, field: active.dataset.field } : null;
+    // a field scrolled out of the window is taken from the page: what was typed in it is
+    // committed first, as leaving it would (a removed field sends no change)
+    const at = focus ? Number(active.closest('[data-line-id]').dataset.index) : -1;
+    if (focus && (at < range.start || at >= range.end) && active.tagName === 'INPUT' && active.value !== active.defaultValue) {
+      active.defaultValue = active.value; // once: the edit it sends draws the rows again
+      active.dispatchEvent(new Event('change', { bubbles: true }));
+    }
     list.style.paddingTop = `${range.before}px`;
     list.style.paddingBottom = `${range.after}px`;
     list.replaceChildren(...lines.slice(range.start, range.end).map((line, i) => row(line, range.start + i + 1)));
