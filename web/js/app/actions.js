@@ -31,7 +31,7 @@ import { askGeneration } from '../generate/from-timeline-dialog.js';
 import { timelineEnd } from '../timeline/timeline-model.js';
 import { setMark } from '../export/export-model.js';
 import {
-  addLine, captionTracks, deleteLine, mergeNext, setLine, shiftLines, splitLine,
+  addLine, captionTracks, deleteLine, mergeNext, setLine, setLineStyle, shiftLines, splitLine,
 } from '../captions/captions-model.js';
 
 const FIELDS = new Map([...MEDIA_FIELDS, ...TEXT_FIELDS].map((f) => [f.key, f]));
@@ -659,7 +659,7 @@ export function createActions({ parts, state, show, project, sheet }) {
     seek: ({ time }) => seekTo(time),
     // the captions panel: one change of a captions track's lines, one undo step; a refusal is
     // shown beside its field
-    captionop({ op, trackId, lineId, start, end, text, offset }) {
+    captionop({ op, trackId, lineId, start, end, text, offset, style }) {
       if (!state.timeline) return;
       const doc = state.timeline;
       const t = doc.playhead;
@@ -670,7 +670,10 @@ export function createActions({ parts, state, show, project, sheet }) {
         shift: () => shiftLines(doc, trackId, offset),
         delete: () => deleteLine(doc, trackId, lineId),
         add: () => addLine(doc, trackId, t),
+        style: () => setLineStyle(doc, trackId, lineId, style),
+        clearstyle: () => setLineStyle(doc, trackId, lineId, null),
       }[op]();
+      if (result.unchanged) return;
       if (result.error) {
         send(parts.captions, 'captionerror', { lineId, field: result.field, message: result.error });
         return;
