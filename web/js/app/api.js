@@ -108,6 +108,8 @@ export const server = {
     // {job, placeholder, duration, snapped_from?, snapped_to?, ...}
     extend: (id, request) => api.post(`api/projects/${id}/timeline/extend`, request),
     fill: (id, request) => api.post(`api/projects/${id}/timeline/fill`, request),
+    // every offline clip named `name` becomes a clip of `media_id`: {timeline, revision, relinked, media_id}
+    relink: (id, request) => api.post(`api/projects/${id}/timeline/relink`, request),
     view: (id) => api.get(`api/projects/${id}/view`),
     saveView: (id, view) => api.put(`api/projects/${id}/view`, view),
     jobs: (id) => api.get(`api/generations?project_id=${encodeURIComponent(id)}`),
