@@ -21,6 +21,7 @@ from reelcut.render import splice as splice_mod
 from reelcut.render.smart import copy_render
 
 from . import media_samples as ms
+from .test_proxies import QT, wait_ready
 
 pytestmark = pytest.mark.timeout(120)
 W, H, FPS = 320, 180, 30
@@ -300,6 +301,26 @@ def test_clips_cut_mid_gop_are_encoded_to_the_next_keyframe_and_copied_after(ser
             window = sound[round(t * 48000):round(t * 48000) + 2400]
             peak = np.argmax(np.abs(np.fft.rfft(window * np.hanning(len(window))))) * 48000 / len(window)
             assert abs(peak - tone) <= 20, (t, peak, tone)
+
+
+def test_the_qt_window_gets_a_clean_proxy_of_a_spliced_export(services, project, gop_clips):
+    """The desktop window (Qt WebEngine, no H.264) plays an imported file through its VP9 proxy:
+    one made from a spliced export decodes every frame, no more and no fewer, without an error."""
+    layout = [("a", {"in": 0.5, "out": 6.0}), ("b", {"in": 0.3, "out": 4.7})]
+    job, _ = export(services, project, gop_clips, layout, size=(GW, GH))
+    assert job["plan"]["splice"] is True
+    out = exported(services, job)
+    services.proxies.report_capabilities(QT)
+    item = services.media.import_path(project["id"], out)
+    item = wait_ready(services, item["id"], timeout=90)
+    assert item["proxy"]["status"] == "ready", item["proxy"]
+    proxy = services.media.proxy_path(item["id"])
+    assert decodes_cleanly(proxy) == ""
+    with av.open(str(proxy)) as c:
+        assert c.streams.video[0].codec_context.name == "vp9"
+        times = [float(f.time) for f in c.decode(video=0)]
+    assert len(times) == round(9.9 * FPS), len(times)
+    assert all(abs(t - n / FPS) < 0.002 for n, t in enumerate(times)), "a frame missing, doubled or out of place"
 
 
 def test_a_mixed_timeline_encodes_only_its_encoded_clips_and_copies_the_rest(services, project, gop_clips):

@@ -37,6 +37,7 @@ from . import budget, captions_out, frames
 from . import settings as export_settings
 from .plan import cut_to_range, plan_export, settings_plan, smart_render_off
 from .smart import copy_render, sources_info
+from .sound_mix import media_sources, render_sound
 from .splice import SpliceFailed, exact_cut, splice_render
 
 log = logging.getLogger(__name__)
@@ -215,21 +216,14 @@ class ExportManager:
             return len(self._running)
 
     def sources(self, project_id: str, timeline: dict[str, Any] | None = None) -> dict[str, Source]:
-        """The files an export of this project reads: always the originals, never a proxy. A
-        clip of `timeline` whose file is gone is refused, naming it."""
-        sources = {}
-        used = {c.get("media_id") for t in (timeline or {}).get("tracks", []) for c in t["clips"]}
-        for item in self.media.list(project_id):
-            try:
-                path, _ = self.media.file_path(item["id"])
-            except NotFound as exc:
-                if timeline is None or item["id"] in used:
-                    raise AppError("source_missing", f"The clip '{item['name']}' has lost its file since it was "
-                                                     "imported. Re-import it.") from exc
-                continue
-            sources[item["id"]] = Source(path=path, kind=item["kind"], has_audio=bool(item["audio_codec"]),
-                                         has_video=bool(item["video_codec"]), name=item["name"], size=item["size"])
-        return sources
+        """The files an export of this project reads (render/sound_mix.py's media_sources)."""
+        return media_sources(self.media, project_id, timeline)
+
+    def mix_sound(self, project_id: str, doc: dict[str, Any], out: Path, cancel: threading.Event,
+                  on_progress: Callable[[float], None] | None = None) -> float:
+        """The timeline's sound alone, as this export mixes it, small for speech to text
+        (render/sound_mix.py); its length in seconds."""
+        return render_sound(self.media, project_id, doc, out, cancel=cancel, on_progress=on_progress)
 
     def _run(self, export_id: str, project: dict[str, Any], timeline: dict[str, Any], sources: dict[str, Source],
              duration: float, cancel: threading.Event, smart: bool = True, settings: dict[str, Any] | None = None,
