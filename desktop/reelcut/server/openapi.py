@@ -28,7 +28,7 @@ _ERRORS = {code: {"description": why, **_json(_ref("Error"))} for code, why in (
 
 
 # who makes a timeline change (also the X-Reelcut-Source header), told in `timeline_changed`
-_WHO = {"source": {"type": "string", "enum": ["page", "mcp", "api", "cli", "import", "generation"]},
+_WHO = {"source": {"type": "string", "enum": ["page", "mcp", "api", "cli", "import", "generation", "relink"]},
         "client": {"type": "string", "minLength": 1, "maxLength": 64}}
 _STEP = {"type": "object", "properties": {"revision": {"type": "integer", "minimum": 0}, **_WHO}}
 
@@ -145,6 +145,15 @@ def spec() -> dict[str, Any]:
                                 "file": {"type": "string", "format": "binary"},
                                 "format": {"type": "string", "enum": ["otio", "fcp7xml", "fcpxml", "edl"]},
                                 "revision": {"type": "string"}}}}}}, ["project_id"])},
+            "/api/projects/{project_id}/timeline/relink": {
+                "post": _op("Relink offline clips (a timeline file's missing media): {name | offline_path, media_id |"
+                            " path (Bearer only), revision?}: every offline clip of that name becomes a clip of the"
+                            " media, keeping start, in and out: {timeline, revision, relinked, media_id}; 422"
+                            " invalid_relink naming the clip when the media is too short or of the wrong kind",
+                            _ok(_OBJ), _json({"type": "object", "properties": {
+                                "name": {"type": "string"}, "offline_path": {"type": "string"},
+                                "media_id": {"type": "string"}, "path": {"type": "string"},
+                                "revision": {"type": "integer", "minimum": 0}}}), ["project_id"])},
             "/api/projects/{project_id}/captions/import": {
                 "post": _op("Read a subtitle file (multipart `file`: .srt, .vtt, .ass, .ssa) into the lines of the"
                             " captions track `track_id`, or of a new captions track named after the file; optional"

@@ -44,6 +44,8 @@ const CALLS = [
     { track_id: 't1', at: 2, model_id: 'm' }],
   [(s) => s.projects.generateHere('p1', { track_id: 't1', at: 2, model_id: 'm', prompt: 'x' }), 'POST',
     'api/projects/p1/timeline/generate-here', { track_id: 't1', at: 2, model_id: 'm', prompt: 'x' }],
+  [(s) => s.projects.relink('p1', { name: 'fox.mp4', media_id: 'm1' }), 'POST', 'api/projects/p1/timeline/relink',
+    { name: 'fox.mp4', media_id: 'm1' }],
   [(s) => s.projects.view('p1'), 'GET', 'api/projects/p1/view'],
   [(s) => s.projects.saveView('p1', { zoom: 80 }), 'PUT', 'api/projects/p1/view', { zoom: 80 }],
   [(s) => s.projects.jobs('p 1'), 'GET', 'api/generations?project_id=p%201'],

@@ -203,3 +203,14 @@ test('a failed or cancelled placeholder\'s card says why', () => {
   assert.deepEqual(stackAt(doc, [], 0.5, new Map([['j', { progress: 0.7 }]]))[0].card,
     { clipId: 'p', text: 'Failed: No credit', progress: null, status: 'failed' });
 });
+
+test('an offline clip is a "Media offline" layer in its place, with no sound and nothing to load ahead', () => {
+  const d = doc();
+  d.tracks[1].clips.push({ id: 'off', offline: { name: 'fox.mp4', path: '/gone/fox.mp4' }, start: 7, in: 1, out: 3 });
+  const at = layersAt(d, kinds, 8);
+  assert.deepEqual(at.map((l) => [l.clip.id, l.offline]), [['p', undefined], ['off', 'fox.mp4']]);
+  assert.ok(at[1].look && at[1].look.alpha === 1, 'it has a look, as every layer does');
+  assert.ok(!soundsAt(d, kinds, 8).some((s) => s.clip.id === 'off'), 'an offline clip plays no sound');
+  assert.ok(!upcoming(d, kinds, 6.5).some((u) => u.clip.id === 'off'), 'and there is no file to load ahead');
+  assert.deepEqual(layersAt(d, kinds, 9.5).map((l) => l.clip.id), ['p'], 'its span ends at its out point');
+});

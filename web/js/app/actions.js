@@ -408,6 +408,15 @@ export function createActions({ parts, state, show, project, sheet }) {
       await server.projects.extend(state.project.id, { clip_id: id, model_id: answer.modelId, prompt: answer.prompt });
       toast('Extending: the new clip appears after this one when it is ready.');
     },
+    // Relink: every offline clip of that name becomes a clip of the library item, keeping its
+    // place and ranges (one server save, so one undo); the change arrives as `timeline_changed`
+    async relinkclip({ name, mediaId }) {
+      if (!state.project || !name || !mediaId) return;
+      await project.flushSaves();
+      const answer = await server.projects.relink(state.project.id, { name, media_id: mediaId });
+      const item = state.media.find((m) => m.id === answer.media_id);
+      toast(`Relinked ${answer.relinked} ${answer.relinked === 1 ? 'clip' : 'clips'} to ${item ? item.name : 'the media'}.`);
+    },
     // Fill: the gap under the playhead, from the frames on both sides of it
     async askfill() {
       const gap = gapUnderPlayhead(state.timeline, state.timeline.playhead || 0);

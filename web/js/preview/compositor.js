@@ -7,6 +7,9 @@ import { CARD, fitRect } from './compose-model.js';
 import { createTitleFonts } from './title-fonts.js';
 import { hintedInk, lineHeightOf, titleLayout, titleStyle } from './title-layout.js';
 
+const OFFLINE_FILL = '#5a0f0f'; // an offline clip's card: dark red, framed brighter
+const OFFLINE_FRAME = '#e5484d';
+
 // `onFont` runs when a title's font file has loaded (to draw again with it).
 export function createCompositor(canvas, { onFont = () => {} } = {}) {
   const ctx = canvas.getContext('2d', { alpha: false });
@@ -154,6 +157,29 @@ export function createCompositor(canvas, { onFont = () => {} } = {}) {
     return layout;
   }
 
+  // An offline clip's card: the whole canvas dark red, framed, with "Media offline" and its name,
+  // so a paused preview never passes a missing file off as black
+  function drawOffline(name) {
+    const { width, height } = size;
+    ctx.save();
+    ctx.globalAlpha = 1;
+    ctx.fillStyle = OFFLINE_FILL;
+    ctx.fillRect(0, 0, width, height);
+    const border = Math.max(2, Math.round(Math.min(width, height) / 60));
+    ctx.strokeStyle = OFFLINE_FRAME;
+    ctx.lineWidth = border;
+    ctx.strokeRect(border / 2, border / 2, width - border, height - border);
+    ctx.fillStyle = '#ffffff';
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    const px = Math.max(10, Math.round(height / 14));
+    ctx.font = `bold ${px}px sans-serif`;
+    ctx.fillText('Media offline', width / 2, height / 2 - px * 0.7, width * 0.9);
+    ctx.font = `${Math.round(px * 0.6)}px sans-serif`;
+    ctx.fillText(name, width / 2, height / 2 + px * 0.6, width * 0.9);
+    ctx.restore();
+  }
+
   return {
     fitTo,
     // Draw one frame: black, the layers bottom first (a placeholder's card among them, from
@@ -165,6 +191,7 @@ export function createCompositor(canvas, { onFont = () => {} } = {}) {
       ctx.fillRect(0, 0, size.width, size.height);
       for (const layer of layers) {
         if (layer.card) { drawCard(layer.card); continue; }
+        if (layer.offline !== undefined) { drawOffline(layer.offline); continue; }
         const source = sourceOf(layer);
         if (source) drawLayer(layer, source);
       }

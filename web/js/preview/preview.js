@@ -124,7 +124,7 @@ export function mountPreview(el) {
   function needs(t) {
     const layers = layersAt(doc, kinds, t);
     const want = new Map();
-    for (const layer of layers) want.set(layer.clip.id, { clip: layer.clip, still: layer.still, time: layer.time, gain: 0, speed: layer.clip.speed ?? 1 });
+    for (const layer of layers) if (!layer.offline) want.set(layer.clip.id, { clip: layer.clip, still: layer.still, time: layer.time, gain: 0, speed: layer.clip.speed ?? 1 });
     for (const s of soundsAt(doc, kinds, t)) {
       const need = want.get(s.clip.id) ?? { clip: s.clip, still: false, time: s.time, gain: 0, speed: s.speed };
       need.gain = s.gain;
@@ -146,6 +146,7 @@ export function mountPreview(el) {
     return entry.still ? 0 : Math.floor(entry.el.currentTime * (fps.get(layer.clip.media_id) || 30) + 1e-6);
   };
   const isReady = (layer) => {
+    if (layer.offline) return true; // its card needs no file
     const entry = media.peek(layer.clip.id);
     return Boolean(entry && (entry.failed || (entry.ok && (entry.still || (entry.el.readyState >= 2 && !entry.el.seeking)))));
   };

@@ -302,10 +302,13 @@ export function mountTimeline(el) {
     if (clip.placeholder) return placeholderNode(clip, track);
     const media = mediaById.get(clip.media_id);
     const isText = track.kind === 'text';
-    const label = isText || track.kind === 'captions' ? clip.text : media ? media.name : 'Missing media';
+    // an offline clip (a timeline file's media not found): a striped card until it is relinked
+    const label = clip.offline ? `Offline: ${clip.offline.name}`
+      : isText || track.kind === 'captions' ? clip.text : media ? media.name : 'Missing media';
     const node = h('div', {
-      class: `clip${selected.has(clip.id) ? ' selected' : ''}`, dataset: { clipId: clip.id, mediaId: clip.media_id || '' },
-      title: label, role: 'option', 'aria-selected': String(selected.has(clip.id)), tabindex: clip.id === focusedId ? '0' : '-1',
+      class: `clip${clip.offline ? ' offline' : ''}${selected.has(clip.id) ? ' selected' : ''}`,
+      dataset: { clipId: clip.id, mediaId: clip.media_id || '', ...(clip.offline ? { offline: clip.offline.name } : {}) },
+      title: clip.offline ? `${label} — select it and Relink…, or drop a media item on it` : label, role: 'option', 'aria-selected': String(selected.has(clip.id)), tabindex: clip.id === focusedId ? '0' : '-1',
     }, h('span', { class: 'clip-label', text: label }));
     place(node, clip.start, clipLength(clip));
     const width = timeToX(clipLength(clip), doc.zoom);
@@ -446,6 +449,9 @@ export function mountTimeline(el) {
       const mediaId = e.dataTransfer.getData(MEDIA_MIME);
       if (!mediaId) return;
       e.preventDefault();
+      // a media item dropped on an offline clip relinks it (and every offline clip of that name)
+      const offline = e.target instanceof Element ? e.target.closest('.clip.offline') : null;
+      if (offline) { emit(el, 'relinkclip', { name: offline.dataset.offline, mediaId }); return; }
       const x = e.clientX - row.getBoundingClientRect().left;
       emit(el, 'dropclip', { trackId: track.id, mediaId, start: snappedDrop(xToTime(x, doc.zoom), mediaById.get(mediaId)) });
     });
