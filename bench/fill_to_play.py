@@ -9,7 +9,11 @@ called directly, as the job calls it, with the job's own frames, size, length an
 Runs alternate with it, so a busy machine slows both alike. What Fill adds on top is fixed work
 (two frames taken from the neighbours, the job's start, importing the result, the event to the
 page, the page loading and starting the clip), not work that grows with the render, so the
-target is an allowance in seconds over the render: at most 1.5 s, and within 2x of the render.
+target is an allowance in seconds over the render, not a ratio (a ratio would pass a slow model
+anything and fail a fast one on the same fixed cost): at most 1.5 s, which is what a person
+reads as "it played as soon as it was made". Each run's overhead is taken against the render
+just after it, and the median of those is the figure. The rows between say where the time went,
+from the job's own timestamps.
 """
 
 from __future__ import annotations
@@ -132,7 +136,7 @@ def run(small: bool) -> list[Row]:
                 at = {k: statistics.median(v) for k, v in steps.items()}
                 name = f"the offline model's render of the {gap:g} s clip (720p), s"
                 rows.append(Row(f"{gap:g} s gap: Fill to the clip playing in place, s", value, "s", name, base,
-                                f"<= render + {OVERHEAD:g} s, <= 2x", value <= base + OVERHEAD and value <= 2 * base))
+                                f"<= render + {OVERHEAD:g} s", value <= base + OVERHEAD))
                 # where it went: the click to the job's start (the neighbours' frames), the job (the
                 # render and the import), its end to the clip on the page, then to playing
                 rows.append(Row(f"{gap:g} s gap: click to the job started, s", at["started"], "s"))
