@@ -77,6 +77,15 @@ def test_retake_part_switches_the_clip_to_a_new_take_that_plays(server: ServerPr
     old = old.get("media", old)
     assert new["group_id"] and new["group_id"] == old["group_id"] and new["take"] == 1
 
+    # the inspector names it a take of the clip's media, beside the original
+    inspector = page.get_by_role("region", name="Inspector")
+    made = inspector.get_by_role("group", name="Generated")
+    expect(made).to_contain_text("a storm rolls in")
+    take = inspector.get_by_role("combobox", name="Take", exact=True)
+    expect(take).to_have_value(new["id"])
+    takes = take.locator("option").evaluate_all("(os) => os.map((o) => o.value)")
+    assert sorted(takes) == sorted([item["id"], new["id"]]), takes
+
     # the page plays the new take: inside the range the remade picture, outside it the lime
     local = next(x for x in server.get(f"/api/media/{new['id']}/sources").json()["sources"] if x["kind"] == "local")
     path = tmp_path / "take.mp4"
