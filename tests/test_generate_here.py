@@ -298,3 +298,20 @@ def test_retake_is_held_to_the_spending_cap(api: Api, services: Services, projec
     assert r.status_code == 422 and r.json["error"]["code"] == "over_spending_cap", r.json
     assert "$0.20" in r.json["error"]["message"]
     assert services.db.query("SELECT id FROM jobs") == [] and fake_fal.requests == {}
+
+
+def test_extend_video_result_holding_the_source_lands_as_the_continuation_only(
+        api: Api, services: Services, project: dict, sequence: Path, fake_fal: FakeFal, tmp_path: Path) -> None:
+    # the source is 3 s; fal answers 3 s of it and then 3 s more (6 s): the clip plays the last 3
+    answer = ms.make_sequence(tmp_path / "answer.mp4", ["red", "lime", "blue", "navy", "navy", "navy"],
+                              size=f"{W}x{H}", rate=FPS)
+    fake_fal.clip = answer.read_bytes()
+    setup(api, services, project, sequence, [clip("", 0.0, 0.0, 3.0, "a")])
+    r = api.post(f"/api/projects/{project['id']}/timeline/extend",
+                 json={"clip_id": "a", "model_id": LTX_EXTEND, "prompt": "night falls", "params": {"duration": 3}})
+    assert r.status_code == 201, r.json
+    job = services.jobs.wait(r.json["job"]["id"], timeout=60)
+    assert job["status"] == "done", job["error"]
+    got = wait_for(lambda: landed(services, project, r.json["placeholder"]["id"]))
+    assert (got["start"], got["in"], got["out"]) == (pytest.approx(3.0), pytest.approx(3.0, abs=0.05),
+                                                     pytest.approx(6.0, abs=0.05))
