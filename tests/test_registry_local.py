@@ -16,9 +16,10 @@ DEFAULTS = {"duration": 4, "resolution": "720p", "aspect_ratio": "16:9", "fps": 
 
 def test_the_offline_models_are_listed_as_local_and_free() -> None:
     local = [m for m in registry.all_models() if m["id"].startswith("local/")]
-    # the first/last-frame model (Fill on the timeline) has its own tests: test_extend_fill.py
-    assert [m["id"] for m in local] == [*LOCAL, "local/preview-flf"]
-    assert [m["mode"] for m in local] == ["text", "image", "image"]
+    # the first/last-frame model (Fill on the timeline) has its own tests: test_extend_fill.py; the
+    # retake one (Retake on the timeline): test_generate_here.py
+    assert [m["id"] for m in local] == [*LOCAL, "local/preview-flf", "local/preview-retake"]
+    assert [m["mode"] for m in local] == ["text", "image", "image", "video"]
     for m in local:
         assert m["provider"] == "local" and m["price_per_second"] == 0 and m["endpoint"] is None
         assert m["name"] and m["description"]
