@@ -84,7 +84,7 @@ def test_generate_here_shows_a_card_in_the_preview_then_the_clip_plays(server: S
     expect(dialog.locator("[data-cost]")).to_contain_text("Free")
     expect(dialog.locator("[data-cost]")).to_contain_text("the longest that fits")  # 4 s by default, ~3 s free
     dialog.get_by_label("Prompt").fill("a comet over the sea")
-    dialog.get_by_role("button", name="Generate").click()
+    dialog.get_by_role("button", name="Generate", exact=True).click()
 
     def new_clip() -> dict | None:
         clips = [c for t in saved_timeline(server, pid)["tracks"] for c in t["clips"]]
