@@ -20,6 +20,7 @@ from ..library.db import Database, dumps, loads, now
 from ..library.media_store import MediaStore
 from ..library.projects import SPENT_SQL
 from ..media.encode import EncodeCancelled, run_ffmpeg
+from ..media.probe import probe
 from ..runs import NULL, StatusRows, Threads, failed, failure
 from . import registry
 from .base import JobCancelled, JobContext, Provider
@@ -57,9 +58,19 @@ def media_name(prompt: str) -> str:
     return f"AI: {prompt}"
 
 
-def media_filename(model_id: str, when: float) -> str:
+_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "audio/mpeg": "mp3",
+               "audio/wav": "wav", "audio/x-wav": "wav", "audio/mp4": "m4a", "audio/ogg": "ogg",
+               "audio/flac": "flac", "audio/webm": "webm", "video/webm": "webm"}
+
+
+def media_filename(model_id: str, when: float, mime: str = "video/mp4") -> str:
+    """The stored file's name: what made it, when, and the extension of what it is (an image model
+    makes a PNG or JPEG, a voice an audio file)."""
     stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(when)) + f"-{int(when * 1000) % 1000:03d}"
-    return f"AI-Video-{model_id.replace('/', '_')}-{stamp}.mp4"
+    kind = mime.split("/")[0]
+    word = {"image": "Image", "audio": "Sound"}.get(kind, "Video")
+    ext = _EXTENSIONS.get(mime, "mp4" if kind == "video" else "bin")
+    return f"AI-{word}-{model_id.replace('/', '_')}-{stamp}.{ext}"
 
 
 def _within_cap(c: Any, project_id: str, estimate: float) -> None:
@@ -387,14 +398,19 @@ class JobManager:
             try:
                 ctx.check_cancelled()
                 self._update(job_id, status="storing", progress=_SPAN["storing"][0], message="Storing in the library")
+                probed = result.probed or probe(result.path, media_name(job["prompt"]))
+                wanted = registry.output_of(ctx.model)
+                if probed.kind != wanted:
+                    raise AppError("bad_result", f"{ctx.model['name']} made {probed.kind or 'a file'} instead of "
+                                   f"{_KIND_WORDS[wanted]}.")
                 item = self.media.ingest(
                     job["project_id"], result.path, name=media_name(job["prompt"]),
-                    filename=media_filename(job["model_id"], time.time()),
+                    filename=media_filename(job["model_id"], time.time(), probed.mime),
                     source={"type": "generation", "model_id": job["model_id"], "prompt": job["prompt"],
                             "params": job["params"], "remote_url": result.remote_url},
                     cost=result.cost if result.cost is not None else job["cost"],
                     digest=(result.size, result.sha256) if result.sha256 and result.size is not None else None,
-                    probed=result.probed,
+                    probed=probed,
                     thumbnail_now=False)
             finally:
                 result.path.unlink(missing_ok=True)

@@ -110,3 +110,17 @@ test('models needing media the panel cannot give show, disabled, with the reason
     [flf, ltx23]);
   assert.deepEqual([...draft.chosenByTab.image.keys()], [ltx23.id]);
 });
+
+test('image and voice models are offered on the Text tab, and the filter picks them by what they make', () => {
+  const flux = { id: 'fal-ai/flux/dev', name: 'FLUX.1 [dev]', family: 'FLUX', provider: 'fal', mode: 'text', output: 'image',
+    price_per_second: 0, price_per_video: 0.025, params: [{ name: 'image_size', type: 'string', default: 'landscape_4_3' }] };
+  const still = { ...flux, id: 'local/preview-image', family: 'Offline', provider: 'local', price_per_video: undefined };
+  const voice = { id: 'local/voice', name: 'Offline voice', family: 'Offline', provider: 'local', mode: 'text', output: 'audio',
+    price_per_second: 0, params: [] };
+  const all = [...models, flux, still, voice];
+  assert.deepEqual(ids(groupModels(all, { mode: 'text', filter: 'image' })), [['FLUX', [flux.id]], ['Offline', [still.id]]]);
+  assert.deepEqual(ids(groupModels(all, { mode: 'text', filter: 'voice' })), [['Offline', [voice.id]]]);
+  // a still or a voice is neither a silent video nor one with sound
+  assert.ok(!groupModels(all, { mode: 'text', filter: 'silent' }).some((g) => g.models.some((m) => m.output)));
+  assert.equal(unavailable(flux), null);
+});

@@ -2,11 +2,14 @@
 // draft kept per project, why Generate is refused, and what a job card says.
 import { estimate } from './params-model.js';
 
-// What a model makes, beyond the tab's input (text or image): video with sound, or silent.
+// What a model makes, beyond the tab's input (text or image): video with sound, silent video, a
+// still (registry `output: image`) or a voice (`output: audio`).
 export const MAKES = [
   { value: '', label: 'Any output' },
   { value: 'sound', label: 'Video with sound' },
   { value: 'silent', label: 'Silent video' },
+  { value: 'image', label: 'Image' },
+  { value: 'voice', label: 'Voice-over' },
   { value: 'free', label: 'Free (offline)' },
 ];
 
@@ -14,9 +17,12 @@ export const needsKey = (model) => model.provider === 'fal';
 const TABS = ['text', 'image'];
 const hasSound = (model) => model.params.some((p) => p.name === 'generate_audio');
 
+export const outputOf = (model) => model.output || 'video';
+
 export function makes(model) {
-  return [`${model.mode}-to-video`, hasSound(model) ? 'sound' : 'silent',
-    ...(model.price_per_second || model.price_per_video ? [] : ['free'])];
+  const output = outputOf(model);
+  const what = output === 'image' ? 'image' : output === 'audio' ? 'voice' : hasSound(model) ? 'sound' : 'silent';
+  return [`${model.mode}-to-${output}`, what, ...(model.price_per_second || model.price_per_video ? [] : ['free'])];
 }
 
 // The panel's tab a model is listed under: its mode, or Text for models that start from media the
