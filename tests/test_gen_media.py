@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,6 @@ import requests
 from reelcut import keystore
 from reelcut.generation import registry
 from reelcut.generation.fal import FalProvider
-from reelcut.generation.local import LocalProvider
 from reelcut.services import Services
 
 from . import media_samples as ms
@@ -134,3 +132,123 @@ def test_the_offline_still_is_an_image_of_the_requested_size(services: Services,
     with av.open(str(path)) as container:
         pixels = next(container.decode(video=0)).to_ndarray(format="rgb24").astype(float)
     assert pixels.shape == (size[1], size[0], 3) and pixels.std() > 5  # a picture, not a blank
+
+
+def _sound(path: Path) -> np.ndarray:
+    """The file's sound as mono floats."""
+    with av.open(str(path)) as container:
+        chunks = [f.to_ndarray().astype(float).reshape(-1) for f in container.decode(audio=0)]
+    return np.concatenate(chunks)
+
+
+def _voice(services: Services, project: dict, text: str) -> dict[str, Any]:
+    job = services.jobs.start(project["id"], ["local/voice"], text)[0]
+    return services.media.get(_done(services, job)["media_id"])
+
+
+def test_the_offline_voice_speaks_the_text(services: Services, project: dict) -> None:
+    assert shutil.which("espeak-ng"), "espeak-ng must be installed here (apt-get install -y espeak-ng)"
+    short = _voice(services, project, "Hello there.")
+    long = _voice(services, project, "Hello there. This voice-over goes on for quite a bit longer, "
+                                     "sentence after sentence, so its sound lasts longer too.")
+    for item in (short, long):
+        assert item["kind"] == "audio" and item["audio_codec"] == "aac" and item["video_codec"] is None
+        samples = _sound(services.media.file_path(item["id"])[0])
+        # speech: energy over its length (RMS of the whole), and quiet gaps between words
+        assert np.sqrt(np.mean(samples ** 2)) > 0.02
+        windows = samples[: len(samples) // 2400 * 2400].reshape(-1, 2400)  # 50 ms at 48 kHz
+        rms = np.sqrt(np.mean(windows ** 2, axis=1))
+        assert (rms > 0.05).mean() > 0.3 and (rms < 0.01).any()
+    assert short["duration"] > 0.4 and long["duration"] > 3 * short["duration"]
+
+
+def test_the_offline_voice_without_espeak_ng_says_what_to_install(services: Services, project: dict,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    ffmpeg_dir = os.path.dirname(shutil.which("ffmpeg") or "/nonexistent/ffmpeg")
+    monkeypatch.setenv("PATH", ffmpeg_dir)  # only ffmpeg's folder: no espeak-ng on it
+    assert shutil.which("espeak-ng") is None
+    job = services.jobs.wait(services.jobs.start(project["id"], ["local/voice"], "Hello.")[0]["id"], timeout=60)
+    assert job["status"] == "failed" and job["media_id"] is None
+    assert job["error"]["code"] == "missing_tool"
+    assert "espeak-ng" in job["error"]["message"] and "apt-get install espeak-ng" in job["error"]["message"]
+    assert services.media.list(project["id"]) == []  # nothing half-made reaches the library
+
+
+def _timeline_with(services: Services, project: dict, item: dict[str, Any], **clip: Any) -> dict[str, Any]:
+    doc, revision = services.projects.timeline_at(project["id"])
+    video = next(t for t in doc["tracks"] if t["kind"] == "video")
+    video["clips"].append({"id": "shot", "media_id": item["id"], **clip})
+    services.projects.save_timeline_at(project["id"], doc, revision)
+    return doc
+
+
+def test_voice_over_lands_at_the_playhead_on_an_audio_track(api: Any, services: Services, project: dict,
+                                                           video: dict[str, Any]) -> None:
+    doc = _timeline_with(services, project, video, start=0.0, **{"in": 0.0, "out": 2.0})
+    audio_track = next(t for t in doc["tracks"] if t["kind"] == "audio")
+    doc, revision = services.projects.timeline_at(project["id"])
+    doc["playhead"] = 1.25
+    services.projects.save_timeline_at(project["id"], doc, revision)
+    r = api.post(f"/api/projects/{project['id']}/timeline/voice-over",
+                 json={"text": "Welcome to the show.", "model_id": "local/voice"})
+    assert r.status_code == 201, r.json
+    job = _done(services, r.json["job"])
+    doc, _ = services.projects.timeline_at(project["id"])
+    [clip] = [c for t in doc["tracks"] if t["id"] == audio_track["id"] for c in t["clips"]]
+    item = services.media.get(job["media_id"])
+    assert clip["media_id"] == item["id"] and clip["start"] == 1.25 and clip["in"] == 0.0
+    assert clip["out"] == pytest.approx(item["duration"], abs=1e-6)
+    # refusals name the field
+    r = api.post(f"/api/projects/{project['id']}/timeline/voice-over", json={"text": "x", "model_id": FLUX})
+    assert (r.status_code, r.json["error"]["field"]) == (422, "model_id")
+    r = api.post(f"/api/projects/{project['id']}/timeline/voice-over",
+                 json={"text": "x", "model_id": "local/voice", "at": -1})
+    assert (r.status_code, r.json["error"]["field"]) == (422, "at")
+
+
+def test_add_sound_lands_under_the_clip_with_its_start_and_length(api: Any, services: Services, project: dict,
+                                                                 video: dict[str, Any]) -> None:
+    _timeline_with(services, project, video, start=3.0, speed=2.0, **{"in": 0.5, "out": 1.7})
+    r = api.post(f"/api/projects/{project['id']}/timeline/add-sound",
+                 json={"clip_id": "shot", "model_id": "local/sound-bed"})
+    assert r.status_code == 201, r.json
+    job = _done(services, r.json["job"])
+    item = services.media.get(job["media_id"])
+    assert item["kind"] == "audio" and item["duration"] == pytest.approx(video["duration"], abs=0.05)
+    samples = _sound(services.media.file_path(item["id"])[0])
+    assert np.sqrt(np.mean(samples ** 2)) > 0.02  # a tone bed, not silence
+    doc, _ = services.projects.timeline_at(project["id"])
+    shot = next(c for t in doc["tracks"] for c in t["clips"] if c.get("id") == "shot")
+    [under] = [c for t in doc["tracks"] if t["kind"] == "audio" for c in t["clips"]]
+    assert under["media_id"] == item["id"]
+    assert (under["start"], under["in"], under["out"], under.get("speed")) == (3.0, 0.5, 1.7, 2.0)
+    assert (shot["start"], shot["in"], shot["out"]) == (3.0, 0.5, 1.7)
+    # a clip that has sound is refused, naming the clip
+    sounding = services.media.import_path(project["id"], ms.make_video(Path(services.media.file_path(
+        video["id"])[0]).with_name("loud.mp4"), seconds=1))
+    doc, revision = services.projects.timeline_at(project["id"])
+    next(t for t in doc["tracks"] if t["kind"] == "video")["clips"].append(
+        {"id": "loud", "media_id": sounding["id"], "start": 10.0, "in": 0.0, "out": 1.0})
+    services.projects.save_timeline_at(project["id"], doc, revision)
+    r = api.post(f"/api/projects/{project['id']}/timeline/add-sound", json={"clip_id": "loud",
+                                                                            "model_id": "local/sound-bed"})
+    assert (r.status_code, r.json["error"]["field"]) == (422, "clip_id") and "has sound" in r.json["error"]["message"]
+
+
+def test_upscale_replaces_the_clips_media_and_keeps_its_trims(api: Any, services: Services, project: dict,
+                                                             video: dict[str, Any]) -> None:
+    _timeline_with(services, project, video, start=1.0, opacity=0.8, **{"in": 0.4, "out": 1.6})
+    r = api.post(f"/api/projects/{project['id']}/timeline/upscale",
+                 json={"clip_id": "shot", "model_id": "local/upscale"})
+    assert r.status_code == 201, r.json
+    job = _done(services, r.json["job"])
+    doc, _ = services.projects.timeline_at(project["id"])
+    shot = next(c for t in doc["tracks"] for c in t["clips"] if c.get("id") == "shot")
+    big = services.media.get(job["media_id"])
+    assert shot["media_id"] == big["id"] != video["id"]
+    assert (big["width"], big["height"]) == (2 * video["width"], 2 * video["height"]) == (640, 480)
+    assert (shot["start"], shot["in"], shot["out"], shot["opacity"]) == (1.0, 0.4, 1.6, 0.8)
+    assert services.media.get(video["id"])["id"] == video["id"]  # the original stays in the library
+    assert services.media.file_path(video["id"])[0].exists()
+    r = api.post(f"/api/projects/{project['id']}/timeline/upscale", json={"clip_id": "shot", "model_id": FLUX})
+    assert (r.status_code, r.json["error"]["field"]) == (422, "model_id")

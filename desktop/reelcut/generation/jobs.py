@@ -193,12 +193,14 @@ class JobManager:
 
     # -- starting -----------------------------------------------------------------------------
     def start(self, project_id: Any, model_ids: Any, prompt: Any, params: Any = None,
-              image_media_id: Any = None, *, takes: Any = 1, media: Mapping[str, Any] | None = None
-              ) -> list[dict[str, Any]]:
+              image_media_id: Any = None, *, takes: Any = 1, media: Mapping[str, Any] | None = None,
+              place: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """Validate the whole request first (nothing starts if any model's parameters are
         wrong), then start `takes` jobs per model, each with its own seed, all in one group (the
         request's id). `media` holds the other media fields (end_image_media_id, audio_media_id,
-        video_media_id). Arguments come straight from a request body."""
+        video_media_id). Arguments come straight from a request body. `place` (set by the server
+        only: generation/placements.py) says where the result goes on the timeline when it is done;
+        it is kept in the job's row, so it survives a restart."""
         if not isinstance(project_id, str) or not project_id:
             raise AppError("invalid_project", "project_id is required.", field="project_id")
         self.media.projects.get(project_id)
@@ -260,12 +262,12 @@ class JobManager:
                     job_id = uuid.uuid4().hex
                     c.execute(
                         "INSERT INTO jobs (id, project_id, model_id, prompt, params, image_media_id, status, progress,"
-                        " message, cost, created_at, updated_at, group_id, take, seed, inputs)"
-                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        " message, cost, created_at, updated_at, group_id, take, seed, inputs, state)"
+                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                         (job_id, project_id, model["id"], prompt, dumps(own),
                          given["image_media_id"] if model["mode"] == "image" else None, "queued", 0.0,
                          "Waiting to start", registry.estimate_cost(model, own, seconds), ts, ts,
-                         group_id, take, seed, dumps(inputs)))
+                         group_id, take, seed, dumps(inputs), dumps({"place": place} if place else {})))
                     jobs.append(job_id)
         for job_id in jobs:
             self._publish(job_id)
@@ -317,6 +319,28 @@ class JobManager:
                 seconds = length
             out[spec["name"]] = media_id
         return out, seconds
+
+    def placement(self, job_id: str) -> tuple[dict[str, Any] | None, bool]:
+        """Where the job's result goes on the timeline (None: the library only), and whether it
+        was put there already."""
+        row = self.db.one("SELECT state FROM jobs WHERE id = ?", (job_id,))
+        state = loads(row["state"], {}) if row is not None else {}
+        place = state.get("place")
+        return (place if isinstance(place, dict) else None), bool(state.get("placed"))
+
+    def mark_placed(self, job_id: str) -> None:
+        with self.db.transaction() as c:
+            row = c.execute("SELECT state FROM jobs WHERE id = ?", (job_id,)).fetchone()
+            if row is not None:
+                state = {**loads(row[0], {}), "placed": True}
+                c.execute("UPDATE jobs SET state = ? WHERE id = ?", (dumps(state), job_id))
+
+    def placed_pending(self) -> list[dict[str, Any]]:
+        """Done jobs whose result was to go on the timeline and is not there yet (the app stopped
+        between the two)."""
+        rows = self.db.query("SELECT * FROM jobs WHERE status = 'done' AND state LIKE '%\"place\"%'"
+                             " AND state NOT LIKE '%\"placed\"%'")
+        return [job_dict(r) for r in rows]
 
     def resume_unfinished(self) -> list[str]:
         """Start-up: every job that was running when the app stopped runs again. Providers

@@ -82,7 +82,7 @@ def espeak_path() -> str:
     if found is None:
         raise GenerationError("missing_tool", "The offline voice-over needs espeak-ng, which is not installed: "
                               "install the Debian package espeak-ng (apt-get install espeak-ng), or use a "
-                              "fal.ai voice.", status=503)
+                              "fal.ai voice.")
     return found
 
 
@@ -158,8 +158,8 @@ class LocalProvider:
         root = 110 + seed[9] % 110
         tones = [f"sine=frequency={root * r:.2f}:sample_rate=48000:duration={seconds}" for r in (1, 1.25, 1.5)]
         graph = (";".join(f"{t}[t{i}]" for i, t in enumerate(tones))
-                 + f";[t0][t1][t2]amix=inputs=3,volume=0.6,tremolo=f=0.5:d=0.3,afade=t=in:d={min(0.5, seconds / 4)},"
-                 f"afade=t=out:st={max(0.0, seconds - 0.5)}:d=0.5[a]")
+                 + ";[t0][t1][t2]amix=inputs=3:normalize=0,volume=1.2,tremolo=f=0.5:d=0.3,"
+                 f"afade=t=in:d={min(0.5, seconds / 4)},afade=t=out:st={max(0.0, seconds - 0.5)}:d=0.5[a]")
         out = ctx.temp_dir / f"{ctx.job_id}.m4a"
         args = ["-filter_complex", graph, "-map", "[a]", "-c:a", "aac", "-b:a", "96k", "-t", f"{seconds}",
                 "-movflags", "+faststart", str(out)]

@@ -74,6 +74,11 @@ export function mountTimeline(el) {
   extendButton.title = 'Continue the selected video clip with a generated one';
   const fillButton = tool('Fill gap…', 'askfill', {});
   fillButton.title = 'Generate a clip for the gap under the playhead, from the frames on both sides';
+  // sound and picture from the timeline: a voice-over at the playhead, sound under the selected
+  // silent clip, the selected clip upscaled in place
+  const voiceButton = Object.assign(tool('Voice-over…', 'askvoiceover', {}), { title: 'Speak a text at the playhead, on an audio track' });
+  const soundButton = Object.assign(tool('Add sound…', 'askaddsound', {}), { title: 'Generate sound for the selected silent video clip' });
+  const upscaleButton = Object.assign(tool('Upscale…', 'askupscale', {}), { title: 'Replace the selected video clip with a sharper, larger copy' });
   const undoButton = tool('Undo', 'undo', {}, 'Ctrl+Z');
   const redoButton = tool('Redo', 'redo', {}, 'Ctrl+Shift+Z');
   const exportSlot = h('div', { class: 'export-slot' });
@@ -83,7 +88,7 @@ export function mountTimeline(el) {
     tool('Split', 'split', {}, 'S'), Object.assign(tool('Delete', 'deleteselected', {}, 'Delete'), { ariaLabel: 'Delete clip' }), undoButton, redoButton,
     tool('+ Video track', 'trackop', { op: 'add', kind: 'video' }), tool('+ Audio track', 'trackop', { op: 'add', kind: 'audio' }),
     tool('+ Text', 'addtext'), tool('+ Captions track', 'trackop', { op: 'add', kind: 'captions' }), ...mountLinkTools(el), tool('Close gap', 'closegap', {}, 'Alt+Backspace'),
-    extendButton, fillButton,
+    extendButton, fillButton, voiceButton, soundButton, upscaleButton,
     tool('+ Marker', 'addmarker', {}, 'M'), tool('◂ Marker', 'jumpmarker', { dir: -1 }, 'Shift+Up'),
     tool('Marker ▸', 'jumpmarker', { dir: 1 }, 'Shift+Down'), snapButton,
     h('label', { class: 'zoom' }, 'Zoom ', zoomInput), fitButton, clearMarks, exportSlot));
