@@ -86,6 +86,9 @@ def run(small: bool) -> list[Row]:
     with scratch() as d:
         clip = make_clip(d / "clip.mp4", seconds=seconds, size="1920x1080")
         b = services_at(d / "data")
+        # the export's cost around an encode is measured: a plain clip would be copied, not encoded
+        # (smart render has its own bench, bench/smart_render.py)
+        b.preferences.update({"smart_render": False})
         pid = b.projects.create("Bench")["id"]
         item = b.media.import_path(pid, clip)
         src, _ = b.media.file_path(item["id"])

@@ -40,3 +40,18 @@ def test_the_animated_values_bench_reports_opacity_against_a_still_clip() -> Non
         for what in ("opacity changes every frame", "rotation, position, volume change every frame"):
             row = next((line for line in out.stdout.splitlines() if line.startswith(f"{length}: {what}")), None)
             assert row is not None and "<= 1.5x" in row, (length, what, out.stdout)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_the_smart_render_bench_reports_clips_cut_mid_gop_against_the_re_encode() -> None:
+    """The smart-render bench alone: beside the whole clips copied, every clip cut mid-GOP is
+    spliced (re-encoded to its next keyframe, copied after) and timed against the re-encode."""
+    out = subprocess.run([sys.executable, "-m", "bench", "smart", "--small"], cwd=ROOT, capture_output=True,
+                         text=True, timeout=280)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "## Smart render: a timeline of cuts exported by copy (small)" in out.stdout
+    spliced = next((line for line in out.stdout.splitlines() if line.startswith("every clip cut mid-GOP")), None)
+    assert spliced is not None and "spliced" in spliced and spliced.rstrip().endswith("yes"), out.stdout
+    timed = next((line for line in out.stdout.splitlines() if "every clip cut mid-GOP, smart render, s" in line), None)
+    assert timed is not None and "<= 0.35x" in timed, out.stdout

@@ -137,7 +137,9 @@ def probe(server, sh, window, started, timings, outcome):
             return str(dest)
         window.create_file_dialog = create_file_dialog
         press(button("Export"), "the Export button")
-        press(button("Start export"), "the export dialog's Start export")
+        # the dialog opens once the formats are read: its button is pressed once it is there to press
+        press("[...document.querySelectorAll('dialog[open] button')]"
+              ".find((b) => b.textContent.trim() === 'Start export')", "the export dialog's Start export")
         save = button("Save export…")
         until(f"!!({save})", "the finished export's Save button", seconds=120)
         press(save, "Save export…")

@@ -317,3 +317,16 @@ def test_a_range_on_keyframes_is_copied_and_one_between_them_encoded(services, p
     job = _export(services, project, {"range": {"in": 0.5, "out": 3.0}})
     assert job["plan"]["copy"] is False and "cut between keyframes" in job["plan"]["summary"], job["plan"]
     assert _streams(services.exports.file_path(job["id"]))["duration"] == pytest.approx(2.5, abs=0.05)
+
+
+def test_a_sound_only_export_of_a_timeline_with_captions_has_the_sound(services, project, clips):
+    """Captions are picture: a WAV of a timeline with a captions track (burnt in by default) once
+    asked ffmpeg to draw them on a picture the sound-only graph does not have, and failed."""
+    _timeline(services, project, clips["red"])
+    tl = services.projects.timeline(project["id"])
+    tl["tracks"].insert(0, {"id": "cap", "name": "Captions", "kind": "captions", "muted": False, "hidden": False,
+                            "style": {}, "clips": [{"id": "l1", "start": 0.2, "duration": 0.5, "text": "Hello"}]})
+    services.projects.save_timeline(project["id"], tl)
+    job = _export(services, project, {"format": "wav"})
+    got = _streams(services.exports.file_path(job["id"]))
+    assert got["video"] == [] and got["audio"] == ["pcm_s16le"] and got["duration"] == pytest.approx(1.0, abs=0.05)

@@ -318,6 +318,20 @@ def test_keyframed_scale_and_position_follow_property_at(tmp_path, media):
         assert abs((left + right + 1) / 2 - W * x) <= 2 and abs((top + bottom + 1) / 2 - H * y) <= 2, t
 
 
+@pytest.mark.parametrize("kind", ["crossfade", "dip_black", "wipe_left"])
+def test_a_keyframed_scale_through_a_transition_and_an_opacity_exports_its_frames(tmp_path, media, kind):
+    """The scale changes the layer's size frame by frame: what follows it in the chain must take
+    frames of any size (ffmpeg aborted on a crossfade into a zooming clip)."""
+    kf = {"transform.scale": keys((0, 1.0, "ease-in-out"), (1.0, 0.5, "linear"), (1.9, 1.0, "linear"))}
+    a = clip("red", 0, 2)
+    b = clip("green", 1.5, 2, keyframes=kf, opacity=0.8, transition_in={"type": kind, "duration": 0.5})
+    f = Frames(render(tmp_path, media, track(a, b)))
+    assert f.duration == pytest.approx(3.5, abs=0.1)
+    left, right, _, _ = green_box(f.at(2.5))  # past the transition: half size, at 0.8 over black
+    assert abs((right - left + 1) - W * property_at(b, "transform.scale", 1.0)) <= 3
+    assert close(f.colour(2.5), mix(GREEN, BLACK, 0.8))
+
+
 # -- time and sound -------------------------------------------------------------------------------
 def test_speed_changes_the_timeline_length_reads_the_source_faster_and_keeps_the_pitch(tmp_path, media):
     """red>blue is red for 2 s, then blue. At speed 2 the whole 4 s take 2 s (blue from 1 s on);

@@ -49,7 +49,7 @@ def error_text(result: Any) -> str:
 
 
 
-def in_own_thread(fn: Any, *args: Any) -> None:
+def in_own_thread(fn: Any, *args: Any, limit: float = 110) -> None:
     """Run an async flow on a thread of its own: the browser tests' Playwright keeps an event loop
     running on the main thread, where anyio.run would refuse ("Already running asyncio")."""
     failure: list[BaseException] = []
@@ -61,8 +61,8 @@ def in_own_thread(fn: Any, *args: Any) -> None:
             failure.append(exc)
     worker = threading.Thread(target=run, name="mcp-client")
     worker.start()
-    worker.join(110)  # inside the tests' 120 s timeout, so this says what did not end
-    assert not worker.is_alive(), "the MCP session did not end within 110 s"
+    worker.join(limit)  # inside the test's timeout, so this says what did not end
+    assert not worker.is_alive(), f"the MCP session did not end within {limit} s"
     if failure:
         raise failure[0]
 
@@ -135,7 +135,7 @@ async def _session_flow(data_dir: Path, server: ServerProcess, out: Path) -> Non
     async with Client(params(data_dir), read_timeout_seconds=120) as client:
         names = {t.name for t in (await client.list_tools()).tools}
         assert {"create_project", "generate", "add_clip", "add_transition", "add_title", "export", "undo",
-                "redo", "transcribe_clip"} <= names
+                "redo", "transcribe_clip", "transcribe_timeline"} <= names
 
         project = data(await client.call_tool("create_project", {"name": "Agent cut"}))["project"]
         assert server.get(f"/api/projects/{project['id']}").status_code == 200  # the running server has it
@@ -313,3 +313,141 @@ async def _look_and_spend_flow(data_dir: Path, server: ServerProcess, media_dir:
 @pytest.mark.timeout(300)
 def test_mcp_looks_at_frames_and_respects_the_spending_cap(server: ServerProcess, tmp_path: Path) -> None:
     in_own_thread(_look_and_spend_flow, tmp_path / "data", server, tmp_path)
+
+
+def _clips(timeline: dict) -> dict[str, dict]:
+    return {c["id"]: c for t in timeline["tracks"] for c in t["clips"]}
+
+
+async def _ripple_keyframe_export_flow(data_dir: Path, server: ServerProcess, media_dir: Path, out: Path) -> None:
+    red = make_solid(media_dir / "red.mp4", "red", seconds=3)
+    blue = make_solid(media_dir / "blue.mp4", "blue", seconds=2)
+    green = make_solid(media_dir / "green.mp4", "lime", seconds=2)
+    async with Client(params(data_dir), read_timeout_seconds=120) as client:
+        pid = data(await client.call_tool("create_project", {"name": "Ripple"}))["project"]["id"]
+        r, b, g = [data(await client.call_tool("import_media", {"path": str(p)}))["media"][0]["id"]
+                   for p in (red, blue, green)]
+        a = data(await client.call_tool("add_clip", {"media_id": r, "out_point": 2}))["clip_id"]
+        mid = data(await client.call_tool("add_clip", {"media_id": b, "out_point": 1}))["clip_id"]
+        c = data(await client.call_tool("add_clip", {"media_id": g, "out_point": 1}))["clip_id"]
+        data(await client.call_tool("add_transition", {"clip_id": mid, "duration": 0.5}))
+        before = server.get(f"/api/projects/{pid}/timeline").json()
+        stored = _clips(before["timeline"])
+        assert stored[a]["out"] == pytest.approx(2.5) and stored[c]["start"] == pytest.approx(3)
+
+        # ripple delete: the middle clip and its transition go, the red clip ends where it did
+        # before the transition, and the later clip moves left by the hole (1 s)
+        rippled = data(await client.call_tool("delete_clip", {"clip_id": mid, "ripple": True}))
+        after = server.get(f"/api/projects/{pid}/timeline").json()
+        assert after["revision"] == before["revision"] + 1 == rippled["revision"]  # one step
+        stored = _clips(after["timeline"])
+        assert set(stored) == {a, c}
+        assert stored[a]["out"] == pytest.approx(2.0) and stored[c]["start"] == pytest.approx(2.0)
+        assert "transition_in" not in stored[c] and rippled["timeline"]["duration"] == pytest.approx(3.0)
+        # one undo brings both back as they were
+        undone = data(await client.call_tool("undo", {}))
+        assert undone["label"] == "Undid an agent's edit."
+        assert server.get(f"/api/projects/{pid}/timeline").json()["timeline"] == before["timeline"]
+        data(await client.call_tool("redo", {}))
+
+        # keyframes: opacity 1 -> 0 over the red clip, easing in (at the middle: 1 - 0.25 = 0.75)
+        data(await client.call_tool("set_keyframe", {"clip_id": a, "property": "opacity", "time": 0, "value": 1,
+                                                     "easing": "ease-in"}))
+        data(await client.call_tool("set_keyframe", {"clip_id": a, "property": "opacity", "time": 2, "value": 0}))
+        read = data(await client.call_tool("read_timeline", {}))
+        assert _clips(read["timeline"])[a]["keyframes"] == {"opacity": [
+            {"time": 0, "value": 1, "easing": "ease-in"}, {"time": 2, "value": 0, "easing": "ease-in"}]}
+        rgb, _ = image_centre(await client.call_tool("look_at_timeline", {"time": 0.0, "width": 96}))
+        assert np.all(np.abs(rgb - (255, 0, 0)) <= 20), rgb
+        rgb, _ = image_centre(await client.call_tool("look_at_timeline", {"time": 1.0, "width": 96}))
+        assert np.all(np.abs(rgb - (191, 0, 0)) <= 20), rgb  # ease-in; linear would be 127
+        revision = read["revision"]
+
+        # bad keyframes: tool errors with the document's field-named message, nothing stored
+        msg = error_text(await client.call_tool("set_keyframe", {"clip_id": a, "property": "x", "time": 1,
+                                                                 "value": 0.5}))
+        assert "invalid_timeline" in msg and "(field: tracks[1].clips[0].keyframes.x)" in msg, msg
+        assert "is not a property this clip can animate" in msg and "Traceback" not in msg
+        msg = error_text(await client.call_tool("set_keyframe", {"clip_id": a, "property": "opacity", "time": 5,
+                                                                 "value": 0.5}))
+        assert "invalid_timeline" in msg and ".time" in msg and "within the clip, from 0 to 2 seconds" in msg, msg
+        msg = error_text(await client.call_tool("set_keyframe", {"clip_id": a, "property": "opacity", "time": 1,
+                                                                 "value": 0.5, "easing": "bouncy"}))
+        assert "invalid_timeline" in msg and ".easing" in msg and "ease-in-out" in msg, msg
+        msg = error_text(await client.call_tool("remove_keyframe", {"clip_id": a, "property": "opacity",
+                                                                    "time": 1}))
+        assert "no_keyframe" in msg and "0, 2" in msg, msg
+        msg = error_text(await client.call_tool("set_keyframe", {"clip_id": "nope", "property": "opacity",
+                                                                 "time": 1, "value": 1}))
+        assert "unknown_clip" in msg
+        assert server.get(f"/api/projects/{pid}/timeline").json()["revision"] == revision
+
+        # removing the last keyframe leaves the property at the value it had there
+        data(await client.call_tool("remove_keyframe", {"clip_id": a, "property": "opacity", "time": 2}))
+        gone = data(await client.call_tool("remove_keyframe", {"clip_id": a, "property": "opacity", "time": 0}))
+        assert "keyframes" not in _clips(gone["timeline"])[a] and _clips(gone["timeline"])[a]["opacity"] == 1
+        data(await client.call_tool("undo", {}))
+        data(await client.call_tool("undo", {}))  # both keyframes back
+
+        # export with a preset, a field beside it winning: the preset's 9:16 frame, in WebM
+        listed = data(await client.call_tool("list_export_presets", {}))
+        assert "vertical_1080x1920" in {p["id"] for p in listed["presets"]}
+        assert any(f["id"] == "webm_vp9" and f["extension"] == "webm" for f in listed["formats"])
+        msg = error_text(await client.call_tool("export", {"preset": "tiktok"}))
+        assert "settings.preset" in msg and "vertical_1080x1920" in msg, msg
+        msg = error_text(await client.call_tool("export", {"settings": {"fps": 7}}))
+        assert "settings.fps" in msg, msg
+        msg = error_text(await client.call_tool("export", {"save_to": str(out.with_suffix(".mp4")),
+                                                           "preset": "vertical_1080x1920",
+                                                           "settings": {"format": "webm_vp9"}}))
+        assert "invalid_path" in msg and ".webm" in msg, msg
+        assert server.get(f"/api/projects/{pid}/exports").json()["exports"] == []  # none started
+        exported = data(await client.call_tool("export", {
+            "save_to": str(out), "preset": "vertical_1080x1920", "settings": {"format": "webm_vp9", "quality": "small"},
+            "timeout": 200}))
+        assert exported["path"] == str(out)
+        used = exported["settings"]
+        assert (used["preset"], used["format"], used["resolution"], used["quality"]) == (
+            "vertical_1080x1920", "webm_vp9", "1080x1920", "small")
+
+        # settings alone, captions as a file beside the export (a captions track made in the page)
+        got = server.get(f"/api/projects/{pid}/timeline").json()
+        got["timeline"]["tracks"].insert(0, {"id": "cap", "name": "Captions", "kind": "captions", "muted": False,
+                                             "hidden": False, "clips": []})
+        assert server.put(f"/api/projects/{pid}/timeline", json=got).status_code == 200
+        data(await client.call_tool("add_title", {"text": "kites aloft", "start": 0.5, "duration": 1,
+                                                  "track_id": "cap"}))
+        small = out.with_name("small.mp4")
+        exported = data(await client.call_tool("export", {"save_to": str(small), "timeout": 200, "settings": {
+            "resolution": "480p", "captions": "sidecar"}}))
+        assert exported["settings"]["resolution"] == "480p" and exported["settings"]["preset"] is None
+        assert exported["sidecar_path"] == str(small.with_suffix(".srt"))
+        assert "kites aloft" in Path(exported["sidecar_path"]).read_text()
+
+    with av.open(str(small)) as container:
+        video = container.streams.video[0]
+        assert (video.codec_context.name, video.codec_context.width, video.codec_context.height) == (
+            "h264", 854, 480)
+
+    with av.open(str(out)) as container:
+        video = container.streams.video[0]
+        assert video.codec_context.name == "vp9"
+        assert (video.codec_context.width, video.codec_context.height) == (1080, 1920)
+        assert container.streams.audio[0].codec_context.name == "opus"
+        reds = {}
+        for frame in container.decode(video=0):
+            t = float(frame.pts * frame.time_base)
+            for want in (0.1, 1.0):
+                if abs(t - want) < 0.02:
+                    rgb = frame.to_ndarray(format="rgb24").astype(int)
+                    reds[want] = rgb[900:1020, 480:600].reshape(-1, 3).mean(axis=0)
+    # the keyframed fade is in the file: nearly full red early on, three quarters at 1 s
+    assert np.all(np.abs(reds[0.1] - (250, 0, 0)) <= 25), reds
+    assert np.all(np.abs(reds[1.0] - (191, 0, 0)) <= 25), reds
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_mcp_ripple_delete_keyframes_and_export_presets(server: ServerProcess, tmp_path: Path) -> None:
+    in_own_thread(_ripple_keyframe_export_flow, tmp_path / "data", server, tmp_path, tmp_path / "vertical.webm",
+                  limit=280)

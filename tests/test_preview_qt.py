@@ -95,13 +95,13 @@ class Window:
     """The desktop app in a child process (its own process group, for its Chromium helpers), the
     DevTools session on its page, and its server spoken to as a client would."""
 
-    def __init__(self, data_dir: Path, display: str) -> None:
+    def __init__(self, data_dir: Path, display: str, args: tuple[str, ...] = ()) -> None:
         self.port = free_port()
         env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb", "REELCUT_TOKEN": TOKEN,
                "QTWEBENGINE_REMOTE_DEBUGGING": f"127.0.0.1:{self.port}",
                "QTWEBENGINE_CHROMIUM_FLAGS": "--no-sandbox",
                "PYTHONPATH": os.pathsep.join(p for p in (str(DESKTOP_ROOT), os.environ.get("PYTHONPATH")) if p)}
-        self.proc = subprocess.Popen([sys.executable, "-m", "reelcut.cli", "--data-dir", str(data_dir)], env=env,
+        self.proc = subprocess.Popen([sys.executable, "-m", "reelcut.cli", "--data-dir", str(data_dir), *args], env=env,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                                      start_new_session=True)
         self.stderr: deque[str] = deque(maxlen=200)

@@ -61,9 +61,9 @@ def test_a_25fps_source_and_an_opacity_are_named_with_reasons() -> None:
     reasons = {s["clip"]: (s["action"], s["reason"]) for s in p["stretches"]}
     assert reasons == {1: ("copy", "its source as it is"), 2: ("encode", "25 fps in a 30 fps timeline"),
                        3: ("encode", "opacity 0.8")}
-    assert p["summary"].startswith("Smart render: 1 of 3 clips could be copied; clip 2 re-encoded (25 fps in a "
-                                   "30 fps timeline); clip 3 re-encoded (opacity 0.8)")
-    assert "later piece" in p["summary"]
+    assert p["summary"] == ("Smart render: 1 of 3 clips copied; clip 2 re-encoded (25 fps in a 30 fps timeline); "
+                            "clip 3 re-encoded (opacity 0.8)")
+    assert p["splice"] is True  # the copied clip is joined to the encoded ones, not encoded again
 
 
 @pytest.mark.parametrize(("props", "reason"), [
@@ -74,13 +74,42 @@ def test_a_25fps_source_and_an_opacity_are_named_with_reasons() -> None:
     ({"crop": {"left": 0.1}}, "cropped"),
     ({"fade_in": 0.5}, "a fade"),
     ({"keyframes": {"opacity": [{"time": 0, "value": 1}, {"time": 1, "value": 0.5}]}}, "keyframes on opacity"),
-    ({"in_": 0.5}, "cut between keyframes"),
-    ({"out": 1.5}, "cut between keyframes"),
+    ({"in_": 0.5, "out": 0.9}, "cut between keyframes, with no keyframe to copy from"),
 ])
 def test_each_edit_of_a_clip_is_a_reason(props: dict[str, Any], reason: str) -> None:
     p = plan_export(doc(video(clip("a", 0, **props))), SOURCES)
     assert [s["action"] for s in p["stretches"]] == ["encode"]
     assert p["stretches"][0]["reason"] == reason
+
+
+def test_a_clip_cut_between_keyframes_is_encoded_to_the_next_keyframe_and_copied_after() -> None:
+    # a keyframe every second in a 3 s source: in at 0.4 s, out at 2.5 s
+    d = doc(video(clip("a", 0), clip("c", 2, in_=0.4, out=2.5)))
+    p = plan_export(d, SOURCES)
+    got = [(round(s["start"], 6), round(s["end"], 6), s["action"], s["clip"], s["reason"]) for s in p["stretches"]]
+    assert got == [(0, 2, "copy", 1, "its source as it is"),
+                   (2, 2.6, "encode", 2, "cut between keyframes: 0.6 s re-encoded to the next keyframe"),
+                   (2.6, 3.6, "copy", 2, "its source as it is"),
+                   (3.6, 4.1, "encode", 2, "cut between keyframes: 0.5 s re-encoded from the last keyframe")]
+    assert p["copy"] is False and p["splice"] is True
+    assert p["summary"] == ("Smart render: 2 of 2 clips copied; clip 2 cut between keyframes: 0.6 s re-encoded to "
+                            "the next keyframe; cut between keyframes: 0.5 s re-encoded from the last keyframe, "
+                            "the rest copied")
+    # an out point at the source's end is copied to it
+    p = plan_export(doc(video(clip("c", 0, in_=0.6, out=3.0))), SOURCES)
+    assert [(s["action"], round(s["end"], 6)) for s in p["stretches"]] == [("encode", 0.4), ("copy", 2.4)]
+    assert p["summary"] == ("Smart render: 1 of 1 clip copied; clip 1 cut between keyframes: 0.4 s re-encoded to "
+                            "the next keyframe, the rest copied")
+
+
+def test_a_clip_whose_splice_failed_is_encoded_whole() -> None:
+    d = doc(video(clip("a", 0), clip("c", 2, in_=0.4, out=3.0)))
+    c2 = d["tracks"][0]["clips"][1]["id"]
+    p = plan_export(d, SOURCES, forced={c2: ["its splice did not decode cleanly"]})
+    assert [(s["action"], s["reason"]) for s in p["stretches"]] == [
+        ("copy", "its source as it is"), ("encode", "its splice did not decode cleanly")]
+    assert p["summary"] == ("Smart render: 1 of 2 clips copied; clip 2 re-encoded (its splice did not decode "
+                            "cleanly)")
 
 
 def test_a_clip_off_the_frame_grid_is_encoded() -> None:

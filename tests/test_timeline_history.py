@@ -253,3 +253,29 @@ def test_a_step_that_only_brought_deleted_media_is_passed_over(api: Api, service
     assert r.status_code == 200 and r.json["timeline"]["width"] == 1280 and not r.json["can_redo"]
     r = api.post(_url(project, "timeline/redo"), json={"revision": 4})
     assert r.status_code == 409 and r.json["error"]["code"] == "nothing_to_redo"
+
+
+def test_after_a_delete_is_undone_and_its_clips_put_back_an_undo_takes_them_out_again(
+        api: Api, services: Any, project: dict, samples: dict) -> None:
+    """The page's Undo of a media delete restores the item and saves its clips back (a step): the
+    timeline's Undo after it goes to the timeline as the delete left it (the step the delete was at)."""
+    item = services.media.import_path(project["id"], samples["video"])
+    tl = api.get(_url(project)).json["timeline"]
+    top = next(t for t in tl["tracks"] if t["kind"] == "video")
+    top["clips"] = [{"id": "a", "media_id": item["id"], "start": 0, "in": 0, "out": 1}]
+    assert api.put(_url(project), json={"timeline": tl, "revision": 0}).status_code == 200
+    assert api.delete(f"/api/media/{item['id']}").status_code == 200
+    assert api.post(f"/api/media/{item['id']}/restore").status_code == 200
+    assert api.put(_url(project), json={"timeline": {**tl, "width": 1280}, "revision": 1}).status_code == 200
+
+    def clips(r: Any) -> list[str]:
+        return [c["id"] for t in r.json["timeline"]["tracks"] for c in t["clips"]]
+    r = api.post(_url(project, "timeline/undo"), json={"revision": 2})
+    assert r.status_code == 200 and clips(r) == [] and r.json["timeline"]["width"] == 1920, r.json
+    # the step the delete was at is the same as the empty base now: nothing further to undo
+    assert not r.json["can_undo"] and r.json["can_redo"]
+    r = api.post(_url(project, "timeline/redo"), json={"revision": 3})
+    assert r.status_code == 200 and clips(r) == ["a"] and r.json["timeline"]["width"] == 1280
+    stored = services.db.one("SELECT timeline FROM timeline_history WHERE project_id = ? AND revision = 1",
+                             (project["id"],))["timeline"]
+    assert item["id"] not in stored, "the step the delete was at holds the delete too"

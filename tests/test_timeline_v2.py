@@ -249,7 +249,7 @@ def test_clips_that_touch_within_rounding_are_not_an_overlap_and_order_in_the_li
     assert validate_timeline(doc, MEDIA)["tracks"][1]["clips"] == [b, a]
 
 
-def test_a_text_clip_takes_opacity_fades_and_opacity_keyframes_only() -> None:
+def test_a_text_clip_takes_opacity_fades_and_keyframes_of_its_own_properties_only() -> None:
     doc = base()
     title = _at(doc, "title")
     title.update({"opacity": 0.5, "fade_in": 1, "fade_out": 1, "keyframes": {"opacity": [{"time": 0, "value": 0}]}})
@@ -261,7 +261,7 @@ def test_a_text_clip_takes_opacity_fades_and_opacity_keyframes_only() -> None:
         _refused(doc, f"tracks[0].clips[0].{field}", "video, image and audio clips only")
     doc = base()
     _at(doc, "title")["keyframes"] = {"volume": [{"time": 0, "value": 1}]}
-    _refused(doc, "tracks[0].clips[0].keyframes.volume", "(opacity)")
+    _refused(doc, "tracks[0].clips[0].keyframes.volume", "(opacity, x, y, scale)")
     doc = base()
     _at(doc, "title")["fade_in"] = 3
     _refused(doc, "tracks[0].clips[0].fade_in", "(2 seconds)")

@@ -116,6 +116,15 @@ def test_refusals_name_the_field_and_start_nothing(api: Api, services: Services,
     assert services.jobs.list() == []
 
 
+def test_the_spending_cap_refuses_it(api: Api, services: Services, project: dict, clip: dict,
+                                     fake_fal: FakeFal) -> None:
+    # the clip's 4 s cost $0.002
+    assert api.patch(f"/api/projects/{project['id']}", json={"spending_cap": 0.001}).status_code == 200
+    r = api.post(f"/api/projects/{project['id']}/captions/transcribe", json={"clip_id": "c1"})
+    assert r.status_code == 422 and r.json["error"]["code"] == "over_spending_cap"
+    assert services.db.query("SELECT id FROM jobs") == [] and fake_fal.calls == []
+
+
 class TestWithoutAKey:
     @pytest.fixture
     def providers(self) -> dict[str, FalProvider]:

@@ -250,7 +250,32 @@ def cmd_captions_export(args: argparse.Namespace) -> int:
         s.close()
 
 
+def _forwarded(args: argparse.Namespace) -> int | None:
+    """When a Reelcut already runs on this data dir: hand it this launch's files and return the
+    exit code, without opening a window or the database. None when this launch is the first."""
+    from . import instance
+
+    found = instance.running(_data_dir(args))
+    if found is None:
+        return None
+    if not found["desktop"]:
+        print(f"reelcut: Reelcut already runs on this data dir for a browser, at {found['url']}/ "
+              "(reelcut serve). Stop it first, or open it in your browser.", file=sys.stderr)
+        return 1
+    answer = instance.forward(found, list(args.files or []))
+    for message in answer.get("refused", []):
+        print(f"reelcut: {message}", file=sys.stderr)
+    imported = answer.get("imported", [])
+    print("Reelcut is already open: brought its window forward"
+          + (f" and imported {', '.join(imported)}." if imported else "."))
+    return 1 if answer.get("refused") else 0
+
+
 def cmd_desktop(args: argparse.Namespace) -> int:
+    missing = [f for f in args.files or [] if not Path(f).expanduser().is_file()]
+    if missing:  # a mistyped command lands here too, so say both
+        print(f"reelcut: '{missing[0]}' is not a file (nor a command: see reelcut --help).", file=sys.stderr)
+        return 2
     # pywebview is imported only when the window opens, so look for it first: a plain
     # `pip install .` has no desktop extra, and that deserves a sentence, not a traceback
     try:
@@ -269,9 +294,14 @@ def cmd_desktop(args: argparse.Namespace) -> int:
     except EngineMissing as exc:
         print(f"reelcut: {exc} Or run 'reelcut serve' to use Reelcut in your browser.", file=sys.stderr)
         return 2
+    if not args.self_test:  # a self-test has a data dir of its own
+        code = _forwarded(args)
+        if code is not None:
+            return code
     if name in NOT_READY:
         print(f"reelcut: warning: {NOT_READY[name]}", file=sys.stderr)
-    return run_desktop(_config(args), engine, self_test=args.self_test)
+    files = [str(Path(f).expanduser().resolve()) for f in args.files or []]
+    return run_desktop(_config(args), engine, self_test=args.self_test, files=files)
 
 
 def cmd_mcp(args: argparse.Namespace) -> int:
@@ -286,7 +316,12 @@ def cmd_mcp(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="reelcut", description="A video editor with AI clip generation.")
+    parser = argparse.ArgumentParser(
+        prog="reelcut", description="A video editor with AI clip generation.",
+        usage="reelcut [options] [FILE ...] | reelcut [options] COMMAND ...",
+        epilog="With no command, Reelcut opens its window, and imports each FILE into the project it opens. "
+               "When a Reelcut window already runs on the data dir, it is brought forward and given the files "
+               "instead.")
     parser.add_argument("--data-dir", help="where projects live (default: REELCUT_DATA_DIR or the user data dir)")
     parser.add_argument("--self-test", action="store_true", help="open the window, generate, play, report JSON")
     parser.add_argument("--gui", choices=("qt", "gtk"),
@@ -370,9 +405,39 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# the global options that take a value: what follows them is not a command or a file
+VALUED = ("--data-dir", "--gui")
+
+
+def _desktop_files(argv: list[str], commands: set[str]) -> tuple[list[str], list[str]]:
+    """`reelcut [FILE ...]`: (argv without the files, the files). Files are the words after the
+    global options when the first of them is no command; otherwise there are none."""
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if word == "--":
+            return rest, argv[i + 1:]
+        if not word.startswith("-") or word == "-":
+            if word in commands:
+                return argv, []
+            break
+        rest.append(word)
+        if word in VALUED:
+            rest.extend(argv[i + 1:i + 2])
+            i += 1
+        i += 1
+    files = [w for w in argv[i:] if not w.startswith("-") or w == "-"]
+    return rest + [w for w in argv[i:] if w.startswith("-") and w != "-"], files
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    commands = set(next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices)
+    argv, files = _desktop_files(argv, commands)
     args = parser.parse_args(argv)
+    args.files = files
     # the one place logging is set up: the console, and the rotating file in the data dir (the
     # doctor only reads the machine, and must not create the data dir it is checking)
     logs.setup(_data_dir(args) if getattr(args, "log_file", True) else None, args.verbose)

@@ -4,6 +4,7 @@ there is no window and each answers 409."""
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -25,8 +26,11 @@ class Window(Protocol):
     def reveal(self, path: Path) -> None: ...
     def set_title(self, title: str, project_id: str | None) -> None: ...
     def report(self, data: dict[str, Any]) -> None: ...
+    def raise_window(self) -> None: ...
+    project_id: str | None
 
 
+log = logging.getLogger(__name__)
 LAST_EXPORT_DIR = "last_export_dir"  # the setting: the folder the Save dialog starts in
 
 
@@ -169,17 +173,37 @@ class DesktopActions:
             raise AppError("invalid_title", "title must be text.", field="title")
         window.set_title(title, project_id if isinstance(project_id, str) else None)
 
-    def import_dropped(self, project_id: str | None, paths: list[str]) -> None:
-        """Files dropped on the window, by full path. Runs off the request cycle, so outcomes
-        reach the page as events (the new media, or a notice saying what was refused)."""
+    def import_dropped(self, project_id: str | None, paths: list[str]) -> dict[str, list[str]]:
+        """Files dropped on the window (or given to a launch), by full path. Runs off the page's
+        request cycle, so outcomes reach the page as events (the new media, or a notice saying
+        what was refused); returned too: {imported: names, refused: messages}."""
+        outcome: dict[str, list[str]] = {"imported": [], "refused": []}
+        if not paths:
+            return outcome
         if not project_id:
-            self.bus.publish("notice", {"message": "Open a project before dropping files.", "kind": "warn"})
-            return
+            message = "Open a project before dropping files."
+            self.bus.publish("notice", {"message": message, "kind": "warn"})
+            outcome["refused"].append(message)
+            return outcome
         for path in paths:
             try:
-                self.media.import_path(project_id, Path(path))
+                outcome["imported"].append(self.media.import_path(project_id, Path(path))["name"])
             except AppError as exc:
                 self.bus.publish("notice", {"message": exc.message, "kind": "error"})
+                outcome["refused"].append(exc.message)
+        return outcome
+
+    def activate(self, paths: Any) -> dict[str, list[str]]:
+        """A second launch of Reelcut on this data dir: the window comes forward, and the files
+        it was given (absolute paths) are imported into the project the window shows."""
+        window = self._window()
+        if paths is None:
+            paths = []
+        if not isinstance(paths, list) or not all(isinstance(p, str) and Path(p).is_absolute() for p in paths):
+            raise AppError("invalid_paths", "paths must be a list of absolute file paths.", field="paths")
+        log.info("a second launch asked the window forward, with %d file(s)", len(paths))
+        window.raise_window()
+        return self.import_dropped(window.project_id, paths)
 
     def selftest_report(self, data: dict[str, Any]) -> None:
         self._window().report(data)

@@ -37,6 +37,7 @@ from pydantic import Field
 from .config import Config, default_data_dir
 from .errors import AppError
 from .generation import registry
+from .media.animation import EASINGS, PROPERTIES, TEXT_PROPERTIES, property_at
 
 log = logging.getLogger("reelcut.mcp")
 
@@ -209,6 +210,101 @@ def settle_transitions(doc: dict) -> None:
                 clip["transition_in"] = {**tr, "duration": round(overlap, 6)}
             else:
                 del clip["transition_in"]
+
+
+def remove_transition(track: dict, clip: dict) -> None:
+    """The clip's transition goes; the clip before it ends where this one starts again (as the
+    page's removeTransition does)."""
+    before = _previous(track, clip)
+    if before is not None and "media_id" in before:
+        before["out"] -= (_end(before) - clip["start"]) * before.get("speed", 1)
+    clip.pop("transition_in", None)
+
+
+def _uncovered(spans: list[tuple[float, float]], covering: list[tuple[float, float]]) -> list[list[float]]:
+    """The stretches of `spans` that none of `covering` covers: sorted, merged, each [from, to)."""
+    holes: list[list[float]] = []
+    for a, b in sorted(spans):
+        pieces = [(a, b)]
+        for c, d in covering:
+            cut = []
+            for p, q in pieces:
+                if d <= p + EPS or c >= q - EPS:
+                    cut.append((p, q))
+                else:
+                    cut.extend(x for x in ((p, min(q, c)), (max(p, d), q)) if x[1] - x[0] > EPS)
+            pieces = cut
+        for p, q in pieces:
+            if holes and p <= holes[-1][1] + EPS:
+                holes[-1][1] = max(holes[-1][1], q)
+            else:
+                holes.append([p, q])
+    return holes
+
+
+def _drop_lonely_links(doc: dict) -> None:
+    count: dict[str, int] = {}
+    for t in doc["tracks"]:
+        for c in t["clips"]:
+            if isinstance(c.get("link"), str):
+                count[c["link"]] = count.get(c["link"], 0) + 1
+    for t in doc["tracks"]:
+        for c in t["clips"]:
+            if isinstance(c.get("link"), str) and count[c["link"]] < 2:
+                del c["link"]
+
+
+def ripple_delete(doc: dict, clip_ids: set[str]) -> None:
+    """The page's ripple delete (web/js/timeline/ripple-model.js), in place: the clips go, and each
+    track closes the time they leave empty, so every later clip moves left by the hole's length.
+    Only empty time is closed, so a ripple never makes two clips overlap. The clips' transitions
+    go first, and so does a transition into a staying clip from one that goes."""
+    for track in doc["tracks"]:
+        for clip in track["clips"]:
+            if not clip.get("transition_in"):
+                continue
+            before = _previous(track, clip)
+            if clip["id"] in clip_ids or (before is not None and before["id"] in clip_ids):
+                remove_transition(track, clip)
+    for track in doc["tracks"]:
+        removed = [c for c in track["clips"] if c["id"] in clip_ids]
+        if not removed:
+            continue
+        track["clips"] = [c for c in track["clips"] if c["id"] not in clip_ids]
+        holes = _uncovered([(c["start"], _end(c)) for c in removed], [(c["start"], _end(c)) for c in track["clips"]])
+        for clip in track["clips"]:
+            shift = sum(to - frm for frm, to in holes if to <= clip["start"] + EPS)
+            if shift > 0:
+                clip["start"] = max(0.0, round(clip["start"] - shift, 9))
+        track["clips"].sort(key=lambda c: c["start"])
+    _drop_lonely_links(doc)
+
+
+def _near(a: float, b: float, fps: float) -> bool:
+    """A keyframe within half a frame of a time is the one "at" it (as the page's keyframeAt)."""
+    return abs(a - b) < 0.5 / fps
+
+
+def with_keyframe(keys: list[dict], t: float, value: Any, fps: float, easing: str | None) -> list[dict]:
+    """The list with a keyframe of `value` at t (seconds into the clip): the one there updated, or a
+    new one in time order that takes the easing of the one before it unless one is given (the page's
+    withKeyframe)."""
+    t = round(float(t), 4)
+    for i, key in enumerate(keys):
+        if _near(key["time"], t, fps):
+            changed = {**key, "value": value, **({"easing": easing} if easing is not None else {})}
+            return [*keys[:i], changed, *keys[i + 1:]]
+    before = [k for k in keys if k["time"] < t]
+    new = {"time": t, "value": value, "easing": easing or (before[-1].get("easing", "linear") if before else "linear")}
+    return sorted([*keys, new], key=lambda k: k["time"])
+
+
+def _store(clip: dict, name: str, value: float) -> None:
+    head, _, tail = name.partition(".")
+    if tail:
+        clip[head] = {**(clip.get(head) or {}), tail: value}
+    else:
+        clip[name] = value
 
 
 def compact(doc: dict) -> dict:
@@ -456,6 +552,16 @@ def build(session: Session) -> Any:
         job = api.post(f"/api/projects/{session.project()}/captions/transcribe", {"clip_id": clip_id})["job"]
         return {"job": job_brief(job)}
 
+    @tool("Caption the open project's whole timeline: speech to text of its mixed sound (as the export mixes it) "
+          "on fal.ai (needs a fal.ai key; paid per second of the timeline). Answers the job (follow it with "
+          "job_status, wait_for_jobs, cancel_job); when it is done its lines are at timeline time in the captions "
+          "track track_id (beside its own lines, never over them) or in a new captions track on top.")
+    def transcribe_timeline(track_id: Annotated[str | None, Field(
+            description="A captions track's id; left out: a new captions track")] = None) -> dict[str, Any]:
+        body = {"track_id": track_id} if track_id else {}
+        job = api.post(f"/api/projects/{session.project()}/captions/transcribe-timeline", body)["job"]
+        return {"job": job_brief(job)}
+
     @tool("Cancel a generation job.")
     def cancel_job(job_id: str) -> dict[str, Any]:
         return {"job": job_brief(api.post(f"/api/generations/{job_id}/cancel")["job"])}
@@ -580,9 +686,18 @@ def build(session: Session) -> Any:
 
         return session.edit_clip(clip_id, change)
 
-    @tool("Delete a clip from the timeline (the gap stays). Its transition goes with it.")
-    def delete_clip(clip_id: str) -> dict[str, Any]:
+    @tool("Delete a clip from the timeline. Its transition goes with it. By default the gap stays; with "
+          "ripple: true (ripple delete) every later clip on its track moves left by the time the clip leaves "
+          "empty, closing the hole (time another clip still covers, as a transition's overlap, is not closed); "
+          "a transition into the next clip from the deleted one goes too. One undo step either way.")
+    def delete_clip(clip_id: str,
+                    ripple: Annotated[bool, Field(description="Close the hole: move the later clips of its track "
+                                                              "left by the deleted clip's length")] = False,
+                    ) -> dict[str, Any]:
         def change(doc: dict, track: dict, clip: dict) -> None:
+            if ripple:
+                ripple_delete(doc, {clip_id})
+                return
             track["clips"].remove(clip)
             link = clip.get("link")
             if link:
@@ -615,6 +730,57 @@ def build(session: Session) -> Any:
                 target.pop(parts[-1], None)
             else:
                 target[parts[-1]] = value
+
+        return session.edit_clip(clip_id, change)
+
+    def keyframe_names(clip: dict) -> tuple[str, ...]:
+        return TEXT_PROPERTIES if "media_id" not in clip else PROPERTIES
+
+    @tool("Set a keyframe of an animatable property of a clip: at `time` seconds from the clip's start (0 to "
+          "its length) the property is `value`; between keyframes it moves from one to the next by the LEFT "
+          "keyframe's easing, and before the first / after the last it holds. A keyframe within half a frame "
+          f"of `time` is updated. Media clips animate {', '.join(PROPERTIES)}; titles animate "
+          f"{', '.join(TEXT_PROPERTIES)}. Easings: {', '.join(EASINGS)} (default: the easing of the keyframe "
+          "before, else linear). Values have the property's own range (opacity 0..1, volume 0..2, "
+          "transform.x/.y -2..3 canvas fractions, transform.scale 0.01..10, rotation degrees). A keyframed "
+          "property's own value is no longer used.")
+    def set_keyframe(clip_id: str,
+                     property: Annotated[str, Field(description="e.g. 'opacity', 'transform.scale', a title's 'y'")],
+                     time: Annotated[float, Field(description="Seconds from the clip's start (not the timeline's)")],
+                     value: Annotated[float, Field(description="The property's value at that time")],
+                     easing: Annotated[str | None, Field(description=f"One of {', '.join(EASINGS)}")] = None,
+                     ) -> dict[str, Any]:
+        def change(doc: dict, track: dict, clip: dict) -> None:
+            # the document's validation refuses an unknown property, a time outside the clip, a
+            # value out of range or an easing it lacks, naming the keyframe's field
+            keys = (clip.get("keyframes") or {}).get(property) or []
+            clip["keyframes"] = {**(clip.get("keyframes") or {}),
+                                 property: with_keyframe(keys, time, value, float(doc["fps"]), easing)}
+
+        return session.edit_clip(clip_id, change)
+
+    @tool("Remove the keyframe of a clip's property at `time` seconds from the clip's start (within half a "
+          "frame). When it was the property's last keyframe, the property keeps the value it had there.")
+    def remove_keyframe(clip_id: str, property: str,
+                        time: Annotated[float, Field(description="Seconds from the clip's start")]) -> dict[str, Any]:
+        def change(doc: dict, track: dict, clip: dict) -> None:
+            keys = (clip.get("keyframes") or {}).get(property) or []
+            kept = [k for k in keys if not _near(k["time"], time, float(doc["fps"]))]
+            if len(kept) == len(keys):
+                have = ", ".join(f"{k['time']:g}" for k in keys) or "none"
+                raise ApiError(f"no_keyframe: clip '{clip_id}' has no {property} keyframe at {time:g} s "
+                               f"(its {property} keyframes are at: {have}).")
+            rest = dict(clip["keyframes"])
+            if kept:
+                rest[property] = kept
+            else:
+                del rest[property]
+                if property in keyframe_names(clip):
+                    _store(clip, property, property_at(clip, property, max(0.0, min(time, _length(clip)))))
+            if rest:
+                clip["keyframes"] = rest
+            else:
+                del clip["keyframes"]
 
         return session.edit_clip(clip_id, change)
 
@@ -737,15 +903,46 @@ def build(session: Session) -> Any:
 
     # ---- export
 
-    @tool("Export the open project's timeline to an MP4 and wait for it; answers the file's path. The file "
-          "is saved to `save_to` (an absolute .mp4 path) or to the data dir's exports/ folder.")
-    def export(save_to: Annotated[str | None, Field(description="Absolute path for the MP4")] = None,
+    @tool("List what an export can be: the presets (id, label and the settings each fills in: e.g. "
+          "'vertical_1080x1920' for 9:16), the formats (id, label, extension, codecs, qualities, whether this "
+          "machine can write it), the resolutions, frame rates, qualities, captions modes, and the default.")
+    def list_export_presets() -> dict[str, Any]:
+        got = api.get("/api/export/formats")
+        formats = [{k: f.get(k) for k in ("id", "label", "extension", "video", "audio", "qualities", "available",
+                                          "unavailable_reason")} for f in got["formats"]]
+        return {"presets": got["presets"], "formats": formats, "resolutions": got["resolutions"],
+                "frame_rates": got["frame_rates"], "qualities": got["qualities"],
+                "captions_modes": got.get("captions_modes"), "default": got["default"]}
+
+    @tool("Export the open project's timeline and wait for it; answers the file's path and the settings used "
+          "(every field filled in). Without preset or settings: an MP4 (H.264/AAC) at the canvas's size and "
+          "rate. `preset` is an id from list_export_presets; `settings` are fields as the export API takes "
+          "them: format (e.g. 'webm_vp9', 'mov_prores', 'gif'), resolution ('canvas', '720p', or a frame like "
+          "'1080x1920': another aspect is letterboxed), fps ('canvas' or 24/25/30/50/60), quality ('high', "
+          "'medium', 'small'), range ('whole' or {in, out} seconds), captions ('burn', 'sidecar', 'soft', "
+          "'none'); given beside a preset they win over its fields. The file is saved to `save_to` (an "
+          "absolute path whose extension is the format's) or to the data dir's exports/ folder.")
+    def export(save_to: Annotated[str | None, Field(description="Absolute path for the file")] = None,
+               preset: Annotated[str | None, Field(description="A preset id from list_export_presets")] = None,
+               settings: Annotated[dict[str, Any] | None, Field(
+                   description="Export settings: format, resolution, fps, quality, range, captions")] = None,
                timeout: Annotated[float, Field(description="Seconds to wait at most", gt=0, le=7200)] = 600
                ) -> dict[str, Any]:
         pid = session.project()
         if save_to is not None and not Path(save_to).expanduser().is_absolute():
             raise ApiError("invalid_path: save_to must be an absolute path.")
-        job = api.post(f"/api/projects/{pid}/exports")["job"]
+        # the body the page's export dialog sends: {settings: {preset?, fields...}}, the fields
+        # given beside a preset winning over its own (render/settings.py normalize)
+        chosen: dict[str, Any] | None = None
+        if preset is not None or settings is not None:
+            chosen = {**({"preset": preset} if preset is not None else {}), **(settings or {})}
+        # checked before anything starts (a wrong field is the API's refusal naming it); the estimate
+        # also gives the settings filled in, which the default export's job does not keep
+        planned = api.post(f"/api/projects/{pid}/exports/estimate", {"settings": chosen or {}})
+        extension = planned["estimate"]["extension"]
+        if save_to is not None and Path(save_to).suffix.lower() != f".{extension}":
+            raise ApiError(f"invalid_path: save_to must end in .{extension}, the chosen format's extension.")
+        job = api.post(f"/api/projects/{pid}/exports", {"settings": chosen} if chosen is not None else {})["job"]
         deadline = time.monotonic() + timeout
         while job["status"] not in ("done", "failed", "cancelled"):
             if time.monotonic() > deadline:
@@ -756,12 +953,20 @@ def build(session: Session) -> Any:
         if job["status"] != "done":
             err = job.get("error") or {}
             raise ApiError(f"export_{job['status']}: {err.get('message') or job.get('message') or job['status']}")
+        name = Path(job.get("filename") or f"export.{extension}")
         dest = Path(save_to).expanduser() if save_to else session.data_dir / "exports" / (
-            f"{Path(job.get('filename') or 'export.mp4').stem}-{job['id'][:8]}.mp4")
+            f"{name.stem}-{job['id'][:8]}{name.suffix}")
         dest.parent.mkdir(parents=True, exist_ok=True)
         api.download(f"/api/exports/{job['id']}/file", dest)
-        return {"path": str(dest), "export_id": job["id"], "duration": job.get("duration"),
-                "plan_summary": (job.get("plan") or {}).get("summary")}
+        out = {"path": str(dest), "export_id": job["id"], "duration": job.get("duration"),
+               "settings": job.get("settings") or planned["settings"],
+               "plan_summary": (job.get("plan") or {}).get("summary")}
+        sidecar = job.get("sidecar")
+        if sidecar:  # captions "sidecar": the subtitle file goes beside the export
+            side = dest.with_suffix(Path(sidecar["filename"]).suffix)
+            api.download(f"/api/exports/{job['id']}/sidecar", side)
+            out["sidecar_path"] = str(side)
+        return out
 
     # ---- resources
 

@@ -54,6 +54,8 @@ class Services:
         self.jobs.listeners.append(self.placements.job_changed)
         self.exports = ExportManager(self.db, self.media, self.bus, config.data_dir, config.temp_dir,
                                      smart_render=self.preferences.smart_render_enabled)
+        # "Caption the timeline" sends the export's mix: the render layer lends it to the jobs
+        self.jobs.mix_sound = self.exports.mix_sound
         self.proxies = ProxyMaker(self.db, self.media, self.bus, config.temp_dir,
                                   seek_proxies=self.preferences.preview_proxies_enabled)
         self.desktop = DesktopActions(self.projects, self.media, self.exports, self.bus, self.preferences.settings,

@@ -58,6 +58,7 @@ def save_window_state(data_dir: Path, window: Any) -> None:
     write_atomic(data_dir / STATE_FILE, json.dumps(state).encode("utf-8"))
 
 
+OPEN_WAIT = 30.0  # seconds a launch's files wait for the page to open a project
 REVEAL_WAIT = 5.0  # seconds to wait for the file manager's launcher to say whether it worked
 
 
@@ -97,6 +98,11 @@ def reveal(path: Path) -> None:
         return
     if code != 0 and sys.platform != "win32":  # explorer /select answers 1 when it worked
         raise refused()
+
+
+# the menu's actions that a focused text field takes as its own, by the engine's editing command
+TEXT_COMMANDS = {"undo": "Undo", "redo": "Redo", "cutclips": "Cut", "copyclips": "Copy", "pasteclips": "Paste",
+                 "selectall": "SelectAll"}
 
 
 class DesktopShell:
@@ -144,15 +150,39 @@ class DesktopShell:
         TimeoutError when the engine does not answer within timeout."""
         return self.engine.evaluate(self.window, expression, timeout)
 
+    # The native menu (menu.py). Its page items run the page's own action by name.
+    def menu_page(self, action: str, detail: dict[str, Any] | None = None) -> Any:
+        """Run the page's menu action (web/js/app/menu.js). Its answer "text" means a text field
+        has the focus: the editing items (TEXT_COMMANDS) are then the field's, done by the engine."""
+        args = f"{json.dumps(action)}, {json.dumps(detail or {})}"
+        call = f"window.reelcutMenu ? window.reelcutMenu({args}) : 'not-ready'"
+        answer = self.evaluate(call)
+        if answer == "text":
+            self.engine.edit_text(self.window, TEXT_COMMANDS[action])
+        elif answer != "done":
+            log.warning("the page did not run the menu's %s: %s", action, answer)
+        return answer
+
+    def menu_quit(self) -> None:
+        self.window.destroy()
+
+    def menu_fullscreen(self) -> None:
+        self.window.toggle_fullscreen()
+
+    def raise_window(self) -> None:
+        self.engine.raise_window(self.window)
+
     def report(self, data: dict[str, Any]) -> None:
         self.selftest_report = data
         self.selftest_done.set()
 
 
-def run_desktop(config: Config, engine: Engine, self_test: bool = False) -> int:
-    """Open the window in engine (engines.load) on a server of its own; returns the exit code."""
+def run_desktop(config: Config, engine: Engine, self_test: bool = False, files: list[str] | None = None) -> int:
+    """Open the window in engine (engines.load) on a server of its own; returns the exit code.
+    files (given on the command line) are imported into the project the page opens."""
     import webview
 
+    from . import menu
     from .server.runner import LocalServer
 
     started = process_started_at()
@@ -183,7 +213,16 @@ def run_desktop(config: Config, engine: Engine, self_test: bool = False) -> int:
         if "window_loaded_s" not in timings:
             timings["window_loaded_s"] = round(time.time() - started, 3)
             engine.install_drop_import(window, import_dropped)
+            if files:
+                threading.Thread(target=import_when_open, args=(files,), name="import-args", daemon=True).start()
         window.show()
+
+    def import_when_open(paths: list[str]) -> None:
+        # the page names its project (set_title) once it has opened one
+        deadline = time.monotonic() + OPEN_WAIT
+        while shell.project_id is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        import_dropped(paths)
 
     window.events.loaded += on_loaded
     window.events.closing += lambda: save_window_state(config.data_dir, window)
@@ -195,6 +234,7 @@ def run_desktop(config: Config, engine: Engine, self_test: bool = False) -> int:
                          name="self-test", daemon=True).start()
     try:
         webview.start(gui=engine.gui if sys.platform.startswith("linux") else None,
+                      menu=menu.build(shell, server.services.projects.list(), engine.menu_title),
                       **engine.start_options(config.data_dir))
     finally:
         server.shutdown()

@@ -8,6 +8,7 @@ import { createShow } from './app/show.js';
 import { createProject } from './app/project.js';
 import { createActions, handleActions } from './app/actions.js';
 import { bindKeys } from './app/keys.js';
+import { bindMenu } from './app/menu.js';
 import { mountShortcutSheet } from './app/shortcut-sheet.js';
 import { mountAnnouncer } from './shared/announcer.js';
 import { listen } from './app/events.js';
@@ -47,6 +48,7 @@ const sheet = mountShortcutSheet(document.body);
 const actions = createActions({ parts, state, show, project, sheet });
 handleActions(document, actions, show.fail);
 bindKeys(document, { state, actions });
+bindMenu(window, document, { state, actions, parts, fail: show.fail }); // the desktop window's native menu
 
 mountToasts(parts.toasts);
 mountProjects(parts.projects);
@@ -66,11 +68,16 @@ parts.settings.addEventListener('settingschanged', (e) => {
   send(parts.preview, 'sourceschanged');
   send(parts.ai, 'settings', e.detail); // whether a fal.ai key is set
   send(parts.inspector, 'settings', e.detail); // "Caption this clip" needs one too
+  send(parts.captions, 'settings', e.detail); // and "Caption the timeline…"
 });
 document.querySelector('[data-action="open-settings"]').addEventListener('click', () => settings.open());
 // "Add a fal.ai key" beside a paid model: Settings, at the key field
 document.addEventListener('opensettings', (e) => settings.open(e.detail || {}));
-server.settings.get().then((s) => { send(parts.ai, 'settings', s); send(parts.inspector, 'settings', s); }).catch(() => {});
+server.settings.get().then((s) => {
+  send(parts.ai, 'settings', s);
+  send(parts.inspector, 'settings', s);
+  send(parts.captions, 'settings', s);
+}).catch(() => {});
 
 reportCapabilities();
 // `reelcut serve --dev`: the live-reload module, loaded only when the server says so

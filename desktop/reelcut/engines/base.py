@@ -63,6 +63,21 @@ class Engine:
             raise TimeoutError(f"the page did not answer {expression!r} within {timeout} s")
         return result[0]
 
+    def menu_title(self, title: str, keys: str | None) -> str:
+        """How a native menu item reads, with the page's key for it (menu.py): only the title
+        where the engine's menus cannot show a key without binding it."""
+        return title
+
+    def raise_window(self, window: Any) -> None:
+        """Bring the window forward (a second launch asked): restored if minimised, focused."""
+        window.restore()
+        window.show()
+
+    def edit_text(self, window: Any, command: str) -> None:
+        """Cut, Copy, Paste or SelectAll in the page's focused text field, as the engine's own
+        editing does it (the page's clipboard API needs a user's key press or a permission)."""
+        raise NotImplementedError
+
     def install_drop_import(self, window: Any, on_paths: Callable[[list[str]], None]) -> None:
         """Import files dropped from the file manager by their paths (when drop_import)."""
 

@@ -140,5 +140,12 @@ class GtkEngine(Engine):
 
         view.evaluate_javascript(expression, -1, None, None, None, finished)
 
+    def raise_window(self, window: Any) -> None:
+        self.on_gui_thread(lambda: _browser(window).window.present())
+
+    def edit_text(self, window: Any, command: str) -> None:
+        # WebKit's editing commands: "Cut", "Copy", "Paste", "SelectAll"
+        self.on_gui_thread(lambda: _browser(window).webview.execute_editing_command(command))
+
 
 ENGINE = GtkEngine()

@@ -109,6 +109,30 @@ class QtEngine(Engine):
     def run_js(self, window: Any, expression: str, done: Callable[[Any], None]) -> None:
         window.native.webview.page().runJavaScript(expression, 0, done)
 
+    def menu_title(self, title: str, keys: str | None) -> str:
+        # Qt shows what follows a tab in a QAction's text in the menu's shortcut column, without
+        # binding the key: the page keeps it (a bound QAction would take Ctrl+Z from text fields)
+        return f"{title}\t{keys}" if keys else title
+
+    def raise_window(self, window: Any) -> None:
+        from qtpy import QtCore
+
+        def forward() -> None:
+            native = window.native
+            native.setWindowState((native.windowState() & ~QtCore.Qt.WindowState.WindowMinimized)
+                                  | QtCore.Qt.WindowState.WindowActive)
+            native.show()
+            native.raise_()
+            native.activateWindow()
+
+        self.on_gui_thread(forward)
+
+    def edit_text(self, window: Any, command: str) -> None:
+        from qtpy.QtWebEngineCore import QWebEnginePage
+
+        action = getattr(QWebEnginePage.WebAction, command)
+        self.on_gui_thread(lambda: window.native.webview.page().triggerAction(action))
+
     def install_drop_import(self, window: Any, on_paths: Callable[[list[str]], None]) -> None:
         """Files dropped from the file manager arrive at Qt with their full paths; they are
         imported by path (copied, not uploaded) instead of being handed to the page."""

@@ -15,12 +15,15 @@ from typing import Any
 
 from ..errors import AppError, NotFound
 from ..eventbus import EventBus
-from ..library.captions import add_captions_track, speech_lines
+from ..library.captions import add_captions_track, add_lines_to_track, speech_lines
 from ..library.db import Database, dumps, loads, now
 from ..library.media_store import MediaStore
 from ..library.projects import SPENT_SQL
+from ..library.timeline import without_placeholders
+from ..media.compose import timeline_end
 from ..media.encode import EncodeCancelled, run_ffmpeg
 from ..media.probe import probe
+from ..media.sound import plays_own_sound
 from ..runs import NULL, StatusRows, Threads, failed, failure
 from . import registry
 from .base import JobCancelled, JobContext, Provider
@@ -103,6 +106,10 @@ class JobManager:
         # told the job each time one ends (done, failed, cancelled) or is retried, on the thread
         # that changed it (generation/placements.py lands placeholders on the timeline)
         self.listeners: list[Callable[[dict[str, Any]], None]] = []
+        # (project_id, timeline, out file, cancel, on_progress) -> seconds: the timeline's mixed
+        # sound, as the export makes it, for "Caption the timeline"; the composition root lends it
+        self.mix_sound: Callable[[str, dict[str, Any], Path, threading.Event, Callable[[float], None]], float] \
+            | None = None
 
     def provider(self, name: str) -> Provider:
         try:
@@ -142,27 +149,82 @@ class JobManager:
         item = self.media.get(clip["media_id"])
         if not item.get("audio_codec"):
             raise AppError("invalid_clip", f"The clip '{item['name']}' has no sound to transcribe.", field="clip_id")
+        model = self._speech_model("a clip")
+        params = registry.validate_params(model, {})
+        span = float(clip["out"]) - float(clip["in"])
+        place = {k: clip.get(k) for k in ("id", "start", "in", "out", "speed") if k in clip}
+        return self._start_speech(project_id, model, params, span, f"Captions: {item['name']}",
+                                  {"audio_url": item["id"]}, {"clip": place, "name": item["name"]})
+
+    def transcribe_timeline(self, project_id: str, track_id: Any = None) -> dict[str, Any]:
+        """"Caption the timeline": speech to text of the whole timeline's sound as the export
+        mixes it (volumes, mutes, fades, speed), as a job like "Caption this clip", paid by the
+        timeline's length. The lines land at timeline time, in the captions track `track_id`
+        (beside its own lines, never over them) or in a new one on top. The timeline is taken as
+        it is now: a later edit does not change what is sent."""
+        self.media.projects.get(project_id)
+        if track_id is not None and (not isinstance(track_id, str) or not track_id):
+            raise AppError("invalid_track", "track_id must be the id of a captions track, or left out for a new one.",
+                           field="track_id")
+        doc = without_placeholders(self.media.projects.timeline(project_id))
+        if track_id is not None and not any(t.get("id") == track_id and t["kind"] == "captions"
+                                            for t in doc["tracks"]):
+            raise AppError("invalid_track", "There is no captions track with that id on the timeline.",
+                           field="track_id")
+        seconds = timeline_end(doc)
+        if seconds <= 0:
+            raise AppError("empty_timeline", "The timeline is empty: add clips before captioning it.")
+        media = {m["id"]: m for m in self.media.list(project_id)}
+        if not any(not t.get("muted") and plays_own_sound(c) and media.get(c.get("media_id"), {}).get("audio_codec")
+                   for t in doc["tracks"] if t["kind"] in ("video", "audio") for c in t["clips"]):
+            raise AppError("no_sound", "Nothing on the timeline makes a sound (the clips with sound are on muted "
+                                       "tracks, or there are none): there is no speech to caption.")
+        if self.mix_sound is None:
+            raise AppError("no_provider", "This Reelcut cannot mix the timeline's sound.")
+        model = self._speech_model("the timeline")
+        params = registry.validate_params(model, {})
+        return self._start_speech(project_id, model, params, seconds, "Captions: the timeline", {},
+                                  {"timeline": doc, "track_id": track_id, "name": "the timeline"})
+
+    def _speech_model(self, what: str) -> dict[str, Any]:
+        """The registry's speech-to-text model; refused (no job) without its provider's key."""
         model = next((m for m in registry.entries() if m.get("mode") == "transcribe"), None)
         if model is None:
             raise AppError("no_provider", "No speech-to-text model is in the registry.")
         lookup = getattr(self.provider(model["provider"]), "key_lookup", None)
         if lookup is not None and not lookup():
             raise AppError("no_api_key", "Transcription runs on fal.ai: add your fal.ai API key in Settings (or set "
-                                         "FAL_KEY) to caption a clip. Reelcut has no offline transcription.")
-        params = registry.validate_params(model, {})
-        span = float(clip["out"]) - float(clip["in"])
-        place = {k: clip.get(k) for k in ("id", "start", "in", "out", "speed") if k in clip}
+                                         f"FAL_KEY) to caption {what}. Reelcut has no offline transcription.")
+        return model
+
+    def _start_speech(self, project_id: str, model: dict[str, Any], params: dict[str, Any], seconds: float,
+                      prompt: str, inputs: dict[str, Any], info: dict[str, Any]) -> dict[str, Any]:
         job_id = uuid.uuid4().hex
         ts = now()
-        self.db.execute(
-            "INSERT INTO jobs (id, project_id, model_id, prompt, params, status, progress, message, cost, created_at,"
-            " updated_at, inputs, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (job_id, project_id, model["id"], f"Captions: {item['name']}", dumps(params), "queued", 0.0,
-             "Waiting to start", registry.estimate_cost(model, params, span), ts, ts,
-             dumps({"audio_url": item["id"]}), dumps({"transcribe": {"clip": place, "name": item["name"]}})))
+        cost = registry.estimate_cost(model, params, seconds)
+        with self.db.transaction() as c:
+            # in the transaction that inserts the job: two requests at once cannot both pass the cap
+            _within_cap(c, project_id, cost)
+            c.execute(
+                "INSERT INTO jobs (id, project_id, model_id, prompt, params, status, progress, message, cost,"
+                " created_at, updated_at, inputs, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (job_id, project_id, model["id"], prompt, dumps(params), "queued", 0.0, "Waiting to start", cost,
+                 ts, ts, dumps(inputs), dumps({"transcribe": info})))
         self._publish(job_id)
         self._spawn(job_id)
         return self.get(job_id)
+
+    def _timeline_sound(self, ctx: JobContext, job: dict[str, Any], doc: dict[str, Any]) -> None:
+        """What is sent for the timeline: its mixed sound, from 0 to its end, so fal's times are
+        timeline times."""
+        out = ctx.temp_dir / f"sound-{ctx.job_id}.m4a"
+        ctx.report("queued", 0.0, "Mixing the timeline's sound")
+        try:
+            assert self.mix_sound is not None  # checked before the job was made
+            self.mix_sound(job["project_id"], doc, out, ctx.cancel_event, lambda f: ctx.report("queued", f))
+        except EncodeCancelled:
+            raise JobCancelled() from None
+        ctx.inputs["audio_url"] = out
 
     def _clip_sound(self, ctx: JobContext, clip: dict[str, Any]) -> None:
         """What is sent: only the sound the clip plays (its [in, out] of the source), small and
@@ -181,15 +243,28 @@ class JobManager:
 
     def _store_transcript(self, job: dict[str, Any], ctx: JobContext, path: Path) -> None:
         info = ctx.state["transcribe"]
-        clip = info["clip"]
         words = json.loads(path.read_text("utf-8")).get("words") or []
-        lines = speech_lines(words, clip, offset=float(clip["in"]))
+        timeline = info.get("timeline")
+        if timeline is not None:
+            # what was sent starts at the timeline's 0: its times are timeline times
+            lines = speech_lines(words, {"start": 0.0, "in": 0.0, "out": timeline_end(timeline), "speed": 1.0})
+        else:
+            clip = info["clip"]
+            lines = speech_lines(words, clip, offset=float(clip["in"]))
         ctx.check_cancelled()
         self._update(job["id"], status="storing", progress=_SPAN["storing"][0], message="Adding the captions")
-        add_captions_track(self.media.projects, job["project_id"], lines, f"Captions: {info['name']}")
-        n = len(lines)
-        self._update(job["id"], status="done", progress=1.0,
-                     message=f"{n} caption line{'s' if n != 1 else ''} added" if n else "No speech heard in the clip")
+        left_out = 0
+        if timeline is not None:
+            n, left_out = add_lines_to_track(self.media.projects, job["project_id"], lines, info.get("track_id"),
+                                             f"Captions: {info['name']}")
+        else:
+            add_captions_track(self.media.projects, job["project_id"], lines, f"Captions: {info['name']}")
+            n = len(lines)
+        where = "the timeline" if timeline is not None else "the clip"
+        message = f"{n} caption line{'s' if n != 1 else ''} added" if n or left_out else f"No speech heard in {where}"
+        if left_out:
+            message += f"; {left_out} left out where the track already had lines"
+        self._update(job["id"], status="done", progress=1.0, message=message)
 
     # -- starting -----------------------------------------------------------------------------
     def start(self, project_id: Any, model_ids: Any, prompt: Any, params: Any = None,
@@ -407,7 +482,11 @@ class JobManager:
                 sound = None
                 try:
                     if "request_id" not in ctx.state:
-                        self._clip_sound(ctx, ctx.state["transcribe"]["clip"])
+                        info = ctx.state["transcribe"]
+                        if "timeline" in info:
+                            self._timeline_sound(ctx, job, info["timeline"])
+                        else:
+                            self._clip_sound(ctx, info["clip"])
                         sound = ctx.inputs["audio_url"]
                     result = provider.generate(ctx)
                 finally:
@@ -431,7 +510,10 @@ class JobManager:
                     job["project_id"], result.path, name=media_name(job["prompt"]),
                     filename=media_filename(job["model_id"], time.time(), probed.mime),
                     source={"type": "generation", "model_id": job["model_id"], "prompt": job["prompt"],
-                            "params": job["params"], "remote_url": result.remote_url},
+                            "params": job["params"], "remote_url": result.remote_url,
+                            # the take's seed even when the model takes none as a parameter: the
+                            # inspector says how the clip was made after its job is cleared
+                            "seed": job["seed"]},
                     cost=result.cost if result.cost is not None else job["cost"],
                     digest=(result.size, result.sha256) if result.sha256 and result.size is not None else None,
                     probed=probed,

@@ -248,3 +248,24 @@ def add_captions_track(projects: Projects, project_id: str, lines: list[dict[str
     doc["tracks"].insert(0, {"id": f"captions-{uuid.uuid4().hex[:8]}", "name": name[:200] or "Captions",
                              "kind": "captions", "muted": False, "hidden": False, "style": {}, "clips": lines})
     return projects.save_timeline_at(project_id, doc, current, source=source)
+
+
+def add_lines_to_track(projects: Projects, project_id: str, lines: list[dict[str, Any]], track_id: str | None,
+                       name: str, source: str | None = None) -> tuple[int, int]:
+    """`lines` into the captions track `track_id`, or into a new track on top named `name` when
+    it is None or that track is gone (a paid transcript is never thrown away). An existing
+    track's lines stay: a new line that would overlap one of them is left out (the lines of a
+    track never overlap). Saved on the current revision. Returns (lines added, lines left out)."""
+    doc, current = projects.timeline_at(project_id)
+    track = next((t for t in doc["tracks"] if track_id and t.get("id") == track_id and t.get("kind") == "captions"),
+                 None)
+    if track is None:
+        add_captions_track(projects, project_id, lines, name, source)
+        return len(lines), 0
+    taken = [(float(c["start"]), float(c["start"]) + float(c["duration"])) for c in track["clips"]]
+    fits = [line for line in lines
+            if all(line["start"] + line["duration"] <= a + 1e-6 or line["start"] >= b - 1e-6 for a, b in taken)]
+    if fits:
+        track["clips"] = sorted([*track["clips"], *fits], key=lambda c: float(c["start"]))
+        projects.save_timeline_at(project_id, doc, current, source=source)
+    return len(fits), len(lines) - len(fits)

@@ -114,6 +114,14 @@ def record(c: sqlite3.Connection, project_id: str, before: str, before_revision:
     c.execute("UPDATE projects SET history_at = ? WHERE id = ?", (seq, project_id))
 
 
+def rewrite_current(c: sqlite3.Connection, project_id: str, doc: str) -> None:
+    """The timeline was changed in place, with no new revision (media_store.delete took a deleted
+    item's clips out): the step it is at holds that too, so that once the item is restored and its
+    clips put back (a new step), an undo takes them out again."""
+    c.execute("UPDATE timeline_history SET timeline = ? WHERE project_id = ? AND seq = "
+              "(SELECT history_at FROM projects WHERE id = ?)", (doc, project_id, project_id))
+
+
 def move(c: sqlite3.Connection, project_id: str, direction: int) -> tuple[sqlite3.Row, sqlite3.Row]:
     """The step undo (-1) or redo (+1) goes to, with the step it undoes or redoes (its revision
     and source); the pointer is moved there. Raises 409 when there is none."""

@@ -18,6 +18,7 @@ from ..eventbus import EventBus
 from ..media.filmstrip import WaveformCancelled, make_filmstrip, waveform_peaks
 from ..media.probe import NotMedia, ProbeResult, probe
 from ..media.thumbnail import make_thumbnail
+from . import history
 from .db import Database, dumps, loads, now
 from .files import (
     claim_path,
@@ -330,6 +331,7 @@ class MediaStore:
             # refused), and each open page takes them out of its copy too (media_deleted), so its
             # next save is not refused as stale for it
             c.execute("UPDATE projects SET timeline = ? WHERE id = ?", (dumps(doc), row["project_id"]))
+            history.rewrite_current(c, row["project_id"], dumps(doc))
             c.execute("UPDATE media SET deleted_at = ? WHERE id = ?", (now(), media_id))
         self._forget_waveform(row)  # a cache, made again if the item comes back
         self.bus.publish("media_deleted", {"project_id": row["project_id"], "id": media_id})

@@ -193,7 +193,8 @@ def _build(doc: dict[str, Any], sources: dict[str, Source], out: Path, work_dir:
                     texts.append(_text_filter(clip, font, tf, layout))
             continue
         if track["kind"] == "captions":
-            for clip in caption_clips(track, w, h):
+            # sound only (an audio export, the mix sent to speech to text): no picture to draw on
+            for clip in caption_clips(track, w, h) if want_video else []:
                 tf = work_dir / f"text-{len(texts)}.txt"
                 tf.write_text(clip["text"], "utf-8")
                 texts.append(_text_filter(clip, font, tf, layout))
@@ -292,7 +293,7 @@ def _output_args(output: Output, graph: list[str], inputs: list[str], video_out:
         codec_args += ["-c:a", audio["encoder"]]
         if not audio["encoder"].startswith("pcm_"):
             codec_args += ["-b:a", str(int(level["audio_bitrate"]))]
-        codec_args += ["-ar", str(int(audio["rate"])), "-ac", "2"]
+        codec_args += ["-ar", str(int(audio["rate"])), "-ac", str(int(audio.get("channels", 2)))]
     graph_args = write_graph(";".join(graph), work_dir / "graph.txt")
     if fmt["muxer"] in ("mp4", "mov", "ipod"):
         codec_args += ["-movflags", "+faststart"]

@@ -6,6 +6,8 @@ overlay that places the layer on the canvas.
           -> sendcmd (this layer's per-frame values, one per window of time) -> rotate -> scale (animated scale only)
           -> drawbox (a wipe clears what it has not reached) -> lut (a dip's colour)
           -> split, blend of the layer with itself (alpha)
+      (with an animated scale, lut and blend come before rotate: they cannot take a frame whose
+      size changes)
     [canvas][layer] overlay at (x, y) from the clip's centre, only while the clip is visible
 
 The alpha is scaled by blend, not lut: lut rebuilds its tables (about 4 ms) on every command, so
@@ -242,6 +244,22 @@ def picture(p: Placed, source_pad: str, k: int, canvas: Canvas, work_dir: Path) 
     chain = [f"setpts={pts}+{num(p.start)}/TB", f"fps={num(fps)}", *_fit(p.clip, box)]
     if script:
         chain.append(script.write(work_dir / f"layer-{k}.cmd", f"cmd{k}", fps))
+    tone: list[str] = []  # colour and alpha: per-pixel, so they may go before or after the geometry
+    if colour:  # lut's tables also hold luma and chroma to the limited range, as below
+        tone.append(f"{names['lut']}=" + ":".join(f"{o}={v}" for o, v in first["lut"].items()))
+    elif alpha:
+        # a layer shown through is held to the limited range first (the alpha's lut used to do it):
+        # the page clamps each layer's colours before it mixes them, so an overshoot (a superwhite,
+        # a scaler's ringing) must not be mixed in at full strength either
+        tone += ["limiter=min=16:max=235:planes=1", "limiter=min=16:max=240:planes=6"]
+    if alpha:
+        # the two copies are one frame, so the blend's pair is always the same picture
+        tone.append(f"split[op{k}t][op{k}b];[op{k}t][op{k}b]{names['alpha']}=c3_mode=difference"
+                    f":c3_opacity={first['alpha']['c3_opacity']}")
+    if animated_scale:
+        # an animated scale changes the frame's size on the way: lut, limiter and blend size their
+        # buffers once, from the first frame (a smaller frame later aborts ffmpeg), so they go first
+        chain += tone
     if turned:
         chain.append(f"{names['rotate']}=a={first['rotate']['a']}:ow={layer[0]}:oh={layer[1]}:c=black@0")
     if animated_scale:
@@ -250,17 +268,8 @@ def picture(p: Placed, source_pad: str, k: int, canvas: Canvas, work_dir: Path) 
         # replace=1: the box's transparent colour replaces the layer's pixels, alpha included
         chain.append(f"{names['wipe']}=x={first['wipe']['x']}:y=0:w={layer[0]}:h={layer[1]}"
                      ":color=black@0:t=fill:replace=1")
-    if colour:  # lut's tables also hold luma and chroma to the limited range, as below
-        chain.append(f"{names['lut']}=" + ":".join(f"{o}={v}" for o, v in first["lut"].items()))
-    elif alpha:
-        # a layer shown through is held to the limited range first (the alpha's lut used to do it):
-        # the page clamps each layer's colours before it mixes them, so an overshoot (a superwhite,
-        # a scaler's ringing) must not be mixed in at full strength either
-        chain += ["limiter=min=16:max=235:planes=1", "limiter=min=16:max=240:planes=6"]
-    if alpha:
-        # the two copies are one frame, so the blend's pair is always the same picture
-        chain.append(f"split[op{k}t][op{k}b];[op{k}t][op{k}b]{names['alpha']}=c3_mode=difference"
-                     f":c3_opacity={first['alpha']['c3_opacity']}")
+    if not animated_scale:
+        chain += tone
     # by frame number, not time: the frames sampled above are exactly the frames shown
     overlay = (f"{names['overlay']}=x={x0}:y={y0}:eof_action=pass:repeatlast=0"
                f":enable='between(n,{frames[0]},{frames[-1]})'")

@@ -30,6 +30,8 @@ from . import budget, captions_out, frames
 from . import settings as export_settings
 from .plan import cut_to_range, plan_export, settings_plan, smart_render_off
 from .smart import copy_render, sources_info
+from .sound_mix import media_sources, render_sound
+from .splice import SpliceFailed, exact_cut, splice_render
 
 log = logging.getLogger(__name__)
 ACTIVE = ("queued", "rendering")
@@ -203,21 +205,14 @@ class ExportManager:
             return len(self._running)
 
     def sources(self, project_id: str, timeline: dict[str, Any] | None = None) -> dict[str, Source]:
-        """The files an export of this project reads: always the originals, never a proxy. A
-        clip of `timeline` whose file is gone is refused, naming it."""
-        sources = {}
-        used = {c.get("media_id") for t in (timeline or {}).get("tracks", []) for c in t["clips"]}
-        for item in self.media.list(project_id):
-            try:
-                path, _ = self.media.file_path(item["id"])
-            except NotFound as exc:
-                if timeline is None or item["id"] in used:
-                    raise AppError("source_missing", f"The clip '{item['name']}' has lost its file since it was "
-                                                     "imported. Re-import it.") from exc
-                continue
-            sources[item["id"]] = Source(path=path, kind=item["kind"], has_audio=bool(item["audio_codec"]),
-                                         has_video=bool(item["video_codec"]), name=item["name"], size=item["size"])
-        return sources
+        """The files an export of this project reads (render/sound_mix.py's media_sources)."""
+        return media_sources(self.media, project_id, timeline)
+
+    def mix_sound(self, project_id: str, doc: dict[str, Any], out: Path, cancel: threading.Event,
+                  on_progress: Callable[[float], None] | None = None) -> float:
+        """The timeline's sound alone, as this export mixes it, small for speech to text
+        (render/sound_mix.py); its length in seconds."""
+        return render_sound(self.media, project_id, doc, out, cancel=cancel, on_progress=on_progress)
 
     def _run(self, export_id: str, project: dict[str, Any], timeline: dict[str, Any], sources: dict[str, Source],
              duration: float, cancel: threading.Event, smart: bool = True, settings: dict[str, Any] | None = None,
@@ -269,12 +264,19 @@ class ExportManager:
             elif why is not None:
                 plan = settings_plan(timeline, why)  # no source can be copied into another output
             else:
-                plan = plan_export(planned, sources_info(planned, sources, check))
+                info = sources_info(planned, sources, check)
+                plan = plan_export(planned, info)
             check()
             self.rows.update(export_id, plan=plan)
+            # a range cut through a fade or a keyframed clip is encoded from the whole render
+            splice = plan.get("splice") and (output is None or exact_cut(timeline, output.start, output.end))
             if plan["copy"]:
                 self.rows.update(export_id, status="rendering", message="Copying")
                 copy_render(planned, plan, sources, tmp_out, duration, on_progress=progress, cancel=cancel)
+            elif splice:
+                self.rows.update(export_id, status="rendering", message="Rendering the re-encoded stretches")
+                plan = self._splice(export_id, planned, plan, info, sources, tmp_out, work, duration, progress,
+                                    cancel, check)
             else:
                 args, _ = build_export_args(timeline, sources, tmp_out, work, find_font(), check=check,
                                             output=output)
@@ -317,6 +319,37 @@ class ExportManager:
             self.rows.update(export_id, **outcome)
         except AppError:
             log.exception("could not record the end of export %s", export_id)
+
+    def _splice(self, export_id: str, doc: dict[str, Any], plan: dict[str, Any], info: dict[str, Any],
+                sources: dict[str, Source], out: Path, work: Path, duration: float,
+                progress: Callable[[float], None], cancel: threading.Event, check: Callable[[], None],
+                ) -> dict[str, Any]:
+        """Join the copied and the encoded stretches. A join that does not decode cleanly
+        re-plans with the clips beside it encoded whole, as the plan then says; when no copied
+        clip is left to blame, or after three tries, the whole timeline is encoded."""
+        forced: dict[str, list[str]] = {}
+        for _ in range(3):
+            try:
+                splice_render(doc, plan, sources, out, work, find_font(), duration, on_progress=progress,
+                              cancel=cancel, check=check)
+                return plan
+            except SpliceFailed as exc:
+                log.warning("export %s: a splice did not decode cleanly (%s)", export_id, exc)
+                out.unlink(missing_ok=True)
+                if not exc.clips:
+                    plan = settings_plan(doc, "the splice did not decode cleanly")
+                    break
+                forced.update({cid: ["its splice did not decode cleanly"] for cid in exc.clips})
+                plan = plan_export(doc, info, forced)
+                self.rows.update(export_id, plan=plan)
+                if not plan["splice"]:
+                    break  # nothing left to copy: each clip says why it is encoded
+        else:
+            plan = settings_plan(doc, "the splice did not decode cleanly")
+        self.rows.update(export_id, plan=plan)
+        args, _ = build_export_args(doc, sources, out, work, find_font(), check=check)
+        run_ffmpeg(args, duration=duration, on_progress=progress, cancel=cancel, what="The export")
+        return plan
 
     def cancel(self, export_id: str) -> dict[str, Any]:
         self.get(export_id)

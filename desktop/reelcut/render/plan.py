@@ -3,18 +3,20 @@ packets, and why the others are encoded. Pure: no I/O, no ffmpeg; the facts abou
 (its stream parameters and keyframe times) come in `sources_info` (render/smart.py reads them).
 
 A stretch is copied where one video clip plays alone (no other visible video layer, no title
-over it), at speed 1, with no transform, crop, opacity, fade, keyframe or transition, its in
-point on one of its source's keyframes and its out point on a keyframe or at the source's end,
-and its source is what the export would encode: H.264 High, yuv420p, the timeline's size and
-frame rate, square pixels, untagged (or BT.709, limited range) colour. Everything else is
-encoded, as a whole export is today, with a reason a person can read.
+over it), at speed 1, with no transform, crop, opacity, fade, keyframe or transition, from a
+keyframe of its source to a keyframe or the source's end, and its source is what the export
+would encode: H.264 High, yuv420p, the timeline's size and frame rate, square pixels,
+untagged (or BT.709, limited range) colour. Everything else is encoded, with a reason a
+person can read. A clip cut between keyframes is encoded from its in point to its source's
+next keyframe (and from the last keyframe to its out point, when that is between keyframes
+too), and copied between.
 
 The sound is planned apart: copied only where the timeline's sound is exactly each copied
 clip's own sound, untouched (AAC LC, 48 kHz stereo, as the export encodes it).
 
-This first piece renders by copy only when every stretch is a copy and the sound is copied;
-a plan that mixes copy and encode is encoded whole (joining them by remux is a later piece),
-and its summary says so."""
+A plan whose stretches are all copied, with its sound copied, renders by remux alone ("copy");
+one that mixes copy and encode ("splice") encodes only its encoded stretches and joins them to
+the copied packets (render/smart.py `splice_render`)."""
 
 from __future__ import annotations
 
@@ -33,8 +35,6 @@ OUTPUT_AUDIO = {"codec": "aac", "profile": "LC", "rate": 48000, "channels": 2}
 _COLOUR_OK = {"color_range": ("unknown", "tv"), "color_space": ("unknown", "bt709"),
               "color_primaries": ("unknown", "bt709"), "color_trc": ("unknown", "bt709")}
 _EPS = 1e-6
-MIXED_LATER = ("joining copied and encoded stretches is a later piece, so this export encodes the whole "
-               "timeline")
 
 
 def _fmt(v: float) -> str:
@@ -110,7 +110,10 @@ def _on_keyframe(t: float, keyframes: list[float], fps: float) -> bool:
     return any(abs(t - k) < tol for k in keyframes)
 
 
-def _cut_reasons(clip: dict[str, Any], info: dict[str, Any], fps: float) -> list[str]:
+def _cut(clip: dict[str, Any], info: dict[str, Any], fps: float) -> tuple[list[str], float, float]:
+    """Why the clip's cut cannot be copied at all, or the source seconds from its in point to
+    the next keyframe and from the last keyframe to its out point that are encoded so the rest,
+    keyframe to keyframe, can be copied: (reasons, head, tail)."""
     v = info["video"]
     keys = v.get("keyframes") or []
     end = float(v.get("duration") or 0)
@@ -118,12 +121,18 @@ def _cut_reasons(clip: dict[str, Any], info: dict[str, Any], fps: float) -> list
     tol = 0.5 / fps
     frame = float(clip["start"]) * fps
     if abs(frame - round(frame)) > 1e-3:
-        return ["starts between two frames of the timeline"]
-    if not _on_keyframe(cin, keys, fps) or not (cout >= end - tol or _on_keyframe(cout, keys, fps)):
-        return ["cut between keyframes"]
+        return ["starts between two frames of the timeline"], 0.0, 0.0
     if cout > end + tol:
-        return ["longer than its source's picture"]
-    return []
+        return ["longer than its source's picture"], 0.0, 0.0
+    first = next((k for k in sorted(keys) if k > cin - tol), None)
+    last = cout if cout >= end - tol or _on_keyframe(cout, keys, fps) else \
+        max((k for k in keys if k < cout - tol), default=None)
+    if first is None or last is None or last - first < 1 / fps - tol:
+        return ["cut between keyframes, with no keyframe to copy from"], 0.0, 0.0
+    # whole frames of the source: the copied part starts and ends on its frames
+    head = round(max(0.0, first - cin) * fps) / fps
+    tail = round(max(0.0, cout - last) * fps) / fps
+    return [], head, tail
 
 
 def _sound(doc: dict[str, Any], shown: set[str], sources_info: dict[str, Any]) -> dict[str, Any]:
@@ -161,12 +170,15 @@ def _sound(doc: dict[str, Any], shown: set[str], sources_info: dict[str, Any]) -
     return {"action": "copy", "reason": "each clip's own sound, untouched"}
 
 
-def plan_export(doc: dict[str, Any], sources_info: dict[str, Any]) -> dict[str, Any]:
+def plan_export(doc: dict[str, Any], sources_info: dict[str, Any],
+                forced: dict[str, list[str]] | None = None) -> dict[str, Any]:
     """The export's plan: {"stretches": [{start, end, action, clip_id?, clip?, reason}],
     "sound": {action, reason}, "copy": whether this export renders by copy, "summary"}.
     `sources_info[media_id]` is {"kind", "video": {codec, profile, width, height, pix_fmt, fps,
     constant_rate, sar, color_*, duration, keyframes, params}, "audio": {codec, profile, rate,
-    channels} or None}; a media id missing from it is planned as encoded."""
+    channels} or None}; a media id missing from it is planned as encoded. `forced[clip_id]`: the
+    reasons a clip is encoded whole whatever it is (a splice of it that did not decode cleanly).
+    "splice": some stretches are copied and others encoded, and the render joins them."""
     fps = float(doc["fps"])
     duration = timeline_end(doc)
     # the picture's layers: every clip on a visible video track, top track first
@@ -185,12 +197,19 @@ def plan_export(doc: dict[str, Any], sources_info: dict[str, Any]) -> dict[str, 
     layers.sort(key=lambda layer: (float(layer[1]["start"]), layer[0]))
     number = {clip["id"]: n for n, (_, clip, _) in enumerate(layers, start=1)}
 
-    own: dict[str, list[str]] = {}
+    own: dict[str, list[str]] = dict(forced or {})
+    # the timeline's times where a clip cut between keyframes turns from encoded to copied
+    copy_from: dict[str, tuple[float, float]] = {}
     for _, clip, incoming in layers:
+        if clip["id"] in own:
+            continue
         info = sources_info.get(clip["media_id"])
         reasons = _picture_reasons(clip, incoming) + _source_reasons(doc, info)
         if not reasons:
-            reasons = _cut_reasons(clip, info or {}, fps)
+            reasons, head, tail = _cut(clip, info or {}, fps)
+            if not reasons:
+                s0 = float(clip["start"])
+                copy_from[clip["id"]] = (s0 + head, s0 + clip_length(clip) - tail)
         own[clip["id"]] = reasons
     # copied clips must share one set of H.264 parameters (an MP4 holds one): the first decides
     params = None
@@ -204,7 +223,7 @@ def plan_export(doc: dict[str, Any], sources_info: dict[str, Any]) -> dict[str, 
 
     edges = sorted({0.0, duration, *(t for _, c, _ in layers for t in (float(c["start"]),
                                                                        float(c["start"]) + clip_length(c))),
-                    *(t for span in titles for t in span)})
+                    *(t for span in titles for t in span), *(t for span in copy_from.values() for t in span)})
     stretches: list[dict[str, Any]] = []
     for a, b in zip(edges, edges[1:], strict=False):
         if b - a < 1e-9 or a >= duration:
@@ -223,6 +242,13 @@ def plan_export(doc: dict[str, Any], sources_info: dict[str, Any]) -> dict[str, 
                 stretch["reason"] = "a title over it"
             elif own[top["id"]]:
                 stretch["reason"] = ", ".join(own[top["id"]])
+            elif mid < copy_from[top["id"]][0]:
+                stretch["reason"] = (f"cut between keyframes: {_secs(copy_from[top['id']][0] - float(top['start']))}"
+                                     " re-encoded to the next keyframe")
+            elif mid >= copy_from[top["id"]][1]:
+                stretch["reason"] = (f"cut between keyframes: "
+                                     f"{_secs(float(top['start']) + clip_length(top) - copy_from[top['id']][1])}"
+                                     " re-encoded from the last keyframe")
             else:
                 stretch = {"action": "copy", "clip_id": top["id"], "clip": number[top["id"]],
                            "reason": "its source as it is"}
@@ -238,30 +264,44 @@ def plan_export(doc: dict[str, Any], sources_info: dict[str, Any]) -> dict[str, 
     # a copied clip is copied whole from its in to its out: nothing else of it shows
     copy = all_copy and sound["action"] == "copy" and math.isclose(
         sum(s["end"] - s["start"] for s in stretches), duration, abs_tol=1e-6)
-    return {"stretches": stretches, "sound": sound, "copy": copy,
-            "summary": _summary(layers, number, stretches, sound, copy)}
+    splice = not copy and any(s["action"] == "copy" for s in stretches)
+    return {"stretches": stretches, "sound": sound, "copy": copy, "splice": splice,
+            "summary": _summary(layers, stretches, sound, copy)}
 
 
-def _summary(layers: list[Any], number: dict[str, int], stretches: list[dict[str, Any]], sound: dict[str, Any],
-             copy: bool) -> str:
+def _secs(v: float) -> str:
+    return f"{v:.1f} s" if v >= 0.1 else f"{v:.2f} s"
+
+
+def _summary(layers: list[Any], stretches: list[dict[str, Any]], sound: dict[str, Any], copy: bool) -> str:
+    """"Smart render: 4 of 6 clips copied; clip 2 re-encoded (25 fps in a 30 fps timeline);
+    clip 3 cut between keyframes: 0.4 s re-encoded to the next keyframe, the rest copied"."""
     total = len(layers)
-    encoded: dict[int, str] = {}
+    encoded: dict[int, list[str]] = {}
+    copied: set[int] = set()
     for s in stretches:
-        if s["action"] == "encode" and "clip" in s:
-            encoded.setdefault(s["clip"], s["reason"])
+        if "clip" not in s:
+            continue
+        if s["action"] == "copy":
+            copied.add(s["clip"])
+        elif s["reason"] not in encoded.setdefault(s["clip"], []):
+            encoded[s["clip"]].append(s["reason"])
     gaps = [s for s in stretches if s["action"] == "encode" and "clip" not in s]
-    n_copied = total - len(encoded)
+    head = f"Smart render: {len(copied)} of {total} clip{'s' if total != 1 else ''} copied"
     if copy:
-        return f"Smart render: {n_copied} of {total} clip{'s' if total != 1 else ''} copied"
-    parts = [f"Smart render: {n_copied} of {total} clip{'s' if total != 1 else ''} could be copied"]
-    parts += [f"clip {n} re-encoded ({why})" for n, why in sorted(encoded.items())]
+        return head
+    parts = [head]
+    for n, reasons in sorted(encoded.items()):
+        if n not in copied:
+            parts.append(f"clip {n} re-encoded ({reasons[0]})")
+        else:
+            said = [r if r.startswith("cut between keyframes") else f"re-encoded in part ({r})" for r in reasons]
+            parts.append(f"clip {n} {'; '.join(said)}, the rest copied")
     if gaps:
         parts.append(f"{len(gaps)} stretch{'es' if len(gaps) != 1 else ''} without a clip encoded "
                      f"({gaps[0]['reason']})")
     if sound["action"] != "copy":
         parts.append(f"sound mixed ({sound['reason']})")
-    if n_copied:
-        parts.append(MIXED_LATER)
     return "; ".join(parts)
 
 
@@ -269,7 +309,7 @@ def smart_render_off(doc: dict[str, Any]) -> dict[str, Any]:
     """The plan when the setting is off: the whole timeline encoded."""
     return {"stretches": [{"start": 0.0, "end": timeline_end(doc), "action": "encode",
                            "reason": "smart render is off"}],
-            "sound": {"action": "mix", "reason": "smart render is off"}, "copy": False,
+            "sound": {"action": "mix", "reason": "smart render is off"}, "copy": False, "splice": False,
             "summary": "Smart render is off: the whole timeline is encoded"}
 
 
@@ -278,7 +318,7 @@ def settings_plan(doc: dict[str, Any], why: str) -> dict[str, Any]:
     rate, quality or a range, render/settings.py `why_encode`): the whole timeline encoded, and
     each stretch says why."""
     return {"stretches": [{"start": 0.0, "end": timeline_end(doc), "action": "encode", "reason": why}],
-            "sound": {"action": "mix", "reason": why}, "copy": False,
+            "sound": {"action": "mix", "reason": why}, "copy": False, "splice": False,
             "summary": f"Smart render: the whole timeline is encoded ({why})"}
 
 

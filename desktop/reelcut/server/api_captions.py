@@ -41,3 +41,10 @@ def transcribe(project_id: str):
     """{clip_id} → 202 {job}: speech to text of the clip's sound on fal.ai; its lines arrive as a
     new captions track when the job ends (the timeline_changed event tells the page)."""
     return jsonify({"job": services().jobs.transcribe(project_id, body().get("clip_id"))}), 202
+
+
+@bp.post("/projects/<project_id>/captions/transcribe-timeline")
+def transcribe_timeline(project_id: str):
+    """{track_id?} → 202 {job}: speech to text of the whole timeline's mixed sound on fal.ai; its
+    lines arrive at timeline time in that captions track, or a new one, when the job ends."""
+    return jsonify({"job": services().jobs.transcribe_timeline(project_id, body().get("track_id"))}), 202

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, g, jsonify
 
+from ..errors import AppError
 from . import urls
 from .util import body, services
 
@@ -50,3 +51,12 @@ def title():
 def selftest():
     services().desktop.selftest_report(body())
     return jsonify({"ok": True})
+
+
+@bp.post("/activate")
+def activate():
+    """A second `reelcut` launch forwarding to this window. Bearer only: it names files for the
+    server to read, which a page (cookie) must never do."""
+    if g.get("auth") != "bearer":
+        raise AppError("bearer_only", "Activating the window needs the Bearer token (a second launch only).")
+    return jsonify(services().desktop.activate(body().get("paths")))

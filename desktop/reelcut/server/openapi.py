@@ -188,9 +188,18 @@ def spec() -> dict[str, Any]:
             "/api/projects/{project_id}/captions/transcribe": {"post": _op(
                 "Caption this clip: speech to text of a timeline clip's sound on fal.ai, as a generation job"
                 " (progress, cancel, cost); when it ends its lines become a new captions track timed where the"
-                " clip plays. 401 no_api_key without a fal.ai key (no job); 422 invalid_clip naming clip_id",
+                " clip plays. 401 no_api_key without a fal.ai key (no job); 422 over_spending_cap (no job),"
+                " invalid_clip naming clip_id",
                 _ok(_OBJ, "202"), _json({"type": "object", "properties": {"clip_id": {"type": "string"}},
                                          "required": ["clip_id"]}), ["project_id"])},
+            "/api/projects/{project_id}/captions/transcribe-timeline": {"post": _op(
+                "Caption the timeline: speech to text of the whole timeline's mixed sound (as the export mixes"
+                " it) on fal.ai, as a generation job (progress, cancel, cost by the timeline's length); when it"
+                " ends its lines land at timeline time in the captions track track_id (beside its lines, never"
+                " over them) or in a new one. 401 no_api_key without a fal.ai key (no job); 422 over_spending_cap,"
+                " no_sound, invalid_track naming track_id; 400 empty_timeline",
+                _ok(_OBJ, "202"), _json({"type": "object", "properties": {"track_id": {"type": "string"}}}),
+                ["project_id"])},
             "/api/exports/{export_id}/sidecar": {"get": _op(
                 "The subtitle file (.srt, or .vtt beside a WebM) written beside an export made with"
                 " settings.captions \"sidecar\"", _ok(_OBJ), params=["export_id"])},
@@ -284,7 +293,9 @@ def spec() -> dict[str, Any]:
                 ("reveal", "Desktop: show a media file, an export or a saved file in the file manager"),
                 ("title", "Desktop: the window title"),
                 ("open-logs", "Desktop: show the log folder in the file manager (409 in a browser, naming it)"),
-                ("selftest", "Desktop: the page's self-test report"))},
+                ("selftest", "Desktop: the page's self-test report"),
+                ("activate", "Desktop: a second launch brings the window forward and imports its files by path "
+                             "(Bearer only)"))},
             "/media/{media_id}": {"get": _op("Media bytes (Range)", {"200": {"description": "bytes"},
                                                                      "206": {"description": "a range"}},
                                              params=["media_id"])},

@@ -58,6 +58,9 @@ const CALLS = [
     { settings: { format: 'gif' } }],
   [(s) => s.projects.exports('p1'), 'GET', 'api/projects/p1/exports'],
   [(s) => s.projects.transcribeClip('p1', 'c1'), 'POST', 'api/projects/p1/captions/transcribe', { clip_id: 'c1' }],
+  [(s) => s.projects.transcribeTimeline('p1'), 'POST', 'api/projects/p1/captions/transcribe-timeline', {}],
+  [(s) => s.projects.transcribeTimeline('p1', 'k1'), 'POST', 'api/projects/p1/captions/transcribe-timeline',
+    { track_id: 'k1' }],
   [(s) => s.media.sources('m1'), 'GET', 'api/media/m1/sources'],
   [(s) => s.media.waveform('m1'), 'GET', 'api/media/m1/waveform'],
   [(s) => s.media.remove('m1'), 'DELETE', 'api/media/m1'],
@@ -84,9 +87,9 @@ const CALLS = [
 test('every request the page makes is named in the api module, relative to the page', async () => {
   const { server } = await import('../../../web/js/app/api.js');
   const leaves = (o) => Object.values(o).flatMap((v) => (typeof v === 'function' ? [v] : leaves(v)));
-  // reveal and startExport are pinned twice; the three forms (media, timeline file, captions) and the
-  // download are pinned below
-  assert.equal(CALLS.length - 2 + 4, leaves(server).length);
+  // reveal, startExport and transcribeTimeline are pinned twice; the three forms (media, timeline
+  // file, captions) and the download are pinned below
+  assert.equal(CALLS.length - 3 + 4, leaves(server).length);
   for (const [call, method, url, body] of CALLS) {
     let asked = null;
     globalThis.fetch = async (u, init) => {

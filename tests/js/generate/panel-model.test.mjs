@@ -124,3 +124,26 @@ test('image and voice models are offered on the Text tab, and the filter picks t
   assert.ok(!groupModels(all, { mode: 'text', filter: 'silent' }).some((g) => g.models.some((m) => m.output)));
   assert.equal(unavailable(flux), null);
 });
+
+test('Use again: the request of a job\'s group, its takes counted, the takes\' seeds left out', async () => {
+  const { requestOf, takeLabel } = await import('../../../web/js/generate/panel-model.js');
+  const job = (id, model, take, extra = {}) => ({ id, model_id: model, take, group_id: 'g', prompt: 'a fox', params: { duration: 6, seed: 10 + take }, ...extra });
+  const jobs = [job('a', 'm1', 0), job('b', 'm1', 1), job('c', 'm1', 2), job('d', 'm2', 0), job('z', 'm1', 0, { group_id: 'other' })];
+  assert.deepEqual(requestOf(jobs[1], jobs), {
+    prompt: 'a fox', model_ids: ['m1', 'm2'], params: { m1: { duration: 6 }, m2: { duration: 6 } }, takes: 3, image_media_id: undefined,
+  });
+  const lone = { id: 'l', model_id: 'm1', take: 0, group_id: 'h', prompt: 'p', params: { seed: 5 }, image_media_id: 'img' };
+  assert.deepEqual(requestOf(lone, [lone]), { prompt: 'p', model_ids: ['m1'], params: { m1: { seed: 5 } }, takes: 1, image_media_id: 'img' },
+    'a lone job keeps the seed the user chose');
+  assert.equal(takeLabel(1, 3), 'Take 2 of 3');
+  assert.equal(takeLabel(0, 1), '');
+  assert.equal(takeLabel(2, 2), 'Take 3 of 3', 'a cleared job never makes "3 of 2"');
+});
+
+test('the draft keeps the number of takes, 1 to 4', async () => {
+  const { parseDraft, serializeDraft } = await import('../../../web/js/generate/panel-model.js');
+  const base = { tab: 'text', prompt: 'x', chosenByTab: { text: new Map(), image: new Map() } };
+  assert.equal(parseDraft(serializeDraft({ ...base, takes: 3 }), []).takes, 3);
+  assert.equal(parseDraft(serializeDraft({ ...base, takes: 9 }), []).takes, 4);
+  assert.equal(parseDraft(JSON.stringify({ v: 1 }), []).takes, 1, 'an older draft: one take');
+});

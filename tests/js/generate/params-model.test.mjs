@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaults, estimate, numberProblem, priceLabel, rangeText, ruleProblems, totalEstimate, typed } from '../../../web/js/generate/params-model.js';
+import { defaults, estimate, numberProblem, priceLabel, rangeText, ruleProblems, takesOf, totalEstimate, typed } from '../../../web/js/generate/params-model.js';
 
 const ltx = {
   id: 'fal-ai/ltx-2/text-to-video/fast', price_per_second: 0.04,
@@ -31,6 +31,14 @@ test('cost estimates use per-option prices and string durations', () => {
   assert.equal(estimate(ltx, { duration: 10, resolution: '1440p' }), 0.8);
   assert.ok(Math.abs(estimate(kling, { duration: '10' }) - 0.7) < 1e-9);
   assert.ok(Math.abs(totalEstimate([{ model: ltx, values: { duration: 6 } }, { model: kling, values: { duration: '5' } }]) - 0.59) < 1e-9);
+});
+
+test('the cost up front is takes × models × seconds × price', () => {
+  const entries = [{ model: ltx, values: { duration: 6 } }, { model: kling, values: { duration: '5' } }];
+  assert.ok(Math.abs(totalEstimate(entries, 3) - 3 * 0.59) < 1e-9);
+  assert.ok(Math.abs(totalEstimate([{ model: ltx, values: { duration: 10, resolution: '1440p' } }], 4) - 3.2) < 1e-9);
+  assert.equal(totalEstimate([], 4), 0);
+  assert.deepEqual(['0', '1', '2.4', '4', '7', 'x'].map(takesOf), [1, 1, 2, 4, 4, 1]);
 });
 
 test('cross-field rules name the field at fault', () => {

@@ -40,3 +40,15 @@ test('refetched after a reconnect: the fetched copy of a held item wins, in the 
   const merged = mergeFetched([item('a'), item('b', 'p', 'renamed')], before, 'p', before);
   assert.deepEqual(merged, [item('a'), item('b', 'p', 'renamed')]);
 });
+
+test('the takes of one request sit together, by number, where the first of them falls', async () => {
+  const { withTakes } = await import('../../../web/js/media/library-model.js');
+  const t = (id, take, group = 'g') => ({ id, group_id: group, take });
+  const shown = [t('b', 1), { id: 'x' }, t('a', 0), t('solo', 0, 'h'), t('c', 2)];
+  const out = withTakes(shown);
+  assert.deepEqual(out.map((o) => o.item.id), ['a', 'b', 'c', 'x', 'solo']);
+  assert.deepEqual(out.map((o) => o.take && o.take.label), ['Take 1 of 3', 'Take 2 of 3', 'Take 3 of 3', null, null]);
+  assert.deepEqual(out.map((o) => Boolean(o.take && o.take.first)), [true, false, false, false, false]);
+  const filtered = withTakes([t('b', 1)], shown); // a search shows one take: still "of 3"
+  assert.equal(filtered[0].take.label, 'Take 2 of 3');
+});

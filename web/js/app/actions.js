@@ -15,6 +15,7 @@ import {
   MEDIA_FIELDS, TEXT_FIELDS, addKeyframe, adjacentKeyframe, applyField, applyValue, placeTitle, removeKeyframe, setEasing,
 } from '../inspector/inspector-model.js';
 import { applyPreset } from '../inspector/title-presets.js';
+import { switchTake } from '../inspector/take-model.js';
 import { withCanvas } from '../preview/canvas-model.js';
 import { exportedMessage, importedMessage } from '../interchange/interchange-model.js';
 import { DEFAULT_TRANSITION, removeTransition, setTransition } from '../timeline/transitions-model.js';
@@ -129,6 +130,26 @@ export function createActions({ parts, state, show, project, sheet }) {
     if (next === state.timeline) { toast(refusal, 'warn'); show.timeline(); return; }
     edit(next);
   }
+  // A generation request (the panel's, or the inspector's Regenerate): its jobs listed at once;
+  // a refusal said in the panel, beside the field at fault. Whether it started.
+  async function startGeneration(request) {
+    try {
+      const { jobs } = await server.generations.start({ project_id: state.project.id, ...request });
+      for (const job of jobs) {
+        if (!state.jobs.has(job.id)) {
+          state.jobs.set(job.id, { ...job, project_id: state.project.id, prompt: request.prompt,
+            params: request.params?.[job.model_id] || {}, progress: 0, created_at: new Date().toISOString() });
+        }
+      }
+      show.jobs();
+      return true;
+    } catch (err) {
+      send(parts.ai, 'generateerror', { message: err.message, field: err.field, model_id: err.modelId });
+      fail(err);
+      return false;
+    }
+  }
+
   return afterUndo({
     async createproject({ name }) {
       const { project: created } = await server.projects.create(name);
@@ -247,17 +268,19 @@ export function createActions({ parts, state, show, project, sheet }) {
     async retryproxy({ id }) {
       await server.media.retryProxy(id);
     },
-    async generate(request) {
-      try {
-        const { jobs } = await server.generations.start({ project_id: state.project.id, ...request });
-        for (const job of jobs) {
-          if (!state.jobs.has(job.id)) state.jobs.set(job.id, { ...job, project_id: state.project.id, progress: 0, created_at: new Date().toISOString() });
-        }
-        show.jobs();
-      } catch (err) {
-        send(parts.ai, 'generateerror', { message: err.message, field: err.field, model_id: err.modelId });
-        fail(err);
-      }
+    generate: (request) => startGeneration(request),
+    // the inspector's Regenerate: the clip's request again, as a new request (a new group)
+    async regenerate({ request }) {
+      if (await startGeneration(request)) toast('Regenerating: the new clip lands in the library.');
+    },
+    // the inspector's Take list: the clip shows another take of its request, in its place, with
+    // its trims (clamped to the take's length) and properties; one step to undo
+    switchtake({ clipId, mediaId }) {
+      const item = state.media.find((m) => m.id === mediaId);
+      const result = switchTake(state.timeline, clipId, item);
+      if (result.error) { toast(result.error, 'warn'); return; }
+      edit(result.doc);
+      if (result.clamped) toast('That take is shorter: the clip now ends where it does.');
     },
     // "Caption this clip" in the inspector: a job in the jobs list, like a generation
     async transcribeclip({ clipId }) {
@@ -266,6 +289,19 @@ export function createActions({ parts, state, show, project, sheet }) {
         if (!state.jobs.has(job.id)) state.jobs.set(job.id, job);
         show.jobs();
         toast('Captioning the clip on fal.ai: its lines arrive as a new captions track.');
+      } catch (err) {
+        fail(err);
+      }
+    },
+    // "Caption the timeline…" in the captions panel: saved first, so what is sent is what the
+    // user sees; then a job in the jobs list, like a generation
+    async transcribetimeline() {
+      try {
+        await project.saveNow();
+        const { job } = await server.projects.transcribeTimeline(state.project.id);
+        if (!state.jobs.has(job.id)) state.jobs.set(job.id, job);
+        show.jobs();
+        toast('Captioning the timeline on fal.ai: its lines arrive as a new captions track.');
       } catch (err) {
         fail(err);
       }
@@ -525,6 +561,15 @@ export function createActions({ parts, state, show, project, sheet }) {
       project.saveViewSoon();
     },
     shortcuts() { sheet.open(); },
+    // Help's Open logs folder (the desktop menu): in a browser the refusal names the folder
+    async openlogs() {
+      const { path } = await server.desktop.openLogs();
+      toast(`The logs folder is open: ${path}`);
+    },
+    async about() {
+      const { version } = await server.health();
+      toast(`Reelcut ${version}: a video editor with AI clip generation.`);
+    },
     // Detach audio: the selected video clip's sound becomes a linked clip on an audio track
     detachaudio() {
       if (state.selected.length !== 1) return;

@@ -131,6 +131,10 @@ export const server = {
     // "Caption this clip": speech to text on fal.ai, as a job ({job}); its lines arrive as a new
     // captions track (timeline_changed) when it ends
     transcribeClip: (id, clipId) => api.post(`api/projects/${id}/captions/transcribe`, { clip_id: clipId }),
+    // "Caption the timeline": the whole timeline's mix, as a job ({job}); its lines arrive as a
+    // new captions track (or beside those of the captions track `trackId`) when it ends
+    transcribeTimeline: (id, trackId) => api.post(`api/projects/${id}/captions/transcribe-timeline`,
+      trackId ? { track_id: trackId } : {}),
   },
   media: {
     sources: (id) => api.get(`api/media/${id}/sources`),

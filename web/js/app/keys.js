@@ -7,7 +7,7 @@ import { matchShortcut } from './shortcuts.js';
 
 const CLIP = '.clip[data-clip-id]';
 const ACTIVATES = 'button, a[href], summary, [role=button], [role=link], [role=menuitem], [role=tab]';
-const TYPING = 'input:not([type=range]):not([type=checkbox]):not([type=button]), textarea, select, [contenteditable], dialog';
+export const TYPING = 'input:not([type=range]):not([type=checkbox]):not([type=button]), textarea, select, [contenteditable], dialog';
 
 export function bindKeys(target, { state, actions }) {
   target.addEventListener('keydown', (e) => {

@@ -3,9 +3,14 @@
 // playhead, merge with the next, delete, add at the playhead, shift every line. Every change goes
 // up as `captionop` (one edit of the timeline: undoable, saved); a refusal comes back as
 // `captionerror` and is shown beside its field. Subtitle files come in through "Import
-// subtitles…" (`importcaptions`) and leave as SRT or WebVTT (`downloadcaptions`).
+// subtitles…" (`importcaptions`) and leave as SRT or WebVTT (`downloadcaptions`). "Caption the
+// timeline…" says what it sends and costs, asks, then goes up as `transcribetimeline` (speech to
+// text of the whole timeline's sound on fal.ai, followed as a job; transcribe-model.js's rules).
 import { h, emit, clear } from '../shared/dom.js';
+import { server } from '../app/api.js';
+import { askConfirm } from '../shared/confirm-dialog.js';
 import { captionTracks, fmt, lineEnd } from './captions-model.js';
+import { speechSummary, timelineSpeech } from './transcribe-model.js';
 
 const ACCEPT = '.srt,.vtt,.ass,.ssa';
 
@@ -16,6 +21,13 @@ export function mountCaptions(el) {
   let known = new Set(); // the captions tracks seen last: one that appears (+ Captions track) is shown
   let playhead = 0;
   let current = null; // the row of the line under the playhead
+  let media = []; // the project's media: which clips have sound
+  let keySet = null; // whether a fal.ai key is set; unknown until the settings arrive
+  let speechModel = null; // the registry's speech-to-text model: its price
+  server.models().then((answer) => {
+    speechModel = answer.models.find((m) => m.mode === 'transcribe') || null;
+    updateSpeech();
+  }).catch(() => {});
 
   const importError = h('p', { class: 'form-error', role: 'alert', dataset: { captionsError: 'import' } });
   const file = h('input', {
@@ -29,6 +41,20 @@ export function mountCaptions(el) {
     },
   });
   const importButton = h('button', { type: 'button', class: 'ghost', text: 'Import subtitles…', onclick: () => file.click() });
+  const speechCost = h('span', { class: 'hint caption-timeline-cost' });
+  const speechButton = h('button', {
+    type: 'button', class: 'ghost', text: 'Caption the timeline…',
+    onclick: async () => {
+      const speech = timelineSpeech(doc, media, speechModel, keySet);
+      if (speech.blocker) return;
+      const yes = await askConfirm({
+        message: `Caption the timeline's sound with speech to text on fal.ai? ${speechSummary(speech)}. `
+          + 'Its lines arrive as a new captions track.',
+        confirm: 'Caption the timeline',
+      });
+      if (yes) emit(el, 'transcribetimeline', {});
+    },
+  });
   const select = h('select', { 'aria-label': 'Captions track', onchange: () => { trackId = select.value; render(true); } });
   const download = (format, label) => h('a', {
     class: 'button-link', href: '#', text: label, download: '', dataset: { format },
@@ -55,6 +81,7 @@ export function mountCaptions(el) {
   el.append(
     h('div', { class: 'panel-head' }, h('h2', { text: 'Captions' })),
     h('div', { class: 'captions-files' }, importButton, file, select, exports),
+    h('div', { class: 'captions-files' }, speechButton, speechCost),
     importError, empty, tools, list,
   );
 
@@ -115,6 +142,14 @@ export function mountCaptions(el) {
     }
   }
 
+  // what the timeline would cost to caption, or why it cannot be: beside the button
+  function updateSpeech() {
+    const speech = timelineSpeech(doc, media, speechModel, keySet);
+    speechButton.disabled = Boolean(speech.blocker);
+    speechCost.textContent = speech.blocker || speechSummary(speech);
+    speechButton.title = speech.blocker || 'Transcribe the speech of the whole timeline on fal.ai into a new captions track';
+  }
+
   // the line under the playhead is marked (aria-current), and kept in view while playing
   function markCurrent() {
     const track = shownKey && shownKey.track;
@@ -129,9 +164,17 @@ export function mountCaptions(el) {
     }
   }
 
-  el.addEventListener('timeline', (e) => { doc = e.detail.doc; playhead = doc.playhead || 0; render(); markCurrent(); });
+  el.addEventListener('timeline', (e) => {
+    doc = e.detail.doc;
+    media = e.detail.media || [];
+    playhead = doc.playhead || 0;
+    render();
+    markCurrent();
+    updateSpeech();
+  });
+  el.addEventListener('settings', (e) => { keySet = Boolean(e.detail.fal_key_set); updateSpeech(); });
   el.addEventListener('playhead', (e) => { playhead = e.detail.time; markCurrent(); });
-  el.addEventListener('noproject', () => { doc = null; known = new Set(); render(true); });
+  el.addEventListener('noproject', () => { doc = null; known = new Set(); render(true); updateSpeech(); });
   // a refused change: the reason beside its field
   el.addEventListener('captionerror', (e) => {
     const { lineId, field, message } = e.detail;
@@ -151,4 +194,5 @@ export function mountCaptions(el) {
   // a new edit clears what the last refusal said
   el.addEventListener('captionop', () => { toolError.textContent = ''; });
   render(true);
+  updateSpeech();
 }

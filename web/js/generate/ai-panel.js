@@ -4,8 +4,8 @@
 // The draft (prompt, models, parameters, tab) is kept per project in localStorage.
 import { h, emit, clear } from '../shared/dom.js';
 import { money } from '../shared/format.js';
-import { defaults, typed, totalEstimate, ruleProblems, modelForError, numberProblem, rangeText, priceLabel } from './params-model.js';
-import { MAKES, blocker, groupModels, loadDraft, needsKey, saveDraft, tabOf, unavailable } from './panel-model.js';
+import { MAX_TAKES, defaults, takesOf, typed, totalEstimate, ruleProblems, modelForError, numberProblem, rangeText, priceLabel } from './params-model.js';
+import { MAKES, blocker, groupModels, loadDraft, needsKey, requestOf, saveDraft, tabOf, unavailable } from './panel-model.js';
 import { mountJobs } from './jobs-list.js';
 
 const MAX_PROMPT = 2000;
@@ -54,6 +54,10 @@ export function mountAiPanel(el) {
     MAKES.map((o) => h('option', { value: o.value, text: o.label })));
   const search = h('input', { type: 'search', 'aria-label': 'Search models', placeholder: 'Search models…',
     oninput: () => { query = search.value; renderModels(); saveSoon(); } });
+  // how many takes of each ticked model: each a job with its own seed, grouped in the library
+  const takesPick = h('select', { id: 'ai-takes', onchange: () => { updateCost(); saveSoon(); } },
+    Array.from({ length: MAX_TAKES }, (_, i) => h('option', { value: String(i + 1), text: String(i + 1) })));
+  const takes = () => takesOf(takesPick.value);
   const cost = h('p', { class: 'cost' });
   const why = h('p', { class: 'generate-why', id: 'generate-why', 'aria-live': 'polite' });
   const generate = h('button', { type: 'submit', class: 'primary', text: 'Generate', 'aria-describedby': 'generate-why' });
@@ -66,7 +70,8 @@ export function mountAiPanel(el) {
   const form = h('form', {
     class: 'ai-form', novalidate: true, onsubmit: (e) => { e.preventDefault(); submit(); },
   }, prompt, counter, promptError, imageRow, imageError, jobsSection,
-  h('div', { class: 'model-tools' }, filterPick, search), modelList, footer);
+  h('div', { class: 'model-tools' }, filterPick, search), modelList,
+  h('div', { class: 'takes-row' }, h('label', { for: 'ai-takes', text: 'Takes per model' }), takesPick), footer);
   const panel = h('div', { id: 'ai-tabpanel', role: 'tabpanel' }, form);
   el.append(h('div', { class: 'panel-head' }, h('h2', { text: 'Generate' })),
     h('div', { role: 'tablist', 'aria-label': 'Generation mode', class: 'tabs' }, tabs), panel);
@@ -88,7 +93,7 @@ export function mountAiPanel(el) {
     clearTimeout(saveTimer);
     saveTimer = null;
     if (restoredFor !== projectId || !projectId) return; // not before the project's own draft is in
-    saveDraft(localStorage, projectId, { tab, prompt: prompt.value, imageId: imagePick.value || imageWanted, filter, query, chosenByTab });
+    saveDraft(localStorage, projectId, { tab, prompt: prompt.value, imageId: imagePick.value || imageWanted, filter, query, chosenByTab, takes: takes() });
   }
   function saveSoon() {
     clearTimeout(saveTimer);
@@ -117,6 +122,7 @@ export function mountAiPanel(el) {
     query = draft ? draft.query : '';
     filterPick.value = filter;
     search.value = query;
+    takesPick.value = String(draft ? draft.takes : 1);
     render();
   }
 
@@ -285,7 +291,8 @@ export function mountAiPanel(el) {
 
   function updateCost() {
     const entries = [...chosen].map(([id, values]) => ({ model: models.find((m) => m.id === id), values }));
-    cost.textContent = `Estimated cost: ${money(totalEstimate(entries))}`;
+    const n = takes();
+    cost.textContent = `Estimated cost: ${money(totalEstimate(entries, n))}${n > 1 ? ` (${n} takes)` : ''}`;
     const reason = blocker({
       enabled, chosen: entries.map((e) => e.model), prompt: prompt.value, tab, imageId: imagePick.value, keySet: keySet !== false,
     });
@@ -315,6 +322,7 @@ export function mountAiPanel(el) {
     showErrors();
     emit(el, 'generate', {
       model_ids: [...chosen.keys()], prompt: text, params, image_media_id: tab === 'image' ? imagePick.value : undefined,
+      takes: takes(),
     });
   }
 
@@ -342,5 +350,31 @@ export function mountAiPanel(el) {
   });
   el.addEventListener('jobs', (e) => tell('jobs', e.detail));
   el.addEventListener('generateerror', (e) => showErrors(e.detail));
+  // "Use again" on a job: the panel as that request was sent (prompt, models, parameters, takes,
+  // image), ready to change and send; today's registry decides what is still offered
+  el.addEventListener('useagain', (e) => {
+    e.stopPropagation();
+    const { job, jobs } = e.detail;
+    const request = requestOf(job, jobs);
+    const picked = request.model_ids.map((id) => models.find((m) => m.id === id)).filter((m) => m && !unavailable(m));
+    if (!picked.length) { showErrors({ message: 'The models of that generation are no longer offered.' }); return; }
+    tab = tabOf(picked[0]);
+    chosenByTab[tab] = new Map(picked.filter((m) => tabOf(m) === tab).map((m) => [m.id, { ...defaults(m), ...request.params[m.id] }]));
+    chosen = chosenByTab[tab];
+    preselected.add(tab);
+    for (const m of picked) for (const spec of m.params) refused.delete(refusedKey(m.id, spec.name));
+    prompt.value = request.prompt;
+    if (request.image_media_id) imageWanted = request.image_media_id;
+    takesPick.value = String(request.takes);
+    filter = '';
+    query = '';
+    filterPick.value = '';
+    search.value = '';
+    render();
+    if (request.image_media_id) imagePick.value = request.image_media_id;
+    updateCost();
+    saveSoon();
+    prompt.focus();
+  });
   render();
 }

@@ -2,10 +2,11 @@
 // second, and rebuilding a card would pull its Cancel button out from under the user's pointer.
 // A card names the prompt's first line, the model, the key parameters and the cost, with the
 // clip's thumbnail once it exists; a finished card shows its clip in the library when clicked.
-// Finished and failed cards are cleared one by one, or all with "Clear finished".
+// Finished and failed cards are cleared one by one, or all with "Clear finished". The list is
+// also the prompt history: "Use again" puts a card's request back in the panel.
 import { h, emit } from '../shared/dom.js';
 import { jobDetail } from '../shared/format.js';
-import { FINISHED, jobCard } from './panel-model.js';
+import { FINISHED, jobCard, takeLabel } from './panel-model.js';
 
 const RUNNING = new Set(['queued', 'generating', 'downloading', 'storing']);
 const SHOWN = 30;
@@ -39,11 +40,12 @@ export function mountJobs(list) {
       cancel: h('button', { type: 'button', class: 'ghost', text: 'Cancel', onclick: () => emit(list, 'canceljob', { id: job.id }) }),
       retry: h('button', { type: 'button', class: 'ghost', text: 'Retry', onclick: () => emit(list, 'retryjob', { id: job.id }) }),
       clear: h('button', { type: 'button', class: 'ghost', text: 'Clear', onclick: () => emit(list, 'clearjobs', { ids: [job.id] }) }),
+      again: h('button', { type: 'button', class: 'ghost', text: 'Use again', onclick: () => emit(list, 'useagain', { job: parts.job, jobs }) }),
       job,
     };
     parts.li.append(h('div', { class: 'job-card' }, parts.thumb,
       h('div', { class: 'job-text' }, h('div', { class: 'job-head' }, parts.title, parts.status), parts.meta)),
-    parts.bar, parts.detail, h('div', { class: 'job-actions' }, parts.open, parts.cancel, parts.retry, parts.clear));
+    parts.bar, parts.detail, h('div', { class: 'job-actions' }, parts.open, parts.again, parts.cancel, parts.retry, parts.clear));
     // a click anywhere on a finished card but its buttons shows its clip
     parts.li.addEventListener('click', (e) => { if (!e.target.closest('button')) show(parts.job); });
     rows.set(job.id, parts);
@@ -57,7 +59,8 @@ export function mountJobs(list) {
     parts.li.dataset.status = job.status;
     parts.li.title = job.prompt || '';
     parts.title.textContent = card.title;
-    parts.meta.textContent = [card.model, card.params, card.cost].filter(Boolean).join(' · ');
+    const take = job.group_id ? takeLabel(job.take, jobs.filter((j) => j.group_id === job.group_id && j.model_id === job.model_id).length) : '';
+    parts.meta.textContent = [card.model, take, card.params, card.cost].filter(Boolean).join(' · ');
     parts.status.textContent = job.status;
     parts.bar.value = job.status === 'done' ? 1 : job.progress || 0;
     parts.bar.setAttribute('aria-label', `${card.title} progress`);
@@ -72,6 +75,8 @@ export function mountJobs(list) {
     parts.retry.hidden = job.status !== 'failed' && job.status !== 'cancelled';
     parts.clear.hidden = !card.clearable;
     parts.clear.setAttribute('aria-label', `Clear ${card.title}`);
+    parts.again.hidden = !job.prompt; // a caption job has no prompt to send again
+    parts.again.setAttribute('aria-label', `Use again: ${card.title}`);
   }
 
   function update() {

@@ -1,6 +1,6 @@
 // The generate panel's logic, pure: models grouped by family with a filter and a search, the
 // draft kept per project, why Generate is refused, and what a job card says.
-import { estimate } from './params-model.js';
+import { estimate, takesOf } from './params-model.js';
 
 // What a model makes, beyond the tab's input (text or image): video with sound, silent video, a
 // still (registry `output: image`) or a voice (`output: audio`).
@@ -69,10 +69,11 @@ export function groupModels(models, { mode, filter = '', query = '', chosen = ne
 export const draftKey = (projectId) => `reelcut.generate.draft.${projectId}`;
 
 // The panel's state as JSON: {tab, prompt, imageId, filter, query, chosen: {text: {id: values}, image: {...}}}
-export function serializeDraft({ tab, prompt, imageId, filter, query, chosenByTab }) {
+export function serializeDraft({ tab, prompt, imageId, filter, query, chosenByTab, takes = 1 }) {
   const chosen = {};
   for (const t of TABS) chosen[t] = Object.fromEntries(chosenByTab[t] || new Map());
-  return JSON.stringify({ v: 1, tab, prompt: prompt || '', imageId: imageId || '', filter: filter || '', query: query || '', chosen });
+  return JSON.stringify({ v: 1, tab, prompt: prompt || '', imageId: imageId || '', filter: filter || '', query: query || '', chosen,
+    takes: takesOf(takes) });
 }
 
 // A stored draft back, checked against today's registry: unknown models and parameters go, a
@@ -95,6 +96,7 @@ export function parseDraft(text, models) {
   return {
     tab: TABS.includes(d.tab) ? d.tab : 'text', prompt: str(d.prompt), imageId: str(d.imageId),
     filter: MAKES.some((o) => o.value === d.filter) ? d.filter : '', query: str(d.query), chosenByTab,
+    takes: takesOf(d.takes ?? 1),
   };
 }
 
@@ -154,4 +156,35 @@ export function jobCard(job, models) {
     cost: cost ? `$${Number(cost).toFixed(2)}` : 'Free',
     clearable: FINISHED.has(job.status),
   };
+}
+
+// -- prompt history ---------------------------------------------------------------------------
+// The request a job was part of, to send again ("Use again", "Regenerate"): its prompt, the
+// models of its group with their parameters, how many takes each had, and its image. A take's
+// seed is left out: asked again, the request runs with fresh seeds, so it makes new takes rather
+// than the same clip. `jobs`: the jobs known (the group's other jobs among them, when kept).
+export function requestOf(job, jobs = []) {
+  const group = job.group_id ? jobs.filter((j) => j.group_id === job.group_id) : [];
+  const members = group.some((j) => j.id === job.id) ? group : [job, ...group];
+  const params = {};
+  const perModel = new Map();
+  for (const j of members) {
+    if (!params[j.model_id]) {
+      const own = { ...(j.params || {}) };
+      if (members.length > 1 || j.take) delete own.seed; // a take's seed was picked for that take
+      params[j.model_id] = own;
+    }
+    perModel.set(j.model_id, Math.max(perModel.get(j.model_id) || 0, (j.take ?? 0) + 1));
+  }
+  return {
+    prompt: job.prompt || '', model_ids: [...perModel.keys()], params,
+    takes: takesOf(Math.max(...perModel.values())), image_media_id: job.image_media_id || undefined,
+  };
+}
+
+// "Take 2 of 3" for a job or a media item of a group, or '' when it is not one of several.
+export function takeLabel(take, count) {
+  const of = Math.max(count || 0, (take ?? 0) + 1); // a cleared job leaves a gap, never "3 of 2"
+  if (take === null || take === undefined || of < 2) return '';
+  return `Take ${take + 1} of ${of}`;
 }

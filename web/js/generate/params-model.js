@@ -63,8 +63,18 @@ export function priceLabel(model) {
   return model.price_per_second ? `$${model.price_per_second}/s` : 'free';
 }
 
-export function totalEstimate(entries) {
-  return entries.reduce((sum, { model, values }) => sum + estimate(model, values), 0);
+export const MAX_TAKES = 4; // the server's own limit (generation/jobs.py)
+
+// The cost shown before Generate: takes × (each model's seconds × its price). The server's
+// estimated_cost for the same request is the same figure (tests/test_takes_cost.py).
+export function totalEstimate(entries, takes = 1) {
+  return takes * entries.reduce((sum, { model, values }) => sum + estimate(model, values), 0);
+}
+
+// The Takes control's value as the request sends it: a whole number from 1 to MAX_TAKES.
+export function takesOf(raw) {
+  const n = Math.round(Number(raw));
+  return Number.isFinite(n) ? Math.min(MAX_TAKES, Math.max(1, n)) : 1;
 }
 
 // The registry's cross-field rules, checked before sending so the user sees the reason at once.

@@ -4,8 +4,10 @@
 // and `playhead` events; changes go up as `setfield` (a number, `live` while a label is dragged),
 // `setvalue` (fit, text, colour), `keyframe` (add, remove, easing, previous, next) and
 // `titlepreset` (an animation preset for the selected titles) and `transcribeclip` ("Caption this
-// clip": speech to text on fal.ai, followed as a job). The rules
-// (units, ranges, refusals) are inspector-model.js's.
+// clip": speech to text on fal.ai, followed as a job). A generated clip also says how it was
+// made (take-model.js), switches to another take of its request (`switchtake`) and regenerates
+// (`regenerate`, the same request again). The rules (units, ranges, refusals) are
+// inspector-model.js's.
 import { h, emit, clear } from '../shared/dom.js';
 import { server } from '../app/api.js';
 import { clipLength } from '../timeline/values.js';
@@ -15,6 +17,7 @@ import {
   formatShown, isTextClip, keyframeAt, keyframesOf, parseField, sharedDisplay, stepped, storedValue,
 } from './inspector-model.js';
 import { TITLE_PRESETS } from './title-presets.js';
+import { madeOf, takesOf } from './take-model.js';
 
 const DRAG_PX = 4; // pixels a label must move before a press becomes a drag
 let ids = 0;
@@ -31,6 +34,11 @@ export function mountInspector(el) {
     onclick: () => { if (clips.length === 1) emit(el, 'transcribeclip', { clipId: clips[0].id }); } });
   const captionWhy = h('span', { class: 'hint caption-why' });
   const rows = new Map(); // field key -> {field, input, error, diamond, easing, remove}
+  let jobs = []; // the project's jobs: the seed and inputs of the one that made a clip
+  let models = []; // the registry: a model's name, asked once
+  server.models().then((answer) => { models = answer.models; madeKey = ''; if (!el.hidden && doc) fillMade(); }).catch(() => {});
+  const madeBox = h('fieldset', { class: 'made' });
+  let madeKey = ''; // what madeBox shows, so playhead updates leave it (and its focus) alone
 
   const title = h('h2', { text: 'Inspector' });
   const count = h('span', { class: 'hint' });
@@ -284,6 +292,42 @@ export function mountInspector(el) {
     );
     if (clips.length === 1) body.append(transitionRows());
     body.append(h('fieldset', {}, h('legend', { text: 'Captions' }), captionButton, captionWhy));
+    madeKey = '';
+    body.prepend(madeBox); // first: which take this is, and how it was made
+  }
+
+  // A generated clip: its model, prompt, seed, take and cost; a Take list when its request made
+  // several; Regenerate, the same request as a new one (the result lands in the library).
+  function fillMade() {
+    const clip = clips.length === 1 && !isTextClip(clips[0]) ? clips[0] : null;
+    const item = clip && media.find((m) => m.id === clip.media_id);
+    const job = item && jobs.find((j) => j.media_id === item.id);
+    const made = madeOf(item, job, models);
+    const takes = made ? takesOf(clip, media) : [];
+    const key = JSON.stringify([clip && clip.id, clip && clip.media_id, made && made.rows, takes]);
+    if (key === madeKey) return;
+    madeKey = key;
+    const focused = madeBox.contains(document.activeElement) ? document.activeElement.className : null;
+    clear(madeBox);
+    madeBox.hidden = !made;
+    if (!made) return;
+    madeBox.append(h('legend', { text: 'Generated' }),
+      h('dl', { class: 'made-of' }, made.rows.flatMap((r) => [h('dt', { text: r.label }), h('dd', { text: r.value })])));
+    if (takes.length) {
+      const id = `insp-${++ids}`;
+      const pick = h('select', {
+        id, class: 'take-pick',
+        onchange: () => emit(el, 'switchtake', { clipId: clip.id, mediaId: pick.value }),
+      }, takes.map((t) => h('option', { value: t.id, text: t.label, selected: t.id === clip.media_id })));
+      madeBox.append(h('div', { class: 'field' }, h('label', { for: id, text: 'Take' }), pick));
+    }
+    madeBox.append(h('button', {
+      type: 'button', class: 'ghost regenerate', text: 'Regenerate',
+      title: 'Run the same request again: the new clip lands in the library',
+      onclick: () => emit(el, 'regenerate', { request: made.request }),
+    }));
+    // a take switched from the keyboard keeps the keyboard on the list
+    if (focused) madeBox.querySelector(`.${focused.split(' ').pop()}`)?.focus();
   }
 
   // disabled with the reason beside it: no sound, no key, more than one clip
@@ -329,6 +373,7 @@ export function mountInspector(el) {
       else if (row.select && key !== 'fit') row.select.value = one ?? '';
     }
     updateCaption();
+    fillMade();
     if (rows.has('transition')) {
       const { type, input } = rows.get('transition');
       const tr = clips[0].transition_in;
@@ -388,6 +433,10 @@ export function mountInspector(el) {
   el.addEventListener('settings', (e) => {
     keySet = Boolean(e.detail.fal_key_set);
     if (!el.hidden && doc) updateCaption();
+  });
+  el.addEventListener('jobs', (e) => {
+    jobs = e.detail.jobs;
+    if (!el.hidden && doc) fillMade();
   });
   el.addEventListener('noproject', () => { el.hidden = true; doc = null; shape = ''; });
 }

@@ -238,3 +238,27 @@ export function waveformBars(peaks, bars) {
   }
   return out;
 }
+
+// -- takes ------------------------------------------------------------------------------------
+// The items a view shows with the takes of one generation request kept together: each group
+// sits where its first take falls in the view's order, its takes by number. Returns
+// [{item, take: null | {label, first, count}}], `label` "Take 2 of 3" (the count over the whole
+// library, so a filtered view still says how many there are).
+export function withTakes(shown, items = shown) {
+  const count = new Map();
+  for (const m of items) if (m.group_id) count.set(m.group_id, Math.max(count.get(m.group_id) || 0, (m.take ?? 0) + 1));
+  const out = [];
+  const placed = new Set();
+  for (const item of shown) {
+    if (placed.has(item.id)) continue;
+    const n = item.group_id ? count.get(item.group_id) || 0 : 0;
+    if (n < 2) { out.push({ item, take: null }); placed.add(item.id); continue; }
+    const group = shown.filter((m) => m.group_id === item.group_id)
+      .sort((a, b) => (a.take ?? 0) - (b.take ?? 0) || a.id.localeCompare(b.id));
+    group.forEach((m, i) => {
+      placed.add(m.id);
+      out.push({ item: m, take: { label: `Take ${(m.take ?? 0) + 1} of ${n}`, first: i === 0, count: n } });
+    });
+  }
+  return out;
+}

@@ -10,7 +10,7 @@ import { server } from '../app/api.js';
 import { mountSourceMonitor } from './source-monitor.js';
 import {
   ALL_BINS, DEFAULT_VIEW, KINDS, ORIGINS, SORTS, binsOf, collisionTags, newBinName, detailRows, dragRefusal, itemStatus, renameTo, visibleItems,
-  waveformBars,
+  waveformBars, withTakes,
 } from './library-model.js';
 
 export const MEDIA_MIME = 'application/x-reelcut-media';
@@ -259,7 +259,9 @@ export function mountMedia(el) {
     return canvas;
   }
 
-  function row(item) {
+  // `take`: {label, first, count} for one of several takes of a generation request (withTakes):
+  // the takes sit together, the first under a line naming how many there are
+  function row(item, take = null) {
     const status = itemStatus(item);
     const problemId = `media-problem-${item.id}`;
     const problem = status.problem ? h('span', { class: 'problem', id: problemId, role: 'note', text: status.problem }) : null;
@@ -269,7 +271,7 @@ export function mountMedia(el) {
     }) : null;
     const tag = tags.get(item.id);
     const li = h('li', {
-      class: `media-item ${item.kind}${item.missing ? ' missing' : ''}${status.retry ? ' failed' : ''}`,
+      class: `media-item ${item.kind}${item.missing ? ' missing' : ''}${status.retry ? ' failed' : ''}${take ? ' take' : ''}${take?.first ? ' take-first' : ''}`,
       draggable: 'true', tabindex: '0', dataset: { mediaId: item.id }, 'aria-describedby': problem ? problemId : null,
       title: tag ? `${item.name} (${tag})` : item.name,
       onclick: (e) => { if (!e.target.closest('button, input')) choose(item.id); },
@@ -277,9 +279,11 @@ export function mountMedia(el) {
       ondblclick: (e) => { if (!e.target.closest('button, input, .name')) { choose(item.id); showInMonitor(true); } },
       onfocus: (e) => { if (e.target === li && selectedId !== item.id) choose(item.id); },
     },
+      take?.first ? h('span', { class: 'take-head', text: `${take.count} takes of one request` }) : null,
       thumbnail(item),
       h('div', { class: 'meta' },
         h('span', { class: 'name', text: item.name, title: item.name, ondblclick: () => startRename(item) }),
+        take ? h('span', { class: 'take-label', text: take.label }) : null,
         h('span', { class: 'details' },
           tag ? h('span', { class: 'tag', text: tag, title: `Another item has this name: this one is ${tag}` }) : null,
           [duration(item.duration), resolution(item), status.note].filter(Boolean).join(' · ')),
@@ -318,15 +322,15 @@ export function mountMedia(el) {
   function update() {
     tags = collisionTags(items);
     showBins();
-    const shown = visibleItems(items, view);
-    const keep = new Set(shown.map((i) => i.id));
+    const shown = withTakes(visibleItems(items, view), items);
+    const keep = new Set(shown.map((s) => s.item.id));
     for (const [id, r] of rows) if (!keep.has(id)) { r.li.remove(); rows.delete(id); }
-    shown.forEach((item, i) => {
+    shown.forEach(({ item, take }, i) => {
       const key = JSON.stringify([item.name, item.thumbnail_url, item.duration, item.width, item.height, itemStatus(item), desktop,
-        tags.get(item.id) || '']);
+        tags.get(item.id) || '', take]);
       let r = rows.get(item.id);
       if (!r || (r.key !== key && editingId !== item.id)) {
-        const li = row(item);
+        const li = row(item, take);
         li.classList.toggle('selected', item.id === selectedId);
         if (item.id === selectedId) li.setAttribute('aria-current', 'true');
         const hadFocus = r && r.li.contains(document.activeElement);

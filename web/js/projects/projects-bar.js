@@ -56,6 +56,8 @@ export function mountProjects(el) {
     form.hidden = !mode;
   }
 
+  // the desktop menu's File > New project: the same form as the button's
+  el.addEventListener('asknewproject', () => setMode('create'));
   el.addEventListener('projects', (e) => {
     projects = e.detail.projects;
     current = e.detail.current;

@@ -3,6 +3,13 @@
 import { clipLength } from './values.js';
 
 export const DEFAULT_ZOOM = 50; // pixels per second
+export const ZOOM_MIN = 5;
+export const ZOOM_MAX = 400;
+
+// The zoom scaled by factor (Ctrl+wheel, the menu's Zoom in and Zoom out), kept within the slider's range.
+export function zoomBy(zoom, factor) {
+  return Math.min(ZOOM_MAX, Math.max(ZOOM_MIN, zoom * factor));
+}
 export const IMAGE_SECONDS = 5;
 
 export function timeToX(seconds, zoom) {

@@ -8,7 +8,7 @@
 // times the CSS variable --zoom, so a zoom is one change of that variable, not a rebuild.
 import { h, emit, clear } from '../shared/dom.js';
 import { timecode } from '../shared/format.js';
-import { clipEnd, clipLength, timeToX, xToTime, timelineEnd } from './timeline-model.js';
+import { clipEnd, clipLength, timeToX, xToTime, timelineEnd, zoomBy, ZOOM_MIN, ZOOM_MAX } from './timeline-model.js';
 import { findClip, linkedClips, snap, snapPoints } from './edit-model.js';
 import { gapUnderPlayhead, placeholderLabel } from '../generate/from-timeline-model.js';
 import { DEFAULT_TRANSITION, TRANSITION_LABELS, cutsOf } from './transitions-model.js';
@@ -54,7 +54,7 @@ export function mountTimeline(el) {
   const clock = h('output', { class: 'timecode', 'aria-label': 'Timecode', text: timecode(0) });
   // the slider keeps the playhead where it is on screen; Ctrl+wheel keeps the time under the pointer
   const zoomInput = h('input', {
-    type: 'range', min: 5, max: 400, step: 1, 'aria-label': 'Zoom',
+    type: 'range', min: ZOOM_MIN, max: ZOOM_MAX, step: 1, 'aria-label': 'Zoom',
     oninput: () => emit(el, 'zoom', { zoom: Number(zoomInput.value), anchor: playhead }),
   });
   const tool = (label, action, detail = {}, key = '') => h('button', {
@@ -118,7 +118,7 @@ export function mountTimeline(el) {
     if (!e.ctrlKey || !doc) return;
     e.preventDefault();
     const factor = e.deltaY < 0 ? 1.15 : 1 / 1.15;
-    emit(el, 'zoom', { zoom: Math.min(400, Math.max(5, doc.zoom * factor)), anchor: timeAt(e.clientX) });
+    emit(el, 'zoom', { zoom: zoomBy(doc.zoom, factor), anchor: timeAt(e.clientX) });
   }, { passive: false });
 
   // A press on an empty stretch of a lane clears the selection; dragged, it draws a box and
