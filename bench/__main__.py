@@ -19,6 +19,7 @@ BENCHES = {
     "playback": ("Playback in Chromium", "playback"),
     "preview": ("The preview compositor in Chromium", "preview"),
     "timeline": ("The timeline at 50, 500 and 2000 clips", "timeline_ui"),
+    "captions": ("The captions panel at 50 and 5000 lines", "captions_ui"),
     "proxy": ("Proxy encode", "proxy_encode"),
     "desktop": ("Desktop start", "desktop_start"),
     "projectui": ("A big project in the page", "big_project_ui"),

@@ -243,6 +243,28 @@ def test_captions_are_burnt_into_the_export(tmp_path: Path) -> None:
     assert np.isfinite(duration)
 
 
+
+def test_a_line_s_own_colour_is_burnt_in_and_the_next_keeps_the_track_s(tmp_path: Path) -> None:
+    """The export's side of a line's override (the page's preview test draws the same)."""
+    doc = {"version": 2, "width": 320, "height": 180, "fps": 25, "tracks": [
+        _captions(_line(0.0, 1.0, "MMMM", style={"color": "#ff0000"}), _line(1.0, 1.0, "MMMM"),
+                  style={"color": "#ffffff", "size": 40}),
+        {"id": "v", "kind": "video", "muted": False, "hidden": False, "clips": []}]}
+    args, duration = build_export_args(doc, {}, tmp_path / "out.mp4", tmp_path, find_font())
+    run_ffmpeg(args, duration=duration, what="The export")
+    frames = Frames(tmp_path / "out.mp4")
+
+    def inks(t: float) -> tuple[int, int]:
+        px = frames.at(t)[110:180].astype(int)
+        red = (px[..., 0] > 180) & (px[..., 1] < 80) & (px[..., 2] < 80)
+        white = px.min(axis=2) > 200
+        return int(red.sum()), int(white.sum())
+
+    red, white = inks(0.5)
+    assert red > 50 and white == 0, (red, white)
+    red, white = inks(1.5)
+    assert white > 50 and red == 0, (red, white)
+
 def test_interchange_keeps_captions_in_otio_and_warns_elsewhere(api: Api, project: dict) -> None:
     imported = _import(api, project, SRT, "film.srt").json
     track = imported["timeline"]["tracks"][0]

@@ -71,10 +71,12 @@ def test_export_and_import_a_timeline_file(server: ServerProcess, page: Page, tm
 
     def imported() -> list[dict]:
         return [c for t in saved_timeline(server, pid)["tracks"] for c in t["clips"]]
-    until(lambda: len(imported()) == 1, 15, "the imported timeline saved with its one present clip", page)
+    until(lambda: any("offline" in c for c in imported()), 15,
+          "the imported timeline saved with its present and offline clips", page)
+    assert [c.get("offline", {}).get("name") for c in imported()] == [None, "vanished.mp4"]
     names = {m["name"] for m in server.get(f"/api/projects/{pid}/media").json()["media"]}
     assert "blue" in names
     expect(page.get_by_role("status", name="Notifications")).to_contain_text(
-        re.compile(r"Imported cut\.otio: 1 clip on \d+ tracks?\. .*vanished\.mp4"))
+        re.compile(r"Imported cut\.otio: 2 clips on \d+ tracks?\. .*vanished\.mp4.*1 clip kept offline"))
     expect(page.get_by_role("region", name="Media library").get_by_text("blue", exact=True)).to_be_visible()
     watch.assert_clean()

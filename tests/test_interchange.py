@@ -260,7 +260,9 @@ def test_a_file_written_by_otios_own_adapter_imports(fmt: str, api: Api, service
     r = _import(api, project["id"], data.encode(), f"edit{f.ext}")
     assert r.status_code == 200, r.get_data(as_text=True)
     body = r.get_json()
-    clips = _media_clips(body["timeline"])
+    clips = [c for c in _media_clips(body["timeline"]) if "media_id" in c]
+    offline = [c for c in _media_clips(body["timeline"]) if "offline" in c]
+    assert [c["offline"]["name"] for c in offline] == ["gone clip.mp4"]  # kept in its place, to relink
     names = {m["id"]: m["filename"] for m in services.media.list(project["id"])}
     assert [names[c["media_id"]] for c in clips] == ["a clip.mp4", "b.mp4"]
     a, b = clips
@@ -272,7 +274,7 @@ def test_a_file_written_by_otios_own_adapter_imports(fmt: str, api: Api, service
     else:
         assert _close(a["out"], 1.4)
         assert _close(b["start"], 1.2) and _close(b["in"], 0.8)
-    assert any("Missing media: gone clip.mp4" in w and "1 clip left out" in w for w in body["warnings"]), \
+    assert any("Missing media: gone clip.mp4" in w and "1 clip kept offline" in w for w in body["warnings"]), \
         body["warnings"]
     if f.markers == "timeline":
         assert [(m["name"], m["time"]) for m in body["timeline"]["markers"]] == [("Note", 0.8)]
@@ -332,7 +334,8 @@ def test_a_file_that_is_not_media_and_a_relative_path_are_left_out_and_named(
     assert any(w.startswith("Not a media file Reelcut reads: secret.mp4") for w in warnings), warnings
     assert any(w.startswith("Missing media: b.mp4 (relative/b.mp4)") for w in warnings), warnings
     assert [m["filename"] for m in services.media.list(project["id"])] == ["a clip.mp4"]
-    assert len(_media_clips(r.get_json()["timeline"])) == 1
+    clips = _media_clips(r.get_json()["timeline"])
+    assert [("media_id" in c, c.get("offline", {}).get("name")) for c in clips] == [(False, "b.mp4"), (True, None)]
 
 
 def test_an_import_on_a_stale_revision_is_refused_and_its_media_removed(

@@ -274,6 +274,71 @@ class Placements:
         track["clips"].append(placeholder)
         return True
 
+    # -- Generate here --------------------------------------------------------------------------
+    def generate_here(self, project_id: str, track_id: Any, at: Any, model_id: Any, prompt: Any,
+                      params: Any = None) -> dict[str, Any]:
+        """A text-to-video clip made in place: a placeholder at `at` on an empty spot of a video
+        track, as long as the model's clip. A clip that would run into the next one is refused
+        with the room there is, rather than shortened: the user picks a shorter length (or moves
+        the playhead) knowing what they get. Answers {job, placeholder, room, revision}."""
+        if not isinstance(model_id, str) or not model_id:
+            raise AppError("wrong_model", "model_id is required.", field="model_id")
+        try:
+            model = registry.get_model(model_id)
+        except AppError:
+            raise AppError("wrong_model", f"Unknown model '{model_id}'.", field="model_id") from None
+        if model.get("mode") != "text" or registry.output_of(model) != "video":
+            # voice and image models take a text prompt too, but make no clip for a video track
+            raise AppError("wrong_model", f"{model['name']} is not a text-to-video model.", field="model_id")
+        if isinstance(at, bool) or not isinstance(at, (int, float)) or not at >= 0:
+            raise AppError("invalid_spot", "at must be a time in seconds, on an empty spot.", field="at")
+        if params is not None and not isinstance(params, dict):
+            raise AppError("invalid_param", "params must be an object of the model's parameters.", field="params")
+        length = registry.duration_of(model, registry.validate_params(model, params))
+        doc, _ = self.projects.timeline_at(project_id)
+        track = next((t for t in doc["tracks"] if t["id"] == track_id), None) if isinstance(track_id, str) else None
+        if track is None:
+            raise AppError("invalid_spot", f"There is no track '{track_id}' on the timeline.", field="track_id")
+        if track["kind"] != "video":
+            raise AppError("invalid_spot", "Generate here works on video tracks.", field="track_id")
+        room = self._room_at(track, float(at))
+        if room is not None and room < length - TOUCH:
+            raise AppError("no_room", f"The clip is {length:g} s but there is only {room:.2f} s before the next "
+                           "clip: choose a shorter length or move the playhead.", field="at")
+        with self._lock:
+            job = self.jobs.start(project_id, [model["id"]], prompt, {model["id"]: params} if params else None)[0]
+            placeholder = self._placeholder(job, registry.duration_of(model, job["params"]))
+            placeholder["start"] = round(float(at), 6)
+            try:
+                revision = self._edit(project_id, lambda d: self._insert_at(d, track_id, placeholder), "generation")
+            except Exception:
+                self.jobs.cancel(job["id"])
+                raise
+        self.job_changed(self.jobs.get(job["id"]))
+        return {"job": job, "placeholder": placeholder, "room": room, "revision": revision}
+
+    @staticmethod
+    def _room_at(track: dict[str, Any], at: float) -> float | None:
+        """Seconds free from `at` to the next clip on the track (None: nothing after it); refuses a
+        time inside a clip."""
+        spans = [(float(c["start"]), float(c["start"]) + clip_length(c)) for c in track["clips"]]
+        if any(s - TOUCH < at < e - TOUCH for s, e in spans):
+            raise AppError("invalid_spot", f"{at:g} s is inside a clip: put the playhead on an empty spot.",
+                           field="at")
+        after = [s for s, _ in spans if s >= at - TOUCH]
+        return round(min(after) - at, 6) if after else None
+
+    @classmethod
+    def _insert_at(cls, doc: dict[str, Any], track_id: str, placeholder: dict[str, Any]) -> bool:
+        track = next((t for t in doc["tracks"] if t["id"] == track_id), None)
+        if track is None:
+            raise AppError("invalid_spot", "The track was removed meanwhile.", field="track_id")
+        room = cls._room_at(track, placeholder["start"])
+        if room is not None and room < placeholder["duration"] - TOUCH:
+            raise AppError("no_room", f"The spot changed meanwhile: only {room:.2f} s is free now.", field="at")
+        track["clips"].append(placeholder)
+        return True
+
     # -- Voice-over, Add sound, Upscale ----------------------------------------------------------
     # These land when their job is done, not as placeholders (a placeholder is a picture card on a
     # video track): the job's row keeps `place` (JobManager.start), and job_changed writes the

@@ -148,12 +148,19 @@ def _text_clip(clip: dict[str, Any], fps: float) -> otio.schema.Clip:
 
 def _media_clip(clip: dict[str, Any], media: dict[str, dict[str, Any]], fps: float, fmt: Format,
                 lost: _Lost, missing: Counter) -> otio.schema.Clip:
-    item = media.get(clip["media_id"]) or {}
+    off = clip.get("offline")
+    item = {"name": off["name"]} if off else media.get(clip["media_id"]) or {}
     name = item.get("name") or clip["media_id"]
     length = _frames(clip_length(clip), fps)
     start = _frames(clip["in"], fps)
     path = item.get("path")
-    if path:
+    where = (off or {}).get("path") or ""
+    if off and (Path(where).is_absolute() or "://" in where):
+        # an offline clip still names the file it wants: another editor may find it there
+        ref = otio.schema.ExternalReference(target_url=Path(where).as_uri() if "://" not in where else where)
+        ref.name = name
+        missing[name] += 1
+    elif path:
         duration = item.get("duration")
         # a still has no duration: its range is what the clip uses
         frames = _frames(duration, fps) if duration else start + math.ceil(length * float(clip.get("speed", 1)))
@@ -165,7 +172,8 @@ def _media_clip(clip: dict[str, Any], media: dict[str, dict[str, Any]], fps: flo
         missing[name] += 1
     extra = {k: clip[k] for k in MEDIA_EXTRA if k in clip}
     out = otio.schema.Clip(name=name, media_reference=ref, source_range=TR(RT(start, fps), RT(length, fps)),
-                           metadata={META: {**extra, "media_id": clip["media_id"]}})
+                           metadata={META: {**extra, **({"offline": dict(off)} if off else
+                                                        {"media_id": clip["media_id"]})}})
     if fmt.adapter == "cmx_3600":
         # a reel is one word of up to 8 letters and digits: the adapter keeps spaces, and an
         # event line with one more field is read as another kind of line

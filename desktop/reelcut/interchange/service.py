@@ -19,7 +19,7 @@ from ..errors import AppError, NotFound
 from ..library.files import safe_filename
 from ..library.media_store import MediaStore
 from ..library.projects import Projects
-from ..library.timeline import validate_timeline, without_clips, without_placeholders
+from ..library.timeline import MARKER_NAME, PATH_CHARS, validate_timeline, without_clips, without_placeholders
 from .mapping import FORMATS, Format, from_otio, otio_rate, to_otio
 
 log = logging.getLogger(__name__)
@@ -142,13 +142,26 @@ def import_timeline(projects: Projects, media: MediaStore, project_id: str, data
             ref = imp.refs[key]
             where = ref["path"] or ref["url"] or "no file named"
             n = uses.get(key, 0)
-            warnings.append(f"{why}: {ref['name']} ({where}): {n} clip{'s' if n != 1 else ''} left out "
-                            "(offline placeholders to relink later are not there yet)")
+            warnings.append(f"{why}: {ref['name']} ({where}): {n} clip{'s' if n != 1 else ''} left out")
         doc = without_clips(doc, lambda c: c.get("media_id") in keys)
 
     doc = imp.doc
     missing = {k for k, r in imp.refs.items() if k in uses and (r["path"] is None or not r["path"].is_file())}
-    leave_out(missing, "Missing media")
+    # missing media's clips keep their place as offline clips, to be relinked later
+    for key in sorted(missing, key=lambda k: imp.refs[k]["name"]):
+        ref = imp.refs[key]
+        n = uses[key]
+        warnings.append(f"Missing media: {ref['name']} ({ref['path'] or ref['url'] or 'no file named'}): "
+                        f"{n} clip{'s' if n != 1 else ''} kept offline")
+    where_of = {k: str(imp.refs[k]["path"] or imp.refs[k]["url"] or "") for k in missing}
+    for track in doc["tracks"]:
+        for clip in track["clips"]:
+            key = clip.get("media_id")
+            if key in missing:
+                del clip["media_id"]
+                clip["offline"] = {"name": imp.refs[key]["name"][:MARKER_NAME] or "media"}
+                if where_of[key]:
+                    clip["offline"]["path"] = where_of[key][:PATH_CHARS]
     present = {k for k in imp.refs if k in uses and k not in missing}
     try:
         validate_timeline(doc, present)

@@ -33,7 +33,7 @@ from typing import Any
 from ..errors import AppError
 from .db import now
 
-SOURCES = ("page", "mcp", "api", "cli", "import", "generation")
+SOURCES = ("page", "mcp", "api", "cli", "import", "generation", "relink")
 BASE = "base"
 CAP = 200
 COALESCE_SECONDS = 1.0
@@ -41,7 +41,8 @@ CLIENT_CHARS = 64
 # what an undo or redo says it undid or redid, by the source of the step
 LABELS = {"page": "an edit in the window", "mcp": "an agent's edit", "api": "an edit through the API",
           "cli": "an edit from the command line", "import": "a timeline import",
-          "generation": "a generation placed on the timeline", BASE: "the first edit"}
+          "generation": "a generation placed on the timeline", "relink": "relinking offline clips",
+          BASE: "the first edit"}
 
 
 def clean_source(source: Any) -> str:

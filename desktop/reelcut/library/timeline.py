@@ -27,7 +27,7 @@ from ..media.animation import EASINGS, FITS, PROPERTIES, TEXT_PROPERTIES, TRANSI
 # FITS and TRANSITIONS live with the values (media/, where the export can reach them) and are
 # part of this module's surface too
 __all__ = ["FITS", "LIMITS", "TRANSITIONS", "VERSION", "default_timeline", "migrate", "validate_timeline",
-           "without_clips", "without_placeholders"]
+           "is_offline", "offline_names", "refuse_offline", "without_clips", "without_placeholders"]
 
 VERSION = 2
 TRACK_KINDS = ("video", "audio", "text", "captions")
@@ -253,10 +253,13 @@ def _text_style(clip: dict[str, Any], cp: str) -> None:
             _number(style, k, sp, f"{key}.{k}")
 
 
-def _media_clip(clip: dict[str, Any], cp: str, media_ids: set[str]) -> None:
-    _string(clip, "media_id", cp)
-    if clip["media_id"] not in media_ids:
-        raise _invalid(f"{cp}.media_id", "refers to media that is not in this project")
+def _media_clip(clip: dict[str, Any], cp: str, media_ids: set[str], v2: bool = True) -> None:
+    if "offline" in clip:
+        _offline(clip, cp, v2)
+    else:
+        _string(clip, "media_id", cp)
+        if clip["media_id"] not in media_ids:
+            raise _invalid(f"{cp}.media_id", "refers to media that is not in this project")
     _number(clip, "in", cp, "seconds")
     _number(clip, "out", cp, "seconds")
     if clip["out"] <= clip["in"]:
@@ -371,6 +374,47 @@ def _clip_v2(clip: dict[str, Any], cp: str, text: bool) -> tuple[float, int]:
 def _v1_length(clip: dict[str, Any]) -> float:
     # version 1 had no speed: a stray `speed` in a v1 document never changed its length
     return float(clip["duration"]) if "media_id" not in clip else float(clip["out"]) - float(clip["in"])
+
+
+# -- offline clips -------------------------------------------------------------------------------
+# A media clip whose file was not found (a timeline file naming media that is not on this
+# machine): it keeps its place and its ranges, with `offline: {name, path?}` instead of a
+# media_id, until it is relinked to media of the library (interchange/relink.py). The export
+# refuses a timeline holding one, naming it (`offline_names`); the preview draws a card.
+OFFLINE_KEYS = ("name", "path")
+PATH_CHARS = 4096
+
+
+def is_offline(clip: Any) -> bool:
+    return isinstance(clip, dict) and "offline" in clip
+
+
+def _offline(clip: dict[str, Any], cp: str, v2: bool) -> None:
+    if not v2:
+        raise _invalid(f"{cp}.offline", "is a version 2 field")
+    if "media_id" in clip:
+        raise _invalid(f"{cp}.media_id", "is not allowed on an offline clip: relink it instead")
+    off = _object(clip, "offline", cp, OFFLINE_KEYS)
+    _string(off, "name", f"{cp}.offline", MARKER_NAME)
+    if "path" in off:
+        _string(off, "path", f"{cp}.offline", PATH_CHARS)
+
+
+def offline_names(doc: dict[str, Any]) -> list[str]:
+    """The names of the timeline's offline clips, one per clip, in track order."""
+    return [c["offline"]["name"] for t in doc.get("tracks", []) for c in t.get("clips", [])
+            if is_offline(c) and isinstance(c["offline"], dict) and isinstance(c["offline"].get("name"), str)]
+
+
+def refuse_offline(doc: dict[str, Any], what: str = "exported") -> None:
+    """A 409 naming the offline clips, when there are any: a render with a hole where a clip
+    was would look like a finished film, so it is refused until they are relinked or removed."""
+    names = offline_names(doc)
+    if names:
+        shown = ", ".join(dict.fromkeys(names))
+        n = len(names)
+        raise AppError("media_offline", f"{n} clip{'s are' if n != 1 else ' is'} offline: {shown}; relink or "
+                       f"remove {'them' if n != 1 else 'it'} before the timeline is {what}.")
 
 
 # -- placeholders ---------------------------------------------------------------------------------
@@ -593,7 +637,7 @@ def _check(doc: dict[str, Any], media_ids: set[str], v2: bool) -> None:
             if text:
                 _text_clip(clip, cp)
             else:
-                _media_clip(clip, cp, media_ids)
+                _media_clip(clip, cp, media_ids, v2)
             if v2:
                 length, n = _clip_v2(clip, cp, text)
                 keyframes += n

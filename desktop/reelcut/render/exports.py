@@ -21,7 +21,14 @@ from ..eventbus import EventBus
 from ..library.db import Database, dumps, loads, now
 from ..library.files import safe_filename, unique_path
 from ..library.media_store import MediaStore
-from ..library.timeline import validate_timeline, without_placeholders
+from ..library.timeline import (
+    is_offline,
+    is_placeholder,
+    refuse_offline,
+    validate_timeline,
+    without_clips,
+    without_placeholders,
+)
 from ..media.compose import Source, build_export_args, preflight
 from ..media.encode import EncodeCancelled, run_ffmpeg
 from ..media.fonts import find_font
@@ -125,6 +132,7 @@ class ExportManager:
         """The settings filled in and checked against the saved timeline, and what they would
         write: {settings, estimate: {bytes, duration, width, height, fps, ..., aspect_mismatch}}."""
         timeline = without_placeholders(self.media.projects.timeline(project_id))
+        refuse_offline(timeline)
         duration = preflight(timeline, self.sources(project_id, timeline))
         normal = export_settings.normalize(settings, duration)
         out = export_settings.output(normal, timeline, duration)
@@ -133,6 +141,8 @@ class ExportManager:
     def frame(self, project_id: str, t: Any, width: Any = None) -> bytes:
         """The PNG of the saved timeline at t seconds, `width` pixels wide (render/frames.py)."""
         timeline = self.media.projects.timeline(project_id)  # an unknown project: 404 before the query's 422
+        # a clip being generated or offline has no picture yet: the frame shows what is under it
+        timeline = without_clips(timeline, lambda c: is_placeholder(c) or is_offline(c))
         t, width = frames.parse_time(t), frames.parse_width(width)
         return frames.timeline_frame(timeline, self.sources(project_id, timeline), t, width, self.temp_dir)
 
@@ -153,6 +163,7 @@ class ExportManager:
         project = self.media.projects.get(project_id)
         timeline, revision = self.media.projects.timeline_at(project_id)
         timeline = without_placeholders(timeline)  # a clip still being generated draws nothing
+        refuse_offline(timeline)
         sources = self.sources(project_id, timeline)
         # what was saved before today's limits, or a document that was never saved, is
         # refused with the same reason a save gives

@@ -102,3 +102,14 @@ def upscale(project_id: str):
     services().projects.get(project_id)
     return jsonify(services().placements.upscale(project_id, data.get("clip_id"), data.get("model_id"),
                                                  data.get("params"))), 201
+
+
+@bp.post("/projects/<project_id>/timeline/generate-here")
+def generate_here(project_id: str):
+    """{track_id, at, model_id, prompt, params?}: a text-to-video clip made in place, its
+    placeholder at `at`. 201 {job, placeholder, room, revision}; 422 no_room names the room."""
+    data = body()
+    services().projects.get(project_id)
+    return jsonify(services().placements.generate_here(project_id, data.get("track_id"), data.get("at"),
+                                                       data.get("model_id"), data.get("prompt"),
+                                                       data.get("params"))), 201

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
 
 from ..interchange import service as interchange
+from ..interchange.relink import relink
 from ..library.timeline import LIMITS
 from .util import body, services, uploaded
 
@@ -112,6 +113,14 @@ def import_timeline(project_id: str):
     doc, new_revision, warnings = interchange.import_timeline(
         s.projects, s.media, project_id, data, filename, request.form.get("format") or None, revision)
     return jsonify({"timeline": doc, "revision": new_revision, "warnings": warnings})
+
+
+@bp.post("/projects/<project_id>/timeline/relink")
+def relink_timeline(project_id: str):
+    """Every offline clip named `name` (or `offline_path`) becomes a clip of `media_id`, or of the
+    file at `path` (imported first; Bearer only, as importing by path is). One undoable save."""
+    s = services()
+    return jsonify(relink(s.projects, s.media, project_id, body(), may_read_paths=g.get("auth") == "bearer"))
 
 
 @bp.get("/projects/<project_id>/view")

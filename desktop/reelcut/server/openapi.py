@@ -28,7 +28,7 @@ _ERRORS = {code: {"description": why, **_json(_ref("Error"))} for code, why in (
 
 
 # who makes a timeline change (also the X-Reelcut-Source header), told in `timeline_changed`
-_WHO = {"source": {"type": "string", "enum": ["page", "mcp", "api", "cli", "import", "generation"]},
+_WHO = {"source": {"type": "string", "enum": ["page", "mcp", "api", "cli", "import", "generation", "relink"]},
         "client": {"type": "string", "minLength": 1, "maxLength": 64}}
 _STEP = {"type": "object", "properties": {"revision": {"type": "integer", "minimum": 0}, **_WHO}}
 
@@ -145,6 +145,15 @@ def spec() -> dict[str, Any]:
                                 "file": {"type": "string", "format": "binary"},
                                 "format": {"type": "string", "enum": ["otio", "fcp7xml", "fcpxml", "edl"]},
                                 "revision": {"type": "string"}}}}}}, ["project_id"])},
+            "/api/projects/{project_id}/timeline/relink": {
+                "post": _op("Relink offline clips (a timeline file's missing media): {name | offline_path, media_id |"
+                            " path (Bearer only), revision?}: every offline clip of that name becomes a clip of the"
+                            " media, keeping start, in and out: {timeline, revision, relinked, media_id}; 422"
+                            " invalid_relink naming the clip when the media is too short or of the wrong kind",
+                            _ok(_OBJ), _json({"type": "object", "properties": {
+                                "name": {"type": "string"}, "offline_path": {"type": "string"},
+                                "media_id": {"type": "string"}, "path": {"type": "string"},
+                                "revision": {"type": "integer", "minimum": 0}}}), ["project_id"])},
             "/api/projects/{project_id}/captions/import": {
                 "post": _op("Read a subtitle file (multipart `file`: .srt, .vtt, .ass, .ssa) into the lines of the"
                             " captions track `track_id`, or of a new captions track named after the file; optional"
@@ -272,6 +281,16 @@ def spec() -> dict[str, Any]:
                             _json({"type": "object", "required": ["clip_id", "model_id"], "properties": {
                                 "clip_id": {"type": "string"}, "model_id": {"type": "string"},
                                 "params": {"type": "object"}}}), ["project_id"])},
+            "/api/projects/{project_id}/timeline/generate-here": {
+                "post": _op("Generate here: a text-to-video job and its placeholder at `at` on an empty spot of a"
+                            " video track, as long as the model's clip; 422 no_room (naming the room before the"
+                            " next clip) when it does not fit; 201 {job, placeholder, room, revision}",
+                            _ok(_OBJ, "201"),
+                            _json({"type": "object", "required": ["track_id", "at", "model_id", "prompt"],
+                                   "properties": {"track_id": {"type": "string"},
+                                                  "at": {"type": "number", "minimum": 0},
+                                                  "model_id": {"type": "string"}, "prompt": {"type": "string"},
+                                                  "params": {"type": "object"}}}), ["project_id"])},
             "/api/settings": {"get": _op("Settings", _ok(_OBJ)),
                               "put": _op("Change settings", _ok(_OBJ), _json({"type": "object", "properties": {
                                   "remote_preview": {"type": "boolean"}, "preview_proxies": {"type": "boolean"},

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  clipPrompt, extendCost, extendModels, fillModels, fillPlan, gapAt, gapUnderPlayhead, mediaClipProblem, mediaCost,
-  placeholderLabel, snapDuration, soundModels, upscaleModels, voiceModels,
+  clipPrompt, extendCost, extendModels, fillModels, fillPlan, gapAt, gapUnderPlayhead, herePlan, mediaClipProblem, mediaCost,
+  placeholderLabel, snapDuration, soundModels, spotAt, spotUnderPlayhead, textModels, upscaleModels, voiceModels,
 } from '../../../web/js/generate/from-timeline-model.js';
 
 // the registry as the server sends it
@@ -89,4 +89,45 @@ test('Add sound and Upscale say why a clip does not fit', () => {
   assert.equal(mediaClipProblem(video, { ...silent, audio_codec: 'aac' }, 'Upscale'), null);
   assert.equal(mediaClipProblem(null, null, 'Upscale'), 'Select one video clip for Upscale.');
   assert.equal(mediaClipProblem(video, { id: 'm', kind: 'image' }, 'Upscale'), 'Select one video clip for Upscale.');
+});
+
+test('Generate here offers text-to-video models only', () => {
+  const ids = textModels(models).map((m) => m.id);
+  assert.ok(ids.includes('local/preview-t2v') && ids.includes('fal-ai/ltx-2.3/text-to-video'));
+  assert.ok(!ids.includes('local/preview-i2v') && !ids.includes('local/preview-flf'));
+});
+
+test('the spot under the playhead is an empty stretch of a video track, with the room before the next clip', () => {
+  const c = (id, start, out) => ({ id, media_id: 'm', start, in: 0, out });
+  const doc = { tracks: [
+    { id: 'a1', kind: 'audio', clips: [] },
+    { id: 'v2', kind: 'video', clips: [c('z', 1, 1)] },
+    { id: 'v1', kind: 'video', clips: [c('x', 0, 2), c('y', 5, 1)] },
+  ] };
+  assert.deepEqual(spotUnderPlayhead(doc, 3), { trackId: 'v1', at: 3, room: 2 });
+  assert.deepEqual(spotUnderPlayhead(doc, 2), { trackId: 'v1', at: 2, room: 3 }); // right at a clip's end
+  assert.equal(spotUnderPlayhead(doc, 1), null); // inside x
+  assert.equal(spotUnderPlayhead(doc, 5), null); // at y's start: no room
+  assert.deepEqual(spotUnderPlayhead(doc, 7), { trackId: 'v1', at: 7, room: null });
+  // the selected clip's track wins over the main (lowest) video track
+  assert.deepEqual(spotUnderPlayhead(doc, 3, ['z']), { trackId: 'v2', at: 3, room: null });
+  assert.equal(spotUnderPlayhead(doc, 1.5, ['z']), null);
+  assert.equal(spotAt(doc.tracks[0], 3), null); // not a video track
+  assert.equal(spotUnderPlayhead({ tracks: [doc.tracks[0]] }, 3), null); // no video track
+  assert.equal(spotUnderPlayhead(null, 3), null);
+});
+
+test('Generate here makes the model\'s default length when it fits, else the longest that does', () => {
+  const t2v = byId('local/preview-t2v');
+  const dflt = Number(t2v.params.find((p) => p.name === 'duration').default);
+  assert.deepEqual(herePlan(t2v, null), { ...herePlan(t2v, null), seconds: dflt, shortened: false, fits: true, value: undefined });
+  const short = herePlan(t2v, 2.5);
+  assert.equal(short.fits, true);
+  assert.equal(short.shortened, dflt > 2.5);
+  if (dflt > 2.5) assert.deepEqual([short.value, short.seconds], [2, 2]);
+  const veo = byId('fal-ai/veo3.1'); // 4s, 6s, 8s
+  const veoPlan = herePlan(veo, 6.5);
+  assert.ok(veoPlan.seconds <= 6.5 && veoPlan.fits);
+  assert.equal(herePlan(veo, 1).fits, false); // its shortest is 4 s
+  assert.ok(herePlan(veo, 6.5).cost <= herePlan(veo, null).cost);
 });

@@ -146,3 +146,21 @@ test('caption this clip: one media clip with sound, and a fal.ai key', async () 
   assert.match(captionBlocker([clip, { ...clip, id: 'b' }], media, true), /Select one clip/);
   assert.match(captionBlocker([{ id: 't', text: 'Hi', start: 0, duration: 1 }], media, true), /Select one clip/);
 });
+
+test('an offline clip is relinked to media of a kind its track shows, long enough for its out point', async () => {
+  const { relinkChoices, isTextClip } = await import('../../../web/js/inspector/inspector-model.js');
+  const clip = { id: 'c', offline: { name: 'fox.mp4' }, start: 2, in: 1, out: 2.2 };
+  assert.equal(isTextClip(clip), false, 'an offline clip is a media clip, not a title');
+  const media = [
+    { id: 'v', name: 'fox.mp4', kind: 'video', duration: 3, audio_codec: 'aac' },
+    { id: 's', name: 'short.mp4', kind: 'video', duration: 1, audio_codec: null },
+    { id: 'i', name: 'still.png', kind: 'image', duration: null },
+    { id: 'm', name: 'song.wav', kind: 'audio', duration: 60 },
+  ];
+  assert.deepEqual(relinkChoices(clip, 'video', media), [
+    { id: 'v', label: 'fox.mp4', disabled: false },
+    { id: 's', label: 'short.mp4 (too short: 1.00 s)', disabled: true },
+    { id: 'i', label: 'still.png', disabled: false },
+  ]);
+  assert.deepEqual(relinkChoices(clip, 'audio', media).map((c) => c.id), ['v', 'm'], 'a video with sound, or sound');
+});

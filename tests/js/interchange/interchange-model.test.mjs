@@ -18,6 +18,6 @@ test('an import says what came in and what was missing', () => {
   const timeline = { tracks: [{ clips: [{}, {}] }, { clips: [{}] }] };
   assert.deepEqual(importedMessage('cut.edl', timeline, []), { message: 'Imported cut.edl: 3 clips on 2 tracks.', kind: 'info' });
   const one = { tracks: [{ clips: [{}] }] };
-  assert.deepEqual(importedMessage('cut.xml', one, ['Missing media: fox.mp4 (1 clip left out)']),
-    { message: 'Imported cut.xml: 1 clip on 1 track. Missing media: fox.mp4 (1 clip left out).', kind: 'warn' });
+  assert.deepEqual(importedMessage('cut.xml', one, ['Missing media: fox.mp4 (/x/fox.mp4): 1 clip kept offline']),
+    { message: 'Imported cut.xml: 1 clip on 1 track. Missing media: fox.mp4 (/x/fox.mp4): 1 clip kept offline.', kind: 'warn' });
 });

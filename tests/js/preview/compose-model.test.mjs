@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fitRect, gainAt, layersAt, placeTrack, soundsAt, sourceTime, titlesAt, upcoming } from '../../../web/js/preview/compose-model.js';
+import { cardText, fitRect, gainAt, layersAt, placeTrack, soundsAt, sourceTime, stackAt, titlesAt, upcoming } from '../../../web/js/preview/compose-model.js';
 import { mediaKinds } from '../../../web/js/preview/preview-model.js';
 
 const kinds = mediaKinds([{ id: 'v', kind: 'video' }, { id: 'i', kind: 'image' }, { id: 'm', kind: 'audio' }]);
@@ -173,4 +173,44 @@ test('a visible caption line at t is a title with the merged style and the text 
   assert.equal(titlesAt(d, 1.5).at(-1).text, 'Up', 'the top track draws last');
   d.tracks[0] = { ...d.tracks[0], hidden: true };
   assert.deepEqual(at(0.5), [], 'a hidden captions track draws nothing');
+});
+
+test('a placeholder is a card in the stack, over the tracks below it and under those above', () => {
+  const ph = (id, start, status, extra = {}) => ({ id, start, duration: 2, placeholder: { job_id: `j-${id}`, model_id: 'm', status, ...extra } });
+  const top = { id: 'v2', kind: 'video', clips: [{ id: 'a', media_id: 'ma', start: 0, in: 0, out: 4 }] };
+  const mid = { id: 'v1', kind: 'video', clips: [ph('p', 1, 'running')] };
+  const low = { id: 'v0', kind: 'video', clips: [{ id: 'b', media_id: 'mb', start: 0, in: 0, out: 4 }] };
+  const doc = { width: 320, height: 180, tracks: [top, mid, low] };
+  const kinds = new Map([['ma', 'video'], ['mb', 'video']]);
+  const jobs = new Map([['j-p', { id: 'j-p', progress: 0.4 }]]);
+  const stack = stackAt(doc, layersAt(doc, kinds, 1.5), 1.5, jobs);
+  assert.deepEqual(stack.map((l) => (l.card ? `card:${l.card.clipId}` : l.clip.id)), ['b', 'card:p', 'a']);
+  assert.deepEqual(stack[1].card, { clipId: 'p', text: 'Generating… 40 %', progress: 0.4, status: 'running' });
+  // outside its span, or on a hidden track: no card
+  assert.deepEqual(stackAt(doc, [], 3.0, jobs), []);
+  assert.deepEqual(stackAt(doc, [], 0.5, jobs), []);
+  assert.deepEqual(stackAt({ ...doc, tracks: [{ ...mid, hidden: true }] }, [], 1.5, jobs), []);
+  // a job not heard of yet: no percentage, no bar
+  assert.deepEqual(stackAt(doc, [], 1.5).map((l) => [l.card.text, l.card.progress]), [['Generating…', null]]);
+});
+
+test('a failed or cancelled placeholder\'s card says why', () => {
+  assert.equal(cardText({ status: 'failed', reason: 'The key was refused' }), 'Failed: The key was refused');
+  assert.equal(cardText({ status: 'failed' }), 'Failed: the generation failed');
+  assert.equal(cardText({ status: 'cancelled', reason: 'Cancelled' }), 'Cancelled');
+  assert.equal(cardText({ status: 'running' }, { progress: 0 }), 'Generating… 0 %');
+  const doc = { tracks: [{ id: 'v', kind: 'video', clips: [{ id: 'p', start: 0, duration: 1, placeholder: { job_id: 'j', status: 'failed', reason: 'No credit' } }] }] };
+  assert.deepEqual(stackAt(doc, [], 0.5, new Map([['j', { progress: 0.7 }]]))[0].card,
+    { clipId: 'p', text: 'Failed: No credit', progress: null, status: 'failed' });
+});
+
+test('an offline clip is a "Media offline" layer in its place, with no sound and nothing to load ahead', () => {
+  const d = doc();
+  d.tracks[1].clips.push({ id: 'off', offline: { name: 'fox.mp4', path: '/gone/fox.mp4' }, start: 7, in: 1, out: 3 });
+  const at = layersAt(d, kinds, 8);
+  assert.deepEqual(at.map((l) => [l.clip.id, l.offline]), [['p', undefined], ['off', 'fox.mp4']]);
+  assert.ok(at[1].look && at[1].look.alpha === 1, 'it has a look, as every layer does');
+  assert.ok(!soundsAt(d, kinds, 8).some((s) => s.clip.id === 'off'), 'an offline clip plays no sound');
+  assert.ok(!upcoming(d, kinds, 6.5).some((u) => u.clip.id === 'off'), 'and there is no file to load ahead');
+  assert.deepEqual(layersAt(d, kinds, 9.5).map((l) => l.clip.id), ['p'], 'its span ends at its out point');
 });

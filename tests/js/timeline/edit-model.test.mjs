@@ -131,3 +131,13 @@ test('a caption line stays on captions tracks, and media is not dropped on one',
   assert.equal(moveClip(d, 'a', 'cc', 20), d);
   assert.equal(dropClip(d, 'cc', { id: 'm1', kind: 'video', duration: 10 }, 30, 'x'), null);
 });
+
+test('an offline clip is trimmed and split as a media clip: by in and out, never given a duration', async () => {
+  const { trimEnd: te, splitAt: sp } = await import('../../../web/js/timeline/edit-model.js');
+  const d = { version: 2, fps: 25, width: 640, height: 360, tracks: [
+    { id: 'V1', kind: 'video', clips: [{ id: 'o', offline: { name: 'fox.mp4' }, start: 2, in: 1, out: 3 }] }] };
+  const trimmed = te(d, 'o', 3.5, Infinity).tracks[0].clips[0];
+  assert.deepEqual([trimmed.in, trimmed.out, trimmed.duration], [1, 2.5, undefined]);
+  const [left, right] = sp(d, ['o'], 3).tracks[0].clips;
+  assert.deepEqual([left.out, right.in, right.start, right.offline], [2, 2, 3, { name: 'fox.mp4' }]);
+});

@@ -25,14 +25,14 @@ import { copyClips, duplicateClips, pasteClips } from '../timeline/clipboard-mod
 import { addMarker, adjacentMarker, deleteMarker, moveMarker, renameMarker } from '../timeline/markers-model.js';
 import { adjacentEditPoint, zoomToFit } from '../timeline/navigation-model.js';
 import {
-  clipPrompt, extendCost, extendModels, fillModels, fillPlan, gapUnderPlayhead, mediaClipProblem, mediaCost, soundModels,
-  upscaleModels, voiceModels,
+  clipPrompt, extendCost, extendModels, fillModels, fillPlan, gapUnderPlayhead, herePlan, mediaClipProblem, mediaCost,
+  soundModels, spotUnderPlayhead, textModels, upscaleModels, voiceModels,
 } from '../generate/from-timeline-model.js';
 import { askGeneration } from '../generate/from-timeline-dialog.js';
 import { timelineEnd } from '../timeline/timeline-model.js';
 import { setMark } from '../export/export-model.js';
 import {
-  addLine, captionTracks, deleteLine, mergeNext, setLine, shiftLines, splitLine,
+  addLine, captionTracks, deleteLine, mergeNext, setLine, setLineStyle, shiftLines, splitLine,
 } from '../captions/captions-model.js';
 
 const FIELDS = new Map([...MEDIA_FIELDS, ...TEXT_FIELDS].map((f) => [f.key, f]));
@@ -425,6 +425,15 @@ export function createActions({ parts, state, show, project, sheet }) {
       await server.projects.extend(state.project.id, { clip_id: id, model_id: answer.modelId, prompt: answer.prompt });
       toast('Extending: the new clip appears after this one when it is ready.');
     },
+    // Relink: every offline clip of that name becomes a clip of the library item, keeping its
+    // place and ranges (one server save, so one undo); the change arrives as `timeline_changed`
+    async relinkclip({ name, mediaId }) {
+      if (!state.project || !name || !mediaId) return;
+      await project.flushSaves();
+      const answer = await server.projects.relink(state.project.id, { name, media_id: mediaId });
+      const item = state.media.find((m) => m.id === answer.media_id);
+      toast(`Relinked ${answer.relinked} ${answer.relinked === 1 ? 'clip' : 'clips'} to ${item ? item.name : 'the media'}.`);
+    },
     // Fill: the gap under the playhead, from the frames on both sides of it
     async askfill() {
       const gap = gapUnderPlayhead(state.timeline, state.timeline.playhead || 0);
@@ -485,6 +494,30 @@ export function createActions({ parts, state, show, project, sheet }) {
       if (!answer) return;
       await startPlaced(() => server.projects.upscale(state.project.id, { clip_id: found.clip.id, model_id: answer.modelId }),
         'Upscaling: the clip switches to the sharper copy when it is ready.');
+    },
+    // Generate here: a text prompt makes a clip at the playhead, on an empty spot of the selected
+    // clip's video track (else the first video track)
+    async askhere() {
+      const spot = spotUnderPlayhead(state.timeline, state.timeline.playhead || 0, state.selected);
+      if (!spot) { toast('Put the playhead on an empty spot of a video track.', 'warn'); return; }
+      const models = textModels(await modelList());
+      const room = spot.room === null ? '' : ` (${spot.room.toFixed(2)} s free)`;
+      const answer = await askGeneration({
+        title: `Generate here at ${spot.at.toFixed(2)} s${room}`, models, start: 'Generate',
+        note: (model) => {
+          const plan = herePlan(model, spot.room);
+          if (!plan.fits) return { cost: plan.cost, text: `makes ${plan.seconds} s: it does not fit the ${spot.room.toFixed(2)} s free` };
+          return { cost: plan.cost, text: plan.shortened ? `makes ${plan.seconds} s, the longest that fits` : `makes ${plan.seconds} s` };
+        },
+      });
+      if (!answer) return;
+      const plan = herePlan(models.find((m) => m.id === answer.modelId), spot.room);
+      await project.flushSaves();
+      await server.projects.generateHere(state.project.id, {
+        track_id: spot.trackId, at: spot.at, model_id: answer.modelId, prompt: answer.prompt,
+        ...(plan.value === undefined ? {} : { params: { duration: plan.value } }),
+      });
+      toast('Generating: the clip appears here when it is ready.');
     },
     // Close gap: the empty stretch at a time (the playhead), on one track or on all of them
     closegap({ time, trackId } = {}) {
@@ -691,7 +724,7 @@ export function createActions({ parts, state, show, project, sheet }) {
     seek: ({ time }) => seekTo(time),
     // the captions panel: one change of a captions track's lines, one undo step; a refusal is
     // shown beside its field
-    captionop({ op, trackId, lineId, start, end, text, offset }) {
+    captionop({ op, trackId, lineId, start, end, text, offset, style }) {
       if (!state.timeline) return;
       const doc = state.timeline;
       const t = doc.playhead;
@@ -702,7 +735,10 @@ export function createActions({ parts, state, show, project, sheet }) {
         shift: () => shiftLines(doc, trackId, offset),
         delete: () => deleteLine(doc, trackId, lineId),
         add: () => addLine(doc, trackId, t),
+        style: () => setLineStyle(doc, trackId, lineId, style),
+        clearstyle: () => setLineStyle(doc, trackId, lineId, null),
       }[op]();
+      if (result.unchanged) return;
       if (result.error) {
         send(parts.captions, 'captionerror', { lineId, field: result.field, message: result.error });
         return;

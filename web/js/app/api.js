@@ -114,6 +114,10 @@ export const server = {
     voiceOver: (id, request) => api.post(`api/projects/${id}/timeline/voice-over`, request),
     addSound: (id, request) => api.post(`api/projects/${id}/timeline/add-sound`, request),
     upscale: (id, request) => api.post(`api/projects/${id}/timeline/upscale`, request),
+    // {track_id, at, model_id, prompt, params?} → {job, placeholder, room, revision}
+    generateHere: (id, request) => api.post(`api/projects/${id}/timeline/generate-here`, request),
+    // every offline clip named `name` becomes a clip of `media_id`: {timeline, revision, relinked, media_id}
+    relink: (id, request) => api.post(`api/projects/${id}/timeline/relink`, request),
     view: (id) => api.get(`api/projects/${id}/view`),
     saveView: (id, view) => api.put(`api/projects/${id}/view`, view),
     jobs: (id) => api.get(`api/generations?project_id=${encodeURIComponent(id)}`),

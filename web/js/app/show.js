@@ -34,6 +34,7 @@ export function createShow(parts, state) {
   function jobs() {
     send(parts.ai, 'jobs', { jobs: jobsNewestFirst(state.jobs) });
     send(parts.timeline, 'jobs', { jobs: [...state.jobs.values()] }); // placeholders show their job's progress
+    send(parts.preview, 'jobs', { jobs: [...state.jobs.values()] }); // and so do their cards in the preview
     send(parts.inspector, 'jobs', { jobs: [...state.jobs.values()] }); // how a generated clip was made
   }
 

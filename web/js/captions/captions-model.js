@@ -13,6 +13,21 @@ const round = (t) => Math.round(t * 1000) / 1000; // subtitle files keep millise
 export const captionTracks = (doc) => (doc ? doc.tracks.filter((t) => t.kind === 'captions') : []);
 export const lineEnd = (line) => line.start + line.duration;
 
+// The line of `sorted` (lines by start, never overlapping) under time t, or null: a binary
+// search, as the playhead asks on every frame of a track of up to 5000 lines.
+export function lineAt(sorted, t) {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const line = sorted[mid];
+    if (t < line.start) hi = mid - 1;
+    else if (t >= lineEnd(line)) lo = mid + 1;
+    else return line;
+  }
+  return null;
+}
+
 // The document with one captions track's lines replaced (sorted by start); the rest shared.
 function withLines(doc, trackId, lines) {
   return {
@@ -152,4 +167,51 @@ export function addLine(doc, trackId, t, text = 'New caption') {
   const duration = round(Math.min(NEW_LINE, next - at));
   const line = { id: `line-${uid().slice(0, 10)}`, start: at, duration, text };
   return { doc: withLines(doc, trackId, [...track.clips, line]), id: line.id };
+}
+
+// -- a line's own style -------------------------------------------------------------------------
+// A line may override its track's style key by key (the export and the preview merge them:
+// wrap-model.js's lineStyle, media/captions.py's line_style). The panel sets these keys.
+export const LINE_STYLE_KEYS = Object.freeze(['color', 'size', 'bold', 'italic', 'align', 'y']);
+const ALIGNS = ['left', 'center', 'right'];
+const COLOR = /^#[0-9a-fA-F]{6}$/;
+
+// Why a value of a line's style key is refused (the server's rules), or null.
+function badStyleValue(key, value) {
+  if (value === null) return null; // back to the track's
+  if (key === 'color') return COLOR.test(value) ? null : 'A colour is written like #ffcc00.';
+  if (key === 'bold' || key === 'italic') return typeof value === 'boolean' ? null : `${key} is on or off.`;
+  if (key === 'align') return ALIGNS.includes(value) ? null : 'Align is left, centre or right.';
+  if (key === 'size') return Number.isInteger(value) && value >= 8 && value <= 1000 ? null : 'The size is 8 to 1000 pixels.';
+  if (key === 'y') return Number.isFinite(value) ? null : 'The position must be a number.';
+  return `A line's style has no "${key}".`;
+}
+
+// A line's own style with `patch` laid over it, key by key: a key set to null goes back to the
+// track's. No key left: null (the line has no style of its own).
+export function overrideStyle(own, patch) {
+  const out = { ...(own || {}) };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null || value === undefined) delete out[key];
+    else out[key] = value;
+  }
+  return Object.keys(out).length ? out : null;
+}
+
+// The line's style changed by `patch` (null: the whole override cleared, the track's style
+// again). Answers {doc}, {error, field}, or {unchanged: true} (nothing to undo).
+export function setLineStyle(doc, trackId, lineId, patch) {
+  const { track, error, field } = trackOf(doc, trackId);
+  if (error) return { error, field };
+  const line = track.clips.find((c) => c.id === lineId);
+  if (!line) return { error: 'That line is gone.', field: 'line' };
+  for (const [key, value] of Object.entries(patch || {})) {
+    const bad = badStyleValue(key, value);
+    if (bad) return { error: bad, field: `style.${key}` };
+  }
+  const style = patch === null ? null : overrideStyle(line.style, patch);
+  if (JSON.stringify(style) === JSON.stringify(line.style ?? null)) return { unchanged: true };
+  const { style: _, ...rest } = line;
+  const changed = style ? { ...rest, style } : rest;
+  return { doc: withLines(doc, trackId, track.clips.map((c) => (c.id === lineId ? changed : c))) };
 }

@@ -6,11 +6,19 @@
 // subtitles…" (`importcaptions`) and leave as SRT or WebVTT (`downloadcaptions`). "Caption the
 // timeline…" says what it sends and costs, asks, then goes up as `transcribetimeline` (speech to
 // text of the whole timeline's sound on fal.ai, followed as a job; transcribe-model.js's rules).
+// A long track draws only the rows in view (window-model.js); Up and Down go from line to line.
+// The chosen line's own style (colour, size, bold, italic, alignment, height on screen) goes up
+// as `captionop` `style` (one key, one undo step) or `clearstyle` (the track's style again).
 import { h, emit, clear } from '../shared/dom.js';
 import { server } from '../app/api.js';
 import { askConfirm } from '../shared/confirm-dialog.js';
-import { captionTracks, fmt, lineEnd } from './captions-model.js';
+import { captionTracks, fmt, lineAt, lineEnd } from './captions-model.js';
 import { speechSummary, timelineSpeech } from './transcribe-model.js';
+import { scrollToRow, windowRange } from './window-model.js';
+import { fontSize, lineStyle } from './wrap-model.js';
+import {
+  ALIGN_LABELS, TEXT_FIELDS, TITLE_STYLE_DEFAULTS, formatShown, parseField, toDisplay,
+} from '../inspector/inspector-model.js';
 
 const ACCEPT = '.srt,.vtt,.ass,.ssa';
 
@@ -20,7 +28,7 @@ export function mountCaptions(el) {
   let shownKey = null; // what the list shows: the track object and the track ids
   let known = new Set(); // the captions tracks seen last: one that appears (+ Captions track) is shown
   let playhead = 0;
-  let current = null; // the row of the line under the playhead
+  let selectedId = null; // the line chosen in the list (its style is edited below it)
   let media = []; // the project's media: which clips have sound
   let keySet = null; // whether a fal.ai key is set; unknown until the settings arrive
   let speechModel = null; // the registry's speech-to-text model: its price
@@ -78,12 +86,107 @@ export function mountCaptions(el) {
     shiftError, toolError);
   const empty = h('p', { class: 'hint', text: 'No captions track yet: import a subtitle file, or add one with “+ Captions track” on the timeline.' });
   const list = h('ol', { class: 'caption-lines', 'aria-label': 'Caption lines' });
+  const scroller = h('div', { class: 'caption-scroll' }, list); // the list scrolls in here
+
+  // "Style for this line": the chosen line's own colour, size, bold, italic, alignment and height
+  // on screen over its track's style (the inspector's title fields and rules: inspector-model.js),
+  // each change one undo step; "Use the track's style" drops the line's own.
+  let limits = null;
+  const styleOp = (patch) => {
+    styleError.textContent = '';
+    if (trackId && selectedId) emit(el, 'captionop', { op: 'style', trackId, lineId: selectedId, style: patch });
+  };
+  const styleError = h('p', { class: 'field-error', role: 'alert', dataset: { captionsError: 'style' } });
+  const styleHint = h('p', { class: 'hint line-style-hint' });
+  const styleLegend = h('legend', { text: 'Style for this line' });
+  const sizeField = TEXT_FIELDS.find((f) => f.key === 'size');
+  const yField = { ...TEXT_FIELDS.find((f) => f.key === 'y'), label: 'Height on screen' };
+  const styleInputs = {};
+  const labelled = (key, label, input) => {
+    input.id = `caption-style-${key}`;
+    styleInputs[key] = input;
+    return h('span', { class: 'field' }, h('label', { for: input.id, text: label }), input);
+  };
+  const numberInput = (field) => {
+    const input = h('input', { type: 'text', inputmode: 'decimal', autocomplete: 'off', class: 'line-style-number',
+      onchange: () => {
+        const parsed = parseField(field, input.value, limits, doc);
+        if (parsed.error) { styleError.textContent = parsed.error; return; }
+        styleOp({ [field.key]: parsed.value });
+      },
+      onkeydown: (e) => { if (e.key === 'Enter') { e.preventDefault(); input.dispatchEvent(new Event('change')); } } });
+    return input;
+  };
+  const clearStyle = h('button', { type: 'button', class: 'ghost', text: 'Use the track\'s style',
+    onclick: () => { styleError.textContent = ''; emit(el, 'captionop', { op: 'clearstyle', trackId, lineId: selectedId }); } });
+  const styleBox = h('fieldset', { class: 'line-style', hidden: true }, styleLegend,
+    h('div', { class: 'line-style-fields' },
+      labelled('color', 'Colour', h('input', { type: 'color', onchange: (e) => styleOp({ color: e.target.value }) })),
+      labelled('size', `${sizeField.label} (${sizeField.unit})`, numberInput(sizeField)),
+      labelled('bold', 'Bold', h('input', { type: 'checkbox', onchange: (e) => styleOp({ bold: e.target.checked }) })),
+      labelled('italic', 'Italic', h('input', { type: 'checkbox', onchange: (e) => styleOp({ italic: e.target.checked }) })),
+      labelled('align', 'Align', h('select', { onchange: (e) => styleOp({ align: e.target.value }) },
+        Object.entries(ALIGN_LABELS).map(([value, text]) => h('option', { value, text })))),
+      labelled('y', `${yField.label} (${yField.unit})`, numberInput(yField)),
+      clearStyle),
+    styleHint, styleError);
+  const STYLE_NAMES = { color: 'colour', size: 'size', bold: 'bold', italic: 'italic', align: 'alignment', y: 'height on screen' };
+
+  // The chosen line's look in the controls: its own keys over the track's over the defaults.
+  function showStyle() {
+    const track = shownKey && shownKey.track;
+    const index = selectedId ? lines.findIndex((l) => l.id === selectedId) : -1;
+    styleBox.hidden = index < 0 || !limits;
+    if (styleBox.hidden) return;
+    const line = lines[index];
+    const look = { ...TITLE_STYLE_DEFAULTS, ...lineStyle(track, line) };
+    styleLegend.textContent = `Style for line ${index + 1}`;
+    const shown = (input, value) => { if (document.activeElement !== input) input.value = value; };
+    shown(styleInputs.color, look.color);
+    shown(styleInputs.size, String(fontSize(look, doc.height)));
+    styleInputs.bold.checked = Boolean(look.bold);
+    styleInputs.italic.checked = Boolean(look.italic);
+    shown(styleInputs.align, look.align);
+    shown(styleInputs.y, formatShown(yField, toDisplay(yField, look.y, doc)));
+    const own = Object.keys(line.style || {});
+    clearStyle.disabled = !own.length;
+    styleHint.textContent = own.length
+      ? `This line's own: ${own.map((k) => STYLE_NAMES[k] || k).join(', ')}; the rest is the track's.`
+      : 'This line uses the track\'s style.';
+  }
+
+  function selectLine(id) {
+    if (id === selectedId) return;
+    selectedId = id;
+    styleError.textContent = '';
+    for (const r of list.children) r.classList.toggle('selected', r.dataset.lineId === id);
+    showStyle();
+  }
+  // A line is chosen when something in its row takes the focus; a press of the pointer chooses
+  // on its click instead, since the group showing up moves the panel's content (it grows upward)
+  // between the press and the release, and the click (a seek) would miss its button.
+  let pressing = false;
+  const choose = (e) => {
+    const at = e.target.closest && e.target.closest('[data-line-id]');
+    if (at) selectLine(at.dataset.lineId);
+  };
+  list.addEventListener('pointerdown', () => { pressing = true; });
+  window.addEventListener('pointerup', () => { setTimeout(() => { pressing = false; }); });
+  list.addEventListener('focusin', (e) => { if (!pressing) choose(e); });
+  list.addEventListener('click', choose);
   el.append(
     h('div', { class: 'panel-head' }, h('h2', { text: 'Captions' })),
     h('div', { class: 'captions-files' }, importButton, file, select, exports),
     h('div', { class: 'captions-files' }, speechButton, speechCost),
-    importError, empty, tools, list,
+    importError, empty, tools, scroller, styleBox,
   );
+
+  // A long track (up to 5000 lines) draws only the rows in the list's scrolled view plus a margin
+  // (window-model.js); padding stands for the others, so the scroll bar is the whole list's.
+  let lines = []; // the shown track's lines, sorted by start
+  let rowHeight = 30; // pixels from one row's top to the next's, measured once a row is drawn
+  let drawn = null; // the rows drawn: {start, end} of `lines`
+  let currentId = null; // the line under the playhead
 
   function row(line, n) {
     const error = h('p', { class: 'field-error', dataset: { lineError: line.id } });
@@ -97,17 +200,67 @@ export function mountCaptions(el) {
       type: 'text', value: line.text, maxlength: '1000', class: 'line-text', 'aria-label': `Text of line ${n}`, dataset: { field: 'text' },
       onchange: (e) => set('text', e.target.value),
     });
-    return h('li', { class: 'caption-line', dataset: { lineId: line.id, start: String(line.start) } },
-      h('button', {
-        type: 'button', class: 'ghost line-seek', text: fmt(line.start), title: 'Go to this line',
-        'aria-label': `Go to line ${n} at ${fmt(line.start)}`, onclick: () => emit(el, 'seek', { time: line.start }),
-      }),
-      time('start', line.start, 'Start'), time('end', lineEnd(line), 'End'), text,
-      h('button', { type: 'button', class: 'icon ghost', text: '⤓', title: 'Merge with the next line',
-        'aria-label': `Merge line ${n} with the next`, onclick: () => emit(el, 'captionop', { op: 'merge', trackId, lineId: line.id }) }),
-      h('button', { type: 'button', class: 'icon ghost', text: '✕', title: 'Delete the line',
-        'aria-label': `Delete line ${n}`, onclick: () => emit(el, 'captionop', { op: 'delete', trackId, lineId: line.id }) }),
-      error);
+    const item = h('li', { class: 'caption-line', 'aria-posinset': String(n), 'aria-setsize': String(lines.length),
+      dataset: { lineId: line.id, start: String(line.start), index: String(n - 1) } },
+    h('button', {
+      type: 'button', class: 'ghost line-seek', text: fmt(line.start), title: 'Go to this line',
+      'aria-label': `Go to line ${n} at ${fmt(line.start)}`, dataset: { field: 'seek' }, onclick: () => emit(el, 'seek', { time: line.start }),
+    }),
+    time('start', line.start, 'Start'), time('end', lineEnd(line), 'End'), text,
+    h('button', { type: 'button', class: 'icon ghost', text: '⤓', title: 'Merge with the next line',
+      'aria-label': `Merge line ${n} with the next`, onclick: () => emit(el, 'captionop', { op: 'merge', trackId, lineId: line.id }) }),
+    h('button', { type: 'button', class: 'icon ghost', text: '✕', title: 'Delete the line',
+      'aria-label': `Delete line ${n}`, onclick: () => emit(el, 'captionop', { op: 'delete', trackId, lineId: line.id }) }),
+    error);
+    if (line.id === currentId) item.setAttribute('aria-current', 'true');
+    if (line.id === selectedId) item.classList.add('selected');
+    if (line.style) item.classList.add('styled');
+    return item;
+  }
+
+  // The rows of the scrolled window (again only when it moved, unless forced); the field being
+  // edited keeps the focus across the new rows.
+  function drawRows(force = false) {
+    const view = scroller.clientHeight || 600; // a list not laid out yet draws its first rows
+    const range = windowRange({ count: lines.length, rowHeight, scrollTop: scroller.scrollTop, viewHeight: view });
+    if (!force && drawn && drawn.start === range.start && drawn.end === range.end) return;
+    drawn = range;
+    const active = document.activeElement;
+    const focus = active && list.contains(active)
+      ? { id: active.closest('[data-line-id]')?.dataset.lineId, field: active.dataset.field } : null;
+    // a field scrolled out of the window is taken from the page: what was typed in it is
+    // committed first, as leaving it would (a removed field sends no change)
+    const at = focus ? Number(active.closest('[data-line-id]').dataset.index) : -1;
+    if (focus && (at < range.start || at >= range.end) && active.tagName === 'INPUT' && active.value !== active.defaultValue) {
+      active.defaultValue = active.value; // once: the edit it sends draws the rows again
+      active.dispatchEvent(new Event('change', { bubbles: true }));
+    }
+    list.style.paddingTop = `${range.before}px`;
+    list.style.paddingBottom = `${range.after}px`;
+    list.replaceChildren(...lines.slice(range.start, range.end).map((line, i) => row(line, range.start + i + 1)));
+    if (focus && focus.id) focusLine(focus.id, focus.field);
+    measure();
+  }
+
+  // The height of a row as drawn (two rows without an error apart): the window's arithmetic.
+  function measure() {
+    const [a, b] = list.children;
+    if (!a || !b || a.querySelector('.field-error').textContent) return;
+    const step = b.offsetTop - a.offsetTop;
+    if (step > 0 && Math.abs(step - rowHeight) > 0.5) { rowHeight = step; drawRows(true); }
+  }
+
+  function focusLine(id, field) {
+    const at = list.querySelector(`[data-line-id="${CSS.escape(id)}"] [data-field="${field || 'seek'}"]`);
+    if (at) at.focus();
+    return Boolean(at);
+  }
+
+  // The list scrolled so line `index` is in view (by the least movement), its row drawn.
+  function reveal(index) {
+    const top = scrollToRow({ index, rowHeight, scrollTop: scroller.scrollTop, viewHeight: scroller.clientHeight || rowHeight });
+    if (top !== scroller.scrollTop) scroller.scrollTop = top;
+    drawRows();
   }
 
   function render(force = false) {
@@ -119,6 +272,7 @@ export function mountCaptions(el) {
     const track = tracks.find((t) => t.id === trackId) || null;
     const key = tracks.map((t) => `${t.id}:${t.name}`).join('|');
     if (!force && shownKey && shownKey.key === key && shownKey.track === track) return;
+    const otherTrack = !shownKey || !shownKey.track || !track || shownKey.track.id !== track.id;
     shownKey = { key, track };
     clear(select);
     for (const t of tracks) select.append(h('option', { value: t.id, text: t.name || t.id, selected: t.id === trackId }));
@@ -126,22 +280,14 @@ export function mountCaptions(el) {
     empty.hidden = Boolean(track);
     tools.hidden = !track;
     exports.hidden = !track;
-    // the field being edited keeps the focus across the new list
-    const active = document.activeElement;
-    const focus = active && list.contains(active)
-      ? { id: active.closest('[data-line-id]')?.dataset.lineId, field: active.dataset.field, cls: active.className } : null;
-    clear(list);
-    if (!track) return;
-    const lines = [...track.clips].sort((a, b) => a.start - b.start);
-    list.append(...lines.map((line, i) => row(line, i + 1)));
-    current = null;
+    lines = track ? [...track.clips].sort((a, b) => a.start - b.start) : [];
+    if (otherTrack) scroller.scrollTop = 0;
+    currentId = null; // marked (and brought into view) anew
+    if (!lines.some((l) => l.id === selectedId)) selectedId = null;
+    drawRows(true);
     markCurrent();
-    if (focus && focus.id) {
-      const again = list.querySelector(`[data-line-id="${CSS.escape(focus.id)}"] ${focus.field ? `[data-field="${focus.field}"]` : 'button'}`);
-      if (again) again.focus();
-    }
+    showStyle();
   }
-
   // what the timeline would cost to caption, or why it cannot be: beside the button
   function updateSpeech() {
     const speech = timelineSpeech(doc, media, speechModel, keySet);
@@ -152,20 +298,33 @@ export function mountCaptions(el) {
 
   // the line under the playhead is marked (aria-current), and kept in view while playing
   function markCurrent() {
-    const track = shownKey && shownKey.track;
-    const line = track && track.clips.find((c) => playhead >= c.start && playhead < lineEnd(c));
-    const next = line ? list.querySelector(`[data-line-id="${CSS.escape(line.id)}"]`) : null;
-    if (next === current) return;
-    if (current) current.removeAttribute('aria-current');
-    current = next;
-    if (current) {
-      current.setAttribute('aria-current', 'true');
-      if (!el.contains(document.activeElement)) current.scrollIntoView({ block: 'nearest' });
-    }
+    const line = lineAt(lines, playhead);
+    const id = line ? line.id : null;
+    if (id === currentId) return;
+    list.querySelector('[aria-current]')?.removeAttribute('aria-current');
+    currentId = id;
+    if (!line) return;
+    if (!el.contains(document.activeElement)) reveal(lines.indexOf(line));
+    list.querySelector(`[data-line-id="${CSS.escape(id)}"]`)?.setAttribute('aria-current', 'true');
   }
+
+  scroller.addEventListener('scroll', () => drawRows());
+  // Up and Down on a line's button or text go to the line before or after (drawn if need be)
+  list.addEventListener('keydown', (e) => {
+    if (e.key !== 'ArrowUp' && e.key !== 'ArrowDown') return;
+    const field = e.target.dataset && e.target.dataset.field;
+    if (field !== 'seek' && field !== 'text') return; // a number field steps its value
+    const at = e.target.closest('[data-line-id]');
+    const index = Number(at.dataset.index) + (e.key === 'ArrowUp' ? -1 : 1);
+    e.preventDefault(); // not the timeline's edit-point jump
+    if (index < 0 || index >= lines.length) return;
+    reveal(index);
+    focusLine(lines[index].id, field);
+  });
 
   el.addEventListener('timeline', (e) => {
     doc = e.detail.doc;
+    limits = e.detail.limits || limits;
     media = e.detail.media || [];
     playhead = doc.playhead || 0;
     render();
@@ -179,6 +338,7 @@ export function mountCaptions(el) {
   el.addEventListener('captionerror', (e) => {
     const { lineId, field, message } = e.detail;
     if (field === 'shift') { shiftError.textContent = message; return; }
+    if (String(field).startsWith('style')) { styleError.textContent = message; return; }
     const at = lineId && list.querySelector(`[data-line-error="${CSS.escape(lineId)}"]`);
     if (at) {
       at.textContent = message;

@@ -118,3 +118,55 @@ export function mediaClipProblem(found, media, action) {
   if (action === 'Add sound' && media.audio_codec) return 'This clip has sound already: Add sound is for silent clips.';
   return null;
 }
+
+// Models that make a video clip from a prompt alone (Generate here): voice and image models take a
+// text prompt too, but make no clip for a video track.
+export function textModels(models) {
+  return models.filter((m) => m.mode === 'text' && outputOf(m) === 'video');
+}
+
+// The empty spot at time t on a video track: {trackId, at, room} (room: seconds to the next clip,
+// null when nothing follows), or null when t is inside a clip or right at a clip's start.
+export function spotAt(track, t) {
+  if (!track || track.kind !== 'video' || !(t >= 0)) return null;
+  const spans = track.clips.map((c) => ({ start: c.start, end: c.start + clipLength(c) }));
+  if (spans.some((s) => s.start - TOUCH < t && t < s.end - TOUCH)) return null;
+  const next = spans.filter((s) => s.start >= t - TOUCH).sort((a, b) => a.start - b.start)[0];
+  return { trackId: track.id, at: t, room: next ? next.start - t : null };
+}
+
+// Where Generate here puts its clip: on the track of the selected clip when it is a video track,
+// else on the main video track (V1: the lowest, as the document lists tracks top first, so the
+// new clip is not laid over the edit); null when the playhead is not on an empty spot there.
+export function spotUnderPlayhead(doc, t, selectedIds = []) {
+  if (!doc) return null;
+  const videos = doc.tracks.filter((tr) => tr.kind === 'video');
+  const chosen = videos.find((tr) => tr.clips.some((c) => selectedIds.includes(c.id))) || videos[videos.length - 1];
+  return spotAt(chosen, t);
+}
+
+// What Generate here with this model makes: its default length when that fits the room before
+// the next clip, else the longest length it offers that does (the server refuses a clip that does
+// not fit rather than cutting it). {cost, seconds, value (the duration to send, as the model types
+// it; undefined: the default), shortened, fits}.
+export function herePlan(model, room) {
+  const values = defaults(model);
+  const spec = model.params.find((p) => p.name === 'duration');
+  const asSeconds = (v) => Number(String(v).replace(/s$/, ''));
+  const seconds = asSeconds(values.duration ?? model.fixed_duration ?? 5);
+  const plan = (value, length, shortened) => {
+    const chosen = value === undefined ? values : { ...values, duration: value };
+    return { cost: estimate(model, chosen), seconds: length, value, shortened, fits: true };
+  };
+  if (room === null || seconds <= room + TOUCH) return plan(undefined, seconds, false);
+  let best;
+  if (spec && spec.choices && spec.choices.length) {
+    best = spec.choices.map((c) => ({ value: c, seconds: asSeconds(c) }))
+      .filter((o) => o.seconds <= room + TOUCH).sort((a, b) => b.seconds - a.seconds)[0];
+  } else if (spec) {
+    const length = spec.type === 'integer' ? Math.floor(room + TOUCH) : room;
+    if (length >= Number(spec.min ?? 1) - TOUCH) best = { value: length, seconds: length };
+  }
+  if (!best) return { cost: estimate(model, values), seconds, value: undefined, shortened: false, fits: false };
+  return plan(best.value, best.seconds, true);
+}

@@ -69,7 +69,20 @@ for (const [head, object] of Object.entries(STYLE_OBJECTS)) {
 Object.assign(FIELD_DEFAULTS, TITLE_STYLE_DEFAULTS);
 
 export function isTextClip(clip) {
-  return clip.media_id === undefined;
+  return clip.media_id === undefined && clip.offline === undefined;
+}
+
+// What an offline clip can be relinked to: the library's items of a kind its track shows (a
+// video track: video and stills; an audio track: sound, or a video's), each long enough for the
+// clip's out point (a shorter one is listed, disabled, saying so). [{id, label, disabled}]
+export function relinkChoices(clip, trackKind, media) {
+  const kinds = trackKind === 'audio' ? ['audio', 'video'] : ['video', 'image'];
+  return (media || [])
+    .filter((m) => kinds.includes(m.kind) && !m.missing && !m.deleted_at && (trackKind !== 'audio' || m.kind === 'audio' || m.audio_codec))
+    .map((m) => {
+      const short = m.kind !== 'image' && Number.isFinite(m.duration) && m.duration + 1e-6 < clip.out;
+      return { id: m.id, label: short ? `${m.name} (too short: ${m.duration.toFixed(2)} s)` : m.name, disabled: short };
+    });
 }
 
 // The clip's own (static) value of a field, with the document's default.

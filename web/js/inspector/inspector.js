@@ -14,7 +14,7 @@ import { clipLength } from '../timeline/values.js';
 import { DEFAULT_TRANSITION, TRANSITIONS, TRANSITION_LABELS } from '../timeline/transitions-model.js';
 import {
   ALIGN_LABELS, EASINGS, EASING_LABELS, FITS, FIT_LABELS, MEDIA_FIELDS, TEXT_FIELDS, captionBlocker, displayRange,
-  formatShown, isTextClip, keyframeAt, keyframesOf, parseField, sharedDisplay, stepped, storedValue,
+  formatShown, isTextClip, keyframeAt, keyframesOf, parseField, relinkChoices, sharedDisplay, stepped, storedValue,
 } from './inspector-model.js';
 import { TITLE_PRESETS } from './title-presets.js';
 import { madeOf, takesOf } from './take-model.js';
@@ -272,10 +272,37 @@ export function mountInspector(el) {
     }
   }
 
+  // An offline clip (its file was not found when a timeline file came in): its name and path,
+  // and Relink…, which offers the library's media of a kind its track shows
+  function offlineRows(clip) {
+    const track = doc.tracks.find((t) => t.clips.includes(clip));
+    const id = `inspector-${++ids}`;
+    const choices = relinkChoices(clip, track ? track.kind : 'video', media);
+    const select = h('select', {
+      id,
+      onchange: () => { if (select.value) emit(el, 'relinkclip', { name: clip.offline.name, mediaId: select.value }); },
+    }, h('option', { value: '', text: choices.length ? 'Choose media…' : 'No media of this kind in the library' }),
+    choices.map((c) => h('option', { value: c.id, text: c.label, disabled: c.disabled })));
+    const pick = h('div', { class: 'field relink-pick', hidden: true }, h('label', { for: id, text: 'Relink to' }), select);
+    const button = h('button', {
+      type: 'button', text: 'Relink…',
+      onclick: () => { pick.hidden = false; select.focus(); },
+    });
+    return h('fieldset', { class: 'offline-clip' }, h('legend', { text: 'Media offline' }),
+      h('p', { class: 'offline-name', text: `Offline: ${clip.offline.name}` }),
+      clip.offline.path ? h('p', { class: 'hint offline-name', text: clip.offline.path }) : null,
+      h('p', { class: 'hint', text: 'Relink it to a library item (or drop one on the clip): every offline clip of this name follows.' }),
+      button, pick);
+  }
+
   function build() {
     clear(body);
     rows.clear();
     if (!clips.length) return;
+    if (clips.length === 1 && clips[0].offline) {
+      body.append(offlineRows(clips[0]));
+      return;
+    }
     if (clips.every(isTextClip)) {
       body.append(h('fieldset', {}, h('legend', { text: 'Title' }), ...textRows()));
       fillFonts();
@@ -413,7 +440,7 @@ export function mountInspector(el) {
     el.hidden = !clips.length || !limits;
     if (el.hidden) { shape = ''; return; }
     count.textContent = clips.length > 1 ? `${clips.length} clips` : '';
-    const nextShape = `${clips.map((c) => c.id).join(',')}|${clips.every(isTextClip)}|${doc.width}x${doc.height}`;
+    const nextShape = `${clips.map((c) => (c.offline ? `${c.id}!${media.length}` : c.id)).join(',')}|${clips.every(isTextClip)}|${doc.width}x${doc.height}`;
     if (nextShape !== shape) { shape = nextShape; build(); }
     update();
   });

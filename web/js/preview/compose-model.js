@@ -27,7 +27,7 @@ export function placeTrack(track) {
 
 function placeClips(track) {
   const placed = track.clips
-    .filter((c) => c.media_id !== undefined)
+    .filter((c) => c.media_id !== undefined || c.offline !== undefined)
     .map((clip) => ({ clip, start: clip.start, end: clip.start + clipLength(clip), incoming: null }))
     .sort((a, b) => a.start - b.start);
   for (let i = 0; i + 1 < placed.length; i += 1) {
@@ -112,6 +112,8 @@ export function layersAt(doc, kinds, t) {
       if (isMedia(kinds, p.clip, 'audio')) continue;
       const [from, to] = pictureSpan(p);
       if (t < from - EPS || t >= to - EPS) continue;
+      // an offline clip has no picture: the compositor draws a "Media offline" card in its place
+      if (p.clip.offline) { layers.push({ track, clip: p.clip, offline: p.clip.offline.name, look: layerLook(p, t) }); continue; }
       const look = layerLook(p, t);
       if (look.scale * doc.width < 1 || look.scale * doc.height < 1 || look.alpha <= 0) continue;
       layers.push({ track, clip: p.clip, still: isMedia(kinds, p.clip, 'image'), time: sourceTime(p.clip, t), look });
@@ -139,7 +141,7 @@ export function soundsAt(doc, kinds, t) {
   for (const track of doc.tracks) {
     if (track.kind === 'text' || track.kind === 'captions' || track.muted) continue;
     for (const p of placeTrack(track)) {
-      if (isMedia(kinds, p.clip, 'image') || p.clip.audio_detached) continue; // detached: its sound is its own clip
+      if (isMedia(kinds, p.clip, 'image') || p.clip.audio_detached || p.clip.offline) continue; // detached: its sound is its own clip
       if (t < p.start - EPS || t >= p.end - EPS) continue;
       sounds.push({ track, clip: p.clip, time: sourceTime(p.clip, t), gain: gainAt(p, track.volume ?? 1, t),
         speed: p.clip.speed ?? 1 });
@@ -155,7 +157,7 @@ export function upcoming(doc, kinds, t, ahead = 3) {
   const next = [];
   for (const track of doc.tracks) {
     if (track.kind === 'text' || track.kind === 'captions') continue;
-    const later = placeTrack(track).filter((p) => p.start > t + EPS && p.start <= t + ahead);
+    const later = placeTrack(track).filter((p) => !p.clip.offline && p.start > t + EPS && p.start <= t + ahead);
     if (later.length && !isMedia(kinds, later[0].clip, 'image')) next.push({ track, clip: later[0].clip, time: later[0].clip.in });
   }
   return next;
@@ -238,4 +240,36 @@ function titleOf(clip, doc, movable, t) {
   return { ...pickStyle(clip), ...(movable ? { clipId: clip.id } : {}), text: clip.text ?? '',
     x: propertyAt(clip, 'x', t), y: propertyAt(clip, 'y', t),
     size: Math.max(1, Math.round(size * propertyAt(clip, 'scale', t))), color: clip.color || '#ffffff', alpha };
+}
+
+// A placeholder (a clip still being generated) is drawn as a neutral card over its span, not as
+// black: CARD is its colour, and its words say how far the job is or why it stopped.
+export const CARD = { fill: '#2b2f36', ink: '#e8eaee', bar: '#6c8cff' };
+
+export function cardText(placeholder, job) {
+  if (placeholder.status === 'failed') return `Failed: ${placeholder.reason || 'the generation failed'}`;
+  if (placeholder.status === 'cancelled') return `Cancelled${placeholder.reason && placeholder.reason !== 'Cancelled' ? `: ${placeholder.reason}` : ''}`;
+  const progress = job && typeof job.progress === 'number' ? job.progress : null;
+  return progress === null ? 'Generating…' : `Generating… ${Math.round(progress * 100)} %`;
+}
+
+// The picture layers at t with the placeholders' cards in the stack, bottom first: a card lies
+// over the tracks below its own and under those above, as the clip it becomes will. A card is
+// {card: {clipId, text, progress (0..1, or null), status}}. `jobs`: job id -> job.
+export function stackAt(doc, layers, t, jobs = new Map()) {
+  if (!doc) return layers;
+  const out = [];
+  for (let i = doc.tracks.length - 1; i >= 0; i -= 1) {
+    const track = doc.tracks[i];
+    out.push(...layers.filter((l) => l.track === track));
+    if (track.kind !== 'video' || track.hidden) continue;
+    for (const clip of track.clips) {
+      const ph = clip.placeholder;
+      if (!ph || t < clip.start - EPS || t >= clip.start + clipLength(clip) - EPS) continue;
+      const job = jobs.get(ph.job_id);
+      const progress = ph.status === 'running' && job && typeof job.progress === 'number' ? job.progress : null;
+      out.push({ card: { clipId: clip.id, text: cardText(ph, job), progress, status: ph.status } });
+    }
+  }
+  return out;
 }

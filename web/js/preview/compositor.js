@@ -3,9 +3,12 @@
 // fitted into its box, turned about its centre, faded by its alpha, pulled towards a dip's
 // colour and clipped by a wipe, as the export's layers.py draws it; titles go over everything.
 // Nothing is ever read back from the canvas: it is only drawn into.
-import { fitRect } from './compose-model.js';
+import { CARD, fitRect } from './compose-model.js';
 import { createTitleFonts } from './title-fonts.js';
 import { hintedInk, lineHeightOf, titleLayout, titleStyle } from './title-layout.js';
+
+const OFFLINE_FILL = '#5a0f0f'; // an offline clip's card: dark red, framed brighter
+const OFFLINE_FRAME = '#e5484d';
 
 // `onFont` runs when a title's font file has loaded (to draw again with it).
 export function createCompositor(canvas, { onFont = () => {} } = {}) {
@@ -57,6 +60,34 @@ export function createCompositor(canvas, { onFont = () => {} } = {}) {
       ctx.globalAlpha *= Math.min(1, look.dip);
       ctx.fillStyle = look.dipColor;
       ctx.fillRect(-r.dw / 2, -r.dh / 2, r.dw, r.dh);
+    }
+    ctx.restore();
+  }
+
+  // A placeholder's card: the whole frame in a neutral colour, its words in the middle and, while
+  // its job runs, a bar of its progress under them.
+  function drawCard(card) {
+    const { width: cw, height: ch } = size;
+    ctx.save();
+    ctx.globalAlpha = 1;
+    ctx.fillStyle = CARD.fill;
+    ctx.fillRect(0, 0, cw, ch);
+    const px = Math.max(10, Math.round(ch / 16));
+    ctx.font = `${px}px system-ui, sans-serif`;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    ctx.fillStyle = CARD.ink;
+    let text = card.text;
+    while (text.length > 4 && ctx.measureText(text).width > cw * 0.9) text = `${text.slice(0, -2)}…`;
+    ctx.fillText(text, cw / 2, ch / 2);
+    if (card.progress !== null) {
+      const w = cw * 0.4;
+      ctx.fillStyle = CARD.ink;
+      ctx.globalAlpha = 0.25;
+      ctx.fillRect((cw - w) / 2, ch / 2 + px, w, Math.max(2, px / 4));
+      ctx.globalAlpha = 1;
+      ctx.fillStyle = CARD.bar;
+      ctx.fillRect((cw - w) / 2, ch / 2 + px, w * Math.min(1, Math.max(0, card.progress)), Math.max(2, px / 4));
     }
     ctx.restore();
   }
@@ -126,15 +157,41 @@ export function createCompositor(canvas, { onFont = () => {} } = {}) {
     return layout;
   }
 
+  // An offline clip's card: the whole canvas dark red, framed, with "Media offline" and its name,
+  // so a paused preview never passes a missing file off as black
+  function drawOffline(name) {
+    const { width, height } = size;
+    ctx.save();
+    ctx.globalAlpha = 1;
+    ctx.fillStyle = OFFLINE_FILL;
+    ctx.fillRect(0, 0, width, height);
+    const border = Math.max(2, Math.round(Math.min(width, height) / 60));
+    ctx.strokeStyle = OFFLINE_FRAME;
+    ctx.lineWidth = border;
+    ctx.strokeRect(border / 2, border / 2, width - border, height - border);
+    ctx.fillStyle = '#ffffff';
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    const px = Math.max(10, Math.round(height / 14));
+    ctx.font = `bold ${px}px sans-serif`;
+    ctx.fillText('Media offline', width / 2, height / 2 - px * 0.7, width * 0.9);
+    ctx.font = `${Math.round(px * 0.6)}px sans-serif`;
+    ctx.fillText(name, width / 2, height / 2 + px * 0.6, width * 0.9);
+    ctx.restore();
+  }
+
   return {
     fitTo,
-    // Draw one frame: black, the layers bottom first, then the titles. `sourceOf(layer)` is the
-    // layer's element; a missing one is skipped, so the caller decides when to hold a frame.
+    // Draw one frame: black, the layers bottom first (a placeholder's card among them, from
+    // compose-model.js's stackAt), then the titles. `sourceOf(layer)` is the layer's element; a
+    // missing one is skipped, so the caller decides when to hold a frame.
     draw(layers, titles, sourceOf) {
       ctx.globalAlpha = 1;
       ctx.fillStyle = '#000000';
       ctx.fillRect(0, 0, size.width, size.height);
       for (const layer of layers) {
+        if (layer.card) { drawCard(layer.card); continue; }
+        if (layer.offline !== undefined) { drawOffline(layer.offline); continue; }
         const source = sourceOf(layer);
         if (source) drawLayer(layer, source);
       }

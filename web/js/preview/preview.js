@@ -12,7 +12,7 @@ import { h, emit } from '../shared/dom.js';
 import { server } from '../app/api.js';
 import { timecode } from '../shared/format.js';
 import { timelineEnd } from '../timeline/timeline-model.js';
-import { layersAt, soundsAt, titlesAt, upcoming } from './compose-model.js';
+import { layersAt, soundsAt, stackAt, titlesAt, upcoming } from './compose-model.js';
 import { mountCanvasControl } from './canvas-control.js';
 import { createCompositor } from './compositor.js';
 import { dragTo, hitTitle } from './title-layout.js';
@@ -50,6 +50,7 @@ export function mountPreview(el) {
   let doc = null;
   let kinds = new Map();
   let fps = new Map(); // media id -> its frame rate
+  let jobs = new Map(); // generation job id -> job, for the placeholders' cards
   let drawnKey = null; // what the canvas shows while playing (preview-model's frameKey)
   let playhead = 0;
   let playing = false;
@@ -123,7 +124,7 @@ export function mountPreview(el) {
   function needs(t) {
     const layers = layersAt(doc, kinds, t);
     const want = new Map();
-    for (const layer of layers) want.set(layer.clip.id, { clip: layer.clip, still: layer.still, time: layer.time, gain: 0, speed: layer.clip.speed ?? 1 });
+    for (const layer of layers) if (!layer.offline) want.set(layer.clip.id, { clip: layer.clip, still: layer.still, time: layer.time, gain: 0, speed: layer.clip.speed ?? 1 });
     for (const s of soundsAt(doc, kinds, t)) {
       const need = want.get(s.clip.id) ?? { clip: s.clip, still: false, time: s.time, gain: 0, speed: s.speed };
       need.gain = s.gain;
@@ -145,6 +146,7 @@ export function mountPreview(el) {
     return entry.still ? 0 : Math.floor(entry.el.currentTime * (fps.get(layer.clip.media_id) || 30) + 1e-6);
   };
   const isReady = (layer) => {
+    if (layer.offline) return true; // its card needs no file
     const entry = media.peek(layer.clip.id);
     return Boolean(entry && (entry.failed || (entry.ok && (entry.still || (entry.el.readyState >= 2 && !entry.el.seeking)))));
   };
@@ -174,7 +176,7 @@ export function mountPreview(el) {
       if (entry && entry.ok) seekTo(entry.el, u.time);
     }
     if (mine !== paint || playing) return;
-    compositor.draw(layers, titlesAt(doc, t), sourceOf);
+    compositor.draw(stackAt(doc, layers, t, jobs), titlesAt(doc, t), sourceOf);
     drawnKey = null;
     canvas.dataset.paintedAt = String(t);
   }
@@ -227,8 +229,10 @@ export function mountPreview(el) {
     const ready = need.layers.every(isReady);
     if (ready || (heldSince !== null && now - heldSince > HOLD_LIMIT * 1000)) {
       const titles = titlesAt(doc, t);
-      const key = frameKey(need.layers, titles, sourceFrame);
-      if (key !== drawnKey) compositor.draw(need.layers, titles, sourceOf);
+      const stack = stackAt(doc, need.layers, t, jobs);
+      const cards = stack.filter((l) => l.card).map((l) => `${l.card.clipId}:${l.card.text}`).join('|');
+      const key = `${frameKey(need.layers, titles, sourceFrame)}#${cards}`;
+      if (key !== drawnKey) compositor.draw(stack, titles, sourceOf);
       drawnKey = key;
       heldSince = null;
     } else if (heldSince === null) heldSince = now;
@@ -292,6 +296,11 @@ export function mountPreview(el) {
       setPlayhead(doc.playhead || 0, false);
       showAt(playhead);
     }
+  });
+  // a placeholder's card says how far its job is: a paused preview showing one draws it again
+  el.addEventListener('jobs', (e) => {
+    jobs = new Map(e.detail.jobs.map((j) => [j.id, j]));
+    if (!playing && doc && stackAt(doc, [], playhead, jobs).length) showAt(playhead);
   });
   el.addEventListener('position', (e) => {
     setPlayhead(e.detail.time, false);

@@ -167,7 +167,7 @@ export function trimStart(doc, clipId, t) {
   const { track, clip } = found;
   const prevEnd = Math.max(0, ...track.clips.filter((c) => c.id !== clipId && clipEnd(c) <= clip.start + EPS).map(clipEnd));
   const end = clipEnd(clip);
-  const isText = clip.media_id === undefined;
+  const isText = clip.duration !== undefined; // a title's length is its own; a media (or offline) clip's is out - in
   let start = Math.min(Math.max(t, prevEnd), end - MIN_CLIP);
   if (!isText) start = Math.max(start, clip.start - clip.in); // media has nothing before 0
   const next = clone(doc);
@@ -189,7 +189,7 @@ export function trimEnd(doc, clipId, t, mediaDuration) {
   const nextStart = Math.min(Infinity, ...track.clips.filter((c) => c.id !== clipId && c.start >= clipEnd(clip) - EPS).map((c) => c.start));
   let end = Math.max(t, clip.start + MIN_CLIP);
   end = Math.min(end, nextStart);
-  const isText = clip.media_id === undefined;
+  const isText = clip.duration !== undefined; // a title's length is its own; a media (or offline) clip's is out - in
   if (!isText && Number.isFinite(mediaDuration)) end = Math.min(end, clip.start + (mediaDuration - clip.in));
   const next = clone(doc);
   const c = own(next, clipId).clip;
@@ -210,7 +210,7 @@ export function splitAt(doc, clipIds, t) {
         const left = { ...clip };
         const right = { ...clip, id: uid(), start: t };
         delete right.link; // the left part keeps the link (a split pair is linked by its left parts)
-        if (clip.media_id === undefined) {
+        if (clip.duration !== undefined) {
           left.duration = t - clip.start;
           right.duration = clipEnd(clip) - t;
         } else {

@@ -10,7 +10,7 @@ import { h, emit, clear } from '../shared/dom.js';
 import { timecode } from '../shared/format.js';
 import { clipEnd, clipLength, timeToX, xToTime, timelineEnd, zoomBy, ZOOM_MIN, ZOOM_MAX } from './timeline-model.js';
 import { findClip, linkedClips, snap, snapPoints } from './edit-model.js';
-import { gapUnderPlayhead, placeholderLabel } from '../generate/from-timeline-model.js';
+import { gapUnderPlayhead, placeholderLabel, spotUnderPlayhead } from '../generate/from-timeline-model.js';
 import { DEFAULT_TRANSITION, TRANSITION_LABELS, cutsOf } from './transitions-model.js';
 import { anchoredScroll, clipSignature, planLane, rulerStep, transitionSignature, visibleWindow } from './lanes-model.js';
 import { initialFocus, nextFocus } from './focus-model.js';
@@ -79,6 +79,8 @@ export function mountTimeline(el) {
   const voiceButton = Object.assign(tool('Voice-over…', 'askvoiceover', {}), { title: 'Speak a text at the playhead, on an audio track' });
   const soundButton = Object.assign(tool('Add sound…', 'askaddsound', {}), { title: 'Generate sound for the selected silent video clip' });
   const upscaleButton = Object.assign(tool('Upscale…', 'askupscale', {}), { title: 'Replace the selected video clip with a sharper, larger copy' });
+  const hereButton = tool('Generate here…', 'askhere', {});
+  hereButton.title = 'Generate a clip from a prompt at the playhead, on an empty spot of a video track';
   const undoButton = tool('Undo', 'undo', {}, 'Ctrl+Z');
   const redoButton = tool('Redo', 'redo', {}, 'Ctrl+Shift+Z');
   const exportSlot = h('div', { class: 'export-slot' });
@@ -88,7 +90,7 @@ export function mountTimeline(el) {
     tool('Split', 'split', {}, 'S'), Object.assign(tool('Delete', 'deleteselected', {}, 'Delete'), { ariaLabel: 'Delete clip' }), undoButton, redoButton,
     tool('+ Video track', 'trackop', { op: 'add', kind: 'video' }), tool('+ Audio track', 'trackop', { op: 'add', kind: 'audio' }),
     tool('+ Text', 'addtext'), tool('+ Captions track', 'trackop', { op: 'add', kind: 'captions' }), ...mountLinkTools(el), tool('Close gap', 'closegap', {}, 'Alt+Backspace'),
-    extendButton, fillButton, voiceButton, soundButton, upscaleButton,
+    extendButton, fillButton, hereButton, voiceButton, soundButton, upscaleButton,
     tool('+ Marker', 'addmarker', {}, 'M'), tool('◂ Marker', 'jumpmarker', { dir: -1 }, 'Shift+Up'),
     tool('Marker ▸', 'jumpmarker', { dir: 1 }, 'Shift+Down'), snapButton,
     h('label', { class: 'zoom' }, 'Zoom ', zoomInput), fitButton, clearMarks, exportSlot));
@@ -305,10 +307,13 @@ export function mountTimeline(el) {
     if (clip.placeholder) return placeholderNode(clip, track);
     const media = mediaById.get(clip.media_id);
     const isText = track.kind === 'text';
-    const label = isText || track.kind === 'captions' ? clip.text : media ? media.name : 'Missing media';
+    // an offline clip (a timeline file's media not found): a striped card until it is relinked
+    const label = clip.offline ? `Offline: ${clip.offline.name}`
+      : isText || track.kind === 'captions' ? clip.text : media ? media.name : 'Missing media';
     const node = h('div', {
-      class: `clip${selected.has(clip.id) ? ' selected' : ''}`, dataset: { clipId: clip.id, mediaId: clip.media_id || '' },
-      title: label, role: 'option', 'aria-selected': String(selected.has(clip.id)), tabindex: clip.id === focusedId ? '0' : '-1',
+      class: `clip${clip.offline ? ' offline' : ''}${selected.has(clip.id) ? ' selected' : ''}`,
+      dataset: { clipId: clip.id, mediaId: clip.media_id || '', ...(clip.offline ? { offline: clip.offline.name } : {}) },
+      title: clip.offline ? `${label} — select it and Relink…, or drop a media item on it` : label, role: 'option', 'aria-selected': String(selected.has(clip.id)), tabindex: clip.id === focusedId ? '0' : '-1',
     }, h('span', { class: 'clip-label', text: label }));
     place(node, clip.start, clipLength(clip));
     const width = timeToX(clipLength(clip), doc.zoom);
@@ -449,6 +454,9 @@ export function mountTimeline(el) {
       const mediaId = e.dataTransfer.getData(MEDIA_MIME);
       if (!mediaId) return;
       e.preventDefault();
+      // a media item dropped on an offline clip relinks it (and every offline clip of that name)
+      const offline = e.target instanceof Element ? e.target.closest('.clip.offline') : null;
+      if (offline) { emit(el, 'relinkclip', { name: offline.dataset.offline, mediaId }); return; }
       const x = e.clientX - row.getBoundingClientRect().left;
       emit(el, 'dropclip', { trackId: track.id, mediaId, start: snappedDrop(xToTime(x, doc.zoom), mediaById.get(mediaId)) });
     });
@@ -817,6 +825,7 @@ export function mountTimeline(el) {
     marks = e.detail.marks || { in: null, out: null };
     drawInOut();
     fillButton.disabled = !gapUnderPlayhead(doc, playhead);
+    hereButton.disabled = !spotUnderPlayhead(doc, playhead, [...selected]);
     const one = selected.size === 1 ? findClip(doc, [...selected][0]) : null;
     extendButton.disabled = !(one && one.track.kind === 'video' && one.clip.media_id !== undefined);
     el.hidden = false;
@@ -834,6 +843,7 @@ export function mountTimeline(el) {
   el.addEventListener('playhead', (e) => {
     playhead = e.detail.time;
     fillButton.disabled = !gapUnderPlayhead(doc, playhead);
+    hereButton.disabled = !spotUnderPlayhead(doc, playhead, [...selected]);
     movePlayhead();
     if (doc) followPlayhead();
   });

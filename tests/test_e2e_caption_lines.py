@@ -1,0 +1,193 @@
+"""The captions panel's lines at scale and one line's own style (issue 15), in Debian's Chromium
+on a real server. A track of 5000 lines (the document's most) opens with fewer than 200 rows in
+the page, scrolled to its end its last line is there and seeks to its start, and Up and Down go
+from line to line. A line given its own colour in the panel is drawn in it by the preview while
+the next line keeps the track's; the saved timeline holds the line's style, Ctrl+Z takes it
+back, and "Use the track's style" clears it. Axe finds nothing serious; no CSP violation."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .e2e_helpers import saved_timeline, until
+from .server_process import ServerProcess
+from .test_a11y import BLOCKING, axe_violations, report
+from .test_e2e_browser import Watch
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
+
+
+def put_captions(server: ServerProcess, pid: str, lines: list[dict[str, Any]], style: dict[str, Any]) -> None:
+    tl = saved_timeline(server, pid)
+    tl["tracks"] = [{"id": "cc", "name": "Captions", "kind": "captions", "muted": False, "hidden": False,
+                     "style": style, "clips": lines}, *tl["tracks"]]
+    r = server.put(f"/api/projects/{pid}/timeline", json={"timeline": tl})
+    assert r.status_code == 200, r.text
+
+
+def stored_lines(server: ServerProcess, pid: str) -> list[dict[str, Any]]:
+    return next(t for t in saved_timeline(server, pid)["tracks"] if t["kind"] == "captions")["clips"]
+
+
+def playhead(server: ServerProcess, pid: str) -> float:
+    return server.get(f"/api/projects/{pid}/view").json()["view"]["playhead"]
+
+
+# Pixels of the lower third of the preview near a colour: pure red, and white (the track's).
+COLOURS = """() => {
+  const c = document.querySelector("canvas[aria-label='Preview']");
+  if (!c || !c.width) return null;
+  const g = document.createElement('canvas');
+  g.width = c.width; g.height = c.height;
+  const ctx = g.getContext('2d');
+  ctx.drawImage(c, 0, 0);
+  const top = Math.floor(c.height * 0.66);
+  const d = ctx.getImageData(0, top, c.width, c.height - top).data;
+  let red = 0, white = 0;
+  for (let i = 0; i < d.length; i += 4) {
+    if (d[i] > 200 && d[i + 1] < 60 && d[i + 2] < 60) red += 1;
+    else if (d[i] > 200 && d[i + 1] > 200 && d[i + 2] > 200) white += 1;
+  }
+  return { red, white };
+}"""
+
+
+def colours(page: Page) -> dict[str, int]:
+    return page.evaluate(COLOURS)
+
+
+def test_a_long_list_draws_only_its_window(server: ServerProcess, page: Page) -> None:
+    pid = server.post("/api/projects", json={"name": "Long captions"}).json()["project"]["id"]
+    put_captions(server, pid, [{"id": f"l{i}", "start": i * 2, "duration": 1, "text": f"line {i + 1}"}
+                               for i in range(5000)], {})
+    watch = Watch(page)
+    page.set_viewport_size({"width": 1400, "height": 900})
+    t0 = time.monotonic()
+    page.goto(server.login_url)
+    panel = page.get_by_role("region", name="Captions panel")
+    expect(panel.get_by_label("Text of line 1", exact=True)).to_have_value("line 1")
+    opened = time.monotonic() - t0
+    rows = panel.locator(".caption-line")
+    assert 0 < rows.count() < 200, rows.count()
+    assert opened < 20, f"the page with 5000 lines opened in {opened:.1f} s"
+
+    # scrolled to the end: the last line is drawn, and its button seeks to its start
+    panel.locator(".caption-scroll").evaluate("(l) => { l.scrollTop = l.scrollHeight; }")
+    last = panel.get_by_role("button", name="Go to line 5000 at 166:38.000")
+    expect(last).to_be_visible()
+    assert rows.count() < 200, (rows.count(), panel.locator(".caption-scroll").evaluate(
+        "(l) => [l.clientHeight, l.scrollHeight, l.scrollTop, getComputedStyle(l).maxHeight, l.style.paddingTop]"))
+    last.click()
+    until(lambda: playhead(server, pid) == 9998, 10, "the playhead saved at the last line's start", page)
+    expect(panel.locator(".caption-line[aria-current='true']")).to_have_attribute("aria-posinset", "5000")
+
+    # Up goes to the line before (the timeline's edit-point jump does not take the key)
+    page.keyboard.press("ArrowUp")
+    expect(panel.get_by_role("button", name="Go to line 4999 at 166:36.000")).to_be_focused()
+    # back to the top: Down from line 1 goes to line 2, and the drawn rows follow
+    panel.locator(".caption-scroll").evaluate("(l) => { l.scrollTop = 0; }")
+    first = panel.get_by_role("button", name="Go to line 1 at 0:00.000")
+    first.focus()
+    page.keyboard.press("ArrowDown")
+    expect(panel.get_by_role("button", name="Go to line 2 at 0:02.000")).to_be_focused()
+    assert playhead(server, pid) == 9998, "moving between lines does not seek"
+
+    # an edit far down the list is one change of that line
+    panel.locator(".caption-scroll").evaluate("(l) => { l.scrollTop = l.scrollHeight / 2; }")
+    text = panel.get_by_label("Text of line 2500", exact=True)
+    text.fill("the middle")
+    text.press("Enter")
+    until(lambda: stored_lines(server, pid)[2499]["text"] == "the middle", 10, "the edited line saved", page)
+    assert rows.count() < 200
+
+    # a line's text typed and scrolled away from (its row leaves the page) is committed, not lost
+    text = panel.get_by_label("Text of line 2501", exact=True)
+    text.fill("typed then scrolled")
+    panel.locator(".caption-scroll").evaluate("(l) => { l.scrollTop = 0; }")
+    until(lambda: stored_lines(server, pid)[2500]["text"] == "typed then scrolled", 10, "the typed text saved", page)
+
+    # the line under the playhead comes into view when the playhead moves to it from elsewhere
+    # (the panel not in use): End, then the previous edit point, the last line's start
+    panel.locator(".caption-scroll").evaluate("(l) => { l.scrollTop = 0; }")
+    page.locator("body").focus()
+    page.evaluate("() => document.activeElement.blur()")
+    page.keyboard.press("End")
+    page.keyboard.press("ArrowUp")
+    current = panel.locator(".caption-line[aria-current='true']")
+    expect(current).to_have_attribute("aria-posinset", "5000")
+    expect(current).to_be_in_viewport()
+
+    blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING]
+    assert not blocking, report(blocking)
+    assert watch.violations() == []
+    assert watch.console_errors == []
+
+
+def test_a_line_takes_its_own_style(server: ServerProcess, page: Page) -> None:
+    pid = server.post("/api/projects", json={"name": "Styled line"}).json()["project"]["id"]
+    put_captions(server, pid, [{"id": "one", "start": 1, "duration": 2, "text": "MMMM MMMM"},
+                               {"id": "two", "start": 4, "duration": 2, "text": "MMMM MMMM"}], {"size": 60})
+    watch = Watch(page)
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(server.login_url)
+    panel = page.get_by_role("region", name="Captions panel")
+    group = panel.get_by_role("group", name="Style for line 1")
+    expect(panel.locator(".line-style")).to_be_hidden()  # no line chosen yet
+
+    # line 1 chosen (its button seeks to it): its colour set to red, one saved change
+    panel.get_by_role("button", name="Go to line 1 at 0:01.000").click()
+    until(lambda: playhead(server, pid) == 1, 10, "the playhead at line 1", page)
+    expect(group).to_be_visible()
+    expect(group.get_by_label("Colour")).to_have_value("#ffffff")
+    expect(group.get_by_label("Font size (px)")).to_have_value("60")
+    expect(group).to_contain_text("This line uses the track's style.")
+    group.get_by_label("Colour").fill("#ff0000")
+    until(lambda: stored_lines(server, pid)[0].get("style") == {"color": "#ff0000"}, 10, "line 1's colour saved", page)
+    assert "style" not in stored_lines(server, pid)[1]
+    expect(group).to_contain_text("This line's own: colour")
+    # the preview draws line 1 red, at once, and nothing white
+    drawn = until(lambda: (c := colours(page)) and c["red"] > 200 and c["white"] < 20 and c, 10,
+                  "line 1 drawn red in the preview", page)
+    assert drawn["red"] > 200, drawn
+
+    # line 2 keeps the track's white
+    panel.get_by_role("button", name="Go to line 2 at 0:04.000").click()
+    until(lambda: playhead(server, pid) == 4, 10, "the playhead at line 2", page)
+    expect(panel.get_by_role("group", name="Style for line 2").get_by_label("Colour")).to_have_value("#ffffff")
+    until(lambda: (c := colours(page)) and c["white"] > 200 and c["red"] < 20 and c, 10,
+          "line 2 drawn white in the preview", page)
+
+    # every control of the panel with the group shown is named (axe: nothing serious)
+    blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING]
+    assert not blocking, report(blocking)
+
+    # Ctrl+Z takes line 1's colour back: saved, and drawn white again
+    panel.get_by_role("button", name="Go to line 1 at 0:01.000").click()
+    until(lambda: playhead(server, pid) == 1, 10, "the playhead back at line 1", page)
+    page.keyboard.press("Control+z")
+    until(lambda: "style" not in stored_lines(server, pid)[0], 10, "the undone colour saved", page)
+    until(lambda: (c := colours(page)) and c["white"] > 200 and c["red"] < 20 and c, 10,
+          "line 1 drawn white again after undo", page)
+    expect(group.get_by_label("Colour")).to_have_value("#ffffff")
+
+    # its own size and no bold, a refused size named beside the group, then the track's again
+    group.get_by_label("Bold").uncheck()
+    until(lambda: stored_lines(server, pid)[0].get("style") == {"bold": False}, 10, "line 1 not bold", page)
+    size = group.get_by_label("Font size (px)")
+    size.fill("3")
+    size.press("Enter")
+    expect(panel.locator("[data-captions-error='style']")).to_contain_text("Font size must be 8 to 1000 px")
+    size.fill("40")
+    size.press("Enter")
+    until(lambda: stored_lines(server, pid)[0].get("style") == {"bold": False, "size": 40}, 10, "line 1's size", page)
+    group.get_by_role("button", name="Use the track's style").click()
+    until(lambda: "style" not in stored_lines(server, pid)[0], 10, "line 1 back to the track's style", page)
+    expect(group.get_by_role("button", name="Use the track's style")).to_be_disabled()
+    expect(group.get_by_label("Bold")).to_be_checked()
+
+    assert watch.violations() == []
+    assert watch.console_errors == []
