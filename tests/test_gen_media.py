@@ -5,8 +5,8 @@ checked by its pixels, its sound or its size, and where it lands on the saved ti
 
 from __future__ import annotations
 
-import os
 import shutil
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -134,11 +134,28 @@ def test_the_offline_still_is_an_image_of_the_requested_size(services: Services,
     assert pixels.shape == (size[1], size[0], 3) and pixels.std() > 5  # a picture, not a blank
 
 
-def _sound(path: Path) -> np.ndarray:
-    """The file's sound as mono floats."""
+def _sound(path: Path) -> tuple[np.ndarray, int]:
+    """The file's sound as decoded by PyAV: mono floats, and their sample rate."""
     with av.open(str(path)) as container:
-        chunks = [f.to_ndarray().astype(float).reshape(-1) for f in container.decode(audio=0)]
-    return np.concatenate(chunks)
+        stream = container.streams.audio[0]
+        rate, channels = stream.rate, stream.channels
+        chunks = []
+        for f in container.decode(audio=0):
+            a = f.to_ndarray().astype(float)
+            chunks.append(a.mean(axis=0) if f.format.is_planar else a.reshape(-1, channels).mean(axis=1))
+    return np.concatenate(chunks), rate
+
+
+def _rms(samples: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(samples ** 2))) if len(samples) else 0.0
+
+
+def _timeline_sound(services: Services, project: dict, tmp_path: Path) -> tuple[np.ndarray, int]:
+    """The saved timeline's sound as an export mixes it (mute, volume and trims applied)."""
+    doc, _ = services.projects.timeline_at(project["id"])
+    out = tmp_path / "mix.m4a"
+    services.exports.mix_sound(project["id"], doc, out, threading.Event())
+    return _sound(out)
 
 
 def _voice(services: Services, project: dict, text: str) -> dict[str, Any]:
@@ -148,24 +165,33 @@ def _voice(services: Services, project: dict, text: str) -> dict[str, Any]:
 
 def test_the_offline_voice_speaks_the_text(services: Services, project: dict) -> None:
     assert shutil.which("espeak-ng"), "espeak-ng must be installed here (apt-get install -y espeak-ng)"
-    short = _voice(services, project, "Hello there.")
-    long = _voice(services, project, "Hello there. This voice-over goes on for quite a bit longer, "
-                                     "sentence after sentence, so its sound lasts longer too.")
-    for item in (short, long):
+    texts = {"short": "Hello there.",
+             "long": "Hello there. This voice-over goes on for quite a bit longer, sentence after sentence, "
+                     "so its sound lasts longer too."}
+    seconds = {}
+    for name, text in texts.items():
+        item = _voice(services, project, text)
         assert item["kind"] == "audio" and item["audio_codec"] == "aac" and item["video_codec"] is None
-        samples = _sound(services.media.file_path(item["id"])[0])
-        # speech: energy over its length (RMS of the whole), and quiet gaps between words
-        assert np.sqrt(np.mean(samples ** 2)) > 0.02
-        windows = samples[: len(samples) // 2400 * 2400].reshape(-1, 2400)  # 50 ms at 48 kHz
-        rms = np.sqrt(np.mean(windows ** 2, axis=1))
+        samples, rate = _sound(services.media.file_path(item["id"])[0])
+        seconds[name] = len(samples) / rate
+        assert seconds[name] == pytest.approx(item["duration"], abs=0.1)  # the library's length is the sound's
+        # speech: energy over its length, and quiet gaps between words
+        assert _rms(samples) > 0.02
+        window = rate // 20  # 50 ms
+        rms = np.sqrt(np.mean(samples[: len(samples) // window * window].reshape(-1, window) ** 2, axis=1))
         assert (rms > 0.05).mean() > 0.3 and (rms < 0.01).any()
-    assert short["duration"] > 0.4 and long["duration"] > 3 * short["duration"]
+        # a speaking pace: between about 1.5 and 5 words a second (espeak-ng's default is near 3)
+        words = len(text.split())
+        assert words / 5 <= seconds[name] <= words / 1.5 + 0.5, (text, seconds[name])
+    assert seconds["long"] > 3 * seconds["short"]
 
 
 def test_the_offline_voice_without_espeak_ng_says_what_to_install(services: Services, project: dict,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    ffmpeg_dir = os.path.dirname(shutil.which("ffmpeg") or "/nonexistent/ffmpeg")
-    monkeypatch.setenv("PATH", ffmpeg_dir)  # only ffmpeg's folder: no espeak-ng on it
+                                                                 monkeypatch: pytest.MonkeyPatch,
+                                                                 tmp_path: Path) -> None:
+    # an empty PATH: no espeak-ng (ffmpeg is found by its own rule, REELCUT_FFMPEG or imageio-ffmpeg)
+    (tmp_path / "empty").mkdir()
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     assert shutil.which("espeak-ng") is None
     job = services.jobs.wait(services.jobs.start(project["id"], ["local/voice"], "Hello.")[0]["id"], timeout=60)
     assert job["status"] == "failed" and job["media_id"] is None
@@ -183,7 +209,7 @@ def _timeline_with(services: Services, project: dict, item: dict[str, Any], **cl
 
 
 def test_voice_over_lands_at_the_playhead_on_an_audio_track(api: Any, services: Services, project: dict,
-                                                           video: dict[str, Any]) -> None:
+                                                           video: dict[str, Any], tmp_path: Path) -> None:
     doc = _timeline_with(services, project, video, start=0.0, **{"in": 0.0, "out": 2.0})
     audio_track = next(t for t in doc["tracks"] if t["kind"] == "audio")
     doc, revision = services.projects.timeline_at(project["id"])
@@ -198,6 +224,10 @@ def test_voice_over_lands_at_the_playhead_on_an_audio_track(api: Any, services: 
     item = services.media.get(job["media_id"])
     assert clip["media_id"] == item["id"] and clip["start"] == 1.25 and clip["in"] == 0.0
     assert clip["out"] == pytest.approx(item["duration"], abs=1e-6)
+    # heard where it landed: the timeline's mix is silent before the playhead (the clip is silent)
+    # and speaks after it
+    mix, rate = _timeline_sound(services, project, tmp_path)
+    assert _rms(mix[: int(1.1 * rate)]) < 0.005 and _rms(mix[int(1.3 * rate):]) > 0.02
     # refusals name the field
     r = api.post(f"/api/projects/{project['id']}/timeline/voice-over", json={"text": "x", "model_id": FLUX})
     assert (r.status_code, r.json["error"]["field"]) == (422, "model_id")
@@ -207,7 +237,7 @@ def test_voice_over_lands_at_the_playhead_on_an_audio_track(api: Any, services: 
 
 
 def test_add_sound_lands_under_the_clip_with_its_start_and_length(api: Any, services: Services, project: dict,
-                                                                 video: dict[str, Any]) -> None:
+                                                                 video: dict[str, Any], tmp_path: Path) -> None:
     _timeline_with(services, project, video, start=3.0, speed=2.0, **{"in": 0.5, "out": 1.7})
     r = api.post(f"/api/projects/{project['id']}/timeline/add-sound",
                  json={"clip_id": "shot", "model_id": "local/sound-bed"})
@@ -215,14 +245,20 @@ def test_add_sound_lands_under_the_clip_with_its_start_and_length(api: Any, serv
     job = _done(services, r.json["job"])
     item = services.media.get(job["media_id"])
     assert item["kind"] == "audio" and item["duration"] == pytest.approx(video["duration"], abs=0.05)
-    samples = _sound(services.media.file_path(item["id"])[0])
-    assert np.sqrt(np.mean(samples ** 2)) > 0.02  # a tone bed, not silence
+    samples, rate = _sound(services.media.file_path(item["id"])[0])
+    assert len(samples) / rate == pytest.approx(video["duration"], abs=0.05)  # the whole source has sound
+    assert _rms(samples) > 0.02  # a tone bed, not silence
     doc, _ = services.projects.timeline_at(project["id"])
     shot = next(c for t in doc["tracks"] for c in t["clips"] if c.get("id") == "shot")
-    [under] = [c for t in doc["tracks"] if t["kind"] == "audio" for c in t["clips"]]
-    assert under["media_id"] == item["id"]
+    [track] = [t for t in doc["tracks"] if t["kind"] == "audio" and t["clips"]]
+    [under] = track["clips"]
+    assert under["media_id"] == item["id"] and not track["muted"]
     assert (under["start"], under["in"], under["out"], under.get("speed")) == (3.0, 0.5, 1.7, 2.0)
-    assert (shot["start"], shot["in"], shot["out"]) == (3.0, 0.5, 1.7)
+    assert (shot["start"], shot["in"], shot["out"], shot["speed"]) == (3.0, 0.5, 1.7, 2.0)
+    # audible under the clip and only there: (1.7 - 0.5) / 2 = 0.6 s from 3.0
+    mix, rate = _timeline_sound(services, project, tmp_path)
+    assert len(mix) / rate == pytest.approx(3.6, abs=0.1)
+    assert _rms(mix[: int(2.9 * rate)]) < 0.005 and _rms(mix[int(3.05 * rate):int(3.55 * rate)]) > 0.02
     # a clip that has sound is refused, naming the clip
     sounding = services.media.import_path(project["id"], ms.make_video(Path(services.media.file_path(
         video["id"])[0]).with_name("loud.mp4"), seconds=1))
@@ -247,6 +283,14 @@ def test_upscale_replaces_the_clips_media_and_keeps_its_trims(api: Any, services
     big = services.media.get(job["media_id"])
     assert shot["media_id"] == big["id"] != video["id"]
     assert (big["width"], big["height"]) == (2 * video["width"], 2 * video["height"]) == (640, 480)
+    # the decoded pictures: exactly twice the source's, and the same picture (halved, it matches)
+    first = {}
+    for name, item in (("source", video), ("big", big)):
+        with av.open(str(services.media.file_path(item["id"])[0])) as container:
+            first[name] = next(container.decode(video=0)).to_ndarray(format="rgb24").astype(float)
+    assert first["big"].shape == (2 * first["source"].shape[0], 2 * first["source"].shape[1], 3) == (480, 640, 3)
+    halved = first["big"].reshape(240, 2, 320, 2, 3).mean(axis=(1, 3))
+    assert np.abs(halved - first["source"]).mean() < 8
     assert (shot["start"], shot["in"], shot["out"], shot["opacity"]) == (1.0, 0.4, 1.6, 0.8)
     assert services.media.get(video["id"])["id"] == video["id"]  # the original stays in the library
     assert services.media.file_path(video["id"])[0].exists()
