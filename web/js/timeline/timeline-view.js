@@ -828,6 +828,10 @@ export function mountTimeline(el) {
     hereButton.disabled = !spotUnderPlayhead(doc, playhead, [...selected]);
     const one = selected.size === 1 ? findClip(doc, [...selected][0]) : null;
     extendButton.disabled = !(one && one.track.kind === 'video' && one.clip.media_id !== undefined);
+    // Add sound and Upscale work on one video clip too (the action says why a clip with sound
+    // or an image does not fit)
+    soundButton.disabled = extendButton.disabled;
+    upscaleButton.disabled = extendButton.disabled;
     el.hidden = false;
     if (selectionOnly) markSelection(); else render();
   });
