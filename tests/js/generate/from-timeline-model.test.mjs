@@ -95,6 +95,8 @@ test('Generate here offers text-to-video models only', () => {
   const ids = textModels(models).map((m) => m.id);
   assert.ok(ids.includes('local/preview-t2v') && ids.includes('fal-ai/ltx-2.3/text-to-video'));
   assert.ok(!ids.includes('local/preview-i2v') && !ids.includes('local/preview-flf'));
+  // voice and image models take a text prompt too, but make no clip for a video track
+  assert.ok(!ids.includes('local/voice') && !ids.includes('local/preview-image') && !ids.includes('fal-ai/flux/dev'));
 });
 
 test('the spot under the playhead is an empty stretch of a video track, with the room before the next clip', () => {
