@@ -101,7 +101,7 @@ def test_axe_finds_no_serious_violation_in_any_main_state(server: ServerProcess,
     page.get_by_role("textbox", name="Prompt").fill("a slow pan over a quiet harbour")
     model_form = page.locator("[data-model-id='local/preview-t2v']")
     model_form.get_by_label("Duration (s)").fill("4")
-    page.get_by_role("button", name="Generate").click()
+    page.get_by_role("button", name="Generate", exact=True).click()
     expect(page.locator("progress").first).to_be_attached(timeout=20000)
     assert_axe_clean(page, "the Generate panel with a running job", seen)
 

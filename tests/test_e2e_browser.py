@@ -88,7 +88,7 @@ def test_generate_drop_play_restart(server: ServerProcess, page: Page) -> None:
     model_form = page.locator("[data-model-id='local/preview-t2v']")
     model_form.get_by_label("Duration (s)").fill("2")
     model_form.get_by_label("Resolution").select_option("360p")
-    page.get_by_role("button", name="Generate").click()
+    page.get_by_role("button", name="Generate", exact=True).click()
 
     # 3. the item appears in the media list, with its thumbnail loaded
     media = page.get_by_role("list", name="Media")
@@ -232,7 +232,7 @@ def test_generate_on_fal_through_the_ui(tmp_path: Path, page: Page, fake_fal: An
         form.get_by_label("Duration (s)").select_option("8")
         expect(page.get_by_text("Estimated cost: $0.32")).to_be_visible()
         page.get_by_role("textbox", name="Prompt").fill("a tram crossing a bridge at night")
-        page.get_by_role("button", name="Generate").click()
+        page.get_by_role("button", name="Generate", exact=True).click()
 
         row = page.get_by_role("list", name="Generations").get_by_role("listitem").first
         expect(row).to_contain_text("fal.ai", timeout=10000)  # queue or generating on fal.ai
@@ -267,7 +267,7 @@ def test_a_provider_refusal_shows_next_to_its_field(tmp_path: Path, page: Page, 
         page.get_by_role("checkbox", name="Offline preview (text to video)").uncheck()
         page.get_by_role("checkbox", name="LTX Video 2.0 Fast (text to video)").check()
         page.get_by_role("textbox", name="Prompt").fill("forbidden")
-        page.get_by_role("button", name="Generate").click()
+        page.get_by_role("button", name="Generate", exact=True).click()
         expect(page.get_by_role("status", name="Notifications")).to_contain_text("flagged by the content checker")
         expect(page.locator(".field-error").filter(has_text="flagged by the content checker")).to_be_visible()
         watch.assert_clean()
@@ -507,13 +507,13 @@ def test_a_number_field_shows_its_range_and_refuses_empty_or_unreadable_text(ser
     duration.fill("")
     message = form.locator(".param").filter(has_text="Duration (s)").locator(".field-error")
     expect(message).to_have_text("Duration (s) is empty: enter a whole number from 1 to 20.")
-    page.get_by_role("button", name="Generate").click()
+    page.get_by_role("button", name="Generate", exact=True).click()
     expect(duration).to_be_focused()
     expect(message).to_have_text("Duration (s) is empty: enter a whole number from 1 to 20.")
 
     duration.press_sequentially("2e")  # the browser's number field holds it, but cannot read it
     expect(message).to_have_text("Duration (s) must be a whole number from 1 to 20.")
-    page.get_by_role("button", name="Generate").click()
+    page.get_by_role("button", name="Generate", exact=True).click()
     page.wait_for_timeout(300)
     assert posts == [], "Generate sent a request with a refused field"
 
@@ -521,7 +521,7 @@ def test_a_number_field_shows_its_range_and_refuses_empty_or_unreadable_text(ser
     expect(message).to_have_count(1)
     expect(message).to_be_hidden()  # empty: nothing wrong any more
     form.get_by_label("Resolution").select_option("360p")
-    page.get_by_role("button", name="Generate").click()
+    page.get_by_role("button", name="Generate", exact=True).click()
     row = page.get_by_role("list", name="Generations").get_by_role("listitem").first
     expect(row).to_contain_text("done", timeout=60000)
     assert len(posts) == 1 and posts[0].post_data_json["params"]["local/preview-t2v"]["duration"] == 2

@@ -203,7 +203,7 @@ def test_cancel_a_generation_mid_render_then_retry_it(server: ServerProcess, pag
     form = page.locator(f"[data-model-id='{T2V}']")
     form.get_by_label("Duration (s)").fill("20")
     form.get_by_label("Resolution").select_option("720p")
-    page.get_by_role("button", name="Generate").click()
+    page.get_by_role("button", name="Generate", exact=True).click()
 
     row = page.get_by_role("list", name="Generations").get_by_role("listitem")
     expect(row).to_have_count(1)

@@ -39,7 +39,7 @@ def generate(page: Page, prompt: str) -> None:
     form = page.locator(f"[data-model-id='{T2V}']")
     form.get_by_label("Duration (s)").fill("1")
     form.get_by_label("Resolution").select_option("360p")
-    page.get_by_role("button", name="Generate").click()
+    page.get_by_role("button", name="Generate", exact=True).click()
 
 
 def delete(server: ServerProcess, path: str) -> Any:
@@ -55,7 +55,7 @@ def test_generate_stays_in_view_with_every_model_ticked(server: ServerProcess, p
     """At 1280×720 Generate and the cost are in view without scrolling, even with a long model
     list open; the model list has no scroll of its own."""
     _, watch = open_app(page, server, "Fold")
-    generate_button = page.get_by_role("button", name="Generate")
+    generate_button = page.get_by_role("button", name="Generate", exact=True)
     expect(generate_button).to_be_visible()
     assert in_viewport(page, generate_button)
     assert in_viewport(page, page.get_by_text("Estimated cost:"))
@@ -82,8 +82,23 @@ def test_models_are_grouped_filtered_and_searched(server: ServerProcess, page: P
     expect(models.get_by_role("group", name="Kling", exact=True)).to_be_visible()
     expect(models.get_by_role("group", name="Veo", exact=True)).to_have_count(0)
     page.get_by_role("searchbox", name="Search models").fill("")
+    shown = models.locator("[data-model-id]")
+
+    def listed() -> list[str]:
+        return shown.evaluate_all("(els) => els.map((e) => e.dataset.modelId)")
+
+    # each filter: its models, and the ticked offline text-to-video model, which stays listed
     page.get_by_role("combobox", name="Show models that make").select_option(label="Free (offline)")
-    expect(models.locator("[data-model-id]")).to_have_count(1)
+    expect(shown).to_have_count(5)  # the Text tab's offline models; sound and upscale say they need a clip
+    assert sorted(listed()) == ["local/preview-image", "local/preview-t2v", "local/sound-bed", "local/upscale",
+                                "local/voice"]
+    page.get_by_role("combobox", name="Show models that make").select_option(label="Image")
+    expect(shown).to_have_count(5)
+    assert sorted(listed()) == ["fal-ai/bytedance/seedream/v4.5/text-to-image", "fal-ai/flux/dev",
+                                "fal-ai/nano-banana", "local/preview-image", "local/preview-t2v"]
+    page.get_by_role("combobox", name="Show models that make").select_option(label="Voice-over")
+    expect(shown).to_have_count(3)  # voices only: sound for a clip is the timeline's Add sound
+    assert sorted(listed()) == ["fal-ai/elevenlabs/tts/eleven-v3", "local/preview-t2v", "local/voice"]
     page.get_by_role("combobox", name="Show models that make").select_option(label="Video with sound")
     expect(models.get_by_role("group", name="LTX", exact=True)).to_be_visible()
     expect(models.get_by_role("group", name="Hailuo", exact=True)).to_have_count(0)
@@ -175,7 +190,7 @@ def test_a_paid_model_without_a_key_says_so_and_opens_settings_at_the_key(server
     page.get_by_role("textbox", name="Prompt", exact=True).fill("a tram at night")
     row.get_by_role("checkbox", name="LTX Video 2.0 Fast (text to video)").check()
     expect(row.get_by_role("alert")).to_contain_text("needs a fal.ai key")
-    generate_button = page.get_by_role("button", name="Generate")
+    generate_button = page.get_by_role("button", name="Generate", exact=True)
     expect(generate_button).to_be_disabled()
     expect(generate_button).to_have_accessible_description(
         "LTX Video 2.0 Fast (text to video) needs a fal.ai key (Settings).")
@@ -191,7 +206,7 @@ def test_a_paid_model_without_a_key_says_so_and_opens_settings_at_the_key(server
 @pytest.mark.slow
 def test_generate_says_why_it_is_disabled(server: ServerProcess, page: Page) -> None:
     _, watch = open_app(page, server, "Why")
-    generate_button = page.get_by_role("button", name="Generate")
+    generate_button = page.get_by_role("button", name="Generate", exact=True)
     expect(generate_button).to_be_disabled()
     expect(page.locator(".generate-why")).to_have_text("Write a prompt first.")
     page.get_by_role("textbox", name="Prompt", exact=True).fill("a fox")
@@ -247,7 +262,7 @@ def test_a_bad_number_is_refused_next_to_the_field(server: ServerProcess, page: 
     expect(message).to_have_text("Duration (s) is empty: enter a whole number from 1 to 20.")
     duration.fill("99")
     expect(message).to_have_text("Duration (s) must be at most 20.")
-    page.get_by_role("button", name="Generate").click()
+    page.get_by_role("button", name="Generate", exact=True).click()
     expect(duration).to_be_focused()
     page.wait_for_timeout(300)
     assert posts == []

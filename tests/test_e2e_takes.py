@@ -46,7 +46,7 @@ def test_two_takes_grouped_switched_undone_and_used_again(server: ServerProcess,
     form.get_by_label("Resolution").select_option("360p")
     page.get_by_role("combobox", name="Takes per model").select_option("2")
     expect(page.get_by_text("Estimated cost: ")).to_contain_text("(2 takes)")
-    page.get_by_role("button", name="Generate").click()
+    page.get_by_role("button", name="Generate", exact=True).click()
 
     def done_jobs() -> list[dict[str, Any]]:
         jobs = server.get(f"/api/generations?project_id={pid}").json()["jobs"]

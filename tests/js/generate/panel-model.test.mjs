@@ -123,6 +123,14 @@ test('image and voice models are offered on the Text tab, and the filter picks t
   // a still or a voice is neither a silent video nor one with sound
   assert.ok(!groupModels(all, { mode: 'text', filter: 'silent' }).some((g) => g.models.some((m) => m.output)));
   assert.equal(unavailable(flux), null);
+  // sound for a clip is not a voice-over, and an upscaler is not a silent video: both are the
+  // timeline's (Add sound, Upscale), listed under Any output only
+  const bed = { ...voice, id: 'local/sound-bed', mode: 'video', inputs: [{ name: 'video_url', kind: 'video', from: 'video_media_id', required: true }] };
+  const upscaler = { ...bed, id: 'local/upscale', output: 'video', task: 'upscale' };
+  const more = [...all, bed, upscaler];
+  assert.deepEqual(ids(groupModels(more, { mode: 'text', filter: 'voice' })), [['Offline', [voice.id]]]);
+  assert.ok(!ids(groupModels(more, { mode: 'text', filter: 'silent' })).flatMap(([, m]) => m).includes(upscaler.id));
+  assert.deepEqual(ids(groupModels([bed, upscaler], { mode: 'text' })), [['Offline', [bed.id, upscaler.id]]]);
 });
 
 test('Use again: the request of a job\'s group, its takes counted, the takes\' seeds left out', async () => {

@@ -19,9 +19,19 @@ const hasSound = (model) => model.params.some((p) => p.name === 'generate_audio'
 
 export const outputOf = (model) => model.output || 'video';
 
+// A video-to-audio model (sound for a clip) is not a voice-over, and an upscaler makes no new
+// video: neither answers those filters (they are the timeline's Add sound and Upscale).
+function whatItMakes(model) {
+  const output = outputOf(model);
+  if (output === 'image') return 'image';
+  if (output === 'audio') return model.mode === 'text' ? 'voice' : 'sound-for-video';
+  if (model.task === 'upscale') return 'upscale';
+  return hasSound(model) ? 'sound' : 'silent';
+}
+
 export function makes(model) {
   const output = outputOf(model);
-  const what = output === 'image' ? 'image' : output === 'audio' ? 'voice' : hasSound(model) ? 'sound' : 'silent';
+  const what = whatItMakes(model);
   return [`${model.mode}-to-${output}`, what, ...(model.price_per_second || model.price_per_video ? [] : ['free'])];
 }
 
