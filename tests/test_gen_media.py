@@ -234,6 +234,13 @@ def test_voice_over_lands_at_the_playhead_on_an_audio_track(api: Any, services: 
     r = api.post(f"/api/projects/{project['id']}/timeline/voice-over",
                  json={"text": "x", "model_id": "local/voice", "at": -1})
     assert (r.status_code, r.json["error"]["field"]) == (422, "at")
+    for text, words in (("  ", "Write the text to speak first."), (None, "Write the text to speak first."),
+                        ("word " * 5000, "characters")):
+        r = api.post(f"/api/projects/{project['id']}/timeline/voice-over",
+                     json={"text": text, "model_id": "local/voice"})
+        error = r.json["error"]
+        assert (r.status_code, error["field"]) == (422, "text") and words in error["message"], r.json
+    assert len(services.jobs.list(project["id"])) == 1  # refusals start nothing
 
 
 def test_add_sound_lands_under_the_clip_with_its_start_and_length(api: Any, services: Services, project: dict,

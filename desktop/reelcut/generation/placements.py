@@ -376,9 +376,16 @@ class Placements:
             at = float(doc.get("playhead") or 0.0)
         if isinstance(at, bool) or not isinstance(at, (int, float)) or not 0 <= at < 86400:
             raise AppError("invalid_place", "at must be a time in seconds on the timeline.", field="at")
+        if not isinstance(text, str) or not text.strip():
+            raise AppError("invalid_prompt", "Write the text to speak first.", field="text")
         place = {"track_kind": "audio", "at": round(float(at), 6)}
-        job = self.jobs.start(project_id, [model["id"]], text, {model["id"]: params} if params else None,
-                              place=place)[0]
+        try:
+            job = self.jobs.start(project_id, [model["id"]], text, {model["id"]: params} if params else None,
+                                  place=place)[0]
+        except AppError as e:
+            if e.field == "prompt":  # the job's prompt is this request's `text`: name the field sent
+                e.field = "text"
+            raise
         self.job_changed(self.jobs.get(job["id"]))
         return {"job": job, "place": place}
 
