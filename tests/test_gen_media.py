@@ -303,3 +303,27 @@ def test_upscale_replaces_the_clips_media_and_keeps_its_trims(api: Any, services
     assert services.media.file_path(video["id"])[0].exists()
     r = api.post(f"/api/projects/{project['id']}/timeline/upscale", json={"clip_id": "shot", "model_id": FLUX})
     assert (r.status_code, r.json["error"]["field"]) == (422, "model_id")
+
+
+def test_a_result_done_while_the_app_was_down_lands_once_at_start_up(api: Any, services: Services,
+                                                                     project: dict) -> None:
+    """The job row keeps where its result goes: a voice-over done but not yet written (the app
+    stopped between the two) lands when the app starts, and only once."""
+    services.jobs.listeners.remove(services.placements.job_changed)  # as if the app stopped as it ended
+    try:
+        r = api.post(f"/api/projects/{project['id']}/timeline/voice-over",
+                     json={"text": "Back again.", "model_id": "local/voice", "at": 2.0})
+        assert r.status_code == 201, r.json
+        job = _done(services, r.json["job"])
+    finally:
+        services.jobs.listeners.append(services.placements.job_changed)
+
+    def voice_clips() -> list[dict[str, Any]]:
+        doc, _ = services.projects.timeline_at(project["id"])
+        return [c for t in doc["tracks"] if t["kind"] == "audio" for c in t["clips"]]
+    assert voice_clips() == [] and [j["id"] for j in services.jobs.placed_pending()] == [job["id"]]
+    services.placements.reconcile()  # what start-up runs
+    [clip] = voice_clips()
+    assert clip["media_id"] == job["media_id"] and clip["start"] == 2.0
+    services.placements.reconcile()
+    assert voice_clips() == [clip] and services.jobs.placed_pending() == []
