@@ -24,6 +24,7 @@ BENCHES = {
     "desktop": ("Desktop start", "desktop_start"),
     "projectui": ("A big project in the page", "big_project_ui"),
     "waveform": ("Waveform of long sound", "waveform"),
+    "fill": ("Fill a gap: to the clip playing in place", "fill_to_play"),
 }
 
 

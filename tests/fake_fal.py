@@ -711,6 +711,15 @@ def validate(endpoint: str, data: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
+def quick_providers(data_dir: Path) -> dict[str, Any]:
+    """The app's own fal client pointed at this fake (fake_fal's environment), with no waits
+    between polls and retries: a test's `providers`."""
+    from reelcut import keystore
+    from reelcut.generation.fal import FalProvider
+    return {"fal": FalProvider(lambda: keystore.get_key(data_dir), sleep=lambda seconds: None, poll_interval=0.05,
+                               http_options={"base_delay": 0.01, "timeout": (2.0, 2.0)})}
+
+
 def app_env(fake: FakeFal, key: str = KEY) -> dict[str, str]:
     """The environment that points a Reelcut process at this fake, with a key."""
     return {"REELCUT_FAL_QUEUE_URL": fake.url, "REELCUT_FAL_REST_URL": fake.url, "FAL_KEY": key}

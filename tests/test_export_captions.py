@@ -17,6 +17,7 @@ from reelcut.media.ffmpeg import ffmpeg_exe
 
 from . import media_samples as ms
 from .conftest import Api
+from .test_desktop import RecordingShell
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -120,6 +121,20 @@ def test_sidecar_is_a_subtitle_file_beside_the_export(api: Api, services, timeli
     r = api.get(listed["sidecar"]["download_url"])
     assert r.status_code == 200 and f"{out.stem}.srt" in r.headers["Content-Disposition"]
     assert _cues(pysubs2.SSAFile.from_string(r.get_data(as_text=True), format_="srt")) == WHOLE
+
+
+def test_save_export_on_the_desktop_puts_the_subtitles_beside_the_saved_file(api: Api, services, timeline, tmp_path):
+    """The desktop's Save export… (a native dialog, no downloads): the subtitle file goes beside
+    the chosen file under its name, as players look for it; both appear whole."""
+    job, out = _export(services, timeline, {"captions": "sidecar"})
+    dest = tmp_path / "saved" / "my film.mp4"
+    dest.parent.mkdir()
+    services.desktop.window = RecordingShell([], str(dest))
+    r = api.post("/api/desktop/save-export", json={"export_id": job["id"]})
+    assert r.status_code == 200 and r.json["path"] == str(dest)
+    assert dest.read_bytes() == out.read_bytes()
+    assert (dest.parent / "my film.srt").read_bytes() == (out.parent / f"{out.stem}.srt").read_bytes()
+    assert sorted(p.name for p in dest.parent.iterdir()) == ["my film.mp4", "my film.srt"]  # no .part left
 
 
 def test_sidecar_beside_a_webm_is_webvtt_and_follows_the_range(api: Api, services, timeline):

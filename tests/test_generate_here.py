@@ -5,15 +5,21 @@ extend-video is sent the clip's own media."""
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 from typing import Any
 
+import av
+import numpy as np
 import pytest
 
+from reelcut import keystore
+from reelcut.generation.fal import FalProvider
 from reelcut.services import Services
 
 from . import media_samples as ms
 from .conftest import Api
+from .fake_fal import FakeFal
 from .test_extend_fill import FPS, H, W, centre, clip, landed, rgb, setup, v1, wait_for
 
 T2V = "local/preview-t2v"
@@ -99,3 +105,216 @@ def test_generate_here_refuses_an_audio_track(api: Api, services: Services, proj
                  json={"track_id": audio["id"], "at": 0, "model_id": T2V, "prompt": "x"})
     assert r.status_code == 422 and r.json["error"]["field"] == "track_id" and "video tracks" in \
         r.json["error"]["message"], r.json
+
+
+# -- Retake ---------------------------------------------------------------------------------------
+RETAKE = "local/preview-retake"
+LTX_RETAKE = "fal-ai/ltx-2.3/retake-video"
+LTX_EXTEND = "fal-ai/ltx-2.3/extend-video"
+
+
+def frames_of(path: Path) -> list[tuple[float, Any]]:
+    with av.open(str(path)) as c:
+        return [(float(f.time), f.to_ndarray(format="rgb24").astype(int)) for f in c.decode(video=0)]
+
+
+def test_retake_offline_makes_the_range_again_as_a_new_take_and_the_clip_switches_keeping_its_trims(
+        api: Api, services: Services, project: dict, sequence: Path) -> None:
+    # clip a plays the source from 0.2 to 2.8 s (red, lime, blue), at 1.0 s on the timeline, faded in
+    media_id, _ = setup(api, services, project, sequence, [clip("", 1.0, 0.2, 2.8, "a", fade_in=0.5)])
+    # the range: timeline 2.0–2.6 s, i.e. the source's 1.2–1.8 s (lime)
+    r = api.post(f"/api/projects/{project['id']}/timeline/retake",
+                 json={"clip_id": "a", "start": 2.0, "end": 2.6, "model_id": RETAKE, "prompt": "a storm rolls in"})
+    assert r.status_code == 201, r.json
+    assert (r.json["start_time"], r.json["duration"]) == (pytest.approx(1.2), pytest.approx(0.6))
+    job = services.jobs.wait(r.json["job"]["id"], timeout=120)
+    assert job["status"] == "done", job["error"]
+    assert job["inputs"] == {"video_url": media_id}
+    assert job["params"]["start_time"] == pytest.approx(1.2) and job["params"]["duration"] == pytest.approx(0.6)
+
+    def switched() -> dict | None:
+        c = next(c for c in v1(services.projects.timeline(project["id"]))["clips"] if c["id"] == "a")
+        return c if c["media_id"] != media_id else None
+
+    got = wait_for(switched)
+    # the same place, trims and properties: only the media changed
+    assert got == {"id": "a", "media_id": job["media_id"], "start": 1.0, "in": 0.2, "out": 2.8, "fade_in": 0.5}
+    new, old = services.media.get(job["media_id"]), services.media.get(media_id)
+    assert new["group_id"] and new["group_id"] == old["group_id"]  # takes of one group
+    assert (old["take"], new["take"]) == (0, 1)
+    assert new["duration"] == pytest.approx(old["duration"], abs=0.05)
+    # the range is drawn again; outside it the picture is the source's
+    frames = frames_of(services.media.file_path(new["id"])[0])
+    source = dict((round(t, 2), img) for t, img in frames_of(sequence))
+    # decoded, it is the source's length frame for frame
+    assert len(frames) == len(source) and frames[-1][0] == pytest.approx(max(source), abs=0.01)
+    for t, img in frames:
+        want = source.get(round(t, 2))
+        if want is None:
+            continue
+        diff = np.abs(img - want).mean()
+        if 1.25 <= t <= 1.75:
+            assert diff > 30, (t, diff)  # made again: plainly not lime
+        elif t < 1.15 or t > 1.85:
+            assert diff < 8, (t, diff)  # untouched
+    # the switch is one undo step: undo brings the old take back, trims kept
+    r = api.post(f"/api/projects/{project['id']}/timeline/undo", json={})
+    assert r.status_code == 200, r.json
+    back = next(c for c in v1(services.projects.timeline(project["id"]))["clips"] if c["id"] == "a")
+    assert back == {**got, "media_id": media_id}
+
+
+def test_a_second_retake_joins_the_same_group(api: Api, services: Services, project: dict, sequence: Path) -> None:
+    media_id, _ = setup(api, services, project, sequence, [clip("", 0.0, 0.0, 3.0, "a")])
+    for take, (start, end) in enumerate([(0.5, 1.0), (2.0, 2.5)], start=1):
+        r = api.post(f"/api/projects/{project['id']}/timeline/retake",
+                     json={"clip_id": "a", "start": start, "end": end, "model_id": RETAKE, "prompt": f"take {take}"})
+        assert r.status_code == 201, r.json
+        job = services.jobs.wait(r.json["job"]["id"], timeout=120)
+        assert job["status"] == "done", job["error"]
+        wait_for(lambda j=job: next(c for c in v1(services.projects.timeline(project["id"]))["clips"]
+                                    if c["id"] == "a")["media_id"] == j["media_id"])
+        assert services.media.get(job["media_id"])["take"] == take
+    groups = {services.media.get(m["id"])["group_id"] for m in services.media.list(project["id"])
+              if m["kind"] == "video"}
+    assert len(groups) == 1 and None not in groups
+
+
+@pytest.mark.parametrize("body,code,field,words", [
+    ({"start": 0.5, "end": 4.0}, "invalid_range", "end", "ends at 4 s, after the clip (0–1.6 s)"),
+    ({"start": 1.0, "end": 0.5}, "invalid_range", "end", "must end after it starts"),
+    ({"start": 1.6, "end": 2.0}, "invalid_range", "start", "starts at 1.6 s, at or after the clip's end"),
+    ({"start": "1", "end": 2}, "invalid_range", "start", "start must be a time"),
+    ({"start": 0.5, "end": None}, "invalid_range", "end", "end must be a time"),
+    ({"model_id": "local/preview-t2v"}, "wrong_model", "model_id", "not a retake model"),
+    ({"model_id": LTX_EXTEND}, "wrong_model", "model_id", "not a retake model"),
+    ({"clip_id": "nope"}, "invalid_clip", "clip_id", "no clip 'nope'"),
+    ({"prompt": ""}, "invalid_prompt", "prompt", "Write a prompt"),
+    # LTX-2.3 retakes 2–20 s: half a second is too short (refused before any key is asked for)
+    ({"model_id": LTX_RETAKE}, "invalid_range", "end", "at least 2 s; this one is 0.5 s"),
+])
+def test_retake_refuses_naming_the_field_and_changes_nothing(api: Api, services: Services, project: dict,
+                                                             sequence: Path, body: dict, code: str, field: str,
+                                                             words: str) -> None:
+    setup(api, services, project, sequence)  # clip a: 0–1.6 s
+    before = api.get(f"/api/projects/{project['id']}/timeline").json
+    r = api.post(f"/api/projects/{project['id']}/timeline/retake",
+                 json={"clip_id": "a", "start": 0.5, "end": 1.0, "model_id": RETAKE, "prompt": "x", **body})
+    assert r.status_code == 422, r.json
+    err = r.json["error"]
+    assert (err["code"], err["field"]) == (code, field) and words in err["message"], err
+    assert api.get(f"/api/projects/{project['id']}/timeline").json == before
+    assert services.jobs.list(project["id"]) == []
+
+
+# -- the requests fal receives --------------------------------------------------------------------
+@pytest.fixture
+def providers(request: pytest.FixtureRequest, data_dir: Path) -> dict[str, Any]:
+    if "fake_fal" not in request.fixturenames:
+        return {}
+    request.getfixturevalue("fake_fal")
+    return {"fal": FalProvider(lambda: keystore.get_key(data_dir), sleep=lambda s: None, poll_interval=0.05,
+                               http_options={"base_delay": 0.01, "timeout": (2.0, 2.0)})}
+
+
+def sent_bytes(fake: FakeFal, url: str) -> bytes:
+    if url.startswith("data:"):
+        return base64.b64decode(url.split(",", 1)[1])
+    return fake.uploads[url.rsplit("/", 1)[1]]
+
+
+def test_extend_with_extend_video_sends_the_clips_media_as_video_url(
+        api: Api, services: Services, project: dict, sequence: Path, fake_fal: FakeFal) -> None:
+    media_id, _ = setup(api, services, project, sequence)
+    r = api.post(f"/api/projects/{project['id']}/timeline/extend",
+                 json={"clip_id": "a", "model_id": LTX_EXTEND, "prompt": "the lime room goes on",
+                       "params": {"duration": 3}})
+    assert r.status_code == 201, r.json
+    assert r.json["video_media_id"] == media_id and "frame_media_id" not in r.json
+    ph = r.json["placeholder"]
+    assert ph["start"] == pytest.approx(1.6) and ph["duration"] == 3
+    job = services.jobs.wait(r.json["job"]["id"], timeout=60)
+    assert job["status"] == "done", job["error"]
+    [req] = fake_fal.requests.values()
+    assert req.endpoint == LTX_EXTEND
+    # the wire types fal's schema has: a float duration, the mode a string, the video the source's bytes
+    assert req.input["duration"] == 3.0 and isinstance(req.input["duration"], float)
+    assert req.input["mode"] == "end" and req.input["prompt"] == "the lime room goes on"
+    assert sent_bytes(fake_fal, req.input["video_url"]) == sequence.read_bytes()
+    got = wait_for(lambda: landed(services, project, ph["id"]))
+    assert got["media_id"] == job["media_id"] and got["start"] == pytest.approx(1.6)
+
+
+def test_retake_with_ltx_sends_the_range_in_the_sources_seconds(
+        api: Api, services: Services, project: dict, sequence: Path, fake_fal: FakeFal) -> None:
+    media_id, _ = setup(api, services, project, sequence, [clip("", 1.0, 0.5, 3.0, "a")])
+    r = api.post(f"/api/projects/{project['id']}/timeline/retake",
+                 json={"clip_id": "a", "start": 1.5, "end": 3.5, "model_id": LTX_RETAKE, "prompt": "rain",
+                       "params": {"retake_mode": "replace_video"}})
+    assert r.status_code == 201, r.json
+    # the cost is known before it runs: $0.10/s × the 2 s range
+    assert r.json["job"]["cost"] == pytest.approx(0.2)
+    job = services.jobs.wait(r.json["job"]["id"], timeout=60)
+    assert job["status"] == "done", job["error"]
+    [req] = fake_fal.requests.values()
+    assert req.endpoint == LTX_RETAKE
+    assert req.input["start_time"] == 1.0 and isinstance(req.input["start_time"], float)
+    assert req.input["duration"] == 2.0 and isinstance(req.input["duration"], float)
+    assert req.input["retake_mode"] == "replace_video" and req.input["prompt"] == "rain"
+    assert sent_bytes(fake_fal, req.input["video_url"]) == sequence.read_bytes()
+    # the fake's answer (2 s) is shorter than the clip's out point (3 s): a take, not switched
+    new = services.media.get(job["media_id"])
+    wait_for(lambda: services.media.get(new["id"])["group_id"] == services.media.get(media_id)["group_id"]
+             and services.media.get(media_id)["group_id"])
+    assert next(c for c in v1(services.projects.timeline(project["id"]))["clips"])["media_id"] == media_id
+
+
+def test_retake_of_a_range_longer_than_the_model_takes_is_refused(api: Api, services: Services, project: dict,
+                                                                  tmp_path: Path) -> None:
+    long = ms.make_solid(tmp_path / "long.mp4", "navy", seconds=22, size=f"{W}x{H}", rate=FPS)
+    setup(api, services, project, long, [clip("", 0.0, 0.0, 22.0, "a")])
+    r = api.post(f"/api/projects/{project['id']}/timeline/retake",
+                 json={"clip_id": "a", "start": 0.5, "end": 21.0, "model_id": RETAKE, "prompt": "x"})
+    assert r.status_code == 422 and (r.json["error"]["code"], r.json["error"]["field"]) == ("invalid_range", "end")
+    assert "at most 20 s" in r.json["error"]["message"], r.json
+    assert services.jobs.list(project["id"]) == []
+
+
+def test_retake_with_ltx_without_a_key_is_refused_and_starts_nothing(api: Api, services: Services, project: dict,
+                                                                     sequence: Path) -> None:
+    setup(api, services, project, sequence, [clip("", 0.0, 0.0, 3.0, "a")])
+    before = api.get(f"/api/projects/{project['id']}/timeline").json
+    r = api.post(f"/api/projects/{project['id']}/timeline/retake",
+                 json={"clip_id": "a", "start": 0.5, "end": 2.5, "model_id": LTX_RETAKE, "prompt": "rain"})
+    assert r.status_code == 401 and r.json["error"]["code"] == "no_api_key", r.json
+    assert "fal.ai API key" in r.json["error"]["message"]
+    assert services.db.query("SELECT id FROM jobs") == []
+    assert api.get(f"/api/projects/{project['id']}/timeline").json == before
+
+
+def test_retake_is_held_to_the_spending_cap(api: Api, services: Services, project: dict, sequence: Path,
+                                           fake_fal: FakeFal) -> None:
+    setup(api, services, project, sequence, [clip("", 0.0, 0.0, 3.0, "a")])
+    assert api.patch(f"/api/projects/{project['id']}", json={"spending_cap": 0.15}).status_code == 200
+    r = api.post(f"/api/projects/{project['id']}/timeline/retake",
+                 json={"clip_id": "a", "start": 0.5, "end": 2.5, "model_id": LTX_RETAKE, "prompt": "rain"})
+    assert r.status_code == 422 and r.json["error"]["code"] == "over_spending_cap", r.json
+    assert "$0.20" in r.json["error"]["message"]
+    assert services.db.query("SELECT id FROM jobs") == [] and fake_fal.requests == {}
+
+
+def test_extend_video_result_holding_the_source_lands_as_the_continuation_only(
+        api: Api, services: Services, project: dict, sequence: Path, fake_fal: FakeFal, tmp_path: Path) -> None:
+    # the source is 3 s; fal answers 3 s of it and then 3 s more (6 s): the clip plays the last 3
+    answer = ms.make_sequence(tmp_path / "answer.mp4", ["red", "lime", "blue", "navy", "navy", "navy"],
+                              size=f"{W}x{H}", rate=FPS)
+    fake_fal.clip = answer.read_bytes()
+    setup(api, services, project, sequence, [clip("", 0.0, 0.0, 3.0, "a")])
+    r = api.post(f"/api/projects/{project['id']}/timeline/extend",
+                 json={"clip_id": "a", "model_id": LTX_EXTEND, "prompt": "night falls", "params": {"duration": 3}})
+    assert r.status_code == 201, r.json
+    job = services.jobs.wait(r.json["job"]["id"], timeout=60)
+    assert job["status"] == "done", job["error"]
+    got = wait_for(lambda: landed(services, project, r.json["placeholder"]["id"]))
+    assert (got["start"], got["in"], got["out"]) == (pytest.approx(3.0), pytest.approx(3.0, abs=0.05),
+                                                     pytest.approx(6.0, abs=0.05))

@@ -11,14 +11,12 @@ from typing import Any
 import pytest
 import requests
 
-from reelcut import keystore
 from reelcut.generation import registry
-from reelcut.generation.fal import FalProvider
 from reelcut.services import Services
 
 from . import media_samples as ms
 from .conftest import Api
-from .fake_fal import KEY, SCHEMAS, FakeFal
+from .fake_fal import KEY, SCHEMAS, FakeFal, quick_providers
 
 LTX_T2V = "fal-ai/ltx-2.3/text-to-video"
 LTX_T2V_FAST = "fal-ai/ltx-2.3/text-to-video/fast"
@@ -67,14 +65,9 @@ MEDIA = {LTX_I2V: ("image_url", "end_image_url"), LTX_I2V_FAST: ("image_url", "e
          WAN_I2V: ("image_url",), HAILUO_I2V: ("image_url",)}
 
 
-def quick(seconds: float) -> None:
-    pass
-
-
 @pytest.fixture
-def providers(data_dir: Path, fake_fal: FakeFal) -> dict[str, FalProvider]:
-    return {"fal": FalProvider(lambda: keystore.get_key(data_dir), sleep=quick, poll_interval=0.05,
-                               http_options={"base_delay": 0.01, "timeout": (2.0, 2.0)})}
+def providers(data_dir: Path, fake_fal: FakeFal) -> dict[str, Any]:
+    return quick_providers(data_dir)
 
 
 @pytest.fixture

@@ -12,11 +12,8 @@ from typing import Any
 
 import pytest
 
-from reelcut import keystore
-from reelcut.generation.fal import FalProvider
-
 from .conftest import Api
-from .fake_fal import FakeFal
+from .fake_fal import FakeFal, quick_providers
 
 ROOT = Path(__file__).resolve().parents[1]
 LTX_T2V_FAST = "fal-ai/ltx-2.3/text-to-video/fast"
@@ -48,14 +45,9 @@ def page_cost(models: list[dict[str, Any]], request: dict[str, Any]) -> float:
     return float(out.stdout)
 
 
-def quick(seconds: float) -> None:
-    pass
-
-
 @pytest.fixture
-def providers(data_dir: Path, fake_fal: FakeFal) -> dict[str, FalProvider]:
-    return {"fal": FalProvider(lambda: keystore.get_key(data_dir), sleep=quick, poll_interval=0.05,
-                               http_options={"base_delay": 0.01, "timeout": (2.0, 2.0)})}
+def providers(data_dir: Path, fake_fal: FakeFal) -> dict[str, Any]:
+    return quick_providers(data_dir)
 
 
 @pytest.mark.parametrize(("model_ids", "params", "takes", "expected"), [

@@ -14,27 +14,21 @@ from typing import Any
 import av
 import pytest
 
-from reelcut import keystore
 from reelcut.generation.fal import FalProvider
 from reelcut.library.captions import speech_lines
 from reelcut.services import Services
 
 from . import media_samples as ms
 from .conftest import Api
-from .fake_fal import FakeFal
+from .fake_fal import FakeFal, quick_providers
 
 pytestmark = pytest.mark.timeout(120)
 MODEL = "fal-ai/elevenlabs/speech-to-text"
 
 
-def quick(seconds: float) -> None:
-    pass
-
-
 @pytest.fixture
-def providers(data_dir: Path, fake_fal: FakeFal) -> dict[str, FalProvider]:
-    return {"fal": FalProvider(lambda: keystore.get_key(data_dir), sleep=quick, poll_interval=0.05,
-                               http_options={"base_delay": 0.01, "timeout": (2.0, 2.0)})}
+def providers(data_dir: Path, fake_fal: FakeFal) -> dict[str, Any]:
+    return quick_providers(data_dir)
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ import av
 import numpy as np
 import pytest
 
-from reelcut import keystore
 from reelcut.generation import registry
 from reelcut.generation.fal import FalProvider
 from reelcut.services import Services
@@ -25,20 +24,11 @@ from reelcut.services import Services
 from . import media_samples as ms
 from .conftest import Api
 from .fake_fal import FakeFal
+from .test_transcribe import providers  # noqa: F401 - a fixture: the real client on the fake fal, no waits
 
 pytestmark = pytest.mark.timeout(120)
 MODEL = "fal-ai/elevenlabs/speech-to-text"
 LENGTH = 6.0  # the timeline's: the muted audio clip runs to 6 s
-
-
-def quick(seconds: float) -> None:
-    pass
-
-
-@pytest.fixture
-def providers(data_dir: Path, fake_fal: FakeFal) -> dict[str, FalProvider]:
-    return {"fal": FalProvider(lambda: keystore.get_key(data_dir), sleep=quick, poll_interval=0.05,
-                               http_options={"base_delay": 0.01, "timeout": (2.0, 2.0)})}
 
 
 @pytest.fixture

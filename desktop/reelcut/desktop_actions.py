@@ -82,21 +82,30 @@ class DesktopActions:
         return [self.media.import_path(project_id, Path(path)) for path in window.pick_files()]
 
     def save_export(self, export_id: Any) -> str | None:
-        """Copy a finished export where the user chooses; the destination appears whole or not at all."""
+        """Copy a finished export where the user chooses; the destination appears whole or not at
+        all. Its subtitle file (captions "sidecar") goes beside it under the same name, as players
+        look for it (my film.mp4, my film.srt)."""
         window = self._window()
-        src = self.exports.file_path(_text_id(export_id, "export", "export_id"))
+        export_id = _text_id(export_id, "export", "export_id")
+        src = self.exports.file_path(export_id)
         dest = window.pick_save(src.name, str(self.save_dir()))
         if not dest:
             return None
-        tmp = Path(dest + ".part")
+        self._copy_whole(src, Path(dest), "saving the export")
+        if self.exports.get(export_id).get("sidecar"):
+            side = self.exports.sidecar_path(export_id)
+            self._copy_whole(side, Path(dest).with_suffix(side.suffix), "saving the export's subtitles")
+        self._remember(Path(dest))
+        return dest
+
+    def _copy_whole(self, src: Path, dest: Path, doing: str) -> None:
+        tmp = dest.with_name(dest.name + ".part")
         try:
             shutil.copyfile(src, tmp)
             os.replace(tmp, dest)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
-            raise from_os_error(exc, "saving the export") from exc
-        self._remember(Path(dest))
-        return dest
+            raise from_os_error(exc, doing) from exc
 
     def save_timeline(self, project_id: Any, fmt: Any) -> dict[str, Any]:
         """The timeline written as an interchange file where the user chooses, whole or not at all:

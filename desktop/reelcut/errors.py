@@ -13,7 +13,7 @@ STATUS: dict[str, int] = {
     "invalid_models": 422, "invalid_param": 422, "invalid_project": 422, "invalid_prompt": 422,
     "image_required": 422, "unknown_model": 422, "invalid_timeline": 422, "unknown_field": 422,
     "input_required": 422, "invalid_takes": 422, "invalid_clip": 422, "invalid_gap": 422, "wrong_model": 422,
-    "invalid_spot": 422, "no_room": 422,
+    "invalid_spot": 422, "no_room": 422, "invalid_range": 422,
     "over_budget": 422, "waveform_failed": 422,
     "invalid_view": 422, "invalid_interchange": 422, "unknown_format": 422, "invalid_captions": 422,
     "invalid_export_settings": 422, "invalid_relink": 422, "format_unavailable": 422,

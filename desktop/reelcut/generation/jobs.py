@@ -124,6 +124,13 @@ class JobManager:
             raise NotFound("The generation job")
         return job_dict(row)
 
+    def saved_state(self, job_id: str) -> dict[str, Any]:
+        """The job's saved state (what jobs.start was given, and the provider's own), {} for none."""
+        row = self.db.one("SELECT state FROM jobs WHERE id = ?", (job_id,))
+        if row is None:
+            raise NotFound("The generation job")
+        return loads(row["state"], {}) or {}
+
     def list(self, project_id: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
         if project_id:
             rows = self.db.query("SELECT * FROM jobs WHERE project_id = ? ORDER BY created_at DESC LIMIT ?",
@@ -269,13 +276,15 @@ class JobManager:
     # -- starting -----------------------------------------------------------------------------
     def start(self, project_id: Any, model_ids: Any, prompt: Any, params: Any = None,
               image_media_id: Any = None, *, takes: Any = 1, media: Mapping[str, Any] | None = None,
-              place: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+              place: dict[str, Any] | None = None, state: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         """Validate the whole request first (nothing starts if any model's parameters are
         wrong), then start `takes` jobs per model, each with its own seed, all in one group (the
         request's id). `media` holds the other media fields (end_image_media_id, audio_media_id,
-        video_media_id). Arguments come straight from a request body. `place` (set by the server
-        only: generation/placements.py) says where the result goes on the timeline when it is done;
-        it is kept in the job's row, so it survives a restart."""
+        video_media_id). Arguments come straight from a request body. `place` and `state` come
+        from the server's own code, never a request: `place` says where the result goes on the
+        timeline when it is done (generation/placements.py), `state` starts each job's saved
+        state (what its end must do, such as the clip a retake switches); both are kept in the
+        job's row, so they survive a restart."""
         if not isinstance(project_id, str) or not project_id:
             raise AppError("invalid_project", "project_id is required.", field="project_id")
         self.media.projects.get(project_id)
@@ -342,7 +351,8 @@ class JobManager:
                         (job_id, project_id, model["id"], prompt, dumps(own),
                          given["image_media_id"] if model["mode"] == "image" else None, "queued", 0.0,
                          "Waiting to start", registry.estimate_cost(model, own, seconds), ts, ts,
-                         group_id, take, seed, dumps(inputs), dumps({"place": place} if place else {})))
+                         group_id, take, seed, dumps(inputs),
+                         dumps({**(state or {}), **({"place": place} if place else {})})))
                     jobs.append(job_id)
         for job_id in jobs:
             self._publish(job_id)

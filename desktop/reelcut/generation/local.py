@@ -90,11 +90,14 @@ class LocalProvider:
     def generate(self, ctx: JobContext) -> GeneratedFile:
         ctx.temp_dir.mkdir(parents=True, exist_ok=True)
         output, mode = registry.output_of(ctx.model), ctx.model["mode"]
+        if ctx.model.get("task") == "upscale":
+            return self._upscale(ctx)
         special: dict[tuple[str, str], Callable[[JobContext], GeneratedFile]] = {
-            ("image", "text"): self._still, ("audio", "text"): self._speech,
-            ("audio", "video"): self._tone_bed, ("video", "video"): self._upscale}
+            ("image", "text"): self._still, ("audio", "text"): self._speech, ("audio", "video"): self._tone_bed}
         if (output, mode) in special:
             return special[(output, mode)](ctx)
+        if mode == "video":  # a video made again from a video: Retake
+            return self._retake(ctx)
         return self._video(ctx)
 
     @staticmethod
@@ -238,6 +241,56 @@ class LocalProvider:
         ctx.report("generating", 0.0, "Rendering offline")
         try:
             run_ffmpeg(args, duration=duration, cancel=ctx.cancel_event, what="The offline generator",
+                       on_progress=lambda f: ctx.report("generating", f))
+        except EncodeCancelled:
+            out.unlink(missing_ok=True)
+            raise JobCancelled() from None
+        except BaseException:
+            out.unlink(missing_ok=True)
+            raise
+        finally:
+            text_file.unlink(missing_ok=True)
+        return GeneratedFile(path=out, remote_url=None, cost=0.0)
+
+    def _retake(self, ctx: JobContext) -> GeneratedFile:
+        """Retake, offline: a copy of the whole source in which [start_time, start_time + duration]
+        is drawn again in the text-to-video look of the prompt, so the change is plain to see and
+        the copy lines up frame for frame with the source (a clip keeps its trims on it)."""
+        source = ctx.inputs.get("video_url")
+        if source is None:
+            raise GenerationError("input_required", "Choose the video to retake.", field="video_media_id")
+        info = probe(Path(source))
+        if not info.width or not info.height or not info.duration:
+            raise GenerationError("input_required", "The video to retake has no picture.", field="video_media_id")
+        width, height = info.width // 2 * 2, info.height // 2 * 2
+        fps = max(1, round(info.fps or 25))
+        length = float(info.duration)
+        start = float(ctx.params["start_time"])
+        end = min(length, start + float(ctx.params["duration"]))
+        if start >= length - 1e-3:
+            raise GenerationError("invalid_param", f"The range starts at {start:g} s, after the video's end "
+                                  f"({length:g} s).", field="start_time")
+        seed = seed_of(ctx.prompt if ctx.seed is None else f"{ctx.prompt}\n#take-seed {ctx.seed}")
+        c0, c1, c2 = palette(ctx.prompt)
+        font = find_font()
+        fontsize = max(16, height // 15)
+        text_file = ctx.temp_dir / f"{ctx.job_id}.txt"
+        out = ctx.temp_dir / f"{ctx.job_id}.mp4"
+        ctx.temp_dir.mkdir(parents=True, exist_ok=True)
+        text_file.write_text("\n".join(textwrap.wrap(ctx.prompt, max(12, int(width / (fontsize * 0.62))))[:4] or [" "]),
+                             "utf-8")
+        look = (f"gradients=s={width}x{height}:r={fps}:d={length}:c0={c0}:c1={c1}:c2={c2}:nb_colors=3"
+                f":speed={0.01 + seed[11] / 255 * 0.04:.4f}:seed={int.from_bytes(seed[12:16], 'big')}"
+                f"{_caption(ctx, font, text_file, fontsize, centre=True)},format=yuv420p")
+        picture = (f"[0:v]scale={width}:{height},setsar=1,format=yuv420p[src];{look}[new];"
+                   f"[src][new]overlay=enable='between(t,{start:.6f},{end:.6f})':eof_action=pass,format=yuv420p[v]")
+        sound = ["-map", "0:a:0", "-c:a", "aac", "-b:a", "128k"] if info.audio_codec else []
+        args = ["-i", str(source), "-filter_complex", picture, "-map", "[v]", *sound,
+                "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-r", str(fps), *seekable_keyframes(fps),
+                "-t", f"{length}", "-movflags", "+faststart", str(out)]
+        ctx.report("generating", 0.0, "Retaking offline")
+        try:
+            run_ffmpeg(args, duration=length, cancel=ctx.cancel_event, what="The offline retake",
                        on_progress=lambda f: ctx.report("generating", f))
         except EncodeCancelled:
             out.unlink(missing_ok=True)

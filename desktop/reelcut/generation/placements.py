@@ -7,7 +7,12 @@ While its job runs, the coming clip is a placeholder in the document itself
 so it survives a reload and a restart. When the job ends, `job_changed` (a JobManager listener)
 turns it into a media clip of the result, keeping its start and any trim the user made
 meanwhile; a failed or cancelled job leaves it marked with the reason, and a retry marks it
-running again. Every write goes through Projects.save_timeline_at, with a new revision."""
+running again. Every write goes through Projects.save_timeline_at, with a new revision.
+
+Generate here puts a text-to-video placeholder on an empty spot. Retake sends a range of a clip's
+media to a retake model (video_url, start_time, duration); what it makes is a new take of that
+media (the same group), and the clip switches to it in place, keeping its trims. Extend with an
+extend-video model sends the clip's media itself (video_url) instead of its last frame."""
 
 from __future__ import annotations
 
@@ -52,6 +57,40 @@ def snap_duration(model: dict[str, Any], seconds: float) -> tuple[Any, float]:
         length = float(min(max(round(length), int(low)), int(high)))
         return int(length), length
     return length, length
+
+
+def _takes_video(model: dict[str, Any]) -> bool:
+    """A model that makes a new video from a video: not sound for it (Add sound), nor the same
+    video larger (Upscale)."""
+    return registry.output_of(model) == "video" and model.get("task") != "upscale" and any(
+        i["kind"] == "video" and i["from"] == "video_media_id" for i in registry.media_inputs(model))
+
+
+def is_retake_model(model: dict[str, Any]) -> bool:
+    """A model that makes a range of a video again: a video input and a start_time."""
+    return _takes_video(model) and any(p["name"] == "start_time" for p in model["params"])
+
+
+def is_extend_video_model(model: dict[str, Any]) -> bool:
+    """A model that continues a video itself (extend-video): a video input, no range."""
+    return _takes_video(model) and not is_retake_model(model)
+
+
+def _within_model(model: dict[str, Any], start_time: float, duration: float) -> None:
+    """A retake range the model cannot take is refused as a range (naming the side to move), not
+    as a parameter the user never typed: start_time against the model's bounds names `start`,
+    duration names `end`."""
+    bounds = {p["name"]: p for p in model["params"]}
+    for name, value, side, what in (("start_time", start_time, "start", "start"),
+                                    ("duration", duration, "end", "length")):
+        p = bounds.get(name, {})
+        low, high = p.get("min"), p.get("max")
+        if low is not None and value < float(low) - 1e-6:
+            raise AppError("invalid_range", f"{model['name']} retakes a range whose {what} (in the source) is at "
+                           f"least {float(low):g} s; this one is {value:g} s.", field=side)
+        if high is not None and value > float(high) + 1e-6:
+            raise AppError("invalid_range", f"{model['name']} retakes a range whose {what} (in the source) is at "
+                           f"most {float(high):g} s; this one is {value:g} s.", field=side)
 
 
 def _takes_frames(model: dict[str, Any], *, end: bool) -> bool:
@@ -107,8 +146,8 @@ class Placements:
             model = registry.get_model(model_id)
         except AppError:
             raise AppError("wrong_model", f"Unknown model '{model_id}'.", field="model_id") from None
-        if not _takes_frames(model, end=end):
-            kind = "a first/last-frame model" if end else "an image-to-video model"
+        if not _takes_frames(model, end=end) and (end or not is_extend_video_model(model)):
+            kind = "a first/last-frame model" if end else "an image-to-video model (nor an extend-video one)"
             raise AppError("wrong_model", f"{model['name']} is not {kind}.", field="model_id")
         return model
 
@@ -165,6 +204,8 @@ class Placements:
             if prompt is None:
                 raise AppError("invalid_prompt", "Write a prompt: this clip was not generated, so it has none "
                                "to reuse.", field="prompt")
+        if is_extend_video_model(model):
+            return self._extend_video(project_id, model, track, clip, item, prompt, params)
         frame = self.frame(project_id, doc, clip, "last")
         with self._lock:
             job = self.jobs.start(project_id, [model["id"]], prompt, {model["id"]: params} if params else None,
@@ -179,6 +220,113 @@ class Placements:
                 raise
         self.job_changed(self.jobs.get(job["id"]))  # a job that ended meanwhile lands now
         return {"job": job, "placeholder": placeholder, "frame_media_id": frame["id"], "revision": revision}
+
+    def _extend_video(self, project_id: str, model: dict[str, Any], track: dict[str, Any], clip: dict[str, Any],
+                      item: dict[str, Any], prompt: Any, params: Any) -> dict[str, Any]:
+        """Extend with an extend-video model: the clip's own media goes as video_url, continued at
+        its end (the placeholder is the continuation only; see `_landed` for a result that also
+        holds the source). Answers {job, placeholder, video_media_id, revision}."""
+        if item["kind"] != "video":
+            raise AppError("invalid_clip", f"{model['name']} continues a video: '{item['name']}' is a still.",
+                           field="clip_id")
+        if params is not None and not isinstance(params, dict):
+            raise AppError("invalid_param", "params must be an object of the model's parameters.", field="params")
+        own = dict(params or {})
+        if any(p["name"] == "mode" for p in model["params"]):
+            own["mode"] = "end"  # after the clip: a lead-in ("start") would not go there
+        with self._lock:
+            job = self.jobs.start(project_id, [model["id"]], prompt, {model["id"]: own},
+                                  media={"video_media_id": item["id"]},
+                                  state={"extend_video": {"source_seconds": item.get("duration")}})[0]
+            placeholder = self._placeholder(job, registry.duration_of(model, job["params"]))
+            try:
+                revision = self._edit(project_id, lambda d: self._insert_after(d, track["id"], clip["id"],
+                                                                               placeholder), "generation")
+            except Exception:
+                self.jobs.cancel(job["id"])
+                raise
+        self.job_changed(self.jobs.get(job["id"]))
+        return {"job": job, "placeholder": placeholder, "video_media_id": item["id"], "revision": revision}
+
+    # -- Retake ---------------------------------------------------------------------------------
+    def retake(self, project_id: str, clip_id: Any, start: Any, end: Any, model_id: Any, prompt: Any,
+               params: Any = None) -> dict[str, Any]:
+        """Make [start, end) of a clip (timeline seconds, inside the clip) again with a retake
+        model: the clip's media goes as video_url with the range in the source's seconds
+        (start_time, duration). The result becomes a new take of the clip's media, and the clip
+        switches to it where it is, keeping its trims. Answers {job, clip_id, start_time,
+        duration}."""
+        if not isinstance(model_id, str) or not model_id:
+            raise AppError("wrong_model", "model_id is required.", field="model_id")
+        try:
+            model = registry.get_model(model_id)
+        except AppError:
+            raise AppError("wrong_model", f"Unknown model '{model_id}'.", field="model_id") from None
+        if not is_retake_model(model):
+            raise AppError("wrong_model", f"{model['name']} is not a retake model.", field="model_id")
+        doc, _ = self.projects.timeline_at(project_id)
+        track, clip = self._find_clip(doc, clip_id)
+        if track["kind"] != "video":
+            raise AppError("invalid_clip", "Retake works on clips of a video track.", field="clip_id")
+        item = self._media_clip(project_id, clip, "clip_id")
+        if item["kind"] != "video":
+            raise AppError("invalid_clip", f"'{item['name']}' is a still: Retake makes part of a video again.",
+                           field="clip_id")
+        for name, value in (("start", start), ("end", end)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+                raise AppError("invalid_range", f"{name} must be a time in seconds on the timeline.", field=name)
+        begin, finish = float(clip["start"]), float(clip["start"]) + clip_length(clip)
+        where = f"the clip ({begin:g}–{finish:g} s)"
+        if start < begin - TOUCH:
+            raise AppError("invalid_range", f"The range starts at {start:g} s, before {where}.", field="start")
+        if start >= finish - TOUCH:
+            raise AppError("invalid_range", f"The range starts at {start:g} s, at or after the clip's end "
+                           f"({finish:g} s).", field="start")
+        if end > finish + TOUCH:
+            raise AppError("invalid_range", f"The range ends at {end:g} s, after {where}.", field="end")
+        if not end > start:
+            raise AppError("invalid_range", f"The range must end after it starts ({start:g} s); it ends at "
+                           f"{end:g} s.", field="end")
+        speed = float(clip.get("speed", 1) or 1)
+        start_time = round(float(clip["in"]) + (max(start, begin) - begin) * speed, 6)
+        duration = round((min(end, finish) - max(start, begin)) * speed, 6)
+        _within_model(model, start_time, duration)
+        if params is not None and not isinstance(params, dict):
+            raise AppError("invalid_param", "params must be an object of the model's parameters.", field="params")
+        lookup = getattr(self.jobs.provider(model["provider"]), "key_lookup", None)
+        if lookup is not None and not lookup():
+            raise AppError("no_api_key", f"{model['name']} runs on fal.ai: add your fal.ai API key in Settings (or "
+                           "set FAL_KEY), or retake with the offline preview model.")
+        own = {**(params or {}), "start_time": start_time, "duration": duration}
+        job = self.jobs.start(project_id, [model["id"]], prompt, {model["id"]: own},
+                              media={"video_media_id": item["id"]},
+                              state={"retake": {"clip_id": clip["id"], "media_id": item["id"]}})[0]
+        self.job_changed(self.jobs.get(job["id"]))
+        return {"job": job, "clip_id": clip["id"], "start_time": start_time, "duration": duration}
+
+    def _retake_landed(self, job: dict[str, Any], info: dict[str, Any]) -> None:
+        """A retake that ended well: its media joins the source's takes, and the clip (if it still
+        plays the source) switches to it in place, keeping every other field."""
+        try:
+            new = self.media.get(job["media_id"])
+            self.media.join_takes(new["id"], info["media_id"])
+        except NotFound:
+            return  # the source or the result went meanwhile: nothing to switch
+
+        def switch(doc: dict[str, Any]) -> bool:
+            for track in doc["tracks"]:
+                for clip in track["clips"]:
+                    if clip.get("id") != info["clip_id"] or clip.get("media_id") != info["media_id"]:
+                        continue
+                    if new.get("duration") and float(clip["out"]) > float(new["duration"]) + 1e-3:
+                        log.warning("retake %s is shorter than clip %s's out point: left as a take", job["id"],
+                                    clip["id"])
+                        return False
+                    clip["media_id"] = new["id"]
+                    return True
+            return False
+
+        self._edit(job["project_id"], switch, "generation")
 
     @staticmethod
     def _placeholder(job: dict[str, Any], length: float) -> dict[str, Any]:
@@ -488,6 +636,11 @@ class Placements:
         finished voice-over, sound or upscale where it was asked for."""
         with self._lock:
             try:
+                if job["status"] == "done" and job.get("media_id"):
+                    info = self.jobs.saved_state(job["id"]).get("retake")
+                    if isinstance(info, dict) and info.get("clip_id") and info.get("media_id"):
+                        self._retake_landed(job, info)
+                        return
                 self._edit(job["project_id"], lambda d: self._apply(d, job), "generation")
                 self._place(job)
             except NotFound:
@@ -517,10 +670,17 @@ class Placements:
                 ph.update(status="failed", reason="The generated clip was removed from the library.")
                 return {**clip, "placeholder": ph}
             length = float(clip["duration"])
+            start_in = 0.0
             if item.get("duration"):
-                length = min(length, float(item["duration"]))
-            return {"id": clip["id"], "media_id": item["id"], "start": clip["start"], "in": 0.0,
-                    "out": round(length, 6)}
+                total = float(item["duration"])
+                # an extend-video result may hold the source before the continuation (fal does
+                # not say): the placeholder plays what comes after it
+                source = (self._saved(job).get("extend_video") or {}).get("source_seconds")
+                if source and total >= float(source) + length - 0.25:
+                    start_in = max(0.0, total - length)
+                length = min(length, total - start_in)
+            return {"id": clip["id"], "media_id": item["id"], "start": clip["start"], "in": round(start_in, 6),
+                    "out": round(start_in + length, 6)}
         if status in ACTIVE:
             ph["status"] = "running"
             ph.pop("reason", None)
@@ -533,6 +693,12 @@ class Placements:
         else:
             return None
         return {**clip, "placeholder": ph}
+
+    def _saved(self, job: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return self.jobs.saved_state(job["id"])
+        except NotFound:
+            return {}
 
     def reconcile(self) -> None:
         """Start-up: a job that ended while the app was down (or between its end and the write)

@@ -308,6 +308,23 @@ class MediaStore:
         self.db.execute("UPDATE media SET name = ? WHERE id = ?", (name, media_id))
         return self.published(self.get(media_id))
 
+    def join_takes(self, media_id: str, of: str) -> dict[str, Any]:
+        """Make `media_id` a take of `of`'s group (the next take index in it); an item without a
+        group starts one with itself as take 0. Both are published; answers the item."""
+        source = self._row(of)
+        self._row(media_id)
+        group = source["group_id"]
+        with self.db.transaction() as c:
+            if not group:
+                group = uuid.uuid4().hex
+                c.execute("UPDATE media SET group_id = ?, take = 0 WHERE id = ?", (group, of))
+            row = c.execute("SELECT MAX(take) AS top FROM media WHERE group_id = ? AND id != ?",
+                            (group, media_id)).fetchone()
+            take = (row["top"] if row is not None and row["top"] is not None else -1) + 1
+            c.execute("UPDATE media SET group_id = ?, take = ? WHERE id = ?", (group, take, media_id))
+        self.published(self.get(of))
+        return self.published(self.get(media_id))
+
     def file_in_bin(self, media_id: str, bin_name: Any) -> dict[str, Any]:
         """File the item in a bin (a name, one level), or in none (None or '')."""
         if isinstance(bin_name, str):

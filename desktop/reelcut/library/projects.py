@@ -75,6 +75,17 @@ def _as_now(stored: str, media_ids: set[str]) -> dict[str, Any]:
     return validate_timeline(doc, media_ids)
 
 
+def _writable(c: Any, project_id: str, revision: int | None) -> tuple[Any, int, set[str]]:
+    """The project's row (revision, view, timeline) about to be written, its revision, and its
+    media: refused when the project is gone or the writer's revision is stale."""
+    row = c.execute("SELECT revision, view, timeline FROM projects WHERE id = ?", (project_id,)).fetchone()
+    if row is None:
+        raise NotFound("The project")
+    current = int(row["revision"])
+    _not_stale(current, revision)
+    return row, current, _media_ids(c, project_id)
+
+
 def _same_document(a: dict[str, Any], b: dict[str, Any]) -> bool:
     """The same edit: the playhead and zoom are the view's, not the document's."""
     def strip(doc: dict[str, Any]) -> dict[str, Any]:
@@ -217,20 +228,15 @@ class Projects:
         coalesce = history.clean_coalesce(coalesce)
         client = history.clean_client(client)
         with self.db.transaction() as c:
-            row = c.execute("SELECT revision, view, timeline FROM projects WHERE id = ?", (project_id,)).fetchone()
-            if row is None:
-                raise NotFound("The project")
-            current = int(row[0])
-            _not_stale(current, revision)
-            media_ids = _media_ids(c, project_id)
+            row, current, media_ids = _writable(c, project_id, revision)
             # what is stored is the document validated: a version 1 document migrated, tracks in
             # stack order
             doc = validate_timeline(doc, media_ids)
-            view = {**loads(row[1], {}), **{k: doc[k] for k in ("playhead", "zoom") if k in doc}}
+            view = {**loads(row["view"], {}), **{k: doc[k] for k in ("playhead", "zoom") if k in doc}}
             stored = dumps(doc)
             c.execute("UPDATE projects SET timeline = ?, revision = ?, view = ?, updated_at = ? WHERE id = ?",
                       (stored, current + 1, dumps(view), now(), project_id))
-            history.record(c, project_id, row[2], current, stored, current + 1, source, coalesce)
+            history.record(c, project_id, row["timeline"], current, stored, current + 1, source, coalesce)
         self._changed(project_id, current + 1, source, client, "save")
         return doc, current + 1
 
@@ -256,13 +262,8 @@ class Projects:
         source = history.clean_source(source)
         client = history.clean_client(client)
         with self.db.transaction() as c:
-            row = c.execute("SELECT revision, timeline FROM projects WHERE id = ?", (project_id,)).fetchone()
-            if row is None:
-                raise NotFound("The project")
-            current = int(row[0])
-            _not_stale(current, revision)
-            media_ids = _media_ids(c, project_id)
-            shown = _as_now(row[1], media_ids)
+            row, current, media_ids = _writable(c, project_id, revision)
+            shown = _as_now(row["timeline"], media_ids)
             # a step that changes nothing now (its clips' media deleted since) is passed over: when
             # only such steps are left, there is nothing to undo, and nothing moves (the
             # transaction is rolled back with the 409)

@@ -113,3 +113,15 @@ def generate_here(project_id: str):
     return jsonify(services().placements.generate_here(project_id, data.get("track_id"), data.get("at"),
                                                        data.get("model_id"), data.get("prompt"),
                                                        data.get("params"))), 201
+
+
+@bp.post("/projects/<project_id>/timeline/retake")
+def retake(project_id: str):
+    """{clip_id, start, end, model_id, prompt, params?}: [start, end) of the clip (timeline
+    seconds) made again; the result becomes a take of the clip's media and the clip switches to
+    it. 201 {job, clip_id, start_time, duration}."""
+    data = body()
+    services().projects.get(project_id)
+    return jsonify(services().placements.retake(project_id, data.get("clip_id"), data.get("start"),
+                                                data.get("end"), data.get("model_id"), data.get("prompt"),
+                                                data.get("params"))), 201

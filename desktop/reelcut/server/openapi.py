@@ -245,9 +245,10 @@ def spec() -> dict[str, Any]:
             "/api/generations/{job_id}/retry": {"post": _op("Run a failed job again from its saved state",
                                                             _ok(_OBJ), _json(_OBJ), ["job_id"])},
             "/api/projects/{project_id}/timeline/extend": {
-                "post": _op("Extend a clip: its last frame (as the export draws it) to an image-to-video model, and a"
-                            " placeholder for the result right after it on its track (later clips move right);"
-                            " 201 {job, placeholder, frame_media_id, revision}", _ok(_OBJ, "201"),
+                "post": _op("Extend a clip: its last frame (as the export draws it) to an image-to-video model (or"
+                            " the clip's media itself, as video_url, to an extend-video model), and a placeholder for"
+                            " the result right after it on its track (later clips move right);"
+                            " 201 {job, placeholder, frame_media_id | video_media_id, revision}", _ok(_OBJ, "201"),
                             _json({"type": "object", "required": ["clip_id", "model_id"], "properties": {
                                 "clip_id": {"type": "string"}, "model_id": {"type": "string"},
                                 "prompt": {"type": "string"}, "params": {"type": "object"}}}), ["project_id"])},
@@ -289,6 +290,19 @@ def spec() -> dict[str, Any]:
                             _json({"type": "object", "required": ["track_id", "at", "model_id", "prompt"],
                                    "properties": {"track_id": {"type": "string"},
                                                   "at": {"type": "number", "minimum": 0},
+                                                  "model_id": {"type": "string"}, "prompt": {"type": "string"},
+                                                  "params": {"type": "object"}}}), ["project_id"])},
+            "/api/projects/{project_id}/timeline/retake": {
+                "post": _op("Retake: [start, end) of a clip (timeline seconds) to a retake model as video_url with"
+                            " start_time and duration in the source's seconds; the result becomes a new take of the"
+                            " clip's media (same group) and the clip switches to it, keeping its trims (one undo step);"
+                            " job.cost is the estimate. 422 invalid_range (field start or end: outside the clip,"
+                            " or outside the model's 0.1/2–20 s), 401 no_api_key, 422 over_spending_cap (no job);"
+                            " 201 {job, clip_id, start_time, duration}", _ok(_OBJ, "201"),
+                            _json({"type": "object", "required": ["clip_id", "start", "end", "model_id", "prompt"],
+                                   "properties": {"clip_id": {"type": "string"},
+                                                  "start": {"type": "number", "minimum": 0},
+                                                  "end": {"type": "number", "minimum": 0},
                                                   "model_id": {"type": "string"}, "prompt": {"type": "string"},
                                                   "params": {"type": "object"}}}), ["project_id"])},
             "/api/settings": {"get": _op("Settings", _ok(_OBJ)),

@@ -50,6 +50,8 @@ const CALLS = [
     { clip_id: 'c1', model_id: 'm' }],
   [(s) => s.projects.generateHere('p1', { track_id: 't1', at: 2, model_id: 'm', prompt: 'x' }), 'POST',
     'api/projects/p1/timeline/generate-here', { track_id: 't1', at: 2, model_id: 'm', prompt: 'x' }],
+  [(s) => s.projects.retake('p1', { clip_id: 'c1', start: 1, end: 2, model_id: 'm', prompt: 'x' }), 'POST',
+    'api/projects/p1/timeline/retake', { clip_id: 'c1', start: 1, end: 2, model_id: 'm', prompt: 'x' }],
   [(s) => s.projects.relink('p1', { name: 'fox.mp4', media_id: 'm1' }), 'POST', 'api/projects/p1/timeline/relink',
     { name: 'fox.mp4', media_id: 'm1' }],
   [(s) => s.projects.view('p1'), 'GET', 'api/projects/p1/view'],

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
   clipPrompt, extendCost, extendModels, fillModels, fillPlan, gapAt, gapUnderPlayhead, herePlan, mediaClipProblem, mediaCost,
-  placeholderLabel, snapDuration, soundModels, spotAt, spotUnderPlayhead, textModels, upscaleModels, voiceModels,
+  placeholderLabel, retakeModels, retakePlan, retakeRange, snapDuration, soundModels, spotAt, spotUnderPlayhead, textModels,
+  upscaleModels, voiceModels,
 } from '../../../web/js/generate/from-timeline-model.js';
 
 // the registry as the server sends it
@@ -132,4 +133,33 @@ test('Generate here makes the model\'s default length when it fits, else the lon
   assert.ok(veoPlan.seconds <= 6.5 && veoPlan.fits);
   assert.equal(herePlan(veo, 1).fits, false); // its shortest is 4 s
   assert.ok(herePlan(veo, 6.5).cost <= herePlan(veo, null).cost);
+});
+
+test('Retake offers the retake models only', () => {
+  assert.deepEqual(retakeModels(models).map((m) => m.id).sort(), ['fal-ai/ltx-2.3/retake-video', 'local/preview-retake']);
+});
+
+test('Retake takes the In/Out marks inside the clip, else its edges; nothing when the marks miss it', () => {
+  const c = { id: 'a', media_id: 'm', start: 1, in: 0.25, out: 2.75 }; // 1–3.5 s on the timeline
+  assert.deepEqual(retakeRange(c, { in: 2, out: 2.5 }), { start: 2, end: 2.5 });
+  assert.deepEqual(retakeRange(c, { in: null, out: null }), { start: 1, end: 3.5 });
+  assert.deepEqual(retakeRange(c, { in: 0, out: 2 }), { start: 1, end: 2 });
+  assert.deepEqual(retakeRange(c, { in: 3, out: null }), { start: 3, end: 3.5 });
+  assert.equal(retakeRange(c, { in: 4, out: 5 }), null);
+});
+
+test('Retake is priced on the source seconds before it runs, and a range the model cannot take says why', () => {
+  const c = { id: 'a', media_id: 'm', start: 1, in: 0.5, out: 3, speed: 1 };
+  const ltx = byId('fal-ai/ltx-2.3/retake-video');
+  const plan = retakePlan(ltx, c, { start: 1.5, end: 3.5 });
+  assert.equal(plan.startTime, 1);
+  assert.equal(plan.seconds, 2);
+  assert.ok(Math.abs(plan.cost - 0.2) < 1e-9 && plan.fits && plan.why === '');
+  const short = retakePlan(ltx, c, { start: 1.5, end: 2 });
+  assert.equal(short.fits, false);
+  assert.match(short.why, /at least 2 s/);
+  const offline = retakePlan(byId('local/preview-retake'), c, { start: 1.5, end: 2 });
+  assert.deepEqual([offline.cost, offline.fits], [0, true]);
+  // at double speed the range covers twice the source
+  assert.equal(retakePlan(ltx, { ...c, speed: 2 }, { start: 1.5, end: 2.5 }).seconds, 2);
 });

@@ -26,7 +26,7 @@ import { addMarker, adjacentMarker, deleteMarker, moveMarker, renameMarker } fro
 import { adjacentEditPoint, zoomToFit } from '../timeline/navigation-model.js';
 import {
   clipPrompt, extendCost, extendModels, fillModels, fillPlan, gapUnderPlayhead, herePlan, mediaClipProblem, mediaCost,
-  soundModels, spotUnderPlayhead, textModels, upscaleModels, voiceModels,
+  retakeModels, retakePlan, retakeRange, soundModels, spotUnderPlayhead, textModels, upscaleModels, voiceModels,
 } from '../generate/from-timeline-model.js';
 import { askGeneration } from '../generate/from-timeline-dialog.js';
 import { timelineEnd } from '../timeline/timeline-model.js';
@@ -424,6 +424,35 @@ export function createActions({ parts, state, show, project, sheet }) {
       await project.flushSaves();
       await server.projects.extend(state.project.id, { clip_id: id, model_id: answer.modelId, prompt: answer.prompt });
       toast('Extending: the new clip appears after this one when it is ready.');
+    },
+    // Retake part: the In/Out marks inside the selected video clip (else the whole clip) made
+    // again by a retake model; the result is a new take of the clip's media and the clip
+    // switches to it when the job ends (one server save, so one undo)
+    async askretake({ clipId } = {}) {
+      const id = clipId || (state.selected.length === 1 ? state.selected[0] : null);
+      const found = id ? findClip(state.timeline, id) : null;
+      const media = found ? state.media.find((m) => m.id === found.clip.media_id) : null;
+      if (!found || found.track.kind !== 'video' || !media || media.kind !== 'video') {
+        toast('Select one video clip to retake part of.', 'warn');
+        return;
+      }
+      const range = retakeRange(found.clip, state.marks);
+      if (!range) { toast('Set In and Out inside the clip: the marks leave none of it to retake.', 'warn'); return; }
+      const models = retakeModels(await modelList());
+      const answer = await askGeneration({
+        title: `Retake ${range.start.toFixed(2)}–${range.end.toFixed(2)} s of the clip`, models, start: 'Retake',
+        prompt: clipPrompt(media),
+        note: (model) => {
+          const plan = retakePlan(model, found.clip, range);
+          return { cost: plan.cost, text: plan.fits ? `remakes ${plan.seconds.toFixed(2)} s of the source` : `cannot: ${plan.why}` };
+        },
+      });
+      if (!answer) return;
+      await project.flushSaves();
+      await server.projects.retake(state.project.id, {
+        clip_id: id, start: range.start, end: range.end, model_id: answer.modelId, prompt: answer.prompt,
+      });
+      toast('Retaking: the clip switches to the new take when it is ready.');
     },
     // Relink: every offline clip of that name becomes a clip of the library item, keeping its
     // place and ranges (one server save, so one undo); the change arrives as `timeline_changed`

@@ -116,6 +116,9 @@ export const server = {
     upscale: (id, request) => api.post(`api/projects/${id}/timeline/upscale`, request),
     // {track_id, at, model_id, prompt, params?} → {job, placeholder, room, revision}
     generateHere: (id, request) => api.post(`api/projects/${id}/timeline/generate-here`, request),
+    // {clip_id, start, end (timeline seconds, inside the clip), model_id, prompt, params?} →
+    // {job, clip_id, start_time, duration}: the clip switches to the new take when the job ends
+    retake: (id, request) => api.post(`api/projects/${id}/timeline/retake`, request),
     // every offline clip named `name` becomes a clip of `media_id`: {timeline, revision, relinked, media_id}
     relink: (id, request) => api.post(`api/projects/${id}/timeline/relink`, request),
     view: (id) => api.get(`api/projects/${id}/view`),

@@ -49,7 +49,7 @@ export function mountExport(el) {
       // the subtitle file written beside it (captions "sidecar"): a second download
       if (job.sidecar) {
         el.append(desktop
-          ? h('span', { class: 'export-sidecar hint', text: `Subtitles: ${job.sidecar.filename}, beside the export in the project's exports folder` })
+          ? h('span', { class: 'export-sidecar hint', text: `Subtitles: ${job.sidecar.filename}, saved beside the export by Save export…` })
           : h('a', { href: job.sidecar.download_url, download: job.sidecar.filename, class: 'button-link', text: `Download ${job.sidecar.filename}` }));
       }
       // how it was made: "Smart render: 5 of 6 clips copied; clip 3 re-encoded (25 fps in a 30 fps timeline)"

@@ -170,3 +170,40 @@ export function herePlan(model, room) {
   if (!best) return { cost: estimate(model, values), seconds, value: undefined, shortened: false, fits: false };
   return plan(best.value, best.seconds, true);
 }
+
+// Models that make a range of a video again (Retake): a video input and a start_time parameter.
+// Mirrors generation/placements.py's is_retake_model.
+export function retakeModels(models) {
+  return models.filter((m) => (m.inputs || []).some((i) => i.kind === 'video' && i.from === 'video_media_id')
+    && m.params.some((p) => p.name === 'start_time'));
+}
+
+// The range Retake remakes, in timeline seconds: the In/Out marks where they fall inside the
+// clip, else the clip's edge on that side. Null when the marks leave nothing of the clip.
+export function retakeRange(clip, marks = {}) {
+  const begin = clip.start;
+  const finish = clip.start + clipLength(clip);
+  const start = marks.in === null || marks.in === undefined ? begin : Math.max(begin, marks.in);
+  const end = marks.out === null || marks.out === undefined ? finish : Math.min(finish, marks.out);
+  return end - start > TOUCH ? { start, end } : null;
+}
+
+// What Retake of `range` costs with this model, and whether the model takes it: the range in the
+// source's seconds (the clip's in + offset × speed) against the model's start_time and duration
+// bounds, as the server checks them (it answers invalid_range otherwise).
+// {cost, startTime, seconds, fits, why}.
+export function retakePlan(model, clip, range) {
+  const speed = Number(clip.speed || 1);
+  const startTime = clip.in + (range.start - clip.start) * speed;
+  const seconds = (range.end - range.start) * speed;
+  const cost = estimate(model, { ...defaults(model), start_time: startTime, duration: seconds });
+  const spec = (name) => model.params.find((p) => p.name === name) || {};
+  const over = (name, value, what) => {
+    const { min, max } = spec(name);
+    if (min !== undefined && min !== null && value < Number(min) - TOUCH) return `its ${what} must be at least ${Number(min)} s`;
+    if (max !== undefined && max !== null && value > Number(max) + TOUCH) return `its ${what} must be at most ${Number(max)} s`;
+    return '';
+  };
+  const why = over('start_time', startTime, 'start in the source') || over('duration', seconds, 'length');
+  return { cost, startTime, seconds, fits: !why, why };
+}

@@ -72,6 +72,8 @@ export function mountTimeline(el) {
   // generation from the timeline: Extend the selected video clip, Fill the gap under the playhead
   const extendButton = tool('Extend…', 'askextend', {});
   extendButton.title = 'Continue the selected video clip with a generated one';
+  const retakeButton = tool('Retake part…', 'askretake', {});
+  retakeButton.title = 'Make the In–Out range of the selected video clip (else all of it) again, as a new take';
   const fillButton = tool('Fill gap…', 'askfill', {});
   fillButton.title = 'Generate a clip for the gap under the playhead, from the frames on both sides';
   // sound and picture from the timeline: a voice-over at the playhead, sound under the selected
@@ -90,7 +92,7 @@ export function mountTimeline(el) {
     tool('Split', 'split', {}, 'S'), Object.assign(tool('Delete', 'deleteselected', {}, 'Delete'), { ariaLabel: 'Delete clip' }), undoButton, redoButton,
     tool('+ Video track', 'trackop', { op: 'add', kind: 'video' }), tool('+ Audio track', 'trackop', { op: 'add', kind: 'audio' }),
     tool('+ Text', 'addtext'), tool('+ Captions track', 'trackop', { op: 'add', kind: 'captions' }), ...mountLinkTools(el), tool('Close gap', 'closegap', {}, 'Alt+Backspace'),
-    extendButton, fillButton, hereButton, voiceButton, soundButton, upscaleButton,
+    extendButton, retakeButton, fillButton, hereButton, voiceButton, soundButton, upscaleButton,
     tool('+ Marker', 'addmarker', {}, 'M'), tool('◂ Marker', 'jumpmarker', { dir: -1 }, 'Shift+Up'),
     tool('Marker ▸', 'jumpmarker', { dir: 1 }, 'Shift+Down'), snapButton,
     h('label', { class: 'zoom' }, 'Zoom ', zoomInput), fitButton, clearMarks, exportSlot));
@@ -828,6 +830,7 @@ export function mountTimeline(el) {
     hereButton.disabled = !spotUnderPlayhead(doc, playhead, [...selected]);
     const one = selected.size === 1 ? findClip(doc, [...selected][0]) : null;
     extendButton.disabled = !(one && one.track.kind === 'video' && one.clip.media_id !== undefined);
+    retakeButton.disabled = extendButton.disabled;
     // Add sound and Upscale work on one video clip too (the action says why a clip with sound
     // or an image does not fit)
     soundButton.disabled = extendButton.disabled;
