@@ -89,9 +89,9 @@ def test_models_are_grouped_filtered_and_searched(server: ServerProcess, page: P
 
     # each filter: its models, and the ticked offline text-to-video model, which stays listed
     page.get_by_role("combobox", name="Show models that make").select_option(label="Free (offline)")
-    expect(shown).to_have_count(5)  # the Text tab's offline models; sound and upscale say they need a clip
-    assert sorted(listed()) == ["local/preview-image", "local/preview-t2v", "local/sound-bed", "local/upscale",
-                                "local/voice"]
+    expect(shown).to_have_count(6)  # the Text tab's offline models; retake, sound and upscale need a clip
+    assert sorted(listed()) == ["local/preview-image", "local/preview-retake", "local/preview-t2v",
+                                "local/sound-bed", "local/upscale", "local/voice"]
     page.get_by_role("combobox", name="Show models that make").select_option(label="Image")
     expect(shown).to_have_count(5)
     assert sorted(listed()) == ["fal-ai/bytedance/seedream/v4.5/text-to-image", "fal-ai/flux/dev",
