@@ -15,13 +15,11 @@ import numpy as np
 import pytest
 import requests
 
-from reelcut import keystore
 from reelcut.generation import registry
-from reelcut.generation.fal import FalProvider
 from reelcut.services import Services
 
 from . import media_samples as ms
-from .fake_fal import ANSWERS, KEY, MEDIA_SCHEMAS, FakeFal
+from .fake_fal import ANSWERS, KEY, MEDIA_SCHEMAS, FakeFal, quick_providers
 
 FLUX = "fal-ai/flux/dev"
 SEEDREAM = "fal-ai/bytedance/seedream/v4.5/text-to-image"
@@ -44,14 +42,9 @@ WRONG = {FLUX: ("num_inference_steps", 28.5), SEEDREAM: ("image_size", "4k"), NA
          TTS: ("stability", "0.5"), MMAUDIO: ("duration", "8"), UPSCALER: ("target_fps", 30)}
 
 
-def quick(seconds: float) -> None:
-    pass
-
-
 @pytest.fixture
 def providers(data_dir: Path, fake_fal: FakeFal) -> dict[str, Any]:
-    return {"fal": FalProvider(lambda: keystore.get_key(data_dir), sleep=quick, poll_interval=0.05,
-                               http_options={"base_delay": 0.01, "timeout": (2.0, 2.0)})}
+    return quick_providers(data_dir)
 
 
 @pytest.fixture
