@@ -6,7 +6,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 
-apt_packages=(fonts-dejavu-core "$@")
+# espeak-ng: the offline voice-over (local/voice) speaks with it
+apt_packages=(fonts-dejavu-core espeak-ng "$@")
 # Python with venv + pip: Debian's, unless this machine already has a working one.
 if ! command -v python3 >/dev/null || ! python3 -c "import venv, ensurepip" 2>/dev/null; then
     apt_packages+=(python3 python3-venv python3-pip)

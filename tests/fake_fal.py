@@ -107,9 +107,16 @@ class FalRequest:
     result_at: float | None = None   # when the result was handed over: the end of its time in flight
 
 
+def _sample(path: Path, make: Any) -> bytes:
+    return (path if path.exists() else make(path)).read_bytes()
+
+
 class FakeFal:
     def __init__(self, clip: Path) -> None:
         self.clip = clip.read_bytes()
+        # what an image model and a voice answer with: a real PNG and a real AAC sound
+        self.image = _sample(clip.with_name("fal-result.png"), lambda p: media_samples.make_image(p, size="320x240"))
+        self.sound = _sample(clip.with_name("fal-result.m4a"), media_samples.make_audio)
         self.scenario = Scenario()
         self.requests: dict[str, FalRequest] = {}
         self.calls: list[tuple[str, str]] = []
@@ -326,9 +333,19 @@ class FakeFal:
                                            {"x-fal-request-id": req.id}))
                 if req.endpoint in TRANSCRIBERS:
                     return self.send(Reply(200, fake.scenario.transcript, {"x-fal-request-id": req.id}))
+                req.result_at = req.result_at or time.monotonic()
+                answer = ANSWERS.get(req.endpoint)
+                if answer == "images":
+                    url = f"{fake.url}/files/{req.id}.png"
+                    return self.send(Reply(200, {"images": [{"url": url, "content_type": "image/png", "width": 320,
+                                                             "height": 240}], "seed": 1},
+                                           {"x-fal-request-id": req.id}))
+                if answer == "audio":
+                    url = f"{fake.url}/files/{req.id}.m4a"
+                    return self.send(Reply(200, {"audio": {"url": url, "content_type": "audio/mp4"}},
+                                           {"x-fal-request-id": req.id}))
                 name = f"{req.id}.mp4"
                 url = fake.scenario.video_url or f"{fake.url}/files/{name}"
-                req.result_at = req.result_at or time.monotonic()
                 return self.send(Reply(200, {"video": {"url": url, "content_type": "video/mp4",
                                                        "file_name": name, "file_size": len(fake.clip)}},
                                        {"x-fal-request-id": req.id}))
@@ -370,6 +387,14 @@ class FakeFal:
                     return self.send(Reply(200, raw=b"<html><body>Access denied</body></html>"))
                 if mode == "redirect_http":
                     return self.send(Reply(302, {}, {"Location": "http://cdn.example.com/video.mp4"}))
+                extra = {".png": ("image/png", fake.image), ".m4a": ("audio/mp4", fake.sound)}.get(Path(path).suffix)
+                if extra is not None:
+                    self.send_response(200)
+                    self.send_header("Content-Type", extra[0])
+                    self.send_header("Content-Length", str(len(extra[1])))
+                    self.end_headers()
+                    self.wfile.write(extra[1])
+                    return None
                 self.send_response(200)
                 self.send_header("Content-Type", "video/mp4")
                 self.send_header("Content-Length", str(len(fake.clip)))
@@ -588,6 +613,46 @@ SCHEMAS: dict[str, tuple[dict[str, tuple], tuple]] = {
     "fal-ai/minimax/hailuo-2.3/pro/image-to-video": ({"prompt": ("str", None, True), "image_url": ("str", None, True),
                                                       "prompt_optimizer": ("bool", None, False)}, ()),
 }
+_IMAGE_SIZES = ("square_hd", "square", "portrait_4_3", "portrait_16_9", "landscape_4_3", "landscape_16_9")
+# Images, sound and upscalers (fal-models-2026.md 4, 5.1, 5.2, 6). What each answers: images[],
+# audio, or video (MMAudio's is the input video with the sound muxed in).
+MEDIA_SCHEMAS: dict[str, tuple[dict[str, tuple], tuple]] = {
+    "fal-ai/flux/dev": ({"prompt": ("str", None, True), "image_size": ("str", _IMAGE_SIZES, False),
+                         "num_inference_steps": ("int", None, False), "guidance_scale": ("float", None, False),
+                         "num_images": ("int", None, False), "seed": ("int", None, False),
+                         "output_format": ("str", ("jpeg", "png"), False),
+                         "acceleration": ("str", ("none", "regular", "high"), False),
+                         "enable_safety_checker": ("bool", None, False), "sync_mode": ("bool", None, False)}, ()),
+    "fal-ai/bytedance/seedream/v4.5/text-to-image": (
+        {"prompt": ("str", None, True), "image_size": ("str", (*_IMAGE_SIZES, "auto_2K", "auto_4K"), False),
+         "num_images": ("int", None, False), "max_images": ("int", None, False), "seed": ("int", None, False),
+         "enable_safety_checker": ("bool", None, False)}, ()),
+    "fal-ai/nano-banana": ({"prompt": ("str", None, True),
+                            "aspect_ratio": ("str", ("21:9", "16:9", "3:2", "4:3", "5:4", "1:1", "4:5", "3:4", "2:3",
+                                                     "9:16"), False),
+                            "num_images": ("int", None, False),
+                            "output_format": ("str", ("jpeg", "png", "webp"), False),
+                            "safety_tolerance": ("str", ("1", "2", "3", "4", "5", "6"), False),
+                            "seed": ("int", None, False), "limit_generations": ("bool", None, False)}, ()),
+    "fal-ai/elevenlabs/tts/eleven-v3": ({"text": ("str", None, True), "voice": ("str", None, False),
+                                         "stability": ("float", None, False), "language_code": ("str", None, False),
+                                         "apply_text_normalization": ("str", ("auto", "on", "off"), False),
+                                         "timestamps": ("bool", None, False)}, ()),
+    "fal-ai/mmaudio-v2": ({"video_url": ("str", None, True), "prompt": ("str", None, True),
+                           "negative_prompt": ("str", None, False), "duration": ("float", None, False),
+                           "num_steps": ("int", None, False), "cfg_strength": ("float", None, False),
+                           "seed": ("int", None, False), "mask_away_clip": ("bool", None, False)}, ()),
+    "fal-ai/bytedance-upscaler/upscale/video": ({"video_url": ("str", None, True),
+                                                 "target_resolution": ("str", ("1080p", "2k", "4k"), False),
+                                                 "target_fps": ("str", ("30fps", "60fps"), False),
+                                                 "enhancement_tier": ("str", ("fast", "standard", "pro"), False),
+                                                 "enhancement_preset": ("str", ("general", "ugc", "short_series",
+                                                                                "aigc", "old_film"), False),
+                                                 "fidelity": ("str", ("high", "medium"), False),
+                                                 "scale_ratio": ("float", None, False)}, ()),
+}
+ANSWERS = {"fal-ai/flux/dev": "images", "fal-ai/bytedance/seedream/v4.5/text-to-image": "images",
+           "fal-ai/nano-banana": "images", "fal-ai/elevenlabs/tts/eleven-v3": "audio"}
 # speech to text (fal-models-2026.md 5.3): no prompt
 SPEECH_SCHEMAS: dict[str, tuple[dict[str, tuple], tuple]] = {
     "fal-ai/elevenlabs/speech-to-text": ({"audio_url": ("str", None, True), "language_code": ("str", None, False),
@@ -603,7 +668,7 @@ _TYPE_WORDS = {"str": "a valid string", "int": "a valid integer", "float": "a va
 def check_schema(endpoint: str, data: dict[str, Any]) -> dict[str, Any] | None:
     """The first problem fal's pydantic model for `endpoint` finds in `data`, shaped as fal's 422
     detail items; unknown fields are ignored, as fal ignores them."""
-    fields, rules = {**SCHEMAS, **SPEECH_SCHEMAS}[endpoint]
+    fields, rules = {**SCHEMAS, **SPEECH_SCHEMAS, **MEDIA_SCHEMAS}[endpoint]
     for name, (kind, allowed, required) in fields.items():
         if name not in data or data[name] is None:
             if required:
@@ -628,7 +693,7 @@ def check_schema(endpoint: str, data: dict[str, Any]) -> dict[str, Any] | None:
 def validate(endpoint: str, data: dict[str, Any]) -> dict[str, Any] | None:
     """A little of fal's own input validation: the 2026 endpoints against their schema table
     above; the older ones: LTX wants integer durations and fps, Kling strings."""
-    if endpoint in SCHEMAS or endpoint in SPEECH_SCHEMAS:
+    if endpoint in SCHEMAS or endpoint in SPEECH_SCHEMAS or endpoint in MEDIA_SCHEMAS:
         problem = check_schema(endpoint, data)
         if problem:
             return problem

@@ -82,10 +82,23 @@ def test_models_are_grouped_filtered_and_searched(server: ServerProcess, page: P
     expect(models.get_by_role("group", name="Kling", exact=True)).to_be_visible()
     expect(models.get_by_role("group", name="Veo", exact=True)).to_have_count(0)
     page.get_by_role("searchbox", name="Search models").fill("")
+    shown = models.locator("[data-model-id]")
+
+    def listed() -> list[str]:
+        return shown.evaluate_all("(els) => els.map((e) => e.dataset.modelId)")
+
+    # each filter: its models, and the ticked offline text-to-video model, which stays listed
     page.get_by_role("combobox", name="Show models that make").select_option(label="Free (offline)")
-    # text to video, and the offline retake, listed but not offered: it starts from a timeline clip
-    expect(models.locator("[data-model-id]")).to_have_count(2)
-    expect(models.get_by_role("checkbox", name="Offline preview (retake a range)")).to_be_disabled()
+    expect(shown).to_have_count(6)  # the Text tab's offline models; retake, sound and upscale need a clip
+    assert sorted(listed()) == ["local/preview-image", "local/preview-retake", "local/preview-t2v",
+                                "local/sound-bed", "local/upscale", "local/voice"]
+    page.get_by_role("combobox", name="Show models that make").select_option(label="Image")
+    expect(shown).to_have_count(5)
+    assert sorted(listed()) == ["fal-ai/bytedance/seedream/v4.5/text-to-image", "fal-ai/flux/dev",
+                                "fal-ai/nano-banana", "local/preview-image", "local/preview-t2v"]
+    page.get_by_role("combobox", name="Show models that make").select_option(label="Voice-over")
+    expect(shown).to_have_count(3)  # voices only: sound for a clip is the timeline's Add sound
+    assert sorted(listed()) == ["fal-ai/elevenlabs/tts/eleven-v3", "local/preview-t2v", "local/voice"]
     page.get_by_role("combobox", name="Show models that make").select_option(label="Video with sound")
     expect(models.get_by_role("group", name="LTX", exact=True)).to_be_visible()
     expect(models.get_by_role("group", name="Hailuo", exact=True)).to_have_count(0)

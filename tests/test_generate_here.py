@@ -77,6 +77,9 @@ def test_generate_here_after_the_last_clip_has_all_the_room_it_needs(
     (1.0, {}, "invalid_spot", "at", "inside a clip"),
     (-1, {}, "invalid_spot", "at", "at must be a time"),
     (2.0, {"model_id": "local/preview-i2v"}, "wrong_model", "model_id", "not a text-to-video model"),
+    # voice and image models take a text prompt too, but make no clip for a video track
+    (2.0, {"model_id": "local/voice"}, "wrong_model", "model_id", "not a text-to-video model"),
+    (2.0, {"model_id": "local/preview-image"}, "wrong_model", "model_id", "not a text-to-video model"),
     (2.0, {"model_id": "no/such"}, "wrong_model", "model_id", "Unknown model"),
     (2.0, {"prompt": "", "params": {"duration": 1}}, "invalid_prompt", "prompt", "Write a prompt"),
     (2.0, {"params": {"duration": 99}}, "invalid_param", "duration", "at most"),

@@ -22,12 +22,12 @@ def test_every_entry_is_complete() -> None:
     assert len(ids) == len(set(ids))
     for m in registry.all_models():
         # mode: what the model starts from (the panel's tabs are text and image)
-        assert m["mode"] in ("text", "image", "audio", "video", "transcribe")
-        assert m["provider"] in ("local", "fal") and m["name"]
+        assert m["mode"] in ("text", "image", "audio", "video", "transcribe") and m["provider"] in ("local", "fal")
+        assert m["name"] and registry.output_of(m) in registry.OUTPUTS
         for i in registry.media_inputs(m):
             assert i["kind"] in ("image", "audio", "video") and i["name"].endswith("_url") and i["label"]
             assert i["from"] in ("image_media_id", "end_image_media_id", "audio_media_id", "video_media_id")
-            # the generate panel says why an input is needed; transcription is started from a clip, not the panel
+            # the panel says why it cannot be ticked (captions are started from a clip, never listed)
             assert i["from"] == "image_media_id" or not i["required"] or i.get("needs") or m["mode"] == "transcribe"
         for p in m["params"]:
             assert p["type"] in ("integer", "number", "string", "boolean")

@@ -17,9 +17,12 @@ DEFAULTS = {"duration": 4, "resolution": "720p", "aspect_ratio": "16:9", "fps": 
 def test_the_offline_models_are_listed_as_local_and_free() -> None:
     local = [m for m in registry.all_models() if m["id"].startswith("local/")]
     # the first/last-frame model (Fill on the timeline) has its own tests: test_extend_fill.py; the
-    # retake one (Retake on the timeline): test_generate_here.py
-    assert [m["id"] for m in local] == [*LOCAL, "local/preview-flf", "local/preview-retake"]
-    assert [m["mode"] for m in local] == ["text", "image", "image", "video"]
+    # still, the voice, the tone bed and the upscale theirs: test_gen_media.py; the retake one (Retake
+    # on the timeline): test_generate_here.py
+    assert [m["id"] for m in local] == [*LOCAL, "local/preview-flf", "local/preview-retake", "local/preview-image",
+                                        "local/voice", "local/sound-bed", "local/upscale"]
+    assert [m["mode"] for m in local] == ["text", "image", "image", "video", "text", "text", "video", "video"]
+    assert [registry.output_of(m) for m in local] == ["video"] * 4 + ["image", "audio", "audio", "video"]
     for m in local:
         assert m["provider"] == "local" and m["price_per_second"] == 0 and m["endpoint"] is None
         assert m["name"] and m["description"]

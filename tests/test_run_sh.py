@@ -44,3 +44,28 @@ def test_wayland_counts_as_a_display_and_options_mean_a_browser() -> None:
                                      "would run: reelcut serve --no-browser --port 8123"]
     r = run_sh("--browser", DISPLAY=":5")
     assert r.stdout.splitlines()[1] == "would run: reelcut serve "
+
+
+def _asked_packages(script: str, tmp_path: Path) -> list[str]:
+    """The Debian packages `script` asks for on a bare machine: a `dpkg` that knows of no package
+    and an `id` that is not root, so bootstrap.sh names what is missing and stops before apt-get."""
+    fake = tmp_path / "bin"
+    fake.mkdir(parents=True)
+    for name, body in (("dpkg", "exit 1"), ("id", 'echo 1000')):
+        (fake / name).write_text(f"#!/bin/sh\n{body}\n")
+        (fake / name).chmod(0o755)
+    base = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    r = subprocess.run(["bash", str(ROOT / "scripts" / script)], capture_output=True, text=True, timeout=60,
+                       env={**base, "PATH": f"{fake}:{base['PATH']}"})
+    assert r.returncode == 1, r.stdout + r.stderr
+    line = next(x for x in r.stderr.splitlines() if x.startswith("Reelcut needs these Debian packages: "))
+    return line.split(": ", 1)[1].split(" (run as root")[0].split()
+
+
+def test_the_test_command_and_the_app_install_espeak_ng_for_the_offline_voice(tmp_path: Path) -> None:
+    # local/voice speaks with espeak-ng: the README's test command (what CI runs) and the app's
+    # install both put it on a clean Debian machine, beside the title font
+    tested = _asked_packages("test.sh", tmp_path / "t")
+    assert {"espeak-ng", "fonts-dejavu-core", "chromium"} <= set(tested)
+    served = _asked_packages("run.sh", tmp_path / "r")
+    assert {"espeak-ng", "fonts-dejavu-core"} <= set(served)

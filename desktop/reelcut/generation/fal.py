@@ -23,8 +23,10 @@ from typing import Any, NoReturn
 import requests
 
 from ..config import fal_queue_url, fal_rest_url
+from ..errors import AppError
+from ..media.encode import EncodeCancelled, run_ffmpeg
 from ..media.live_probe import LiveProbe
-from ..media.probe import NotMedia, ProbeResult
+from ..media.probe import NotMedia, ProbeResult, probe
 from . import registry
 from .base import GeneratedFile, GenerationError, JobCancelled, JobContext
 from .fal_http import MAYBE_SENT, FalHttp, check_url, json_of, stream_lines, submit_uncertain
@@ -39,6 +41,49 @@ DOWNLOAD_TRIES = 3
 CHUNK = 1024 * 1024
 GIVE_UP_AFTER = 2 * 3600.0       # seconds without fal.ai answering before the job stops waiting
 REFUSED = ("insecure_url", "untrusted_url", "untrusted_address")  # final: asking again changes nothing
+
+
+_SUFFIX = {"video": "mp4", "image": "img", "audio": "snd"}
+
+
+def _answer_kind(model: dict[str, Any]) -> str:
+    """What fal's answer holds: what the model makes, unless its entry says otherwise (MMAudio
+    answers with the video, its new sound muxed in)."""
+    return str(model.get("result_field") or registry.output_of(model))
+
+
+def _sound_of(ctx: JobContext, video: Path) -> tuple[Path, ProbeResult]:
+    """The sound track of a video fal answered with, as its own AAC file."""
+    out = ctx.temp_dir / f"{ctx.job_id}-sound.m4a"
+    try:
+        run_ffmpeg(["-i", str(video), "-map", "0:a:0", "-vn", "-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart",
+                    str(out)], duration=1.0, cancel=ctx.cancel_event, what="Taking the sound from fal.ai's video")
+    except EncodeCancelled:
+        out.unlink(missing_ok=True)
+        raise JobCancelled() from None
+    except GenerationError:
+        out.unlink(missing_ok=True)
+        raise
+    except AppError as exc:
+        out.unlink(missing_ok=True)
+        raise GenerationError("bad_result", f"{ctx.model['name']} returned a video without sound "
+                              f"({exc.message}).") from None
+    finally:
+        video.unlink(missing_ok=True)
+    return out, probe(out)
+
+
+def _result_media_url(result: dict[str, Any], output: str) -> str | None:
+    """Where fal's answer puts the file: `video.url`, `audio.url` or `images[0].url`
+    (fal-models-2026.md, section 0)."""
+    if output == "image":
+        images = result.get("images")
+        first = images[0] if isinstance(images, list) and images else None
+        url = first.get("url") if isinstance(first, dict) else None
+    else:
+        media = result.get(output)
+        url = media.get("url") if isinstance(media, dict) else media if isinstance(media, str) else None
+    return str(url) if url else None
 
 
 class FalProvider:
@@ -107,6 +152,9 @@ class FalProvider:
                 return self._transcript(http, ctx, retry_note)
             url = ctx.state.get("video_url") or self._wait_for_result(http, ctx, retry_note)
             path, size, sha, probed = self._download(http, ctx, url, name, retry_note)
+            if _answer_kind(ctx.model) != registry.output_of(ctx.model):
+                path, probed = _sound_of(ctx, path)
+                size, sha = path.stat().st_size, None
             cost = ctx.cost if ctx.cost is not None else registry.estimate_cost(ctx.model, ctx.params)
             return GeneratedFile(path=path, remote_url=url, cost=cost, sha256=sha, size=size, probed=probed)
         finally:
@@ -124,8 +172,9 @@ class FalProvider:
 
     def _submit(self, http: FalHttp, ctx: JobContext, note: Callable[[str], None]) -> None:
         # speech to text takes no prompt
-        payload: dict[str, Any] = {**ctx.params} if ctx.model.get("mode") == "transcribe" \
-            else {"prompt": ctx.prompt, **ctx.params}
+        # speech to text and upscalers take no prompt; text-to-speech takes it as `text`
+        field = registry.prompt_field(ctx.model)
+        payload: dict[str, Any] = {**ctx.params} if field is None else {field: ctx.prompt, **ctx.params}
         for spec in registry.media_inputs(ctx.model):
             path = ctx.inputs.get(spec["name"])
             if path is None and spec["from"] == "image_media_id":
@@ -326,10 +375,9 @@ class FalProvider:
                 raise GenerationError("bad_response", "fal.ai finished but returned no timed words.")
             ctx.save_state(transcript={"text": result.get("text"), "words": words}, phase="storing")
             return "transcript"
-        video = result.get("video")
-        url = video.get("url") if isinstance(video, dict) else video if isinstance(video, str) else None
+        url = _result_media_url(result, _answer_kind(ctx.model))
         if not url:
-            raise GenerationError("bad_response", "fal.ai finished but returned no video.")
+            raise GenerationError("bad_response", f"fal.ai finished but returned no {_answer_kind(ctx.model)}.")
         http.check(str(url), "media")  # before it is kept: a refused URL is never saved to be resumed
         ctx.save_state(video_url=url, phase="downloading")
         return url
@@ -343,12 +391,13 @@ class FalProvider:
         last: GenerationError | None = None
         for attempt in range(1, DOWNLOAD_TRIES + 1):
             ctx.check_cancelled()
-            out = ctx.temp_dir / f"{ctx.job_id}-fal{attempt}.mp4.part"
+            out = ctx.temp_dir / f"{ctx.job_id}-fal{attempt}.{_SUFFIX[_answer_kind(ctx.model)]}.part"
             try:
                 size, sha, probed = self._fetch(http, ctx, url, out, note)
                 return out, size, sha, probed
             except NotMedia as exc:
-                last = GenerationError("bad_result", f"{name} returned a file that is not a playable video "
+                last = GenerationError("bad_result", f"{name} returned a file that is not a playable "
+                                       f"{_answer_kind(ctx.model)} "
                                        f"({exc.message.split('(', 1)[-1].rstrip(').')}).")
             except GenerationError as exc:
                 if exc.code in REFUSED:
@@ -371,9 +420,10 @@ class FalProvider:
         resp = http.request("GET", url, model_name=ctx.model["name"], to="media", on_retry=note, stream=True)
         with resp:
             kind = resp.headers.get("Content-Type", "").split(";")[0].strip().lower()
-            if not (kind.startswith("video/") or kind in ("application/octet-stream", "binary/octet-stream")):
+            wanted = _answer_kind(ctx.model)
+            if not (kind.startswith(f"{wanted}/") or kind in ("application/octet-stream", "binary/octet-stream")):
                 raise GenerationError("bad_result", f"fal.ai's file server sent {kind or 'no content type'} instead "
-                                      "of a video.")
+                                      f"of {'an' if wanted[0] in 'aeiou' else 'a'} {wanted}.")
             total = int(resp.headers.get("Content-Length") or 0) or None
             done = 0
             digest = hashlib.sha256()
@@ -393,7 +443,11 @@ class FalProvider:
                 os.fsync(f.fileno())
                 if total is not None and done != total:
                     raise GenerationError("bad_result", f"The download stopped at {done:,} of {total:,} bytes.")
-                return done, digest.hexdigest(), prober.result()
+                probed = prober.result()
+                if probed.kind != wanted:
+                    raise GenerationError("bad_result", f"fal.ai sent {probed.kind or 'a file'} where "
+                                          f"{ctx.model['name']} makes {wanted}.")
+                return done, digest.hexdigest(), probed
 
     # -- cancel -------------------------------------------------------------------------------
     def cancel(self, ctx: JobContext) -> None:

@@ -22,6 +22,7 @@ from ..library.projects import SPENT_SQL
 from ..library.timeline import without_placeholders
 from ..media.compose import timeline_end
 from ..media.encode import EncodeCancelled, run_ffmpeg
+from ..media.probe import probe
 from ..media.sound import plays_own_sound
 from ..runs import NULL, StatusRows, Threads, failed, failure
 from . import registry
@@ -60,9 +61,19 @@ def media_name(prompt: str) -> str:
     return f"AI: {prompt}"
 
 
-def media_filename(model_id: str, when: float) -> str:
+_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "audio/mpeg": "mp3",
+               "audio/wav": "wav", "audio/x-wav": "wav", "audio/mp4": "m4a", "audio/ogg": "ogg",
+               "audio/flac": "flac", "audio/webm": "webm", "video/webm": "webm"}
+
+
+def media_filename(model_id: str, when: float, mime: str = "video/mp4") -> str:
+    """The stored file's name: what made it, when, and the extension of what it is (an image model
+    makes a PNG or JPEG, a voice an audio file)."""
     stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(when)) + f"-{int(when * 1000) % 1000:03d}"
-    return f"AI-Video-{model_id.replace('/', '_')}-{stamp}.mp4"
+    kind = mime.split("/")[0]
+    word = {"image": "Image", "audio": "Sound"}.get(kind, "Video")
+    ext = _EXTENSIONS.get(mime, "mp4" if kind == "video" else "bin")
+    return f"AI-{word}-{model_id.replace('/', '_')}-{stamp}.{ext}"
 
 
 def _within_cap(c: Any, project_id: str, estimate: float) -> None:
@@ -265,13 +276,15 @@ class JobManager:
     # -- starting -----------------------------------------------------------------------------
     def start(self, project_id: Any, model_ids: Any, prompt: Any, params: Any = None,
               image_media_id: Any = None, *, takes: Any = 1, media: Mapping[str, Any] | None = None,
-              state: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+              place: dict[str, Any] | None = None, state: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         """Validate the whole request first (nothing starts if any model's parameters are
         wrong), then start `takes` jobs per model, each with its own seed, all in one group (the
         request's id). `media` holds the other media fields (end_image_media_id, audio_media_id,
-        video_media_id). Arguments come straight from a request body. `state` (from the server's
-        own code, never a request) starts each job's saved state: what its end must do, such as
-        the clip a retake switches."""
+        video_media_id). Arguments come straight from a request body. `place` and `state` come
+        from the server's own code, never a request: `place` says where the result goes on the
+        timeline when it is done (generation/placements.py), `state` starts each job's saved
+        state (what its end must do, such as the clip a retake switches); both are kept in the
+        job's row, so they survive a restart."""
         if not isinstance(project_id, str) or not project_id:
             raise AppError("invalid_project", "project_id is required.", field="project_id")
         self.media.projects.get(project_id)
@@ -338,7 +351,8 @@ class JobManager:
                         (job_id, project_id, model["id"], prompt, dumps(own),
                          given["image_media_id"] if model["mode"] == "image" else None, "queued", 0.0,
                          "Waiting to start", registry.estimate_cost(model, own, seconds), ts, ts,
-                         group_id, take, seed, dumps(inputs), dumps(dict(state or {}))))
+                         group_id, take, seed, dumps(inputs),
+                         dumps({**(state or {}), **({"place": place} if place else {})})))
                     jobs.append(job_id)
         for job_id in jobs:
             self._publish(job_id)
@@ -390,6 +404,28 @@ class JobManager:
                 seconds = length
             out[spec["name"]] = media_id
         return out, seconds
+
+    def placement(self, job_id: str) -> tuple[dict[str, Any] | None, bool]:
+        """Where the job's result goes on the timeline (None: the library only), and whether it
+        was put there already."""
+        row = self.db.one("SELECT state FROM jobs WHERE id = ?", (job_id,))
+        state = loads(row["state"], {}) if row is not None else {}
+        place = state.get("place")
+        return (place if isinstance(place, dict) else None), bool(state.get("placed"))
+
+    def mark_placed(self, job_id: str) -> None:
+        with self.db.transaction() as c:
+            row = c.execute("SELECT state FROM jobs WHERE id = ?", (job_id,)).fetchone()
+            if row is not None:
+                state = {**loads(row[0], {}), "placed": True}
+                c.execute("UPDATE jobs SET state = ? WHERE id = ?", (dumps(state), job_id))
+
+    def placed_pending(self) -> list[dict[str, Any]]:
+        """Done jobs whose result was to go on the timeline and is not there yet (the app stopped
+        between the two)."""
+        rows = self.db.query("SELECT * FROM jobs WHERE status = 'done' AND state LIKE '%\"place\"%'"
+                             " AND state NOT LIKE '%\"placed\"%'")
+        return [job_dict(r) for r in rows]
 
     def resume_unfinished(self) -> list[str]:
         """Start-up: every job that was running when the app stopped runs again. Providers
@@ -475,9 +511,14 @@ class JobManager:
             try:
                 ctx.check_cancelled()
                 self._update(job_id, status="storing", progress=_SPAN["storing"][0], message="Storing in the library")
+                probed = result.probed or probe(result.path, media_name(job["prompt"]))
+                wanted = registry.output_of(ctx.model)
+                if probed.kind != wanted:
+                    raise AppError("bad_result", f"{ctx.model['name']} made {probed.kind or 'a file'} instead of "
+                                   f"{_KIND_WORDS[wanted]}.")
                 item = self.media.ingest(
                     job["project_id"], result.path, name=media_name(job["prompt"]),
-                    filename=media_filename(job["model_id"], time.time()),
+                    filename=media_filename(job["model_id"], time.time(), probed.mime),
                     source={"type": "generation", "model_id": job["model_id"], "prompt": job["prompt"],
                             "params": job["params"], "remote_url": result.remote_url,
                             # the take's seed even when the model takes none as a parameter: the
@@ -485,7 +526,7 @@ class JobManager:
                             "seed": job["seed"]},
                     cost=result.cost if result.cost is not None else job["cost"],
                     digest=(result.size, result.sha256) if result.sha256 and result.size is not None else None,
-                    probed=result.probed,
+                    probed=probed,
                     thumbnail_now=False)
             finally:
                 result.path.unlink(missing_ok=True)

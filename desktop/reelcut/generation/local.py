@@ -4,14 +4,21 @@ tone seeded by the prompt (or animated from a library image). No key, no network
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
+import subprocess
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 from ..media.encode import EncodeCancelled, run_ffmpeg, seekable_keyframes
 from ..media.filtergraph import path_value
 from ..media.fonts import find_font
 from ..media.probe import probe
+from . import registry
 from .base import GeneratedFile, GenerationError, JobCancelled, JobContext
+
+ESPEAK = "espeak-ng"
 
 _HEIGHTS = {"360p": 360, "540p": 540, "720p": 720, "1080p": 1080}
 
@@ -43,10 +50,140 @@ def _caption(ctx: JobContext, font: str | None, text_file: Path, size: int, cent
             f":box=1:boxcolor=black@0.35:boxborderw={size // 2}")
 
 
+def _render(ctx: JobContext, args: list[str], out: Path, duration: float, what: str,
+            cleanup: tuple[Path, ...] = ()) -> GeneratedFile:
+    """Run ffmpeg to `out`; nothing half-written stays when it fails or is cancelled."""
+    ctx.report("generating", 0.0, f"Rendering offline: {what}")
+    try:
+        run_ffmpeg(args, duration=duration, cancel=ctx.cancel_event, what="The offline generator",
+                   on_progress=lambda f: ctx.report("generating", f))
+    except EncodeCancelled:
+        out.unlink(missing_ok=True)
+        raise JobCancelled() from None
+    except BaseException:
+        out.unlink(missing_ok=True)
+        raise
+    finally:
+        for path in cleanup:
+            path.unlink(missing_ok=True)
+    return GeneratedFile(path=out, remote_url=None, cost=0.0)
+
+
+def _input_of(ctx: JobContext, name: str, what: str) -> Path:
+    path = ctx.inputs.get(name)
+    if path is None:
+        raise GenerationError("input_required", f"{ctx.model['name']} needs {what}.", field="video_media_id")
+    return path
+
+
+def espeak_path() -> str:
+    """The espeak-ng program, or the error that says how to install it."""
+    found = shutil.which(ESPEAK)
+    if found is None:
+        raise GenerationError("missing_tool", "The offline voice-over needs espeak-ng, which is not installed: "
+                              "install the Debian package espeak-ng (apt-get install espeak-ng), or use a "
+                              "fal.ai voice.")
+    return found
+
+
 class LocalProvider:
     def generate(self, ctx: JobContext) -> GeneratedFile:
-        if ctx.model["mode"] == "video":
+        ctx.temp_dir.mkdir(parents=True, exist_ok=True)
+        output, mode = registry.output_of(ctx.model), ctx.model["mode"]
+        if ctx.model.get("task") == "upscale":
+            return self._upscale(ctx)
+        special: dict[tuple[str, str], Callable[[JobContext], GeneratedFile]] = {
+            ("image", "text"): self._still, ("audio", "text"): self._speech, ("audio", "video"): self._tone_bed}
+        if (output, mode) in special:
+            return special[(output, mode)](ctx)
+        if mode == "video":  # a video made again from a video: Retake
             return self._retake(ctx)
+        return self._video(ctx)
+
+    @staticmethod
+    def _still(ctx: JobContext) -> GeneratedFile:
+        """Text to image: one frame of the prompt's own gradient with the prompt written on it,
+        at the requested size, as a PNG."""
+        p = ctx.params
+        width, height = frame_size(p["resolution"], p["aspect_ratio"])
+        seed = seed_of(ctx.prompt if ctx.seed is None else f"{ctx.prompt}\n#take-seed {ctx.seed}")
+        font = find_font()
+        fontsize = max(16, height // 15)
+        columns = max(12, int(width / (fontsize * 0.62)))
+        text_file = ctx.temp_dir / f"{ctx.job_id}.txt"
+        text_file.write_text("\n".join(textwrap.wrap(ctx.prompt, columns)[:6] or [" "]), "utf-8")
+        out = ctx.temp_dir / f"{ctx.job_id}.png"
+        c0, c1, c2 = palette(ctx.prompt)
+        kind = ("linear", "radial", "circular", "spiral", "square")[seed[10] % 5]
+        picture = (f"gradients=s={width}x{height}:r=1:d=1:c0={c0}:c1={c1}:c2={c2}:nb_colors=3"
+                   f":seed={int.from_bytes(seed[12:16], 'big')}:type={kind}"
+                   f"{_caption(ctx, font, text_file, fontsize, centre=True)},format=rgb24")
+        args = ["-f", "lavfi", "-i", picture, "-frames:v", "1", "-update", "1", str(out)]
+        return _render(ctx, args, out, 1.0, "a still", cleanup=(text_file,))
+
+    @staticmethod
+    def _speech(ctx: JobContext) -> GeneratedFile:
+        """Text to speech with Debian's espeak-ng (a real voice, offline), as AAC in M4A."""
+        program = espeak_path()
+        p = ctx.params
+        text_file = ctx.temp_dir / f"{ctx.job_id}.txt"
+        text_file.write_text(ctx.prompt, "utf-8")
+        wav = ctx.temp_dir / f"{ctx.job_id}-voice.wav"
+        ctx.report("generating", 0.0, "Speaking the text offline (espeak-ng)")
+        try:
+            done = subprocess.run([program, "-v", str(p["voice"]), "-s", str(int(p["speed"])), "-f", str(text_file),
+                                   "-w", str(wav)], capture_output=True, timeout=120, check=False,
+                                  env={**os.environ, "LC_ALL": "C.UTF-8"})
+        except subprocess.TimeoutExpired:
+            wav.unlink(missing_ok=True)
+            text_file.unlink(missing_ok=True)
+            raise GenerationError("generation_failed", "espeak-ng took more than two minutes.") from None
+        if done.returncode != 0 or not wav.exists() or wav.stat().st_size <= 44:
+            wav.unlink(missing_ok=True)
+            text_file.unlink(missing_ok=True)
+            tail = done.stderr.decode("utf-8", "replace").strip()[-300:]
+            raise GenerationError("generation_failed", f"espeak-ng could not speak the text: {tail or 'no sound'}.")
+        ctx.check_cancelled()
+        out = ctx.temp_dir / f"{ctx.job_id}.m4a"
+        seconds = probe(wav).duration or 1.0
+        # ingest wants a format the page plays everywhere: 48 kHz AAC, as the other generators make
+        args = ["-i", str(wav), "-ar", "48000", "-ac", "1", "-c:a", "aac", "-b:a", "96k", "-movflags", "+faststart",
+                str(out)]
+        return _render(ctx, args, out, seconds, "a voice-over", cleanup=(wav, text_file))
+
+    @staticmethod
+    def _tone_bed(ctx: JobContext) -> GeneratedFile:
+        """Video to audio: a soft chord seeded by the prompt, as long as the whole video (its clip
+        on the timeline plays the same span of both)."""
+        source = _input_of(ctx, "video_url", "a video")
+        seconds = probe(source).duration or 1.0
+        seed = seed_of(ctx.prompt if ctx.seed is None else f"{ctx.prompt}\n#take-seed {ctx.seed}")
+        root = 110 + seed[9] % 110
+        tones = [f"sine=frequency={root * r:.2f}:sample_rate=48000:duration={seconds}" for r in (1, 1.25, 1.5)]
+        graph = (";".join(f"{t}[t{i}]" for i, t in enumerate(tones))
+                 + ";[t0][t1][t2]amix=inputs=3:normalize=0,volume=1.2,tremolo=f=0.5:d=0.3,"
+                 f"afade=t=in:d={min(0.5, seconds / 4)},afade=t=out:st={max(0.0, seconds - 0.5)}:d=0.5[a]")
+        out = ctx.temp_dir / f"{ctx.job_id}.m4a"
+        args = ["-filter_complex", graph, "-map", "[a]", "-c:a", "aac", "-b:a", "96k", "-t", f"{seconds}",
+                "-movflags", "+faststart", str(out)]
+        return _render(ctx, args, out, seconds, "a tone bed")
+
+    @staticmethod
+    def _upscale(ctx: JobContext) -> GeneratedFile:
+        """Video upscale: twice the width and height with a Lanczos filter, the sound copied."""
+        source = _input_of(ctx, "video_url", "a video")
+        info = probe(source)
+        seconds = info.duration or 1.0
+        out = ctx.temp_dir / f"{ctx.job_id}.mp4"
+        fps = round(info.fps or 25)
+        args = ["-i", str(source), "-map", "0:v:0", "-map", "0:a:0?", "-vf",
+                "scale=trunc(iw*2/2)*2:trunc(ih*2/2)*2:flags=lanczos,format=yuv420p",
+                "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", *seekable_keyframes(fps),
+                "-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart", str(out)]
+        return _render(ctx, args, out, seconds, "an upscale")
+
+    @staticmethod
+    def _video(ctx: JobContext) -> GeneratedFile:
         p = ctx.params
         width, height = frame_size(p["resolution"], p["aspect_ratio"])
         fps, duration = int(p["fps"]), float(p["duration"])

@@ -60,7 +60,10 @@ def snap_duration(model: dict[str, Any], seconds: float) -> tuple[Any, float]:
 
 
 def _takes_video(model: dict[str, Any]) -> bool:
-    return any(i["kind"] == "video" and i["from"] == "video_media_id" for i in registry.media_inputs(model))
+    """A model that makes a new video from a video: not sound for it (Add sound), nor the same
+    video larger (Upscale)."""
+    return registry.output_of(model) == "video" and model.get("task") != "upscale" and any(
+        i["kind"] == "video" and i["from"] == "video_media_id" for i in registry.media_inputs(model))
 
 
 def is_retake_model(model: dict[str, Any]) -> bool:
@@ -432,7 +435,8 @@ class Placements:
             model = registry.get_model(model_id)
         except AppError:
             raise AppError("wrong_model", f"Unknown model '{model_id}'.", field="model_id") from None
-        if model.get("mode") != "text":
+        if model.get("mode") != "text" or registry.output_of(model) != "video":
+            # voice and image models take a text prompt too, but make no clip for a video track
             raise AppError("wrong_model", f"{model['name']} is not a text-to-video model.", field="model_id")
         if isinstance(at, bool) or not isinstance(at, (int, float)) or not at >= 0:
             raise AppError("invalid_spot", "at must be a time in seconds, on an empty spot.", field="at")
@@ -483,9 +487,153 @@ class Placements:
         track["clips"].append(placeholder)
         return True
 
+    # -- Voice-over, Add sound, Upscale ----------------------------------------------------------
+    # These land when their job is done, not as placeholders (a placeholder is a picture card on a
+    # video track): the job's row keeps `place` (JobManager.start), and job_changed writes the
+    # result through the same _edit path, once.
+    def _model_of(self, model_id: Any, output: str, mode: str, what: str, task: str | None = None) -> dict[str, Any]:
+        if not isinstance(model_id, str) or not model_id:
+            raise AppError("wrong_model", "model_id is required.", field="model_id")
+        try:
+            model = registry.get_model(model_id)
+        except AppError:
+            raise AppError("wrong_model", f"Unknown model '{model_id}'.", field="model_id") from None
+        if registry.output_of(model) != output or model["mode"] != mode or model.get("task") != task:
+            raise AppError("wrong_model", f"{model['name']} is not {what}.", field="model_id")
+        return model
+
+    def _video_clip(self, project_id: str, clip_id: Any, verb: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        doc, _ = self.projects.timeline_at(project_id)
+        track, clip = self._find_clip(doc, clip_id)
+        if track["kind"] != "video" or is_placeholder(clip) or "media_id" not in clip:
+            raise AppError("invalid_clip", f"{verb} works on video clips of a video track.", field="clip_id")
+        item = self.media.get(clip["media_id"])
+        if item["kind"] != "video" or not item.get("video_codec"):
+            raise AppError("invalid_clip", f"'{item['name']}' is not a video: {verb} works on video clips.",
+                           field="clip_id")
+        return clip, item
+
+    def voice_over(self, project_id: str, text: Any, model_id: Any, at: Any = None,
+                   params: Any = None) -> dict[str, Any]:
+        """The text spoken by a text-to-speech model; when it is done, the sound lands at `at`
+        (the playhead when not given) on the first audio track free there (a new one if none
+        is). Answers {job, place}."""
+        model = self._model_of(model_id, "audio", "text", "a voice (text to speech)")
+        doc, _ = self.projects.timeline_at(project_id)
+        if at is None:
+            at = float(doc.get("playhead") or 0.0)
+        if isinstance(at, bool) or not isinstance(at, (int, float)) or not 0 <= at < 86400:
+            raise AppError("invalid_place", "at must be a time in seconds on the timeline.", field="at")
+        if not isinstance(text, str) or not text.strip():
+            raise AppError("invalid_prompt", "Write the text to speak first.", field="text")
+        place = {"track_kind": "audio", "at": round(float(at), 6)}
+        try:
+            job = self.jobs.start(project_id, [model["id"]], text, {model["id"]: params} if params else None,
+                                  place=place)[0]
+        except AppError as e:
+            if e.field == "prompt":  # the job's prompt is this request's `text`: name the field sent
+                e.field = "text"
+            raise
+        self.job_changed(self.jobs.get(job["id"]))
+        return {"job": job, "place": place}
+
+    def add_sound(self, project_id: str, clip_id: Any, model_id: Any, prompt: Any = None,
+                  params: Any = None) -> dict[str, Any]:
+        """Sound for a silent video clip from a video-to-audio model; when it is done, an audio
+        clip of it lands under the video clip: same start, same in and out points, same speed, so
+        the same length. Answers {job, place}."""
+        model = self._model_of(model_id, "audio", "video", "a video-to-audio model")
+        clip, item = self._video_clip(project_id, clip_id, "Add sound")
+        if item.get("audio_codec"):
+            raise AppError("invalid_clip", f"'{item['name']}' has sound already: Add sound is for silent clips.",
+                           field="clip_id")
+        if prompt is None or prompt == "":
+            prompt = self._prompt_of(item) or "The natural sound of this scene."
+        own = dict(params) if isinstance(params, dict) else {}
+        if params is not None and not isinstance(params, dict):
+            raise AppError("invalid_param", "params must be an object of the model's parameters.", field="params")
+        spec = next((p for p in model["params"] if p["name"] == "duration"), None)
+        if spec is not None and "duration" not in own and item.get("duration"):
+            # the whole source gets sound, so any trim of the clip can be moved later
+            own["duration"] = min(float(spec.get("max", item["duration"])), round(float(item["duration"]), 3))
+        place = {"under_clip": clip["id"]}
+        job = self.jobs.start(project_id, [model["id"]], prompt, {model["id"]: own} if own else None,
+                              media={"video_media_id": item["id"]}, place=place)[0]
+        self.job_changed(self.jobs.get(job["id"]))
+        return {"job": job, "place": place}
+
+    def upscale(self, project_id: str, clip_id: Any, model_id: Any, params: Any = None) -> dict[str, Any]:
+        """A video upscaler on the clip's media; when it is done, the clip plays the upscaled media
+        (its trims, in seconds, and every property kept) and the original stays in the library.
+        Answers {job, place}."""
+        model = self._model_of(model_id, "video", "video", "a video upscaler", "upscale")
+        clip, item = self._video_clip(project_id, clip_id, "Upscale")
+        place = {"replace_clip": clip["id"], "media_id": item["id"]}
+        job = self.jobs.start(project_id, [model["id"]], f"Upscale: {item['name']}",
+                              {model["id"]: params} if params else None, media={"video_media_id": item["id"]},
+                              place=place)[0]
+        self.job_changed(self.jobs.get(job["id"]))
+        return {"job": job, "place": place}
+
+    @staticmethod
+    def _free_audio_track(doc: dict[str, Any], start: float, end: float) -> dict[str, Any]:
+        """The first audio track with nothing over [start, end), or a new one below the others."""
+        for track in doc["tracks"]:
+            if track["kind"] == "audio" and not any(
+                    float(c["start"]) < end - TOUCH and float(c["start"]) + clip_length(c) > start + TOUCH
+                    for c in track["clips"]):
+                return track
+        n = sum(1 for t in doc["tracks"] if t["kind"] == "audio") + 1
+        track = {"id": f"a{n}-{uuid.uuid4().hex[:8]}", "name": f"A{n}", "kind": "audio", "muted": False,
+                 "hidden": False, "clips": []}
+        doc["tracks"].append(track)
+        return track
+
+    def _put(self, doc: dict[str, Any], job: dict[str, Any], place: dict[str, Any]) -> bool:
+        item = self.media.get(job["media_id"])
+        length = float(item.get("duration") or 0)
+        if "replace_clip" in place:
+            clip = next((c for t in doc["tracks"] for c in t["clips"] if c.get("id") == place["replace_clip"]), None)
+            if clip is None or clip.get("media_id") != place.get("media_id"):
+                return False  # the clip went, or plays something else now: the result stays in the library
+            clip["media_id"] = item["id"]
+            if length and float(clip.get("out", 0)) > length:  # never past the new media's end
+                clip["out"] = round(length, 6)
+            return True
+        if "under_clip" in place:
+            clip = next((c for t in doc["tracks"] if t["kind"] == "video" for c in t["clips"]
+                         if c.get("id") == place["under_clip"]), None)
+            if clip is None or "media_id" not in clip:
+                return False
+            new = {"id": f"clip-{uuid.uuid4().hex[:12]}", "media_id": item["id"], "start": clip["start"],
+                   "in": clip["in"], "out": round(min(float(clip["out"]), length or float(clip["out"])), 6)}
+            if "speed" in clip:
+                new["speed"] = clip["speed"]
+            start, end = float(clip["start"]), float(clip["start"]) + clip_length(new)
+        else:
+            start = float(place["at"])
+            new = {"id": f"clip-{uuid.uuid4().hex[:12]}", "media_id": item["id"], "start": round(start, 6),
+                   "in": 0.0, "out": round(length, 6)}
+            end = start + length
+        self._free_audio_track(doc, start, end)["clips"].append(new)
+        return True
+
+    def _place(self, job: dict[str, Any]) -> None:
+        if job.get("status") != "done" or not job.get("media_id"):
+            return
+        place, placed = self.jobs.placement(job["id"])
+        if place is None or placed:
+            return
+        try:
+            self._edit(job["project_id"], lambda d: self._put(d, job, place), "generation")
+        except NotFound:
+            pass  # the project or the result went
+        self.jobs.mark_placed(job["id"])
+
     # -- a job's end ----------------------------------------------------------------------------
     def job_changed(self, job: dict[str, Any]) -> None:
-        """A JobManager listener: bring the placeholders of this job in line with it."""
+        """A JobManager listener: bring the placeholders of this job in line with it, and put a
+        finished voice-over, sound or upscale where it was asked for."""
         with self._lock:
             try:
                 if job["status"] == "done" and job.get("media_id"):
@@ -494,6 +642,7 @@ class Placements:
                         self._retake_landed(job, info)
                         return
                 self._edit(job["project_id"], lambda d: self._apply(d, job), "generation")
+                self._place(job)
             except NotFound:
                 pass  # the project went
 
@@ -554,6 +703,12 @@ class Placements:
     def reconcile(self) -> None:
         """Start-up: a job that ended while the app was down (or between its end and the write)
         lands now; the running ones are resumed by the job manager and land as they end."""
+        for job in self.jobs.placed_pending():
+            try:
+                with self._lock:
+                    self._place(job)
+            except AppError as exc:
+                log.warning("the result of job %s could not be placed: %s", job["id"], exc.message)
         for project in self.projects.list():
             try:
                 doc, _ = self.projects.timeline_at(project["id"])

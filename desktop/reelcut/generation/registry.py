@@ -171,3 +171,19 @@ def remote_media_hosts() -> list[str]:
     """Where providers deliver results (https origins), for media-src when the user turns on
     remote preview. Data in models.json beside the models."""
     return list(_document().get("media_hosts", []))
+
+
+OUTPUTS = ("video", "image", "audio")
+
+
+def output_of(model: dict[str, Any]) -> str:
+    """What a model makes: video (the default), image or audio."""
+    return str(model.get("output", "video"))
+
+
+def prompt_field(model: dict[str, Any]) -> str | None:
+    """The wire field the prompt travels in: `prompt`, `text` for speech, or none (captions,
+    upscalers: their prompt only names the job)."""
+    if model.get("mode") == "transcribe":
+        return None
+    return model.get("prompt_field", "prompt")

@@ -74,6 +74,36 @@ def fill(project_id: str):
                                               data.get("model_id"), data.get("prompt"), data.get("params"))), 201
 
 
+@bp.post("/projects/<project_id>/timeline/voice-over")
+def voice_over(project_id: str):
+    """{text, model_id, at?, params?}: the text spoken by a voice model; when done, the sound lands
+    at `at` (default: the playhead) on a free audio track. 201 {job, place}."""
+    data = body()
+    services().projects.get(project_id)
+    return jsonify(services().placements.voice_over(project_id, data.get("text"), data.get("model_id"),
+                                                    data.get("at"), data.get("params"))), 201
+
+
+@bp.post("/projects/<project_id>/timeline/add-sound")
+def add_sound(project_id: str):
+    """{clip_id, model_id, prompt?, params?}: sound for a silent video clip; when done, an audio
+    clip under it with the same start and length. 201 {job, place}."""
+    data = body()
+    services().projects.get(project_id)
+    return jsonify(services().placements.add_sound(project_id, data.get("clip_id"), data.get("model_id"),
+                                                   data.get("prompt"), data.get("params"))), 201
+
+
+@bp.post("/projects/<project_id>/timeline/upscale")
+def upscale(project_id: str):
+    """{clip_id, model_id, params?}: the clip's media upscaled; when done, the clip plays the new
+    media with its trims kept, the original stays in the library. 201 {job, place}."""
+    data = body()
+    services().projects.get(project_id)
+    return jsonify(services().placements.upscale(project_id, data.get("clip_id"), data.get("model_id"),
+                                                 data.get("params"))), 201
+
+
 @bp.post("/projects/<project_id>/timeline/generate-here")
 def generate_here(project_id: str):
     """{track_id, at, model_id, prompt, params?}: a text-to-video clip made in place, its

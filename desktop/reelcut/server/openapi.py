@@ -261,6 +261,27 @@ def spec() -> dict[str, Any]:
                                 "track_id": {"type": "string"}, "at": {"type": "number", "minimum": 0},
                                 "model_id": {"type": "string"}, "prompt": {"type": "string"},
                                 "params": {"type": "object"}}}), ["project_id"])},
+            "/api/projects/{project_id}/timeline/voice-over": {
+                "post": _op("Voice-over: the text spoken by a text-to-speech model; when the job is done the sound"
+                            " lands at `at` (default: the playhead) on the first audio track free there;"
+                            " 201 {job, place}", _ok(_OBJ, "201"),
+                            _json({"type": "object", "required": ["text", "model_id"], "properties": {
+                                "text": {"type": "string"}, "model_id": {"type": "string"},
+                                "at": {"type": "number", "minimum": 0}, "params": {"type": "object"}}}),
+                            ["project_id"])},
+            "/api/projects/{project_id}/timeline/add-sound": {
+                "post": _op("Add sound to a silent video clip with a video-to-audio model; when the job is done an"
+                            " audio clip lands under it with the same start and length; 201 {job, place}",
+                            _ok(_OBJ, "201"),
+                            _json({"type": "object", "required": ["clip_id", "model_id"], "properties": {
+                                "clip_id": {"type": "string"}, "model_id": {"type": "string"},
+                                "prompt": {"type": "string"}, "params": {"type": "object"}}}), ["project_id"])},
+            "/api/projects/{project_id}/timeline/upscale": {
+                "post": _op("Upscale a video clip; when the job is done the clip plays the upscaled media, its trims"
+                            " kept, and the original stays in the library; 201 {job, place}", _ok(_OBJ, "201"),
+                            _json({"type": "object", "required": ["clip_id", "model_id"], "properties": {
+                                "clip_id": {"type": "string"}, "model_id": {"type": "string"},
+                                "params": {"type": "object"}}}), ["project_id"])},
             "/api/projects/{project_id}/timeline/generate-here": {
                 "post": _op("Generate here: a text-to-video job and its placeholder at `at` on an empty spot of a"
                             " video track, as long as the model's clip; 422 no_room (naming the room before the"

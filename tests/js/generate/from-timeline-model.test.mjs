@@ -2,8 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  clipPrompt, extendCost, extendModels, fillModels, fillPlan, gapAt, gapUnderPlayhead, herePlan, placeholderLabel, retakeModels,
-  retakePlan, retakeRange, snapDuration, spotAt, spotUnderPlayhead, textModels,
+  clipPrompt, extendCost, extendModels, fillModels, fillPlan, gapAt, gapUnderPlayhead, herePlan, mediaClipProblem, mediaCost,
+  placeholderLabel, retakeModels, retakePlan, retakeRange, snapDuration, soundModels, spotAt, spotUnderPlayhead, textModels,
+  upscaleModels, voiceModels,
 } from '../../../web/js/generate/from-timeline-model.js';
 
 // the registry as the server sends it
@@ -64,10 +65,39 @@ test('a placeholder says what its job is doing, or why it stopped', () => {
   assert.equal(clipPrompt({ source: { type: 'import' } }), '');
 });
 
+test('Voice-over, Add sound and Upscale each offer their own models, an offline one first', () => {
+  assert.deepEqual(voiceModels(models).map((m) => m.id), ['local/voice', 'fal-ai/elevenlabs/tts/eleven-v3']);
+  assert.deepEqual(soundModels(models).map((m) => m.id), ['local/sound-bed', 'fal-ai/mmaudio-v2']);
+  assert.deepEqual(upscaleModels(models).map((m) => m.id), ['local/upscale', 'fal-ai/bytedance-upscaler/upscale/video']);
+  // no video model slips in: LTX extend-video is a video-to-video model, not an upscaler
+  assert.ok(!upscaleModels(models).some((m) => m.id.includes('ltx')));
+});
+
+test('the cost shown follows the clip\'s media length where the model bills by it', () => {
+  assert.equal(mediaCost(byId('local/upscale'), 12), 0);
+  // ByteDance: $0.0072 a second at 1080p 30 fps, for the whole 10 s source
+  assert.ok(Math.abs(mediaCost(byId('fal-ai/bytedance-upscaler/upscale/video'), 10) - 0.072) < 1e-9);
+  assert.ok(Math.abs(mediaCost(byId('fal-ai/mmaudio-v2'), 4) - 0.004) < 1e-9); // not its 8 s default
+  assert.equal(mediaCost(byId('fal-ai/elevenlabs/tts/eleven-v3'), 0), 0.1);
+});
+
+test('Add sound and Upscale say why a clip does not fit', () => {
+  const video = { track: { kind: 'video' }, clip: { id: 'c', media_id: 'm' } };
+  const silent = { id: 'm', kind: 'video', audio_codec: null };
+  assert.equal(mediaClipProblem(video, silent, 'Add sound'), null);
+  assert.equal(mediaClipProblem(video, { ...silent, audio_codec: 'aac' }, 'Add sound'),
+    'This clip has sound already: Add sound is for silent clips.');
+  assert.equal(mediaClipProblem(video, { ...silent, audio_codec: 'aac' }, 'Upscale'), null);
+  assert.equal(mediaClipProblem(null, null, 'Upscale'), 'Select one video clip for Upscale.');
+  assert.equal(mediaClipProblem(video, { id: 'm', kind: 'image' }, 'Upscale'), 'Select one video clip for Upscale.');
+});
+
 test('Generate here offers text-to-video models only', () => {
   const ids = textModels(models).map((m) => m.id);
   assert.ok(ids.includes('local/preview-t2v') && ids.includes('fal-ai/ltx-2.3/text-to-video'));
   assert.ok(!ids.includes('local/preview-i2v') && !ids.includes('local/preview-flf'));
+  // voice and image models take a text prompt too, but make no clip for a video track
+  assert.ok(!ids.includes('local/voice') && !ids.includes('local/preview-image') && !ids.includes('fal-ai/flux/dev'));
 });
 
 test('the spot under the playhead is an empty stretch of a video track, with the room before the next clip', () => {

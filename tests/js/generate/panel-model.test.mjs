@@ -111,6 +111,28 @@ test('models needing media the panel cannot give show, disabled, with the reason
   assert.deepEqual([...draft.chosenByTab.image.keys()], [ltx23.id]);
 });
 
+test('image and voice models are offered on the Text tab, and the filter picks them by what they make', () => {
+  const flux = { id: 'fal-ai/flux/dev', name: 'FLUX.1 [dev]', family: 'FLUX', provider: 'fal', mode: 'text', output: 'image',
+    price_per_second: 0, price_per_video: 0.025, params: [{ name: 'image_size', type: 'string', default: 'landscape_4_3' }] };
+  const still = { ...flux, id: 'local/preview-image', family: 'Offline', provider: 'local', price_per_video: undefined };
+  const voice = { id: 'local/voice', name: 'Offline voice', family: 'Offline', provider: 'local', mode: 'text', output: 'audio',
+    price_per_second: 0, params: [] };
+  const all = [...models, flux, still, voice];
+  assert.deepEqual(ids(groupModels(all, { mode: 'text', filter: 'image' })), [['FLUX', [flux.id]], ['Offline', [still.id]]]);
+  assert.deepEqual(ids(groupModels(all, { mode: 'text', filter: 'voice' })), [['Offline', [voice.id]]]);
+  // a still or a voice is neither a silent video nor one with sound
+  assert.ok(!groupModels(all, { mode: 'text', filter: 'silent' }).some((g) => g.models.some((m) => m.output)));
+  assert.equal(unavailable(flux), null);
+  // sound for a clip is not a voice-over, and an upscaler is not a silent video: both are the
+  // timeline's (Add sound, Upscale), listed under Any output only
+  const bed = { ...voice, id: 'local/sound-bed', mode: 'video', inputs: [{ name: 'video_url', kind: 'video', from: 'video_media_id', required: true }] };
+  const upscaler = { ...bed, id: 'local/upscale', output: 'video', task: 'upscale' };
+  const more = [...all, bed, upscaler];
+  assert.deepEqual(ids(groupModels(more, { mode: 'text', filter: 'voice' })), [['Offline', [voice.id]]]);
+  assert.ok(!ids(groupModels(more, { mode: 'text', filter: 'silent' })).flatMap(([, m]) => m).includes(upscaler.id));
+  assert.deepEqual(ids(groupModels([bed, upscaler], { mode: 'text' })), [['Offline', [bed.id, upscaler.id]]]);
+});
+
 test('Use again: the request of a job\'s group, its takes counted, the takes\' seeds left out', async () => {
   const { requestOf, takeLabel } = await import('../../../web/js/generate/panel-model.js');
   const job = (id, model, take, extra = {}) => ({ id, model_id: model, take, group_id: 'g', prompt: 'a fox', params: { duration: 6, seed: 10 + take }, ...extra });

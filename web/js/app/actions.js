@@ -25,8 +25,8 @@ import { copyClips, duplicateClips, pasteClips } from '../timeline/clipboard-mod
 import { addMarker, adjacentMarker, deleteMarker, moveMarker, renameMarker } from '../timeline/markers-model.js';
 import { adjacentEditPoint, zoomToFit } from '../timeline/navigation-model.js';
 import {
-  clipPrompt, extendCost, extendModels, fillModels, fillPlan, gapUnderPlayhead, herePlan, retakeModels, retakePlan,
-  retakeRange, spotUnderPlayhead, textModels,
+  clipPrompt, extendCost, extendModels, fillModels, fillPlan, gapUnderPlayhead, herePlan, mediaClipProblem, mediaCost,
+  retakeModels, retakePlan, retakeRange, soundModels, spotUnderPlayhead, textModels, upscaleModels, voiceModels,
 } from '../generate/from-timeline-model.js';
 import { askGeneration } from '../generate/from-timeline-dialog.js';
 import { timelineEnd } from '../timeline/timeline-model.js';
@@ -45,6 +45,22 @@ export function createActions({ parts, state, show, project, sheet }) {
     return models;
   };
   const { edit } = project;
+  // the clip an action applies to: the one named, else the only selected one
+  const clipFor = (clipId) => {
+    const id = clipId || (state.selected.length === 1 ? state.selected[0] : null);
+    return id ? findClip(state.timeline, id) : null;
+  };
+  async function startPlaced(request, message) {
+    try {
+      await project.flushSaves();
+      const { job } = await request();
+      if (!state.jobs.has(job.id)) state.jobs.set(job.id, job);
+      show.jobs();
+      toast(message);
+    } catch (err) {
+      fail(err);
+    }
+  }
   function marksChanged() {
     show.timeline();
     send(parts.exportDialog, 'context', { marks: state.marks, duration: timelineEnd(state.timeline) });
@@ -468,6 +484,45 @@ export function createActions({ parts, state, show, project, sheet }) {
       toast(result.snapped_to !== undefined
         ? `Filling: the gap is ${result.snapped_from.toFixed(2)} s, the model makes ${result.snapped_to} s (its nearest length).`
         : `Filling the gap with a ${result.duration} s clip.`);
+    },
+    // Voice-over, Add sound, Upscale: a job like any generation (progress, cancel, cost in the jobs
+    // list); the server puts its result on the timeline when it is done (generation/placements.py)
+    async askvoiceover() {
+      const at = state.timeline.playhead || 0;
+      const answer = await askGeneration({
+        title: `Voice-over at ${at.toFixed(2)} s`, models: voiceModels(await modelList()), start: 'Speak',
+        promptLabel: 'Text to speak', note: (model) => ({ cost: mediaCost(model, 0), text: 'lands at the playhead on an audio track' }),
+      });
+      if (!answer) return;
+      await startPlaced(() => server.projects.voiceOver(state.project.id, { text: answer.prompt, model_id: answer.modelId, at }),
+        'Speaking: the voice-over lands at the playhead when it is ready.');
+    },
+    async askaddsound({ clipId } = {}) {
+      const found = clipFor(clipId);
+      const media = found ? state.media.find((m) => m.id === found.clip.media_id) : null;
+      const problem = mediaClipProblem(found, media, 'Add sound');
+      if (problem) { toast(problem, 'warn'); return; }
+      const answer = await askGeneration({
+        title: 'Add sound to the clip', models: soundModels(await modelList()), prompt: clipPrompt(media), promptRequired: false,
+        start: 'Add sound', note: (model) => ({ cost: mediaCost(model, media.duration || 0), text: 'lands under the clip, as long as it' }),
+      });
+      if (!answer) return;
+      await startPlaced(() => server.projects.addSound(state.project.id, {
+        clip_id: found.clip.id, model_id: answer.modelId, prompt: answer.prompt || undefined,
+      }), 'Making sound: it lands under the clip when it is ready.');
+    },
+    async askupscale({ clipId } = {}) {
+      const found = clipFor(clipId);
+      const media = found ? state.media.find((m) => m.id === found.clip.media_id) : null;
+      const problem = mediaClipProblem(found, media, 'Upscale');
+      if (problem) { toast(problem, 'warn'); return; }
+      const answer = await askGeneration({
+        title: 'Upscale the clip', models: upscaleModels(await modelList()), withPrompt: false, start: 'Upscale',
+        note: (model) => ({ cost: mediaCost(model, media.duration || 0), text: 'the clip then plays the upscaled copy; the original stays in the library' }),
+      });
+      if (!answer) return;
+      await startPlaced(() => server.projects.upscale(state.project.id, { clip_id: found.clip.id, model_id: answer.modelId }),
+        'Upscaling: the clip switches to the sharper copy when it is ready.');
     },
     // Generate here: a text prompt makes a clip at the playhead, on an empty spot of the selected
     // clip's video track (else the first video track)

@@ -108,6 +108,12 @@ export const server = {
     // {job, placeholder, duration, snapped_from?, snapped_to?, ...}
     extend: (id, request) => api.post(`api/projects/${id}/timeline/extend`, request),
     fill: (id, request) => api.post(`api/projects/${id}/timeline/fill`, request),
+    // these land when their job is done (no placeholder): {text, model_id, at?} → {job, place} (the
+    // sound at `at` on a free audio track); {clip_id, model_id, prompt?} → an audio clip under the
+    // clip; {clip_id, model_id} → the clip plays the upscaled media, trims kept
+    voiceOver: (id, request) => api.post(`api/projects/${id}/timeline/voice-over`, request),
+    addSound: (id, request) => api.post(`api/projects/${id}/timeline/add-sound`, request),
+    upscale: (id, request) => api.post(`api/projects/${id}/timeline/upscale`, request),
     // {track_id, at, model_id, prompt, params?} → {job, placeholder, room, revision}
     generateHere: (id, request) => api.post(`api/projects/${id}/timeline/generate-here`, request),
     // {clip_id, start, end (timeline seconds, inside the clip), model_id, prompt, params?} →

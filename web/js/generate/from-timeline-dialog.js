@@ -7,11 +7,14 @@ import { money } from '../shared/format.js';
 let open = null;
 
 // `note(model)`: the line under the model choice ({cost, text}).
-export function askGeneration({ title, models, prompt = '', promptRequired = true, note, start = 'Start' }) {
+// `promptLabel` names the text field (a voice-over's is the text to speak); `withPrompt: false`
+// leaves it out (Upscale takes none).
+export function askGeneration({ title, models, prompt = '', promptRequired = true, note, start = 'Start',
+  promptLabel = 'Prompt', withPrompt = true }) {
   if (open) open.close('');
   return new Promise((resolve) => {
     const heading = h('h2', { id: 'from-timeline-title', text: title });
-    const text = h('textarea', { rows: 3, 'aria-label': 'Prompt', placeholder: promptRequired ? 'Describe what happens next' : 'Optional' });
+    const text = h('textarea', { rows: 3, 'aria-label': promptLabel, placeholder: promptRequired ? 'Describe what happens next' : 'Optional' });
     text.value = prompt;
     const pick = h('select', { 'aria-label': 'Model' },
       ...models.map((m) => h('option', { value: m.id, text: m.name })));
@@ -26,14 +29,14 @@ export function askGeneration({ title, models, prompt = '', promptRequired = tru
     };
     pick.addEventListener('change', describe);
     const form = h('form', { method: 'dialog' }, heading,
-      h('label', { class: 'field' }, 'Prompt', text), h('label', { class: 'field' }, 'Model', pick), cost, error,
+      ...(withPrompt ? [h('label', { class: 'field' }, promptLabel, text)] : []), h('label', { class: 'field' }, 'Model', pick), cost, error,
       h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'ghost', value: '', text: 'Cancel' }), go));
     const dialog = h('dialog', { class: 'confirm-dialog from-timeline', 'aria-labelledby': heading.id }, form);
     form.addEventListener('submit', (e) => {
       if (e.submitter !== go) return;
-      if (promptRequired && !text.value.trim()) {
+      if (withPrompt && promptRequired && !text.value.trim()) {
         e.preventDefault();
-        error.textContent = 'Write a prompt first.';
+        error.textContent = `Write the ${promptLabel.toLowerCase()} first.`;
         error.hidden = false;
         text.focus();
       }
@@ -47,6 +50,6 @@ export function askGeneration({ title, models, prompt = '', promptRequired = tru
     document.body.append(dialog);
     open = dialog;
     dialog.showModal();
-    text.focus();
+    if (withPrompt) text.focus(); else pick.focus();
   });
 }

@@ -94,9 +94,35 @@ export function placeholderLabel(clip, job) {
   return `Generating…${pct}`;
 }
 
-// Models that make a clip from a prompt alone (Generate here).
+// Voice-over, Add sound and Upscale: the models for each, by what they make from what (registry
+// `mode` and `output`; upscalers carry `task: 'upscale'`). Mirrors generation/placements.py.
+const outputOf = (m) => m.output || 'video';
+export const voiceModels = (models) => models.filter((m) => m.mode === 'text' && outputOf(m) === 'audio');
+export const soundModels = (models) => models.filter((m) => m.mode === 'video' && outputOf(m) === 'audio');
+export const upscaleModels = (models) => models.filter((m) => m.mode === 'video' && m.task === 'upscale');
+
+// What a model costs on a media item of `seconds` (its length follows the input), at its defaults.
+export function mediaCost(model, seconds) {
+  const values = { ...defaults(model) };
+  if (!model.duration_from) return estimate(model, values);
+  delete values.duration; // the server sends the media's own length
+  return estimate({ ...model, fixed_duration: seconds }, values);
+}
+
+// Why Add sound or Upscale (`action`) cannot run on this clip (a message), or null. `media`: its
+// library item.
+export function mediaClipProblem(found, media, action) {
+  if (!found || found.track.kind !== 'video' || found.clip.media_id === undefined || !media || media.kind !== 'video') {
+    return `Select one video clip for ${action}.`;
+  }
+  if (action === 'Add sound' && media.audio_codec) return 'This clip has sound already: Add sound is for silent clips.';
+  return null;
+}
+
+// Models that make a video clip from a prompt alone (Generate here): voice and image models take a
+// text prompt too, but make no clip for a video track.
 export function textModels(models) {
-  return models.filter((m) => m.mode === 'text');
+  return models.filter((m) => m.mode === 'text' && outputOf(m) === 'video');
 }
 
 // The empty spot at time t on a video track: {trackId, at, room} (room: seconds to the next clip,

@@ -2,11 +2,14 @@
 // draft kept per project, why Generate is refused, and what a job card says.
 import { estimate, takesOf } from './params-model.js';
 
-// What a model makes, beyond the tab's input (text or image): video with sound, or silent.
+// What a model makes, beyond the tab's input (text or image): video with sound, silent video, a
+// still (registry `output: image`) or a voice (`output: audio`).
 export const MAKES = [
   { value: '', label: 'Any output' },
   { value: 'sound', label: 'Video with sound' },
   { value: 'silent', label: 'Silent video' },
+  { value: 'image', label: 'Image' },
+  { value: 'voice', label: 'Voice-over' },
   { value: 'free', label: 'Free (offline)' },
 ];
 
@@ -14,9 +17,22 @@ export const needsKey = (model) => model.provider === 'fal';
 const TABS = ['text', 'image'];
 const hasSound = (model) => model.params.some((p) => p.name === 'generate_audio');
 
+export const outputOf = (model) => model.output || 'video';
+
+// A video-to-audio model (sound for a clip) is not a voice-over, and an upscaler makes no new
+// video: neither answers those filters (they are the timeline's Add sound and Upscale).
+function whatItMakes(model) {
+  const output = outputOf(model);
+  if (output === 'image') return 'image';
+  if (output === 'audio') return model.mode === 'text' ? 'voice' : 'sound-for-video';
+  if (model.task === 'upscale') return 'upscale';
+  return hasSound(model) ? 'sound' : 'silent';
+}
+
 export function makes(model) {
-  return [`${model.mode}-to-video`, hasSound(model) ? 'sound' : 'silent',
-    ...(model.price_per_second || model.price_per_video ? [] : ['free'])];
+  const output = outputOf(model);
+  const what = whatItMakes(model);
+  return [`${model.mode}-to-${output}`, what, ...(model.price_per_second || model.price_per_video ? [] : ['free'])];
 }
 
 // The panel's tab a model is listed under: its mode, or Text for models that start from media the

@@ -56,9 +56,10 @@ export function estimate(model, values) {
   return (entry.price_per_second || 0) * seconds(model, values);
 }
 
-// The price as a model's row shows it: "$0.06/s", "$0.49/video" or "free".
+// The price as a model's row shows it: "$0.06/s", "$0.49/video", "$0.04/image" or "free".
 export function priceLabel(model) {
-  if (model.price_per_video) return `$${model.price_per_video}/video`;
+  const unit = { image: 'image', audio: 'request' }[model.output] || 'video';
+  if (model.price_per_video) return `$${model.price_per_video}/${unit}`;
   return model.price_per_second ? `$${model.price_per_second}/s` : 'free';
 }
 

@@ -76,6 +76,11 @@ export function mountTimeline(el) {
   retakeButton.title = 'Make the In–Out range of the selected video clip (else all of it) again, as a new take';
   const fillButton = tool('Fill gap…', 'askfill', {});
   fillButton.title = 'Generate a clip for the gap under the playhead, from the frames on both sides';
+  // sound and picture from the timeline: a voice-over at the playhead, sound under the selected
+  // silent clip, the selected clip upscaled in place
+  const voiceButton = Object.assign(tool('Voice-over…', 'askvoiceover', {}), { title: 'Speak a text at the playhead, on an audio track' });
+  const soundButton = Object.assign(tool('Add sound…', 'askaddsound', {}), { title: 'Generate sound for the selected silent video clip' });
+  const upscaleButton = Object.assign(tool('Upscale…', 'askupscale', {}), { title: 'Replace the selected video clip with a sharper, larger copy' });
   const hereButton = tool('Generate here…', 'askhere', {});
   hereButton.title = 'Generate a clip from a prompt at the playhead, on an empty spot of a video track';
   const undoButton = tool('Undo', 'undo', {}, 'Ctrl+Z');
@@ -87,7 +92,7 @@ export function mountTimeline(el) {
     tool('Split', 'split', {}, 'S'), Object.assign(tool('Delete', 'deleteselected', {}, 'Delete'), { ariaLabel: 'Delete clip' }), undoButton, redoButton,
     tool('+ Video track', 'trackop', { op: 'add', kind: 'video' }), tool('+ Audio track', 'trackop', { op: 'add', kind: 'audio' }),
     tool('+ Text', 'addtext'), tool('+ Captions track', 'trackop', { op: 'add', kind: 'captions' }), ...mountLinkTools(el), tool('Close gap', 'closegap', {}, 'Alt+Backspace'),
-    extendButton, retakeButton, fillButton, hereButton,
+    extendButton, retakeButton, fillButton, hereButton, voiceButton, soundButton, upscaleButton,
     tool('+ Marker', 'addmarker', {}, 'M'), tool('◂ Marker', 'jumpmarker', { dir: -1 }, 'Shift+Up'),
     tool('Marker ▸', 'jumpmarker', { dir: 1 }, 'Shift+Down'), snapButton,
     h('label', { class: 'zoom' }, 'Zoom ', zoomInput), fitButton, clearMarks, exportSlot));
@@ -826,6 +831,10 @@ export function mountTimeline(el) {
     const one = selected.size === 1 ? findClip(doc, [...selected][0]) : null;
     extendButton.disabled = !(one && one.track.kind === 'video' && one.clip.media_id !== undefined);
     retakeButton.disabled = extendButton.disabled;
+    // Add sound and Upscale work on one video clip too (the action says why a clip with sound
+    // or an image does not fit)
+    soundButton.disabled = extendButton.disabled;
+    upscaleButton.disabled = extendButton.disabled;
     el.hidden = false;
     if (selectionOnly) markSelection(); else render();
   });
