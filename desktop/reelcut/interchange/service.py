@@ -20,6 +20,7 @@ from ..library.files import safe_filename
 from ..library.media_store import MediaStore
 from ..library.projects import Projects
 from ..library.timeline import MARKER_NAME, PATH_CHARS, validate_timeline, without_clips, without_placeholders
+from . import fcp7_text
 from .mapping import FORMATS, Format, from_otio, otio_rate, to_otio
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,8 @@ def export_timeline(projects: Projects, media: MediaStore, project_id: str,
             text = f"TITLE: {tl.name}\n\n"  # the adapter needs one event at least
         else:
             text = otio.adapters.write_to_string(tl, fmt.adapter, **_adapter_args(fmt, fps))
+            if fmt.adapter == "fcp_xml":
+                text = fcp7_text.tidy(text)
     except Exception as exc:  # noqa: BLE001 - an adapter's refusal, told with the format
         log.warning("writing %s failed", fmt.label, exc_info=True)
         raise AppError("interchange_failed", f"The timeline could not be written as {fmt.label}: {exc}") from exc
