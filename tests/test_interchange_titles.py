@@ -1,17 +1,20 @@
-"""Titles through FCP 7 XML (issue 15): a text clip travels as Final Cut Pro 7's Text generator
-(a `<generatoritem>`), the way FCP 7 writes it and Premiere Pro and Resolve read it, and comes
-back as a title; what the generator has no parameter for is named in the warnings."""
+"""Titles through FCP 7 XML and FCPXML (issue 15): a text clip travels as Final Cut Pro 7's Text
+generator (a `<generatoritem>`, the way FCP 7 writes it and Premiere Pro and Resolve read it) or
+as Final Cut Pro's Basic Title (a `<title>`), and comes back as a title; what they have no
+parameter for is named in the warnings."""
 
 from __future__ import annotations
 
 import io
 import json
 import xml.etree.ElementTree as ET
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from reelcut.interchange import FORMATS
 from reelcut.services import Services
 
 from . import media_samples
@@ -43,8 +46,8 @@ def titled(services: Services, project: dict[str, Any], tmp_path: Path) -> dict[
     return {"project": project, "media_id": media_id}
 
 
-def _export(api: Api, project_id: str) -> tuple[bytes, list[str]]:
-    r = api.get(f"/api/projects/{project_id}/timeline/export?format=fcp7xml")
+def _export(api: Api, project_id: str, fmt: str = "fcp7xml") -> tuple[bytes, list[str]]:
+    r = api.get(f"/api/projects/{project_id}/timeline/export?format={fmt}")
     assert r.status_code == 200, r.get_data(as_text=True)
     return r.get_data(), json.loads(r.headers["X-Reelcut-Warnings"])
 
@@ -111,10 +114,11 @@ def test_titles_are_written_as_fcp7_text_generators(api: Api, titled: dict[str, 
     assert "FCP 7 XML has no title boxes: 1 title simplified" in warnings
 
 
-def test_titles_come_back_from_fcp7_xml(api: Api, services: Services, titled: dict[str, Any]) -> None:
-    data, _ = _export(api, titled["project"]["id"])
-    other = services.projects.create("Back from FCP 7")
-    r = _import(api, other["id"], data)
+@pytest.mark.parametrize("fmt", ["fcp7xml", "fcpxml"])
+def test_titles_come_back(fmt: str, api: Api, services: Services, titled: dict[str, Any]) -> None:
+    data, _ = _export(api, titled["project"]["id"], fmt)
+    other = services.projects.create("Back")
+    r = _import(api, other["id"], data, f"timeline{FORMATS[fmt].ext}")
     assert r.status_code == 200, r.get_data(as_text=True)
     stored = services.projects.timeline(other["id"])  # the saved row, not the answer
     got = _titles(stored)
@@ -199,3 +203,109 @@ def test_a_text_generator_written_by_fcp7_imports_as_a_title(api: Api, services:
     assert title["color"] == "#ffff00" and "opacity" not in title
     assert (title["x"], title["y"]) == (pytest.approx(0.6), pytest.approx(0.8))
     assert not any("does not import" in w for w in r.get_json()["warnings"])
+
+
+# -- FCPXML: Final Cut Pro's Basic Title ----------------------------------------------------------
+def test_titles_are_written_as_fcpxml_basic_titles(api: Api, titled: dict[str, Any]) -> None:
+    r = api.get(f"/api/projects/{titled['project']['id']}/timeline/export?format=fcpxml")
+    assert r.status_code == 200, r.get_data(as_text=True)
+    warnings = json.loads(r.headers["X-Reelcut-Warnings"])
+    root = ET.fromstring(r.get_data())
+    (effect,) = root.findall("resources/effect")
+    assert effect.get("name") == "Basic Title" and effect.get("uid").endswith("Basic Title.moti")
+    # the placeholders the adapter placed are gone: no asset or clip of them is left
+    assert [a.get("name") for a in root.findall("resources/asset")] == ["shot"]
+    assert not [c for c in root.iter("clip") if "reelcut-title" in (c.get("name") or "")]
+    titles = list(root.iter("title"))
+    assert [t.get("ref") for t in titles] == [effect.get("id")] * 2
+    # connected to the video clip (offset 0, start 0) above it, at their times
+    (shot,) = root.findall(".//spine/clip")
+    assert all(t in list(shot) for t in titles)
+    assert [(t.get("lane"), *(Fraction(t.get(k).removesuffix("s")) for k in ("offset", "duration")))
+            for t in titles] == [("1", Fraction(2, 5), Fraction(6, 5)), ("1", 2, 1)]
+    texts = [t.findtext("text/text-style") for t in titles]
+    assert texts == ["First line\nSecond line", "Goodbye"]
+    styles = [t.find("text-style-def/text-style").attrib for t in titles]
+    assert [t.find("text/text-style").get("ref") for t in titles] == \
+        [t.find("text-style-def").get("id") for t in titles]
+    assert styles[0] == {"font": "DejaVu Serif", "fontSize": "60", "fontColor": "1 0.501961 0 1",
+                         "alignment": "left", "italic": "1"}
+    assert styles[1] == {"fontSize": "40", "fontColor": "0 1 0 1", "bold": "1"}
+    positions = [next(p.get("value") for p in t.findall("param") if p.get("name") == "Position") for t in titles]
+    assert positions == ["-320 144", "0 -252"]  # pixels from the centre, up positive
+    assert not any("has no titles" in w for w in warnings), warnings
+    assert "FCPXML has no title outlines: 1 title simplified" in warnings
+    assert "FCPXML has no title boxes: 1 title simplified" in warnings
+
+
+FCPX_TITLE = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE fcpxml>
+<fcpxml version="1.9">
+  <resources>
+    <format id="r1" name="FFVideoFormat1080p25" frameDuration="100/2500s" width="1920" height="1080"/>
+    <effect id="r2" name="Basic Title"
+            uid=".../Titles.localized/Bumper:Opener.localized/Basic Title.localized/Basic Title.moti"/>
+  </resources>
+  <library>
+    <event name="Event">
+      <project name="Made in Final Cut">
+        <sequence format="r1" duration="5s" tcStart="0s" tcFormat="NDF">
+          <spine>
+            <gap name="Gap" offset="0s" duration="5s" start="3600s">
+              <title ref="r2" lane="1" offset="3601s" name="Hello - Basic Title" start="3600s" duration="2s">
+                <param name="Position" key="9999/999166631/999166633/1/100/101" value="192 -108"/>
+                <text>
+                  <text-style ref="ts1">Made in </text-style>
+                  <text-style ref="ts1">Final Cut</text-style>
+                </text>
+                <text-style-def id="ts1">
+                  <text-style font="Futura" fontSize="72" fontFace="Medium" fontColor="1 1 0 1" bold="1"
+                              alignment="right"/>
+                </text-style-def>
+              </title>
+            </gap>
+          </spine>
+        </sequence>
+      </project>
+    </event>
+  </library>
+</fcpxml>
+"""
+
+
+def test_a_basic_title_written_by_final_cut_imports_as_a_title(api: Api, services: Services,
+                                                                project: dict[str, Any]) -> None:
+    r = _import(api, project["id"], FCPX_TITLE.encode(), "from final cut.fcpxml")
+    assert r.status_code == 200, r.get_data(as_text=True)
+    stored = services.projects.timeline(project["id"])
+    assert [t["kind"] for t in stored["tracks"]] == ["text"]
+    (title,) = _titles(stored)
+    assert title["text"] == "Made in Final Cut"
+    assert (title["start"], title["duration"]) == (1.0, 2.0)
+    assert (title["font"], title["size"], title["bold"], title["italic"], title["align"]) == \
+        ("Futura", 72, True, False, "right")
+    assert title["color"] == "#ffff00" and "opacity" not in title
+    # the file's own frame (1920×1080) places it, not the project's
+    assert (title["x"], title["y"]) == (pytest.approx(0.6), pytest.approx(0.6))
+
+
+@pytest.mark.parametrize("video", [[{"id": "shot", "media_id": "m", "start": 0.0, "in": 0.0, "out": 3.0}], []],
+                         ids=["past the video's end", "over an empty video track"])
+def test_a_title_with_no_clip_under_it_still_goes_through_fcpxml(video: list[dict[str, Any]], tmp_path: Path) -> None:
+    """FCPXML connects a title to the storyline's item under it: where the video has none, the
+    storyline runs on as a gap (the adapter would fail), and the title comes back at its time."""
+    from reelcut.interchange import from_otio, to_otio
+    from reelcut.interchange.service import parse, write
+
+    doc = {"version": 2, "fps": FPS, "width": W, "height": H, "markers": [], "tracks": [
+        {"id": "titles", "name": "Titles", "kind": "text", "clips": [
+            {"id": "late", "start": 4.0, "duration": 1.2, "text": "Late", "x": 0.5, "y": 0.5}]},
+        {"id": "v1", "name": "V1", "kind": "video", "clips": video}]}
+    tl, _ = to_otio(doc, {"m": {"name": "m", "path": str(tmp_path / "m.mp4"), "duration": 4.0}}, "fcpxml")
+    text = write(tl, FORMATS["fcpxml"])
+    (gap,) = [g for g in ET.fromstring(text).iter("gap") if g.find("title") is not None]
+    back = from_otio(parse(text.encode(), FORMATS["fcpxml"], FPS, (W, H)), "fcpxml",
+                     {"fps": FPS, "width": W, "height": H}).doc
+    (title,) = _titles(back)
+    assert (title["text"], title["start"], title["duration"]) == ("Late", 4.0, 1.2)
+    assert (title["x"], title["y"]) == (0.5, 0.5)

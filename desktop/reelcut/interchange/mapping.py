@@ -32,7 +32,7 @@ import opentimelineio as otio
 
 from ..library.timeline import LIMITS, MARKER_NAME, TEXT_STYLE, TRANSITIONS, VERSION
 from ..media.animation import clip_length
-from . import fcp7_text
+from . import fcp7_text, fcpx_text
 
 RT = otio.opentime.RationalTime
 TR = otio.opentime.TimeRange
@@ -62,7 +62,7 @@ FORMATS: dict[str, Format] = {
     "fcp7xml": Format("fcp7xml", "fcp_xml", ".xml", "application/xml", "FCP 7 XML", metadata=False,
                       video_tracks=None, audio=True, transitions=True, markers="timeline", speed=False, text=True),
     "fcpxml": Format("fcpxml", "fcpx_xml", ".fcpxml", "application/xml", "FCPXML", metadata=False,
-                     video_tracks=None, audio=True, transitions=False, markers="clips", speed=False, text=False),
+                     video_tracks=None, audio=True, transitions=False, markers="clips", speed=False, text=True),
     "edl": Format("edl", "cmx_3600", ".edl", "text/plain", "CMX 3600 EDL", metadata=False,
                   video_tracks=1, audio=False, transitions=True, markers="clips", speed=True, text=False),
 }
@@ -144,12 +144,17 @@ def _text_clip(clip: dict[str, Any], fps: float, fmt: Format, height: int, lost:
     params = {k: clip[k] for k in ("text", "x", "y", "size", "color") if k in clip}
     ref = otio.schema.GeneratorReference(name="Text", generator_kind=TEXT_KIND, parameters=params,
                                          available_range=TR(RT(0, fps), RT(length, fps)))
+    name = (clip.get("text") or "Title").splitlines()[0][:60] if (clip.get("text") or "").strip() else "Title"
     if fmt.adapter == "fcp_xml":
         # the adapter writes this as FCP 7's Text generator, the way the titles of other editors read
         ref.metadata["fcp_xml"] = fcp7_text.effect_metadata(clip, height)
+    elif fmt.adapter == "fcpx_xml":
+        # a placeholder the adapter places like any clip, made a <title> after (fcpx_text)
+        name = fcpx_text.TOKEN + re.sub(r"[^A-Za-z0-9_-]", "_", clip["id"])
+        ref = otio.schema.MissingReference(name=name)
+    if fmt.text and not fmt.metadata:
         for what in fcp7_text.losses(clip):
             lost.clip(what, clip["id"], "title")
-    name = (clip.get("text") or "Title").splitlines()[0][:60] if (clip.get("text") or "").strip() else "Title"
     return otio.schema.Clip(name=name, media_reference=ref, source_range=TR(RT(0, fps), RT(length, fps)),
                             metadata={META: {k: clip[k] for k in TEXT_FIELDS if k in clip}})
 
@@ -267,6 +272,19 @@ def _track(track: dict[str, Any], media: dict[str, dict[str, Any]], fps: float, 
     return out
 
 
+def _pad_storyline(tl: otio.schema.Timeline, fps: float) -> None:
+    """FCPXML connects the items of the upper tracks (titles too) to the primary storyline's item
+    under them (the adapter fails on one with nothing under it): the lowest video track runs on,
+    as a gap, to the end of the highest."""
+    video = [t for t in tl.tracks if t.kind == otio.schema.TrackKind.Video]
+    if len(video) < 2:
+        return
+    end = max(t.duration().to_frames() for t in video[1:])
+    length = video[0].duration().to_frames()
+    if end > length:
+        video[0].append(otio.schema.Gap(source_range=TR(RT(0, fps), RT(end - length, fps))))
+
+
 def _markers_on_clips(tl: otio.schema.Timeline, markers: list[dict[str, Any]], fps: float, fmt: Format,
                       lost: _Lost) -> None:
     """Markers for a format that holds them only on the items of a track: each goes on the item
@@ -359,6 +377,8 @@ def to_otio(doc: dict[str, Any], media: dict[str, dict[str, Any]], fmt: Format |
         tl.tracks.append(_track(track, media, fps, fmt, lost, missing, doc["height"]))
     for track in audio:
         tl.tracks.append(_track(track, media, fps, fmt, lost, missing, doc["height"]))
+    if fmt.adapter == "fcpx_xml":
+        _pad_storyline(tl, fps)
     markers = doc.get("markers") or []
     if markers and not fmt.markers:
         lost.line(f"{fmt.label} has no timeline markers: {_plural(len(markers), 'marker')} left out")
