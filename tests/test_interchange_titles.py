@@ -309,3 +309,27 @@ def test_a_title_with_no_clip_under_it_still_goes_through_fcpxml(video: list[dic
     (title,) = _titles(back)
     assert (title["text"], title["start"], title["duration"]) == ("Late", 4.0, 1.2)
     assert (title["x"], title["y"]) == (0.5, 0.5)
+
+
+def test_a_title_among_video_clips_in_fcp7_xml_goes_onto_a_text_track_above(
+        api: Api, services: Services, project: dict[str, Any], tmp_path: Path) -> None:
+    """FCP 7 lets a Text generator sit on a track between video clips; Reelcut's tracks hold one
+    kind, so the title goes onto a text track right above that track's clips."""
+    shot = media_samples.make_video(tmp_path / "shot.mp4", seconds=2, color="blue", rate=FPS)
+    clipitem = f"""<clipitem id="shot">
+            <name>shot</name><duration>50</duration>
+            <rate><ntsc>FALSE</ntsc><timebase>25</timebase></rate>
+            <in>0</in><out>25</out><start>0</start><end>25</end>
+            <file id="file-1"><name>shot.mp4</name><pathurl>{shot.as_uri()}</pathurl>
+              <rate><ntsc>FALSE</ntsc><timebase>25</timebase></rate><duration>50</duration>
+              <media><video/></media></file>
+          </clipitem>
+          <generatoritem"""
+    xml = FCP7_TITLE.replace("<generatoritem", clipitem, 1)
+    r = _import(api, project["id"], xml.encode(), "mixed.xml")
+    assert r.status_code == 200, r.get_data(as_text=True)
+    stored = services.projects.timeline(project["id"])
+    assert [(t["kind"], len(t["clips"])) for t in stored["tracks"]] == [("text", 1), ("video", 1)]
+    (title,) = _titles(stored)
+    assert title["text"] == "Made in FCP\nSecond line" and title["start"] == 1.0
+    assert not any("does not import" in w for w in r.get_json()["warnings"])

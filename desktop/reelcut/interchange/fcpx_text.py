@@ -80,9 +80,14 @@ def finish(xml: str, titles: dict[str, dict[str, Any]], width: int, height: int)
             if fmt.get("id") == sequence.get("format") and fmt.get("width") is None:
                 fmt.set("width", str(width))
                 fmt.set("height", str(height))
-    if not titles:
-        ET.indent(root, space="    ")
-        return '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE fcpxml>\n' + ET.tostring(root, encoding="unicode")
+    if titles:
+        _titles(root, resources, titles, width, height)
+    ET.indent(root, space="    ")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE fcpxml>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _titles(root: ET.Element, resources: ET.Element, titles: dict[str, dict[str, Any]], width: int,
+            height: int) -> None:
     ids = [int(e.get("id", "r0")[1:]) for e in resources if (e.get("id") or "").startswith("r")
            and e.get("id", "")[1:].isdigit()]
     effect_id = f"r{max(ids, default=0) + 1}"
@@ -107,8 +112,6 @@ def finish(xml: str, titles: dict[str, dict[str, Any]], width: int, height: int)
     for holder, child in [(h, c) for h in root.iter() for c in h
                           if c.tag == "asset-clip" and c.get("ref") in placeholder_assets]:
         holder.remove(child)
-    ET.indent(root, space="    ")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE fcpxml>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
 def _float(value: Any) -> float | None:

@@ -544,6 +544,7 @@ def from_otio(tl: otio.schema.Timeline, fmt: Format | str, defaults: dict[str, A
         if not track.enabled:
             new["muted" if kind == "audio" else "hidden"] = True
         mapped: dict[int, dict[str, Any]] = {}
+        side: list[dict[str, Any]] = []
         for i, item in enumerate(track):
             for m in getattr(item, "markers", []):
                 if isinstance(item, (otio.schema.Clip, otio.schema.Gap)) and item.source_range is not None:
@@ -562,8 +563,8 @@ def from_otio(tl: otio.schema.Timeline, fmt: Format | str, defaults: dict[str, A
             cmeta = _reelcut(item)
             ref = item.media_reference
             if kind == "text" or getattr(ref, "generator_kind", None) == TEXT_KIND:
-                if kind != "text":
-                    skipped["titles on a video track"] += 1
+                if kind == "audio":
+                    skipped["titles on an audio track"] += 1
                     continue
                 params = dict(getattr(ref, "parameters", {}) or {})
                 # a Text generator read from FCP 7 XML (this file's or another editor's)
@@ -575,7 +576,10 @@ def from_otio(tl: otio.schema.Timeline, fmt: Format | str, defaults: dict[str, A
                         clip.setdefault(k, params[k])
                 clip.setdefault("text", item.name or "")
                 clip.update(id=ids.take(cmeta.get("id"), "clip"), start=start, duration=length)
-                mapped[i] = clip
+                if kind == "text":
+                    mapped[i] = clip
+                else:  # a title among video clips (FCP 7 allows it): onto a text track above them
+                    side.append(clip)
                 continue
             if isinstance(ref, otio.schema.GeneratorReference):
                 skipped[f"generated clips ({ref.generator_kind or 'a generator'})"] += 1
@@ -640,6 +644,9 @@ def from_otio(tl: otio.schema.Timeline, fmt: Format | str, defaults: dict[str, A
             b["transition_in"] = {"type": ttype, "duration": d}
         new["clips"] = [mapped[i] for i in sorted(mapped)]
         (audio if kind == "audio" else video).append(new)
+        if side:
+            video.append({"id": ids.take(None, "titles"), "name": f"{new['name']} titles"[:200], "kind": "text",
+                          "muted": False, "hidden": new["hidden"], "clips": side})
     for what, n in sorted(skipped.items()):
         warnings.append(f"Reelcut does not import {what}: {n} left out")
     for what, n in sorted(effects.items()):
