@@ -32,11 +32,12 @@ import opentimelineio as otio
 
 from ..library.timeline import LIMITS, MARKER_NAME, TEXT_STYLE, TRANSITIONS, VERSION
 from ..media.animation import clip_length
+from . import fcp7_text, fcpx_text
 
 RT = otio.opentime.RationalTime
 TR = otio.opentime.TimeRange
 META = "reelcut"
-TEXT_KIND = "Text"  # the generator_kind of a text clip's GeneratorReference
+TEXT_KIND = fcp7_text.KIND  # the generator_kind of a text clip's GeneratorReference (FCP 7's effectid)
 
 
 @dataclass(frozen=True)
@@ -59,9 +60,9 @@ FORMATS: dict[str, Format] = {
     "otio": Format("otio", "otio_json", ".otio", "application/json", "OpenTimelineIO", metadata=True,
                    video_tracks=None, audio=True, transitions=True, markers="timeline", speed=True, text=True),
     "fcp7xml": Format("fcp7xml", "fcp_xml", ".xml", "application/xml", "FCP 7 XML", metadata=False,
-                      video_tracks=None, audio=True, transitions=True, markers="timeline", speed=False, text=False),
+                      video_tracks=None, audio=True, transitions=True, markers="timeline", speed=False, text=True),
     "fcpxml": Format("fcpxml", "fcpx_xml", ".fcpxml", "application/xml", "FCPXML", metadata=False,
-                     video_tracks=None, audio=True, transitions=False, markers="clips", speed=False, text=False),
+                     video_tracks=None, audio=True, transitions=False, markers="clips", speed=False, text=True),
     "edl": Format("edl", "cmx_3600", ".edl", "text/plain", "CMX 3600 EDL", metadata=False,
                   video_tracks=1, audio=False, transitions=True, markers="clips", speed=True, text=False),
 }
@@ -122,26 +123,38 @@ class _Lost:
     def __init__(self, label: str) -> None:
         self.label = label
         self.clips: dict[str, set[str]] = {}
+        self.nouns: dict[str, str] = {}
         self.lines: list[str] = []
 
-    def clip(self, what: str, clip_id: str) -> None:
+    def clip(self, what: str, clip_id: str, noun: str = "clip") -> None:
         self.clips.setdefault(what, set()).add(clip_id)
+        self.nouns.setdefault(what, noun)
 
     def line(self, text: str) -> None:
         self.lines.append(text)
 
     def warnings(self) -> list[str]:
-        out = [f"{self.label} has no {what}: {_plural(len(ids), 'clip')} simplified"
+        out = [f"{self.label} has no {what}: {_plural(len(ids), self.nouns[what])} simplified"
                for what, ids in sorted(self.clips.items())]
         return out + self.lines
 
 
-def _text_clip(clip: dict[str, Any], fps: float) -> otio.schema.Clip:
+def _text_clip(clip: dict[str, Any], fps: float, fmt: Format, height: int, lost: _Lost) -> otio.schema.Clip:
     length = _frames(clip["duration"], fps)
     params = {k: clip[k] for k in ("text", "x", "y", "size", "color") if k in clip}
     ref = otio.schema.GeneratorReference(name="Text", generator_kind=TEXT_KIND, parameters=params,
                                          available_range=TR(RT(0, fps), RT(length, fps)))
     name = (clip.get("text") or "Title").splitlines()[0][:60] if (clip.get("text") or "").strip() else "Title"
+    if fmt.adapter == "fcp_xml":
+        # the adapter writes this as FCP 7's Text generator, the way the titles of other editors read
+        ref.metadata["fcp_xml"] = fcp7_text.effect_metadata(clip, height)
+    elif fmt.adapter == "fcpx_xml":
+        # a placeholder the adapter places like any clip, made a <title> after (fcpx_text)
+        name = fcpx_text.TOKEN + re.sub(r"[^A-Za-z0-9_-]", "_", clip["id"])
+        ref = otio.schema.MissingReference(name=name)
+    if fmt.text and not fmt.metadata:
+        for what in fcp7_text.losses(clip):
+            lost.clip(what, clip["id"], "title")
     return otio.schema.Clip(name=name, media_reference=ref, source_range=TR(RT(0, fps), RT(length, fps)),
                             metadata={META: {k: clip[k] for k in TEXT_FIELDS if k in clip}})
 
@@ -195,7 +208,7 @@ def _media_clip(clip: dict[str, Any], media: dict[str, dict[str, Any]], fps: flo
 
 
 def _track(track: dict[str, Any], media: dict[str, dict[str, Any]], fps: float, fmt: Format, lost: _Lost,
-           missing: Counter) -> otio.schema.Track:
+           missing: Counter, height: int) -> otio.schema.Track:
     kind = otio.schema.TrackKind.Audio if track["kind"] == "audio" else otio.schema.TrackKind.Video
     meta = {k: track[k] for k in ("id", "name", "kind", "muted", "hidden", "volume") if k in track}
     out = otio.schema.Track(name=track.get("name") or track["id"], kind=kind, metadata={META: meta})
@@ -211,7 +224,7 @@ def _track(track: dict[str, Any], media: dict[str, dict[str, Any]], fps: float, 
     prev_end = 0
     for clip in sorted(track["clips"], key=lambda c: c["start"]):
         text = track["kind"] == "text"
-        item = _text_clip(clip, fps) if text else _media_clip(clip, media, fps, fmt, lost, missing)
+        item = _text_clip(clip, fps, fmt, height, lost) if text else _media_clip(clip, media, fps, fmt, lost, missing)
         start = _frames(clip["start"], fps)
         length = item.source_range.duration.to_frames()
         tr = clip.get("transition_in")
@@ -257,6 +270,19 @@ def _track(track: dict[str, Any], media: dict[str, dict[str, Any]], fps: float, 
         cursor = start + length
         prev, prev_end = item, cursor
     return out
+
+
+def _pad_storyline(tl: otio.schema.Timeline, fps: float) -> None:
+    """FCPXML connects the items of the upper tracks (titles too) to the primary storyline's item
+    under them (the adapter fails on one with nothing under it): the lowest video track runs on,
+    as a gap, to the end of the highest."""
+    video = [t for t in tl.tracks if t.kind == otio.schema.TrackKind.Video]
+    if len(video) < 2:
+        return
+    end = max(t.duration().to_frames() for t in video[1:])
+    length = video[0].duration().to_frames()
+    if end > length:
+        video[0].append(otio.schema.Gap(source_range=TR(RT(0, fps), RT(end - length, fps))))
 
 
 def _markers_on_clips(tl: otio.schema.Timeline, markers: list[dict[str, Any]], fps: float, fmt: Format,
@@ -348,9 +374,11 @@ def to_otio(doc: dict[str, Any], media: dict[str, dict[str, Any]], fmt: Format |
                       "(video clips keep their own sound)")
         audio = []
     for track in reversed(picture):  # bottom first
-        tl.tracks.append(_track(track, media, fps, fmt, lost, missing))
+        tl.tracks.append(_track(track, media, fps, fmt, lost, missing, doc["height"]))
     for track in audio:
-        tl.tracks.append(_track(track, media, fps, fmt, lost, missing))
+        tl.tracks.append(_track(track, media, fps, fmt, lost, missing, doc["height"]))
+    if fmt.adapter == "fcpx_xml":
+        _pad_storyline(tl, fps)
     markers = doc.get("markers") or []
     if markers and not fmt.markers:
         lost.line(f"{fmt.label} has no timeline markers: {_plural(len(markers), 'marker')} left out")
@@ -516,6 +544,7 @@ def from_otio(tl: otio.schema.Timeline, fmt: Format | str, defaults: dict[str, A
         if not track.enabled:
             new["muted" if kind == "audio" else "hidden"] = True
         mapped: dict[int, dict[str, Any]] = {}
+        side: list[dict[str, Any]] = []
         for i, item in enumerate(track):
             for m in getattr(item, "markers", []):
                 if isinstance(item, (otio.schema.Clip, otio.schema.Gap)) and item.source_range is not None:
@@ -534,17 +563,23 @@ def from_otio(tl: otio.schema.Timeline, fmt: Format | str, defaults: dict[str, A
             cmeta = _reelcut(item)
             ref = item.media_reference
             if kind == "text" or getattr(ref, "generator_kind", None) == TEXT_KIND:
-                if kind != "text":
-                    skipped["titles on a video track"] += 1
+                if kind == "audio":
+                    skipped["titles on an audio track"] += 1
                     continue
                 params = dict(getattr(ref, "parameters", {}) or {})
+                # a Text generator read from FCP 7 XML (this file's or another editor's)
+                params.update({k: v for k, v in fcp7_text.clip_fields(plain(ref.metadata.get("fcp_xml"))).items()
+                               if k not in params})
                 clip = {k: cmeta[k] for k in TEXT_FIELDS if k in cmeta}
-                for k in ("text", "x", "y", "size", "color"):
+                for k in ("text", "x", "y", "size", "color", "font", "bold", "italic", "align", "opacity"):
                     if k in params:
                         clip.setdefault(k, params[k])
                 clip.setdefault("text", item.name or "")
                 clip.update(id=ids.take(cmeta.get("id"), "clip"), start=start, duration=length)
-                mapped[i] = clip
+                if kind == "text":
+                    mapped[i] = clip
+                else:  # a title among video clips (FCP 7 allows it): onto a text track above them
+                    side.append(clip)
                 continue
             if isinstance(ref, otio.schema.GeneratorReference):
                 skipped[f"generated clips ({ref.generator_kind or 'a generator'})"] += 1
@@ -609,6 +644,9 @@ def from_otio(tl: otio.schema.Timeline, fmt: Format | str, defaults: dict[str, A
             b["transition_in"] = {"type": ttype, "duration": d}
         new["clips"] = [mapped[i] for i in sorted(mapped)]
         (audio if kind == "audio" else video).append(new)
+        if side:
+            video.append({"id": ids.take(None, "titles"), "name": f"{new['name']} titles"[:200], "kind": "text",
+                          "muted": False, "hidden": new["hidden"], "clips": side})
     for what, n in sorted(skipped.items()):
         warnings.append(f"Reelcut does not import {what}: {n} left out")
     for what, n in sorted(effects.items()):

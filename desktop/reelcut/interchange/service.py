@@ -10,6 +10,7 @@ import contextlib
 import hashlib
 import logging
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,8 @@ from ..library.files import safe_filename
 from ..library.media_store import MediaStore
 from ..library.projects import Projects
 from ..library.timeline import MARKER_NAME, PATH_CHARS, validate_timeline, without_clips, without_placeholders
-from .mapping import FORMATS, Format, from_otio, otio_rate, to_otio
+from . import fcp7_text, fcpx_text
+from .mapping import FORMATS, TEXT_KIND, Format, from_otio, otio_rate, plain, to_otio
 
 log = logging.getLogger(__name__)
 BY_EXT = {f.ext: f for f in FORMATS.values()}
@@ -63,17 +65,65 @@ def export_timeline(projects: Projects, media: MediaStore, project_id: str,
             path = None
         items[item["id"]] = {"name": item["name"], "path": path, "duration": item["duration"]}
     tl, warnings = to_otio(doc, items, fmt, name=project["name"])
-    fps = tl.metadata["reelcut"]["fps"]
     try:
         if fmt.adapter == "cmx_3600" and (not len(tl.tracks) or not len(tl.tracks[0])):
             text = f"TITLE: {tl.name}\n\n"  # the adapter needs one event at least
         else:
-            text = otio.adapters.write_to_string(tl, fmt.adapter, **_adapter_args(fmt, fps))
+            text = write(tl, fmt)
     except Exception as exc:  # noqa: BLE001 - an adapter's refusal, told with the format
         log.warning("writing %s failed", fmt.label, exc_info=True)
         raise AppError("interchange_failed", f"The timeline could not be written as {fmt.label}: {exc}") from exc
     name = safe_filename(project["name"]) or "timeline"
     return text.encode("utf-8"), f"{name}{fmt.ext}", fmt.mime, warnings
+
+
+def write(tl: otio.schema.Timeline, fmt: Format) -> str:
+    """`to_otio`'s timeline as the format's text: the adapter's, with the titles it cannot write
+    made the format's own (FCP 7's Text generators, FCPXML's Basic Titles)."""
+    meta = tl.metadata["reelcut"]
+    text = otio.adapters.write_to_string(tl, fmt.adapter, **_adapter_args(fmt, meta["fps"]))
+    if fmt.adapter == "fcp_xml":
+        text = fcp7_text.tidy(text)
+    elif fmt.adapter == "fcpx_xml":
+        text = fcpx_text.finish(text, _placeholders(tl), meta["width"], meta["height"])
+    return text
+
+
+def _placeholders(tl: otio.schema.Timeline) -> dict[str, dict[str, Any]]:
+    """The FCPXML placeholder clips of the text tracks, by name, with their text clips."""
+    return {c.name: plain(c.metadata["reelcut"]) for t in tl.tracks
+            if (t.metadata.get("reelcut") or {}).get("kind") == "text" for c in t.find_clips()
+            if c.name.startswith(fcpx_text.TOKEN)}
+
+
+def _add_titles(tl: otio.schema.Timeline, text: str, fps: float, canvas: tuple[int, int]) -> None:
+    """FCPXML's titles, which OTIO's adapter skips, as text tracks on top of the picture: each
+    title on the lowest of them where it overlaps none."""
+    titles = fcpx_text.read_titles(text, *canvas)
+    if not titles:
+        return
+    rate = next((c.source_range.duration.rate for c in tl.find_clips() if c.source_range), otio_rate(fps))
+    RT, TR = otio.opentime.RationalTime, otio.opentime.TimeRange
+    tracks: list[otio.schema.Track] = []
+    ends: list[int] = []
+    for t in titles:
+        start, length = round(t["start"] * rate), round(t["duration"] * rate)
+        if length < 1 or start < 0:
+            continue
+        i = next((i for i, end in enumerate(ends) if end <= start), None)
+        if i is None:
+            tracks.append(otio.schema.Track(kind=otio.schema.TrackKind.Video))
+            ends.append(0)
+            i = len(tracks) - 1
+        if start > ends[i]:
+            tracks[i].append(otio.schema.Gap(source_range=TR(RT(0, rate), RT(start - ends[i], rate))))
+        ref = otio.schema.GeneratorReference(name="Text", generator_kind=TEXT_KIND, parameters=t["fields"])
+        name = (t["fields"].get("text") or "").split("\n")[0][:60] or "Title"
+        tracks[i].append(otio.schema.Clip(name=name, media_reference=ref,
+                                          source_range=TR(RT(0, rate), RT(length, rate))))
+        ends[i] = start + length
+    for track in tracks:
+        tl.tracks.append(track)
 
 
 def _sha256(path: Path) -> str:
@@ -84,8 +134,9 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def parse(data: bytes, fmt: Format, fps: float) -> otio.schema.Timeline:
-    """The file's timeline, or a 422 saying why it is not one."""
+def parse(data: bytes, fmt: Format, fps: float, canvas: tuple[int, int] = (1920, 1080)) -> otio.schema.Timeline:
+    """The file's timeline, or a 422 saying why it is not one. `canvas` places FCPXML's titles
+    when the file gives no frame size (the project's)."""
     if len(data) > MAX_FILE:
         raise AppError("invalid_interchange", f"A {fmt.label} file larger than {MAX_FILE // 2**20} MB is refused.")
     try:
@@ -107,6 +158,12 @@ def parse(data: bytes, fmt: Format, fps: float) -> otio.schema.Timeline:
                                                           None)
     if not isinstance(result, otio.schema.Timeline):
         raise AppError("invalid_interchange", f"The {fmt.label} file holds no timeline.")
+    if fmt.adapter == "fcpx_xml":
+        try:
+            _add_titles(result, text, fps, canvas)
+        except (ET.ParseError, ValueError, ZeroDivisionError) as exc:
+            raise AppError("invalid_interchange", f"The titles of the {fmt.label} file could not be read: "
+                           f"{exc}.") from None
     return result
 
 
@@ -121,7 +178,7 @@ def import_timeline(projects: Projects, media: MediaStore, project_id: str, data
         # refused now, before any media is copied in (the save below would refuse it too, with the
         # same answer: 409 stale_timeline with the current revision, or 400 for a revision that is none)
         projects.save_timeline_at(project_id, current, revision)
-    tl = parse(data, fmt, float(current["fps"]))
+    tl = parse(data, fmt, float(current["fps"]), (current["width"], current["height"]))
     try:
         imp = from_otio(tl, fmt, current, base)
     except AppError:
@@ -209,4 +266,4 @@ def import_timeline(projects: Projects, media: MediaStore, project_id: str, data
     return saved, new_revision, warnings
 
 
-__all__ = ["BY_EXT", "export_timeline", "format_of", "import_timeline", "parse"]
+__all__ = ["BY_EXT", "export_timeline", "format_of", "import_timeline", "parse", "write"]
