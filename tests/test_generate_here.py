@@ -6,6 +6,9 @@ extend-video is sent the clip's own media."""
 from __future__ import annotations
 
 import base64
+import json
+import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +17,7 @@ import numpy as np
 import pytest
 
 from reelcut import keystore
+from reelcut.config import Config
 from reelcut.generation.fal import FalProvider
 from reelcut.services import Services
 
@@ -205,6 +209,116 @@ def test_retake_refuses_naming_the_field_and_changes_nothing(api: Api, services:
     assert (err["code"], err["field"]) == (code, field) and words in err["message"], err
     assert api.get(f"/api/projects/{project['id']}/timeline").json == before
     assert services.jobs.list(project["id"]) == []
+
+
+# -- a retake done while the app is down -------------------------------------------------------------
+def stored(config: Config, project_id: str) -> tuple[dict[str, Any], int]:
+    """The timeline and revision as the project's SQLite row holds them."""
+    con = sqlite3.connect(config.db_path)
+    try:
+        timeline, revision = con.execute("SELECT timeline, revision FROM projects WHERE id = ?",
+                                         (project_id,)).fetchone()
+    finally:
+        con.close()
+    return json.loads(timeline), revision
+
+
+def stored_clip(config: Config, project_id: str, clip_id: str) -> dict[str, Any] | None:
+    doc, _ = stored(config, project_id)
+    return next((c for c in v1(doc)["clips"] if c["id"] == clip_id), None)
+
+
+def retake_then_stop(config: Config, sequence: Path,
+                     meanwhile: Callable[[Services, dict], None] | None = None) -> tuple[dict, str, dict]:
+    """A retake of clip a whose job ends as the app dies: the job is done (its take stored), the
+    switch not written. `meanwhile` is what the user does before the app stops. Answers the
+    project, the source's media id and the job."""
+    first = Services(config)
+    first.start()
+    try:
+        project = first.projects.create("Retake")
+        media_id, _ = setup(None, first, project, sequence, [clip("", 1.0, 0.2, 2.8, "a", fade_in=0.5)])
+        first.jobs.listeners.remove(first.placements.job_changed)  # the process dies as the job ends
+        answer = first.placements.retake(project["id"], "a", 2.0, 2.6, RETAKE, "a storm rolls in")
+        job = first.jobs.wait(answer["job"]["id"], timeout=120)
+        assert job["status"] == "done", job["error"]
+        if meanwhile is not None:
+            meanwhile(first, project)
+    finally:
+        first.close()
+    return project, media_id, job
+
+
+def start_and_close(config: Config, then: Callable[[Services], Any] | None = None) -> Any:
+    again = Services(config)
+    again.start()
+    try:
+        return then(again) if then else None
+    finally:
+        again.close()
+
+
+def test_a_retake_done_while_the_app_was_down_switches_the_clip_at_start_up_once(
+        config: Config, sequence: Path) -> None:
+    project, media_id, job = retake_then_stop(config, sequence)
+    before, revision = stored(config, project["id"])
+    assert stored_clip(config, project["id"], "a")["media_id"] == media_id  # not switched yet
+    start_and_close(config)
+    got = stored_clip(config, project["id"], "a")
+    # the new take, where the clip was, with its trims and properties
+    assert got == {"id": "a", "media_id": job["media_id"], "start": 1.0, "in": 0.2, "out": 2.8, "fade_in": 0.5}
+    _, switched = stored(config, project["id"])
+    assert switched == revision + 1  # one write
+    # a second start changes nothing: the switch was made once
+    start_and_close(config)
+    assert stored(config, project["id"])[1] == switched
+    assert stored_clip(config, project["id"], "a") == got
+
+    def check(s: Services) -> None:
+        new, old = s.media.get(job["media_id"]), s.media.get(media_id)
+        assert new["group_id"] == old["group_id"] and (old["take"], new["take"]) == (0, 1)
+        assert s.jobs.get(job["id"])["message"] == "Done"
+        # one undo step, made by the generation: undo brings the source back, trims kept
+        step = s.projects.undo_timeline(project["id"])
+        assert step["step"]["source"] == "generation"
+        assert next(c for c in v1(step["timeline"])["clips"] if c["id"] == "a") == {**got, "media_id": media_id}
+    start_and_close(config, check)
+
+
+def _delete_clip(s: Services, project: dict) -> None:
+    doc = s.projects.timeline(project["id"])
+    v1(doc)["clips"] = []
+    s.projects.save_timeline(project["id"], doc)
+
+
+def _switch_to_other_media(s: Services, project: dict) -> None:
+    other = ms.make_sequence(s.config.temp_dir / "other.mp4", ["navy", "navy", "navy"], size=f"{W}x{H}", rate=FPS)
+    item = s.media.import_path(project["id"], other)
+    doc = s.projects.timeline(project["id"])
+    v1(doc)["clips"][0]["media_id"] = item["id"]
+    s.projects.save_timeline(project["id"], doc)
+
+
+@pytest.mark.parametrize("meanwhile,why", [
+    (_delete_clip, "its clip was deleted from the timeline"),
+    (_switch_to_other_media, "its clip plays other media now"),
+])
+def test_a_retake_done_while_the_app_was_down_leaves_a_changed_clip_alone(
+        config: Config, sequence: Path, meanwhile: Callable[[Services, dict], None], why: str) -> None:
+    project, media_id, job = retake_then_stop(config, sequence, meanwhile)
+    before = stored(config, project["id"])
+    start_and_close(config)
+    assert stored(config, project["id"]) == before  # nothing written, no new revision
+
+    def check(s: Services) -> None:
+        done = s.jobs.get(job["id"])
+        assert done["status"] == "done" and why in done["message"], done["message"]
+        assert done["message"].startswith("Done, kept in the library only")
+        # the take is still in the library, a take of its source
+        new = s.media.get(job["media_id"])
+        assert new["group_id"] == s.media.get(media_id)["group_id"] and new["take"] == 1
+        assert s.jobs.placed_pending() == []
+    start_and_close(config, check)
 
 
 # -- the requests fal receives --------------------------------------------------------------------

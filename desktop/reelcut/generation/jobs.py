@@ -413,12 +413,18 @@ class JobManager:
         place = state.get("place")
         return (place if isinstance(place, dict) else None), bool(state.get("placed"))
 
-    def mark_placed(self, job_id: str) -> None:
+    def mark_placed(self, job_id: str, skipped: str | None = None) -> None:
+        """The job's timeline change is done with, for good: made, or `skipped` (why it was not,
+        which becomes the job's message, so the user reads why the edit did not happen)."""
         with self.db.transaction() as c:
             row = c.execute("SELECT state FROM jobs WHERE id = ?", (job_id,)).fetchone()
             if row is not None:
-                state = {**loads(row[0], {}), "placed": True}
+                state = {**loads(row[0], {}), "placed": True, **({"place_skipped": skipped} if skipped else {})}
                 c.execute("UPDATE jobs SET state = ? WHERE id = ?", (dumps(state), job_id))
+        if skipped and row is not None:
+            log.warning("job %s: its result was not put on the timeline: %s", job_id, skipped)
+            # naming its status: a done row takes no other write (runs.StatusRows)
+            self._update(job_id, status="done", message=f"Done, kept in the library only: {skipped}"[:1000])
 
     def placed_pending(self) -> list[dict[str, Any]]:
         """Done jobs whose result was to go on the timeline and is not there yet (the app stopped

@@ -11,7 +11,9 @@ running again. Every write goes through Projects.save_timeline_at, with a new re
 
 Generate here puts a text-to-video placeholder on an empty spot. Retake sends a range of a clip's
 media to a retake model (video_url, start_time, duration); what it makes is a new take of that
-media (the same group), and the clip switches to it in place, keeping its trims. Extend with an
+media (the same group), and the clip switches to it in place, keeping its trims, when the job is
+done: now, or at the next start if the app stopped first (the switch is kept on the job's row, as
+a voice-over's place is, and made once). Extend with an
 extend-video model sends the clip's media itself (video_url) instead of its last frame."""
 
 from __future__ import annotations
@@ -101,6 +103,11 @@ def _takes_frames(model: dict[str, Any], *, end: bool) -> bool:
     if end:
         return "end_image_media_id" in sources
     return not sources.get("end_image_media_id", {}).get("required")
+
+
+class _Skipped(Exception):
+    """A done job's timeline change that must not be made any more (its clip was deleted, or
+    plays other media since): why, in words for the job's message."""
 
 
 class Placements:
@@ -298,35 +305,23 @@ class Placements:
             raise AppError("no_api_key", f"{model['name']} runs on fal.ai: add your fal.ai API key in Settings (or "
                            "set FAL_KEY), or retake with the offline preview model.")
         own = {**(params or {}), "start_time": start_time, "duration": duration}
+        # the switch is kept on the job's row (`place`), so it is made when the job is done, now
+        # or at the next start if the app stopped first, and once (see _place)
         job = self.jobs.start(project_id, [model["id"]], prompt, {model["id"]: own},
                               media={"video_media_id": item["id"]},
-                              state={"retake": {"clip_id": clip["id"], "media_id": item["id"]}})[0]
+                              place={"retake_clip": clip["id"], "media_id": item["id"]})[0]
         self.job_changed(self.jobs.get(job["id"]))
         return {"job": job, "clip_id": clip["id"], "start_time": start_time, "duration": duration}
 
-    def _retake_landed(self, job: dict[str, Any], info: dict[str, Any]) -> None:
-        """A retake that ended well: its media joins the source's takes, and the clip (if it still
-        plays the source) switches to it in place, keeping every other field."""
+    def _join_takes(self, job: dict[str, Any], place: dict[str, Any]) -> None:
+        """A retake's result joins its source's takes, whether or not the clip switches to it (a
+        second call, after a stop between this and the switch, changes nothing)."""
         try:
-            new = self.media.get(job["media_id"])
-            self.media.join_takes(new["id"], info["media_id"])
+            new, source = self.media.get(job["media_id"]), self.media.get(place["media_id"])
         except NotFound:
-            return  # the source or the result went meanwhile: nothing to switch
-
-        def switch(doc: dict[str, Any]) -> bool:
-            for track in doc["tracks"]:
-                for clip in track["clips"]:
-                    if clip.get("id") != info["clip_id"] or clip.get("media_id") != info["media_id"]:
-                        continue
-                    if new.get("duration") and float(clip["out"]) > float(new["duration"]) + 1e-3:
-                        log.warning("retake %s is shorter than clip %s's out point: left as a take", job["id"],
-                                    clip["id"])
-                        return False
-                    clip["media_id"] = new["id"]
-                    return True
-            return False
-
-        self._edit(job["project_id"], switch, "generation")
+            return  # the result or its source went: _put says which
+        if not new.get("group_id") or new["group_id"] != source.get("group_id"):
+            self.media.join_takes(new["id"], source["id"])
 
     @staticmethod
     def _placeholder(job: dict[str, Any], length: float) -> dict[str, Any]:
@@ -487,10 +482,11 @@ class Placements:
         track["clips"].append(placeholder)
         return True
 
-    # -- Voice-over, Add sound, Upscale ----------------------------------------------------------
+    # -- Voice-over, Add sound, Upscale (and Retake's switch) ------------------------------------
     # These land when their job is done, not as placeholders (a placeholder is a picture card on a
-    # video track): the job's row keeps `place` (JobManager.start), and job_changed writes the
-    # result through the same _edit path, once.
+    # video track): the job's row keeps `place` (JobManager.start), and job_changed (or, after a
+    # stop, reconcile at the next start) writes the result through the same _edit path, once. A
+    # change that no longer fits the timeline is skipped, and the job's message says why.
     def _model_of(self, model_id: Any, output: str, mode: str, what: str, task: str | None = None) -> dict[str, Any]:
         if not isinstance(model_id, str) or not model_id:
             raise AppError("wrong_model", "model_id is required.", field="model_id")
@@ -590,21 +586,38 @@ class Placements:
         return track
 
     def _put(self, doc: dict[str, Any], job: dict[str, Any], place: dict[str, Any]) -> bool:
-        item = self.media.get(job["media_id"])
+        """Make the job's change to `doc`: False when it is there already (the app stopped between
+        the write and noting it); _Skipped when it must not be made any more."""
+        try:
+            item = self.media.get(job["media_id"])
+        except NotFound:
+            raise _Skipped("the result was deleted from the library.") from None
         length = float(item.get("duration") or 0)
-        if "replace_clip" in place:
-            clip = next((c for t in doc["tracks"] for c in t["clips"] if c.get("id") == place["replace_clip"]), None)
-            if clip is None or clip.get("media_id") != place.get("media_id"):
-                return False  # the clip went, or plays something else now: the result stays in the library
-            clip["media_id"] = item["id"]
-            if length and float(clip.get("out", 0)) > length:  # never past the new media's end
+        switch = place.get("retake_clip") or place.get("replace_clip")
+        if switch:
+            clip = next((c for t in doc["tracks"] for c in t["clips"] if c.get("id") == switch), None)
+            if clip is not None and clip.get("media_id") == item["id"]:
+                return False
+            if clip is None:
+                raise _Skipped("its clip was deleted from the timeline before the result was ready.")
+            if clip.get("media_id") != place.get("media_id"):
+                # the user chose other media for it since (another take): never undone behind them
+                raise _Skipped("its clip plays other media now (it was switched since), so it was left as it is.")
+            if "retake_clip" in place:
+                if length and float(clip["out"]) > length + 1e-3:
+                    raise _Skipped("the new take is shorter than the clip's out point, so the clip was left as "
+                                   "it is.")
+            elif length and float(clip.get("out", 0)) > length:  # never past the new media's end
                 clip["out"] = round(length, 6)
+            clip["media_id"] = item["id"]
             return True
+        if any(c.get("media_id") == item["id"] for t in doc["tracks"] for c in t["clips"]):
+            return False
         if "under_clip" in place:
             clip = next((c for t in doc["tracks"] if t["kind"] == "video" for c in t["clips"]
                          if c.get("id") == place["under_clip"]), None)
             if clip is None or "media_id" not in clip:
-                return False
+                raise _Skipped("its clip was deleted from the timeline before the result was ready.")
             new = {"id": f"clip-{uuid.uuid4().hex[:12]}", "media_id": item["id"], "start": clip["start"],
                    "in": clip["in"], "out": round(min(float(clip["out"]), length or float(clip["out"])), 6)}
             if "speed" in clip:
@@ -624,23 +637,23 @@ class Placements:
         place, placed = self.jobs.placement(job["id"])
         if place is None or placed:
             return
+        skipped = None
         try:
+            if "retake_clip" in place:
+                self._join_takes(job, place)
             self._edit(job["project_id"], lambda d: self._put(d, job, place), "generation")
+        except _Skipped as why:
+            skipped = str(why)
         except NotFound:
-            pass  # the project or the result went
-        self.jobs.mark_placed(job["id"])
+            pass  # the project went, and its jobs with it
+        self.jobs.mark_placed(job["id"], skipped)
 
     # -- a job's end ----------------------------------------------------------------------------
     def job_changed(self, job: dict[str, Any]) -> None:
-        """A JobManager listener: bring the placeholders of this job in line with it, and put a
-        finished voice-over, sound or upscale where it was asked for."""
+        """A JobManager listener: bring the placeholders of this job in line with it, and make a
+        finished voice-over's, sound's, upscale's or retake's change to the timeline."""
         with self._lock:
             try:
-                if job["status"] == "done" and job.get("media_id"):
-                    info = self.jobs.saved_state(job["id"]).get("retake")
-                    if isinstance(info, dict) and info.get("clip_id") and info.get("media_id"):
-                        self._retake_landed(job, info)
-                        return
                 self._edit(job["project_id"], lambda d: self._apply(d, job), "generation")
                 self._place(job)
             except NotFound:
