@@ -249,8 +249,10 @@ def retake_then_stop(config: Config, sequence: Path,
     return project, media_id, job
 
 
-def start_and_close(config: Config, then: Callable[[Services], Any] | None = None) -> Any:
-    again = Services(config)
+def start_and_close(config: Config, then: Callable[[Services], Any] | None = None,
+                    providers: dict[str, Any] | None = None) -> Any:
+    """The app started again on the same data (start-up recovery runs), `then` done, and closed."""
+    again = Services(config, providers)
     again.start()
     try:
         return then(again) if then else None
@@ -381,6 +383,46 @@ def test_retake_with_ltx_sends_the_range_in_the_sources_seconds(
     wait_for(lambda: services.media.get(new["id"])["group_id"] == services.media.get(media_id)["group_id"]
              and services.media.get(media_id)["group_id"])
     assert next(c for c in v1(services.projects.timeline(project["id"]))["clips"])["media_id"] == media_id
+    # and the job says why the clip did not switch
+    message = wait_for(lambda: services.jobs.get(job["id"])["message"] if services.jobs.placed_pending() == []
+                       else None)
+    assert "shorter than the clip's out point" in message, message
+
+
+def fal_provider(data_dir: Path) -> FalProvider:
+    return FalProvider(lambda: keystore.get_key(data_dir), sleep=lambda s: None, poll_interval=0.05,
+                       http_options={"base_delay": 0.01, "timeout": (2.0, 2.0)})
+
+
+def test_a_fal_retake_that_finishes_while_the_app_is_closed_switches_the_clip_at_the_next_start(
+        config: Config, sequence: Path, fake_fal: FakeFal) -> None:
+    """The app closes while fal is still making the retake: the next start polls the paid request
+    (never buys it again), stores the take, and switches the clip to it."""
+    fake_fal.clip = sequence.read_bytes()  # as long as the source: the clip's out point fits
+    fake_fal.scenario.run_seconds = 1.5
+    first = Services(config, {"fal": fal_provider(config.data_dir)})
+    first.start()
+    try:
+        project = first.projects.create("Retake on fal")
+        media_id, _ = setup(None, first, project, sequence, [clip("", 1.0, 0.5, 3.0, "a")])
+        answer = first.placements.retake(project["id"], "a", 1.5, 3.5, LTX_RETAKE, "rain")
+        job_id = answer["job"]["id"]
+        wait_for(lambda: "request_id" in first.jobs.saved_state(job_id), timeout=30)
+    finally:
+        first.close()
+    assert stored_clip(config, project["id"], "a")["media_id"] == media_id
+    [req] = fake_fal.requests.values()
+    wait_for(lambda: fake_fal.status_of(req)["status"] == "COMPLETED", timeout=30)  # done while closed
+
+    def resumed(s: Services) -> dict:
+        job = s.jobs.wait(job_id, timeout=60)
+        assert job["status"] == "done", job["error"]
+        wait_for(lambda: s.jobs.placed_pending() == [] and s.jobs.placement(job_id)[1])
+        return job
+    job = start_and_close(config, resumed, {"fal": fal_provider(config.data_dir)})
+    assert len(fake_fal.requests) == 1  # polled, not bought again
+    assert stored_clip(config, project["id"], "a") == {"id": "a", "media_id": job["media_id"], "start": 1.0,
+                                                       "in": 0.5, "out": 3.0}
 
 
 def test_retake_of_a_range_longer_than_the_model_takes_is_refused(api: Api, services: Services, project: dict,
