@@ -323,6 +323,42 @@ def test_a_retake_done_while_the_app_was_down_leaves_a_changed_clip_alone(
     start_and_close(config, check)
 
 
+def test_a_retake_whose_switch_was_written_but_not_noted_is_not_made_twice(
+        services: Services, project: dict, sequence: Path) -> None:
+    """The app stopped between writing the switch and noting it on the job's row: start-up sees
+    the clip already plays the take, writes nothing, and notes it."""
+    media_id, _ = setup(None, services, project, sequence, [clip("", 0.0, 0.0, 3.0, "a")])
+    services.jobs.listeners.remove(services.placements.job_changed)
+    try:
+        answer = services.placements.retake(project["id"], "a", 0.5, 1.0, RETAKE, "snow")
+        job = services.jobs.wait(answer["job"]["id"], timeout=120)
+    finally:
+        services.jobs.listeners.append(services.placements.job_changed)
+    assert job["status"] == "done", job["error"]
+    doc, revision = services.projects.timeline_at(project["id"])
+    v1(doc)["clips"][0]["media_id"] = job["media_id"]  # the switch, as the write before the stop left it
+    _, revision = services.projects.save_timeline_at(project["id"], doc, revision, source="generation")
+    assert [j["id"] for j in services.jobs.placed_pending()] == [job["id"]]
+    services.placements.reconcile()  # what start-up runs
+    assert services.projects.timeline_at(project["id"])[1] == revision
+    assert services.jobs.placed_pending() == [] and services.jobs.get(job["id"])["message"] == "Done"
+
+
+def test_a_retake_started_before_the_switch_was_kept_as_place_still_switches(
+        services: Services, project: dict, sequence: Path) -> None:
+    """A retake job row from before this version (its switch in state["retake"]) that ends after
+    the upgrade switches the clip as it did."""
+    media_id, _ = setup(None, services, project, sequence, [clip("", 0.0, 0.0, 3.0, "a")])
+    job = services.jobs.start(project["id"], [RETAKE], "old row", {RETAKE: {"start_time": 0.5, "duration": 0.5}},
+                              media={"video_media_id": media_id},
+                              state={"retake": {"clip_id": "a", "media_id": media_id}})[0]
+    job = services.jobs.wait(job["id"], timeout=120)
+    assert job["status"] == "done", job["error"]
+    got = wait_for(lambda: landed(services, project, "a") if landed(services, project, "a")["media_id"] ==
+                   job["media_id"] else None)
+    assert got == {"id": "a", "media_id": job["media_id"], "start": 0.0, "in": 0.0, "out": 3.0}
+
+
 # -- the requests fal receives --------------------------------------------------------------------
 @pytest.fixture
 def providers(request: pytest.FixtureRequest, data_dir: Path) -> dict[str, Any]:

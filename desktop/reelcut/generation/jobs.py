@@ -411,6 +411,11 @@ class JobManager:
         row = self.db.one("SELECT state FROM jobs WHERE id = ?", (job_id,))
         state = loads(row["state"], {}) if row is not None else {}
         place = state.get("place")
+        legacy = state.get("retake")
+        if place is None and isinstance(legacy, dict) and legacy.get("clip_id") and legacy.get("media_id"):
+            # a retake started before its switch was kept as `place`, still running at the upgrade
+            # (a done one is not looked at again: placed_pending matches "place" only)
+            place = {"retake_clip": legacy["clip_id"], "media_id": legacy["media_id"]}
         return (place if isinstance(place, dict) else None), bool(state.get("placed"))
 
     def mark_placed(self, job_id: str, skipped: str | None = None) -> None:
