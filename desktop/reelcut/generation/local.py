@@ -238,19 +238,7 @@ class LocalProvider:
             "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-r", str(fps), *seekable_keyframes(fps),
             "-c:a", "aac", "-b:a", "96k", "-t", f"{duration}", "-frames:v", str(frames),
             "-movflags", "+faststart", str(out)]
-        ctx.report("generating", 0.0, "Rendering offline")
-        try:
-            run_ffmpeg(args, duration=duration, cancel=ctx.cancel_event, what="The offline generator",
-                       on_progress=lambda f: ctx.report("generating", f))
-        except EncodeCancelled:
-            out.unlink(missing_ok=True)
-            raise JobCancelled() from None
-        except BaseException:
-            out.unlink(missing_ok=True)
-            raise
-        finally:
-            text_file.unlink(missing_ok=True)
-        return GeneratedFile(path=out, remote_url=None, cost=0.0)
+        return _render(ctx, args, out, duration, "a clip", (text_file,))
 
     def _retake(self, ctx: JobContext) -> GeneratedFile:
         """Retake, offline: a copy of the whole source in which [start_time, start_time + duration]
@@ -288,19 +276,7 @@ class LocalProvider:
         args = ["-i", str(source), "-filter_complex", picture, "-map", "[v]", *sound,
                 "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-r", str(fps), *seekable_keyframes(fps),
                 "-t", f"{length}", "-movflags", "+faststart", str(out)]
-        ctx.report("generating", 0.0, "Retaking offline")
-        try:
-            run_ffmpeg(args, duration=length, cancel=ctx.cancel_event, what="The offline retake",
-                       on_progress=lambda f: ctx.report("generating", f))
-        except EncodeCancelled:
-            out.unlink(missing_ok=True)
-            raise JobCancelled() from None
-        except BaseException:
-            out.unlink(missing_ok=True)
-            raise
-        finally:
-            text_file.unlink(missing_ok=True)
-        return GeneratedFile(path=out, remote_url=None, cost=0.0)
+        return _render(ctx, args, out, length, "the retake", (text_file,))
 
     def cancel(self, ctx: JobContext) -> None:
         """Nothing remote to cancel: the cancel event kills ffmpeg."""

@@ -147,12 +147,7 @@ class Placements:
         raise AppError("invalid_clip", f"There is no clip '{clip_id}' on the timeline.", field="clip_id")
 
     def _model(self, model_id: Any, *, end: bool) -> dict[str, Any]:
-        if not isinstance(model_id, str) or not model_id:
-            raise AppError("wrong_model", "model_id is required.", field="model_id")
-        try:
-            model = registry.get_model(model_id)
-        except AppError:
-            raise AppError("wrong_model", f"Unknown model '{model_id}'.", field="model_id") from None
+        model = _known_model(model_id)
         if not _takes_frames(model, end=end) and (end or not is_extend_video_model(model)):
             kind = "a first/last-frame model" if end else "an image-to-video model (nor an extend-video one)"
             raise AppError("wrong_model", f"{model['name']} is not {kind}.", field="model_id")
@@ -263,12 +258,7 @@ class Placements:
         (start_time, duration). The result becomes a new take of the clip's media, and the clip
         switches to it where it is, keeping its trims. Answers {job, clip_id, start_time,
         duration}."""
-        if not isinstance(model_id, str) or not model_id:
-            raise AppError("wrong_model", "model_id is required.", field="model_id")
-        try:
-            model = registry.get_model(model_id)
-        except AppError:
-            raise AppError("wrong_model", f"Unknown model '{model_id}'.", field="model_id") from None
+        model = _known_model(model_id)
         if not is_retake_model(model):
             raise AppError("wrong_model", f"{model['name']} is not a retake model.", field="model_id")
         doc, _ = self.projects.timeline_at(project_id)
@@ -424,12 +414,7 @@ class Placements:
         track, as long as the model's clip. A clip that would run into the next one is refused
         with the room there is, rather than shortened: the user picks a shorter length (or moves
         the playhead) knowing what they get. Answers {job, placeholder, room, revision}."""
-        if not isinstance(model_id, str) or not model_id:
-            raise AppError("wrong_model", "model_id is required.", field="model_id")
-        try:
-            model = registry.get_model(model_id)
-        except AppError:
-            raise AppError("wrong_model", f"Unknown model '{model_id}'.", field="model_id") from None
+        model = _known_model(model_id)
         if model.get("mode") != "text" or registry.output_of(model) != "video":
             # voice and image models take a text prompt too, but make no clip for a video track
             raise AppError("wrong_model", f"{model['name']} is not a text-to-video model.", field="model_id")
@@ -488,12 +473,7 @@ class Placements:
     # stop, reconcile at the next start) writes the result through the same _edit path, once. A
     # change that no longer fits the timeline is skipped, and the job's message says why.
     def _model_of(self, model_id: Any, output: str, mode: str, what: str, task: str | None = None) -> dict[str, Any]:
-        if not isinstance(model_id, str) or not model_id:
-            raise AppError("wrong_model", "model_id is required.", field="model_id")
-        try:
-            model = registry.get_model(model_id)
-        except AppError:
-            raise AppError("wrong_model", f"Unknown model '{model_id}'.", field="model_id") from None
+        model = _known_model(model_id)
         if registry.output_of(model) != output or model["mode"] != mode or model.get("task") != task:
             raise AppError("wrong_model", f"{model['name']} is not {what}.", field="model_id")
         return model
@@ -739,3 +719,13 @@ class Placements:
                         self._edit(project["id"], lambda d, j=job: self._apply(d, j), "generation")
                 except AppError as exc:
                     log.warning("placeholders of job %s could not be brought up to date: %s", job_id, exc.message)
+
+
+def _known_model(model_id: Any) -> dict[str, Any]:
+    """The registry's model named by a request's model_id, refused by name when there is none."""
+    if not isinstance(model_id, str) or not model_id:
+        raise AppError("wrong_model", "model_id is required.", field="model_id")
+    try:
+        return registry.get_model(model_id)
+    except AppError:
+        raise AppError("wrong_model", f"Unknown model '{model_id}'.", field="model_id") from None
