@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  clipPrompt, extendCost, extendModels, fillModels, fillPlan, gapAt, gapUnderPlayhead, herePlan, mediaClipProblem, mediaCost,
+  clipPrompt, continuesVideo, extendCost, extendModels, fillModels, fillPlan, gapAt, gapUnderPlayhead, herePlan, mediaClipProblem, mediaCost,
   placeholderLabel, retakeModels, retakePlan, retakeRange, snapDuration, soundModels, spotAt, spotUnderPlayhead, textModels,
   upscaleModels, voiceModels,
 } from '../../../web/js/generate/from-timeline-model.js';
@@ -20,6 +20,19 @@ test('Extend offers image-to-video models and Fill first/last-frame ones', () =>
   assert.ok(fill.includes('local/preview-flf') && fill.includes('fal-ai/veo3.1/first-last-frame-to-video'));
   assert.ok(fill.includes('fal-ai/ltx-2.3/image-to-video')); // it takes an end frame too
   assert.ok(!fill.includes('local/preview-i2v'));
+});
+
+test('Extend of a video clip also offers extend-video, which continues the video itself; never a retake, sound or upscale', () => {
+  const ids = (list) => list.map((m) => m.id);
+  const extend = extendModels(models);
+  assert.ok(ids(extend).includes('fal-ai/ltx-2.3/extend-video') && continuesVideo(byId('fal-ai/ltx-2.3/extend-video')));
+  assert.ok(!continuesVideo(byId('fal-ai/ltx-2.3/image-to-video')));
+  for (const m of models.filter((x) => retakeModels(models).includes(x) || x.task === 'upscale' || x.output === 'audio')) {
+    assert.ok(!ids(extend).includes(m.id), m.id);
+  }
+  // an image clip has no video to continue
+  assert.ok(!ids(extendModels(models, { video: false })).includes('fal-ai/ltx-2.3/extend-video'));
+  assert.ok(ids(extendModels(models, { video: false })).includes('local/preview-i2v'));
 });
 
 test('snapping matches the server: nearest length, a tie to the shorter, typed as the model wants', () => {

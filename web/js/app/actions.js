@@ -25,7 +25,7 @@ import { copyClips, duplicateClips, pasteClips } from '../timeline/clipboard-mod
 import { addMarker, adjacentMarker, deleteMarker, moveMarker, renameMarker } from '../timeline/markers-model.js';
 import { adjacentEditPoint, zoomToFit } from '../timeline/navigation-model.js';
 import {
-  clipPrompt, extendCost, extendModels, fillModels, fillPlan, gapUnderPlayhead, herePlan, mediaClipProblem, mediaCost,
+  clipPrompt, continuesVideo, extendCost, extendModels, fillModels, fillPlan, gapUnderPlayhead, herePlan, mediaClipProblem, mediaCost,
   retakeModels, retakePlan, retakeRange, soundModels, spotUnderPlayhead, textModels, upscaleModels, voiceModels,
 } from '../generate/from-timeline-model.js';
 import { askGeneration } from '../generate/from-timeline-dialog.js';
@@ -414,11 +414,12 @@ export function createActions({ parts, state, show, project, sheet }) {
         toast('Select one video clip to extend.', 'warn');
         return;
       }
-      const models = extendModels(await modelList());
       const media = state.media.find((m) => m.id === found.clip.media_id);
+      const models = extendModels(await modelList(), { video: !!media && media.kind === 'video' });
       const answer = await askGeneration({
         title: 'Extend the clip', models, prompt: clipPrompt(media), start: 'Extend',
-        note: (model) => ({ cost: extendCost(model), text: 'continues from the clip’s last frame' }),
+        note: (model) => ({ cost: extendCost(model),
+          text: continuesVideo(model) ? 'continues the clip’s own video' : 'continues from the clip’s last frame' }),
       });
       if (!answer) return;
       await project.flushSaves();

@@ -12,13 +12,18 @@ function imageSources(model) {
   return new Map(inputs.filter((i) => i.kind === 'image').map((i) => [i.from, i]));
 }
 
-// Models that take a start frame and need no end frame (Extend).
-export function extendModels(models) {
+// Models that extend a clip (Extend): those that take a start frame and need no end frame (the
+// clip's last frame), and, for a video clip, those that continue the video itself (extend-video).
+export function extendModels(models, { video = true } = {}) {
   return models.filter((m) => {
     const s = imageSources(m);
-    return s.has('image_media_id') && !(s.get('end_image_media_id') || {}).required;
+    if (s.has('image_media_id') && !(s.get('end_image_media_id') || {}).required) return true;
+    return video && takesVideo(m) && !hasRange(m);
   });
 }
+
+// Whether Extend with this model continues the video itself rather than its last frame.
+export const continuesVideo = (model) => takesVideo(model) && !hasRange(model);
 
 // Models that take a first and a last frame (Fill).
 export function fillModels(models) {
@@ -172,11 +177,19 @@ export function herePlan(model, room) {
 }
 
 // Models that make a range of a video again (Retake): a video input and a start_time parameter.
-// Mirrors generation/placements.py's is_retake_model.
+// Mirrors generation/placements.py's is_retake_model (extend-video: is_extend_video_model).
 export function retakeModels(models) {
-  return models.filter((m) => (m.inputs || []).some((i) => i.kind === 'video' && i.from === 'video_media_id')
-    && m.params.some((p) => p.name === 'start_time'));
+  return models.filter((m) => takesVideo(m) && hasRange(m));
 }
+
+// A model that makes a new video from a video: not sound for it, nor the same video larger.
+// Mirrors generation/placements.py's _takes_video.
+function takesVideo(m) {
+  return outputOf(m) === 'video' && m.task !== 'upscale'
+    && (m.inputs || []).some((i) => i.kind === 'video' && i.from === 'video_media_id');
+}
+
+const hasRange = (m) => m.params.some((p) => p.name === 'start_time');
 
 // The range Retake remakes, in timeline seconds: the In/Out marks where they fall inside the
 // clip, else the clip's edge on that side. Null when the marks leave nothing of the clip.
