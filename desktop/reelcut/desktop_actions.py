@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 from typing import Any, Protocol
 
-from .errors import AppError, from_os_error
+from .errors import AppError, NotFound, from_os_error
 from .eventbus import EventBus
 from .interchange import service as interchange
 from .library.media_store import MediaStore
@@ -92,8 +92,11 @@ class DesktopActions:
         if not dest:
             return None
         self._copy_whole(src, Path(dest), "saving the export")
-        if self.exports.get(export_id).get("sidecar"):
+        try:
             side = self.exports.sidecar_path(export_id)
+        except NotFound:  # written without a subtitle file
+            side = None
+        if side is not None:
             self._copy_whole(side, Path(dest).with_suffix(side.suffix), "saving the export's subtitles")
         self._remember(Path(dest))
         return dest
