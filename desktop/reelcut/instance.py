@@ -20,8 +20,9 @@ ASK_TIMEOUT = 5.0  # seconds for the running instance to answer (health, then th
 ACTIVATE_TIMEOUT = 120.0
 
 
-def _alive(pid: Any) -> bool:
-    if not isinstance(pid, int) or pid <= 0 or pid == os.getpid():
+def process_alive(pid: Any) -> bool:
+    """Whether the pid a discovery file names is a running process (another user's counts)."""
+    if not isinstance(pid, int) or pid <= 0:
         return False
     try:
         os.kill(pid, 0)
@@ -58,7 +59,7 @@ def running(data_dir: Path) -> dict[str, Any] | None:
         url, token, pid = str(info["url"]).rstrip("/"), str(info["token"]), info.get("pid")
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    if not _alive(pid):
+    if pid == os.getpid() or not process_alive(pid):  # a launch never hands its files to itself
         return None
     try:
         status, health = _ask(f"{url}/api/health", token, None, ASK_TIMEOUT)

@@ -37,6 +37,7 @@ from pydantic import Field
 from .config import Config, default_data_dir
 from .errors import AppError
 from .generation import registry
+from .instance import process_alive
 from .media.animation import EASINGS, PROPERTIES, TEXT_PROPERTIES, property_at
 
 log = logging.getLogger("reelcut.mcp")
@@ -113,18 +114,6 @@ def _refusal(r: requests.Response, path: str) -> ApiError:
 # --------------------------------------------------------------------------- discovery
 
 
-def _alive(pid: Any) -> bool:
-    if not isinstance(pid, int) or pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def discover(data_dir: Path) -> Api | None:
     """The running Reelcut named by the discovery file, if its process lives and answers."""
     from .server.runner import DISCOVERY_FILE
@@ -134,7 +123,7 @@ def discover(data_dir: Path) -> Api | None:
         url, token, pid = info["url"], info["token"], info.get("pid")
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    if not _alive(pid):
+    if not process_alive(pid):
         return None
     api = Api(url, token)
     try:
