@@ -8,7 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import keyring
 import pytest
+from keyring.backends import fail
 
 from reelcut.config import Config
 from reelcut.generation.base import Provider
@@ -26,6 +28,19 @@ TEST_PORT = 5999  # the Host the Flask test client claims to be
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic", "--autoplay-policy=no-user-gesture-required"]
+
+
+# No test reads or writes the machine's keyring, in this process or in a server it starts: a key
+# left there by one test (or by a backend a test module defines, which keyring then chains in)
+# made "no key is set" depend on the tests that ran before.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+
+
+@pytest.fixture(autouse=True)
+def no_machine_keyring() -> Iterator[None]:
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(fail.Keyring())
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ import hashlib
 import json
 import mimetypes
 import os
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -40,6 +41,7 @@ DATA_URI_LIMIT = 256 * 1024      # small files travel inline, saving a round tri
 DOWNLOAD_TRIES = 3
 CHUNK = 1024 * 1024
 GIVE_UP_AFTER = 2 * 3600.0       # seconds without fal.ai answering before the job stops waiting
+_CANCELLING = threading.Lock()  # one cancel request per fal.ai request
 REFUSED = ("insecure_url", "untrusted_url", "untrusted_address")  # final: asking again changes nothing
 
 
@@ -460,9 +462,13 @@ class FalProvider:
             http.close()
 
     def _cancel_with(self, http: FalHttp, ctx: JobContext) -> None:
-        url = ctx.state.get("cancel_url")
-        if not url:
-            return
+        # the user's Cancel and a submit that returned just as it was pressed can both get here:
+        # fal.ai is asked once
+        with _CANCELLING:
+            url = ctx.state.get("cancel_url")
+            if not url or ctx.state.get("cancel_sent"):
+                return
+            ctx.state["cancel_sent"] = True
         resp = http.request("PUT", url, model_name=ctx.model["name"], ok=(400, 404))
         answer = (json_of(resp, "cancel").get("status") if resp.content else None) or str(resp.status_code)
         words = {"CANCELLATION_REQUESTED": "fal.ai is cancelling the request.",
