@@ -103,9 +103,12 @@ def _gtk_installed() -> str | None:
     try:
         import gi
 
+        # the typelibs are there: importing WebKit2 would load GTK, which opens the display in
+        # the doctor itself (and a display that does not answer would hang it); the probe's child
+        # loads them
+        gi.require_version("Gtk", "3.0")
         gi.require_version("WebKit2", "4.1")
         import webview  # noqa: F401
-        from gi.repository import WebKit2  # noqa: F401
     except Exception as exc:  # noqa: BLE001
         return str(exc)
     return None
