@@ -179,6 +179,21 @@ def test_a_crashing_engine_is_reported_with_its_signal(tmp_path: Path) -> None:
     assert "Fix: Qt WebEngine: reelcut --self-test --gui qt -v" in line
 
 
+@pytest.mark.timeout(240)
+def test_an_engine_that_is_not_installed_is_not_started(tmp_path: Path) -> None:
+    # a Python where `gi` cannot be imported: a module of that name that refuses, first on the path
+    (tmp_path / "gi").mkdir()
+    (tmp_path / "gi" / "__init__.py").write_text("raise ImportError('No module named gi (test)')\n")
+    path = os.pathsep.join(p for p in (str(tmp_path), os.environ.get("PYTHONPATH")) if p)
+    r = doctor("--json", data_dir=tmp_path / "data", PYTHONPATH=path)
+    engines = engines_of(r.stdout)
+    assert engines["gtk"]["installed"] is False and "No module named gi (test)" in engines["gtk"]["error"]
+    assert "probed" not in engines["gtk"]  # no child: nothing to ask
+    # Qt alone, asked offscreen: all is well
+    assert engines["qt"]["probed"] is True and engines["qt"]["check"]["status"] == "OK", engines["qt"]
+    assert "WebKitGTK" not in engines["qt"]["check"]["detail"]
+
+
 def test_no_probe_only_checks_what_is_installed(tmp_path: Path) -> None:
     r = doctor("--json", "--no-probe", data_dir=tmp_path / "data")
     engines = engines_of(r.stdout)

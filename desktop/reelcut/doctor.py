@@ -134,7 +134,7 @@ def _engine_entry(name: str, probed: dict[str, Any] | None, missing: str | None)
     if missing is not None:
         return {**entry, "status": "missing", "error": missing}
     if probed is None:
-        return {**entry, "status": OK, "probed": False, "detail": f"{ENGINE_NAMES[name]}: installed; not probed"}
+        return {**entry, "status": OK, "probed": False, "detail": f"{ENGINE_NAMES[name]}: installed"}
     entry.update(probed=True, seconds=probed.get("seconds"), version=probed.get("version") or ENGINE_NAMES[name])
     if not probed.get("ok"):
         problem = probed.get("problem", "failed")
