@@ -59,9 +59,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
+    if args.probe_engine:  # the doctor's own child: one engine's capability report
+        from .engines.probe import run
+
+        return run(args.probe_engine)
     from .doctor import report
 
-    text, code = report(_data_dir(args), online=args.online, as_json=args.json)
+    text, code = report(_data_dir(args), online=args.online, as_json=args.json, probe=not args.no_probe,
+                        probe_timeout=args.probe_timeout)
     print(text)
     return code
 
@@ -396,6 +401,11 @@ def build_parser() -> argparse.ArgumentParser:
     doctor = sub.add_parser("doctor", help="check what this machine gives Reelcut, with a fix for each problem")
     doctor.add_argument("--online", action="store_true", help="also ask fal.ai whether the key is accepted")
     doctor.add_argument("--json", action="store_true", help="print the checks as JSON")
+    doctor.add_argument("--no-probe", action="store_true",
+                        help="only check which window engines are installed, not what they play")
+    doctor.add_argument("--probe-timeout", type=float, default=30.0, metavar="SECONDS",
+                        help="how long each window engine gets to say what it plays (default 30)")
+    doctor.add_argument("--probe-engine", choices=("qt", "gtk"), help=argparse.SUPPRESS)  # the doctor's child
     doctor.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)  # keeps a global --data-dir
     doctor.set_defaults(func=cmd_doctor, log_file=False)
 

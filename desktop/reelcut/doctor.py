@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 OK, WARN, FAIL = "OK", "WARN", "FAIL"
 LOW_SPACE = 2 * 1024**3  # below this, a few 1080p exports fill the disk
@@ -28,6 +29,10 @@ class Check:
     detail: str
     fix: str = ""
     needed: bool = False  # a FAIL here makes the doctor exit non-zero
+    engines: list[dict[str, Any]] | None = None  # "window engines": one entry per engine
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
 
     def line(self) -> str:
         if self.fix and self.status != OK:
@@ -76,44 +81,118 @@ def check_pyav() -> Check:
     return Check("PyAV", OK, f"version {av.__version__}; decoders {have}")
 
 
-def _qt_engine() -> str | None:
-    """Qt WebEngine's line, or None when pywebview's Qt backend cannot be imported."""
+ENGINE_NAMES = {"qt": "Qt WebEngine", "gtk": "WebKitGTK"}
+# the page's canPlayType keys (web/js/app/capabilities.js) as a user reads them
+CODEC_NAMES = {"h264_aac": "H.264/AAC", "vp9_opus": "VP9/Opus", "av1": "AV1"}
+PROXY_KEY = "vp9_opus"  # the proxies' format: an engine that cannot play it cannot preview
+PLAYS = ("probably", "maybe")  # as the server reads the report (render/proxies.engine_plays)
+GTK_INSTALL = "apt-get install python3-gi gir1.2-webkit2-4.1 gstreamer1.0-libav gstreamer1.0-plugins-good"
+
+
+def _qt_installed() -> str | None:
+    """None when pywebview's Qt backend can be imported, else why not."""
     try:
         import webview  # noqa: F401
-        from PyQt6 import QtCore, QtWebEngineCore  # noqa: F401 - WebEngine's import is the check
-    except Exception:  # noqa: BLE001 - any import failure means "not available"
-        return None
-    # PyPI's Qt WebEngine is built without proprietary codecs: the page's canPlayType report at
-    # start-up says H.264 is not playable there, and the library makes VP9/Opus proxies for it
-    return f"Qt WebEngine (PyQt6 {QtCore.PYQT_VERSION_STR}): VP9/Opus play; H.264: proxies needed"
+        from PyQt6 import QtWebEngineCore  # noqa: F401 - WebEngine's import is the check
+    except Exception as exc:  # noqa: BLE001 - any import failure means "not available"
+        return str(exc)
+    return None
 
 
-def _gtk_engine() -> str | None:
+def _gtk_installed() -> str | None:
     try:
         import gi
 
+        # the typelibs are there: importing WebKit2 would load GTK, which opens the display in
+        # the doctor itself (and a display that does not answer would hang it); the probe's child
+        # loads them
+        gi.require_version("Gtk", "3.0")
         gi.require_version("WebKit2", "4.1")
-        from gi.repository import WebKit2  # noqa: F401
-    except Exception:  # noqa: BLE001
-        return None
-    try:
-        gi.require_version("Gst", "1.0")
-        from gi.repository import Gst
-
-        Gst.init(None)
-        h264 = Gst.ElementFactory.find("avdec_h264") is not None
-    except Exception:  # noqa: BLE001
-        h264 = False
-    plays = "H.264 plays" if h264 else "H.264: proxies needed (install gstreamer1.0-libav to play it)"
-    return f"WebKitGTK 4.1: {plays}"
+        import webview  # noqa: F401
+    except Exception as exc:  # noqa: BLE001
+        return str(exc)
+    return None
 
 
-def check_engines() -> Check:
-    found = [e for e in (_qt_engine(), _gtk_engine()) if e]
-    if not found:
+INSTALLED: dict[str, Callable[[], str | None]] = {"qt": _qt_installed, "gtk": _gtk_installed}
+
+
+def _probe_fix(name: str, problem: str) -> str:
+    if problem == "no_display":
+        return ("run reelcut doctor in your desktop session, or on a virtual display: xvfb-run reelcut doctor "
+                "(the GTK window needs a display; Qt's probe runs offscreen).")
+    see = f"reelcut --self-test --gui {name} -v shows where the window stops"
+    if name == "qt":
+        return (f"{see}; check that DISPLAY names a working X server (or try QT_QPA_PLATFORM=offscreen), and "
+                "reinstall the engine: pip install --force-reinstall 'reelcut[desktop]'.")
+    return f"{see}; check that DISPLAY names a working X server, and reinstall WebKitGTK: {GTK_INSTALL}."
+
+
+def _engine_entry(name: str, probed: dict[str, Any] | None, missing: str | None) -> dict[str, Any]:
+    """One engine's part of the report: what it plays, from its own capability report."""
+    entry: dict[str, Any] = {"engine": name, "name": ENGINE_NAMES[name], "installed": missing is None}
+    if missing is not None:
+        return {**entry, "status": "missing", "error": missing}
+    if probed is None:
+        return {**entry, "status": OK, "probed": False, "detail": f"{ENGINE_NAMES[name]}: installed"}
+    entry.update(probed=True, seconds=probed.get("seconds"), version=probed.get("version") or ENGINE_NAMES[name])
+    if not probed.get("ok"):
+        problem = probed.get("problem", "failed")
+        what = {"no_display": "cannot start", "timeout": "the probe timed out", "crashed": "the probe crashed",
+                "failed": "the probe failed"}[problem]
+        return {**entry, "status": WARN, "problem": problem, "error": probed.get("error", ""),
+                "detail": f"{entry['version']}: {what}: {probed.get('error', '')}", "fix": _probe_fix(name, problem)}
+    codecs = {str(k): str(v) for k, v in (probed.get("codecs") or {}).items()}
+    plays = [CODEC_NAMES.get(k, k) for k, v in codecs.items() if v in PLAYS]
+    not_played = [CODEC_NAMES.get(k, k) for k, v in codecs.items() if v not in PLAYS]
+    entry.update(codecs=codecs, media_source=probed.get("media_source"), user_agent=probed.get("user_agent"),
+                 plays=plays, does_not_play=not_played, proxies_needed=bool(not_played))
+    text = f"{entry['version']}: plays {', '.join(plays) or 'none of the probed formats'}"
+    if not_played:
+        text += f"; proxies needed for {', '.join(not_played)}"
+        if name == "gtk" and codecs.get("h264_aac") not in PLAYS:
+            text += " (gstreamer1.0-libav plays H.264 without them)"
+    else:
+        text += "; no proxies needed"
+    text += f" (probed in {probed.get('seconds', 0):.1f} s)"
+    entry["detail"] = text
+    if codecs.get(PROXY_KEY) not in PLAYS:
+        reinstall = "pip install --force-reinstall PyQt6-WebEngine" if name == "qt" else GTK_INSTALL
+        entry.update(status=WARN, problem="no_proxy_format",
+                     fix=f"reinstall the engine ({reinstall}): it cannot play VP9/Opus, the preview proxies' format.")
+    else:
+        entry["status"] = OK
+    return entry
+
+
+def check_engines(probe: bool = True, timeout: float = 30.0) -> Check:
+    """Which window engines are installed (an import each), then, for those, what each really
+    plays: its own page's capability report, asked in a short-lived child (engines/probe.py),
+    all engines at once so the doctor waits for the slowest only."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .engines.probe import probe as probe_engine
+
+    missing = {name: installed() for name, installed in INSTALLED.items()}
+    present = [name for name, why in missing.items() if why is None]
+    if not present:
+        entries = [_engine_entry(name, None, missing[name]) for name in INSTALLED]
         return Check("window engines", WARN, "none: `reelcut` cannot open its window (reelcut serve works)",
-                     "pip install 'reelcut[desktop]' (Qt WebEngine), or install python3-gi and gir1.2-webkit2-4.1.")
-    return Check("window engines", OK, "; ".join(found))
+                     f"pip install 'reelcut[desktop]' (Qt WebEngine), or {GTK_INSTALL}, then pip install "
+                     "'reelcut[gtk]'.", engines=entries)
+    probed: dict[str, dict[str, Any] | None] = dict.fromkeys(present)
+    if probe:
+        with ThreadPoolExecutor(len(present)) as pool:
+            for name, answer in zip(present, pool.map(lambda n: probe_engine(n, timeout), present), strict=True):
+                probed[name] = answer
+    entries = [_engine_entry(name, probed.get(name), missing[name]) for name in INSTALLED]
+    shown = [e for e in entries if e["installed"]]
+    bad = [e for e in shown if e["status"] != OK]
+    detail = "; ".join(e["detail"] for e in shown)
+    if not probe:
+        detail += " (--no-probe: not asked what they play)"
+    fix = " ".join(f"{e['name']}: {e['fix']}" for e in bad)
+    return Check("window engines", WARN if bad else OK, detail, fix, engines=entries)
 
 
 def check_keyring() -> Check:
@@ -206,10 +285,10 @@ def check_port_and_host() -> Check:
                  "(other names are refused: DNS rebinding)", needed=True)
 
 
-def run_checks(data_dir: Path, online: bool = False) -> list[Check]:
+def run_checks(data_dir: Path, online: bool = False, probe: bool = True, probe_timeout: float = 30.0) -> list[Check]:
     steps: list[Callable[[], Check | list[Check]]] = [
-        check_ffmpeg, check_pyav, check_engines, check_keyring, lambda: check_data_dir(data_dir),
-        lambda: check_fal_key(data_dir, online), check_port_and_host]
+        check_ffmpeg, check_pyav, lambda: check_engines(probe, probe_timeout), check_keyring,
+        lambda: check_data_dir(data_dir), lambda: check_fal_key(data_dir, online), check_port_and_host]
     checks: list[Check] = []
     for step in steps:
         result = step()
@@ -221,12 +300,13 @@ def broken(checks: list[Check]) -> bool:
     return any(c.status == FAIL and c.needed for c in checks)
 
 
-def report(data_dir: Path, online: bool = False, as_json: bool = False) -> tuple[str, int]:
+def report(data_dir: Path, online: bool = False, as_json: bool = False, probe: bool = True,
+           probe_timeout: float = 30.0) -> tuple[str, int]:
     """The text to print and the exit code."""
-    checks = run_checks(data_dir, online)
+    checks = run_checks(data_dir, online, probe, probe_timeout)
     code = 1 if broken(checks) else 0
     if as_json:
-        return json.dumps({"ok": code == 0, "checks": [asdict(c) for c in checks]}, indent=2), code
+        return json.dumps({"ok": code == 0, "checks": [c.as_dict() for c in checks]}, indent=2), code
     lines = [c.line() for c in checks]
     from .logs import LOG_NAME, log_dir
 

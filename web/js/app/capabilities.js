@@ -1,5 +1,6 @@
 // What this page's engine can decode, told to the server so it can make proxies for the rest
-// (PyPI's Qt WebEngine cannot play H.264).
+// (PyPI's Qt WebEngine cannot play H.264). `reelcut doctor` runs this module in each window
+// engine (desktop/reelcut/engines/probe.py), so the doctor and the page probe the same types.
 import { server } from './api.js';
 
 export const PROBES = {
