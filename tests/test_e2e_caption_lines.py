@@ -3,7 +3,7 @@ on a real server. A track of 5000 lines (the document's most) opens with fewer t
 the page, scrolled to its end its last line is there and seeks to its start, and Up and Down go
 from line to line. A line given its own colour in the panel is drawn in it by the preview while
 the next line keeps the track's; the saved timeline holds the line's style, Ctrl+Z takes it
-back, and "Use the track's style" clears it. Axe finds nothing serious; no CSP violation."""
+back, and "Use track style" clears it. Axe finds nothing serious; no CSP violation."""
 
 from __future__ import annotations
 
@@ -141,11 +141,13 @@ def test_a_line_takes_its_own_style(server: ServerProcess, page: Page) -> None:
     # line 1 chosen (its button seeks to it): its colour set to red, one saved change
     panel.get_by_role("button", name="Go to line 1 at 0:01.000").click()
     until(lambda: playhead(server, pid) == 1, 10, "the playhead at line 1", page)
+    expect(group).to_be_hidden()  # asked for with "Style this line"
+    panel.get_by_role("button", name="Style this line").click()
     expect(group).to_be_visible()
-    expect(group.get_by_label("Colour")).to_have_value("#ffffff")
+    expect(group.get_by_label("Colour", exact=True)).to_have_value("#ffffff")
     expect(group.get_by_label("Font size (px)")).to_have_value("60")
     expect(group).to_contain_text("This line uses the track's style.")
-    group.get_by_label("Colour").fill("#ff0000")
+    group.get_by_label("Colour", exact=True).fill("#ff0000")
     until(lambda: stored_lines(server, pid)[0].get("style") == {"color": "#ff0000"}, 10, "line 1's colour saved", page)
     assert "style" not in stored_lines(server, pid)[1]
     expect(group).to_contain_text("This line's own: colour")
@@ -157,7 +159,7 @@ def test_a_line_takes_its_own_style(server: ServerProcess, page: Page) -> None:
     # line 2 keeps the track's white
     panel.get_by_role("button", name="Go to line 2 at 0:04.000").click()
     until(lambda: playhead(server, pid) == 4, 10, "the playhead at line 2", page)
-    expect(panel.get_by_role("group", name="Style for line 2").get_by_label("Colour")).to_have_value("#ffffff")
+    expect(panel.get_by_role("group", name="Style for line 2").get_by_label("Colour", exact=True)).to_have_value("#ffffff")
     until(lambda: (c := colours(page)) and c["white"] > 200 and c["red"] < 20 and c, 10,
           "line 2 drawn white in the preview", page)
 
@@ -172,7 +174,7 @@ def test_a_line_takes_its_own_style(server: ServerProcess, page: Page) -> None:
     until(lambda: "style" not in stored_lines(server, pid)[0], 10, "the undone colour saved", page)
     until(lambda: (c := colours(page)) and c["white"] > 200 and c["red"] < 20 and c, 10,
           "line 1 drawn white again after undo", page)
-    expect(group.get_by_label("Colour")).to_have_value("#ffffff")
+    expect(group.get_by_label("Colour", exact=True)).to_have_value("#ffffff")
 
     # its own size and no bold, a refused size named beside the group, then the track's again
     group.get_by_label("Bold").uncheck()
@@ -184,9 +186,9 @@ def test_a_line_takes_its_own_style(server: ServerProcess, page: Page) -> None:
     size.fill("40")
     size.press("Enter")
     until(lambda: stored_lines(server, pid)[0].get("style") == {"bold": False, "size": 40}, 10, "line 1's size", page)
-    group.get_by_role("button", name="Use the track's style").click()
+    group.get_by_role("button", name="Use track style").click()
     until(lambda: "style" not in stored_lines(server, pid)[0], 10, "line 1 back to the track's style", page)
-    expect(group.get_by_role("button", name="Use the track's style")).to_be_disabled()
+    expect(group.get_by_role("button", name="Use track style")).to_be_disabled()
     expect(group.get_by_label("Bold")).to_be_checked()
 
     assert watch.violations() == []
