@@ -89,7 +89,7 @@ export function mountStyleForm({ layout, onset, onerror = () => {}, numberRow = 
   function fill(state, context) {
     doc = context.doc;
     limits = context.limits;
-    for (const [key, { value, inherited }] of Object.entries(state)) {
+    for (const [key, { value, first, inherited }] of Object.entries(state)) {
       const at = controls.get(key);
       if (!at) continue;
       const { control, input, field, mark } = at;
@@ -102,7 +102,7 @@ export function mountStyleForm({ layout, onset, onerror = () => {}, numberRow = 
         if (value !== null) addFonts([value]);
         input.value = value ?? '';
       } else if (control.kind === 'colour') {
-        if (value !== null) input.value = value;
+        input.value = value ?? first; // a colour well cannot say "mixed"
       } else if (control.kind === 'align') {
         input.value = value ?? '';
       } else if (document.activeElement !== input) {

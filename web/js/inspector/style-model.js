@@ -71,7 +71,7 @@ export function shownOf(key, value, doc) {
 }
 
 // The form's state for one or more looks (several titles selected): per key, what it shows
-// (null: they differ, "Mixed") and whether it is inherited (no own value on any of them: a line
+// (null: they differ, "Mixed"; `first`: the first look's, what a colour well shows then) and whether it is inherited (no own value on any of them: a line
 // showing its track's). `owns`: each look's own keys (null: nothing is inherited, a title).
 export function formState(keys, looks, owns, doc) {
   const state = {};
@@ -79,7 +79,7 @@ export function formState(keys, looks, owns, doc) {
     const shown = looks.map((look) => shownOf(key, valueIn(look, key, doc), doc));
     const same = shown.every((v) => v === shown[0]);
     const inherited = owns !== null && owns.every((own) => !own || !(headOf(key) in own));
-    state[key] = { value: same ? shown[0] : null, inherited };
+    state[key] = { value: same ? shown[0] : null, first: shown[0], inherited };
   }
   return state;
 }
