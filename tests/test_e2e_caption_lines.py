@@ -261,13 +261,15 @@ def test_a_line_overrides_colour_and_outline_in_the_panel_and_the_export(server:
     expect(group.get_by_label("Outline width (px)")).to_have_value("0")
     for name in ("Font", "Bold", "Italic", "Align", "Shadow colour", "Box colour", "Box padding (px)"):
         expect(group.get_by_label(name, exact=True)).to_be_visible()
-    expect(group.locator("[data-style-key='color']")).to_contain_text("track's")
+    expect(group.locator("[data-style-key='color'] .inherited-mark")).to_have_text("track's")
+    expect(group.locator("[data-style-key='color'] .inherited-mark")).to_be_visible()
     expect(group.locator("[data-style-key='color']")).to_have_class(re.compile(r"\binherited\b"))
 
     # colour, outline colour, outline width: three saves, on line 1 only
     group.get_by_label("Colour", exact=True).fill("#ff0000")
     until(lambda: stored_in_sqlite(server, pid)[0].get("style") == {"color": "#ff0000"}, 10, "the colour saved", page)
     expect(group.locator("[data-style-key='color']")).not_to_have_class(re.compile(r"\binherited\b"))
+    expect(group.locator("[data-style-key='color'] .inherited-mark")).to_be_hidden()
     group.get_by_label("Outline colour", exact=True).fill("#00ff00")
     width = group.get_by_label("Outline width (px)")
     width.fill("6")
@@ -310,6 +312,59 @@ def test_a_line_overrides_colour_and_outline_in_the_panel_and_the_export(server:
     until(lambda: (c := preview(page)) and c["white"] > 200 and c["red"] < 20 and c["green"] < 20 and c,
           10, "line 1 drawn in the track's white again", page)
     expect(group.get_by_label("Colour", exact=True)).to_have_value("#ffffff")
+
+    blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING]
+    assert not blocking, report(blocking)
+    assert watch.violations() == []
+    assert watch.console_errors == []
+
+
+def test_the_track_style_is_the_same_form_and_lines_inherit_it(server: ServerProcess, page: Page) -> None:
+    pid = server.post("/api/projects", json={"name": "Track style"}).json()["project"]["id"]
+    put_captions(server, pid, [{"id": "one", "start": 1, "duration": 2, "text": "MMMM MMMM"},
+                               {"id": "two", "start": 4, "duration": 2, "text": "MMMM MMMM",
+                                "style": {"outline": {"color": "#ff0000", "width": 2}}}], {"size": 60})
+    watch = Watch(page)
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(server.login_url)
+    panel = page.get_by_role("region", name="Captions panel")
+    panel.get_by_role("button", name="Track style").click()
+    track = panel.get_by_role("group", name="Track style")
+    expect(track.get_by_label("Font size (px)")).to_have_value("60")
+    expect(track.locator("[data-style-key='size'] .inherited-mark")).to_be_hidden()
+    expect(track.locator("[data-style-key='outline.width'] .inherited-mark")).to_have_text("default")
+    expect(track.locator("[data-style-key='outline.width'] .inherited-mark")).to_be_visible()
+    width = track.get_by_label("Outline width (px)")
+    width.fill("4")
+    width.press("Enter")
+    until(lambda: next(t for t in saved_timeline(server, pid)["tracks"] if t["kind"] == "captions")["style"]
+          == {"size": 60, "outline": {"color": "#000000", "width": 4}}, 10, "the track's outline saved", page)
+    assert [line.get("style") for line in stored_in_sqlite(server, pid)] == [
+        None, {"outline": {"color": "#ff0000", "width": 2}}], "the lines are left as they were"
+
+    # line 1 shows the track's new outline as inherited; line 2 keeps its own
+    panel.get_by_role("button", name="Go to line 1 at 0:01.000").click()
+    panel.get_by_role("button", name="Style this line").click()
+    one = panel.get_by_role("group", name="Style for line 1")
+    expect(one.get_by_label("Outline width (px)")).to_have_value("4")
+    expect(one.locator("[data-style-key='outline.width'] .inherited-mark")).to_have_text("track's")
+    expect(one.locator("[data-style-key='outline.width'] .inherited-mark")).to_be_visible()
+    panel.get_by_role("button", name="Go to line 2 at 0:04.000").click()
+    two = panel.get_by_role("group", name="Style for line 2")
+    expect(two.get_by_label("Outline width (px)")).to_have_value("2")
+    expect(two.get_by_label("Outline colour")).to_have_value("#ff0000")
+    expect(two.locator("[data-style-key='outline.width'] .inherited-mark")).to_be_hidden()
+
+    # a bad value is said beside the form and nothing is saved; Ctrl+Z takes the track's outline back
+    width.fill("99")
+    width.press("Enter")
+    expect(panel.locator("[data-captions-error='trackstyle']")).to_contain_text("Outline width must be 0 to 50 px")
+    page.locator("body").focus()
+    page.evaluate("() => document.activeElement.blur()")
+    page.keyboard.press("Control+z")
+    until(lambda: next(t for t in saved_timeline(server, pid)["tracks"] if t["kind"] == "captions")["style"]
+          == {"size": 60}, 10, "the track's outline undone", page)
+    expect(track.get_by_label("Outline width (px)")).to_have_value("0")
 
     blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING]
     assert not blocking, report(blocking)

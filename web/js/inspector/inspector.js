@@ -408,7 +408,7 @@ export function mountInspector(el) {
     media = e.detail.media || media;
     playhead = doc.playhead || 0;
     const selected = new Set(e.detail.selected || []);
-    // caption lines have no fields here yet (the captions panel is to come)
+    // caption lines are styled in the captions panel (the same style form, style-form.js)
     // a clip still being generated has no properties yet: its placeholder is moved and trimmed only
     clips = doc.tracks.filter((t) => t.kind !== 'captions').flatMap((t) => t.clips)
       .filter((c) => selected.has(c.id) && !c.placeholder);
