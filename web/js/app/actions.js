@@ -32,7 +32,7 @@ import { askGeneration } from '../generate/from-timeline-dialog.js';
 import { timelineEnd } from '../timeline/timeline-model.js';
 import { setMark } from '../export/export-model.js';
 import {
-  addLine, captionTracks, deleteLine, mergeNext, setLine, setLineStyle, shiftLines, splitLine,
+  addLine, captionTracks, deleteLine, mergeNext, setLine, setLineStyle, setTrackStyle, shiftLines, splitLine,
 } from '../captions/captions-model.js';
 
 const FIELDS = new Map([...MEDIA_FIELDS, ...TEXT_FIELDS].map((f) => [f.key, f]));
@@ -767,6 +767,7 @@ export function createActions({ parts, state, show, project, sheet }) {
         add: () => addLine(doc, trackId, t),
         style: () => setLineStyle(doc, trackId, lineId, style),
         clearstyle: () => setLineStyle(doc, trackId, lineId, null),
+        trackstyle: () => setTrackStyle(doc, trackId, style),
       }[op]();
       if (result.unchanged) return;
       if (result.error) {

@@ -4,6 +4,7 @@
 // the server's rules: a line lasts at least a millisecond, starts at 0 or later, and never
 // overlaps another line of its track (touching is fine).
 import { uid } from '../timeline/timeline-model.js';
+import { badStyleValue } from '../inspector/style-model.js';
 
 const EPS = 1e-6;
 export const MIN_LINE = 0.001; // seconds: the server's shortest line
@@ -171,22 +172,8 @@ export function addLine(doc, trackId, t, text = 'New caption') {
 
 // -- a line's own style -------------------------------------------------------------------------
 // A line may override its track's style key by key (the export and the preview merge them:
-// wrap-model.js's lineStyle, media/captions.py's line_style). The panel sets these keys.
-export const LINE_STYLE_KEYS = Object.freeze(['color', 'size', 'bold', 'italic', 'align', 'y']);
-const ALIGNS = ['left', 'center', 'right'];
-const COLOR = /^#[0-9a-fA-F]{6}$/;
-
-// Why a value of a line's style key is refused (the server's rules), or null.
-function badStyleValue(key, value) {
-  if (value === null) return null; // back to the track's
-  if (key === 'color') return COLOR.test(value) ? null : 'A colour is written like #ffcc00.';
-  if (key === 'bold' || key === 'italic') return typeof value === 'boolean' ? null : `${key} is on or off.`;
-  if (key === 'align') return ALIGNS.includes(value) ? null : 'Align is left, centre or right.';
-  if (key === 'size') return Number.isInteger(value) && value >= 8 && value <= 1000 ? null : 'The size is 8 to 1000 pixels.';
-  if (key === 'y') return Number.isFinite(value) ? null : 'The position must be a number.';
-  return `A line's style has no "${key}".`;
-}
-
+// wrap-model.js's lineStyle, media/captions.py's line_style); a track's style is the same keys.
+// The values are checked by the style form's rules (inspector/style-model.js).
 // A line's own style with `patch` laid over it, key by key: a key set to null goes back to the
 // track's. No key left: null (the line has no style of its own).
 export function overrideStyle(own, patch) {
@@ -214,4 +201,18 @@ export function setLineStyle(doc, trackId, lineId, patch) {
   const { style: _, ...rest } = line;
   const changed = style ? { ...rest, style } : rest;
   return { doc: withLines(doc, trackId, track.clips.map((c) => (c.id === lineId ? changed : c))) };
+}
+
+// The track's style changed by `patch`, key by key (a key set to null: its default again).
+// Answers {doc}, {error, field} or {unchanged: true}.
+export function setTrackStyle(doc, trackId, patch) {
+  const { track, error, field } = trackOf(doc, trackId);
+  if (error) return { error, field };
+  for (const [key, value] of Object.entries(patch || {})) {
+    const bad = badStyleValue(key, value);
+    if (bad) return { error: bad, field: `style.${key}` };
+  }
+  const style = overrideStyle(track.style, patch) || {};
+  if (JSON.stringify(style) === JSON.stringify(track.style ?? {})) return { unchanged: true };
+  return { doc: { ...doc, tracks: doc.tracks.map((t) => (t.id === trackId ? { ...t, style } : t)) } };
 }

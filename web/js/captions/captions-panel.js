@@ -7,18 +7,19 @@
 // timeline…" says what it sends and costs, asks, then goes up as `transcribetimeline` (speech to
 // text of the whole timeline's sound on fal.ai, followed as a job; transcribe-model.js's rules).
 // A long track draws only the rows in view (window-model.js); Up and Down go from line to line.
-// The chosen line's own style (colour, size, bold, italic, alignment, height on screen) goes up
-// as `captionop` `style` (one key, one undo step) or `clearstyle` (the track's style again).
+// The chosen line's own style (the title style form: font, size, colour, outline, shadow, box…)
+// goes up as `captionop` `style` (one key, one undo step) or `clearstyle` (the track's style
+// again); the track's style, in the same form, as `trackstyle`.
 import { h, emit, clear } from '../shared/dom.js';
 import { server } from '../app/api.js';
 import { askConfirm } from '../shared/confirm-dialog.js';
 import { captionTracks, fmt, lineAt, lineEnd } from './captions-model.js';
 import { speechSummary, timelineSpeech } from './transcribe-model.js';
 import { scrollToRow, windowRange } from './window-model.js';
-import { fontSize, lineStyle } from './wrap-model.js';
 import {
-  ALIGN_LABELS, TEXT_FIELDS, TITLE_STYLE_DEFAULTS, formatShown, parseField, toDisplay,
-} from '../inspector/inspector-model.js';
+  LINE_LAYOUT, TRACK_LAYOUT, formState, layoutKeys, lookOf, ownNames, stylePatch,
+} from '../inspector/style-model.js';
+import { mountStyleForm } from '../inspector/style-form.js';
 
 const ACCEPT = '.srt,.vtt,.ass,.ssa';
 
@@ -88,70 +89,79 @@ export function mountCaptions(el) {
   const list = h('ol', { class: 'caption-lines', 'aria-label': 'Caption lines' });
   const scroller = h('div', { class: 'caption-scroll' }, list); // the list scrolls in here
 
-  // "Style for this line": the chosen line's own colour, size, bold, italic, alignment and height
-  // on screen over its track's style (the inspector's title fields and rules: inspector-model.js),
-  // each change one undo step; "Use the track's style" drops the line's own.
+  // "Style this line": the chosen line's own style over its track's, in the style form the title
+  // inspector uses (inspector/style-model.js, style-form.js); what the line does not set shows the
+  // track's, marked so. Each change is one `captionop` `style` (one undo step); "Use track style"
+  // drops the line's own (`clearstyle`). "Track style" is the same form for the whole track
+  // (`trackstyle`).
   let limits = null;
-  const styleOp = (patch) => {
-    styleError.textContent = '';
-    if (trackId && selectedId) emit(el, 'captionop', { op: 'style', trackId, lineId: selectedId, style: patch });
-  };
+  let lineOpen = false; // the line's style form asked for (it stays open from line to line)
+  let trackOpen = false;
   const styleError = h('p', { class: 'field-error', role: 'alert', dataset: { captionsError: 'style' } });
+  const trackError = h('p', { class: 'field-error', role: 'alert', dataset: { captionsError: 'trackstyle' } });
   const styleHint = h('p', { class: 'hint line-style-hint' });
   const styleLegend = h('legend', { text: 'Style for this line' });
-  const sizeField = TEXT_FIELDS.find((f) => f.key === 'size');
-  const yField = { ...TEXT_FIELDS.find((f) => f.key === 'y'), label: 'Height on screen' };
-  const styleInputs = {};
-  const labelled = (key, label, input) => {
-    input.id = `caption-style-${key}`;
-    styleInputs[key] = input;
-    return h('span', { class: 'field' }, h('label', { for: input.id, text: label }), input);
-  };
-  const numberInput = (field) => {
-    const input = h('input', { type: 'text', inputmode: 'decimal', autocomplete: 'off', class: 'line-style-number',
-      onchange: () => {
-        const parsed = parseField(field, input.value, limits, doc);
-        if (parsed.error) { styleError.textContent = parsed.error; return; }
-        styleOp({ [field.key]: parsed.value });
-      },
-      onkeydown: (e) => { if (e.key === 'Enter') { e.preventDefault(); input.dispatchEvent(new Event('change')); } } });
-    return input;
-  };
-  const clearStyle = h('button', { type: 'button', class: 'ghost', text: 'Use the track\'s style',
+  const chosenLine = () => lines.find((l) => l.id === selectedId) || null;
+  const lineForm = mountStyleForm({
+    layout: LINE_LAYOUT, name: 'line-style', inheritedText: 'track\'s',
+    onset: (key, value) => {
+      const line = chosenLine();
+      if (!trackId || !line) return;
+      styleError.textContent = '';
+      const look = lookOf(shownKey.track.style, line.style);
+      emit(el, 'captionop', { op: 'style', trackId, lineId: line.id, style: stylePatch(look, key, value) });
+    },
+    onerror: (key, message) => { styleError.textContent = message; },
+  });
+  const trackForm = mountStyleForm({
+    layout: TRACK_LAYOUT, name: 'track-style', inheritedText: 'default',
+    onset: (key, value) => {
+      if (!trackId) return;
+      trackError.textContent = '';
+      emit(el, 'captionop', { op: 'trackstyle', trackId, style: stylePatch(lookOf(null, shownKey.track.style), key, value) });
+    },
+    onerror: (key, message) => { trackError.textContent = message; },
+  });
+  server.fontList().then((answer) => {
+    const families = answer.fonts.map((f) => f.family);
+    lineForm.addFonts(families);
+    trackForm.addFonts(families);
+    showStyle();
+  }).catch(() => {}); // the lists keep the fonts in use: a font is still shown and kept
+  const clearStyle = h('button', { type: 'button', class: 'ghost', text: 'Use track style',
     onclick: () => { styleError.textContent = ''; emit(el, 'captionop', { op: 'clearstyle', trackId, lineId: selectedId }); } });
+  const toggle = (text, onclick) => h('button', { type: 'button', class: 'ghost', text, 'aria-expanded': 'false', onclick });
+  const lineToggle = toggle('Style this line', () => { lineOpen = !lineOpen; showStyle(); });
+  const trackToggle = toggle('Track style', () => { trackOpen = !trackOpen; showStyle(); });
+  tools.insertBefore(trackToggle, shiftError);
   const styleBox = h('fieldset', { class: 'line-style', hidden: true }, styleLegend,
-    h('div', { class: 'line-style-fields' },
-      labelled('color', 'Colour', h('input', { type: 'color', onchange: (e) => styleOp({ color: e.target.value }) })),
-      labelled('size', `${sizeField.label} (${sizeField.unit})`, numberInput(sizeField)),
-      labelled('bold', 'Bold', h('input', { type: 'checkbox', onchange: (e) => styleOp({ bold: e.target.checked }) })),
-      labelled('italic', 'Italic', h('input', { type: 'checkbox', onchange: (e) => styleOp({ italic: e.target.checked }) })),
-      labelled('align', 'Align', h('select', { onchange: (e) => styleOp({ align: e.target.value }) },
-        Object.entries(ALIGN_LABELS).map(([value, text]) => h('option', { value, text })))),
-      labelled('y', `${yField.label} (${yField.unit})`, numberInput(yField)),
-      clearStyle),
-    styleHint, styleError);
-  const STYLE_NAMES = { color: 'colour', size: 'size', bold: 'bold', italic: 'italic', align: 'alignment', y: 'height on screen' };
+    h('div', { class: 'line-style-fields' }, ...lineForm.parts),
+    h('div', { class: 'line-style-foot' }, clearStyle, styleHint), styleError);
+  const trackBox = h('fieldset', { class: 'track-style', hidden: true }, h('legend', { text: 'Track style' }),
+    h('div', { class: 'line-style-fields' }, ...trackForm.parts), trackError);
 
-  // The chosen line's look in the controls: its own keys over the track's over the defaults.
+  // The chosen line's look in its form (its own keys, the rest its track's), and the track's in
+  // its form (its keys, the rest the defaults).
   function showStyle() {
     const track = shownKey && shownKey.track;
     const index = selectedId ? lines.findIndex((l) => l.id === selectedId) : -1;
-    styleBox.hidden = index < 0 || !limits;
+    lineToggle.hidden = index < 0 || !limits;
+    lineToggle.setAttribute('aria-expanded', String(lineOpen));
+    trackToggle.hidden = !track || !limits;
+    trackToggle.setAttribute('aria-expanded', String(trackOpen));
+    trackBox.hidden = trackToggle.hidden || !trackOpen;
+    if (!trackBox.hidden) {
+      trackForm.fill(formState(layoutKeys(TRACK_LAYOUT), [lookOf(null, track.style)], [track.style || {}], doc), { doc, limits });
+    }
+    styleBox.hidden = lineToggle.hidden || !lineOpen;
     if (styleBox.hidden) return;
     const line = lines[index];
-    const look = { ...TITLE_STYLE_DEFAULTS, ...lineStyle(track, line) };
     styleLegend.textContent = `Style for line ${index + 1}`;
-    const shown = (input, value) => { if (document.activeElement !== input) input.value = value; };
-    shown(styleInputs.color, look.color);
-    shown(styleInputs.size, String(fontSize(look, doc.height)));
-    styleInputs.bold.checked = Boolean(look.bold);
-    styleInputs.italic.checked = Boolean(look.italic);
-    shown(styleInputs.align, look.align);
-    shown(styleInputs.y, formatShown(yField, toDisplay(yField, look.y, doc)));
-    const own = Object.keys(line.style || {});
+    lineForm.fill(formState(layoutKeys(LINE_LAYOUT), [lookOf(track.style, line.style)], [line.style || {}], doc), { doc, limits });
+    const own = ownNames(line.style);
     clearStyle.disabled = !own.length;
     styleHint.textContent = own.length
-      ? `This line's own: ${own.map((k) => STYLE_NAMES[k] || k).join(', ')}; the rest is the track's.`
+      ? `This line's own: ${own.join(', ')}; the rest is the track's.`
       : 'This line uses the track\'s style.';
   }
 
@@ -178,7 +188,7 @@ export function mountCaptions(el) {
     h('div', { class: 'panel-head' }, h('h2', { text: 'Captions' })),
     h('div', { class: 'captions-files' }, importButton, file, select, exports),
     h('div', { class: 'captions-files' }, speechButton, speechCost),
-    importError, empty, tools, scroller, styleBox,
+    importError, empty, tools, scroller, lineToggle, styleBox, trackBox,
   );
 
   // A long track (up to 5000 lines) draws only the rows in the list's scrolled view plus a margin
@@ -338,7 +348,7 @@ export function mountCaptions(el) {
   el.addEventListener('captionerror', (e) => {
     const { lineId, field, message } = e.detail;
     if (field === 'shift') { shiftError.textContent = message; return; }
-    if (String(field).startsWith('style')) { styleError.textContent = message; return; }
+    if (String(field).startsWith('style')) { (lineId ? styleError : trackError).textContent = message; return; }
     const at = lineId && list.querySelector(`[data-line-error="${CSS.escape(lineId)}"]`);
     if (at) {
       at.textContent = message;

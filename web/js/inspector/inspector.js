@@ -13,10 +13,12 @@ import { server } from '../app/api.js';
 import { clipLength } from '../timeline/values.js';
 import { DEFAULT_TRANSITION, TRANSITIONS, TRANSITION_LABELS } from '../timeline/transitions-model.js';
 import {
-  ALIGN_LABELS, EASINGS, EASING_LABELS, FITS, FIT_LABELS, MEDIA_FIELDS, TEXT_FIELDS, captionBlocker, displayRange,
+  EASINGS, EASING_LABELS, FITS, FIT_LABELS, MEDIA_FIELDS, TEXT_FIELDS, captionBlocker, displayRange,
   formatShown, isTextClip, keyframeAt, keyframesOf, parseField, relinkChoices, sharedDisplay, stepped, storedValue,
 } from './inspector-model.js';
 import { TITLE_PRESETS } from './title-presets.js';
+import { TITLE_LAYOUT, formState, layoutKeys, lookOf } from './style-model.js';
+import { mountStyleForm } from './style-form.js';
 import { madeOf, takesOf } from './take-model.js';
 
 const DRAG_PX = 4; // pixels a label must move before a press becomes a drag
@@ -34,6 +36,7 @@ export function mountInspector(el) {
     onclick: () => { if (clips.length === 1) emit(el, 'transcribeclip', { clipId: clips[0].id }); } });
   const captionWhy = h('span', { class: 'hint caption-why' });
   const rows = new Map(); // field key -> {field, input, error, diamond, easing, remove}
+  let styleForm = null; // a title's look (style-form.js), while titles are selected
   let jobs = []; // the project's jobs: the seed and inputs of the one that made a clip
   let models = []; // the registry: a model's name, asked once
   server.models().then((answer) => { models = answer.models; madeKey = ''; if (!el.hidden && doc) fillMade(); }).catch(() => {});
@@ -49,7 +52,7 @@ export function mountInspector(el) {
   let families = []; // the font families there are (GET /api/fonts), asked once
   server.fontList().then((answer) => {
     families = answer.fonts.map((f) => f.family);
-    if (rows.has('font')) { fillFonts(); update(); }
+    if (styleForm) { fillFonts(); update(); }
   }).catch(() => {}); // the list stays the titles' own families: a font is still shown and kept
 
   function showError(key, message) {
@@ -212,37 +215,16 @@ export function mountInspector(el) {
       onkeydown: (e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); commitText(); } },
     });
     rows.set('text', { text, committed: null });
-    const colour = (key, label) => {
-      const cid = `insp-${++ids}`;
-      const input = h('input', { id: cid, type: 'color', onchange: () => send(key, input.value) });
-      rows.set(key, { colour: input });
-      return h('div', { class: 'field' }, h('label', { for: cid, text: label }), input);
-    };
-    const check = (key, label) => {
-      const cid = `insp-${++ids}`;
-      const input = h('input', { id: cid, type: 'checkbox', onchange: () => send(key, input.checked) });
-      rows.set(key, { check: input });
-      return h('div', { class: 'field' }, h('label', { for: cid, text: label }), input);
-    };
-    const select = (key, label, options) => {
-      const cid = `insp-${++ids}`;
-      const input = h('select', { id: cid, onchange: () => { if (input.value) send(key, input.value); } },
-        h('option', { value: '', text: 'Mixed', hidden: true }),
-        options.map(([value, name]) => h('option', { value, text: name })));
-      rows.set(key, { select: input });
-      return h('div', { class: 'field' }, h('label', { for: cid, text: label }), input);
-    };
+    // the look: the style form the captions track and a caption line use too (style-form.js),
+    // with this inspector's number rows (labels that drag)
+    styleForm = mountStyleForm({ layout: TITLE_LAYOUT, name: 'insp', onset: send, numberRow });
     const field = (key) => numberRow(TEXT_FIELDS.find((f) => f.key === key));
-    const fontRow = select('font', 'Font', families.map((f) => [f, f]));
     const group = (legend, ...children) => h('fieldset', {}, h('legend', { text: legend }), ...children);
+    const [look, ...objects] = styleForm.parts; // the font and its look; outline, shadow, box
     return [h('div', { class: 'field wide' }, h('label', { for: id, text: 'Text' }), text),
-      fontRow, check('bold', 'Bold'), check('italic', 'Italic'), field('size'), colour('color', 'Colour'),
-      select('align', 'Align', Object.entries(ALIGN_LABELS)), field('line_spacing'),
-      field('x'), field('y'),
+      look, field('x'), field('y'),
       group('Animation', presetRow(), field('scale'), field('opacity'), field('fade_in'), field('fade_out')),
-      group('Outline', colour('outline.color', 'Outline colour'), field('outline.width')),
-      group('Shadow', colour('shadow.color', 'Shadow colour'), field('shadow.x'), field('shadow.y'), field('shadow.opacity')),
-      group('Box', colour('box.color', 'Box colour'), field('box.opacity'), field('box.padding'))];
+      ...objects];
   }
 
   // An animation preset for the selected titles (title-presets.js): chosen, it writes its
@@ -264,12 +246,7 @@ export function mountInspector(el) {
   // The font list: the families this machine has (GET /api/fonts), and a title's own family even
   // when it lacks it (drawn with fontconfig's nearest).
   function fillFonts() {
-    const row = rows.get('font');
-    if (!row) return;
-    const have = new Set([...row.select.options].map((o) => o.value));
-    for (const family of [...families, ...clips.map((c) => storedValue(c, 'font'))]) {
-      if (!have.has(family)) { row.select.append(h('option', { value: family, text: family })); have.add(family); }
-    }
+    if (styleForm) styleForm.addFonts([...families, ...clips.map((c) => storedValue(c, 'font'))]);
   }
 
   // An offline clip (its file was not found when a timeline file came in): its name and path,
@@ -298,6 +275,7 @@ export function mountInspector(el) {
   function build() {
     clear(body);
     rows.clear();
+    styleForm = null;
     if (!clips.length) return;
     if (clips.length === 1 && clips[0].offline) {
       body.append(offlineRows(clips[0]));
@@ -391,13 +369,10 @@ export function mountInspector(el) {
       rows.get('text').text.value = texts.size === 1 ? [...texts][0] : '';
       rows.get('text').committed = rows.get('text').text.value;
     }
-    if (rows.has('font')) fillFonts();
-    for (const [key, row] of rows) {
-      const values = new Set(clips.map((c) => storedValue(c, key)));
-      const one = values.size === 1 ? [...values][0] : null;
-      if (row.colour) row.colour.value = one ?? storedValue(clips[0], key);
-      else if (row.check) { row.check.checked = Boolean(one ?? storedValue(clips[0], key)); row.check.indeterminate = one === null; }
-      else if (row.select && key !== 'fit') row.select.value = one ?? '';
+    if (styleForm) {
+      fillFonts();
+      const keys = layoutKeys(TITLE_LAYOUT).filter((key) => !rows.has(key)); // numbers: the rows above
+      styleForm.fill(formState(keys, clips.map((c) => lookOf(null, c)), null, doc), { doc, limits });
     }
     updateCaption();
     fillMade();
@@ -433,7 +408,7 @@ export function mountInspector(el) {
     media = e.detail.media || media;
     playhead = doc.playhead || 0;
     const selected = new Set(e.detail.selected || []);
-    // caption lines have no fields here yet (the captions panel is to come)
+    // caption lines are styled in the captions panel (the same style form, style-form.js)
     // a clip still being generated has no properties yet: its placeholder is moved and trimmed only
     clips = doc.tracks.filter((t) => t.kind !== 'captions').flatMap((t) => t.clips)
       .filter((c) => selected.has(c.id) && !c.placeholder);
