@@ -181,12 +181,16 @@ class Window:
             shot = next(c.decode(video=0)).to_ndarray(format="rgb24")
         return float(painted), shot
 
+    def press_play(self, at: float = 0.02) -> None:
+        """Seek to `at` and press Play with a real click (a user gesture, so sound may start)."""
+        self.click_ruler(at)
+        self.cdp.wait_for("document.querySelector('.transport button').textContent === 'Play'", "a paused transport")
+        self.cdp.click_selector(".transport button")
+
     def play_through(self, tones: tuple[int, ...]) -> dict[int, float]:
         """From the start to the end of the timeline, Play pressed with a real click; the loudest
         level of each tone in the mix (dBFS)."""
-        self.click_ruler(0.02)
-        self.cdp.wait_for("document.querySelector('.transport button').textContent === 'Play'", "a paused transport")
-        self.cdp.click_selector(".transport button")
+        self.press_play()
         self.cdp.wait_for("[...document.querySelectorAll('.screen .sources video')]"
                           ".some((v) => !v.paused && v.currentTime > 0.1)", "the preview to play", timeout=20)
         levels = self.cdp.evaluate(f"({TONES_WHILE_PLAYING})({json.dumps([list(tones), 20])})", timeout=40)
