@@ -47,6 +47,7 @@ def assert_played(report: dict[str, Any]) -> None:
     assert report["page_errors"] == []                   # console errors and uncaught exceptions
     first, second = report["playback_samples"]           # sampled from the window after the page's report
     assert report["playback_advancing"] is True and second > first >= 1.0, report["playback_samples"]
+    assert report["picture_change"] > 0, "the clip played but the preview's picture stood still"
     assert report["dropped_file_imported"] is True       # a real Qt drop event, imported by its path
     assert 0 < report["timings"]["window_loaded_s"] < report["timings"]["first_frame_s"]
 

@@ -286,7 +286,7 @@ def cmd_desktop(args: argparse.Namespace) -> int:
     try:
         import webview  # noqa: F401
 
-        from .engines import NOT_READY, EngineMissing, default_name, load
+        from .engines import EngineMissing, default_name, load
         from .shell import run_desktop
     except ImportError as exc:
         print(f"reelcut: the desktop window needs pywebview ({exc}). Install it with "
@@ -303,8 +303,6 @@ def cmd_desktop(args: argparse.Namespace) -> int:
         code = _forwarded(args)
         if code is not None:
             return code
-    if name in NOT_READY:
-        print(f"reelcut: warning: {NOT_READY[name]}", file=sys.stderr)
     files = [str(Path(f).expanduser().resolve()) for f in args.files or []]
     return run_desktop(_config(args), engine, self_test=args.self_test, files=files)
 
@@ -331,7 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--self-test", action="store_true", help="open the window, generate, play, report JSON")
     parser.add_argument("--gui", choices=("qt", "gtk"),
                         help="the window's engine: qt (Qt WebEngine, the default) or gtk (WebKitGTK on "
-                             "Linux; experimental: its preview does not play video yet)")
+                             "Linux, through GStreamer)")
     parser.add_argument("-v", "--verbose", action="store_true")
     sub = parser.add_subparsers(dest="command")
 

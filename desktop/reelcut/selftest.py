@@ -25,7 +25,7 @@ MIN_PLAYED = 1.0  # seconds of currentTime the clip must reach
 CURRENT_TIME = "(document.querySelector('.screen .sources video') || {}).currentTime ?? null"
 CLOSE_WAIT = 20.0  # seconds the window gets to close after the report
 SAMPLE_GAP = 0.3  # seconds between two samples of currentTime after the page's report
-PAGE_FIELDS = ("userAgent", "sourceKind", "currentTime", "violations", "firstFrameEpochMs")
+PAGE_FIELDS = ("userAgent", "sourceKind", "currentTime", "violations", "firstFrameEpochMs", "pictureChange")
 
 
 def _wait(predicate: Any, timeout: float, what: str) -> Any:
@@ -102,12 +102,16 @@ def run_self_test(server: Any, shell: Any, window: Any, started: float, timings:
             **({"page_error": page["error"]} if page.get("error") else {}),
             "playback_samples": samples,
             "playback_advancing": all(isinstance(t, (int, float)) for t in samples) and samples[1] > samples[0],
+            # mean change of the composed preview over half a second of play (0..255): 0 when the
+            # clip's element plays but nothing draws it
+            "picture_change": page["pictureChange"],
             "csp_violations": page["violations"],
             "page_errors": list(shell.console_errors),  # console errors and uncaught exceptions
             "timings": {**timings, "first_frame_s": round(first_frame / 1000 - started, 3) if first_frame else None},
         }
         report["ok"] = bool((report["current_time"] or 0) >= MIN_PLAYED and not report["csp_violations"]
                             and report["dropped_file_imported"] is not False and report["playback_advancing"]
+                            and (report["picture_change"] or 0) > 0
                             and not report["page_errors"])
     except Exception as exc:  # noqa: BLE001 - the report must say what went wrong
         report["error"] = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"

@@ -193,7 +193,7 @@ def run_desktop(config: Config, engine: Engine, self_test: bool = False, files: 
     server.start_background()
     server.advertise()  # `reelcut mcp` finds this window's server (removed by shutdown)
     size = load_window_state(config.data_dir)
-    window = webview.create_window("Reelcut", server.login_url, hidden=True, min_size=(960, 600),
+    window = webview.create_window("Reelcut", server.login_url, hidden=engine.starts_hidden, min_size=(960, 600),
                                    width=size.get("width", DEFAULT_SIZE[0]), height=size.get("height", DEFAULT_SIZE[1]),
                                    x=size.get("x"), y=size.get("y"), background_color="#14161a",
                                    # text_select=True: pywebview would otherwise inject an inline

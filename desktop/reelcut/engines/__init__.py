@@ -12,7 +12,7 @@ from .base import Engine, EngineMissing
 MODULES = {"qt": "reelcut.engines.qt", "gtk": "reelcut.engines.gtk"}
 NAMES = tuple(MODULES)
 
-__all__ = ["NAMES", "NOT_READY", "Engine", "EngineMissing", "default_name", "load"]
+__all__ = ["NAMES", "Engine", "EngineMissing", "default_name", "load"]
 
 
 def load(name: str) -> Engine:
@@ -24,12 +24,6 @@ def load(name: str) -> Engine:
 
 
 def default_name() -> str:
-    """Qt: the desktop extra brings all of it from PyPI (no system packages), the frozen build
-    bundles it, and it is the engine every desktop test runs. GTK only when chosen: its window
-    opens, but the preview's video does not play in it yet (tests/test_desktop_gtk.py)."""
+    """Qt: the desktop extra brings all of it from PyPI (no system packages), and the frozen build
+    bundles it. GTK needs system packages (WebKitGTK, GStreamer), so it is used when chosen."""
     return "qt"
-
-
-# What a user who chooses an engine that is not ready is told, before its window opens.
-NOT_READY = {"gtk": "the GTK (WebKitGTK) window is experimental: it opens and generates, but its "
-                    "preview does not play video yet. Use the default Qt window to edit."}

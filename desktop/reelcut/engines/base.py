@@ -19,6 +19,8 @@ class Engine:
     name = ""  # "qt" or "gtk", as `reelcut --gui` takes it
     gui = ""  # pywebview's name for the backend, for webview.start(gui=...)
     drop_import = False  # whether drops from the file manager are imported by path (else the page uploads them)
+    # made hidden and shown once the page has loaded, so no blank window shows first
+    starts_hidden = True
 
     def version(self) -> str:
         """The engine and its version, as a report names it (e.g. "WebKitGTK 2.50.6")."""

@@ -67,6 +67,10 @@ class GtkEngine(Engine):
     gui = "gtk"
     # GTK hands a drop to WebKit, and the page uploads the files itself (no import by path yet)
     drop_import = False
+    # A GTK window made hidden and shown later stayed hidden to WebKit (visibilityState "hidden",
+    # no animation frames, so the preview never drew while playing; seen under Xvfb). pywebview
+    # keeps its GTK view transparent until the page loads, so showing it at once shows no blank.
+    starts_hidden = False
 
     def version(self) -> str:
         from gi.repository import WebKit2
@@ -95,7 +99,10 @@ class GtkEngine(Engine):
             elif verdict == navigation.BLOCK:
                 log.warning("blocked navigation to %s", target)
             if verdict == navigation.ALLOW and decision_type != WebKit2.PolicyDecisionType.NEW_WINDOW_ACTION:
-                decision.use()
+                # WebKit's default lets only silent media start without a click, and holds the
+                # AudioContext until one: Play's click is spent by the time the mixer starts, so
+                # the preview stayed paused. The app's own page plays as Chromium's does in Qt.
+                decision.use_with_policies(WebKit2.WebsitePolicies(autoplay=WebKit2.AutoplayPolicy.ALLOW))
             else:
                 decision.ignore()
             return True

@@ -37,6 +37,12 @@ test('an element off the clock is slowed or hurried towards it, by at most a ten
   assert.ok(Math.abs(driftRate(1, 0.02) - 0.96) < 1e-9, 'ahead: slower');
   assert.ok(Math.abs(driftRate(1, -0.02) - 1.04) < 1e-9, 'behind: faster');
   assert.ok(Math.abs(driftRate(2, -1) - 2.2) < 1e-9, 'capped, and relative to its own rate');
+  // under half a frame the element keeps its own rate, and a correction moves in 2% steps, so a
+  // rate is not set anew on every frame (each one is a seek in WebKitGTK)
+  assert.equal(driftRate(1, 0.015), 1);
+  assert.equal(driftRate(1.5, -0.019), 1.5);
+  assert.equal(driftRate(1, 0.021), driftRate(1, 0.024));
+  assert.ok(Math.abs(driftRate(1, 0.03) - 0.94) < 1e-9, 'a 6% correction');
 });
 
 test('a proxy made just now is told once; one that was ready already is not', () => {

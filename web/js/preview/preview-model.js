@@ -28,10 +28,15 @@ export function playsFromStart(doc, playhead) {
 
 // The playback rate that brings an element `drift` seconds ahead of the clock (negative:
 // behind) back to it within about half a second, at most 10% off its own rate, so the sound's
-// pitch (kept by the element) does not wobble audibly.
+// pitch (kept by the element) does not wobble audibly. Under half a frame's drift the rate is
+// the element's own, and a correction moves in steps of 2%: WebKitGTK (GStreamer) carries out a
+// rate change as a seek, so a rate set anew on every frame kept its video seeking, never drawn.
+const DEAD_ZONE = 0.02;
+const STEP = 0.02;
 export function driftRate(rate, drift) {
+  if (Math.abs(drift) < DEAD_ZONE) return rate;
   const correction = Math.max(-0.1, Math.min(0.1, drift * 2));
-  return rate * (1 - correction);
+  return rate * (1 - Math.round(correction / STEP) * STEP);
 }
 
 // Proxy switching: which media have a ready preview proxy. A proxy made just now may put itself

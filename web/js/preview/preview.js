@@ -187,6 +187,9 @@ export function mountPreview(el) {
     if (announce) emit(el, 'tick', { time: t });
   }
 
+  // A rate is set only when it changes: in WebKitGTK each assignment is a seek.
+  const setRate = (v, value) => { if (v.playbackRate !== value) v.playbackRate = value; };
+
   // Set every element the frame at t needs going at the clock's pace; stop the others.
   function drive(t, { want, ahead }) {
     const live = new Set();
@@ -198,13 +201,13 @@ export function mountPreview(el) {
       mixer.set(v, need.gain);
       if (v.paused || resync) {
         if (resync || Math.abs(v.currentTime - need.time) > 0.05) v.currentTime = need.time;
-        v.playbackRate = need.speed * rate;
+        setRate(v, need.speed * rate);
         if (v.paused) v.play().catch(() => {});
         continue;
       }
       const drift = v.currentTime - need.time;
       if (Math.abs(drift) > FAR && !v.seeking) v.currentTime = need.time;
-      else v.playbackRate = driftRate(need.speed * rate, drift);
+      else setRate(v, driftRate(need.speed * rate, drift));
     }
     resync = false;
     for (const u of ahead) {
@@ -219,11 +222,31 @@ export function mountPreview(el) {
     media.keep(new Set([...want.keys(), ...ahead.map((u) => u.clip.id)]));
   }
 
+  // How far (timeline seconds) the playing element furthest ahead of the clock is ahead of it.
+  function leadAhead(want) {
+    let most = 0;
+    for (const need of want.values()) {
+      const entry = media.peek(need.clip.id);
+      if (!entry || !entry.ok || entry.still || entry.el.paused || entry.el.seeking) continue;
+      most = Math.max(most, (entry.el.currentTime - need.time) / need.speed);
+    }
+    return most;
+  }
+
   function frame(now) {
     if (!playing) return;
     const end = timelineEnd(doc);
-    const t = Math.min(end, clock.time + ((now - clock.wall) / 1000) * rate);
-    const need = needs(t);
+    let t = Math.min(end, clock.time + ((now - clock.wall) / 1000) * rate);
+    let need = needs(t);
+    // An element far ahead of the clock moves the clock up to it instead of being sought back:
+    // WebKitGTK's play() settles after its element has started, and its position runs on past
+    // a seek while the seek is carried out, so seeking it back kept its picture from being drawn.
+    const ahead = leadAhead(need.want);
+    if (ahead > FAR) {
+      clock = { wall: now, time: Math.min(end, t + ahead) };
+      t = clock.time;
+      need = needs(t);
+    }
     drive(t, need);
     // hold the last picture while a layer is not ready, but not for ever
     const ready = need.layers.every(isReady);
@@ -258,7 +281,7 @@ export function mountPreview(el) {
       starting.push(entry.loading.then(async () => {
         if (!entry.ok || entry.still || !playing) return;
         await seekTo(entry.el, need.time);
-        entry.el.playbackRate = need.speed * rate;
+        setRate(entry.el, need.speed * rate);
         mixer.set(entry.el, need.gain);
         await entry.el.play();
       }).catch((err) => toast(`Playback failed: ${err.message}`, 'error')));
