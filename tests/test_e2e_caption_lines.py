@@ -44,8 +44,8 @@ def playhead(server: ServerProcess, pid: str) -> float:
     return server.get(f"/api/projects/{pid}/view").json()["view"]["playhead"]
 
 
-# Pixels of the lower third of the preview near a colour: pure red, and white (the track's).
-COLOURS = """() => {
+# Pixels of the preview's lower third near pure red, pure green and white.
+PREVIEW_RGB = """() => {
   const c = document.querySelector("canvas[aria-label='Preview']");
   if (!c || !c.width) return null;
   const g = document.createElement('canvas');
@@ -54,17 +54,18 @@ COLOURS = """() => {
   ctx.drawImage(c, 0, 0);
   const top = Math.floor(c.height * 0.66);
   const d = ctx.getImageData(0, top, c.width, c.height - top).data;
-  let red = 0, white = 0;
+  let red = 0, green = 0, white = 0;
   for (let i = 0; i < d.length; i += 4) {
     if (d[i] > 200 && d[i + 1] < 60 && d[i + 2] < 60) red += 1;
+    else if (d[i + 1] > 200 && d[i] < 60 && d[i + 2] < 60) green += 1;
     else if (d[i] > 200 && d[i + 1] > 200 && d[i + 2] > 200) white += 1;
   }
-  return { red, white };
+  return { red, green, white };
 }"""
 
 
-def colours(page: Page) -> dict[str, int]:
-    return page.evaluate(COLOURS)
+def preview(page: Page) -> dict[str, int]:
+    return page.evaluate(PREVIEW_RGB)
 
 
 def test_a_long_list_draws_only_its_window(server: ServerProcess, page: Page) -> None:
@@ -159,7 +160,7 @@ def test_a_line_takes_its_own_style(server: ServerProcess, page: Page) -> None:
     assert "style" not in stored_lines(server, pid)[1]
     expect(group).to_contain_text("This line's own: colour")
     # the preview draws line 1 red, at once, and nothing white
-    drawn = until(lambda: (c := colours(page)) and c["red"] > 200 and c["white"] < 20 and c, 10,
+    drawn = until(lambda: (c := preview(page)) and c["red"] > 200 and c["white"] < 20 and c, 10,
                   "line 1 drawn red in the preview", page)
     assert drawn["red"] > 200, drawn
 
@@ -168,7 +169,7 @@ def test_a_line_takes_its_own_style(server: ServerProcess, page: Page) -> None:
     until(lambda: playhead(server, pid) == 4, 10, "the playhead at line 2", page)
     line2 = panel.get_by_role("group", name="Style for line 2")
     expect(line2.get_by_label("Colour", exact=True)).to_have_value("#ffffff")
-    until(lambda: (c := colours(page)) and c["white"] > 200 and c["red"] < 20 and c, 10,
+    until(lambda: (c := preview(page)) and c["white"] > 200 and c["red"] < 20 and c, 10,
           "line 2 drawn white in the preview", page)
 
     # every control of the panel with the group shown is named (axe: nothing serious)
@@ -180,7 +181,7 @@ def test_a_line_takes_its_own_style(server: ServerProcess, page: Page) -> None:
     until(lambda: playhead(server, pid) == 1, 10, "the playhead back at line 1", page)
     page.keyboard.press("Control+z")
     until(lambda: "style" not in stored_lines(server, pid)[0], 10, "the undone colour saved", page)
-    until(lambda: (c := colours(page)) and c["white"] > 200 and c["red"] < 20 and c, 10,
+    until(lambda: (c := preview(page)) and c["white"] > 200 and c["red"] < 20 and c, 10,
           "line 1 drawn white again after undo", page)
     expect(group.get_by_label("Colour", exact=True)).to_have_value("#ffffff")
 
@@ -208,29 +209,6 @@ def counted(rgb: Any) -> dict[str, int]:
     r, g, b = (rgb[int(rgb.shape[0] * 0.66):, :, i].astype(int) for i in range(3))
     return {"red": int(((r > 200) & (g < 60) & (b < 60)).sum()), "green": int(((g > 200) & (r < 60) & (b < 60)).sum()),
             "white": int(((r > 200) & (g > 200) & (b > 200)).sum())}
-
-
-PREVIEW_RGB = """() => {
-  const c = document.querySelector("canvas[aria-label='Preview']");
-  if (!c || !c.width) return null;
-  const g = document.createElement('canvas');
-  g.width = c.width; g.height = c.height;
-  const ctx = g.getContext('2d');
-  ctx.drawImage(c, 0, 0);
-  const top = Math.floor(c.height * 0.66);
-  const d = ctx.getImageData(0, top, c.width, c.height - top).data;
-  let red = 0, green = 0, white = 0;
-  for (let i = 0; i < d.length; i += 4) {
-    if (d[i] > 200 && d[i + 1] < 60 && d[i + 2] < 60) red += 1;
-    else if (d[i + 1] > 200 && d[i] < 60 && d[i + 2] < 60) green += 1;
-    else if (d[i] > 200 && d[i + 1] > 200 && d[i + 2] > 200) white += 1;
-  }
-  return { red, green, white };
-}"""
-
-
-def preview(page: Page) -> dict[str, int]:
-    return page.evaluate(PREVIEW_RGB)
 
 
 def stored_in_sqlite(server: ServerProcess, pid: str) -> list[dict[str, Any]]:

@@ -202,7 +202,8 @@ export function mountPreview(el) {
       if (v.paused || resync) {
         if (resync || Math.abs(v.currentTime - need.time) > 0.05) v.currentTime = need.time;
         setRate(v, need.speed * rate);
-        if (v.paused) v.play().catch(() => {});
+        // at its media's end an element holds its last picture: play() would start it over
+        if (v.paused && !(need.time >= v.duration - 0.05)) v.play().catch(() => {});
         continue;
       }
       const drift = v.currentTime - need.time;
