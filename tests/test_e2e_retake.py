@@ -5,13 +5,17 @@ preview paints the remade range (not lime) while the rest stays lime."""
 
 from __future__ import annotations
 
+import re
+import sqlite3
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from . import media_samples as ms
+from .conftest import TOKEN
 from .e2e_helpers import import_file, saved_timeline, until
+from .fake_fal import FakeFal, app_env
 from .preview_probe import expect_pixel, pixel, wait_painted, wait_playing
 from .server_process import ServerProcess
 from .test_e2e_browser import Watch
@@ -20,6 +24,7 @@ from .test_e2e_generate_here import frame_at
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
 LIME = (0, 255, 0)
+LTX_RETAKE = "fal-ai/ltx-2.3/retake-video"
 
 
 def test_retake_part_switches_the_clip_to_a_new_take_that_plays(server: ServerProcess, page: Page,
@@ -101,3 +106,102 @@ def test_retake_part_switches_the_clip_to_a_new_take_that_plays(server: ServerPr
     page.get_by_role("button", name="Play", exact=True).click()
     wait_playing(page)
     watch.assert_clean()
+
+
+def _job_row(server: ServerProcess, job_id: str) -> tuple[str, str | None] | None:
+    """The job's row as SQLite holds it: (status, media_id), or None once it is gone."""
+    with sqlite3.connect(server.data_dir / "reelcut.db", timeout=10) as db:
+        return db.execute("SELECT status, media_id FROM jobs WHERE id = ?", (job_id,)).fetchone()
+
+
+def test_a_running_retake_shows_on_its_clip_cancels_from_it_and_a_failure_stays_on_it(
+        tmp_path: Path, page: Page, fake_fal: FakeFal) -> None:
+    """LTX-2.3 retake on the fake fal.ai, which keeps the request running: the clip being retaken
+    shows the remade stretch, the job's progress and model, and Cancel; Cancel from the clip
+    cancels the job (its row says so) and leaves the clip as it was. A second retake that fal
+    fails leaves the clip as it was too, with the job's reason on it until dismissed."""
+    fake_fal.scenario.queue_seconds, fake_fal.scenario.run_seconds = 0.3, 600.0
+    server = ServerProcess(tmp_path / "data", TOKEN, env=app_env(fake_fal)).start()
+    try:
+        pid = server.post("/api/projects", json={"name": "Retake progress"}).json()["project"]["id"]
+        item = import_file(server, pid, ms.make_solid(tmp_path / "lime.mp4", "lime", seconds=4, size="320x180"))
+        doc = saved_timeline(server, pid)
+        doc.update(width=320, height=180)
+        v1 = next(t for t in doc["tracks"] if t["name"] == "V1")
+        original = {"id": "lime", "media_id": item["id"], "start": 0, "in": 0.5, "out": 3.5}
+        v1["clips"] = [dict(original)]
+        assert server.put(f"/api/projects/{pid}/timeline", json={"timeline": doc}).status_code == 200
+
+        watch = Watch(page)
+        page.set_viewport_size({"width": 1400, "height": 900})
+        page.goto(server.login_url)
+        expect(page).to_have_title("Retake progress — Reelcut")
+        timeline = page.get_by_role("region", name="Timeline")
+        zoom = saved_timeline(server, pid)["zoom"]
+        ruler = timeline.locator("[data-ruler]")
+        clip = timeline.locator("[data-clip-id='lime']")
+
+        def lime_clip() -> dict:
+            return next(c for t in saved_timeline(server, pid)["tracks"] for c in t["clips"] if c["id"] == "lime")
+
+        def retake(prompt: str) -> None:
+            # In at 1 s, Out at 3 s: the clip's last two thirds (the source's 1.5–3.5 s)
+            ruler.click(position={"x": round(1 * zoom), "y": 5})
+            page.keyboard.press("KeyI")
+            ruler.click(position={"x": round(3 * zoom), "y": 5})
+            page.keyboard.press("KeyO")
+            clip.click(position={"x": 20, "y": 8})
+            timeline.get_by_role("button", name="Retake part…").click()
+            dialog = page.get_by_role("dialog", name="Retake 1.00–3.00 s of the clip")
+            dialog.get_by_label("Model").select_option(LTX_RETAKE)
+            expect(dialog.locator("[data-cost]")).to_contain_text("remakes 2.00 s of the source")
+            dialog.get_by_label("Prompt").fill(prompt)
+            dialog.get_by_role("button", name="Retake").click()
+            expect(dialog).to_be_hidden()
+
+        retake("a storm rolls in")
+        state = clip.locator(".retake-state")
+        expect(state).to_have_attribute("data-status", "running", timeout=20000)
+        job_id = state.get_attribute("data-retake-job")
+        assert job_id and _job_row(server, job_id) is not None
+        # fal runs it: the clip says how far it is and with which model, and the bar grows
+        expect(state).to_contain_text(re.compile(r"Retaking \d+% · LTX-2\.3 Retake video"), timeout=20000)
+        bar = clip.get_by_role("progressbar", name=f"Retake of {item['name']}")
+        def percent() -> int:
+            return int(bar.get_attribute("aria-valuenow") or 0)
+
+        first = until(percent, 20, "the retake's progress", page=page)
+        until(lambda: percent() > first, 20, "the progress to grow", page=page)
+        width = bar.evaluate("(b) => b.getBoundingClientRect().width")
+        assert width > 0, width
+        # the stretch being remade is the clip's last two thirds
+        box, span = clip.bounding_box(), state.locator(".retake-span").bounding_box()
+        assert box and span
+        assert abs(span["x"] - (box["x"] + box["width"] / 3)) < 4, (span, box)
+        assert abs(span["x"] + span["width"] - box["x"] - box["width"]) < 4, (span, box)
+        assert (fake_fal.requests and next(iter(fake_fal.requests.values())).input["prompt"] == "a storm rolls in")
+
+        clip.get_by_role("button", name=f"Cancel the retake of {item['name']}").click()
+        until(lambda: (row := _job_row(server, job_id)) and row[0] == "cancelled" and row, 30,
+              "the job cancelled in SQLite", page=page)
+        expect(state).to_have_count(0)  # a cancel is the user's own doing: nothing stays on the clip
+        assert lime_clip() == original
+        assert page.get_by_role("list", name="Generations").locator(f"[data-job-id='{job_id}']").get_attribute(
+            "data-status") == "cancelled"
+
+        # fal fails the next one: the clip stays as it was and says why, until dismissed
+        fake_fal.scenario.run_seconds = 1.0
+        fake_fal.scenario.fail_with = ("the video could not be decoded", "video_error")
+        retake("snow falls")
+        failed = clip.locator(".retake-state[data-status='failed']")
+        expect(failed).to_contain_text(
+            "Retake failed: LTX-2.3 Retake video failed on fal.ai: the video could not be decoded", timeout=30000)
+        second = failed.get_attribute("data-retake-job")
+        assert second and second != job_id and _job_row(server, second)[0] == "failed"
+        assert lime_clip() == original
+        clip.get_by_role("button", name=f"Dismiss the failed retake of {item['name']}").click()
+        expect(clip.locator(".retake-state")).to_have_count(0)
+        until(lambda: _job_row(server, second) is None, 10, "the dismissed job's row gone", page=page)
+        watch.assert_clean()
+    finally:
+        server.stop()

@@ -15,6 +15,7 @@ export async function start({ parts, state, show, project }) {
     send(parts.exportSlot, 'mode', { desktop: state.desktop });
     state.models = models.models;
     send(parts.ai, 'models', { models: state.models });
+    send(parts.timeline, 'models', { models: state.models }); // a retake on a clip names its model
     await project.open(projectToOpen(state.projects, project.lastOpened()));
   } catch (err) {
     show.fail(err);
