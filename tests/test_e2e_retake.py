@@ -180,11 +180,18 @@ def test_a_running_retake_shows_on_its_clip_cancels_from_it_and_a_failure_stays_
         assert abs(span["x"] - (box["x"] + box["width"] / 3)) < 4, (span, box)
         assert abs(span["x"] + span["width"] - box["x"] - box["width"]) < 4, (span, box)
         assert (fake_fal.requests and next(iter(fake_fal.requests.values())).input["prompt"] == "a storm rolls in")
+        # the preview, over the clip, says so too, above the picture (the clip plays on as it is)
+        note = page.get_by_role("region", name="Preview panel").locator(".retake-note")
+        expect(note).to_be_hidden()  # the playhead is at the clip's end
+        ruler.click(position={"x": round(2 * zoom), "y": 5})
+        expect(note).to_contain_text(re.compile(r"Retaking \d+% · LTX-2\.3 Retake video"))
+        expect_pixel(page, LIME, "the clip itself, still playing its own media", at=(0.5, 0.5))
 
         clip.get_by_role("button", name=f"Cancel the retake of {item['name']}").click()
         until(lambda: (row := _job_row(server, job_id)) and row[0] == "cancelled" and row, 30,
               "the job cancelled in SQLite", page=page)
         expect(state).to_have_count(0)  # a cancel is the user's own doing: nothing stays on the clip
+        expect(note).to_be_hidden()
         assert lime_clip() == original
         assert page.get_by_role("list", name="Generations").locator(f"[data-job-id='{job_id}']").get_attribute(
             "data-status") == "cancelled"
@@ -197,10 +204,13 @@ def test_a_running_retake_shows_on_its_clip_cancels_from_it_and_a_failure_stays_
         expect(failed).to_contain_text(
             "Retake failed: LTX-2.3 Retake video failed on fal.ai: the video could not be decoded", timeout=30000)
         second = failed.get_attribute("data-retake-job")
+        ruler.click(position={"x": round(2 * zoom), "y": 5})
+        expect(note).to_contain_text("Retake failed: LTX-2.3 Retake video failed on fal.ai")
         assert second and second != job_id and _job_row(server, second)[0] == "failed"
         assert lime_clip() == original
         clip.get_by_role("button", name=f"Dismiss the failed retake of {item['name']}").click()
         expect(clip.locator(".retake-state")).to_have_count(0)
+        expect(note).to_be_hidden()
         until(lambda: _job_row(server, second) is None, 10, "the dismissed job's row gone", page=page)
         watch.assert_clean()
     finally:

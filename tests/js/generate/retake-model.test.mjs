@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { retakeBadge, retakeSpan, retakesByClip } from '../../../web/js/generate/retake-model.js';
+import { retakeBadge, retakeSpan, retakeUnder, retakesByClip } from '../../../web/js/generate/retake-model.js';
 
 // the registry as the server sends it
 const { models } = JSON.parse(readFileSync(new URL('../../../desktop/reelcut/generation/models.json', import.meta.url)));
@@ -83,4 +83,22 @@ test('the remade range lies where it plays on the clip, through its in point and
   assert.equal(retakeSpan(job({ params: { start_time: 5, duration: 1 } }), clip), null);
   assert.equal(retakeSpan(job({ params: {} }), clip), null);
   assert.equal(retakeSpan(job({}), null), null);
+});
+
+test('the preview names the retake of the topmost clip under the playhead', () => {
+  const doc = {
+    tracks: [
+      { id: 'v2', kind: 'video', clips: [{ id: 'top', start: 2, in: 0, out: 2 }] },
+      { id: 'v1', kind: 'video', clips: [{ id: 'a', start: 0, in: 0, out: 5 }, { id: 'b', start: 5, in: 0, out: 5 }] },
+      { id: 'a1', kind: 'audio', clips: [{ id: 'sound', start: 0, in: 0, out: 10 }] },
+    ],
+  };
+  const retakes = retakesByClip([job({ retake_clip_id: 'a' }), job({ retake_clip_id: 'top', status: 'failed' }), job({ retake_clip_id: 'sound' })]);
+  assert.equal(retakeUnder(doc, 1, retakes).clip.id, 'a');
+  assert.equal(retakeUnder(doc, 3, retakes).clip.id, 'top'); // drawn over a
+  assert.equal(retakeUnder(doc, 4.5, retakes).clip.id, 'a'); // top ends at 4
+  assert.equal(retakeUnder(doc, 5, retakes), null); // b has none; a ends where b starts
+  assert.equal(retakeUnder({ tracks: [{ ...doc.tracks[0], hidden: true }, doc.tracks[1]] }, 3, retakes).clip.id, 'a');
+  assert.equal(retakeUnder(doc, 1, new Map()), null);
+  assert.equal(retakeUnder(null, 1, retakes), null);
 });

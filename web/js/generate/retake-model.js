@@ -66,3 +66,17 @@ export function retakeBadge({ job, running = 1 }, clip, models = []) {
     text: `Retaking ${Math.round(progress * 100)}% · ${model}${more}`,
   };
 }
+
+// The retake the preview names at time t: that of the topmost clip under t on a shown video track
+// that has one ({clip, shown}), or null. `retakes`: retakesByClip's map.
+export function retakeUnder(doc, t, retakes) {
+  if (!doc || !retakes || !retakes.size) return null;
+  for (const track of doc.tracks) { // the first track is drawn on top
+    if (track.kind !== 'video' || track.hidden) continue;
+    for (const clip of track.clips) {
+      const shown = retakes.get(clip.id);
+      if (shown && !clip.placeholder && t >= clip.start && t < clip.start + clipLength(clip)) return { clip, shown };
+    }
+  }
+  return null;
+}
