@@ -76,6 +76,9 @@ def test_retake_part_switches_the_clip_to_a_new_take_that_plays(server: ServerPr
 
     clip = until(switched, 120, "the clip switched to the new take", page=page)
     assert (clip["start"], clip["in"], clip["out"]) == (0, 0.5, 3.5)
+    # done and switched: nothing of the retake stays on the clip
+    expect(timeline.locator("[data-clip-id='lime']")).to_have_attribute("data-media-id", clip["media_id"])
+    expect(timeline.locator("[data-clip-id='lime'] .retake-state")).to_have_count(0)
     new = server.get(f"/api/media/{clip['media_id']}").json()
     new = new.get("media", new)
     old = server.get(f"/api/media/{item['id']}").json()
@@ -212,6 +215,22 @@ def test_a_running_retake_shows_on_its_clip_cancels_from_it_and_a_failure_stays_
         expect(clip.locator(".retake-state")).to_have_count(0)
         expect(note).to_be_hidden()
         until(lambda: _job_row(server, second) is None, 10, "the dismissed job's row gone", page=page)
+
+        # Retry from the clip: fal answers this time, and the retake's state leaves the clip when
+        # the job is done (fal's 2 s answer is shorter than the clip plays: a take only, no switch)
+        retake("hail")
+        failed = clip.locator(".retake-state[data-status='failed']")
+        expect(failed).to_be_visible(timeout=30000)
+        third = failed.get_attribute("data-retake-job")
+        ruler.click(position={"x": round(2 * zoom), "y": 5})
+        expect(note).to_contain_text("Retake failed")
+        fake_fal.scenario.fail_with = None
+        clip.get_by_role("button", name=f"Retry the retake of {item['name']}").click()
+        until(lambda: (row := _job_row(server, third)) and row[0] == "done" and row, 60, "the retried job done",
+              page=page)
+        expect(clip.locator(".retake-state")).to_have_count(0)
+        expect(note).to_be_hidden()
+        assert lime_clip() == original
         watch.assert_clean()
     finally:
         server.stop()
