@@ -1,7 +1,9 @@
 """Retake part of a clip in Debian's Chromium on a real server, with the offline retake model: In
 and Out inside a lime clip, select it, Retake part…, the model (its cost and whether it can take the
 range shown first) → the clip switches to the new take, keeping its place and trims, and the
-preview paints the remade range (not lime) while the rest stays lime."""
+preview paints the remade range (not lime) while the rest stays lime. And a retake on the fake
+fal.ai, kept running: its progress, model and Cancel on the clip it remakes, a failure's reason
+there, Retry and Dismiss."""
 
 from __future__ import annotations
 
@@ -120,9 +122,10 @@ def _job_row(server: ServerProcess, job_id: str) -> tuple[str, str | None] | Non
 def test_a_running_retake_shows_on_its_clip_cancels_from_it_and_a_failure_stays_on_it(
         tmp_path: Path, page: Page, fake_fal: FakeFal) -> None:
     """LTX-2.3 retake on the fake fal.ai, which keeps the request running: the clip being retaken
-    shows the remade stretch, the job's progress and model, and Cancel; Cancel from the clip
-    cancels the job (its row says so) and leaves the clip as it was. A second retake that fal
-    fails leaves the clip as it was too, with the job's reason on it until dismissed."""
+    shows the remade stretch, the job's progress and model, and Cancel (and the preview says so
+    over the picture); Cancel from the clip cancels the job (its row says so) and leaves the clip
+    as it was. A retake that fal fails leaves the clip as it was too, with the job's reason on it
+    until dismissed (the row goes) or retried (once done, nothing of it stays on the clip)."""
     fake_fal.scenario.queue_seconds, fake_fal.scenario.run_seconds = 0.3, 600.0
     server = ServerProcess(tmp_path / "data", TOKEN, env=app_env(fake_fal)).start()
     try:
