@@ -193,6 +193,9 @@ def test_a_running_retake_shows_on_its_clip_cancels_from_it_and_a_failure_stays_
         expect(note).to_contain_text(re.compile(r"Retaking \d+% · LTX-2\.3 Retake video"))
         expect_pixel(page, LIME, "the clip itself, still playing its own media", at=(0.5, 0.5))
 
+        # a reload shows it again, from the jobs the page fetches as the project opens
+        page.reload()
+        expect(state).to_contain_text(re.compile(r"Retaking \d+% · LTX-2\.3 Retake video"), timeout=20000)
         clip.get_by_role("button", name=f"Cancel the retake of {item['name']}").click()
         until(lambda: (row := _job_row(server, job_id)) and row[0] == "cancelled" and row, 30,
               "the job cancelled in SQLite", page=page)
