@@ -54,13 +54,18 @@ def job_dict(row: Any) -> dict[str, Any]:
         "inputs": loads(row["inputs"], {}),
         # the clip a retake switches when done (null for any other job): the page shows the
         # job's progress, failure and Cancel on that clip
-        "retake_clip_id": _retake_clip(loads(row["state"], {})),
+        "retake_clip_id": _retake_clip(row["state"]),
     }
 
 
-def _retake_clip(state: Any) -> str | None:
+def _retake_clip(saved: str | None) -> str | None:
     """The clip id a retake job's saved state names: `place.retake_clip`, or a row from before
     the switch was kept as `place` (`retake.clip_id`)."""
+    # every progress report publishes the job: a state with no retake in it (a transcript's can
+    # be long) is not parsed for one
+    if not saved or '"retake' not in saved:
+        return None
+    state = loads(saved, {})
     if not isinstance(state, dict):
         return None
     place, legacy = state.get("place"), state.get("retake")
