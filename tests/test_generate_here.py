@@ -58,6 +58,7 @@ def test_generate_here_places_a_placeholder_at_the_playhead_and_it_becomes_the_c
     job = services.jobs.wait(r.json["job"]["id"], timeout=120)
     assert job["status"] == "done", job["error"]
     assert job["prompt"] == "a comet over the sea" and job["image_media_id"] is None
+    assert job["retake_clip_id"] is None  # not a retake: no clip shows it as one
     got = wait_for(lambda: landed(services, project, ph["id"]))
     assert got == {"id": ph["id"], "media_id": job["media_id"], "start": 2.0, "in": 0.0, "out": pytest.approx(2.0)}
     # the clip that landed is the offline model's picture (not black), 2 s long
@@ -135,6 +136,10 @@ def test_retake_offline_makes_the_range_again_as_a_new_take_and_the_clip_switche
     assert job["status"] == "done", job["error"]
     assert job["inputs"] == {"video_url": media_id}
     assert job["params"]["start_time"] == pytest.approx(1.2) and job["params"]["duration"] == pytest.approx(0.6)
+    # the page learns from the job itself which clip it remakes (it shows the progress there)
+    assert r.json["job"]["retake_clip_id"] == "a"
+    listed = api.get(f"/api/generations?project_id={project['id']}").json["jobs"]
+    assert [j["retake_clip_id"] for j in listed] == ["a"]
 
     def switched() -> dict | None:
         c = next(c for c in v1(services.projects.timeline(project["id"]))["clips"] if c["id"] == "a")
@@ -354,6 +359,7 @@ def test_a_retake_started_before_the_switch_was_kept_as_place_still_switches(
                               state={"retake": {"clip_id": "a", "media_id": media_id}})[0]
     job = services.jobs.wait(job["id"], timeout=120)
     assert job["status"] == "done", job["error"]
+    assert job["retake_clip_id"] == "a"
     got = wait_for(lambda: landed(services, project, "a") if landed(services, project, "a")["media_id"] ==
                    job["media_id"] else None)
     assert got == {"id": "a", "media_id": job["media_id"], "start": 0.0, "in": 0.0, "out": 3.0}

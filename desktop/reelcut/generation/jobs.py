@@ -52,7 +52,27 @@ def job_dict(row: Any) -> dict[str, Any]:
         # takes: the request's group, this job's index in it, the seed it runs with
         "group_id": row["group_id"], "take": row["take"], "seed": row["seed"],
         "inputs": loads(row["inputs"], {}),
+        # the clip a retake switches when done (null for any other job): the page shows the
+        # job's progress, failure and Cancel on that clip
+        "retake_clip_id": _retake_clip(row["state"]),
     }
+
+
+def _retake_clip(saved: str | None) -> str | None:
+    """The clip id a retake job's saved state names: `place.retake_clip`, or a row from before
+    the switch was kept as `place` (`retake.clip_id`)."""
+    # every progress report publishes the job: a state with no retake in it (a transcript's can
+    # be long) is not parsed for one
+    if not saved or '"retake' not in saved:
+        return None
+    state = loads(saved, {})
+    if not isinstance(state, dict):
+        return None
+    place, legacy = state.get("place"), state.get("retake")
+    clip = place.get("retake_clip") if isinstance(place, dict) else None
+    if clip is None and isinstance(legacy, dict):
+        clip = legacy.get("clip_id")
+    return clip if isinstance(clip, str) and clip else None
 
 
 def media_name(prompt: str) -> str:

@@ -453,7 +453,7 @@ export function createActions({ parts, state, show, project, sheet }) {
       await server.projects.retake(state.project.id, {
         clip_id: id, start: range.start, end: range.end, model_id: answer.modelId, prompt: answer.prompt,
       });
-      toast('Retaking: the clip switches to the new take when it is ready.');
+      toast('Retaking: its progress shows on the clip, which switches to the new take when it is ready.');
     },
     // Relink: every offline clip of that name becomes a clip of the library item, keeping its
     // place and ranges (one server save, so one undo); the change arrives as `timeline_changed`

@@ -15,6 +15,8 @@ export async function start({ parts, state, show, project }) {
     send(parts.exportSlot, 'mode', { desktop: state.desktop });
     state.models = models.models;
     send(parts.ai, 'models', { models: state.models });
+    send(parts.timeline, 'models', { models: state.models }); // a retake on a clip names its model
+    send(parts.preview, 'models', { models: state.models }); // and so does the preview's line of it
     await project.open(projectToOpen(state.projects, project.lastOpened()));
   } catch (err) {
     show.fail(err);

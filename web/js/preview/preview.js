@@ -20,6 +20,7 @@ import { createMediaPool } from './media-pool.js';
 import { createMixer } from './mixer.js';
 import { createProxyWatch, driftRate, frameKey, mediaKinds, playsFromStart } from './preview-model.js';
 import { createSourceCache } from './sources.js';
+import { retakeBadge, retakeUnder, retakesByClip } from '../generate/retake-model.js';
 
 const FAR = 0.3; // seconds an element may be off the clock before it is sought, not nudged
 const HOLD_LIMIT = 0.5; // seconds the screen holds a frame for a layer that is still loading
@@ -51,6 +52,8 @@ export function mountPreview(el) {
   let kinds = new Map();
   let fps = new Map(); // media id -> its frame rate
   let jobs = new Map(); // generation job id -> job, for the placeholders' cards
+  let retakes = new Map(); // clip id -> the retake it shows (generate/retake-model.js)
+  let models = []; // the registry, for a retake's model name
   let drawnKey = null; // what the canvas shows while playing (preview-model's frameKey)
   let playhead = 0;
   let playing = false;
@@ -65,7 +68,10 @@ export function mountPreview(el) {
 
   const canvas = h('canvas', { class: 'composite', role: 'img', 'aria-label': 'Preview' });
   const pool = h('div', { class: 'sources', hidden: true });
-  const screen = h('div', { class: 'screen' }, canvas, pool);
+  // the clip under the playhead being retaken plays on as it is: a line over the picture (not in
+  // it: the canvas is the export's frame) says so, and how far the retake is or why it failed
+  const retakeNote = h('div', { class: 'retake-note', hidden: true });
+  const screen = h('div', { class: 'screen' }, canvas, pool, retakeNote);
   const playButton = h('button', { type: 'button', class: 'primary', text: 'Play', disabled: true, onclick: () => emit(el, 'toggleplay') });
   const clockOut = h('output', { class: 'timecode', text: timecode(0) });
   const meter = h('meter', { class: 'level', min: 0, max: 1, value: 0, 'aria-label': 'Audio level' });
@@ -181,8 +187,19 @@ export function mountPreview(el) {
     canvas.dataset.paintedAt = String(t);
   }
 
+  function showRetake() {
+    const under = retakeUnder(doc, playhead, retakes);
+    const badge = under ? retakeBadge(under.shown, under.clip, models) : null;
+    retakeNote.hidden = !badge;
+    if (!badge) return;
+    if (retakeNote.textContent !== badge.text) retakeNote.textContent = badge.text;
+    retakeNote.dataset.status = badge.status;
+    retakeNote.dataset.retakeJob = badge.jobId;
+  }
+
   function setPlayhead(t, announce = true) {
     playhead = t;
+    showRetake();
     clockOut.textContent = timecode(t, doc ? doc.fps : 25);
     if (announce) emit(el, 'tick', { time: t });
   }
@@ -316,6 +333,7 @@ export function mountPreview(el) {
     kinds = mediaKinds(e.detail.media);
     fps = new Map(e.detail.media.map((m) => [m.id, m.fps]));
     proxies.reset(e.detail.media);
+    showRetake();
     if (!playing) {
       setPlayhead(doc.playhead || 0, false);
       showAt(playhead);
@@ -324,8 +342,11 @@ export function mountPreview(el) {
   // a placeholder's card says how far its job is: a paused preview showing one draws it again
   el.addEventListener('jobs', (e) => {
     jobs = new Map(e.detail.jobs.map((j) => [j.id, j]));
+    retakes = retakesByClip(e.detail.jobs);
+    showRetake();
     if (!playing && doc && stackAt(doc, [], playhead, jobs).length) showAt(playhead);
   });
+  el.addEventListener('models', (e) => { models = e.detail.models; showRetake(); });
   el.addEventListener('position', (e) => {
     setPlayhead(e.detail.time, false);
     if (playing) {
@@ -370,6 +391,7 @@ export function mountPreview(el) {
   el.addEventListener('noproject', () => {
     stop();
     doc = null;
+    showRetake();
     paint += 1;
     playButton.disabled = true;
     media.forget();

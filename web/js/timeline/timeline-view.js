@@ -11,6 +11,7 @@ import { timecode } from '../shared/format.js';
 import { clipEnd, clipLength, timeToX, xToTime, timelineEnd, zoomBy, ZOOM_MIN, ZOOM_MAX } from './timeline-model.js';
 import { findClip, linkedClips, snap, snapPoints } from './edit-model.js';
 import { gapUnderPlayhead, placeholderLabel, spotUnderPlayhead } from '../generate/from-timeline-model.js';
+import { retakeBadge, retakesByClip } from '../generate/retake-model.js';
 import { DEFAULT_TRANSITION, TRANSITION_LABELS, cutsOf } from './transitions-model.js';
 import { anchoredScroll, clipSignature, planLane, rulerStep, transitionSignature, visibleWindow } from './lanes-model.js';
 import { initialFocus, nextFocus } from './focus-model.js';
@@ -39,6 +40,8 @@ export function mountTimeline(el) {
   let selected = new Set();
   let playhead = 0;
   let jobs = new Map(); // generation job id -> job, for the placeholders' progress
+  let retakes = new Map(); // clip id -> the retake it shows (generate/retake-model.js)
+  let models = []; // the registry, for a retake's model name
   let focusedId = null; // the clip the timeline's one tab stop is on (roving focus)
   const waveforms = new Map(); // media id -> Promise of peaks
   // Filmstrips and waveforms are fetched only for clips near the visible part of the timeline:
@@ -302,6 +305,71 @@ export function mountTimeline(el) {
       const label = node.querySelector('.clip-label');
       label.textContent = placeholderLabel({ placeholder: { status: 'running' } }, job);
       node.querySelector('.placeholder-progress').style.setProperty('--progress', String(job.progress || 0));
+    }
+  }
+
+  // A clip being retaken plays on as it is (the job's result switches it when done), so the retake
+  // is shown over it: the stretch being remade, its progress and model, and Cancel; or, failed, the
+  // job's reason with Retry and Dismiss. Kept and updated in place, as a placeholder is: progress
+  // arrives several times a second and a rebuilt Cancel would slip from under the pointer.
+  function retakeAction(text, label, event, detail) {
+    const button = h('button', { type: 'button', class: 'ghost', text, 'aria-label': label, onclick: () => emit(el, event, detail) });
+    button.addEventListener('pointerdown', (e) => e.stopPropagation()); // a press on it is no drag of the clip
+    return button;
+  }
+
+  function retakeParts(badge, name) {
+    const span = h('span', { class: 'retake-span', 'aria-hidden': 'true' });
+    const text = h('span', { class: 'retake-text' });
+    const bar = h('span', { class: 'retake-progress', role: 'progressbar', 'aria-label': `Retake of ${name}`,
+      'aria-valuemin': '0', 'aria-valuemax': '100' });
+    const buttons = badge.status === 'running'
+      ? [retakeAction('Cancel', `Cancel the retake of ${name}`, 'canceljob', { id: badge.jobId })]
+      : [retakeAction('Retry', `Retry the retake of ${name}`, 'retryjob', { id: badge.jobId }),
+        retakeAction('Dismiss', `Dismiss the failed retake of ${name}`, 'clearjobs', { ids: [badge.jobId] })];
+    const root = h('div', { class: `retake-state ${badge.status}`, dataset: { retakeJob: badge.jobId, status: badge.status } },
+      span, h('div', { class: 'retake-bar' }, text, ...buttons), bar);
+    return { root, span, text, bar, jobId: badge.jobId, status: badge.status };
+  }
+
+  function showRetake(node, clip, shown) {
+    const badge = shown ? retakeBadge(shown, clip, models) : null;
+    let parts = node.reelcutRetake;
+    if (parts && (!badge || parts.jobId !== badge.jobId || parts.status !== badge.status)) {
+      parts.root.remove();
+      parts = null;
+    }
+    node.reelcutRetake = parts;
+    node.classList.toggle('retaking', Boolean(badge && badge.status === 'running'));
+    node.classList.toggle('retake-failed', Boolean(badge && badge.status === 'failed'));
+    if (!badge) return;
+    if (!parts) {
+      const media = mediaById.get(clip.media_id);
+      parts = retakeParts(badge, media ? media.name : 'the clip');
+      node.reelcutRetake = parts;
+      node.append(parts.root);
+    }
+    parts.text.textContent = badge.text;
+    parts.root.title = badge.text;
+    parts.span.hidden = !badge.span;
+    if (badge.span) {
+      parts.span.style.setProperty('--from', String(badge.span.from));
+      parts.span.style.setProperty('--to', String(badge.span.to));
+    }
+    parts.bar.hidden = badge.progress === null;
+    parts.bar.style.setProperty('--progress', String(badge.progress || 0));
+    parts.bar.setAttribute('aria-valuenow', String(Math.round((badge.progress || 0) * 100)));
+  }
+
+  // every clip element on screen brought up to date with the retakes
+  function updateRetakes() {
+    for (const lane of lanes.values()) {
+      for (const [id, { node }] of lane.clips) {
+        const shown = retakes.get(id);
+        const clip = shown ? lane.track.clips.find((c) => c.id === id) : null;
+        if (shown && clip && !clip.placeholder) showRetake(node, clip, shown);
+        else if (node.reelcutRetake) showRetake(node, clip, null);
+      }
     }
   }
 
@@ -674,6 +742,10 @@ export function mountTimeline(el) {
       lane.row.append(node);
       lane.clips.set(clip.id, { node, sig: sigOf(clip) });
     }
+    // a clip element made anew (come into view, or its clip changed) shows its retake too
+    for (const clip of [...plan.replace, ...plan.add]) {
+      if (retakes.has(clip.id) && !clip.placeholder) showRetake(lane.clips.get(clip.id).node, clip, retakes.get(clip.id));
+    }
     const withTransition = track.clips.filter((c) => c.transition_in);
     const shownTransitions = new Map([...lane.transitions].map(([id, v]) => [id, v.sig]));
     const tplan = planLane(shownTransitions, withTransition, transitionSignature, win);
@@ -845,7 +917,13 @@ export function mountTimeline(el) {
   });
   el.addEventListener('jobs', (e) => {
     jobs = new Map(e.detail.jobs.map((j) => [j.id, j]));
+    retakes = retakesByClip(e.detail.jobs);
     updatePlaceholders();
+    updateRetakes();
+  });
+  el.addEventListener('models', (e) => {
+    models = e.detail.models;
+    updateRetakes();
   });
   el.addEventListener('playhead', (e) => {
     playhead = e.detail.time;
