@@ -186,6 +186,13 @@ def test_failure_reported_as_completed_with_error(services: Services, project: d
     assert job["status"] == "failed"
     assert "The GPU ran out of memory" in job["message"] and "runner_server_error" in job["message"]
     assert fal.count("cdn") == 0
+    # the failed request is spent: Retry submits a new one (asking about the old one again would
+    # only fail again), and the new one's video is what is stored
+    fal.scenario.fail_with = None
+    services.jobs.retry(job["id"])
+    job = services.jobs.wait(job["id"], timeout=60)
+    assert job["status"] == "done", job["message"]
+    assert fal.count("submit") == 2 and fal.count("cdn") == 1
 
 
 def test_result_still_in_progress_is_asked_again(services: Services, project: dict, fal: FakeFal) -> None:

@@ -234,6 +234,15 @@ class FalProvider:
         ctx.report("queued", message="Queued on fal.ai", queue_position=body.get("queue_position"))
 
     @staticmethod
+    def _spent(ctx: JobContext) -> None:
+        """fal.ai ended the request with an error: nothing of it can be fetched, so the user's
+        Retry submits anew instead of asking again about a request that will only fail again."""
+        failed = ctx.state.get("request_id")
+        for key in ("request_id", "status_url", "response_url", "cancel_url", "video_url", "phase"):
+            ctx.state.pop(key, None)
+        ctx.save_state(failed_request_id=failed)
+
+    @staticmethod
     def _uncertain(ctx: JobContext, exc: GenerationError) -> NoReturn:
         """Fail a job whose submit may have reached fal.ai, keeping what is known of it; the
         `submitting` mark goes, so the user's Retry (and only that) submits again."""
@@ -357,6 +366,7 @@ class FalProvider:
         elif state == "COMPLETED":
             if status.get("error"):
                 kind = f" ({status['error_type']})" if status.get("error_type") else ""
+                self._spent(ctx)
                 raise GenerationError("generation_failed", f"{name} failed on fal.ai: {status['error']}{kind}")
             return self._result_url(http, ctx, note)
         else:
