@@ -411,6 +411,15 @@ def test_the_cli_round_trip(tmp_path: Path, files: dict[str, Path]) -> None:
         s.close()
     r = _cli(data_dir, "timeline", "import", "--project", "Copy", str(tmp_path / "nope.edl"))
     assert r.returncode == 1 and "does not exist" in r.stderr
+    # an output that cannot be written (its folder is a file): a sentence naming it, no traceback,
+    # and nothing half-written left
+    blocked = tmp_path / "a-file"
+    blocked.write_text("x")
+    r = _cli(data_dir, "timeline", "export", "--project", "Short", "--format", "otio", "--out",
+             str(blocked / "short.otio"))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert f"writing the timeline file {blocked / 'short.otio'}" in r.stderr, r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["a-file", "data", "short.fcpxml"])
 
 
 def test_the_mapping_is_pure(files: dict[str, Path]) -> None:

@@ -8,11 +8,18 @@ import argparse
 import signal
 import sys
 import webbrowser
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import logs
 from .config import Config, default_data_dir, default_token
-from .errors import AppError
+from .errors import AppError, from_os_error
+from .library.files import write_atomic
+
+if TYPE_CHECKING:
+    from .services import Services
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -27,6 +34,27 @@ def _data_dir(args: argparse.Namespace) -> Path:
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
+
+
+@contextmanager
+def _services(args: argparse.Namespace) -> Iterator[Services]:
+    """The app's services on the command's data dir, closed when the command ends."""
+    from .services import Services
+
+    s = Services(_config(args))
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+def _write_out(path: Path, content: bytes, doing: str) -> None:
+    """A command's output file, whole or not at all, and a sentence (not a traceback) when it
+    cannot be written."""
+    try:
+        write_atomic(path, content)
+    except OSError as exc:
+        raise from_os_error(exc, f"{doing} {path}") from exc
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -91,44 +119,40 @@ def _progress_line(job: dict) -> str:
 
 def cmd_generate(args: argparse.Namespace) -> int:
     from .eventbus import DROPPED
-    from .services import Services
-
-    s = Services(_config(args))
-    try:
-        project = s.projects.by_name(args.project, create=True)
-        image_id = None
-        if args.image:
-            image_id = s.media.import_path(project["id"], Path(args.image))["id"]
-        q = s.bus.subscribe()
-        jobs = s.jobs.start(project["id"], [args.model], args.prompt, {args.model: _parse_params(args.param or [])},
-                            image_id)
-        job_id = jobs[0]["id"]
-        tty = sys.stderr.isatty()
-        while True:
-            event, data = q.get()
-            if event == DROPPED:  # fell behind the progress events: read the job itself
-                q, data = s.bus.subscribe(), s.jobs.get(job_id)
-                event = "job"
-            if event != "job" or data["id"] != job_id:
-                continue
+    with _services(args) as s:
+        try:
+            project = s.projects.by_name(args.project, create=True)
+            image_id = None
+            if args.image:
+                image_id = s.media.import_path(project["id"], Path(args.image))["id"]
+            q = s.bus.subscribe()
+            jobs = s.jobs.start(project["id"], [args.model], args.prompt, {args.model: _parse_params(args.param or [])},
+                                image_id)
+            job_id = jobs[0]["id"]
+            tty = sys.stderr.isatty()
+            while True:
+                event, data = q.get()
+                if event == DROPPED:  # fell behind the progress events: read the job itself
+                    q, data = s.bus.subscribe(), s.jobs.get(job_id)
+                    event = "job"
+                if event != "job" or data["id"] != job_id:
+                    continue
+                if tty:
+                    print(_progress_line(data), end="", file=sys.stderr, flush=True)
+                if data["status"] in ("done", "failed", "cancelled"):
+                    break
+            job = s.jobs.wait(job_id)
             if tty:
-                print(_progress_line(data), end="", file=sys.stderr, flush=True)
-            if data["status"] in ("done", "failed", "cancelled"):
-                break
-        job = s.jobs.wait(job_id)
-        if tty:
-            print(file=sys.stderr)
-        if job["status"] != "done":
-            message = (job.get("error") or {}).get("message") or job.get("message") or job["status"]
-            print(f"reelcut: generation {job['status']}: {message}", file=sys.stderr)
-            return 1
-        path, _ = s.media.file_path(job["media_id"])
-        print(path)
-        return 0
-    except KeyboardInterrupt:
-        return 130
-    finally:
-        s.close()
+                print(file=sys.stderr)
+            if job["status"] != "done":
+                message = (job.get("error") or {}).get("message") or job.get("message") or job["status"]
+                print(f"reelcut: generation {job['status']}: {message}", file=sys.stderr)
+                return 1
+            path, _ = s.media.file_path(job["media_id"])
+            print(path)
+            return 0
+        except KeyboardInterrupt:
+            return 130
 
 
 def export_settings_of(args: argparse.Namespace) -> dict[str, object]:
@@ -153,106 +177,84 @@ def _fps(text: str) -> float | str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .services import Services
-
-    s = Services(_config(args))
-    try:
-        project = s.projects.by_name(args.project)
-        settings = export_settings_of(args)
-        job = s.exports.start(project["id"], settings or None)
-        tty = sys.stderr.isatty()
-        while True:
-            job = s.exports.wait(job["id"], timeout=0.5)
+    with _services(args) as s:
+        try:
+            project = s.projects.by_name(args.project)
+            settings = export_settings_of(args)
+            job = s.exports.start(project["id"], settings or None)
+            tty = sys.stderr.isatty()
+            while True:
+                job = s.exports.wait(job["id"], timeout=0.5)
+                if tty:
+                    print(_progress_line(job), end="", file=sys.stderr, flush=True)
+                if job["status"] in ("done", "failed", "cancelled"):
+                    break
             if tty:
-                print(_progress_line(job), end="", file=sys.stderr, flush=True)
-            if job["status"] in ("done", "failed", "cancelled"):
-                break
-        if tty:
-            print(file=sys.stderr)
-        if job["status"] != "done":
-            message = (job.get("error") or {}).get("message") or job.get("message") or job["status"]
-            print(f"reelcut: export {job['status']}: {message}", file=sys.stderr)
-            return 1
-        print(s.exports.file_path(job["id"]))
-        return 0
-    except KeyboardInterrupt:
-        return 130
-    finally:
-        s.close()
+                print(file=sys.stderr)
+            if job["status"] != "done":
+                message = (job.get("error") or {}).get("message") or job.get("message") or job["status"]
+                print(f"reelcut: export {job['status']}: {message}", file=sys.stderr)
+                return 1
+            print(s.exports.file_path(job["id"]))
+            return 0
+        except KeyboardInterrupt:
+            return 130
 
 
 def cmd_timeline_export(args: argparse.Namespace) -> int:
     from .interchange import service as interchange
-    from .services import Services
-
-    s = Services(_config(args))
-    try:
-        project = s.projects.by_name(args.project)
-        content, _, _, warnings = interchange.export_timeline(s.projects, s.media, project["id"], args.format)
-        Path(args.out).expanduser().write_bytes(content)
-        for line in warnings:
-            print(f"reelcut: warning: {line}", file=sys.stderr)
-        print(Path(args.out).expanduser().resolve())
-        return 0
-    finally:
-        s.close()
+    with _services(args) as s:
+            project = s.projects.by_name(args.project)
+            content, _, _, warnings = interchange.export_timeline(s.projects, s.media, project["id"], args.format)
+            _write_out(Path(args.out).expanduser(), content, "writing the timeline file")
+            for line in warnings:
+                print(f"reelcut: warning: {line}", file=sys.stderr)
+            print(Path(args.out).expanduser().resolve())
+            return 0
 
 
 def cmd_timeline_import(args: argparse.Namespace) -> int:
     from .interchange import service as interchange
-    from .services import Services
-
     path = Path(args.path).expanduser()
     if not path.is_file():
         raise AppError("not_found", f"'{args.path}' does not exist.")
-    s = Services(_config(args))
-    try:
-        project = s.projects.by_name(args.project, create=True)
-        doc, revision, warnings = interchange.import_timeline(
-            s.projects, s.media, project["id"], path.read_bytes(), path.name, args.format, base=path.resolve().parent)
-        for line in warnings:
-            print(f"reelcut: warning: {line}", file=sys.stderr)
-        clips = sum(len(t["clips"]) for t in doc["tracks"])
-        print(f"{project['name']}: {clips} clips on {len(doc['tracks'])} tracks (revision {revision})")
-        return 0
-    finally:
-        s.close()
+    with _services(args) as s:
+            project = s.projects.by_name(args.project, create=True)
+            doc, revision, warnings = interchange.import_timeline(
+                s.projects, s.media, project["id"], path.read_bytes(), path.name, args.format,
+                base=path.resolve().parent)
+            for line in warnings:
+                print(f"reelcut: warning: {line}", file=sys.stderr)
+            clips = sum(len(t["clips"]) for t in doc["tracks"])
+            print(f"{project['name']}: {clips} clips on {len(doc['tracks'])} tracks (revision {revision})")
+            return 0
 
 
 def cmd_captions_import(args: argparse.Namespace) -> int:
     from .library import captions
-    from .services import Services
-
     path = Path(args.path).expanduser()
     if not path.is_file():
         raise AppError("not_found", f"'{args.path}' does not exist.")
-    s = Services(_config(args))
-    try:
-        project = s.projects.by_name(args.project, create=True)
-        with path.open("rb") as f:
-            data = f.read(captions.MAX_FILE + 1)
-        doc, revision = captions.import_captions(s.projects, project["id"], data, path.name, args.track)
-        track = doc["tracks"][0] if not args.track else next(t for t in doc["tracks"] if t["id"] == args.track)
-        print(f"{project['name']}: {len(track['clips'])} lines on captions track {track['id']} (revision {revision})")
-        return 0
-    finally:
-        s.close()
+    with _services(args) as s:
+            project = s.projects.by_name(args.project, create=True)
+            with path.open("rb") as f:
+                data = f.read(captions.MAX_FILE + 1)
+            doc, revision = captions.import_captions(s.projects, project["id"], data, path.name, args.track)
+            track = doc["tracks"][0] if not args.track else next(t for t in doc["tracks"] if t["id"] == args.track)
+            print(f"{project['name']}: {len(track['clips'])} lines on captions track {track['id']} "
+                  f"(revision {revision})")
+            return 0
 
 
 def cmd_captions_export(args: argparse.Namespace) -> int:
     from .library import captions
-    from .services import Services
-
-    s = Services(_config(args))
-    try:
-        project = s.projects.by_name(args.project)
-        content, _, _ = captions.export_captions(s.projects, project["id"], args.track, args.format)
-        out = Path(args.out).expanduser()
-        out.write_bytes(content)
-        print(out.resolve())
-        return 0
-    finally:
-        s.close()
+    with _services(args) as s:
+            project = s.projects.by_name(args.project)
+            content, _, _ = captions.export_captions(s.projects, project["id"], args.track, args.format)
+            out = Path(args.out).expanduser()
+            out.write_bytes(content)
+            print(out.resolve())
+            return 0
 
 
 def _forwarded(args: argparse.Namespace) -> int | None:
