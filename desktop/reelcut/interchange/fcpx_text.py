@@ -13,8 +13,9 @@ negative one (AppKit's "stroke and fill") reads back as its size. shadowOffset i
 the angle in degrees counter-clockwise from the +x axis with y up, so Reelcut's shadow x/y (pixels,
 y down, as drawtext) of (4, 4) is "5.65685 315". Reelcut's shadow is sharp: shadowBlurRadius is 0,
 and a blurred one reads back sharp (and says so). The background box stays behind: FCPXML's
-text-style has a backgroundColor but nothing for the box's padding, and Final Cut draws it for
-captions rather than titles; one read from a file becomes a box with no padding.
+text-style has a backgroundColor but nothing for the box's padding, and whether Final Cut draws
+it on a Basic Title (rather than only on captions) is unconfirmed; one read from a file becomes a
+box with no padding.
 
 OTIO's FCPXML adapter knows no titles either way. On export a text clip goes through it as a
 placeholder clip named `TOKEN` + n (so the adapter places it: its lane, its offset in the clip it
