@@ -152,3 +152,17 @@ def test_nonsense_style_attributes_are_left_out(api: Api, services: Services, pr
     (title,) = _titles(services.projects.timeline(project["id"]))
     assert "outline" not in title and "line_spacing" not in title and "box" not in title
     assert title["shadow"] == {"color": "#000000", "x": 0, "y": 0, "opacity": 1.0}  # no offset: under the text
+
+
+def test_a_runs_own_style_attributes_override_its_definition(api: Api, services: Services,
+                                                             project: dict[str, Any]) -> None:
+    """FCPXML's text-style: attributes on the run that refers to a definition override it."""
+    xml = FCPX_TITLE.replace('<text-style ref="ts1">Made in </text-style>',
+                             '<text-style ref="ts1" strokeColor="0 0 1 1" strokeWidth="6" lineSpacing="20">'
+                             'Made in </text-style>')
+    xml = xml.replace('alignment="right"', 'alignment="right" strokeColor="1 0 0 1" strokeWidth="2"')
+    r = _import(api, project["id"], xml.encode(), "run styles.fcpxml")
+    assert r.status_code == 200, r.get_data(as_text=True)
+    (title,) = _titles(services.projects.timeline(project["id"]))
+    assert title["outline"] == {"color": "#0000ff", "width": 6} and title["line_spacing"] == 20
+    assert (title["font"], title["size"]) == ("Futura", 72)  # the rest from the definition

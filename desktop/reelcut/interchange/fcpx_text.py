@@ -222,13 +222,22 @@ def _style_fields(style: ET.Element, dropped: set[str]) -> dict[str, Any]:
     return out
 
 
+def _merged(definition: ET.Element | None, run: ET.Element) -> ET.Element:
+    attrs = dict(definition.attrib) if definition is not None else {}
+    attrs.update((k, v) for k, v in run.attrib.items() if k != "ref")
+    return ET.Element("text-style", attrs)
+
+
 def _fields(title: ET.Element, styles: dict[str, ET.Element], width: int, height: int,
             dropped: set[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     runs = title.findall("text/text-style")
     out["text"] = "".join(r.text or "" for r in runs).replace("\r\n", "\n").replace("\r", "\n")[
         : int(LIMITS["text"].high)]
-    style = next((styles[r.get("ref")] for r in runs if r.get("ref") in styles), None)
+    # a run's own attributes override its definition's (FCPXML's text-style): the first run with
+    # either styles the whole title
+    style = next((_merged(styles.get(r.get("ref") or ""), r) for r in runs
+                  if r.get("ref") in styles or set(r.attrib) - {"ref"}), None)
     if style is not None:
         if (style.get("font") or "").strip():
             out["font"] = style.get("font").strip()[: int(LIMITS["font"].high)]
