@@ -79,9 +79,10 @@ def effect_metadata(clip: dict[str, Any], height: int) -> dict[str, Any]:
     return {"effectcategory": "Text", "effecttype": "generator", "mediatype": "video", "parameter": params}
 
 
-def losses(clip: dict[str, Any]) -> list[str]:
-    """What of the text clip the Text generator cannot carry, as the warnings name it."""
-    out = {what for key, what in LOST.items() if clip.get(key) not in (None, {}, 0, 0.0)}
+def losses(clip: dict[str, Any], lost: dict[str, str] = LOST) -> list[str]:
+    """What of the text clip the format cannot carry (`lost`: its fields the format has nothing
+    for, and how a warning names each; the Text generator's by default), as the warnings name it."""
+    out = {what for key, what in lost.items() if clip.get(key) not in (None, {}, 0, 0.0)}
     out |= {f"keyframed {prop}" for prop, keys in (clip.get("keyframes") or {}).items() if keys}
     return sorted(out)
 

@@ -38,6 +38,8 @@ RT = otio.opentime.RationalTime
 TR = otio.opentime.TimeRange
 META = "reelcut"
 TEXT_KIND = fcp7_text.KIND  # the generator_kind of a text clip's GeneratorReference (FCP 7's effectid)
+# a title's metadata key for what of its style Reelcut cannot draw (read from FCPXML: fcpx_text.DROPPED)
+DROPPED = "reelcut_dropped"
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,8 @@ def _text_clip(clip: dict[str, Any], fps: float, fmt: Format, height: int, lost:
         name = fcpx_text.TOKEN + re.sub(r"[^A-Za-z0-9_-]", "_", clip["id"])
         ref = otio.schema.MissingReference(name=name)
     if fmt.text and not fmt.metadata:
-        for what in fcp7_text.losses(clip):
+        table = fcpx_text.LOST if fmt.adapter == "fcpx_xml" else fcp7_text.LOST
+        for what in fcp7_text.losses(clip, table):
             lost.clip(what, clip["id"], "title")
     return otio.schema.Clip(name=name, media_reference=ref, source_range=TR(RT(0, fps), RT(length, fps)),
                             metadata={META: {k: clip[k] for k in TEXT_FIELDS if k in clip}})
@@ -503,6 +506,7 @@ def from_otio(tl: otio.schema.Timeline, fmt: Format | str, defaults: dict[str, A
     skipped: Counter = Counter()
     effects: Counter = Counter()
     odd_transitions: Counter = Counter()
+    dropped: Counter = Counter()  # what of titles' style Reelcut cannot draw, by how warnings name it
     video: list[dict[str, Any]] = []
     audio: list[dict[str, Any]] = []
     n_video = n_audio = 0
@@ -571,9 +575,12 @@ def from_otio(tl: otio.schema.Timeline, fmt: Format | str, defaults: dict[str, A
                 params.update({k: v for k, v in fcp7_text.clip_fields(plain(ref.metadata.get("fcp_xml"))).items()
                                if k not in params})
                 clip = {k: cmeta[k] for k in TEXT_FIELDS if k in cmeta}
-                for k in ("text", "x", "y", "size", "color", "font", "bold", "italic", "align", "opacity"):
+                for k in ("text", "x", "y", "size", "color", "font", "bold", "italic", "align", "opacity", "outline",
+                          "shadow", "box", "line_spacing"):
                     if k in params:
-                        clip.setdefault(k, params[k])
+                        clip.setdefault(k, plain(params[k]))
+                for what in plain(ref.metadata.get(DROPPED)) or []:
+                    dropped[what] += 1
                 clip.setdefault("text", item.name or "")
                 clip.update(id=ids.take(cmeta.get("id"), "clip"), start=start, duration=length)
                 if kind == "text":
@@ -651,6 +658,8 @@ def from_otio(tl: otio.schema.Timeline, fmt: Format | str, defaults: dict[str, A
         warnings.append(f"Reelcut does not import {what}: {n} left out")
     for what, n in sorted(effects.items()):
         warnings.append(f"Reelcut has no '{what}' effect: {_plural(n, 'clip')} imported without it")
+    for what, n in sorted(dropped.items()):
+        warnings.append(f"Reelcut titles have no {what}: {_plural(n, 'title')} simplified")
     for what, n in sorted(odd_transitions.items()):
         warnings.append(f"{_plural(n, 'transition')} of kind {what} imported as crossfades")
     markers: list[dict[str, Any]] = []

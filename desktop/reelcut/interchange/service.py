@@ -22,7 +22,7 @@ from ..library.media_store import MediaStore
 from ..library.projects import Projects
 from ..library.timeline import MARKER_NAME, PATH_CHARS, validate_timeline, without_clips, without_placeholders
 from . import fcp7_text, fcpx_text
-from .mapping import FORMATS, TEXT_KIND, Format, from_otio, otio_rate, plain, to_otio
+from .mapping import DROPPED, FORMATS, TEXT_KIND, Format, from_otio, otio_rate, plain, to_otio
 
 log = logging.getLogger(__name__)
 BY_EXT = {f.ext: f for f in FORMATS.values()}
@@ -118,6 +118,8 @@ def _add_titles(tl: otio.schema.Timeline, text: str, fps: float, canvas: tuple[i
         if start > ends[i]:
             tracks[i].append(otio.schema.Gap(source_range=TR(RT(0, rate), RT(start - ends[i], rate))))
         ref = otio.schema.GeneratorReference(name="Text", generator_kind=TEXT_KIND, parameters=t["fields"])
+        if t["dropped"]:
+            ref.metadata[DROPPED] = t["dropped"]
         name = (t["fields"].get("text") or "").split("\n")[0][:60] or "Title"
         tracks[i].append(otio.schema.Clip(name=name, media_reference=ref,
                                           source_range=TR(RT(0, rate), RT(length, rate))))
