@@ -38,11 +38,13 @@ from .config import Config, default_data_dir
 from .errors import AppError
 from .generation import registry
 from .instance import process_alive
+from .library.split import split_clip as split_rule
 from .media.animation import EASINGS, PROPERTIES, TEXT_PROPERTIES, property_at
 
 log = logging.getLogger("reelcut.mcp")
 
 EPS = 1e-6
+MIN_CLIP = 0.1  # seconds: the page's shortest clip (edit-model.js), whose half bounds a split
 TRANSITIONS = ("crossfade", "dip_black", "dip_white", "wipe_left", "wipe_right", "slide_left", "slide_right")
 FINISHED_JOB = ("done", "failed", "cancelled")
 
@@ -649,28 +651,25 @@ def build(session: Session) -> Any:
 
         return session.edit_clip(clip_id, change)
 
-    @tool("Split a clip in two at a timeline time (s) strictly inside it. Answers the new right-hand clip's id.")
+    @tool("Split a clip in two at a timeline time (s) inside it (at least 0.05 s from its ends), as the page's "
+          "Split does: the halves play what the clip played. Keyframes are cut with a keyframe at the cut on "
+          "both halves (the right half's times count from its own start); the fade in stays on the left half, "
+          "the fade out on the right; the transition in and a link stay on the left. Answers the new "
+          "right-hand clip's id.")
     def split_clip(clip_id: str, time: float) -> dict[str, Any]:
         new_id = uuid.uuid4().hex[:12]
 
         def change(doc: dict, track: dict, clip: dict) -> dict:
             t = _need(time, "time")
-            if not clip["start"] + EPS < t < _end(clip) - EPS:
-                raise ApiError(f"invalid_value: {t} is not inside the clip ({clip['start']}..{_end(clip)}).")
-            if clip.get("keyframes"):
-                raise ApiError("not_supported: splitting a keyframed clip is not in the MCP tools yet.")
-            right = copy.deepcopy(clip)
-            right["id"], right["start"] = new_id, t
-            right.pop("transition_in", None)
-            right.pop("fade_in", None)
-            clip.pop("fade_out", None)
-            if "media_id" in clip:
-                cut = clip["in"] + (t - clip["start"]) * clip.get("speed", 1)
-                clip["out"], right["in"] = cut, cut
-            else:
-                right["duration"] = _end(clip) - t
-                clip["duration"] = t - clip["start"]
-            track["clips"].append(right)
+            # the page's bounds (edit-model.js splitAt): half the shortest clip from either end
+            if not clip["start"] + MIN_CLIP / 2 < t < _end(clip) - MIN_CLIP / 2:
+                raise ApiError(f"invalid_value: time {t:g} is not inside the clip (it runs {clip['start']:g}.."
+                               f"{_end(clip):g} s; a cut is at least {MIN_CLIP / 2:g} s from its ends).")
+            if clip.get("placeholder"):
+                raise ApiError("invalid_value: the clip is still being generated; its job makes one clip.")
+            left, right = split_rule(clip, t, new_id)
+            i = track["clips"].index(clip)
+            track["clips"][i:i + 1] = [left, right]
             return {"new_clip_id": new_id}
 
         return session.edit_clip(clip_id, change)
@@ -851,6 +850,27 @@ def build(session: Session) -> Any:
             clip.update({k: v for k, v in style.items() if v is not None})
             track["clips"].append(clip)
             return {"clip_id": clip_id, "track_id": track["id"]}
+
+        return session.edit(change)
+
+    @tool("Set the timeline's canvas, as the page's canvas control does: the output size (width, height: even "
+          "whole pixels, 16..7680; e.g. 1080 x 1920 for 9:16) and frame rate (fps, 1..120), each left out kept. "
+          "Clips keep their places (positions are fractions of the canvas); a clip added later no longer "
+          "changes the canvas. One undo step; a refused value names its field and changes nothing.")
+    def set_canvas(width: Annotated[int | None, Field(description="Pixels, even, 16..7680")] = None,
+                   height: Annotated[int | None, Field(description="Pixels, even, 16..7680")] = None,
+                   fps: Annotated[float | None, Field(description="Frames a second, 1..120")] = None,
+                   ) -> dict[str, Any]:
+        if width is None and height is None and fps is None:
+            raise ApiError("invalid_value: give width, height or fps (field: width).")
+
+        def change(doc: dict) -> None:
+            # the page's withCanvas (canvas-model.js); the server's save checks the values and
+            # names a wrong field (timeline.py's width, height and fps limits)
+            for key, value in (("width", width), ("height", height), ("fps", fps)):
+                if value is not None:  # 30.0 stored as 30, as the page stores its frame rates
+                    doc[key] = int(value) if float(value).is_integer() else value
+            doc["format_set"] = True
 
         return session.edit(change)
 

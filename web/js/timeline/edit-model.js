@@ -2,6 +2,7 @@
 // deleting, tracks, snapping and the overlap rule. Every function returns a new document: the old
 // one is left as it was (the server keeps each saved one for undo).
 import { clipEnd, clipLength, newClip, placeClip, uid } from './timeline-model.js';
+import { splitClip } from './split-model.js';
 import { previousClip, removeTransition } from './transitions-model.js';
 
 const EPS = 1e-6;
@@ -197,7 +198,8 @@ export function trimEnd(doc, clipId, t, mediaDuration) {
   return next;
 }
 
-// Split every given clip that the time t falls strictly inside. A placeholder (a clip still being
+// Split every given clip that the time t falls strictly inside (by split-model.js's rule: the
+// halves play what the clip played, keyframes and fades too). A placeholder (a clip still being
 // generated) is not split: its job makes one clip, which lands in its place.
 export function splitAt(doc, clipIds, t) {
   const next = clone(doc);
@@ -207,16 +209,7 @@ export function splitAt(doc, clipIds, t) {
     for (const clip of track.clips) {
       if (clipIds.includes(clip.id) && !clip.placeholder && t > clip.start + MIN_CLIP / 2 && t < clipEnd(clip) - MIN_CLIP / 2) {
         changed = true;
-        const left = { ...clip };
-        const right = { ...clip, id: uid(), start: t };
-        delete right.link; // the left part keeps the link (a split pair is linked by its left parts)
-        if (clip.duration !== undefined) {
-          left.duration = t - clip.start;
-          right.duration = clipEnd(clip) - t;
-        } else {
-          left.out = clip.in + (t - clip.start);
-          right.in = left.out;
-        }
+        const [left, right] = splitClip(clip, t, uid());
         out.push(left, right);
       } else {
         out.push(clip);
