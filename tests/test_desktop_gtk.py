@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from .test_desktop import VERDICT
 from .test_frozen import xvfb_display  # noqa: F401 - the fixture
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,7 +56,7 @@ def test_self_test_plays_in_the_gtk_window(gtk_report: dict[str, Any]) -> None:
     # WebKit's own user agent, not Chromium's
     assert "AppleWebKit/605" in report["engine"] and "Chrome" not in report["engine"], report["engine"]
     assert report["media"]["video_codec"] == "h264"                 # generated
-    assert report["exit_code"] == 0 and report["ok"] is True, report
+    assert report["exit_code"] == 0 and report["ok"] is True, ({k: report.get(k) for k in VERDICT}, report)
     assert report["current_time"] >= 1.0
     # WebKit's default autoplay policy held the AudioContext and the play() after it until a click
     # of the user's own (engines/gtk.py); the first frame is seen after the window has loaded
@@ -79,7 +80,7 @@ def test_without_gstreamers_h264_decoder_the_gtk_window_plays_the_proxy(xvfb_dis
     # without gstreamer1.0-libav. WebKit's report then says so, and the page plays the VP9 proxy
     # the library makes for what the report says it cannot play: no engine name decides it.
     report = gtk_self_test(xvfb_display, tmp_path, {"GST_PLUGIN_FEATURE_RANK": "avdec_h264:NONE"})
-    assert report["exit_code"] == 0 and report["ok"] is True, report
+    assert report["exit_code"] == 0 and report["ok"] is True, ({k: report.get(k) for k in VERDICT}, report)
     assert report["codecs"]["h264_aac"] == "" and report["codecs"]["vp9_opus"] == "probably", report["codecs"]
     assert report["media"]["video_codec"] == "h264" and report["media"]["proxy"] == "ready"
     assert report["played_source"] == "proxy"
