@@ -84,7 +84,7 @@ check()  # as engines.load does: it asks for the library versions the engine nee
 from reelcut.config import Config
 
 DATA_DIR = Path(sys.argv[1])
-WAIT = 30  # seconds any one step may take on a loaded 2-core machine
+WAIT = 45  # seconds any one step may take on a loaded 2-core machine
 shell.tempfile = types.SimpleNamespace(mkdtemp=lambda prefix="": str(DATA_DIR))
 
 revealed = []
@@ -96,7 +96,10 @@ MENUBAR
 def until(check, what, seconds=WAIT):
     deadline = time.monotonic() + seconds
     while True:
-        value = check()
+        try:
+            value = check()
+        except TimeoutError:  # the engine did not answer one evaluation in time (a loaded machine)
+            value = None
         if value:
             return value
         if time.monotonic() > deadline:
@@ -169,6 +172,8 @@ def probe(server, sh, window, started, timings, outcome):
         result["logs_dir"] = str(server.services.desktop.logs_dir)
     except Exception as exc:
         result["error"] = repr(exc)
+        logs = Path(server.services.desktop.logs_dir) / "reelcut.log"
+        result["log"] = logs.read_text(errors="replace")[-3000:] if logs.exists() else "(no log)"
     finally:
         print("PROBE " + json.dumps(result), flush=True)
         # as the self-test does: an engine whose window does not close still ends (GTK's may not)
@@ -227,7 +232,7 @@ def run_probe(engine_module: str, menubar: str, env: dict[str, str], tmp_path: P
     line = next((ln for ln in out.stdout.splitlines() if ln.startswith("PROBE ")), None)
     assert line, f"exit {out.returncode}; stderr: {out.stderr[-3000:]}"
     result = json.loads(line[6:])
-    assert "error" not in result, f"{result['error']}; stderr: {out.stderr[-2000:]}"
+    assert "error" not in result, f"{result['error']}; log: {result['log']}; stderr: {out.stderr[-2000:]}"
     return result
 
 
