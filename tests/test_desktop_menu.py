@@ -85,6 +85,7 @@ from reelcut.config import Config
 
 DATA_DIR = Path(sys.argv[1])
 WAIT = 45  # seconds any one step may take on a loaded 2-core machine
+CLOSE_HUNG = 3  # the exit code when the window did not close
 shell.tempfile = types.SimpleNamespace(mkdtemp=lambda prefix="": str(DATA_DIR))
 
 revealed = []
@@ -176,8 +177,8 @@ def probe(server, sh, window, started, timings, outcome):
         result["log"] = logs.read_text(errors="replace")[-3000:] if logs.exists() else "(no log)"
     finally:
         print("PROBE " + json.dumps(result), flush=True)
-        # as the self-test does: an engine whose window does not close still ends (GTK's may not)
-        threading.Timer(20, os._exit, args=(0,)).start()
+        # a window that does not close (GTK's hung in its closing event) ends the process, saying so
+        threading.Timer(20, os._exit, args=(CLOSE_HUNG,)).start()
         window.destroy()
 
 
@@ -233,6 +234,10 @@ def run_probe(engine_module: str, menubar: str, env: dict[str, str], tmp_path: P
     assert line, f"exit {out.returncode}; stderr: {out.stderr[-3000:]}"
     result = json.loads(line[6:])
     assert "error" not in result, f"{result['error']}; log: {result['log']}; stderr: {out.stderr[-2000:]}"
+    # the window closed, and remembered its size and place as it did
+    assert out.returncode == 0, f"exit {out.returncode} (3: the window did not close); stderr: {out.stderr[-2000:]}"
+    state = json.loads((tmp_path / "window.json").read_text())
+    assert sorted(state) == ["height", "width", "x", "y"] and state["width"] > 0, state
     return result
 
 

@@ -43,13 +43,16 @@ def check() -> None:
                             f"{INSTALL}.") from exc
 
 
+MODIFIERS = {"Ctrl": "Primary"}  # the shortcut table's names where GTK's differ
+
+
 def accelerator(keys: str) -> str:
     """A key as the page's shortcut table writes it ("Ctrl+Shift+Z", "?") in GTK's syntax."""
     from gi.repository import Gdk
 
     *mods, key = keys.split("+") if keys != "+" else ["+"]
     name = Gdk.keyval_name(Gdk.unicode_to_keyval(ord(key.lower()))) if len(key) == 1 else key
-    return "".join(f"<{ {'Ctrl': 'Primary'}.get(m, m)}>" for m in mods) + name
+    return "".join(f"<{MODIFIERS.get(m, m)}>" for m in mods) + name
 
 
 def menu_items(widget: Any) -> list[Any]:
@@ -124,7 +127,8 @@ class GtkEngine(Engine):
                 if isinstance(item, Menu):
                     split(item.items)
                 elif isinstance(item, MenuAction) and "\t" in item.title:
-                    item.title, keys[item.title.split("\t")[0]] = item.title.split("\t", 1)
+                    title, shown = item.title.split("\t", 1)
+                    item.title, keys[title] = title, shown
 
         def create_menu(menus: list[Any]) -> Any:
             split(menus)
@@ -215,6 +219,13 @@ class GtkEngine(Engine):
             done(js_value(view.evaluate_javascript_finish(task)))
 
         view.evaluate_javascript(expression, -1, None, None, None, finished)
+
+    def window_geometry(self, window: Any) -> dict[str, int]:
+        # Read from GTK itself: pywebview's window.width and .x queue a call to the GUI thread and
+        # wait for it, and the closing event runs on that thread, so closing the window hung.
+        native = _browser(window).window
+        (width, height), (x, y) = native.get_size(), native.get_position()
+        return {"width": width, "height": height, "x": x, "y": y}
 
     def raise_window(self, window: Any) -> None:
         self.on_gui_thread(lambda: _browser(window).window.present())
