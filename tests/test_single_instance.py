@@ -210,7 +210,7 @@ def test_a_second_launch_forwards_its_file_to_the_running_gtk_window(samples: di
                                                                      tmp_path: Path) -> None:
     """The same forwarding with the GTK engine running the window (engines/gtk.py's raise_window)."""
     data_dir = tmp_path / "data"
-    pid = with_project(data_dir, "Trip")
+    pid = with_project(data_dir, "Lagoon")  # a name no other window on the screen has
     env = {**os.environ, "DISPLAY": display, "GDK_BACKEND": "x11", "HOME": str(tmp_path),
            "PYTHONPATH": os.pathsep.join(p for p in (str(DESKTOP_ROOT), os.environ.get("PYTHONPATH")) if p)}
     env.pop("REELCUT_TOKEN", None)
@@ -220,7 +220,7 @@ def test_a_second_launch_forwards_its_file_to_the_running_gtk_window(samples: di
                                  env=env, stdout=subprocess.DEVNULL, stderr=sink, start_new_session=True)
     try:
         deadline = time.monotonic() + 90
-        while not ((found := instance.running(data_dir)) and '"Trip ' in window_names(display)):
+        while not ((found := instance.running(data_dir)) and '"Lagoon ' in window_names(display)):
             assert first.poll() is None, f"the GTK window ended ({first.returncode}): {errors.read_text()[-3000:]}"
             assert time.monotonic() < deadline, "the GTK window did not open the project within 90 s"
             time.sleep(0.5)
@@ -239,7 +239,7 @@ def test_a_second_launch_forwards_its_file_to_the_running_gtk_window(samples: di
         log = (data_dir / "logs" / "reelcut.log").read_text("utf-8")
         assert "a second launch asked the window forward, with 1 file(s)" in log
         # still the one window, the first process, which the forward did not disturb
-        assert first.poll() is None and window_names(display).count('"Trip ') == 1
+        assert first.poll() is None and window_names(display).count('"Lagoon ') == 1
         assert json.loads((data_dir / "server.json").read_text())["pid"] == first.pid
         assert "Traceback" not in log + errors.read_text(), (log + errors.read_text())[-3000:]
     finally:
