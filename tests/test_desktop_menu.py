@@ -91,6 +91,15 @@ shell.tempfile = types.SimpleNamespace(mkdtemp=lambda prefix="": str(DATA_DIR))
 revealed = []
 shell.DesktopShell.reveal = lambda self, path: revealed.append(str(path))  # no file manager here
 
+answers = []  # what the page answered each menu item (said when a step fails)
+_menu_page = shell.DesktopShell.menu_page
+def menu_page(self, action, detail=None):
+    focus = self.evaluate("document.activeElement && document.activeElement.outerHTML.slice(0, 120)")
+    answers.append((action, focus))
+    answers.append((action, _menu_page(self, action, detail)))
+    return answers[-1][1]
+shell.DesktopShell.menu_page = menu_page
+
 MENUBAR
 
 
@@ -146,6 +155,9 @@ def probe(server, sh, window, started, timings, outcome):
         timeline = lambda: get(f"/api/projects/{made['id']}/timeline")["timeline"]
         texts = lambda: [c for t in timeline()["tracks"] for c in t["clips"] if c.get("type") == "text"
                          or "text" in c]
+        # the user moves on from the form, as a click on Add title does: WebKit may leave the focus
+        # in the closed form's field for a while, and Undo there is the field's (answer "text")
+        sh.evaluate("(() => { document.activeElement.blur(); return true; })()")
         sh.evaluate("document.dispatchEvent(new CustomEvent('addtext')) || true")  # the Add title button's verb
         result["after_edit"] = len(until(texts, "the title clip to be saved"))
         choose("Undo")
@@ -175,6 +187,7 @@ def probe(server, sh, window, started, timings, outcome):
         result["error"] = repr(exc)
         logs = Path(server.services.desktop.logs_dir) / "reelcut.log"
         result["log"] = logs.read_text(errors="replace")[-3000:] if logs.exists() else "(no log)"
+        result["log"] += f"; the page's answers: {answers}"
     finally:
         print("PROBE " + json.dumps(result), flush=True)
         # a window that does not close (GTK's hung in its closing event) ends the process, saying so
