@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from reelcut import navigation
+from reelcut.engines.base import Engine
 from reelcut.server.security import build_csp
 from reelcut.shell import DesktopShell, load_window_state, save_window_state
 
@@ -106,7 +107,7 @@ class FakeWindow:
 
 def test_window_size_and_position_are_remembered(tmp_path: Path) -> None:
     assert load_window_state(tmp_path) == {}
-    save_window_state(tmp_path, FakeWindow())
+    save_window_state(tmp_path, Engine().window_geometry(FakeWindow()))
     assert load_window_state(tmp_path) == {"width": 1200, "height": 700, "x": 40, "y": 30}
     (tmp_path / "window.json").write_text("{broken")
     assert load_window_state(tmp_path) == {}

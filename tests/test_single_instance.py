@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 from reelcut import instance
 from reelcut.config import Config
@@ -194,3 +196,57 @@ def test_the_command_line_takes_files_for_the_window(tmp_path: Path) -> None:
     # a file that is not there (or a mistyped command) is refused before anything starts
     assert main(["--data-dir", str(tmp_path), "no-such.mp4"]) == 2
     assert not (tmp_path / "server.json").exists() and not (tmp_path / "reelcut.db").exists()
+
+
+def window_names(screen: str) -> str:
+    """The names of the X server's windows (no DevTools in WebKitGTK: the title is read from X)."""
+    return subprocess.run(["xwininfo", "-root", "-tree", "-display", screen], capture_output=True, text=True,
+                          timeout=30).stdout
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_a_second_launch_forwards_its_file_to_the_running_gtk_window(samples: dict[str, Path], display: str,  # noqa: F811
+                                                                     tmp_path: Path) -> None:
+    """The same forwarding with the GTK engine running the window (engines/gtk.py's raise_window)."""
+    data_dir = tmp_path / "data"
+    pid = with_project(data_dir, "Lagoon")  # a name no other window on the screen has
+    env = {**os.environ, "DISPLAY": display, "GDK_BACKEND": "x11", "HOME": str(tmp_path),
+           "PYTHONPATH": os.pathsep.join(p for p in (str(DESKTOP_ROOT), os.environ.get("PYTHONPATH")) if p)}
+    env.pop("REELCUT_TOKEN", None)
+    errors = tmp_path / "first.stderr"  # a file, not a pipe: WebKit's chatter must not fill it and block
+    with errors.open("w") as sink:
+        first = subprocess.Popen([sys.executable, "-m", "reelcut.cli", "--gui", "gtk", "--data-dir", str(data_dir)],
+                                 env=env, stdout=subprocess.DEVNULL, stderr=sink, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        while not ((found := instance.running(data_dir)) and '"Lagoon ' in window_names(display)):
+            assert first.poll() is None, f"the GTK window ended ({first.returncode}): {errors.read_text()[-3000:]}"
+            assert time.monotonic() < deadline, "the GTK window did not open the project within 90 s"
+            time.sleep(0.5)
+        assert found["pid"] == first.pid
+        clip = tmp_path / "holiday.mp4"
+        clip.write_bytes(samples["video"].read_bytes())
+        began = time.monotonic()
+        second = subprocess.run([sys.executable, "-m", "reelcut.cli", "--data-dir", str(data_dir), "holiday.mp4"],
+                                cwd=tmp_path, env=env, capture_output=True, text=True, timeout=SECOND_LAUNCH_S)
+        assert second.returncode == 0, second.stderr
+        assert time.monotonic() - began < SECOND_LAUNCH_S
+        assert "imported holiday." in second.stdout
+        media = requests.get(f"{found['url']}/api/projects/{pid}/media", timeout=30,
+                             headers={"Authorization": f"Bearer {found['token']}"}).json()["media"]
+        assert [(m["name"], m["kind"]) for m in media] == [("holiday", "video")]
+        log = (data_dir / "logs" / "reelcut.log").read_text("utf-8")
+        assert "a second launch asked the window forward, with 1 file(s)" in log
+        # still the one window, the first process, which the forward did not disturb
+        assert first.poll() is None and window_names(display).count('"Lagoon ') == 1
+        assert json.loads((data_dir / "server.json").read_text())["pid"] == first.pid
+        assert "Traceback" not in log + errors.read_text(), (log + errors.read_text())[-3000:]
+    finally:
+        if first.poll() is None:
+            os.killpg(first.pid, signal.SIGTERM)
+            try:
+                first.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(first.pid, signal.SIGKILL)
+                first.wait(10)

@@ -5,7 +5,8 @@ share one implementation) or asks the window itself (Quit, Full screen).
 Accelerators: pywebview's menu API has no shortcuts (webview.menu.MenuAction takes a title and a
 function). The keys stay the page's (web/js/app/shortcuts.js binds Ctrl+Z and the rest inside the
 page, on both engines); the menu only shows them: on Qt a tab in an action's text puts the key in
-the menu's shortcut column without binding it (engines.qt.menu_title). `keys` below must be the
+the menu's shortcut column without binding it (engines.qt.menu_title); on GTK the item's accel label
+shows it, also unbound (engines.gtk.GtkEngine.show_menu_keys). `keys` below must be the
 label shortcuts.js gives the action of the same name (tests/test_desktop_menu.py compares them)."""
 
 from __future__ import annotations

@@ -49,12 +49,8 @@ def load_window_state(data_dir: Path) -> dict[str, int]:
         return {}
 
 
-def save_window_state(data_dir: Path, window: Any) -> None:
-    # The position is the frame's, as create_window(x=, y=) places it: pywebview's window.x/.y
-    # are the inside of the frame on Qt, so each launch crept one frame margin down and right.
-    native = getattr(window, "native", None)
-    x, y = (native.x(), native.y()) if native is not None and hasattr(native, "x") else (window.x, window.y)
-    state = {"width": window.width, "height": window.height, "x": x, "y": y}
+def save_window_state(data_dir: Path, state: dict[str, int]) -> None:
+    """state: the window's size and position, as Engine.window_geometry reads them."""
     write_atomic(data_dir / STATE_FILE, json.dumps(state).encode("utf-8"))
 
 
@@ -225,7 +221,7 @@ def run_desktop(config: Config, engine: Engine, self_test: bool = False, files: 
         import_dropped(paths)
 
     window.events.loaded += on_loaded
-    window.events.closing += lambda: save_window_state(config.data_dir, window)
+    window.events.closing += lambda: save_window_state(config.data_dir, engine.window_geometry(window))
     outcome = {"code": 0}
     if self_test:
         from .selftest import run_self_test

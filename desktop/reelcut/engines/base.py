@@ -70,6 +70,11 @@ class Engine:
         where the engine's menus cannot show a key without binding it."""
         return title
 
+    def window_geometry(self, window: Any) -> dict[str, int]:
+        """The window's size and position, as create_window takes them back. Called while the
+        window closes (pywebview's closing event), on the engine's GUI thread."""
+        return {"width": window.width, "height": window.height, "x": window.x, "y": window.y}
+
     def raise_window(self, window: Any) -> None:
         """Bring the window forward (a second launch asked): restored if minimised, focused."""
         window.restore()

@@ -43,6 +43,34 @@ def check() -> None:
                             f"{INSTALL}.") from exc
 
 
+MODIFIERS = {"Ctrl": "Primary"}  # the shortcut table's names where GTK's differ
+
+
+def accelerator(keys: str) -> str:
+    """A key as the page's shortcut table writes it ("Ctrl+Shift+Z", "?") in GTK's syntax."""
+    from gi.repository import Gdk
+
+    *mods, key = keys.split("+") if keys != "+" else ["+"]
+    name = Gdk.keyval_name(Gdk.unicode_to_keyval(ord(key.lower()))) if len(key) == 1 else key
+    return "".join(f"<{MODIFIERS.get(m, m)}>" for m in mods) + name
+
+
+def menu_items(widget: Any) -> list[Any]:
+    """The items of the Gtk.MenuBar a Gtk.ApplicationWindow makes from the application's menu
+    model, and of their submenus (the bar is an internal child: forall, not get_children)."""
+    from gi.repository import Gtk
+
+    found: list[Any] = []
+    if isinstance(widget, Gtk.MenuItem):
+        found.append(widget)
+        widget = widget.get_submenu()
+    elif not isinstance(widget, (Gtk.Window, Gtk.MenuShell)):
+        return found
+    if widget is not None:
+        widget.forall(lambda child: found.extend(menu_items(child)))
+    return found
+
+
 def _browser(window: Any) -> Any:
     from webview.platforms import gtk
 
@@ -76,6 +104,51 @@ class GtkEngine(Engine):
         from gi.repository import WebKit2
 
         return f"WebKitGTK {WebKit2.get_major_version()}.{WebKit2.get_minor_version()}.{WebKit2.get_micro_version()}"
+
+    def prepare(self, self_test: bool) -> None:
+        self.show_menu_keys()
+
+    def show_menu_keys(self) -> None:
+        """pywebview builds GTK's menu without keys. Each item titled "title\tkeys" (menu_title)
+        gets the key shown beside it by its Gtk.AccelLabel, which only shows it: the page keeps its
+        keys, as on Qt (GTK 3 would bind an "accel" attribute of the menu model, and a bound "?" or
+        Ctrl+Z would be taken from the page's text fields)."""
+        from gi.repository import Gtk
+        from webview.menu import Menu, MenuAction
+        from webview.platforms import gtk
+
+        make_menu, make_view = gtk.create_menu, gtk.BrowserView.__init__
+        if getattr(make_menu, "reelcut", False):
+            return  # done once per process
+        keys: dict[str, str] = {}
+
+        def split(items: list[Any]) -> None:
+            for item in items:
+                if isinstance(item, Menu):
+                    split(item.items)
+                elif isinstance(item, MenuAction) and "\t" in item.title:
+                    title, shown = item.title.split("\t", 1)
+                    item.title, keys[title] = title, shown
+
+        def create_menu(menus: list[Any]) -> Any:
+            split(menus)
+            return make_menu(menus)
+
+        def show(window: Any) -> None:
+            for item in menu_items(window):
+                label = item.get_child()
+                if item.get_label() in keys and isinstance(label, Gtk.AccelLabel):
+                    label.set_accel(*Gtk.accelerator_parse(accelerator(keys[item.get_label()])))
+
+        def init(view: Any, window: Any) -> None:
+            make_view(view, window)
+            view.window.connect("show", show)  # the bar is made by then
+
+        create_menu.reelcut = True  # type: ignore[attr-defined]
+        gtk.create_menu, gtk.BrowserView.__init__ = create_menu, init
+
+    def menu_title(self, title: str, keys: str | None) -> str:
+        return f"{title}\t{keys}" if keys else title  # shown by show_menu_keys, which takes the tab off
 
     def start_options(self, data_dir: Path) -> dict[str, Any]:
         # pywebview's private mode turns WebKit's localStorage off altogether (the page keeps its
@@ -146,6 +219,13 @@ class GtkEngine(Engine):
             done(js_value(view.evaluate_javascript_finish(task)))
 
         view.evaluate_javascript(expression, -1, None, None, None, finished)
+
+    def window_geometry(self, window: Any) -> dict[str, int]:
+        # Read from GTK itself: pywebview's window.width and .x queue a call to the GUI thread and
+        # wait for it, and the closing event runs on that thread, so closing the window hung.
+        native = _browser(window).window
+        (width, height), (x, y) = native.get_size(), native.get_position()
+        return {"width": width, "height": height, "x": x, "y": y}
 
     def raise_window(self, window: Any) -> None:
         self.on_gui_thread(lambda: _browser(window).window.present())

@@ -114,6 +114,12 @@ class QtEngine(Engine):
         # binding the key: the page keeps it (a bound QAction would take Ctrl+Z from text fields)
         return f"{title}\t{keys}" if keys else title
 
+    def window_geometry(self, window: Any) -> dict[str, int]:
+        # The position is the frame's, as create_window(x=, y=) places it: pywebview's window.x/.y
+        # are the inside of the frame on Qt, so each launch crept one frame margin down and right.
+        native = window.native
+        return {"width": window.width, "height": window.height, "x": native.x(), "y": native.y()}
+
     def raise_window(self, window: Any) -> None:
         from qtpy import QtCore
 
