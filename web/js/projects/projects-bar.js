@@ -39,12 +39,17 @@ export function mountProjects(el) {
   el.append(select, newButton, renameButton, deleteButton, form);
 
   function setMode(next) {
+    // the closing form gives the focus back to the button that opened it: a hidden field kept
+    // the focus in WebKit, so the next Ctrl+Z undid in it and not in the timeline
+    const opener = mode === 'rename' ? renameButton : newButton;
+    const closing = mode && !next && form.contains(document.activeElement);
     mode = next;
     nameInput.value = mode === 'rename' && current ? current.name : '';
     nameError.textContent = '';
     okButton.textContent = mode === 'rename' ? 'Rename' : 'Create';
     update();
     if (mode) nameInput.focus();
+    else if (closing) (opener.hidden ? newButton : opener).focus();
   }
 
   function update() {
