@@ -248,12 +248,7 @@ HD = (1920, 1080)
 
 @pytest.fixture(scope="module")
 def hd_clips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return make_gop_clips(tmp_path_factory.mktemp("hd"), HD, slow=False)
-
-
-def yuv(path: Path) -> list[np.ndarray]:
-    with av.open(str(path)) as c:
-        return [f.to_ndarray(format="gray").astype(np.float64) for f in c.decode(video=0)]
+    return make_gop_clips(tmp_path_factory.mktemp("hd"), HD, slow=True)
 
 
 def psnr(x: np.ndarray, y: np.ndarray) -> float:
@@ -392,12 +387,12 @@ def test_the_qt_window_gets_a_clean_proxy_of_a_spliced_export(services, project,
     assert all(abs(t - n / FPS) < 0.002 for n, t in enumerate(times)), "a frame missing, doubled or out of place"
 
 
-def test_a_mixed_timeline_encodes_only_its_encoded_clips_and_copies_the_rest(services, project, gop_clips):
+def check_mixed(services: Any, project: dict[str, Any], clips: dict[str, Path], size: tuple[int, int]) -> None:
     # one 25 fps source, one clip at opacity 0.8, two plain; the last one's volume makes the
     # sound mixed, so the mixer's sound is muxed beside the spliced picture
     layout = [("a", {"in": 0.0, "out": 6.0}), ("slow", {"in": 0.0, "out": 6.0}),
               ("b", {"in": 0.0, "out": 6.0, "opacity": 0.8}), ("c", {"in": 0.0, "out": 6.0, "volume": 0.5})]
-    job, _ = export(services, project, gop_clips, layout, size=(GW, GH))
+    job, _ = export(services, project, clips, layout, size=size, wait=180)
     out = exported(services, job)
     plan = job["plan"]
     assert [(s["clip"], s["action"], s["reason"]) for s in plan["stretches"]] == [
@@ -407,20 +402,20 @@ def test_a_mixed_timeline_encodes_only_its_encoded_clips_and_copies_the_rest(ser
                                "clip 3 re-encoded (opacity 0.8); sound mixed (a clip's volume)")
     assert plan["splice"] is True
     assert decodes_cleanly(out) == ""
-    hashes = frame_hashes(out)
+    sampled = (0, 90, 179)  # frames of clip 3, from its start
+    hashes, luma = decoded(out, keep={12 * FPS + i for i in sampled})
     assert len(hashes) == 24 * FPS
     # copied: clip 1's and clip 4's frames are their sources' exactly; encoded: clip 2 at 30 fps
     # (6 s of it), clip 3 dimmed, neither equal to a source frame
-    assert hashes[:6 * FPS] == frame_hashes(gop_clips["a"])
-    assert hashes[18 * FPS:] == frame_hashes(gop_clips["c"])
-    assert not set(hashes[6 * FPS:18 * FPS]) & set(frame_hashes(gop_clips["slow"]) + frame_hashes(gop_clips["b"]))
-    frames = yuv(out)
-    b = yuv(gop_clips["b"])
-    assert all(frames[12 * FPS + i].mean() < 0.9 * b[i].mean() for i in (0, 90, 179))  # opacity 0.8 on black
+    assert hashes[:6 * FPS] == frame_hashes(clips["a"])
+    assert hashes[18 * FPS:] == frame_hashes(clips["c"])
+    b_hashes, b_luma = decoded(clips["b"], keep=set(sampled))
+    assert not set(hashes[6 * FPS:18 * FPS]) & set(frame_hashes(clips["slow"]) + b_hashes)
+    assert all(luma[12 * FPS + i].mean() < 0.9 * b_luma[i].mean() for i in sampled)  # opacity 0.8 on black
     # the copied packets are the sources' own bytes, in order (no decode, no encode)
     with av.open(str(out)) as c:
         packets = [bytes(p) for p in c.demux(video=0) if p.size]
-    with av.open(str(gop_clips["a"])) as c:
+    with av.open(str(clips["a"])) as c:
         own = [bytes(p) for p in c.demux(video=0) if p.size]
     assert packets[:len(own)] == own
     # the mixed sound: the whole 24 s, the last clip's tone at half its level
@@ -431,16 +426,27 @@ def test_a_mixed_timeline_encodes_only_its_encoded_clips_and_copies_the_rest(ser
     assert abs(level[1] / level[0] - 0.5) < 0.05, level
 
 
-def test_a_60s_export_of_clips_cut_mid_gop_keeps_sound_and_picture_in_sync_to_its_end(services, project, tmp_path):
+def test_a_mixed_timeline_encodes_only_its_encoded_clips_and_copies_the_rest(services, project, gop_clips):
+    check_mixed(services, project, gop_clips, (GW, GH))
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(HD_TIMEOUT)
+def test_1080p_mixed_timeline_encodes_only_its_encoded_clips_and_copies_the_rest(services, project, hd_clips):
+    check_mixed(services, project, hd_clips, HD)
+
+
+def check_sync_over_60s(services: Any, project: dict[str, Any], tmp_path: Path, size: tuple[int, int]) -> None:
     # a flash and a beep together at 10.0 s of an 11 s source; six cuts of it from 1.0 s to its
     # end, each 1 s re-encoded then copied: the export's flash and beep meet within one frame
     flash = "between(t,10,10.1)"
     clip = tmp_path / "sync.mp4"
-    ms._ffmpeg("-f", "lavfi", "-i", f"testsrc2=size={W}x{H}:rate={FPS},drawbox=c=white:t=fill:enable='{flash}'",
+    ms._ffmpeg("-f", "lavfi", "-i",
+               f"testsrc2=size={size[0]}x{size[1]}:rate={FPS},drawbox=c=white:t=fill:enable='{flash}'",
                "-f", "lavfi", "-i", f"sine=frequency=1000:sample_rate=48000,volume=0:enable='not({flash})'",
                "-t", "11", "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p",
                "-g", str(2 * FPS), "-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-ac", "2", str(clip))
-    job, _ = export(services, project, {"s": clip}, [("s", {"in": 1.0, "out": 11.0})] * 6)
+    job, _ = export(services, project, {"s": clip}, [("s", {"in": 1.0, "out": 11.0})] * 6, size=size, wait=240)
     out = exported(services, job)
     assert job["plan"]["splice"] is True and job["plan"]["sound"]["action"] == "copy"
     assert [s["action"] for s in job["plan"]["stretches"]] == ["encode", "copy"] * 6
@@ -457,6 +463,16 @@ def test_a_60s_export_of_clips_cut_mid_gop_keeps_sound_and_picture_in_sync_to_it
     for k, (f, b) in enumerate(zip(flashes, beeps, strict=True)):
         assert abs(f - (10 * k + 9)) < 0.5 / FPS, (k, f)
         assert abs(f - b) <= 1 / FPS, (k, f, b)  # within one frame, the last at 59 s
+
+
+def test_a_60s_export_of_clips_cut_mid_gop_keeps_sound_and_picture_in_sync_to_its_end(services, project, tmp_path):
+    check_sync_over_60s(services, project, tmp_path, (W, H))
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(HD_TIMEOUT)
+def test_1080p_60s_export_of_clips_cut_mid_gop_keeps_sound_and_picture_in_sync(services, project, tmp_path):
+    check_sync_over_60s(services, project, tmp_path, HD)
 
 
 def test_a_splice_that_does_not_decode_cleanly_is_encoded_whole_and_the_plan_says_so(services, project, gop_clips,
