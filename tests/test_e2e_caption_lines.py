@@ -22,7 +22,7 @@ from playwright.sync_api import Page, expect
 
 from .e2e_helpers import decoded_frames, export_file, saved_timeline, until
 from .server_process import ServerProcess
-from .test_a11y import BLOCKING, axe_violations, report
+from .test_a11y import assert_axe_clean
 from .test_e2e_browser import Watch
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
@@ -129,10 +129,8 @@ def test_a_long_list_draws_only_its_window(server: ServerProcess, page: Page) ->
     expect(current).to_have_attribute("aria-posinset", "5000")
     expect(current).to_be_in_viewport()
 
-    blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING]
-    assert not blocking, report(blocking)
-    assert watch.violations() == []
-    assert watch.console_errors == []
+    assert_axe_clean(page)
+    watch.assert_clean()
 
 
 def test_a_line_takes_its_own_style(server: ServerProcess, page: Page) -> None:
@@ -173,8 +171,7 @@ def test_a_line_takes_its_own_style(server: ServerProcess, page: Page) -> None:
           "line 2 drawn white in the preview", page)
 
     # every control of the panel with the group shown is named (axe: nothing serious)
-    blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING]
-    assert not blocking, report(blocking)
+    assert_axe_clean(page)
 
     # Ctrl+Z takes line 1's colour back: saved, and drawn white again
     panel.get_by_role("button", name="Go to line 1 at 0:01.000").click()
@@ -200,8 +197,7 @@ def test_a_line_takes_its_own_style(server: ServerProcess, page: Page) -> None:
     expect(group.get_by_role("button", name="Use track style")).to_be_disabled()
     expect(group.get_by_label("Bold")).to_be_checked()
 
-    assert watch.violations() == []
-    assert watch.console_errors == []
+    watch.assert_clean()
 
 
 # Pixels of the lower third near pure red, pure green and white, in RGB rows (a decoded frame).
@@ -291,10 +287,8 @@ def test_a_line_overrides_colour_and_outline_in_the_panel_and_the_export(server:
           10, "line 1 drawn in the track's white again", page)
     expect(group.get_by_label("Colour", exact=True)).to_have_value("#ffffff")
 
-    blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING]
-    assert not blocking, report(blocking)
-    assert watch.violations() == []
-    assert watch.console_errors == []
+    assert_axe_clean(page)
+    watch.assert_clean()
 
 
 def test_the_track_style_is_the_same_form_and_lines_inherit_it(server: ServerProcess, page: Page) -> None:
@@ -344,7 +338,5 @@ def test_the_track_style_is_the_same_form_and_lines_inherit_it(server: ServerPro
           == {"size": 60}, 10, "the track's outline undone", page)
     expect(track.get_by_label("Outline width (px)")).to_have_value("0")
 
-    blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING]
-    assert not blocking, report(blocking)
-    assert watch.violations() == []
-    assert watch.console_errors == []
+    assert_axe_clean(page)
+    watch.assert_clean()

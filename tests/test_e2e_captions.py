@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 from .e2e_helpers import saved_timeline, until
 from .preview_probe import bright_box, wait_painted
 from .server_process import ServerProcess
-from .test_a11y import BLOCKING, axe_violations, report
+from .test_a11y import assert_axe_clean
 from .test_e2e_browser import Watch
 from .test_e2e_editing import drag_by
 
@@ -83,8 +83,7 @@ def test_captions_panel(server: ServerProcess, page: Page, tmp_path: Path) -> No
     expect(lane.locator("[data-clip-id]")).to_have_count(3)
     expect(lane.locator("[data-clip-id]").nth(1)).to_have_text("SECOND LINE HERE")
     # every control of the panel, with lines in it, is named (axe: nothing serious)
-    blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING]
-    assert not blocking, report(blocking)
+    assert_axe_clean(page)
 
     # a line's button seeks to its start: the clock and the saved view say so
     panel.get_by_role("button", name="Go to line 2 at 0:03.000").click()

@@ -16,8 +16,8 @@ from playwright.sync_api import Page, expect
 from . import media_samples as ms
 from .e2e_helpers import import_file, saved_timeline, until
 from .server_process import ServerProcess
+from .test_a11y import assert_axe_clean
 from .test_e2e_browser import Watch
-from .test_e2e_takes import assert_axe_clean
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from .e2e_helpers import saved_timeline, until
 from .server_process import ServerProcess
-from .test_a11y import BLOCKING, axe_violations, report
+from .test_a11y import assert_axe_clean
 from .test_e2e_browser import Watch
 from .test_e2e_editing import drag_by
 
@@ -25,11 +25,6 @@ PROMPT = "a paper boat on a puddle"
 
 def video_clips(server: ServerProcess, pid: str) -> list[dict[str, Any]]:
     return [c for t in saved_timeline(server, pid)["tracks"] if t["kind"] == "video" for c in t["clips"]]
-
-
-def assert_axe_clean(page: Page) -> None:
-    blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING]
-    assert not blocking, report(blocking)
 
 
 def test_two_takes_grouped_switched_undone_and_used_again(server: ServerProcess, page: Page) -> None:
