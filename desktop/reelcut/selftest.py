@@ -102,8 +102,8 @@ def run_self_test(server: Any, shell: Any, window: Any, started: float, timings:
             **({"page_error": page["error"]} if page.get("error") else {}),
             "playback_samples": samples,
             "playback_advancing": all(isinstance(t, (int, float)) for t in samples) and samples[1] > samples[0],
-            # mean change of the composed preview over half a second of play (0..255): 0 when the
-            # clip's element plays but nothing draws it
+            # mean change of the composed preview over half a second of play, up to two when busy
+            # (0..255): 0 when the clip's element plays but nothing draws it
             "picture_change": page["pictureChange"],
             "csp_violations": page["violations"],
             "page_errors": list(shell.console_errors),  # console errors and uncaught exceptions
