@@ -58,20 +58,24 @@ def job_dict(row: Any) -> dict[str, Any]:
     }
 
 
+def _place_of(state: Any) -> dict[str, Any] | None:
+    """Where a job's saved state puts its result on the timeline: its `place`, or for a retake
+    started before its switch was kept as `place`, the older `retake` (clip_id, media_id)."""
+    if not isinstance(state, dict):
+        return None
+    place, legacy = state.get("place"), state.get("retake")
+    if place is None and isinstance(legacy, dict) and legacy.get("clip_id") and legacy.get("media_id"):
+        place = {"retake_clip": legacy["clip_id"], "media_id": legacy["media_id"]}
+    return place if isinstance(place, dict) else None
+
+
 def _retake_clip(saved: str | None) -> str | None:
-    """The clip id a retake job's saved state names: `place.retake_clip`, or a row from before
-    the switch was kept as `place` (`retake.clip_id`)."""
+    """The clip id a retake job's saved state names (None for any other job)."""
     # every progress report publishes the job: a state with no retake in it (a transcript's can
     # be long) is not parsed for one
     if not saved or '"retake' not in saved:
         return None
-    state = loads(saved, {})
-    if not isinstance(state, dict):
-        return None
-    place, legacy = state.get("place"), state.get("retake")
-    clip = place.get("retake_clip") if isinstance(place, dict) else None
-    if clip is None and isinstance(legacy, dict):
-        clip = legacy.get("clip_id")
+    clip = (_place_of(loads(saved, {})) or {}).get("retake_clip")
     return clip if isinstance(clip, str) and clip else None
 
 
@@ -430,13 +434,9 @@ class JobManager:
         was put there already."""
         row = self.db.one("SELECT state FROM jobs WHERE id = ?", (job_id,))
         state = loads(row["state"], {}) if row is not None else {}
-        place = state.get("place")
-        legacy = state.get("retake")
-        if place is None and isinstance(legacy, dict) and legacy.get("clip_id") and legacy.get("media_id"):
-            # a retake started before its switch was kept as `place`, still running at the upgrade
-            # (a done one is not looked at again: placed_pending matches "place" only)
-            place = {"retake_clip": legacy["clip_id"], "media_id": legacy["media_id"]}
-        return (place if isinstance(place, dict) else None), bool(state.get("placed"))
+        # an older retake row still running at the upgrade is read too (a done one is not looked
+        # at again: placed_pending matches "place" only)
+        return _place_of(state), bool(state.get("placed"))
 
     def mark_placed(self, job_id: str, skipped: str | None = None) -> None:
         """The job's timeline change is done with, for good: made, or `skipped` (why it was not,
