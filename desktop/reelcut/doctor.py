@@ -85,7 +85,6 @@ ENGINE_NAMES = {"qt": "Qt WebEngine", "gtk": "WebKitGTK"}
 # the page's canPlayType keys (web/js/app/capabilities.js) as a user reads them
 CODEC_NAMES = {"h264_aac": "H.264/AAC", "vp9_opus": "VP9/Opus", "av1": "AV1"}
 PROXY_KEY = "vp9_opus"  # the proxies' format: an engine that cannot play it cannot preview
-PLAYS = ("probably", "maybe")  # as the server reads the report (render/proxies.engine_plays)
 GTK_INSTALL = "apt-get install python3-gi gir1.2-webkit2-4.1 gstreamer1.0-libav gstreamer1.0-plugins-good"
 
 
@@ -130,6 +129,7 @@ def _probe_fix(name: str, problem: str) -> str:
 
 def _engine_entry(name: str, probed: dict[str, Any] | None, missing: str | None) -> dict[str, Any]:
     """One engine's part of the report: what it plays, from its own capability report."""
+    from .render.proxies import PLAYS  # as the server reads the same report
     entry: dict[str, Any] = {"engine": name, "name": ENGINE_NAMES[name], "installed": missing is None}
     if missing is not None:
         return {**entry, "status": "missing", "error": missing}

@@ -32,6 +32,7 @@ PROXY_PIXELS = 960 * 540
 SEEK_BUDGET_PIXELS = 1920 * 1080 * 16
 # canPlayType keys the page reports, by the codec PyAV names
 CAPABILITY_FOR_CODEC = {"h264": "h264_aac", "vp9": "vp9_opus", "vp8": "vp9_opus", "av1": "av1"}
+PLAYS = ("probably", "maybe")  # canPlayType's answers for a type the engine decodes
 
 
 def engine_plays(capabilities: dict[str, str], video_codec: str | None) -> bool:
@@ -40,7 +41,7 @@ def engine_plays(capabilities: dict[str, str], video_codec: str | None) -> bool:
     if not capabilities or not video_codec:
         return True
     key = CAPABILITY_FOR_CODEC.get(video_codec)
-    return key is not None and capabilities.get(key) in ("probably", "maybe")
+    return key is not None and capabilities.get(key) in PLAYS
 
 
 def slow_to_seek(item: dict[str, Any]) -> bool:
