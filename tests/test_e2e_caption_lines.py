@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from .e2e_helpers import decoded_frames, export_file, saved_timeline, until
 from .server_process import ServerProcess
@@ -133,14 +133,24 @@ def test_a_long_list_draws_only_its_window(server: ServerProcess, page: Page) ->
     watch.assert_clean()
 
 
-def test_a_line_takes_its_own_style(server: ServerProcess, page: Page) -> None:
-    pid = server.post("/api/projects", json={"name": "Styled line"}).json()["project"]["id"]
-    put_captions(server, pid, [{"id": "one", "start": 1, "duration": 2, "text": "MMMM MMMM"},
-                               {"id": "two", "start": 4, "duration": 2, "text": "MMMM MMMM"}], {"size": 60})
+def open_two_lines(server: ServerProcess, page: Page, name: str,
+                   second_style: dict[str, Any] | None = None) -> tuple[str, Watch, Locator]:
+    """A project whose captions track (size 60) holds two lines, at 1 s and 4 s (the second with
+    `second_style`), open in the page: its id, the page's watch and the captions panel."""
+    pid = server.post("/api/projects", json={"name": name}).json()["project"]["id"]
+    first = {"id": "one", "start": 1, "duration": 2, "text": "MMMM MMMM"}
+    second = {"id": "two", "start": 4, "duration": 2, "text": "MMMM MMMM"}
+    if second_style:
+        second["style"] = second_style
+    put_captions(server, pid, [first, second], {"size": 60})
     watch = Watch(page)
     page.set_viewport_size({"width": 1400, "height": 900})
     page.goto(server.login_url)
-    panel = page.get_by_role("region", name="Captions panel")
+    return pid, watch, page.get_by_role("region", name="Captions panel")
+
+
+def test_a_line_takes_its_own_style(server: ServerProcess, page: Page) -> None:
+    pid, watch, panel = open_two_lines(server, page, "Styled line")
     group = panel.get_by_role("group", name="Style for line 1")
     expect(panel.locator(".line-style")).to_be_hidden()  # no line chosen yet
 
@@ -216,13 +226,7 @@ def stored_in_sqlite(server: ServerProcess, pid: str) -> list[dict[str, Any]]:
 
 def test_a_line_overrides_colour_and_outline_in_the_panel_and_the_export(server: ServerProcess, page: Page,
                                                                           tmp_path: Path) -> None:
-    pid = server.post("/api/projects", json={"name": "Line override"}).json()["project"]["id"]
-    put_captions(server, pid, [{"id": "one", "start": 1, "duration": 2, "text": "MMMM MMMM"},
-                               {"id": "two", "start": 4, "duration": 2, "text": "MMMM MMMM"}], {"size": 60})
-    watch = Watch(page)
-    page.set_viewport_size({"width": 1400, "height": 900})
-    page.goto(server.login_url)
-    panel = page.get_by_role("region", name="Captions panel")
+    pid, watch, panel = open_two_lines(server, page, "Line override")
     panel.get_by_role("button", name="Go to line 1 at 0:01.000").click()
     until(lambda: playhead(server, pid) == 1, 10, "the playhead at line 1", page)
     toggle = panel.get_by_role("button", name="Style this line")
@@ -292,14 +296,7 @@ def test_a_line_overrides_colour_and_outline_in_the_panel_and_the_export(server:
 
 
 def test_the_track_style_is_the_same_form_and_lines_inherit_it(server: ServerProcess, page: Page) -> None:
-    pid = server.post("/api/projects", json={"name": "Track style"}).json()["project"]["id"]
-    put_captions(server, pid, [{"id": "one", "start": 1, "duration": 2, "text": "MMMM MMMM"},
-                               {"id": "two", "start": 4, "duration": 2, "text": "MMMM MMMM",
-                                "style": {"outline": {"color": "#ff0000", "width": 2}}}], {"size": 60})
-    watch = Watch(page)
-    page.set_viewport_size({"width": 1400, "height": 900})
-    page.goto(server.login_url)
-    panel = page.get_by_role("region", name="Captions panel")
+    pid, watch, panel = open_two_lines(server, page, "Track style", {"outline": {"color": "#ff0000", "width": 2}})
     panel.get_by_role("button", name="Track style").click()
     track = panel.get_by_role("group", name="Track style")
     expect(track.get_by_label("Font size (px)")).to_have_value("60")

@@ -215,14 +215,19 @@ def wait_proxies(server: ServerProcess, pid: str, timeout: float = 240) -> list[
         time.sleep(0.5)
 
 
-@pytest.fixture(scope="module")
-def window(display: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Window]:
-    w = Window(tmp_path_factory.mktemp("qt-data"), display)
+def window_on(data_dir: Path, display: str) -> Iterator[Window]:
+    """The Qt window on a data dir of its own, for a module's tests, closed after them."""
+    w = Window(data_dir, display)
     try:
         yield w
     finally:
         w.cdp.close()
         w.close()
+
+
+@pytest.fixture(scope="module")
+def window(display: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Window]:
+    yield from window_on(tmp_path_factory.mktemp("qt-data"), display)
 
 
 def test_the_page_is_qt_webengine_on_the_x_screen_and_cannot_play_h264(window: Window) -> None:

@@ -22,7 +22,7 @@ import pytest
 
 from .e2e_helpers import decoded_frames, import_file
 from .test_preview_parity import PARITY_BOUND, difference, frame_at, track
-from .test_preview_qt import Window, display, wait_proxies  # noqa: F401 - display: a fixture
+from .test_preview_qt import Window, display, wait_proxies, window_on  # noqa: F401 - display: a fixture
 from .test_smart_render import FPS, GH, GW, export, exported, gop_clips  # noqa: F401 - gop_clips: a fixture
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(420)]
@@ -78,12 +78,7 @@ RECORD_PLAYBACK = """([media, marks]) => new Promise((resolve) => {
 
 @pytest.fixture(scope="module")
 def window(display: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Window]:  # noqa: F811
-    w = Window(tmp_path_factory.mktemp("qt-splice-data"), display)
-    try:
-        yield w
-    finally:
-        w.cdp.close()
-        w.close()
+    yield from window_on(tmp_path_factory.mktemp("qt-splice-data"), display)
 
 
 def png_rgb(data_url: str) -> np.ndarray:
