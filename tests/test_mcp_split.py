@@ -125,6 +125,25 @@ def test_the_halves_keep_the_values_of_linear_and_hold_keyframes() -> None:
         assert fade_factor(half, at) == pytest.approx(fade_factor(clip, t), abs=1e-9), t
 
 
+def test_a_cut_inside_a_fade_keeps_the_levels_of_picture_and_sound() -> None:
+    """The Python twin on its own (the parity test above holds it to the page's): the fade is
+    scaled on the half it ends in and ramped by keyframes on the other."""
+    from reelcut.media.animation import opacity_at, volume_at
+
+    clip = {"id": "c", "media_id": "m", "start": 2, "in": 0, "out": 4, "fade_in": 2, "fade_out": 1.5,
+            "volume": 0.8, "opacity": 0.9}
+    for cut, scaled in ((0.5, 0.25), (3, 1 / 1.5)):
+        left, right = split_clip(clip, 2 + cut, "r")
+        for t in np.arange(0.01, 4, 0.01):
+            half, at = (left, t) if t < cut else (right, t - cut)
+            assert opacity_at(half, at) == pytest.approx(opacity_at(clip, t), abs=1e-12), (cut, t)
+            assert volume_at(half, at) == pytest.approx(volume_at(clip, t), abs=1e-12), (cut, t)
+        faded = left if cut < 2 else right
+        assert faded["volume"] == pytest.approx(0.8 * scaled) and faded["opacity"] == pytest.approx(0.9 * scaled)
+        ramped = right if cut < 2 else left
+        assert len(ramped["keyframes"]["volume"]) == len(ramped["keyframes"]["opacity"]) == 2
+
+
 def _png(result: Any) -> np.ndarray:
     assert not result.is_error, result.content
     [image] = [c for c in result.content if c.type == "image"]
@@ -134,6 +153,7 @@ def _png(result: Any) -> np.ndarray:
 
 CUT = 1.6
 LOOKS = (0.2, 0.9, 1.5, 1.7, 2.2, 2.9)  # inside both fades and on either side of the cut
+IN_FADES = ((0.2, (0.1, 0.3, 0.5)), (2.75, (2.6, 2.7, 2.8, 2.95)))  # the fade in ends at 0.4, the out starts at 2.5
 
 
 async def _split_flow(data_dir: Path, server: ServerProcess, media_dir: Path) -> None:
@@ -152,7 +172,8 @@ async def _split_flow(data_dir: Path, server: ServerProcess, media_dir: Path) ->
         data(await client.call_tool("set_clip_property", {"clip_id": clip_id, "name": "fade_in", "value": 0.4}))
         data(await client.call_tool("set_clip_property", {"clip_id": clip_id, "name": "fade_out", "value": 0.5}))
         before = server.get(f"/api/projects/{pid}/timeline").json()
-        unsplit = {t: _png(await client.call_tool("look_at_timeline", {"time": t, "width": 320})) for t in LOOKS}
+        unsplit = {t: _png(await client.call_tool("look_at_timeline", {"time": t, "width": 320}))
+                   for t in {*LOOKS, *(t for _, times in IN_FADES for t in times)}}
 
         split = data(await client.call_tool("split_clip", {"clip_id": clip_id, "time": CUT}))
         after = server.get(f"/api/projects/{pid}/timeline").json()
@@ -193,6 +214,15 @@ async def _split_flow(data_dir: Path, server: ServerProcess, media_dir: Path) ->
                             ({"clip_id": "nope", "time": 1}, "unknown_clip")):
             assert words in error_text(await client.call_tool("split_clip", args))
         assert server.get(f"/api/projects/{pid}/timeline").json()["revision"] == rev
+
+        # a cut inside each fade keeps its levels: the halves look as the clip did there
+        for cut, times in IN_FADES:
+            data(await client.call_tool("split_clip", {"clip_id": clip_id, "time": cut}))
+            for t in times:
+                now = _png(await client.call_tool("look_at_timeline", {"time": t, "width": 320}))
+                assert np.array_equal(now, unsplit[t]), (cut, t, np.abs(now - unsplit[t]).max())
+            data(await client.call_tool("undo", {}))
+        assert server.get(f"/api/projects/{pid}/timeline").json()["timeline"] == before["timeline"]
 
 
 @pytest.mark.slow

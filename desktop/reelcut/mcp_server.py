@@ -654,7 +654,8 @@ def build(session: Session) -> Any:
     @tool("Split a clip in two at a timeline time (s) inside it (at least 0.05 s from its ends), as the page's "
           "Split does: the halves play what the clip played. Keyframes are cut with a keyframe at the cut on "
           "both halves (the right half's times count from its own start); the fade in stays on the left half, "
-          "the fade out on the right; the transition in and a link stay on the left. Answers the new "
+          "the fade out on the right (a cut inside a fade keeps its levels, with opacity and volume keyframes "
+          "on the other half); the transition in and a link stay on the left. Answers the new "
           "right-hand clip's id.")
     def split_clip(clip_id: str, time: float) -> dict[str, Any]:
         new_id = uuid.uuid4().hex[:12]
