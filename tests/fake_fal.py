@@ -17,6 +17,7 @@ Protocol facts follow shared/reference/fal-queue-api.md (sections 2-5, 8, 10, 15
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import socket
@@ -130,6 +131,12 @@ class FakeFal:
         self.server: ThreadingHTTPServer | None = None
         self.start()
         self.url = f"http://127.0.0.1:{self.port}"
+
+    def sent(self, url: str) -> bytes:
+        """The bytes behind a file URL the app sent in a request: a data: URL's own, or an upload's."""
+        if url.startswith("data:"):
+            return base64.b64decode(url.split(",", 1)[1])
+        return self.uploads[url.rsplit("/", 1)[1]]
 
     def start(self) -> None:
         """Listen (again) on the same port; requests submitted before keep their state."""

@@ -5,7 +5,6 @@ and it survives a SIGKILL and a restart."""
 
 from __future__ import annotations
 
-import base64
 import io
 import subprocess
 import time
@@ -16,16 +15,14 @@ import av
 import numpy as np
 import pytest
 
-from reelcut import keystore
 from reelcut.generation import registry
-from reelcut.generation.fal import FalProvider
 from reelcut.generation.placements import snap_duration
 from reelcut.media.ffmpeg import ffmpeg_exe
 from reelcut.services import Services
 
 from . import media_samples as ms
 from .conftest import TOKEN, Api
-from .fake_fal import FakeFal
+from .fake_fal import FakeFal, quick_providers
 from .server_process import ServerProcess
 
 W, H, FPS = 320, 180, 25
@@ -404,14 +401,7 @@ def providers(request: pytest.FixtureRequest, data_dir: Path) -> dict[str, Any]:
     if "fake_fal" not in request.fixturenames:
         return {}
     request.getfixturevalue("fake_fal")
-    return {"fal": FalProvider(lambda: keystore.get_key(data_dir), sleep=lambda s: None, poll_interval=0.05,
-                               http_options={"base_delay": 0.01, "timeout": (2.0, 2.0)})}
-
-
-def sent_image(fake: FakeFal, url: str) -> bytes:
-    if url.startswith("data:"):
-        return base64.b64decode(url.split(",", 1)[1])
-    return fake.uploads[url.rsplit("/", 1)[1]]
+    return quick_providers(data_dir)
 
 
 def test_extend_with_ltx_2_3_sends_fal_the_clips_last_frame(api: Api, services: Services, project: dict,
@@ -424,7 +414,7 @@ def test_extend_with_ltx_2_3_sends_fal_the_clips_last_frame(api: Api, services: 
     assert job["status"] == "done", job["error"]
     [req] = fake_fal.requests.values()
     assert req.endpoint == LTX_I2V and "end_image_url" not in req.input
-    img = rgb(sent_image(fake_fal, req.input["image_url"]))
+    img = rgb(fake_fal.sent(req.input["image_url"]))
     assert img.shape == (H, W, 3)
     assert np.abs(img - source_frame(sequence, 1.8 - 1 / FPS)).mean() < 6
     ph = r.json["placeholder"]
@@ -445,8 +435,8 @@ def test_fill_with_veo_sends_both_neighbours_frames_and_a_snapped_length(
     assert job["status"] == "done", job["error"]
     [req] = fake_fal.requests.values()
     assert req.input["duration"] == "6s"
-    first = rgb(sent_image(fake_fal, req.input["first_frame_url"]))
-    last = rgb(sent_image(fake_fal, req.input["last_frame_url"]))
+    first = rgb(fake_fal.sent(req.input["first_frame_url"]))
+    last = rgb(fake_fal.sent(req.input["last_frame_url"]))
     assert np.abs(first - source_frame(sequence, 1.8 - 1 / FPS)).mean() < 6
     assert np.abs(last - source_frame(sequence, 2.1)).mean() < 6
 

@@ -5,7 +5,6 @@ extend-video is sent the clip's own media."""
 
 from __future__ import annotations
 
-import base64
 import json
 import sqlite3
 from collections.abc import Callable
@@ -16,14 +15,12 @@ import av
 import numpy as np
 import pytest
 
-from reelcut import keystore
 from reelcut.config import Config
-from reelcut.generation.fal import FalProvider
 from reelcut.services import Services
 
 from . import media_samples as ms
 from .conftest import Api
-from .fake_fal import FakeFal
+from .fake_fal import FakeFal, quick_providers
 from .test_extend_fill import FPS, H, W, centre, clip, landed, rgb, setup, v1, wait_for
 
 T2V = "local/preview-t2v"
@@ -371,14 +368,7 @@ def providers(request: pytest.FixtureRequest, data_dir: Path) -> dict[str, Any]:
     if "fake_fal" not in request.fixturenames:
         return {}
     request.getfixturevalue("fake_fal")
-    return {"fal": FalProvider(lambda: keystore.get_key(data_dir), sleep=lambda s: None, poll_interval=0.05,
-                               http_options={"base_delay": 0.01, "timeout": (2.0, 2.0)})}
-
-
-def sent_bytes(fake: FakeFal, url: str) -> bytes:
-    if url.startswith("data:"):
-        return base64.b64decode(url.split(",", 1)[1])
-    return fake.uploads[url.rsplit("/", 1)[1]]
+    return quick_providers(data_dir)
 
 
 def test_extend_with_extend_video_sends_the_clips_media_as_video_url(
@@ -398,7 +388,7 @@ def test_extend_with_extend_video_sends_the_clips_media_as_video_url(
     # the wire types fal's schema has: a float duration, the mode a string, the video the source's bytes
     assert req.input["duration"] == 3.0 and isinstance(req.input["duration"], float)
     assert req.input["mode"] == "end" and req.input["prompt"] == "the lime room goes on"
-    assert sent_bytes(fake_fal, req.input["video_url"]) == sequence.read_bytes()
+    assert fake_fal.sent(req.input["video_url"]) == sequence.read_bytes()
     got = wait_for(lambda: landed(services, project, ph["id"]))
     assert got["media_id"] == job["media_id"] and got["start"] == pytest.approx(1.6)
 
@@ -419,7 +409,7 @@ def test_retake_with_ltx_sends_the_range_in_the_sources_seconds(
     assert req.input["start_time"] == 1.0 and isinstance(req.input["start_time"], float)
     assert req.input["duration"] == 2.0 and isinstance(req.input["duration"], float)
     assert req.input["retake_mode"] == "replace_video" and req.input["prompt"] == "rain"
-    assert sent_bytes(fake_fal, req.input["video_url"]) == sequence.read_bytes()
+    assert fake_fal.sent(req.input["video_url"]) == sequence.read_bytes()
     # the fake's answer (2 s) is shorter than the clip's out point (3 s): a take, not switched
     new = services.media.get(job["media_id"])
     wait_for(lambda: services.media.get(new["id"])["group_id"] == services.media.get(media_id)["group_id"]
@@ -431,18 +421,13 @@ def test_retake_with_ltx_sends_the_range_in_the_sources_seconds(
     assert "shorter than the clip's out point" in message, message
 
 
-def fal_provider(data_dir: Path) -> FalProvider:
-    return FalProvider(lambda: keystore.get_key(data_dir), sleep=lambda s: None, poll_interval=0.05,
-                       http_options={"base_delay": 0.01, "timeout": (2.0, 2.0)})
-
-
 def test_a_fal_retake_that_finishes_while_the_app_is_closed_switches_the_clip_at_the_next_start(
         config: Config, sequence: Path, fake_fal: FakeFal) -> None:
     """The app closes while fal is still making the retake: the next start polls the paid request
     (never buys it again), stores the take, and switches the clip to it."""
     fake_fal.clip = sequence.read_bytes()  # as long as the source: the clip's out point fits
     fake_fal.scenario.run_seconds = 1.5
-    first = Services(config, {"fal": fal_provider(config.data_dir)})
+    first = Services(config, quick_providers(config.data_dir))
     first.start()
     try:
         project = first.projects.create("Retake on fal")
@@ -461,7 +446,7 @@ def test_a_fal_retake_that_finishes_while_the_app_is_closed_switches_the_clip_at
         assert job["status"] == "done", job["error"]
         wait_for(lambda: s.jobs.placed_pending() == [] and s.jobs.placement(job_id)[1])
         return job
-    job = start_and_close(config, resumed, {"fal": fal_provider(config.data_dir)})
+    job = start_and_close(config, resumed, quick_providers(config.data_dir))
     assert len(fake_fal.requests) == 1  # polled, not bought again
     assert stored_clip(config, project["id"], "a") == {"id": "a", "media_id": job["media_id"], "start": 1.0,
                                                        "in": 0.5, "out": 3.0}

@@ -11,13 +11,12 @@ import av
 import numpy as np
 import pytest
 
-from reelcut import keystore
 from reelcut.generation.fal import FalProvider
 from reelcut.library.timeline import VERSION
 
 from . import media_samples as ms
 from .conftest import Api
-from .fake_fal import FakeFal
+from .fake_fal import FakeFal, quick_providers
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -28,8 +27,7 @@ WAN_T2V = "wan/v2.6/text-to-video"
 @pytest.fixture
 def providers(data_dir: Path, fake_fal: FakeFal) -> dict[str, FalProvider]:
     """fal.ai is the fake one: what reaches it is counted."""
-    return {"fal": FalProvider(lambda: keystore.get_key(data_dir), sleep=lambda s: None, poll_interval=0.05,
-                               http_options={"base_delay": 0.01, "timeout": (2.0, 2.0)})}
+    return quick_providers(data_dir)
 
 
 def centre(png: bytes) -> tuple[np.ndarray, tuple[int, int]]:
