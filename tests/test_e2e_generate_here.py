@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import av
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -15,6 +14,7 @@ from .e2e_helpers import import_file, saved_timeline, until
 from .preview_probe import expect_pixel, pixel
 from .server_process import ServerProcess
 from .test_e2e_browser import Watch
+from .test_extend_fill import source_frame
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
@@ -23,14 +23,7 @@ CARD = (0x2B, 0x2F, 0x36)  # compose-model.js's CARD.fill
 
 def frame_at(path: Path, t: float) -> list[int]:
     """The top-left corner of the generated file's frame at t (decoded here, not through Reelcut)."""
-    with av.open(str(path)) as c:
-        best = None
-        for frame in c.decode(video=0):
-            if frame.time is not None and frame.time <= t + 1e-6:
-                best = frame
-            else:
-                break
-        img = best.to_ndarray(format="rgb24")
+    img = source_frame(path, t)
     h, w = img.shape[:2]
     return [int(v) for v in img[int(h * 0.1), int(w * 0.1)]]
 
