@@ -3,6 +3,8 @@ produce a 500, and every response must carry the security headers."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -53,3 +55,20 @@ def test_openapi_is_served_and_names_every_route(api: Any) -> None:
         "/api/events", "/api/openapi.json", "/api/exports/{export_id}/file", "/media/{media_id}/filmstrip",
         "/api/fonts/title", "/api/projects/{project_id}/timeline/export")}
     assert documented <= paths, documented - paths
+
+
+def test_the_api_document_names_every_route(api: Any) -> None:
+    """docs/API.md is what a script's author reads: each method and path the server answers has a
+    row there (path parameters by any name), and each row names a route that exists."""
+    def shape(path: str) -> str:
+        return re.sub(r"<[^>]+>", "<>", path.split("?")[0])
+
+    served = {(method, shape(str(rule.rule))) for rule in api.app.url_map.iter_rules()
+              for method in rule.methods - {"HEAD", "OPTIONS"}
+              if str(rule.rule).startswith(("/api/", "/media/"))}
+    text = (Path(__file__).resolve().parent.parent / "docs" / "API.md").read_text()
+    rows = {(method, shape(path)) for method, path in
+            re.findall(r"^\| (GET|POST|PUT|PATCH|DELETE) \| `([^`]+)`", text, flags=re.MULTILINE)}
+    assert len(rows) > 60  # the table was read
+    assert served - rows == set(), "routes docs/API.md does not describe"
+    assert rows - served == set(), "rows of docs/API.md for routes that do not exist"
