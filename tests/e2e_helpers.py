@@ -12,7 +12,7 @@ from typing import Any
 import av
 import numpy as np
 import requests
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page, expect
 
 from .conftest import TOKEN
 from .server_process import ServerProcess
@@ -66,3 +66,15 @@ def decoded_frames(path: Path) -> list[tuple[float, np.ndarray]]:
     """Every frame of the file's picture: (time, RGB)."""
     with av.open(str(path)) as c:
         return [(float(f.time), f.to_ndarray(format="rgb24")) for f in c.decode(video=0)]
+
+
+# the left column's tabs, and the aria-label of the panel each opens
+PANELS = {"Media": "Media library", "Transitions": "Transitions panel", "Captions": "Captions panel"}
+
+
+def show_panel(page: Page, tab: str) -> Locator:
+    """One of the left column's tabs (Media, Transitions, Captions) chosen: its panel, shown."""
+    page.get_by_role("tab", name=tab, exact=True).click()
+    panel = page.get_by_role("tabpanel", name=PANELS[tab])
+    expect(panel).to_be_visible()
+    return panel

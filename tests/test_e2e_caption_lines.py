@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from .e2e_helpers import decoded_frames, export_file, saved_timeline, until
+from .e2e_helpers import decoded_frames, export_file, saved_timeline, show_panel, until
 from .server_process import ServerProcess
 from .test_a11y import assert_axe_clean
 from .test_e2e_browser import Watch
@@ -76,7 +76,7 @@ def test_a_long_list_draws_only_its_window(server: ServerProcess, page: Page) ->
     page.set_viewport_size({"width": 1400, "height": 900})
     t0 = time.monotonic()
     page.goto(server.login_url)
-    panel = page.get_by_role("region", name="Captions panel")
+    panel = show_panel(page, "Captions")
     expect(panel.get_by_label("Text of line 1", exact=True)).to_have_value("line 1")
     opened = time.monotonic() - t0
     rows = panel.locator(".caption-line")
@@ -146,7 +146,7 @@ def open_two_lines(server: ServerProcess, page: Page, name: str,
     watch = Watch(page)
     page.set_viewport_size({"width": 1400, "height": 900})
     page.goto(server.login_url)
-    return pid, watch, page.get_by_role("region", name="Captions panel")
+    return pid, watch, show_panel(page, "Captions")
 
 
 def test_a_line_takes_its_own_style(server: ServerProcess, page: Page) -> None:

@@ -15,7 +15,7 @@ import pysubs2
 import pytest
 from playwright.sync_api import Page, expect
 
-from .e2e_helpers import saved_timeline, until
+from .e2e_helpers import saved_timeline, show_panel, until
 from .preview_probe import bright_box, wait_painted
 from .server_process import ServerProcess
 from .test_a11y import assert_axe_clean
@@ -66,7 +66,7 @@ def test_captions_panel(server: ServerProcess, page: Page, tmp_path: Path) -> No
     page.set_viewport_size({"width": 1400, "height": 900})
     page.goto(server.login_url)
     expect(page).to_have_title("Subtitled — Reelcut")
-    panel = page.get_by_role("region", name="Captions panel")
+    panel = show_panel(page, "Captions")
     toasts = page.get_by_role("status", name="Notifications")
 
     # import: three lines, listed with their times, saved, and on the timeline as clips

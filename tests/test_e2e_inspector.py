@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from . import media_samples as ms
-from .e2e_helpers import decoded_frames, export_file, import_file, saved_timeline, until
+from .e2e_helpers import decoded_frames, export_file, import_file, saved_timeline, show_panel, until
 from .server_process import ServerProcess
 from .test_e2e_browser import Watch
 
@@ -196,7 +196,8 @@ def test_a_crossfade_dropped_on_a_cut_overlaps_the_clips_and_reaches_the_export(
         return {c["id"]: c for t in saved(server, pid)["tracks"] for c in t["clips"]}
 
     row = page.get_by_role("region", name="Timeline").locator(f"[data-track-id='{top['id']}']")
-    crossfade = page.get_by_role("list", name="Transitions").get_by_role("button", name="Crossfade")
+    transitions = show_panel(page, "Transitions").get_by_role("list", name="Transitions")
+    crossfade = transitions.get_by_role("button", name="Crossfade")
     crossfade.drag_to(row, target_position={"x": 2 * ZOOM + 5, "y": 20})
     until(lambda: clips()["blue"].get("transition_in") == {"type": "crossfade", "duration": 0.5}, 10,
           "a crossfade on the cut")

@@ -78,5 +78,5 @@ def test_export_and_import_a_timeline_file(server: ServerProcess, page: Page, tm
     assert "blue" in names
     expect(page.get_by_role("status", name="Notifications")).to_contain_text(
         re.compile(r"Imported cut\.otio: 2 clips on \d+ tracks?\. .*vanished\.mp4.*1 clip kept offline"))
-    expect(page.get_by_role("region", name="Media library").get_by_text("blue", exact=True)).to_be_visible()
+    expect(page.get_by_role("tabpanel", name="Media library").get_by_text("blue", exact=True)).to_be_visible()
     watch.assert_clean()

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from . import media_samples as ms
 from .conftest import TOKEN
-from .e2e_helpers import import_file, saved_timeline, until
+from .e2e_helpers import import_file, saved_timeline, show_panel, until
 from .fake_fal import FakeFal, app_env
 from .server_process import ServerProcess
 from .test_a11y import assert_axe_clean
@@ -40,7 +40,7 @@ def open_panel(server: ServerProcess, page: Page) -> tuple[Watch, object]:
     page.set_viewport_size({"width": 1400, "height": 900})
     page.goto(server.login_url)
     expect(page).to_have_title("Spoken — Reelcut")
-    return watch, page.get_by_role("region", name="Captions panel")
+    return watch, show_panel(page, "Captions")
 
 
 def test_caption_the_timeline_from_the_captions_panel(tmp_path: Path, page: Page, fake_fal: FakeFal) -> None:

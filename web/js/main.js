@@ -29,6 +29,7 @@ import { mountInspector } from './inspector/inspector.js';
 import { mountSettings } from './settings/settings-dialog.js';
 import { mountInterchange } from './interchange/interchange-menu.js';
 import { mountCaptions } from './captions/captions-panel.js';
+import { mountSideTabs } from './app/side-tabs.js';
 
 const violations = recordViolations(document);
 logViolations(document);
@@ -37,7 +38,7 @@ const slot = (name) => document.querySelector(`[data-mount="${name}"]`);
 const parts = {
   projects: slot('projects'), media: slot('media'), ai: slot('ai'), timeline: slot('timeline'), preview: slot('preview'),
   inspector: slot('inspector'), transitions: slot('transitions'), captions: slot('captions'), interchange: slot('interchange'),
-  toasts: slot('toasts'), settings: slot('settings'), exportDialog: slot('export-dialog'), empty: document.querySelector('[data-empty]'),
+  sideTabs: slot('side-tabs'), toasts: slot('toasts'), settings: slot('settings'), exportDialog: slot('export-dialog'), empty: document.querySelector('[data-empty]'),
   exportSlot: null, // inside the timeline's bar, once it is mounted
 };
 
@@ -62,6 +63,9 @@ mountPreview(parts.preview);
 mountInspector(parts.inspector);
 mountTransitions(parts.transitions);
 mountCaptions(parts.captions);
+mountSideTabs(parts.sideTabs, [{ name: 'media', label: 'Media', panel: parts.media },
+  { name: 'transitions', label: 'Transitions', panel: parts.transitions },
+  { name: 'captions', label: 'Captions', panel: parts.captions }]);
 const settings = mountSettings(parts.settings, { project: () => state.project });
 // which source plays first can change with the settings (remote preview, preview proxies)
 parts.settings.addEventListener('settingschanged', (e) => {

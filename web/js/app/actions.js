@@ -320,7 +320,10 @@ export function createActions({ parts, state, show, project, sheet }) {
       }
     },
     // a finished job's card: its clip, shown and selected in the media library
-    showmedia: ({ id }) => send(parts.media, 'reveal', { id }),
+    showmedia: ({ id }) => {
+      send(parts.sideTabs, 'showpanel', { panel: 'media' });
+      send(parts.media, 'reveal', { id });
+    },
     dropclip({ trackId, mediaId, start }) {
       const media = state.media.find((m) => m.id === mediaId);
       if (!media) return;
@@ -648,7 +651,10 @@ export function createActions({ parts, state, show, project, sheet }) {
     undo() { return project.undo().catch(show.fail); },
     redo() { return project.redo().catch(show.fail); },
     trackop({ op, kind, trackId, flag, value }) {
-      if (op === 'add') edit(addTrack(state.timeline, kind));
+      if (op === 'add') {
+        edit(addTrack(state.timeline, kind));
+        if (kind === 'captions') send(parts.sideTabs, 'showpanel', { panel: 'captions' }); // where its lines are written
+      }
       else if (op === 'remove') {
         // no question first: the removal is one undo step, and the toast offers Undo
         const track = state.timeline.tracks.find((t) => t.id === trackId);
