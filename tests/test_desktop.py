@@ -65,6 +65,17 @@ def test_self_test_plays_an_offline_clip_in_the_qt_window() -> None:
     assert report["media"]["model"] == "local/preview-t2v"
 
 
+@pytest.fixture(scope="module")
+def fal_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What the fake fal.ai answers here: as long as the self-test's offline clip (the session's
+    2 s clip had ended before the window's playback was sampled, on a busy machine)."""
+    from reelcut.selftest import CLIP_SECONDS
+
+    from .media_samples import make_video
+
+    return make_video(tmp_path_factory.mktemp("fal-desktop") / "result.mp4", seconds=CLIP_SECONDS, size="320x240")
+
+
 @pytest.mark.slow
 def test_a_fal_clip_plays_in_the_qt_window(fake_fal: Any) -> None:
     from .fake_fal import app_env

@@ -20,6 +20,10 @@ from .media.ffmpeg import ffmpeg_exe
 PROMPT = "Reelcut self-test"
 DEFAULT_MODEL = "local/preview-t2v"
 MIN_PLAYED = 1.0  # seconds of currentTime the clip must reach
+# The offline clip's length: the page plays past 1.2 s, watches the picture for up to 2 s, then
+# reports, and the window is sampled twice after that; a 4 s clip had ended by then on a busy
+# machine (both samples at 4.001 s), and a clip that ended cannot show playback going on.
+CLIP_SECONDS = 10
 # what the page's report must hold (web/js/app/selftest.js)
 # the clip's element, as the page's self-test finds it (web/js/app/selftest.js)
 CURRENT_TIME = "(document.querySelector('.screen .sources video') || {}).currentTime ?? null"
@@ -48,7 +52,7 @@ def run_self_test(server: Any, shell: Any, window: Any, started: float, timings:
         project = s.projects.create("Self-test")
         # REELCUT_SELFTEST_MODEL picks another model (the tests use a fal model on the fake fal)
         model = os.environ.get("REELCUT_SELFTEST_MODEL", DEFAULT_MODEL)
-        params = {"duration": 4, "resolution": "360p"} if model == DEFAULT_MODEL else {}
+        params = {"duration": CLIP_SECONDS, "resolution": "360p"} if model == DEFAULT_MODEL else {}
         job = s.jobs.start(project["id"], [model], PROMPT, {model: params})[0]
         job = s.jobs.wait(job["id"], timeout=120)
         if job["status"] != "done":
