@@ -2,7 +2,7 @@
 the desktop window's first size the library shows its items whole (stacked under the other two
 panels it kept a strip too thin for one); the keys of the WAI-ARIA tabs pattern; the tab a
 button elsewhere needs is opened for it (Show in library, + Captions track); a file dragged over
-the Media tab from another one opens the library for the drop."""
+the Media tab from another one opens the library for the drop (a drag of no file leaves it)."""
 
 from __future__ import annotations
 
@@ -92,6 +92,10 @@ def test_the_tabs_give_each_panel_the_column(server: ServerProcess, page: Page, 
       dt.items.add(new File([new Uint8Array(bytes)], 'dropped.png', { type: 'image/png' }));
       return dt; }""", list(png))
     page.get_by_role("tab", name="Media", exact=True).dispatch_event("dragenter", {"dataTransfer": files})
+    assert shown(page) == "Media"
+    # a drag that carries no file (a clip, a transition) crossing the tabs leaves the panel as it is
+    text = page.evaluate_handle("() => { const dt = new DataTransfer(); dt.setData('text/plain', 'x'); return dt; }")
+    page.get_by_role("tab", name="Captions", exact=True).dispatch_event("dragenter", {"dataTransfer": text})
     assert shown(page) == "Media"
     library.dispatch_event("dragover", {"dataTransfer": files})
     library.dispatch_event("drop", {"dataTransfer": files})

@@ -15,7 +15,8 @@ export function mountSideTabs(el, panels) {
     return h('button', {
       type: 'button', role: 'tab', id: `tab-${name}`, 'aria-controls': panel.id, text: label, dataset: { panel: name },
       onclick: () => select(name),
-      ondragenter: () => select(name),
+      // files only: a clip or a transition dragged across the tabs keeps its panel (and its drag)
+      ondragenter: (e) => { if (e.dataTransfer && [...e.dataTransfer.types].includes('Files')) select(name); },
     });
   });
   el.setAttribute('role', 'tablist');
