@@ -297,6 +297,21 @@ def test_cli_import_and_export(tmp_path: Path) -> None:
     assert out.stdout.strip() == str(dest.resolve())
     subs = pysubs2.load(str(dest))
     assert [(e.start / 1000, (e.end - e.start) / 1000, e.plaintext) for e in subs] == WANT
+    # an output that cannot be written (its folder is a file): a sentence naming it, no traceback,
+    # and the file that was there is left whole
+    blocked = tmp_path / "a-file"
+    blocked.write_text("x")
+    out = run_cli("captions", "export", "Film", track_id, "--format", "srt", "-o", str(blocked / "out.srt"),
+                  data_dir=data)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert f"writing the captions file {blocked / 'out.srt'}" in out.stderr, out.stderr
+    dest.write_text("kept")
+    (tmp_path / "locked").mkdir()
+    out = run_cli("captions", "export", "Film", track_id, "--format", "srt", "-o", str(tmp_path / "locked"),
+                  data_dir=data)
+    assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr
+    assert (tmp_path / "locked").is_dir() and dest.read_text() == "kept"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []  # nothing half-written
     bad = tmp_path / "bad.srt"
     bad.write_text(SRT.replace("00:00:03,000", "00:00:03,0x0"), "utf-8")
     out = run_cli("captions", "import", "Film", str(bad), data_dir=data)

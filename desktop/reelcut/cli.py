@@ -204,13 +204,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_timeline_export(args: argparse.Namespace) -> int:
     from .interchange import service as interchange
     with _services(args) as s:
-            project = s.projects.by_name(args.project)
-            content, _, _, warnings = interchange.export_timeline(s.projects, s.media, project["id"], args.format)
-            _write_out(Path(args.out).expanduser(), content, "writing the timeline file")
-            for line in warnings:
-                print(f"reelcut: warning: {line}", file=sys.stderr)
-            print(Path(args.out).expanduser().resolve())
-            return 0
+        project = s.projects.by_name(args.project)
+        content, _, _, warnings = interchange.export_timeline(s.projects, s.media, project["id"], args.format)
+        _write_out(Path(args.out).expanduser(), content, "writing the timeline file")
+        for line in warnings:
+            print(f"reelcut: warning: {line}", file=sys.stderr)
+        print(Path(args.out).expanduser().resolve())
+        return 0
 
 
 def cmd_timeline_import(args: argparse.Namespace) -> int:
@@ -219,15 +219,15 @@ def cmd_timeline_import(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise AppError("not_found", f"'{args.path}' does not exist.")
     with _services(args) as s:
-            project = s.projects.by_name(args.project, create=True)
-            doc, revision, warnings = interchange.import_timeline(
-                s.projects, s.media, project["id"], path.read_bytes(), path.name, args.format,
-                base=path.resolve().parent)
-            for line in warnings:
-                print(f"reelcut: warning: {line}", file=sys.stderr)
-            clips = sum(len(t["clips"]) for t in doc["tracks"])
-            print(f"{project['name']}: {clips} clips on {len(doc['tracks'])} tracks (revision {revision})")
-            return 0
+        project = s.projects.by_name(args.project, create=True)
+        doc, revision, warnings = interchange.import_timeline(
+            s.projects, s.media, project["id"], path.read_bytes(), path.name, args.format,
+            base=path.resolve().parent)
+        for line in warnings:
+            print(f"reelcut: warning: {line}", file=sys.stderr)
+        clips = sum(len(t["clips"]) for t in doc["tracks"])
+        print(f"{project['name']}: {clips} clips on {len(doc['tracks'])} tracks (revision {revision})")
+        return 0
 
 
 def cmd_captions_import(args: argparse.Namespace) -> int:
@@ -236,25 +236,25 @@ def cmd_captions_import(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise AppError("not_found", f"'{args.path}' does not exist.")
     with _services(args) as s:
-            project = s.projects.by_name(args.project, create=True)
-            with path.open("rb") as f:
-                data = f.read(captions.MAX_FILE + 1)
-            doc, revision = captions.import_captions(s.projects, project["id"], data, path.name, args.track)
-            track = doc["tracks"][0] if not args.track else next(t for t in doc["tracks"] if t["id"] == args.track)
-            print(f"{project['name']}: {len(track['clips'])} lines on captions track {track['id']} "
-                  f"(revision {revision})")
-            return 0
+        project = s.projects.by_name(args.project, create=True)
+        with path.open("rb") as f:
+            data = f.read(captions.MAX_FILE + 1)
+        doc, revision = captions.import_captions(s.projects, project["id"], data, path.name, args.track)
+        track = doc["tracks"][0] if not args.track else next(t for t in doc["tracks"] if t["id"] == args.track)
+        print(f"{project['name']}: {len(track['clips'])} lines on captions track {track['id']} "
+              f"(revision {revision})")
+        return 0
 
 
 def cmd_captions_export(args: argparse.Namespace) -> int:
     from .library import captions
     with _services(args) as s:
-            project = s.projects.by_name(args.project)
-            content, _, _ = captions.export_captions(s.projects, project["id"], args.track, args.format)
-            out = Path(args.out).expanduser()
-            out.write_bytes(content)
-            print(out.resolve())
-            return 0
+        project = s.projects.by_name(args.project)
+        content, _, _ = captions.export_captions(s.projects, project["id"], args.track, args.format)
+        out = Path(args.out).expanduser()
+        _write_out(out, content, "writing the captions file")
+        print(out.resolve())
+        return 0
 
 
 def _forwarded(args: argparse.Namespace) -> int | None:
