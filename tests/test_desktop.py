@@ -195,3 +195,33 @@ def test_save_dialog_copies_the_export(api: Api, services: Any, project: dict, s
     assert dest.read_bytes() == services.exports.file_path(job["id"]).read_bytes()
     services.desktop.window = RecordingShell([], None)  # the user cancelled the dialog
     assert api.post("/api/desktop/save-export", json={"export_id": job["id"]}).json["path"] is None
+
+
+def test_save_dialog_writes_the_timeline_file_whole(api: Api, services: Any, project: dict, samples: dict,
+                                                    tmp_path: Path) -> None:
+    item = services.media.import_path(project["id"], samples["video"])
+    tl = services.projects.timeline(project["id"])
+    tl["tracks"][0]["clips"] = [{"id": "c", "media_id": item["id"], "start": 0, "in": 0, "out": 1}]
+    services.projects.save_timeline(project["id"], tl)
+    dest = tmp_path / "cut.otio"
+    services.desktop.window = RecordingShell([], str(dest))
+    r = api.post("/api/desktop/save-timeline", json={"project_id": project["id"], "format": "otio"})
+    assert r.status_code == 200 and r.json == {"path": str(dest), "warnings": []}, r.json
+    assert json.loads(dest.read_text())["OTIO_SCHEMA"].startswith("Timeline")
+    # a format that cannot carry everything says so beside the path
+    edl = tmp_path / "cut.edl"
+    services.desktop.window = RecordingShell([], str(edl))
+    r = api.post("/api/desktop/save-timeline", json={"project_id": project["id"], "format": "edl"})
+    assert r.status_code == 200 and r.json["path"] == str(edl) and "TITLE:" in edl.read_text()
+    # cancelled: nothing written; a place that cannot be written: a sentence, nothing half-written
+    services.desktop.window = RecordingShell([], None)
+    r = api.post("/api/desktop/save-timeline", json={"project_id": project["id"], "format": "otio"})
+    assert r.status_code == 200 and r.json["path"] is None
+    blocked = tmp_path / "a-file"
+    blocked.write_text("x")
+    services.desktop.window = RecordingShell([], str(blocked / "cut.otio"))
+    r = api.post("/api/desktop/save-timeline", json={"project_id": project["id"], "format": "otio"})
+    assert r.status_code == 500 and "while saving the timeline file" in r.json["error"]["message"], r.json
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".part")) == []
+    r = api.post("/api/desktop/save-timeline", json={"project_id": project["id"], "format": "doc"})
+    assert r.status_code == 422 and r.json["error"]["code"] == "unknown_format"

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from .errors import AppError, NotFound, from_os_error
 from .eventbus import EventBus
 from .interchange import service as interchange
+from .library.files import write_atomic
 from .library.media_store import MediaStore
 from .library.projects import Projects
 from .render.exports import ExportManager
@@ -123,12 +124,9 @@ class DesktopActions:
         return {"path": dest, "warnings": warnings}
 
     def _write_whole(self, dest: Path, content: bytes, doing: str) -> None:
-        tmp = dest.with_name(dest.name + ".part")
         try:
-            tmp.write_bytes(content)
-            os.replace(tmp, dest)
+            write_atomic(dest, content)
         except OSError as exc:
-            tmp.unlink(missing_ok=True)
             raise from_os_error(exc, doing) from exc
         self._remember(dest)
 
