@@ -76,6 +76,10 @@ def test_a_long_list_draws_only_its_window(server: ServerProcess, page: Page) ->
     page.set_viewport_size({"width": 1400, "height": 900})
     t0 = time.monotonic()
     page.goto(server.login_url)
+    # the lines are drawn while the Captions tab is hidden (the library opens first), then shown
+    hidden = page.get_by_role("tabpanel", name="Captions panel", include_hidden=True)
+    expect(hidden.locator(".caption-line").first).to_be_attached()
+    expect(hidden).to_be_hidden()
     panel = show_panel(page, "Captions")
     expect(panel.get_by_label("Text of line 1", exact=True)).to_have_value("line 1")
     opened = time.monotonic() - t0
@@ -126,6 +130,20 @@ def test_a_long_list_draws_only_its_window(server: ServerProcess, page: Page) ->
     page.keyboard.press("End")
     page.keyboard.press("ArrowUp")
     current = panel.locator(".caption-line[aria-current='true']")
+    expect(current).to_have_attribute("aria-posinset", "5000")
+    expect(current).to_be_in_viewport()
+    # and with the Captions tab closed meanwhile: opened, it shows the line under the playhead
+    show_panel(page, "Media")
+    page.evaluate("() => document.activeElement.blur()")
+    page.keyboard.press("Home")
+    show_panel(page, "Captions")
+    expect(current).to_have_attribute("aria-posinset", "1")
+    expect(current).to_be_in_viewport()
+    show_panel(page, "Media")
+    page.evaluate("() => document.activeElement.blur()")
+    page.keyboard.press("End")
+    page.keyboard.press("ArrowUp")
+    show_panel(page, "Captions")
     expect(current).to_have_attribute("aria-posinset", "5000")
     expect(current).to_be_in_viewport()
 

@@ -319,6 +319,19 @@ export function mountCaptions(el) {
   }
 
   scroller.addEventListener('scroll', () => drawRows());
+  // Lines drawn while the Captions tab was hidden had no height to measure (a row's step and the
+  // window were guesses): drawn again when the list is shown, with the line under the playhead
+  // brought into view as it would have been. Only then: a row's error message changes the list's
+  // size too, and drawing the rows again would take the message away.
+  let laidOut = false;
+  new ResizeObserver(() => {
+    if ((scroller.clientHeight > 0) === laidOut) return;
+    laidOut = !laidOut;
+    if (!laidOut) return;
+    drawRows(true);
+    const current = lines.findIndex((l) => l.id === currentId);
+    if (current >= 0 && !el.contains(document.activeElement)) reveal(current);
+  }).observe(scroller);
   // Up and Down on a line's button or text go to the line before or after (drawn if need be)
   list.addEventListener('keydown', (e) => {
     if (e.key !== 'ArrowUp' && e.key !== 'ArrowDown') return;
