@@ -157,6 +157,9 @@ def probe(server, sh, window, started, timings, outcome):
                          or "text" in c]
         # the user moves on from the form, as a click on Add title does: WebKit may leave the focus
         # in the closed form's field for a while, and Undo there is the field's (answer "text")
+        # the window names the project as it starts opening it: its timeline is read after that
+        until(lambda: sh.evaluate("!!document.querySelector('.timeline-panel [data-track-id]')"),
+              "the new project's timeline to show")
         sh.evaluate("(() => { document.activeElement.blur(); return true; })()")
         sh.evaluate("document.dispatchEvent(new CustomEvent('addtext')) || true")  # the Add title button's verb
         result["after_edit"] = len(until(texts, "the title clip to be saved"))

@@ -62,7 +62,10 @@ def dev_module_loaded(page: Page) -> bool:
 
 def test_a_change_under_web_reloads_the_page(dev_server: ServerProcess, page: Page) -> None:
     open_page(page, dev_server)
-    page.wait_for_function("performance.getEntriesByType('resource').some((e) => e.name.endsWith('/dev-reload.js'))",
+    # a function, not an expression: Playwright polls an expression with eval, which the page's CSP
+    # refuses (the test failed whenever the module was not loaded at the first look)
+    page.wait_for_function("() => performance.getEntriesByType('resource')"
+                           ".some((e) => e.name.endsWith('/dev-reload.js'))",
                            timeout=60000)  # a loaded CI machine: the module comes after the whole page
     # The stream may take a moment to connect after the module loads: touch again until the
     # page reloads (each touch is a change the watcher sees within half a second).
