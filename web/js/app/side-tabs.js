@@ -13,7 +13,7 @@ export function mountSideTabs(el, panels) {
     panel.id = `panel-${name}`;
     panel.setAttribute('role', 'tabpanel');
     return h('button', {
-      type: 'button', role: 'tab', id: `tab-${name}`, 'aria-controls': panel.id, text: label, dataset: { panel: name },
+      type: 'button', role: 'tab', id: `tab-${name}`, 'aria-controls': panel.id, text: label,
       onclick: () => select(name),
       // files only: a clip or a transition dragged across the tabs keeps its panel (and its drag)
       ondragenter: (e) => { if (e.dataTransfer && [...e.dataTransfer.types].includes('Files')) select(name); },
