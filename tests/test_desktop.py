@@ -181,12 +181,17 @@ def test_dropped_paths_are_imported_and_refusals_told(services: Any, project: di
     assert len(services.media.list(project["id"])) == 1
 
 
-def test_save_dialog_copies_the_export(api: Api, services: Any, project: dict, samples: dict, tmp_path: Path) -> None:
+def one_clip(services: Any, project: dict, samples: dict) -> None:
+    """The project's timeline: one second of the sample video, on a 320 x 240 canvas."""
     item = services.media.import_path(project["id"], samples["video"])
     tl = services.projects.timeline(project["id"])
     tl["tracks"][0]["clips"] = [{"id": "c", "media_id": item["id"], "start": 0, "in": 0, "out": 1}]
     tl.update({"width": 320, "height": 240})
     services.projects.save_timeline(project["id"], tl)
+
+
+def test_save_dialog_copies_the_export(api: Api, services: Any, project: dict, samples: dict, tmp_path: Path) -> None:
+    one_clip(services, project, samples)
     job = services.exports.wait(services.exports.start(project["id"])["id"], timeout=60)
     dest = tmp_path / "my film.mp4"
     services.desktop.window = RecordingShell([], str(dest))
@@ -199,10 +204,7 @@ def test_save_dialog_copies_the_export(api: Api, services: Any, project: dict, s
 
 def test_save_dialog_writes_the_timeline_file_whole(api: Api, services: Any, project: dict, samples: dict,
                                                     tmp_path: Path) -> None:
-    item = services.media.import_path(project["id"], samples["video"])
-    tl = services.projects.timeline(project["id"])
-    tl["tracks"][0]["clips"] = [{"id": "c", "media_id": item["id"], "start": 0, "in": 0, "out": 1}]
-    services.projects.save_timeline(project["id"], tl)
+    one_clip(services, project, samples)
     dest = tmp_path / "cut.otio"
     services.desktop.window = RecordingShell([], str(dest))
     r = api.post("/api/desktop/save-timeline", json={"project_id": project["id"], "format": "otio"})
