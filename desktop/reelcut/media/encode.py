@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import logging
 import os
 import re
-import signal
+import shutil
 import subprocess
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from functools import lru_cache
+from typing import Any
 
 from ..errors import AppError, from_os_error
 from .ffmpeg import ffmpeg_exe
@@ -34,34 +35,53 @@ def seekable_keyframes(fps: float | None) -> list[str]:
     return ["-g", str(max(1, round((fps or 25) * KEYFRAME_SECONDS)))]
 
 
-def _die_with_parent() -> None:
-    """Linux: if Reelcut is killed (crash, SIGKILL), its ffmpeg dies too instead of rendering
-    on, orphaned, into a temp dir that the next start-up deletes."""
+@lru_cache(maxsize=1)
+def _dies_with_parent() -> tuple[str, ...]:
+    """Linux: the prefix that makes ffmpeg die if Reelcut is killed (crash, SIGKILL) instead of
+    rendering on, orphaned, into a temp dir that the next start-up deletes. util-linux's setpriv
+    sets PR_SET_PDEATHSIG and then execs ffmpeg. Not a `preexec_fn`: Python code run between fork
+    and exec in a process with threads can wait forever on a lock another thread held at the fork
+    (PyAV 18.1.1's scaler did: a frame converter freed in the child waited for its slice threads,
+    which the child does not have, and the server waited for that child)."""
+    if not sys.platform.startswith("linux"):
+        return ()
+    setpriv = shutil.which("setpriv")
+    if setpriv is not None:
+        prefix = (setpriv, "--pdeathsig", "KILL", "--")
+        try:
+            if subprocess.run([*prefix, setpriv, "--version"], capture_output=True, timeout=10).returncode == 0:
+                return prefix
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+    log.warning("setpriv --pdeathsig is not available: an ffmpeg would outlive a crash of Reelcut")
+    return ()
+
+
+def spawn_ffmpeg(args: Sequence[str], *, background: bool = False, **popen: Any) -> subprocess.Popen[Any]:
+    """Start ffmpeg with `args`; the one place that spawns it. `background` work nobody waits for
+    (proxies) runs at a lower priority, so the page, playback and the user's own jobs keep the
+    cores. Raises AppError("ffmpeg_missing") when it cannot start."""
     try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-
-
-def _background_child() -> None:
-    _die_with_parent()
-    os.nice(10)
+        proc = subprocess.Popen([*_dies_with_parent(), ffmpeg_exe(), *args],
+                                creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0), **popen)
+    except OSError as exc:
+        raise AppError("ffmpeg_missing", f"ffmpeg could not be started: {exc.strerror}.") from exc
+    if background and hasattr(os, "setpriority"):
+        try:
+            os.setpriority(os.PRIO_PROCESS, proc.pid, os.getpriority(os.PRIO_PROCESS, 0) + 10)
+        except OSError:
+            pass  # it has already ended, or may not be lowered here: it only runs sooner
+    return proc
 
 
 def run_ffmpeg(args: Sequence[str], *, duration: float, on_progress: Callable[[float], None] | None = None,
                cancel: threading.Event | None = None, what: str = "ffmpeg", background: bool = False) -> None:
     """Run ffmpeg with `args` (inputs, filters, output) and report 0..1 from `-progress`.
     Killing the process is how cancel works; the caller owns the output file's cleanup.
-    `background` work nobody waits for (proxies) runs at a lower priority, so the page, playback
-    and the user's own jobs keep the cores."""
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-           "-progress", "pipe:1", "-nostats", *args]
-    try:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1,
-                                preexec_fn=(_background_child if background else _die_with_parent)
-                                if sys.platform.startswith("linux") else None)
-    except OSError as exc:
-        raise AppError("ffmpeg_missing", f"ffmpeg could not be started: {exc.strerror}.") from exc
+    `background`: see spawn_ffmpeg."""
+    proc = spawn_ffmpeg(["-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+                         "-progress", "pipe:1", "-nostats", *args], background=background,
+                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
     stderr: list[str] = []
     reader = threading.Thread(target=lambda: stderr.extend(proc.stderr), daemon=True)  # type: ignore[arg-type]
     reader.start()

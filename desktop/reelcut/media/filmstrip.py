@@ -4,7 +4,6 @@ waveform for sound, both computed once and cached beside the thumbnail."""
 from __future__ import annotations
 
 import subprocess
-import sys
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -14,8 +13,7 @@ import av
 import numpy as np
 
 from ..errors import AppError
-from .encode import _die_with_parent
-from .ffmpeg import ffmpeg_exe
+from .encode import spawn_ffmpeg
 from .thumbnail import upright, write_jpeg
 
 STRIP_FRAMES = 10
@@ -78,14 +76,9 @@ def waveform_peaks(src: Path, per_second: int = 50, max_points: int = 4000, *,
     points = max(1, min(max_points, int(duration * per_second) or 1))
     total = int(duration * WAVE_RATE)  # samples expected; buckets are spread over these
     peaks = np.zeros(points, dtype=np.float32)
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(src), "-map", "0:a:0",
-           "-vn", "-sn", "-dn", "-ac", "1", "-ar", str(WAVE_RATE), "-f", "f32le", "pipe:1"]
-    try:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
-                                creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
-    except OSError as exc:
-        raise AppError("ffmpeg_missing", f"ffmpeg could not be started: {exc.strerror}.") from exc
+    proc = spawn_ffmpeg(["-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(src), "-map", "0:a:0",
+                         "-vn", "-sn", "-dn", "-ac", "1", "-ar", str(WAVE_RATE), "-f", "f32le", "pipe:1"],
+                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
     assert proc.stdout is not None and proc.stderr is not None
     errors: deque[bytes] = deque(maxlen=20)  # the last lines only: a damaged file can say much
     reader = threading.Thread(target=lambda: errors.extend(proc.stderr), daemon=True)  # type: ignore[arg-type]
