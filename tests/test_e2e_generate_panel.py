@@ -128,6 +128,34 @@ def test_models_the_panel_cannot_feed_show_disabled_with_the_reason(server: Serv
 
 
 @pytest.mark.slow
+def test_the_mode_tabs_take_arrows_home_and_end(server: ServerProcess, page: Page) -> None:
+    """The WAI-ARIA tabs keys (the side tabs' rule): arrows wrap, Home and End go to the ends, the
+    chosen tab is the only one in the Tab order, and the panel shows the chosen mode."""
+    _, watch = open_app(page, server, "Mode keys")
+    modes = page.get_by_role("tablist", name="Generation mode")
+    text, image = modes.get_by_role("tab", name="Text"), modes.get_by_role("tab", name="Image")
+    source = page.get_by_role("combobox", name="Source image")
+
+    def chosen(tab: Any) -> None:
+        expect(tab).to_be_focused()
+        expect(tab).to_have_attribute("aria-selected", "true")
+        expect(modes.locator("[role=tab][tabindex='0']")).to_have_count(1)
+        if tab is image:
+            expect(source).to_be_visible()
+        else:
+            expect(source).to_be_hidden()
+
+    text.focus()
+    for key, tab in [("ArrowRight", image), ("ArrowRight", text), ("ArrowLeft", image), ("Home", text),
+                     ("End", image), ("Home", text)]:
+        page.keyboard.press(key)
+        chosen(tab)
+    page.keyboard.press("Enter")  # a key the tabs leave alone
+    chosen(text)
+    watch.assert_clean()
+
+
+@pytest.mark.slow
 def test_job_cards_show_their_prompts_and_clear_for_good(server: ServerProcess, page: Page) -> None:
     """Two generations: each card names its prompt, the model, duration and resolution and the
     cost, with a thumbnail once done; a click shows the clip in the library; Clear and Clear

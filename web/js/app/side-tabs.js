@@ -5,7 +5,7 @@
 // (Show in library, + Captions track); dragging a file over a tab opens it, so the library takes
 // a drop whichever panel was open.
 import { h } from '../shared/dom.js';
-import { tabAfter } from './tabs-model.js';
+import { tabAfter } from '../shared/tabs-model.js';
 
 // panels: [{name, label, panel}], the first shown at start; each panel keeps its own aria-label
 export function mountSideTabs(el, panels) {

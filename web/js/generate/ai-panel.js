@@ -3,6 +3,7 @@
 // registry, and a footer that stays in view: the estimated cost, Generate and why it is refused.
 // The draft (prompt, models, parameters, tab) is kept per project in localStorage.
 import { h, emit, clear } from '../shared/dom.js';
+import { tabAfter } from '../shared/tabs-model.js';
 import { money } from '../shared/format.js';
 import { MAX_TAKES, defaults, takesOf, typed, totalEstimate, ruleProblems, modelForError, numberProblem, rangeText, priceLabel } from './params-model.js';
 import { MAKES, blocker, groupModels, loadDraft, needsKey, requestOf, saveDraft, tabOf, unavailable } from './panel-model.js';
@@ -32,15 +33,17 @@ export function mountAiPanel(el) {
   const refused = new Map();
   const refusedKey = (modelId, field) => `${modelId} ${field}`;
 
-  const tabs = ['text', 'image'].map((name) => h('button', {
+  const TABS = ['text', 'image'];
+  const tabs = TABS.map((name) => h('button', {
     type: 'button', role: 'tab', id: `tab-${name}`, 'aria-controls': 'ai-tabpanel', text: name === 'text' ? 'Text' : 'Image',
     onclick: () => selectTab(name),
-    // the WAI-ARIA tabs pattern: arrows move between tabs, only the selected one is in Tab order
+    // the WAI-ARIA tabs pattern: arrows, Home and End move between tabs; only the selected one is in Tab order
     onkeydown: (e) => {
-      if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+      const next = tabAfter(TABS.indexOf(tab), e.key, TABS.length);
+      if (next === null) return;
       e.preventDefault();
-      selectTab(tab === 'text' ? 'image' : 'text');
-      tabs.find((t) => t.id === `tab-${tab}`).focus();
+      selectTab(TABS[next]);
+      tabs[next].focus();
     },
   }));
   const prompt = h('textarea', { 'aria-label': 'Prompt', rows: 4, maxlength: MAX_PROMPT, placeholder: 'Describe the clip…' });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tabAfter } from '../../../web/js/app/tabs-model.js';
+import { tabAfter } from '../../../web/js/shared/tabs-model.js';
 
 test('arrows move between tabs and wrap; Home and End go to the ends; other keys are left alone', () => {
   assert.deepEqual([0, 1, 2].map((i) => tabAfter(i, 'ArrowRight', 3)), [1, 2, 0]);
