@@ -48,7 +48,6 @@ def test_no_python_runs_in_the_child_before_ffmpeg(tmp_path: Path) -> None:
     assert not marks.exists(), f"Python ran in {len(marks.read_text().splitlines())} ffmpeg child(ren)"
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
 def test_ffmpeg_dies_with_reelcut_and_background_work_is_nicer() -> None:
     parent = subprocess.Popen([sys.executable, "-c", textwrap.dedent("""
         import subprocess, sys, time

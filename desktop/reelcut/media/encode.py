@@ -1,4 +1,4 @@
-"""Running ffmpeg with progress and cancel: the one place that spawns it."""
+"""Running ffmpeg with progress and cancel: the one place that starts an ffmpeg that can last."""
 
 from __future__ import annotations
 
@@ -58,7 +58,8 @@ def _dies_with_parent() -> tuple[str, ...]:
 
 
 def spawn_ffmpeg(args: Sequence[str], *, background: bool = False, **popen: Any) -> subprocess.Popen[Any]:
-    """Start ffmpeg with `args`; the one place that spawns it. `background` work nobody waits for
+    """Start ffmpeg with `args`: every run that can last (encodes, waveforms) starts here; short
+    probes use subprocess.run with a timeout. `background` work nobody waits for
     (proxies) runs at a lower priority, so the page, playback and the user's own jobs keep the
     cores. Raises AppError("ffmpeg_missing") when it cannot start."""
     try:
